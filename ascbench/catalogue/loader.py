@@ -1,0 +1,467 @@
+"""Load and validate ``metrics.yaml``.
+
+Every problem names the file, the line, the metric id and the field, and says what was
+expected; unknown keys get a "did you mean" suggestion. :func:`load_catalogue` raises the
+first problem; pass a :class:`~ascbench.errors.Problems` to collect them all (``validate``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from pathlib import Path
+
+from ascbench.catalogue.model import (
+    COMPARATOR_TYPES,
+    DIRECTION_METHODS,
+    PERIOD_BASES,
+    POLARITIES,
+    PREVIOUS_RULES,
+    RATING_METHODS,
+    SCALES,
+    STATISTIC_DEFAULTS,
+    STATISTICS,
+    Catalogue,
+    Comparator,
+    DirectionRule,
+    Metric,
+    RatingRule,
+    Tolerance,
+)
+from ascbench.catalogue.yaml_loader import LineDict, load_yaml
+from ascbench.errors import AscbenchError, Problems
+from ascbench.periods import parse_period
+
+TOP_KEYS = {"catalogue", "layers", "defaults", "metrics"}
+METRIC_KEYS = {
+    "id", "code", "title", "layer", "outcome", "aim", "description", "statistic",
+    "numerator", "denominator", "value", "multiplier", "decimals", "scale", "unit",
+    "polarity", "range", "comparators", "rating", "direction", "period_basis", "source",
+    "footnote", "footnotes", "tags", "trend_note", "narrative",
+}
+DEFAULTABLE_KEYS = {"multiplier", "decimals", "scale", "unit", "polarity", "rating", "direction", "source"}
+COMPARATOR_KEYS = {"type", "area", "measure", "value", "period", "label", "rating"}
+RATING_KEYS = {"method", "similar_within"}
+DIRECTION_KEYS = {"method", "similar_within", "previous", "compare_unequal_periods"}
+ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]*$")
+MEASURE_RE = re.compile(r"^[A-Za-z0-9_.+\-]+$")
+COMPARATOR_PERIOD_RULES = ("latest", "same", "containing", "year_end")
+
+
+class _Ctx:
+    """Where we are, for messages."""
+
+    def __init__(self, file: str, problems: Problems):
+        self.file = file
+        self.problems = problems
+
+    def error(self, message, *, line=None, item=None, field=None, expected=None):
+        self.problems.add(
+            AscbenchError(message, file=self.file, line=line, item=item, field=field, expected=expected)
+        )
+
+
+def _line(mapping, key=None) -> int | None:
+    if isinstance(mapping, LineDict):
+        return mapping.line_of(key) if key is not None else mapping.line
+    return None
+
+
+def _suggest(key: str, allowed) -> str:
+    close = difflib.get_close_matches(str(key), sorted(allowed), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _check_keys(ctx: _Ctx, mapping, allowed, item, where: str) -> None:
+    for key in mapping:
+        if key not in allowed:
+            ctx.error(
+                f"unknown key '{key}' in {where}{_suggest(key, allowed)}",
+                line=_line(mapping, key),
+                item=item,
+                field=str(key),
+                expected="one of " + ", ".join(sorted(allowed)),
+            )
+
+
+def _str(ctx, mapping, key, item, *, required=False, pattern=None, choices=None, default=None):
+    if key not in mapping or mapping[key] is None:
+        if required:
+            ctx.error(f"'{key}' is missing", line=_line(mapping), item=item, field=key,
+                      expected="a value for " + key)
+        return default
+    value = mapping[key]
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        ctx.error(f"'{key}' should be text, not {type(value).__name__}", line=_line(mapping, key),
+                  item=item, field=key, expected="text")
+        return default
+    value = str(value).strip()
+    if choices is not None and value not in choices:
+        ctx.error(f"'{value}' is not a valid {key}{_suggest(value, choices)}", line=_line(mapping, key),
+                  item=item, field=key, expected="one of " + ", ".join(choices))
+        return default
+    if pattern is not None and not pattern.match(value):
+        ctx.error(f"'{value}' is not a valid {key}", line=_line(mapping, key), item=item, field=key,
+                  expected="letters, digits and _ . + - only")
+        return default
+    return value
+
+
+def _number(ctx, mapping, key, item, *, default=None, integer=False, low=None, high=None):
+    if key not in mapping or mapping[key] is None:
+        return default
+    value = mapping[key]
+    kind = "a whole number" if integer else "a number"
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (integer and not isinstance(value, int)):
+        ctx.error(f"'{key}' should be {kind}, not {value!r}", line=_line(mapping, key), item=item,
+                  field=key, expected=kind)
+        return default
+    if not math.isfinite(value) or (low is not None and value < low) or (high is not None and value > high):
+        bounds = f" from {low} to {high}" if high is not None else (f" of at least {low}" if low is not None else "")
+        ctx.error(f"'{key}' is {value!r}", line=_line(mapping, key), item=item, field=key,
+                  expected=f"{kind}{bounds}")
+        return default
+    return value
+
+
+def _tolerance(ctx, mapping, key, item) -> Tolerance | None:
+    if key not in mapping:
+        return None
+    raw = mapping[key]
+    expected = "a number (absolute, in the metric's units) or a percentage such as '2%' (relative)"
+    if isinstance(raw, bool):
+        raw = None
+    if isinstance(raw, (int, float)) and math.isfinite(raw) and raw >= 0:
+        return Tolerance(float(raw), False)
+    if isinstance(raw, str):
+        m = re.match(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$", raw)
+        if m:
+            return Tolerance(float(m.group(1)), True)
+        try:
+            number = float(raw)
+        except ValueError:
+            number = -1
+        if number >= 0:
+            return Tolerance(number, False)
+    ctx.error(f"'{key}' is {raw!r}", line=_line(mapping, key), item=item, field=key, expected=expected)
+    return None
+
+
+def _mapping(ctx, parent, key, item) -> LineDict | dict | None:
+    value = parent.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        ctx.error(f"'{key}' should be a mapping of settings", line=_line(parent, key), item=item,
+                  field=key, expected="key: value pairs")
+        return None
+    return value
+
+
+def _rating(ctx, raw, item, where="rating") -> RatingRule | None:
+    if raw is None:
+        return None
+    _check_keys(ctx, raw, RATING_KEYS, item, where)
+    method = _str(ctx, raw, "method", item, choices=RATING_METHODS)
+    tol = _tolerance(ctx, raw, "similar_within", item)
+    return RatingRule(method=method, tolerance=tol or Tolerance())
+
+
+def _previous(ctx, raw, item) -> tuple[str, ...] | None:
+    if "previous" not in raw:
+        return None
+    value = raw["previous"]
+    values = value if isinstance(value, list) else [value]
+    out = []
+    for v in values:
+        if not isinstance(v, str):
+            v = str(v)
+        if v in PREVIOUS_RULES:
+            out.append(v)
+            continue
+        try:
+            out.append(parse_period(v).text)
+        except AscbenchError:
+            ctx.error(f"'{v}' is not a previous-period rule{_suggest(v, PREVIOUS_RULES)}",
+                      line=_line(raw, "previous"), item=item, field="direction.previous",
+                      expected="year_earlier, preceding, year_end or a period such as 2024-25")
+    return tuple(out)
+
+
+def _direction(ctx, raw, item, base: DirectionRule) -> DirectionRule:
+    if raw is None:
+        return base
+    _check_keys(ctx, raw, DIRECTION_KEYS, item, "direction")
+    method = _str(ctx, raw, "method", item, choices=DIRECTION_METHODS, default=base.method)
+    tol = _tolerance(ctx, raw, "similar_within", item) or base.tolerance
+    previous = _previous(ctx, raw, item) or base.previous
+    unequal = raw.get("compare_unequal_periods", base.compare_unequal_periods)
+    if not isinstance(unequal, bool):
+        ctx.error("'compare_unequal_periods' should be true or false", line=_line(raw, "compare_unequal_periods"),
+                  item=item, field="compare_unequal_periods", expected="true or false")
+        unequal = base.compare_unequal_periods
+    return DirectionRule(method=method, tolerance=tol, previous=previous, compare_unequal_periods=unequal)
+
+
+def _comparator(ctx, raw, item) -> Comparator | None:
+    if not isinstance(raw, dict):
+        ctx.error("a comparator should be a mapping", item=item, field="comparators",
+                  expected="a mapping such as {area: national, label: '{period} Nat. Ave'}")
+        return None
+    _check_keys(ctx, raw, COMPARATOR_KEYS, item, "comparator")
+    line = _line(raw)
+    ctype = _str(ctx, raw, "type", item, choices=COMPARATOR_TYPES)
+    if ctype is None:  # infer from what is given
+        if "area" in raw:
+            ctype = "area"
+        elif "measure" in raw:
+            ctype = "target"
+        elif "value" in raw:
+            ctype = "value"
+        elif "period" in raw:
+            ctype = "baseline"
+        else:
+            ctx.error("a comparator needs an area, a measure, a value or a period", line=line, item=item,
+                      field="comparators", expected="area:, measure:, value: or period:")
+            return None
+    area = _str(ctx, raw, "area", item, pattern=MEASURE_RE)
+    measure = _str(ctx, raw, "measure", item, pattern=MEASURE_RE)
+    fixed = _number(ctx, raw, "value", item)
+    default_period = {"area": "latest", "target": "same", "baseline": "year_end", "value": "same"}[ctype]
+    period = _str(ctx, raw, "period", item, default=default_period)
+    if period not in COMPARATOR_PERIOD_RULES:
+        try:
+            period = parse_period(period).text
+        except AscbenchError:
+            ctx.error(f"'{period}' is not a comparator period", line=_line(raw, "period"), item=item,
+                      field="period", expected="latest, same, containing, year_end or a period such as 2024-25")
+    required = {"area": ("area", area), "target": ("measure", measure), "value": ("value", fixed)}
+    if ctype in required and required[ctype][1] is None:
+        key = required[ctype][0]
+        ctx.error(f"a comparator of type {ctype} needs '{key}'", line=line, item=item, field=key,
+                  expected=f"{key}: ...")
+    label = _str(ctx, raw, "label", item, default="")
+    rating = _rating(ctx, _mapping(ctx, raw, "rating", item), item, "comparator rating")
+    return Comparator(type=ctype, area=area, measure=measure, value=fixed, period=period, label=label,
+                      rating=rating, line=line or 0)
+
+
+def _merged(defaults: dict, statistic: str | None, raw: dict) -> dict:
+    """Defaults for all metrics, then for the statistic, then the metric itself; nested
+    settings (rating, direction) are merged key by key."""
+    merged: dict = {}
+    for layer in (defaults.get("all") or {}, defaults.get(statistic) or {} if statistic else {}, raw):
+        for key, value in layer.items():
+            if isinstance(value, dict) and isinstance(merged.get(key), dict):
+                combined = LineDict(merged[key])
+                combined.line = getattr(value, "line", 0)
+                combined.key_lines = {**getattr(merged[key], "key_lines", {}), **getattr(value, "key_lines", {})}
+                combined.update(value)
+                merged[key] = combined
+            else:
+                merged[key] = value
+    if isinstance(raw, LineDict):
+        out = LineDict(merged)
+        out.line = raw.line
+        out.key_lines = dict(raw.key_lines)
+        return out
+    return merged
+
+
+def _metric(ctx, raw, defaults, order: int, layers: dict) -> Metric | None:
+    line = _line(raw)
+    item = raw.get("id") if isinstance(raw.get("id"), str) else f"metric #{order + 1}"
+    _check_keys(ctx, raw, METRIC_KEYS, item, "metric")
+    mid = _str(ctx, raw, "id", item, required=True, pattern=ID_RE)
+    statistic = _str(ctx, raw, "statistic", item, required=True, choices=STATISTICS)
+    raw = _merged(defaults, statistic, raw)
+    title = _str(ctx, raw, "title", item, required=True)
+    numerator = _str(ctx, raw, "numerator", item, pattern=MEASURE_RE)
+    denominator = _str(ctx, raw, "denominator", item, pattern=MEASURE_RE)
+    value = _str(ctx, raw, "value", item, pattern=MEASURE_RE)
+    if statistic in ("proportion", "rate"):
+        if (numerator is None) != (denominator is None):
+            missing = "denominator" if denominator is None else "numerator"
+            ctx.error(f"a {statistic} needs both a numerator and a denominator", line=line, item=item,
+                      field=missing, expected="numerator: and denominator: measure names")
+        elif numerator is None and value is None:
+            ctx.error(f"a {statistic} needs a numerator and denominator, or a published value", line=line,
+                      item=item, field="numerator", expected="numerator: and denominator:, or value:")
+    elif statistic == "count":
+        if denominator is not None:
+            ctx.error("a count has no denominator", line=_line(raw, "denominator"), item=item,
+                      field="denominator", expected="statistic: proportion or rate for a ratio")
+        if numerator is None and value is None:
+            ctx.error("a count needs a numerator (the measure counted) or a value", line=line, item=item,
+                      field="numerator", expected="numerator: a measure name")
+    elif statistic in ("score", "published"):
+        if value is None and numerator is None:
+            ctx.error(f"a {statistic} needs a value measure", line=line, item=item, field="value",
+                      expected="value: a measure name")
+    stat_defaults = STATISTIC_DEFAULTS.get(statistic or "published")
+    multiplier = _number(ctx, raw, "multiplier", item, default=stat_defaults["multiplier"], low=1e-12)
+    decimals = _number(ctx, raw, "decimals", item, default=stat_defaults["decimals"], integer=True, low=0, high=6)
+    scale = _str(ctx, raw, "scale", item, choices=tuple(SCALES), default="none")
+    unit = _str(ctx, raw, "unit", item, default=None)
+    if unit is None:
+        if statistic == "proportion" and multiplier == 100:
+            unit = "%"
+        elif statistic == "rate":
+            unit = f"per {multiplier:,.0f}"
+        else:
+            unit = ""
+    polarity = _str(ctx, raw, "polarity", item, choices=POLARITIES, default="none")
+    band = None
+    if polarity == "range":
+        r = raw.get("range")
+        if (not isinstance(r, list) or len(r) != 2
+                or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in r) or r[0] > r[1]):
+            ctx.error(f"polarity 'range' needs range: [low, high], got {r!r}", line=_line(raw, "range"), item=item,
+                      field="range", expected="two numbers, low first, such as [55, 60]")
+        else:
+            band = (float(r[0]), float(r[1]))
+    elif "range" in raw:
+        ctx.error("'range' is only used with polarity: range", line=_line(raw, "range"), item=item,
+                  field="range", expected="polarity: range")
+    layer = _str(ctx, raw, "layer", item)
+    if layer is not None and layers and layer not in layers:
+        ctx.error(f"'{layer}' is not a layer of this catalogue{_suggest(layer, layers)}", line=_line(raw, "layer"),
+                  item=item, field="layer", expected="one of " + ", ".join(layers))
+    comparators = []
+    raw_comparators = raw.get("comparators") or []
+    if not isinstance(raw_comparators, list):
+        ctx.error("'comparators' should be a list", line=_line(raw, "comparators"), item=item,
+                  field="comparators", expected="a list of comparators, most preferred first")
+        raw_comparators = []
+    for rc in raw_comparators:
+        c = _comparator(ctx, rc, item)
+        if c is not None:
+            comparators.append(c)
+    rating = _rating(ctx, _mapping(ctx, raw, "rating", item), item) or RatingRule()
+    direction = _direction(ctx, _mapping(ctx, raw, "direction", item), item, DirectionRule())
+    basis = _str(ctx, raw, "period_basis", item, choices=PERIOD_BASES)
+    footnotes = raw.get("footnotes", raw.get("footnote"))
+    if footnotes is None:
+        footnotes = ()
+    elif isinstance(footnotes, str):
+        footnotes = (footnotes.strip(),)
+    elif isinstance(footnotes, list) and all(isinstance(f, str) for f in footnotes):
+        footnotes = tuple(f.strip() for f in footnotes)
+    else:
+        ctx.error("'footnote' should be text or a list of texts", line=_line(raw, "footnote"), item=item,
+                  field="footnote", expected="text")
+        footnotes = ()
+    tags = raw.get("tags") or []
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        ctx.error("'tags' should be a list of words", line=_line(raw, "tags"), item=item, field="tags",
+                  expected="a list such as [appendix-a, bcf]")
+        tags = []
+    if mid is None or statistic is None or title is None:
+        return None
+    return Metric(
+        id=mid, title=title, statistic=statistic, code=_str(ctx, raw, "code", item, default=mid),
+        layer=layer, outcome=_str(ctx, raw, "outcome", item), aim=_str(ctx, raw, "aim", item),
+        description=_str(ctx, raw, "description", item), numerator=numerator, denominator=denominator,
+        value=value, multiplier=float(multiplier), decimals=int(decimals), scale=scale, unit=unit,
+        polarity=polarity, range=band, comparators=tuple(comparators), rating=rating, direction=direction,
+        period_basis=basis, source=_str(ctx, raw, "source", item), footnotes=tuple(footnotes),
+        tags=tuple(tags), trend_note=_str(ctx, raw, "trend_note", item),
+        narrative=_str(ctx, raw, "narrative", item), line=line or 0, order=order,
+    )
+
+
+def parse_catalogue(text: str, filename: str, problems: Problems | None = None) -> Catalogue:
+    """Validate catalogue text. With ``problems`` given, collect every problem and return what
+    could be read; without, raise the first problem."""
+    collect = problems is not None
+    problems = problems if collect else Problems()
+    ctx = _Ctx(filename, problems)
+    try:
+        doc = load_yaml(text, filename)
+    except AscbenchError as exc:
+        problems.add(exc)
+        if not collect:
+            raise
+        return Catalogue(path=filename, metrics=[])
+    if not isinstance(doc, dict):
+        ctx.error("the catalogue should be a mapping with a 'metrics' list", line=1, expected="metrics: [...]")
+        doc = {}
+    _check_keys(ctx, doc, TOP_KEYS, None, "the catalogue")
+    layers: dict[str, str] = {}
+    raw_layers = doc.get("layers") or {}
+    if isinstance(raw_layers, dict):
+        layers = {str(k): str(v) for k, v in raw_layers.items()}
+    elif isinstance(raw_layers, list):
+        layers = {str(k): str(k) for k in raw_layers}
+    else:
+        ctx.error("'layers' should map layer ids to headings", line=_line(doc, "layers"), field="layers",
+                  expected="a mapping such as {prevent: Prevent need}")
+    defaults = doc.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        ctx.error("'defaults' should be a mapping", line=_line(doc, "defaults"), field="defaults",
+                  expected="statistic names mapping to settings")
+        defaults = {}
+    for stat, block in defaults.items():
+        if stat != "all" and stat not in STATISTICS:
+            ctx.error(f"'{stat}' is not a statistic{_suggest(stat, STATISTICS)}", line=_line(defaults, stat),
+                      field="defaults", expected="all or one of " + ", ".join(STATISTICS))
+        elif not isinstance(block, dict):
+            ctx.error(f"defaults for '{stat}' should be a mapping", line=_line(defaults, stat), field="defaults")
+        else:
+            _check_keys(ctx, block, DEFAULTABLE_KEYS, f"defaults.{stat}", "defaults")
+    defaults = {k: v for k, v in defaults.items() if isinstance(v, dict)}
+    raw_metrics = doc.get("metrics")
+    if not isinstance(raw_metrics, list) or not raw_metrics:
+        ctx.error("the catalogue has no metrics", line=_line(doc, "metrics") if "metrics" in doc else 1,
+                  field="metrics", expected="a non-empty list under 'metrics:'")
+        raw_metrics = []
+    metrics: list[Metric] = []
+    seen: dict[str, int] = {}
+    for order, raw in enumerate(raw_metrics):
+        if not isinstance(raw, dict):
+            ctx.error(f"metric #{order + 1} should be a mapping", line=_line(doc, "metrics"), field="metrics",
+                      expected="id:, title:, statistic: ...")
+            continue
+        metric = _metric(ctx, raw, defaults, order, layers)
+        if metric is None:
+            continue
+        if metric.id in seen:
+            ctx.error(f"duplicate metric id '{metric.id}' (first on line {seen[metric.id]})", line=metric.line,
+                      item=metric.id, field="id", expected="each id once")
+            continue
+        seen[metric.id] = metric.line
+        metrics.append(metric)
+    if not layers:
+        for m in metrics:
+            if m.layer and m.layer not in layers:
+                layers[m.layer] = m.layer
+    catalogue = Catalogue(path=filename, metrics=metrics, layers=layers,
+                          title=str((doc.get("catalogue") or {}).get("title", "")) if isinstance(doc.get("catalogue"), dict) else "")
+    if not collect:
+        problems.raise_first()
+    return catalogue
+
+
+def load_catalogue(path: str | Path, problems: Problems | None = None) -> Catalogue:
+    """Read and validate a catalogue file (see :func:`parse_catalogue`)."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        error = AscbenchError(f"cannot read the catalogue: {exc.strerror}", file=str(path))
+        if problems is None:
+            raise error from None
+        problems.add(error)
+        return Catalogue(path=str(path), metrics=[])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        error = AscbenchError("the catalogue is not UTF-8 text", file=str(path), line=line,
+                              expected="a UTF-8 encoded YAML file")
+        if problems is None:
+            raise error from None
+        problems.add(error)
+        return Catalogue(path=str(path), metrics=[])
+    return parse_catalogue(text, str(path), problems)

@@ -1,0 +1,213 @@
+"""The metric definition model: what one validated catalogue entry holds.
+
+The loader (:mod:`ascbench.catalogue.loader`) builds these from ``metrics.yaml``; the engine
+only ever sees them as DataFrames (:meth:`Catalogue.metrics_frame`,
+:meth:`Catalogue.comparators_frame`), one row per metric and one row per metric x comparator.
+Every field is documented in ``docs/catalogue.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+STATISTICS = ("proportion", "rate", "count", "score", "published")
+POLARITIES = ("high", "low", "range", "none")
+COMPARATOR_TYPES = ("area", "target", "baseline", "value")
+RATING_METHODS = ("tolerance", "target", "none")
+DIRECTION_METHODS = ("tolerance", "none")
+PREVIOUS_RULES = ("year_earlier", "preceding", "year_end")
+PERIOD_BASES = (
+    "financial-year", "year-to-date", "quarter", "month", "rolling", "snapshot",
+    "academic-year", "academic-term", "survey-year", "calendar-year", "mixed",
+)
+SCALES = {"none": 1, "thousands": 1_000, "millions": 1_000_000}
+SCALE_SUFFIX = {"none": "", "thousands": "k", "millions": "m"}
+
+# Statistic defaults: multiplier, display decimals, and the unit printed after a value.
+STATISTIC_DEFAULTS = {
+    "proportion": {"multiplier": 100, "decimals": 1},
+    "rate": {"multiplier": 100_000, "decimals": 1},
+    "count": {"multiplier": 1, "decimals": 0},
+    "score": {"multiplier": 1, "decimals": 1},
+    "published": {"multiplier": 1, "decimals": 1},
+}
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """'Similar' when |value - reference| <= within (absolute, in display units) or
+    <= within% of the reference (relative)."""
+
+    within: float = 0.0
+    relative: bool = False
+
+    def describe(self) -> str:
+        if self.relative:
+            return f"within {self.within:g}% of"
+        return f"within {self.within:g} of"
+
+
+@dataclass(frozen=True)
+class RatingRule:
+    method: str | None = None  # None: by comparator type (area -> tolerance, else target)
+    tolerance: Tolerance = Tolerance()
+
+
+@dataclass(frozen=True)
+class DirectionRule:
+    method: str = "tolerance"
+    tolerance: Tolerance = Tolerance()
+    previous: tuple[str, ...] = ("year_earlier", "year_end")
+    compare_unequal_periods: bool = False
+
+
+@dataclass(frozen=True)
+class Comparator:
+    type: str
+    area: str | None = None  # a role (national, peer, region, ...) or an area code
+    measure: str | None = None
+    value: float | None = None
+    period: str = "latest"  # latest | same | containing | year_end | a period
+    label: str = ""
+    rating: RatingRule | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Metric:
+    id: str
+    title: str
+    statistic: str
+    code: str = ""
+    layer: str | None = None
+    outcome: str | None = None
+    aim: str | None = None
+    description: str | None = None
+    numerator: str | None = None
+    denominator: str | None = None
+    value: str | None = None  # measure of a published value
+    multiplier: float = 1.0
+    decimals: int = 1
+    scale: str = "none"
+    unit: str = ""
+    polarity: str = "none"
+    range: tuple[float, float] | None = None
+    comparators: tuple[Comparator, ...] = ()
+    rating: RatingRule = RatingRule()
+    direction: DirectionRule = DirectionRule()
+    period_basis: str | None = None
+    source: str | None = None
+    footnotes: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    trend_note: str | None = None
+    narrative: str | None = None
+    line: int = 0
+    order: int = 0
+
+
+@dataclass
+class Catalogue:
+    """A validated catalogue: its metrics in file order, and its layers in display order."""
+
+    path: str
+    metrics: list[Metric]
+    layers: dict[str, str] = field(default_factory=dict)  # id -> heading
+    title: str = ""
+
+    def __len__(self) -> int:
+        return len(self.metrics)
+
+    def ids(self) -> list[str]:
+        return [m.id for m in self.metrics]
+
+    def get(self, metric_id: str) -> Metric:
+        for m in self.metrics:
+            if m.id == metric_id:
+                return m
+        raise KeyError(metric_id)
+
+    def measures(self) -> set[str]:
+        """Every measure name the catalogue reads from the data."""
+        names = set()
+        for m in self.metrics:
+            names.update(x for x in (m.numerator, m.denominator, m.value) if x)
+            names.update(c.measure for c in m.comparators if c.measure)
+        return names
+
+    def metrics_frame(self):
+        """One row per metric: the columns the engine joins on."""
+        import pandas as pd
+
+        layer_order = {k: i for i, k in enumerate(self.layers)}
+        rows = []
+        for m in self.metrics:
+            rows.append(
+                {
+                    "metric_id": m.id,
+                    "code": m.code,
+                    "title": m.title,
+                    "layer": m.layer,
+                    "layer_order": layer_order.get(m.layer, len(layer_order)),
+                    "outcome": m.outcome,
+                    "aim": m.aim,
+                    "statistic": m.statistic,
+                    "numerator_measure": m.numerator,
+                    "denominator_measure": m.denominator,
+                    "value_measure": m.value,
+                    "multiplier": float(m.multiplier),
+                    "decimals": int(m.decimals),
+                    "scale": m.scale,
+                    "unit": m.unit,
+                    "polarity": m.polarity,
+                    "range_low": m.range[0] if m.range else float("nan"),
+                    "range_high": m.range[1] if m.range else float("nan"),
+                    "rating_method": m.rating.method,
+                    "rating_within": m.rating.tolerance.within,
+                    "rating_relative": m.rating.tolerance.relative,
+                    "dot_method": m.direction.method,
+                    "dot_within": m.direction.tolerance.within,
+                    "dot_relative": m.direction.tolerance.relative,
+                    "dot_previous": ",".join(m.direction.previous),
+                    "dot_unequal_ok": m.direction.compare_unequal_periods,
+                    "period_basis": m.period_basis,
+                    "source": m.source,
+                    "footnote": " | ".join(m.footnotes),
+                    "tags": ",".join(m.tags),
+                    "n_comparators": len(m.comparators),
+                    "order": m.order,
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def comparators_frame(self):
+        """One row per metric x comparator, ``rank`` 1 = most preferred."""
+        import pandas as pd
+
+        rows = []
+        for m in self.metrics:
+            for rank, c in enumerate(m.comparators, start=1):
+                rule = c.rating or m.rating
+                method = rule.method or m.rating.method
+                if method is None:
+                    method = "tolerance" if c.type == "area" else "target"
+                tol = rule.tolerance if c.rating else m.rating.tolerance
+                rows.append(
+                    {
+                        "metric_id": m.id,
+                        "rank": rank,
+                        "type": c.type,
+                        "area": c.area,
+                        "measure": c.measure,
+                        "fixed_value": c.value,
+                        "period_rule": c.period,
+                        "label": c.label,
+                        "rating_method": method,
+                        "rating_within": tol.within,
+                        "rating_relative": tol.relative,
+                    }
+                )
+        columns = [
+            "metric_id", "rank", "type", "area", "measure", "fixed_value", "period_rule",
+            "label", "rating_method", "rating_within", "rating_relative",
+        ]
+        return pd.DataFrame(rows, columns=columns)

@@ -1,0 +1,75 @@
+"""The command-line interface: a thin layer over the engine.
+
+Commands live one per module and are imported only when run (or when their help is shown),
+so ``ascbench --help`` never imports pandas. Data go to stdout, messages to stderr.
+
+Exit codes: 0 success; 1 a problem with the catalogue, the data or an option's value (one
+located line on stderr); 2 usage error (unknown option or command); 3 a ``--fail-on``
+condition was met.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from ascbench import __version__
+
+COMMANDS = {
+    "rate": ("ascbench.cli.rate", "rate"),
+    "metrics": ("ascbench.cli.metrics", "metrics"),
+    "validate": ("ascbench.cli.validate", "validate"),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx):
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx, name):
+        if name not in COMMANDS:
+            return None
+        module, attr = COMMANDS[name]
+        return getattr(importlib.import_module(module), attr)
+
+    def invoke(self, ctx):
+        from ascbench.cli.common import InternalError, ProblemExit
+        from ascbench.errors import AscbenchError
+
+        try:
+            return super().invoke(ctx)
+        except AscbenchError as exc:
+            if ctx.params.get("debug"):
+                raise
+            raise ProblemExit(exc.one_line()) from None
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, KeyboardInterrupt):
+            raise
+        except BrokenPipeError:
+            raise click.exceptions.Exit(0) from None
+        except Exception as exc:  # a bug: one line, a traceback with --debug
+            if ctx.params.get("debug"):
+                raise
+            raise InternalError(f"{type(exc).__name__}: {exc} (run with --debug for a traceback)") from None
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ascbench")
+@click.option("--debug", is_flag=True, help="Show a traceback for errors (for bug reports).")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """ascbench: benchmarking for English adult social care.
+
+    Recomputes ASCOF and local measures from their counts, compares each with a national
+    average, a peer group or a milestone, rates it red/amber/green and gives its direction
+    of travel. Runs on the embedded default catalogue (metrics.yaml) and data (data/) unless
+    told otherwise.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+def main() -> None:
+    cli(prog_name="ascbench")

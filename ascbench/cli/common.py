@@ -1,0 +1,105 @@
+"""What the commands share: default paths, common options, loading, error handling, output."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from ascbench.errors import AscbenchError
+
+EXIT_PROBLEM = 1
+EXIT_GATE = 3
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def default_catalogue() -> Path:
+    """--catalogue default: $ASCBENCH_CATALOGUE, ./metrics.yaml, or the project's own."""
+    env = os.environ.get("ASCBENCH_CATALOGUE")
+    if env:
+        return Path(env)
+    here = Path("metrics.yaml")
+    return here if here.is_file() else PROJECT_ROOT / "metrics.yaml"
+
+
+def default_data() -> Path:
+    """--data default: $ASCBENCH_DATA, ./data (if it has areas.csv), or the project's own."""
+    env = os.environ.get("ASCBENCH_DATA")
+    if env:
+        return Path(env)
+    here = Path("data")
+    return here if (here / "areas.csv").is_file() else PROJECT_ROOT / "data"
+
+
+def catalogue_option(f):
+    return click.option("--catalogue", "catalogue_path", type=click.Path(dir_okay=False, path_type=Path),
+                        default=None, help="Metric catalogue (default: metrics.yaml).")(f)
+
+
+def data_option(f):
+    return click.option("--data", "data_path", type=click.Path(file_okay=False, path_type=Path), default=None,
+                        help="Data directory (default: data/).")(f)
+
+
+def format_option(choices=("table", "csv", "json", "markdown"), default="table"):
+    def deco(f):
+        return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
+                            help="Output format.")(f)
+    return deco
+
+
+def output_option(f):
+    return click.option("--output", "-o", "output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                        help="Write to this file (atomically) instead of stdout.")(f)
+
+
+def load(catalogue_path: Path | None, data_path: Path | None):
+    from ascbench.catalogue import load_catalogue
+    from ascbench.io.dataset import load_dataset
+
+    catalogue = load_catalogue(catalogue_path or default_catalogue())
+    dataset = load_dataset(data_path or default_data())
+    for warning in dataset.warnings:
+        warn(warning)
+    return catalogue, dataset
+
+
+def warn(message: str) -> None:
+    click.echo(f"ascbench: warning: {message}", err=True)
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Data to stdout, or atomically to a file."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from ascbench.io.atomic import write_atomic
+
+    write_atomic(output, text)
+    click.echo(f"ascbench: wrote {output}", err=True)
+
+
+def use_colour(no_color: bool) -> bool:
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+class ProblemExit(click.ClickException):
+    """A located problem with the input: one line on stderr, exit status 1."""
+
+    exit_code = EXIT_PROBLEM
+
+    def show(self, file=None) -> None:
+        click.echo(f"ascbench: error: {self.message}", err=True)
+
+
+class InternalError(click.ClickException):
+    """A bug in ascbench: one line on stderr (a traceback with --debug), exit status 70."""
+
+    exit_code = 70
+
+    def show(self, file=None) -> None:
+        click.echo(f"ascbench: internal error: {self.message}", err=True)

@@ -1,0 +1,26 @@
+"""``ascbench metrics``: list the catalogue."""
+
+from __future__ import annotations
+
+import click
+
+from ascbench.cli.common import catalogue_option, emit, format_option, output_option
+
+
+@click.command()
+@catalogue_option
+@click.option("--tag", "tags", multiple=True, help="Only metrics with this tag (repeatable).")
+@format_option()
+@output_option
+def metrics(catalogue_path, tags, fmt, output):
+    """List the metrics of the catalogue: id, code, title, layer, statistic, polarity."""
+    from ascbench.catalogue import load_catalogue
+    from ascbench.cli.common import default_catalogue
+    from ascbench.engine.pipeline import select_tags
+    from ascbench.render import render_catalogue
+
+    catalogue = load_catalogue(catalogue_path or default_catalogue())
+    ids = select_tags(catalogue, [], list(tags))
+    frame = catalogue.metrics_frame()
+    frame = frame[frame["metric_id"].isin(ids)]
+    emit(render_catalogue(frame, fmt), output)

@@ -1,0 +1,60 @@
+"""``ascbench rate``: the dashboard for one area (or several), as at a reporting period."""
+
+from __future__ import annotations
+
+import click
+
+from ascbench.cli.common import (
+    EXIT_GATE, catalogue_option, data_option, emit, format_option, load, output_option, use_colour, warn,
+)
+
+GATES = {
+    "red": lambda r: r["rag"] == "red",
+    "amber": lambda r: r["rag"].isin(["amber", "red"]),
+    "worse": lambda r: (r["rating"] == "worse") | (r["dot"] == "worse"),
+    "not-compared": lambda r: r["rating"] == "not compared",
+}
+
+
+@click.command()
+@catalogue_option
+@data_option
+@click.option("--area", "areas", multiple=True, help="Area code or name (repeatable; default: the dataset's).")
+@click.option("--period", default=None, help="Reporting period, e.g. 2025-26-YTD-Q3 (default: the dataset's).")
+@click.option("--metric", "metrics", multiple=True, help="Metric id (repeatable; default: all).")
+@click.option("--tag", "tags", multiple=True, help="Only metrics with this catalogue tag (repeatable).")
+@format_option()
+@output_option
+@click.option("--bom", is_flag=True, help="Start CSV output with a byte-order mark (for Excel).")
+@click.option("--fail-on", "fail_on", type=click.Choice(sorted(GATES)), multiple=True,
+              help="Exit with status 3 if any metric is rated so (red, amber, worse, not-compared).")
+@click.option("--no-color", is_flag=True, help="No colour in the table (also: NO_COLOR=1).")
+@click.option("--width", type=click.IntRange(60, 400), default=None, help="Table width (default: terminal).")
+def rate(catalogue_path, data_path, areas, period, metrics, tags, fmt, output, bom, fail_on, no_color, width):
+    """Rate every metric: value from counts, comparator, RAG, direction of travel.
+
+    Each metric shows its latest period ending on or before the reporting period (a CLD
+    measure a quarter behind, a survey's last year), compared with its first available
+    comparator and with the like-for-like period a year earlier.
+    """
+    import shutil
+
+    from ascbench.engine import build_results
+    from ascbench.engine.pipeline import select_tags
+    from ascbench.render import render
+
+    catalogue, dataset = load(catalogue_path, data_path)
+    ids = select_tags(catalogue, list(metrics), list(tags))
+    results, _, _ = build_results(catalogue, dataset, list(areas) or None, period, ids)
+    differs = results[results["published_check"] == "differs"]
+    for _, row in differs.iterrows():
+        warn(f"{row['metric_id']} {row['area_code']} {row['period']}: computed {row['value']:.4g} from "
+             f"{row['numerator']:g}/{row['denominator']:g} but the data publish {row['published_value']:g}")
+    options = {"layers": catalogue.layers, "bom": bom, "colour": fmt == "table" and output is None
+               and use_colour(no_color), "width": width or shutil.get_terminal_size((100, 24)).columns}
+    emit(render(results, fmt, **options), output)
+    tripped = [g for g in fail_on if GATES[g](results).any()]
+    if tripped:
+        hit = results[GATES[tripped[0]](results)]["metric_id"].tolist()
+        click.echo(f"ascbench: --fail-on {tripped[0]}: {', '.join(hit)}", err=True)
+        raise click.exceptions.Exit(EXIT_GATE)

@@ -1,0 +1,55 @@
+"""Direction of travel: the current value against the previous one.
+
+Like is compared with like only: two periods are comparable when both are snapshots or both
+cover the same number of months (:meth:`ascbench.periods.Period.comparable`). Otherwise the
+direction is "not comparable", unless the metric says ``compare_unequal_periods: true``
+(for instance a year-to-date proportion against the previous full year, a comparison the
+report makes). The judgement uses :func:`ascbench.engine.rules.judge_change` with the
+metric's direction tolerance.
+
+Words: improved / similar / worse (increased / similar / decreased for a metric without
+polarity), "not comparable", "no previous data", "not compared" (a value is missing or
+suppressed), "n/a" (the metric says ``direction: {method: none}``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ascbench.engine.rules import DOT_WORDS, judge_change, words
+
+
+def attach_direction(current, metrics):
+    """Add ``dot``, ``change`` and ``change_pct`` to rows that carry previous values."""
+    from ascbench.periods import period_frame
+
+    cur = current.copy()
+    meta = metrics.set_index("metric_id")
+    prev_periods = period_frame(cur["previous_period"].dropna()).set_index("period")
+    prev_months = cur["previous_period"].map(prev_periods["months"])
+    prev_snapshot = cur["previous_period"].map(prev_periods["is_snapshot"])
+    cur["previous_label"] = cur["previous_period"].map(prev_periods["label"])
+    same_shape = (prev_months == cur["months"]) & (prev_snapshot == cur["is_snapshot"])
+    unequal_ok = cur["metric_id"].map(meta["dot_unequal_ok"]).astype(bool)
+    comparable = same_shape | unequal_ok
+    codes = judge_change(
+        cur["value"], cur["previous_value"], cur["metric_id"].map(meta["polarity"]),
+        cur["metric_id"].map(meta["dot_within"]), cur["metric_id"].map(meta["dot_relative"]).astype(bool),
+        cur["metric_id"].map(meta["range_low"]), cur["metric_id"].map(meta["range_high"]),
+    )
+    dot = words(codes, DOT_WORDS, "not compared")
+    has_previous = cur["previous_period"].notna().to_numpy()
+    dot = np.where(has_previous, np.where(comparable.to_numpy(), dot, "not comparable"), "no previous data")
+    dot = np.where(cur["metric_id"].map(meta["dot_method"]).to_numpy() == "none", "n/a", dot)
+    cur["dot"] = dot
+    cur["dot_basis"] = np.where(
+        has_previous,
+        cur["period"].astype(str) + " vs " + cur["previous_period"].fillna("").astype(str)
+        + np.where(same_shape, "", np.where(unequal_ok, " (periods of different length, allowed by the catalogue)",
+                                            " (periods of different length)")),
+        "",
+    )
+    cur["change"] = cur["value"] - cur["previous_value"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cur["change_pct"] = cur["change"] / cur["previous_value"].abs() * 100
+    return cur

@@ -1,0 +1,170 @@
+"""The flow of one figure, end to end: catalogue + dataset -> the results frame.
+
+    observations --values--> metric values --select--> current + previous
+        --compare--> comparator and rating --direction--> direction of travel --> results
+
+Pure: no printing, no files, no clock. The results frame (one row per metric x area) is the
+single source every output format renders; its columns are documented in
+``docs/results.md`` and listed in :data:`RESULT_COLUMNS`.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+import numpy as np
+import pandas as pd
+
+from ascbench.engine.compare import rate_against_comparators, resolve_comparators
+from ascbench.engine.direction import attach_direction
+from ascbench.engine.select import attach_previous, select_current
+from ascbench.engine.values import metric_values, published_mismatch
+from ascbench.errors import AscbenchError
+from ascbench.periods import parse_period
+
+RESULT_COLUMNS = [
+    "metric_id", "code", "title", "layer", "outcome", "aim", "area_code", "area_name",
+    "period", "period_label", "numerator", "denominator", "value", "value_basis", "status",
+    "unit", "decimals", "scale", "polarity", "published_value", "published_check",
+    "comparator", "comparator_type", "comparator_area", "comparator_area_name",
+    "comparator_period", "comparator_value", "diff", "diff_pct", "rating", "rag",
+    "rating_rule", "previous_period", "previous_label", "previous_value", "previous_status", "previous_rule",
+    "dot", "dot_basis", "change", "change_pct", "statistic", "source", "footnote",
+    "layer_order", "order",
+]
+
+
+def resolve_metric_ids(catalogue, wanted: list[str] | None) -> list[str]:
+    ids = catalogue.ids()
+    if not wanted:
+        return ids
+    known = {i.lower(): i for i in ids}
+    out = []
+    for w in wanted:
+        if w in ids:
+            out.append(w)
+        elif w.lower() in known:
+            out.append(known[w.lower()])
+        else:
+            close = difflib.get_close_matches(w, ids, n=1, cutoff=0.5)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise AscbenchError(f"no metric '{w}' in the catalogue{hint}", field="--metric",
+                                expected="an id listed by 'ascbench metrics'")
+    return out
+
+
+def select_tags(catalogue, metric_ids: list[str], tags: list[str]) -> list[str]:
+    """Metric ids chosen by ``--metric`` (checked, with suggestions) and ``--tag``."""
+    ids = resolve_metric_ids(catalogue, metric_ids)
+    if not tags:
+        return ids
+    known = {t for m in catalogue.metrics for t in m.tags}
+    for t in tags:
+        if t not in known:
+            close = difflib.get_close_matches(t, sorted(known), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise AscbenchError(f"no metric has the tag '{t}'{hint}", field="--tag",
+                                expected="one of " + ", ".join(sorted(known)))
+    wanted = set(tags)
+    return [m.id for m in catalogue.metrics if m.id in ids and wanted & set(m.tags)]
+
+
+def default_area(dataset) -> str:
+    area = dataset.settings.get("default_area")
+    if area:
+        return str(area)
+    councils = dataset.areas.loc[~dataset.areas["is_aggregate"], "area_code"]
+    if len(councils) == 1:
+        return str(councils.iloc[0])
+    raise AscbenchError("no default area: set default_area in dataset.yaml or pass --area",
+                        file=dataset.path, field="default_area", expected="an area code")
+
+
+def check_areas(dataset, areas: list[str]) -> list[str]:
+    known = set(dataset.areas["area_code"])
+    names = dict(zip(dataset.areas["area_name"].str.lower(), dataset.areas["area_code"], strict=False))
+    out = []
+    for a in areas:
+        if a in known:
+            out.append(a)
+        elif a.lower() in names:
+            out.append(names[a.lower()])
+        else:
+            close = difflib.get_close_matches(a, sorted(known), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise AscbenchError(f"no area '{a}' in areas.csv{hint}", field="--area",
+                                expected="an area code or name listed in areas.csv")
+    return out
+
+
+def reporting_period(dataset, values, areas: list[str], period: str | None):
+    """(end date, kind) of the reporting period: given, the dataset's default, or the latest
+    period end among the chosen areas' values."""
+    text = period or dataset.settings.get("default_period")
+    if text:
+        try:
+            p = parse_period(text)
+        except AscbenchError as exc:
+            exc.location.field = "--period"
+            raise
+        return pd.Timestamp(p.end), p.kind
+    from ascbench.periods import period_frame
+
+    mine = values.loc[values["area_code"].isin(areas) & values["value"].notna(), "period"]
+    if mine.empty:
+        raise AscbenchError("no values for the chosen area(s) in the data", field="--area",
+                            expected="an area with observations")
+    frame = period_frame(mine)
+    return frame["end"].max(), None
+
+
+def build_results(catalogue, dataset, areas: list[str] | None = None, period: str | None = None,
+                  metric_ids: list[str] | None = None):
+    """The results frame for ``areas`` (default: the dataset's default area) as at ``period``.
+
+    Returns ``(results, values, comparisons)``: the results frame (:data:`RESULT_COLUMNS`),
+    the values of every metric, area and period (for trends, ranks and checks), and every
+    resolved comparator (long, for ``explain`` and narratives).
+    """
+    ids = resolve_metric_ids(catalogue, metric_ids)
+    metrics = catalogue.metrics_frame()
+    metrics = metrics[metrics["metric_id"].isin(ids)].reset_index(drop=True)
+    comparators = catalogue.comparators_frame()
+    comparators = comparators[comparators["metric_id"].isin(ids)].reset_index(drop=True)
+    values = metric_values(metrics, dataset.observations)
+    areas = check_areas(dataset, areas) if areas else [default_area(dataset)]
+    end, kind = reporting_period(dataset, values, areas, period)
+
+    current = select_current(values, areas, end, kind)
+    current = attach_previous(current, values, metrics)
+    area_names = dict(zip(dataset.areas["area_code"], dataset.areas["area_name"], strict=False))
+    comparisons = resolve_comparators(current, comparators, values, dataset.observations, dataset.roles,
+                                      area_names)
+    current, comparisons = rate_against_comparators(current, comparisons, metrics)
+    current = attach_direction(current, metrics)
+
+    # published values that disagree with their counts
+    mismatch = published_mismatch(current, metrics)
+    current["published_check"] = np.where(current["published_value"].notna() & (current["value_basis"] == "counts"),
+                                          "ok", "")
+    current.loc[mismatch, "published_check"] = "differs"
+
+    # metrics with no data for an area still get a row: a dashboard shows every metric
+    grid = pd.MultiIndex.from_product([metrics["metric_id"], areas], names=["metric_id", "area_code"]).to_frame(
+        index=False)
+    results = grid.merge(current, on=["metric_id", "area_code"], how="left")
+    nodata = results["period"].isna()
+    results.loc[nodata, ["status", "rating", "rag", "dot"]] = ["no data", "not compared", "grey", "no data"]
+    results = results.merge(
+        metrics[["metric_id", "code", "title", "layer", "outcome", "aim", "unit", "decimals", "scale", "polarity",
+                 "statistic", "source", "footnote", "layer_order", "order", "n_comparators"]],
+        on="metric_id", how="left")
+    info = nodata & (results["n_comparators"] == 0)
+    results.loc[info, ["rating", "rag"]] = ["for information", "none"]
+    results["area_name"] = results["area_code"].map(area_names)
+    results["period_label"] = results["label"]
+    results = results.sort_values(["layer_order", "order", "area_code"]).reset_index(drop=True)
+    for column in RESULT_COLUMNS:
+        if column not in results.columns:
+            results[column] = np.nan
+    return results[RESULT_COLUMNS], values, comparisons

@@ -1,0 +1,83 @@
+"""The one error type of ascbench.
+
+Every problem with a user's input (catalogue, data, options) is raised as
+:class:`AscbenchError`, which carries where it was found (file, line or row, field) and what
+was expected. The CLI prints it as a single line and exits with status 1; nothing else in the
+package prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Location:
+    """Where a problem was found. Every part is optional."""
+
+    file: str | None = None
+    line: int | None = None  # 1-based line in a YAML or CSV file (CSV header is line 1)
+    field: str | None = None
+    item: str | None = None  # e.g. a metric id
+
+    def __str__(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(self.file + (f":{self.line}" if self.line else ""))
+        elif self.line:
+            parts.append(f"line {self.line}")
+        if self.item:
+            parts.append(self.item)
+        if self.field:
+            parts.append(self.field)
+        return ": ".join(parts)
+
+
+class AscbenchError(Exception):
+    """A located, explainable problem with the user's input.
+
+    ``str(error)`` is the one-line message the CLI prints, for example::
+
+        data/observations.csv:14: value: '12a' is not a number (expected a number, or a
+        suppression marker such as c, *, [x], ..)
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        field: str | None = None,
+        item: str | None = None,
+        expected: str | None = None,
+    ) -> None:
+        self.message = message
+        self.location = Location(file=file, line=line, field=field, item=item)
+        self.expected = expected
+        super().__init__(self.one_line())
+
+    def one_line(self) -> str:
+        where = str(self.location)
+        text = f"{where}: {self.message}" if where else self.message
+        if self.expected:
+            text += f" (expected {self.expected})"
+        return " ".join(text.split())
+
+
+@dataclass
+class Problems:
+    """A collector for ``validate``: every error and warning, not just the first."""
+
+    errors: list[AscbenchError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def add(self, error: AscbenchError) -> None:
+        self.errors.append(error)
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+    def raise_first(self) -> None:
+        if self.errors:
+            raise self.errors[0]

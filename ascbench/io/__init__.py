@@ -1,0 +1,1 @@
+"""Reading and writing files: the data directory, value cells, atomic output."""

@@ -1,0 +1,313 @@
+"""Reading a data directory: settings, areas and observations.
+
+A data directory holds (see ``docs/data-format.md``):
+
+* ``dataset.yaml`` (optional): ``title``, ``default_area``, ``default_period`` and ``roles``
+  (``national: E92000001``, ``peer: ...``) that catalogue comparators refer to by name;
+  ``observations``: the observation files (globs), default ``observations*.csv`` and
+  ``observations/*.csv``.
+* ``areas.csv``: ``area_code, area_name, area_type`` (+ optional ``region``, ``parent``).
+* observation files: long CSV ``area_code, period, measure, value`` (+ optional ``status``,
+  ``source``, ``note``).
+
+Every problem is an :class:`AscbenchError` naming the file, the line and the field. Files are
+only read, never changed.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ascbench.errors import AscbenchError, Problems
+from ascbench.io.values import NUMBER_EXPECTED, STATUSES, parse_values
+from ascbench.periods import NOTATION, period_frame
+
+OBSERVATION_COLUMNS = ("area_code", "period", "measure", "value")
+OPTIONAL_OBSERVATION_COLUMNS = ("status", "source", "note")
+AREA_COLUMNS = ("area_code", "area_name", "area_type")
+AGGREGATE_TYPES = ("national", "region", "group", "council_type", "aggregate")
+COUNCIL_TYPES = ("county", "unitary", "metropolitan", "london", "council")
+SETTINGS_KEYS = {"title", "default_area", "default_period", "roles", "observations", "source", "notes"}
+DEFAULT_OBSERVATION_GLOBS = ("observations*.csv", "observations/*.csv")
+
+
+@dataclass
+class Dataset:
+    """Everything read from a data directory."""
+
+    path: str
+    observations: object  # DataFrame: area_code, period, measure, value, status, source, note, file, line
+    areas: object  # DataFrame: area_code, area_name, area_type, is_aggregate, ...
+    settings: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def roles(self) -> dict[str, str]:
+        return dict(self.settings.get("roles") or {})
+
+    def area_name(self, code: str) -> str:
+        match = self.areas.loc[self.areas["area_code"] == code, "area_name"]
+        return str(match.iloc[0]) if len(match) else code
+
+
+def read_text(path: Path, warnings: list[str] | None = None) -> str:
+    """Read a text file as UTF-8 (a byte-order mark is allowed); fall back to Windows-1252,
+    the encoding of CSV saved by Excel on Windows, with a warning."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise AscbenchError(f"cannot read file: {exc.strerror}", file=str(path)) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise AscbenchError("the file is neither UTF-8 nor Windows-1252 text", file=str(path), line=line,
+                                expected="a UTF-8 CSV file") from None
+        if warnings is not None:
+            line = raw[: exc.start].count(b"\n") + 1
+            warnings.append(f"{path}:{line}: not UTF-8; read as Windows-1252 (Excel) text")
+        return text
+
+
+def read_csv(path: Path, required: tuple[str, ...], warnings: list[str] | None = None):
+    """Read a CSV as text cells, with a ``line`` column giving each row's line in the file.
+
+    Blank lines are skipped, cells are stripped, column names are stripped and lower-cased.
+    A missing required column is an error naming the file and the column.
+    """
+    import pandas as pd
+
+    text = read_text(path, warnings)
+    if not text.strip():
+        raise AscbenchError("the file is empty", file=str(path), line=1,
+                            expected="a header line: " + ",".join(required))
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False)
+    except pd.errors.ParserError as exc:
+        raise AscbenchError(f"cannot parse the CSV: {str(exc).strip()}", file=str(path)) from None
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise AscbenchError(
+            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
+            file=str(path), line=1, field=missing[0],
+            expected="a header with " + ", ".join(required),
+        )
+    dupes = frame.columns[frame.columns.duplicated()]
+    if len(dupes):
+        raise AscbenchError(f"column '{dupes[0]}' appears twice", file=str(path), line=1, field=dupes[0],
+                            expected="each column once")
+    frame["line"] = frame.index + 2
+    for column in frame.columns:
+        if column != "line":
+            frame[column] = frame[column].str.strip()
+    content = [c for c in frame.columns if c != "line"]
+    blank = (frame[content] == "").all(axis=1)
+    return frame.loc[~blank].reset_index(drop=True)
+
+
+def read_settings(directory: Path, problems: Problems) -> dict:
+    from ascbench.catalogue.yaml_loader import load_yaml
+
+    path = directory / "dataset.yaml"
+    if not path.exists():
+        return {}
+    try:
+        doc = load_yaml(read_text(path), str(path)) or {}
+    except AscbenchError as exc:
+        problems.add(exc)
+        return {}
+    if not isinstance(doc, dict):
+        problems.add(AscbenchError("dataset.yaml should be a mapping", file=str(path), line=1,
+                                   expected="title:, default_area:, roles: ..."))
+        return {}
+    for key in doc:
+        if key not in SETTINGS_KEYS:
+            import difflib
+
+            close = difflib.get_close_matches(str(key), sorted(SETTINGS_KEYS), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            problems.add(AscbenchError(f"unknown key '{key}'{hint}", file=str(path), line=doc.line_of(key),
+                                       field=str(key), expected="one of " + ", ".join(sorted(SETTINGS_KEYS))))
+    roles = doc.get("roles") or {}
+    if not isinstance(roles, dict):
+        problems.add(AscbenchError("'roles' should map a role to an area code", file=str(path),
+                                   line=doc.line_of("roles"), field="roles", expected="national: E92000001"))
+        doc["roles"] = {}
+    else:
+        doc["roles"] = {str(k): str(v) for k, v in roles.items()}
+    doc["_file"] = str(path)
+    return dict(doc)
+
+
+def read_areas(directory: Path, problems: Problems, warnings: list[str]):
+    import pandas as pd
+
+    path = directory / "areas.csv"
+    empty = pd.DataFrame(columns=[*AREA_COLUMNS, "is_aggregate", "line"])
+    if not path.exists():
+        problems.add(AscbenchError("no areas.csv in the data directory", file=str(directory),
+                                   expected="areas.csv with area_code, area_name, area_type"))
+        return empty
+    try:
+        areas = read_csv(path, AREA_COLUMNS, warnings)
+    except AscbenchError as exc:
+        problems.add(exc)
+        return empty
+    for _, row in areas[areas["area_code"] == ""].iterrows():
+        problems.add(AscbenchError("area_code is empty", file=str(path), line=int(row["line"]), field="area_code",
+                                   expected="an area code such as E10000018"))
+    dupes = areas[areas["area_code"].duplicated(keep="first") & (areas["area_code"] != "")]
+    for _, row in dupes.iterrows():
+        problems.add(AscbenchError(f"area '{row['area_code']}' is listed twice", file=str(path),
+                                   line=int(row["line"]), field="area_code", expected="each area once"))
+    known = set(AGGREGATE_TYPES) | set(COUNCIL_TYPES)
+    for _, row in areas[~areas["area_type"].isin(known)].iterrows():
+        problems.add(AscbenchError(f"'{row['area_type']}' is not an area type", file=str(path),
+                                   line=int(row["line"]), field="area_type",
+                                   expected="one of " + ", ".join(COUNCIL_TYPES + AGGREGATE_TYPES)))
+    areas["is_aggregate"] = areas["area_type"].isin(AGGREGATE_TYPES)
+    return areas
+
+
+def _observation_files(directory: Path, settings: dict) -> list[Path]:
+    globs = settings.get("observations") or DEFAULT_OBSERVATION_GLOBS
+    if isinstance(globs, str):
+        globs = [globs]
+    files: list[Path] = []
+    for pattern in globs:
+        for path in sorted(directory.glob(str(pattern))):
+            if path.is_file() and path not in files:
+                files.append(path)
+    return files
+
+
+def read_observations(path: Path, known_areas: set[str], problems: Problems, warnings: list[str]):
+    """Read one observation file, checking every row; rows with problems are reported and
+    dropped (the run then fails: a problem is never silently skipped)."""
+    import pandas as pd
+
+    try:
+        frame = read_csv(path, OBSERVATION_COLUMNS, warnings)
+    except AscbenchError as exc:
+        problems.add(exc)
+        return None
+    for column in OPTIONAL_OBSERVATION_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = ""
+    frame["file"] = str(path)
+    ok = pd.Series(True, index=frame.index)
+
+    def report(mask, field, message, expected):
+        nonlocal ok
+        for _, row in frame[mask & ok].head(50).iterrows():
+            problems.add(AscbenchError(message(row), file=str(path), line=int(row["line"]), field=field,
+                                       expected=expected))
+        extra = int((mask & ok).sum()) - 50
+        if extra > 0:
+            problems.add(AscbenchError(f"... and {extra} more rows with the same problem", file=str(path),
+                                       field=field))
+        ok &= ~mask
+
+    for column in ("area_code", "period", "measure"):
+        report(frame[column] == "", column, lambda r, c=column: f"{c} is empty", f"a value for {column}")
+    if known_areas:
+        report(~frame["area_code"].isin(known_areas), "area_code",
+               lambda r: f"unknown area code '{r['area_code']}'", "an area_code listed in areas.csv")
+    report(~frame["measure"].str.fullmatch(r"[A-Za-z0-9_.+\-]+"), "measure",
+           lambda r: f"'{r['measure']}' is not a measure name", "letters, digits and _ . + - only")
+    # periods: parse each distinct string once
+    from ascbench.periods import parse_period
+
+    canonical: dict[str, str | None] = {}
+    for text in frame.loc[ok, "period"].unique():
+        try:
+            canonical[text] = parse_period(text).text
+        except AscbenchError:
+            canonical[text] = None
+    mapped = frame["period"].map(canonical)
+    report(ok & mapped.isna(), "period", lambda r: f"'{r['period']}' is not a period", NOTATION)
+    frame["period"] = mapped.where(mapped.notna(), frame["period"])
+    values, status, bad, hint = parse_values(frame["value"])
+    report(bad, "value", lambda r: f"'{r['value']}' {hint[r.name]}", NUMBER_EXPECTED)
+    given = frame["status"].str.lower()
+    report(~given.isin(STATUSES), "status", lambda r: f"'{r['status']}' is not a status",
+           "empty or one of " + ", ".join(s for s in STATUSES if s))
+    report(given.isin(("suppressed", "not available", "not applicable", "missing")) & values.notna(), "value",
+           lambda r: f"a value is given with status '{r['status']}'", "an empty value for a suppressed cell")
+    frame["status"] = given.where(given != "", status)
+    frame["value"] = values
+    return frame.loc[ok]
+
+
+def load_dataset(directory: str | Path, problems: Problems | None = None) -> Dataset:
+    """Read a data directory. Without ``problems`` the first problem is raised."""
+    import pandas as pd
+
+    collect = problems is not None
+    problems = problems if collect else Problems()
+    directory = Path(directory)
+    warnings: list[str] = []
+    if not directory.is_dir():
+        error = AscbenchError("the data directory does not exist", file=str(directory),
+                              expected="a directory with areas.csv and observation CSV files")
+        if not collect:
+            raise error
+        problems.add(error)
+        return Dataset(str(directory), pd.DataFrame(columns=[*OBSERVATION_COLUMNS, "status", "line", "file"]),
+                       pd.DataFrame(columns=[*AREA_COLUMNS, "is_aggregate"]), {}, warnings)
+    settings = read_settings(directory, problems)
+    areas = read_areas(directory, problems, warnings)
+    known = set(areas["area_code"])
+    files = _observation_files(directory, settings)
+    if not files:
+        problems.add(AscbenchError("no observation files", file=str(directory),
+                                   expected="files matching " + " or ".join(DEFAULT_OBSERVATION_GLOBS)))
+    frames = [f for f in (read_observations(p, known, problems, warnings) for p in files) if f is not None]
+    columns = [*OBSERVATION_COLUMNS, *OPTIONAL_OBSERVATION_COLUMNS, "file", "line"]
+    observations = pd.concat([f[columns] for f in frames], ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    observations["value"] = observations["value"].astype("float64")
+    key = ["area_code", "period", "measure"]
+    dup = observations.duplicated(key, keep=False)
+    if dup.any():
+        first = observations[dup].groupby(key, sort=False)[["file", "line"]].first()
+        later = observations[dup & observations.duplicated(key, keep="first")]
+        for _, row in later.head(50).iterrows():
+            f, ln = first.loc[(row["area_code"], row["period"], row["measure"])]
+            problems.add(AscbenchError(
+                f"duplicate row for {row['area_code']} {row['period']} {row['measure']} (first at {f}:{ln})",
+                file=row["file"], line=int(row["line"]), field="measure",
+                expected="one row per area_code, period and measure"))
+        observations = observations.drop_duplicates(key, keep="first")
+    for role, code in (settings.get("roles") or {}).items():
+        if known and code not in known:
+            problems.add(AscbenchError(f"role '{role}' names unknown area '{code}'", file=settings.get("_file"),
+                                       field="roles", expected="an area_code listed in areas.csv"))
+    default_area = settings.get("default_area")
+    if default_area is not None and known and str(default_area) not in known:
+        problems.add(AscbenchError(f"default_area '{default_area}' is not in areas.csv", file=settings.get("_file"),
+                                   field="default_area", expected="an area_code listed in areas.csv"))
+    if settings.get("default_period") is not None:
+        from ascbench.periods import parse_period
+
+        try:
+            settings["default_period"] = parse_period(str(settings["default_period"])).text
+        except AscbenchError as exc:
+            exc.location.file = settings.get("_file")
+            problems.add(exc)
+    dataset = Dataset(str(directory), observations.reset_index(drop=True), areas, settings, warnings)
+    if not collect:
+        problems.raise_first()
+    return dataset
+
+
+def attach_periods(frame, column: str = "period"):
+    """Join the period attributes (start, end, months, label, ...) onto ``frame``."""
+    periods = period_frame(frame[column]).drop(columns=["canonical"])
+    periods = periods.rename(columns={"period": column})
+    return frame.merge(periods, on=column, how="left")

@@ -1,0 +1,40 @@
+"""Output formats: one module per format, registered here by name.
+
+Each module has ``render(results, **options) -> str``. A new format is one new module and one
+line in :data:`FORMATS`.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+FORMATS = {
+    "table": "ascbench.render.table",
+    "csv": "ascbench.render.csv_out",
+    "json": "ascbench.render.json_out",
+    "markdown": "ascbench.render.markdown",
+}
+
+
+def render(results, fmt: str, **options) -> str:
+    module = importlib.import_module(FORMATS[fmt])
+    return module.render(results, **options)
+
+
+CATALOGUE_COLUMNS = ["metric_id", "code", "title", "layer", "statistic", "polarity", "unit", "source", "tags"]
+
+
+def render_catalogue(metrics, fmt: str) -> str:
+    """The catalogue listing (``ascbench metrics``) in any of the formats."""
+    frame = metrics[CATALOGUE_COLUMNS]
+    if fmt == "table":
+        from tabulate import tabulate
+
+        return tabulate(frame.fillna("").values.tolist(), headers=CATALOGUE_COLUMNS, tablefmt="simple",
+                        maxcolwidths=[24, 12, 40, 8, 10, 8, 9, 16, 20], disable_numparse=True) + "\n"
+    if fmt == "markdown":
+        lines = ["| " + " | ".join(CATALOGUE_COLUMNS) + " |", "|" + "---|" * len(CATALOGUE_COLUMNS)]
+        for row in frame.fillna("").astype(str).values.tolist():
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |")
+        return "\n".join(lines) + "\n"
+    return render(frame, fmt)

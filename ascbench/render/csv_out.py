@@ -1,0 +1,52 @@
+"""The results frame as CSV: every column, full precision, spreadsheet-safe.
+
+Text cells that begin with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return are
+prefixed with a single quote (OWASP, "CSV Injection"), so a spreadsheet does not run them as
+formulas; numeric columns are written as numbers and never altered.
+"""
+
+from __future__ import annotations
+
+import io
+
+DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(frame):
+    """Copy of ``frame`` with formula-like text cells made inert."""
+    import pandas as pd
+
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+            continue
+        text = series.astype("object")
+        is_text = text.map(lambda v: isinstance(v, str))
+        risky = is_text & text.astype(str).str.startswith(DANGEROUS_START)
+        if risky.any():
+            out[column] = text.where(~risky, "'" + text.astype(str))
+    return out
+
+
+def whole_numbers(frame):
+    """Float columns whose values are all whole numbers (counts) print without ``.0``."""
+    import numpy as np
+
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if series.dtype.kind != "f":
+            continue
+        finite = series.dropna()
+        if len(finite) and np.all(np.isfinite(finite)) and np.all(finite == np.round(finite)) \
+                and finite.abs().max() < 2**53:
+            out[column] = series.astype("Int64")
+    return out
+
+
+def render(results, bom: bool = False, **_) -> str:
+    buffer = io.StringIO()
+    neutralise(whole_numbers(results)).to_csv(buffer, index=False, lineterminator="\n")
+    text = buffer.getvalue()
+    return ("\ufeff" + text) if bom else text

@@ -1,0 +1,57 @@
+"""The dashboard cells as text: shared by the terminal table, Markdown and HTML renderers."""
+
+from __future__ import annotations
+
+from ascbench.render.numbers import fmt_count, fmt_value, is_missing
+
+AIM_WORDS = {"high": "High", "low": "Low", "range": "Range", "none": "N/A"}
+DOT_SYMBOLS = {
+    "improved": "▲", "worse": "▼", "similar": "◄►", "increased": "▲", "decreased": "▼",
+    "not comparable": "≠", "no previous data": "–", "not compared": "–", "n/a": "", "no data": "–",
+}
+RAG_SYMBOLS = {"green": "●", "amber": "◐", "red": "○", "blue": "◆", "grey": "·", "none": ""}
+
+
+def current_cell(row: dict) -> str:
+    value = fmt_value(row["value"], int(row["decimals"]), row["unit"], row["scale"], row.get("status") or "")
+    if not is_missing(row.get("numerator")) and not is_missing(row.get("denominator")) \
+            and row.get("statistic") == "proportion" and not is_missing(row["value"]):
+        value += f" ({fmt_count(row['numerator'])} out of {fmt_count(row['denominator'])})"
+    elif row.get("statistic") == "rate" and not is_missing(row.get("numerator")) and not is_missing(row["value"]):
+        value += f" ({fmt_count(row['numerator'])})"
+    return value
+
+
+def previous_cell(row: dict) -> str:
+    if is_missing(row.get("previous_period")) or not row.get("previous_period"):
+        return ""
+    value = fmt_value(row["previous_value"], int(row["decimals"]), row["unit"], row["scale"],
+                      row.get("previous_status") or "")
+    return f"{value} ({row['previous_label']})"
+
+
+def comparator_cell(row: dict) -> str:
+    if row.get("rating") == "for information":
+        return "For Information Only"
+    if is_missing(row.get("comparator_value")):
+        return ""
+    value = fmt_value(row["comparator_value"], int(row["decimals"]), row["unit"], row["scale"])
+    return f"{value} {row['comparator']}"
+
+
+def rating_cell(row: dict, symbols: bool = True) -> str:
+    symbol = RAG_SYMBOLS.get(row.get("rag") or "", "") if symbols else ""
+    rating = "info only" if row["rating"] == "for information" else row["rating"]
+    return f"{symbol} {rating}".strip()
+
+
+def dot_cell(row: dict, symbols: bool = True) -> str:
+    dot = row.get("dot") or ""
+    symbol = DOT_SYMBOLS.get(dot, "") if symbols else ""
+    return f"{symbol} {dot}".strip()
+
+
+def records(results):
+    """The results frame as a list of dicts, NaN as None."""
+    frame = results.astype(object).where(results.notna(), None)
+    return frame.to_dict("records")

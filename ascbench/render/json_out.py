@@ -1,0 +1,19 @@
+"""The results frame as JSON: a list of objects, one per row, missing values as null."""
+
+from __future__ import annotations
+
+import json
+import math
+
+
+def _clean(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        return _clean(value.item())
+    return value
+
+
+def render(results, **_) -> str:
+    rows = [{k: _clean(v) for k, v in row.items()} for row in results.astype(object).to_dict("records")]
+    return json.dumps(rows, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

@@ -1,0 +1,59 @@
+"""The terminal dashboard: one table per layer, wrapped to the terminal's width."""
+
+from __future__ import annotations
+
+from ascbench.render.display import (
+    AIM_WORDS, comparator_cell, current_cell, dot_cell, previous_cell, rating_cell, records,
+)
+
+COLOURS = {"green": "32", "amber": "33", "red": "31", "blue": "34", "grey": "90"}
+
+
+def _paint(text: str, rag: str | None, colour: bool) -> str:
+    code = COLOURS.get(rag or "")
+    return f"\x1b[{code}m{text}\x1b[0m" if colour and code else text
+
+
+def render(results, layers: dict | None = None, width: int = 100, colour: bool = False, **_) -> str:
+    from tabulate import tabulate
+
+    layers = layers or {}
+    rows = records(results)
+    headers = ["Code", "Description", "Aim", "Current", "Comparator", "Rating", "DoT", "Previous"]
+    # fixed widths for the short columns; the text columns share what is left
+    fixed = {"Code": 10, "Aim": 4, "Rating": 9, "DoT": 10}
+    gaps = 2 * (len(headers) - 1)
+    flexible = max(width - sum(fixed.values()) - gaps, 40)
+    desc_w = max(flexible * 30 // 100, 14)
+    cur_w = max(flexible * 25 // 100, 12)
+    comp_w = max(flexible * 24 // 100, 12)
+    prev_w = max(flexible - desc_w - cur_w - comp_w, 10)
+    widths = [fixed["Code"], desc_w, fixed["Aim"], cur_w, comp_w, fixed["Rating"], fixed["DoT"], prev_w]
+    out: list[str] = []
+    multiple_areas = len({r["area_code"] for r in rows}) > 1
+    current_layer = object()
+    block: list[list[str]] = []
+
+    def flush():
+        if block:
+            out.append(tabulate(block, headers=headers, tablefmt="simple", maxcolwidths=widths,
+                                disable_numparse=True))
+            out.append("")
+            block.clear()
+
+    for r in rows:
+        if r["layer"] != current_layer:
+            flush()
+            current_layer = r["layer"]
+            heading = layers.get(r["layer"], r["layer"] or "Other") if r["layer"] else "Other"
+            out.append(str(heading).upper())
+        current = current_cell(r)
+        if r.get("period_label"):
+            current += f" ({r['period_label']})"
+        desc = r["title"] + (f" [{r['area_name']}]" if multiple_areas else "")
+        block.append([
+            r["code"] or "", desc, AIM_WORDS.get(r["polarity"], ""), current, comparator_cell(r),
+            _paint(rating_cell(r), r.get("rag"), colour), dot_cell(r), previous_cell(r),
+        ])
+    flush()
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,213 @@
+"""Statistical methods: the public, documented numeric API of ascbench.
+
+Usable on its own in a notebook::
+
+    >>> from ascbench import stats
+    >>> stats.proportion_ci(65, 100)            # Wilson score, 95%, as a percentage
+    >>> stats.rate_ci([3, 1045], [5000, 90000])  # exact Poisson below 10 events, else Byar
+
+Each function takes scalars or array-likes and is vectorised with numpy. The methods follow
+OHID's PHEindicatormethods (the R package behind Fingertips) and are tested against its
+published test values (``tests/test_stats.py``). Formulas and sources: ``docs/methods.md``.
+
+* Wilson score interval for a proportion: Wilson EB (1927), "Probable inference, the law of
+  succession, and statistical inference", JASA 22:209-212; as in PHEindicatormethods
+  ``wilson_lower``/``wilson_upper`` and ``phe_proportion``.
+* Byar's approximation to the Poisson interval for a count: Breslow NE, Day NE (1987),
+  Statistical Methods in Cancer Research vol II, p.69; as in ``byars_lower``/``byars_upper``.
+* Exact Poisson interval from the chi-squared distribution (Garwood 1936), used by
+  ``phe_rate`` when the count is below 10.
+* Student's t interval for a mean, as ``phe_mean``.
+
+Missing or zero denominators give missing results (NaN), never an error; negative counts, a
+numerator above its denominator, or a confidence level outside (0, 1) raise
+:class:`ascbench.errors.AscbenchError`.
+"""
+
+from __future__ import annotations
+
+from statistics import NormalDist
+
+import numpy as np
+
+from ascbench.errors import AscbenchError
+
+EXACT_BELOW = 10  # phe_rate: counts below 10 use exact Poisson limits, 10 or more Byar's
+
+
+# ------------------------------------------------------------------------------ helpers
+def z_value(confidence: float) -> float:
+    """Two-sided standard normal quantile: 1.959964 for 0.95, 3.090232 for 0.998."""
+    _check_confidence(confidence)
+    return NormalDist().inv_cdf(1 - (1 - confidence) / 2)
+
+
+def _check_confidence(confidence: float) -> None:
+    try:
+        ok = 0 < float(confidence) < 1
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise AscbenchError(
+            f"confidence level {confidence!r} is outside (0, 1)",
+            field="confidence",
+            expected="a level such as 0.95 or 0.998",
+        )
+
+
+def _as_float(values) -> np.ndarray:
+    return np.asarray(values, dtype="float64")
+
+
+def _frame(value, lower, upper, index=None):
+    import pandas as pd
+
+    return pd.DataFrame(
+        {"value": np.atleast_1d(value), "lower": np.atleast_1d(lower), "upper": np.atleast_1d(upper)},
+        index=index,
+    )
+
+
+def _check_counts(x: np.ndarray, name: str) -> None:
+    if np.any(x < 0):
+        raise AscbenchError(f"{name} must not be negative", field=name, expected="a count of 0 or more")
+
+
+# ------------------------------------------------------------------- Wilson (proportion)
+def wilson_limits(x, n, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score limits of the proportion x/n, as proportions of 1.
+
+    lower, upper = (2x + z^2 -/+ z*sqrt(z^2 + 4x(1 - x/n))) / (2(n + z^2))
+
+    Rows with a missing or non-positive ``n`` give NaN. No validation beyond that: use
+    :func:`proportion_ci` for checked input.
+    """
+    x = _as_float(x)
+    n = _as_float(n)
+    z = z_value(confidence)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        n_ok = np.where(n > 0, n, np.nan)
+        root = z * np.sqrt(z * z + 4 * x * (1 - x / n_ok))
+        denom = 2 * (n_ok + z * z)
+        lower = (2 * x + z * z - root) / denom
+        upper = (2 * x + z * z + root) / denom
+    return lower, upper
+
+
+def proportion_ci(numerator, denominator, confidence: float = 0.95, multiplier: float = 100):
+    """Proportion with Wilson score limits.
+
+    Returns a DataFrame with columns ``value, lower, upper`` (one row per input), each
+    multiplied by ``multiplier`` (100 gives a percentage). A zero or missing denominator, or
+    a missing numerator, gives NaN; a negative count or a numerator above its denominator
+    raises :class:`AscbenchError`.
+    """
+    x = _as_float(numerator)
+    n = _as_float(denominator)
+    _check_counts(x[~np.isnan(x)], "numerator")
+    _check_counts(n[~np.isnan(n)], "denominator")
+    with np.errstate(invalid="ignore"):
+        over = x > n
+    if np.any(over):
+        raise AscbenchError(
+            "numerator is greater than its denominator",
+            field="numerator",
+            expected="a numerator no greater than the denominator for a proportion",
+        )
+    lower, upper = wilson_limits(x, n, confidence)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = x / np.where(n > 0, n, np.nan)
+    return _frame(value * multiplier, lower * multiplier, upper * multiplier)
+
+
+# -------------------------------------------------------------- Poisson (counts, rates)
+def byars_limits(x, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Byar's approximation to the Poisson limits of a count x.
+
+    lower = x (1 - 1/(9x) - z/(3 sqrt(x)))^3
+    upper = (x + 1) (1 - 1/(9(x + 1)) + z/(3 sqrt(x + 1)))^3
+
+    The formula as published, for every x (PHEindicatormethods ``byars_lower/upper``); the
+    lower limit for x = 0 is 0. :func:`poisson_limits` switches to exact limits below 10.
+    """
+    x = _as_float(x)
+    z = z_value(confidence)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        lower = x * (1 - 1 / (9 * x) - z / (3 * np.sqrt(x))) ** 3
+        x1 = x + 1
+        upper = x1 * (1 - 1 / (9 * x1) + z / (3 * np.sqrt(x1))) ** 3
+    lower = np.where(x == 0, 0.0, lower)
+    return lower, upper
+
+
+def exact_poisson_limits(x, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Exact (Garwood) Poisson limits of a count x from the chi-squared distribution.
+
+    lower = chi2_{(1-c)/2}(2x) / 2,  upper = chi2_{1-(1-c)/2}(2x + 2) / 2
+
+    computed through the inverse regularised incomplete gamma function (chi2_p(2k)/2 is the
+    p-quantile of a gamma(k) variable). The lower limit for x = 0 is 0.
+    """
+    from scipy.special import gammaincinv
+
+    x = _as_float(x)
+    _check_confidence(confidence)
+    alpha = 1 - confidence
+    with np.errstate(invalid="ignore"):
+        lower = np.where(x > 0, gammaincinv(np.where(x > 0, x, 1.0), alpha / 2), 0.0)
+        upper = gammaincinv(x + 1, 1 - alpha / 2)
+    lower = np.where(np.isnan(x), np.nan, lower)
+    return lower, upper
+
+
+def poisson_limits(x, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Poisson limits as Fingertips computes them: exact below 10 events, Byar's from 10.
+
+    Exact limits are computed only for the rows that need them.
+    """
+    x = _as_float(x)
+    lower, upper = byars_limits(x, confidence)
+    small = x < EXACT_BELOW
+    if np.any(small):
+        lo, up = exact_poisson_limits(x[small], confidence)
+        lower = lower.copy()
+        upper = upper.copy()
+        lower[small] = lo
+        upper[small] = up
+    return lower, upper
+
+
+def rate_ci(count, population, confidence: float = 0.95, multiplier: float = 100000):
+    """Crude rate per ``multiplier`` with Poisson limits (exact below 10 events, else Byar).
+
+    Returns a DataFrame with columns ``value, lower, upper``. A zero or missing population
+    gives NaN; a negative count raises :class:`AscbenchError`. Also used for a count on its
+    own: pass ``population=1, multiplier=1``.
+    """
+    x = _as_float(count)
+    n = _as_float(population)
+    _check_counts(x[~np.isnan(x)], "count")
+    _check_counts(n[~np.isnan(n)], "population")
+    lower, upper = poisson_limits(x, confidence)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scale = multiplier / np.where(n > 0, n, np.nan)
+    return _frame(x * scale, lower * scale, upper * scale)
+
+
+# ------------------------------------------------------------------------------- means
+def mean_ci(mean, sd, n, confidence: float = 0.95):
+    """Mean with Student's t limits: mean -/+ t_{1-(1-c)/2, n-1} * sd / sqrt(n).
+
+    Returns a DataFrame ``value, lower, upper``; n below 2 gives NaN limits.
+    """
+    from scipy.special import stdtrit
+
+    _check_confidence(confidence)
+    m = _as_float(mean)
+    s = _as_float(sd)
+    k = _as_float(n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        df = np.where(k >= 2, k - 1, np.nan)
+        t = stdtrit(df, 1 - (1 - confidence) / 2)
+        half = t * s / np.sqrt(k)
+    return _frame(m, m - half, m + half)

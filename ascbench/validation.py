@@ -1,0 +1,104 @@
+"""``validate``: every problem with a catalogue and a data directory, checked together.
+
+Beyond what the loaders check (syntax, keys, types, columns, codes, periods, duplicates):
+
+* every measure a metric reads exists somewhere in the data (error), and every comparator
+  role is defined in ``dataset.yaml`` (error);
+* counts used as numerators or denominators are not negative (error), and a proportion's
+  numerator is not above its denominator (error); a zero denominator is a warning (the value
+  is then missing, never 0);
+* a published value that disagrees with its own counts beyond its printed precision is a
+  warning, as is a metric with no data for the default area.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ascbench.errors import AscbenchError, Problems
+
+
+def _row_error(row, field: str, message: str, expected: str) -> AscbenchError:
+    return AscbenchError(message, file=row["file"], line=int(row["line"]), field=field, expected=expected)
+
+
+def check_measures(catalogue, dataset, problems: Problems) -> None:
+    """Cross-checks of catalogue against data (see the module docstring)."""
+    obs = dataset.observations
+    present = set(obs["measure"])
+    for m in catalogue.metrics:
+        for role in ("numerator", "denominator", "value"):
+            name = getattr(m, role)
+            if name and name not in present:
+                problems.add(AscbenchError(
+                    f"{role} measure '{name}' is not in the data", file=catalogue.path, line=m.line, item=m.id,
+                    field=role, expected="a measure that appears in an observation file"))
+        for c in m.comparators:
+            if c.type == "target" and c.measure not in present:
+                problems.add(AscbenchError(
+                    f"comparator measure '{c.measure}' is not in the data", file=catalogue.path,
+                    line=c.line or m.line, item=m.id, field="comparators", expected="a measure in the data"))
+            if c.type == "area" and c.area not in dataset.roles and c.area not in set(dataset.areas["area_code"]):
+                problems.add(AscbenchError(
+                    f"comparator area '{c.area}' is neither a role in dataset.yaml nor an area code",
+                    file=catalogue.path, line=c.line or m.line, item=m.id, field="comparators",
+                    expected="a role such as " + (", ".join(sorted(dataset.roles)) or "national") + " or an area code"))
+    counts = {x for m in catalogue.metrics for x in (m.numerator, m.denominator) if x}
+    negative = obs[obs["measure"].isin(counts) & (obs["value"] < 0)]
+    for _, row in negative.head(50).iterrows():
+        problems.add(_row_error(row, "value", f"negative count {row['value']:g} for {row['measure']}",
+                                "a count of 0 or more"))
+    for m in catalogue.metrics:
+        if m.statistic != "proportion" or not (m.numerator and m.denominator):
+            continue
+        num = obs[obs["measure"] == m.numerator]
+        den = obs[obs["measure"] == m.denominator][["area_code", "period", "value"]]
+        both = num.merge(den, on=["area_code", "period"], suffixes=("", "_den"))
+        over = both[both["value"] > both["value_den"]]
+        for _, row in over.head(20).iterrows():
+            problems.add(_row_error(row, "value",
+                                    f"{m.id}: numerator {row['value']:g} is above its denominator {row['value_den']:g} "
+                                    f"for {row['area_code']} {row['period']}", "a numerator no greater than the denominator"))
+        zero = both[both["value_den"] == 0]
+        for _, row in zero.head(20).iterrows():
+            problems.warn(f"{row['file']}:{row['line']}: {m.id}: zero denominator for {row['area_code']} "
+                          f"{row['period']}; the value is missing")
+
+
+def check_values(catalogue, dataset, problems: Problems) -> None:
+    from ascbench.engine.pipeline import default_area
+    from ascbench.engine.values import metric_values, published_mismatch
+
+    metrics = catalogue.metrics_frame()
+    values = metric_values(metrics, dataset.observations)
+    differs = values[published_mismatch(values, metrics)]
+    for _, row in differs.iterrows():
+        m = catalogue.get(row["metric_id"])
+        problems.warn(
+            f"{row['metric_id']} {row['area_code']} {row['period']}: {row['numerator']:g} / {row['denominator']:g} "
+            f"gives {row['value']:.{m.decimals + 2}f}, but the published value is {row['published_value']:g}; "
+            "ascbench uses the value computed from the counts")
+    try:
+        area = default_area(dataset)
+    except AscbenchError as exc:
+        problems.warn(exc.one_line())
+        return
+    have = set(values.loc[(values["area_code"] == area) & values["value"].notna(), "metric_id"])
+    for m in catalogue.metrics:
+        if m.id not in have:
+            problems.warn(f"{m.id}: no value for the default area {area}")
+
+
+def validate_all(catalogue_path: str | Path, data_path: str | Path) -> Problems:
+    from ascbench.catalogue import load_catalogue
+    from ascbench.io.dataset import load_dataset
+
+    problems = Problems()
+    catalogue = load_catalogue(catalogue_path, problems)
+    dataset = load_dataset(data_path, problems)
+    problems.warnings.extend(dataset.warnings)
+    if catalogue.metrics and not dataset.observations.empty:
+        check_measures(catalogue, dataset, problems)
+        if not problems.errors:
+            check_values(catalogue, dataset, problems)
+    return problems
