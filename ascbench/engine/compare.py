@@ -115,9 +115,13 @@ def judge_comparisons(current, comparisons, metrics):
         comp["diff_pct"] = comp["diff"] / comp["comparator_value"].abs() * 100
     unit = np.where(relative, "%", "")
     within_text = within.map("{:g}".format)
+    polarity = comp["metric_id"].map(meta["polarity"])
+    band = ("range: inside " + comp["metric_id"].map(meta["range_low"]).map("{:g}".format) + "-"
+            + comp["metric_id"].map(meta["range_high"]).map("{:g}".format) + " is better, outside by at most "
+            + within_text + unit + " is similar")
     comp["rating_rule"] = np.select(
-        [method == "target", method == "tolerance"],
-        ["target: met is better, short by at most " + within_text + unit + " is similar",
+        [method == "none", polarity == "range", method == "target", method == "tolerance"],
+        ["", band, "target: met is better, short by at most " + within_text + unit + " is similar",
          "tolerance: similar within " + within_text + unit + " of the comparator"], "")
     return comp
 

@@ -16,7 +16,7 @@ def render(results, layers: dict | None = None, **_) -> str:
     rows = records(results)
     out: list[str] = []
     current_layer = object()
-    header = "| Code | Description | Aim | Rating (comparator) | RAG | DoT | Current | Previous |"
+    header = "| Code | Description | Aim | Comparator | Rating | DoT | Current | Previous |"
     rule = "|---|---|---|---|---|---|---|---|"
     for r in rows:
         if r["layer"] != current_layer:
@@ -25,6 +25,7 @@ def render(results, layers: dict | None = None, **_) -> str:
             out += ["", f"## {heading}", "", header, rule]
         current = current_cell(r) + (f" ({r['period_label']})" if r.get("period_label") else "")
         cells = [r["code"], r["title"], AIM_WORDS.get(r["polarity"], ""), comparator_cell(r),
-                 rating_cell(r, symbols=False), dot_cell(r, symbols=False), current, previous_cell(r)]
+                 rating_cell(r, symbols=False) + (f" ({r['rag']})" if r.get("rag") not in (None, "none") else ""),
+                 dot_cell(r, symbols=False), current, previous_cell(r)]
         out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return "\n".join(out).strip() + "\n"

@@ -1,0 +1,154 @@
+"""The CLI end to end: through click's runner, and as a real subprocess of the installed
+console script (and ``python -m ascbench``)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from ascbench.cli import cli
+from tests.conftest import FIXTURES, ROOT
+
+REQUIRED = ["metric_id", "area_code", "period", "numerator", "denominator", "value", "unit", "comparator",
+            "comparator_value", "rating", "rag", "dot", "previous_period", "previous_value"]
+
+
+def invoke(*args, **kwargs):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False, **kwargs)
+
+
+def test_rate_csv_has_the_documented_columns_and_only_data_on_stdout():
+    out = invoke("rate", "--format", "csv")
+    assert out.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert set(REQUIRED) <= set(rows[0])
+    by_id = {r["metric_id"]: r for r in rows}
+    a = by_id["ASCOF_2A"]
+    assert (a["numerator"], a["denominator"], a["comparator_value"], a["rating"]) == ("1917", "2749", "77.1", "worse")
+    assert float(a["value"]) == pytest.approx(1917 / 2749 * 100)
+    assert by_id["ASCOF_2C"]["rating"] == "better"
+    assert "warning" not in out.stdout  # messages go to stderr
+
+
+def test_rate_json_and_metric_filter():
+    out = invoke("rate", "--format", "json", "--metric", "ASCOF_2A", "--metric", "local_annual_review")
+    data = json.loads(out.stdout)
+    assert [r["metric_id"] for r in data] == ["ASCOF_2A", "local_annual_review"]
+    assert data[1]["numerator"] == 4140 and data[1]["comparator_value"] == 59.1
+    assert data[0]["previous_value"] == pytest.approx(2067 / 2805 * 100)
+
+
+def test_rate_table_and_markdown_show_the_dashboard():
+    table = invoke("rate", "--tag", "appendix-a", "--width", "100").stdout
+    for heading in ("PREVENT NEED", "REDUCE NEED", "DELAY NEED", "MEET NEED"):
+        assert heading in table
+    assert "69.7% (1,917 out of 2,749)" in table.replace("\n", " ") or "69.7%" in table
+    assert max(len(line) for line in table.splitlines()) <= 100
+    md = invoke("rate", "--format", "markdown", "--tag", "appendix-a").stdout
+    assert "| ASCOF 2A | % of people who had no need for ongoing services following reablement | High | 77.1% 24/25 Nat. Ave | worse (red) |" in md
+    assert md.count("\n| ") == 25 + 4  # 25 metric rows and 4 header rows
+
+
+def test_unknown_metric_suggests_and_exits_1():
+    out = CliRunner().invoke(cli, ["rate", "--metric", "ASCOF_4BB"])
+    assert out.exit_code == 1
+    assert out.stderr.strip() == ("ascbench: error: --metric: no metric 'ASCOF_4BB' in the catalogue; did you mean "
+                                  "'ASCOF_4B'? (expected an id listed by 'ascbench metrics')")
+
+
+def test_bad_period_exits_1_and_usage_error_exits_2():
+    out = CliRunner().invoke(cli, ["rate", "--period", "Q3"])
+    assert out.exit_code == 1 and "--period: 'Q3' is not a period" in out.stderr
+    out = CliRunner().invoke(cli, ["rate", "--format", "xml"])
+    assert out.exit_code == 2
+
+
+def test_fail_on_gate():
+    out = CliRunner().invoke(cli, ["rate", "--format", "csv", "--fail-on", "red"])
+    assert out.exit_code == 3 and "ASCOF_2A" in out.stderr
+    out = CliRunner().invoke(cli, ["rate", "--format", "csv", "--metric", "ASCOF_2C", "--fail-on", "red"])
+    assert out.exit_code == 0
+
+
+def test_output_file_is_written_atomically(tmp_path):
+    target = tmp_path / "out" / "dash.csv"
+    out = invoke("rate", "--format", "csv", "-o", str(target))
+    assert out.exit_code == 0 and out.stdout == ""
+    assert target.read_text().startswith("metric_id,")
+    assert [p.name for p in target.parent.iterdir()] == ["dash.csv"]
+
+
+def test_metrics_lists_the_catalogue():
+    out = invoke("metrics", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert len(rows) >= 25 and rows[0]["metric_id"] == "ASCOF_3C1"
+
+
+def test_validate_passes_with_the_source_inconsistency_as_a_warning():
+    out = invoke("validate")
+    assert out.exit_code == 0
+    assert "ASCOF_4B E10000018 2024-25" in out.stderr and "0 problems, 1 warning" in out.stderr
+    assert invoke("validate", "--strict").exit_code == 1
+
+
+def test_validate_lists_every_problem(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "othertown" / "data", data)
+    with open(data / "observations.csv", "a") as f:
+        f.write("X99000001,2031-32,meals,12a,,bad\nX99000009,2031-32,meals,1,,bad\n")
+    out = CliRunner().invoke(cli, ["validate", "--catalogue", str(FIXTURES / "othertown" / "metrics.yaml"),
+                                   "--data", str(data)])
+    assert out.exit_code == 1
+    assert "observations.csv:21: value: '12a' is not a number" in out.stderr
+    assert "observations.csv:22: area_code: unknown area code 'X99000009'" in out.stderr
+    assert "2 problems" in out.stderr
+
+
+# ---------------------------------------------------------------------------- subprocesses
+def _console_script() -> str:
+    exe = shutil.which("ascbench", path=os.path.dirname(sys.executable)) or shutil.which("ascbench")
+    if not exe:
+        pytest.skip("the ascbench console script is not installed")
+    return exe
+
+
+def test_console_script_runs_as_a_real_process():
+    proc = subprocess.run([_console_script(), "rate", "--format", "csv", "--metric", "ASCOF_2A"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    row = next(csv.DictReader(io.StringIO(proc.stdout)))
+    assert row["metric_id"] == "ASCOF_2A" and row["rating"] == "worse"
+
+
+def test_console_script_finds_the_default_data_from_any_directory(tmp_path):
+    proc = subprocess.run([_console_script(), "rate", "--format", "csv", "--metric", "ASCOF_2C"],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "ASCOF_2C" in proc.stdout
+
+
+def test_python_dash_m_and_error_is_one_line_without_traceback(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "ascbench", "rate", "--data", str(tmp_path)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 1
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert "no areas.csv in the data directory" in proc.stderr
+
+
+def test_help_does_not_import_pandas():
+    code = ("import sys\nfrom ascbench.cli import cli\n"
+            "try:\n    cli(['--help'], prog_name='ascbench')\nexcept SystemExit:\n    pass\n"
+            "for cmd in ('rate', 'validate', 'metrics'):\n"
+            "    try:\n        cli([cmd, '--help'], prog_name='ascbench')\n    except SystemExit:\n        pass\n"
+            "print('PANDAS' if 'pandas' in sys.modules else 'NO-PANDAS', file=sys.stderr)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.stderr.strip().endswith("NO-PANDAS")
+    assert "Commands:" in proc.stdout
