@@ -166,6 +166,8 @@ def poisson_limits(x, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]
     Exact limits are computed only for the rows that need them.
     """
     x = _as_float(x)
+    scalar = x.ndim == 0
+    x = np.atleast_1d(x)
     lower, upper = byars_limits(x, confidence)
     small = x < EXACT_BELOW
     if np.any(small):
@@ -174,6 +176,8 @@ def poisson_limits(x, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]
         upper = upper.copy()
         lower[small] = lo
         upper[small] = up
+    if scalar:
+        return lower.reshape(()), upper.reshape(())
     return lower, upper
 
 
@@ -211,3 +215,51 @@ def mean_ci(mean, sd, n, confidence: float = 0.95):
         t = stdtrit(df, 1 - (1 - confidence) / 2)
         half = t * s / np.sqrt(k)
     return _frame(m, m - half, m + half)
+
+
+# -------------------------------------------------------------------------- comparison
+def control_limits(benchmark, denominator, statistic: str = "proportion", confidence: float = 0.998,
+                   multiplier: float = 100):
+    """Control limits around a benchmark for an area of a given size (funnel-plot limits).
+
+    A proportion's limits are the Wilson limits of ``benchmark/multiplier * n`` out of ``n``;
+    a rate's are the Poisson limits (exact below 10, Byar's from 10) of the expected count
+    ``benchmark * population / multiplier``, scaled back to a rate. Returns ``(lower, upper)``
+    in the benchmark's units.
+    """
+    b = _as_float(benchmark)
+    n = _as_float(denominator)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        n = np.where(n > 0, n, np.nan)
+        if statistic == "proportion":
+            p0 = b / multiplier
+            lower, upper = wilson_limits(p0 * n, n, confidence)
+            return lower * multiplier, upper * multiplier
+        if statistic in ("rate", "count"):
+            expected = b * n / multiplier
+            lower, upper = poisson_limits(np.where(np.isnan(expected), 0, expected), confidence)
+            lower = np.where(np.isnan(expected), np.nan, lower)
+            upper = np.where(np.isnan(expected), np.nan, upper)
+            return lower * multiplier / n, upper * multiplier / n
+    raise AscbenchError(f"no control limits for a {statistic}", field="statistic", expected="proportion or rate")
+
+
+def compare(value, lower, upper, benchmark, polarity: str = "high", *, range_low=None, range_high=None):
+    """Fingertips' comparison with a benchmark by confidence interval overlap.
+
+    The interval [lower, upper] containing the benchmark (inclusive) is "similar"; an
+    interval wholly above it is "better" for polarity ``high``, "worse" for ``low``, and
+    "higher" for ``none`` (and conversely below). For polarity ``range`` the interval inside
+    ``[range_low, range_high]`` is "better", overlapping it "similar", clear of it "worse".
+    A missing value, limit or benchmark gives "not compared". Returns an array of words.
+    """
+    from ascbench.engine.rules import RATING_WORDS, judge_interval, words
+
+    value = _as_float(value)
+    lower = np.broadcast_to(_as_float(lower), value.shape)
+    upper = np.broadcast_to(_as_float(upper), value.shape)
+    pol = np.broadcast_to(np.asarray(polarity, dtype=object), value.shape)
+    codes = judge_interval(lower, upper, np.broadcast_to(_as_float(benchmark), value.shape), pol,
+                           range_low, range_high)
+    codes = np.where(np.isnan(value), np.nan, codes)
+    return words(np.atleast_1d(codes), RATING_WORDS, "not compared")

@@ -13,7 +13,9 @@ import re
 from pathlib import Path
 
 from ascbench.catalogue.model import (
+    BENCHMARK_BASES,
     COMPARATOR_TYPES,
+    METHOD_ALIASES,
     DIRECTION_METHODS,
     PERIOD_BASES,
     POLARITIES,
@@ -41,7 +43,7 @@ METRIC_KEYS = {
     "footnote", "footnotes", "tags", "trend_note", "narrative",
 }
 DEFAULTABLE_KEYS = {"multiplier", "decimals", "scale", "unit", "polarity", "rating", "direction", "source"}
-COMPARATOR_KEYS = {"type", "area", "measure", "value", "period", "label", "rating"}
+COMPARATOR_KEYS = {"type", "area", "measure", "value", "period", "label", "rating", "basis"}
 RATING_KEYS = {"method", "similar_within"}
 DIRECTION_KEYS = {"method", "similar_within", "previous", "compare_unequal_periods"}
 ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]*$")
@@ -164,6 +166,7 @@ def _rating(ctx, raw, item, where="rating") -> RatingRule | None:
         return None
     _check_keys(ctx, raw, RATING_KEYS, item, where)
     method = _str(ctx, raw, "method", item, choices=RATING_METHODS)
+    method = METHOD_ALIASES.get(method, method)
     tol = _tolerance(ctx, raw, "similar_within", item)
     return RatingRule(method=method, tolerance=tol or Tolerance())
 
@@ -194,6 +197,7 @@ def _direction(ctx, raw, item, base: DirectionRule) -> DirectionRule:
         return base
     _check_keys(ctx, raw, DIRECTION_KEYS, item, "direction")
     method = _str(ctx, raw, "method", item, choices=DIRECTION_METHODS, default=base.method)
+    method = METHOD_ALIASES.get(method, method)
     tol = _tolerance(ctx, raw, "similar_within", item) or base.tolerance
     previous = _previous(ctx, raw, item) or base.previous
     unequal = raw.get("compare_unequal_periods", base.compare_unequal_periods)
@@ -242,9 +246,10 @@ def _comparator(ctx, raw, item) -> Comparator | None:
         ctx.error(f"a comparator of type {ctype} needs '{key}'", line=line, item=item, field=key,
                   expected=f"{key}: ...")
     label = _str(ctx, raw, "label", item, default="")
+    basis = _str(ctx, raw, "basis", item, choices=BENCHMARK_BASES, default="auto")
     rating = _rating(ctx, _mapping(ctx, raw, "rating", item), item, "comparator rating")
     return Comparator(type=ctype, area=area, measure=measure, value=fixed, period=period, label=label,
-                      rating=rating, line=line or 0)
+                      basis=basis, rating=rating, line=line or 0)
 
 
 def _merged(defaults: dict, statistic: str | None, raw: dict) -> dict:

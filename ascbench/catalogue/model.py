@@ -13,8 +13,11 @@ from dataclasses import dataclass, field
 STATISTICS = ("proportion", "rate", "count", "score", "published")
 POLARITIES = ("high", "low", "range", "none")
 COMPARATOR_TYPES = ("area", "target", "baseline", "value")
-RATING_METHODS = ("tolerance", "target", "none")
-DIRECTION_METHODS = ("tolerance", "none")
+RATING_METHODS = ("tolerance", "target", "ci_overlap", "ci_overlap95", "ci_overlap998", "ci_overlap_both",
+                  "spc95", "spc998", "none")
+METHOD_ALIASES = {"ci_overlap": "ci_overlap95"}
+DIRECTION_METHODS = ("tolerance", "ci_overlap", "ci_overlap95", "ci_overlap998", "none")
+BENCHMARK_BASES = ("auto", "data", "pooled", "mean")
 PREVIOUS_RULES = ("year_earlier", "preceding", "year_end")
 PERIOD_BASES = (
     "financial-year", "year-to-date", "quarter", "month", "rolling", "snapshot",
@@ -69,6 +72,7 @@ class Comparator:
     value: float | None = None
     period: str = "latest"  # latest | same | containing | year_end | a period
     label: str = ""
+    basis: str = "auto"  # for area comparators: data, pooled or mean of a group's members
     rating: RatingRule | None = None
     line: int = 0
 
@@ -201,6 +205,7 @@ class Catalogue:
                         "fixed_value": c.value,
                         "period_rule": c.period,
                         "label": c.label,
+                        "basis": c.basis,
                         "rating_method": method,
                         "rating_within": tol.within,
                         "rating_relative": tol.relative,
@@ -208,6 +213,6 @@ class Catalogue:
                 )
         columns = [
             "metric_id", "rank", "type", "area", "measure", "fixed_value", "period_rule",
-            "label", "rating_method", "rating_within", "rating_relative",
+            "label", "basis", "rating_method", "rating_within", "rating_relative",
         ]
         return pd.DataFrame(rows, columns=columns)

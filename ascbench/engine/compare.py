@@ -4,15 +4,21 @@ A metric lists comparators in order of preference (``docs/catalogue.md``):
 
 * ``area``: the same metric for another area, named by a role of the dataset (``national``,
   ``peer``) or by its code; by default its latest period ending on or before the current
-  period ends (a 2024/25 national average for a 2025/26 year-to-date figure);
+  period ends (a 2024/25 national average for a 2025/26 year-to-date figure). For a group
+  with members in ``groups.csv`` the value may be computed from them (``basis``);
 * ``target``: a measure of the same area, such as a milestone or a target; by default for
   exactly the same period (``period: containing`` accepts an annual target for a part year);
 * ``baseline``: the same metric and area at an earlier period (``year_end`` by default: the
   "position as at March");
 * ``value``: a fixed number written in the catalogue.
 
-The first comparator that has a value decides the rating; every comparator is resolved and
-kept in the long ``comparisons`` frame for ``explain`` and the narrative.
+The first comparator that has a value decides the rating; every comparator is resolved,
+rated and kept in the long ``comparisons`` frame for ``explain`` and the narrative.
+
+Rating methods: ``tolerance`` and ``target`` (:func:`ascbench.engine.rules.judge`);
+Fingertips' ``ci_overlap95``, ``ci_overlap998`` and ``ci_overlap_both`` (the value's
+confidence interval against the benchmark); ``spc95`` and ``spc998`` (the value against
+control limits around the benchmark for an area of its size).
 """
 
 from __future__ import annotations
@@ -20,28 +26,51 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ascbench.engine.rules import RAG, RATING_WORDS, judge, words
+from ascbench.engine.rules import (
+    RAG, RATING_WORDS, judge, judge_control_limits, judge_interval, judge_two_levels, words,
+)
 
 KEYS = ["metric_id", "rank"]
+BASIS_PREFERENCE = {"counts": 0, "published": 0, "pooled": 1, "mean": 2, "measure": 0}
 
 
-def _candidates(comparators, values, observations):
-    """Every (metric, comparator rank, area, period, value) a comparator could use."""
+def _candidates(comparators, values, observations, group_values):
+    """Every (metric, comparator rank, area, period, value, basis) a comparator could use."""
     from ascbench.io.dataset import attach_periods
 
-    by_metric = comparators[comparators["type"].isin(["area", "baseline"])][KEYS]
-    from_values = by_metric.merge(values[["metric_id", "area_code", "period", "value", "status"]], on="metric_id")
-    targets = comparators[comparators["type"] == "target"][[*KEYS, "measure"]]
+    by_metric = comparators[comparators["type"].isin(["area", "baseline"])][[*KEYS, "basis"]]
+    from_values = by_metric.merge(
+        values[["metric_id", "area_code", "period", "value", "value_basis", "status"]], on="metric_id")
+    from_values = from_values.rename(columns={"value_basis": "c_basis"})
+    parts = [from_values]
+    if group_values is not None and len(group_values):
+        areas = by_metric[by_metric["basis"].isin(["auto", "pooled", "mean"])]
+        g = areas.merge(group_values, on="metric_id")
+        for basis in ("pooled", "mean"):
+            part = g[["metric_id", "rank", "basis", "area_code", "period", basis, "n_members"]].rename(
+                columns={basis: "value"})
+            parts.append(part.assign(c_basis=basis, status=""))
+    targets = comparators[comparators["type"] == "target"][[*KEYS, "basis", "measure"]]
     from_obs = targets.merge(observations[["area_code", "period", "measure", "value", "status"]], on="measure")
-    cands = pd.concat([from_values, from_obs.drop(columns="measure")], ignore_index=True)
-    cands = cands.dropna(subset=["value"])
+    parts.append(from_obs.drop(columns="measure").assign(c_basis="measure"))
+    cands = pd.concat(parts, ignore_index=True)
+    wanted = np.where(cands["basis"] == "auto", True,
+                      np.where(cands["basis"] == "data", cands["c_basis"].isin(["counts", "published", "measure"]),
+                               cands["c_basis"] == cands["basis"]))
+    cands = cands[wanted & cands["value"].notna()].drop(columns="basis")
+    if "n_members" not in cands.columns:
+        cands["n_members"] = np.nan
     return attach_periods(cands)
 
 
-def resolve_comparators(current, comparators, values, observations, roles: dict, area_names: dict):
+def resolve_comparators(current, comparators, values, observations, roles: dict, area_names: dict,
+                        group_values=None):
     """Long frame: one row per current row (``_row``) x comparator with a resolved value."""
+    columns = ["_row", *KEYS, "comparator_type", "comparator_area", "comparator_period", "comparator_value",
+               "benchmark_basis", "rating_method", "rating_within", "rating_relative", "comparator_area_name",
+               "comparator"]
     if current.empty or comparators.empty:
-        return pd.DataFrame(columns=["_row", *KEYS])
+        return pd.DataFrame(columns=columns)
     left = current[["metric_id", "area_code", "period", "start", "end", "months", "family", "kind"]].copy()
     left["_row"] = np.arange(len(left))
     left = left.merge(comparators, on="metric_id", how="inner")
@@ -49,8 +78,8 @@ def resolve_comparators(current, comparators, values, observations, roles: dict,
         left["type"] == "area", left["area"].map(lambda a: roles.get(a, a) if isinstance(a, str) else a),
         left["area_code"],
     )
-    cands = _candidates(comparators, values, observations)
-    cands = cands.rename(columns={c: f"c_{c}" for c in cands.columns if c not in KEYS})
+    cands = _candidates(comparators, values, observations, group_values)
+    cands = cands.rename(columns={c: f"c_{c}" for c in cands.columns if c not in KEYS and not c.startswith("c_")})
     m = left.merge(cands, left_on=[*KEYS, "lookup_area"], right_on=[*KEYS, "c_area_code"], how="inner")
     rule = m["period_rule"]
     serves_left = m["family"].where(m["family"].isin(["academic", "snapshot"]), "financial")
@@ -66,25 +95,29 @@ def resolve_comparators(current, comparators, values, observations, roles: dict,
         | (~rule.isin(["same", "latest", "containing", "year_end"]) & (m["c_period"] == rule))
     )
     m = m[keep].copy()
-    # preference among candidates: latest end; then the same length as the current period;
-    # for 'containing' the shortest period that contains it
+    # preference among candidates: latest end; the same length as the current period; the
+    # area's own value before one computed from members; for 'containing' the shortest
     m["_same_len"] = m["c_months"] == m["months"]
     m["_neg_len"] = np.where(m["period_rule"] == "containing", -m["c_months"], m["c_months"])
-    m = m.sort_values(["_row", "rank", "c_end", "_same_len", "_neg_len"], ascending=[True, True, False, False, False])
+    m["_basis_pref"] = m["c_basis"].map(BASIS_PREFERENCE).fillna(9)
+    m = m.sort_values(["_row", "rank", "c_end", "_same_len", "_basis_pref", "_neg_len"],
+                      ascending=[True, True, False, False, True, False])
     m = m.drop_duplicates(["_row", "rank"], keep="first")
-    resolved = m[["_row", *KEYS, "type", "lookup_area", "c_period", "c_short", "c_label", "c_value", "label",
-                  "rating_method", "rating_within", "rating_relative"]]
+    resolved = m[["_row", *KEYS, "type", "lookup_area", "c_period", "c_short", "c_value", "c_basis",
+                  "c_n_members", "label", "rating_method", "rating_within", "rating_relative"]]
     # fixed values written in the catalogue
     fixed = left[(left["type"] == "value") & left["fixed_value"].notna()].copy()
-    fixed["c_period"] = fixed["period"]
-    fixed = fixed.merge(current[["period", "short", "label"]].drop_duplicates("period").rename(
-        columns={"short": "c_short", "label": "c_label"}), on="period", how="left")
-    fixed["c_value"] = fixed["fixed_value"]
-    fixed["lookup_area"] = fixed["area_code"]
-    fixed = fixed[resolved.columns]
-    out = pd.concat([resolved, fixed], ignore_index=True).sort_values(["_row", "rank"])
+    fixed = fixed.merge(current[["period", "short"]].drop_duplicates("period").rename(columns={"short": "c_short"}),
+                        on="period", how="left")
+    fixed = fixed.assign(c_period=fixed["period"], c_value=fixed["fixed_value"], lookup_area=fixed["area_code"],
+                         c_basis="fixed", c_n_members=np.nan)
+    out = pd.concat([resolved, fixed[resolved.columns]], ignore_index=True).sort_values(["_row", "rank"])
     out = out.rename(columns={"lookup_area": "comparator_area", "c_period": "comparator_period",
                               "c_value": "comparator_value", "type": "comparator_type"})
+    basis = out["c_basis"].replace({"counts": "computed from counts", "published": "published",
+                                    "measure": "data", "fixed": "catalogue"})
+    members = out["c_n_members"].map(lambda n: "" if pd.isna(n) else f" of {int(n)} members")
+    out["benchmark_basis"] = np.where(out["c_basis"].isin(["pooled", "mean"]), basis + members, basis)
     names = out["comparator_area"].map(area_names).fillna(out["comparator_area"])
     out["comparator_area_name"] = names
     template = out["label"].fillna("").astype(str)
@@ -93,37 +126,85 @@ def resolve_comparators(current, comparators, values, observations, roles: dict,
         t.replace("{period}", str(s)).replace("{area}", str(a))
         for t, s, a in zip(template, out["c_short"], names, strict=True)
     ]
-    return out.drop(columns=["label", "c_short", "c_label"]).reset_index(drop=True)
+    return out[columns].reset_index(drop=True)
+
+
+CONFIDENCE = {"ci_overlap95": 0.95, "ci_overlap998": 0.998, "ci_overlap_both": 0.998, "spc95": 0.95,
+              "spc998": 0.998}
 
 
 def judge_comparisons(current, comparisons, metrics):
     """Rate the current value against every resolved comparator (the long frame gains
-    ``value``, ``rating``, ``rag``, ``diff``, ``diff_pct`` and ``rating_rule``)."""
-    comp = comparisons.merge(current[["value"]].reset_index(drop=True).rename_axis("_row").reset_index(),
-                             on="_row", how="left")
+    ``value``, ``rating``, ``rag``, ``diff``, ``diff_pct``, ``rating_rule``, ``method``,
+    ``confidence``)."""
+    from ascbench import stats
+
+    cur = current.reset_index(drop=True)
+    cur_cols = ["value", "denominator", "lower95", "upper95", "lower998", "upper998"]
+    comp = comparisons.merge(cur[cur_cols].rename_axis("_row").reset_index(), on="_row", how="left")
     meta = metrics.set_index("metric_id")
+    polarity = comp["metric_id"].map(meta["polarity"])
+    low, high = comp["metric_id"].map(meta["range_low"]), comp["metric_id"].map(meta["range_high"])
     method = comp["rating_method"].fillna("tolerance")
     relative = comp["rating_relative"].astype("boolean").fillna(False).astype(bool)
     within = comp["rating_within"].astype("float64").fillna(0.0)
-    codes = judge(comp["value"], comp["comparator_value"], comp["metric_id"].map(meta["polarity"]), method,
-                  within, relative, comp["metric_id"].map(meta["range_low"]), comp["metric_id"].map(meta["range_high"]))
+    bench = comp["comparator_value"].astype("float64")
+    codes = judge(comp["value"], bench, polarity, method, within, relative, low, high)
+    for level in ("95", "998"):
+        mask = (method == f"ci_overlap{level}").to_numpy()
+        if mask.any():
+            codes = np.where(mask, judge_interval(comp[f"lower{level}"], comp[f"upper{level}"], bench, polarity,
+                                                  low, high), codes)
+    both = (method == "ci_overlap_both").to_numpy()
+    if both.any():
+        codes = np.where(both, judge_two_levels(comp["lower95"], comp["upper95"], comp["lower998"],
+                                                comp["upper998"], bench, polarity), codes)
+    spc = method.isin(["spc95", "spc998"]).to_numpy()
+    if spc.any():
+        statistic = comp["metric_id"].map(meta["statistic"])
+        multiplier = comp["metric_id"].map(meta["multiplier"]).astype("float64")
+        lo = np.full(len(comp), np.nan)
+        up = np.full(len(comp), np.nan)
+        for stat in ("proportion", "rate"):
+            for name, level in (("spc95", 0.95), ("spc998", 0.998)):
+                mask = spc & (statistic == stat).to_numpy() & (method == name).to_numpy()
+                if mask.any():
+                    lo[mask], up[mask] = stats.control_limits(bench[mask], comp["denominator"][mask], stat, level,
+                                                              multiplier[mask].to_numpy())
+        comp["control_lower"], comp["control_upper"] = lo, up
+        codes = np.where(spc, judge_control_limits(comp["value"], lo, up, polarity), codes)
     comp["rating"] = words(codes, RATING_WORDS, "not compared")
     comp["rag"] = words(codes, RAG, "grey")
     comp.loc[method == "none", ["rating", "rag"]] = ["not rated", "none"]
-    comp["diff"] = comp["value"] - comp["comparator_value"]
+    comp["diff"] = comp["value"] - bench
     with np.errstate(divide="ignore", invalid="ignore"):
-        comp["diff_pct"] = comp["diff"] / comp["comparator_value"].abs() * 100
+        comp["diff_pct"] = comp["diff"] / bench.abs() * 100
+    comp["method"] = np.where(method == "none", "", method)
+    comp["confidence"] = method.map(CONFIDENCE)
+    comp["rating_rule"] = _rule_text(comp, method, within, relative, polarity, low, high)
+    return comp
+
+
+def _rule_text(comp, method, within, relative, polarity, low, high):
+    if comp.empty:
+        return pd.Series([], dtype="object")
     unit = np.where(relative, "%", "")
     within_text = within.map("{:g}".format)
-    polarity = comp["metric_id"].map(meta["polarity"])
-    band = ("range: inside " + comp["metric_id"].map(meta["range_low"]).map("{:g}".format) + "-"
-            + comp["metric_id"].map(meta["range_high"]).map("{:g}".format) + " is better, outside by at most "
-            + within_text + unit + " is similar")
-    comp["rating_rule"] = np.select(
-        [method == "none", polarity == "range", method == "target", method == "tolerance"],
-        ["", band, "target: met is better, short by at most " + within_text + unit + " is similar",
+    band = ("range: inside " + low.map("{:g}".format) + "-" + high.map("{:g}".format)
+            + " is better, outside by at most " + within_text + unit + " is similar")
+    ci = {
+        "ci_overlap95": "95% confidence interval overlapping the benchmark is similar (Fingertips)",
+        "ci_overlap998": "99.8% confidence interval overlapping the benchmark is similar (Fingertips)",
+        "ci_overlap_both": "confidence intervals at 95% and 99.8% against the benchmark (Fingertips)",
+        "spc95": "outside 95% control limits around the benchmark is significant",
+        "spc998": "outside 99.8% control limits around the benchmark is significant",
+    }
+    text = np.select(
+        [method == "none", method.isin(list(ci)), polarity == "range", method == "target", method == "tolerance"],
+        [np.full(len(comp), ""), method.map(ci).fillna(""), band,
+         "target: met is better, short by at most " + within_text + unit + " is similar",
          "tolerance: similar within " + within_text + unit + " of the comparator"], "")
-    return comp
+    return text
 
 
 def rate_against_comparators(current, comparisons, metrics):
@@ -135,13 +216,17 @@ def rate_against_comparators(current, comparisons, metrics):
     """
     cur = current.reset_index(drop=True).copy()
     comparisons = judge_comparisons(cur, comparisons, metrics)
-    chosen = comparisons.drop_duplicates("_row", keep="first").drop(columns=["metric_id", "rank", "value"])
+    keep = ["_row", "comparator", "comparator_type", "comparator_area", "comparator_area_name", "comparator_period",
+            "comparator_value", "benchmark_basis", "rating", "rag", "diff", "diff_pct", "rating_rule", "method",
+            "confidence"]
+    chosen = comparisons.drop_duplicates("_row", keep="first")[keep]
     cur["_row"] = np.arange(len(cur))
     cur = cur.merge(chosen, on="_row", how="left").drop(columns=["_row"])
     meta = metrics.set_index("metric_id")
     cur["rating"] = cur["rating"].fillna("not compared")
     cur["rag"] = cur["rag"].fillna("grey")
     cur["rating_rule"] = cur["rating_rule"].fillna("")
+    cur["method"] = cur["method"].fillna("")
     info = cur["metric_id"].map(meta["n_comparators"]) == 0
     cur.loc[info, ["rating", "rag", "rating_rule"]] = ["for information", "none", ""]
     return cur, comparisons

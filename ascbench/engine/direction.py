@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ascbench.engine.rules import DOT_WORDS, judge_change, words
+from ascbench.engine.rules import DOT_WORDS, direction_code, judge_change, words
 
 
 def attach_direction(current, metrics):
@@ -37,6 +37,14 @@ def attach_direction(current, metrics):
         cur["metric_id"].map(meta["dot_within"]), cur["metric_id"].map(meta["dot_relative"]).astype(bool),
         cur["metric_id"].map(meta["range_low"]), cur["metric_id"].map(meta["range_high"]),
     )
+    method = cur["metric_id"].map(meta["dot_method"]).fillna("tolerance")
+    for level in ("95", "998"):
+        mask = (method == f"ci_overlap{level}").to_numpy()
+        if mask.any() and f"previous_lower{level}" in cur.columns:
+            codes = np.where(mask, intervals_overlap(
+                cur[f"lower{level}"], cur[f"upper{level}"], cur[f"previous_lower{level}"],
+                cur[f"previous_upper{level}"], cur["value"], cur["previous_value"],
+                cur["metric_id"].map(meta["polarity"])), codes)
     dot = words(codes, DOT_WORDS, "not compared")
     has_previous = cur["previous_period"].notna().to_numpy()
     dot = np.where(has_previous, np.where(comparable.to_numpy(), dot, "not comparable"), "no previous data")
@@ -49,7 +57,19 @@ def attach_direction(current, metrics):
                                             " (periods of different length)")),
         "",
     )
+    cur["dot_method"] = np.where(cur["dot"] == "n/a", "", method)
     cur["change"] = cur["value"] - cur["previous_value"]
     with np.errstate(divide="ignore", invalid="ignore"):
         cur["change_pct"] = cur["change"] / cur["previous_value"].abs() * 100
     return cur
+
+
+def intervals_overlap(lower, upper, prev_lower, prev_upper, value, previous, polarity):
+    """Direction by significance: two intervals that overlap (touching counts) are
+    "similar"; otherwise the change is improved or worse by polarity."""
+    lower, upper = np.asarray(lower, dtype="float64"), np.asarray(upper, dtype="float64")
+    prev_lower, prev_upper = np.asarray(prev_lower, dtype="float64"), np.asarray(prev_upper, dtype="float64")
+    side = np.where(lower > prev_upper, 1.0, np.where(upper < prev_lower, -1.0, 0.0))
+    missing = np.isnan(lower) | np.isnan(upper) | np.isnan(prev_lower) | np.isnan(prev_upper)
+    missing |= np.isnan(np.asarray(value, dtype="float64")) | np.isnan(np.asarray(previous, dtype="float64"))
+    return direction_code(np.where(missing, np.nan, side), polarity)

@@ -17,7 +17,10 @@ import pandas as pd
 
 from ascbench.engine.compare import rate_against_comparators, resolve_comparators
 from ascbench.engine.direction import attach_direction
+from ascbench.engine.groups import group_values
+from ascbench.engine.intervals import add_intervals
 from ascbench.engine.select import attach_previous, select_current
+from ascbench.engine.trend import recent_trend
 from ascbench.engine.values import metric_values, published_mismatch
 from ascbench.errors import AscbenchError
 from ascbench.periods import parse_period
@@ -25,11 +28,12 @@ from ascbench.periods import parse_period
 RESULT_COLUMNS = [
     "metric_id", "code", "title", "layer", "outcome", "aim", "area_code", "area_name",
     "period", "period_label", "numerator", "denominator", "value", "value_basis", "status",
+    "lower95", "upper95", "lower998", "upper998", "ci_method",
     "unit", "decimals", "scale", "polarity", "published_value", "published_check",
     "comparator", "comparator_type", "comparator_area", "comparator_area_name",
-    "comparator_period", "comparator_value", "diff", "diff_pct", "rating", "rag",
-    "rating_rule", "previous_period", "previous_label", "previous_value", "previous_status", "previous_rule",
-    "dot", "dot_basis", "change", "change_pct", "statistic", "source", "footnote",
+    "comparator_period", "comparator_value", "benchmark_basis", "diff", "diff_pct", "rating", "rag",
+    "method", "confidence", "rating_rule", "previous_period", "previous_label", "previous_value", "previous_status", "previous_rule",
+    "dot", "dot_basis", "dot_method", "change", "change_pct", "trend", "statistic", "source", "footnote",
     "layer_order", "order",
 ]
 
@@ -131,17 +135,19 @@ def build_results(catalogue, dataset, areas: list[str] | None = None, period: st
     metrics = metrics[metrics["metric_id"].isin(ids)].reset_index(drop=True)
     comparators = catalogue.comparators_frame()
     comparators = comparators[comparators["metric_id"].isin(ids)].reset_index(drop=True)
-    values = metric_values(metrics, dataset.observations)
+    values = add_intervals(metric_values(metrics, dataset.observations), metrics, dataset.observations)
     areas = check_areas(dataset, areas) if areas else [default_area(dataset)]
     end, kind = reporting_period(dataset, values, areas, period)
 
     current = select_current(values, areas, end, kind)
     current = attach_previous(current, values, metrics)
     area_names = dict(zip(dataset.areas["area_code"], dataset.areas["area_name"], strict=False))
+    groups = group_values(values, metrics, dataset.groups)
     comparisons = resolve_comparators(current, comparators, values, dataset.observations, dataset.roles,
-                                      area_names)
+                                      area_names, groups)
     current, comparisons = rate_against_comparators(current, comparisons, metrics)
     current = attach_direction(current, metrics)
+    current["trend"] = recent_trend(current, values, metrics)
 
     # published values that disagree with their counts
     mismatch = published_mismatch(current, metrics)

@@ -17,7 +17,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+
+CARRIED = ("lower95", "upper95", "lower998", "upper998")
 
 
 def _with_periods(frame):
@@ -88,7 +91,9 @@ def attach_previous(current, values, metrics):
     out_value = pd.Series([float("nan")] * n, dtype="float64")
     out_status = pd.Series([None] * n, dtype="object")
     out_rule = pd.Series([None] * n, dtype="object")
-    keyed = values.set_index(["metric_id", "area_code", "period"])[["value", "status"]]
+    carried = [c for c in CARRIED if c in values.columns]
+    out_extra = pd.DataFrame(np.nan, index=range(n), columns=carried)
+    keyed = values.set_index(["metric_id", "area_code", "period"])[["value", "status", *carried]]
     rules = cur["dot_previous"].fillna("year_earlier,year_end").str.split(",")
     max_rules = int(rules.str.len().max()) if n else 0
     year_end = None
@@ -109,6 +114,8 @@ def attach_previous(current, values, metrics):
         out_value[hit] = found["value"].to_numpy()[hit.to_numpy()]
         out_status[hit] = found["status"].to_numpy()[hit.to_numpy()]
         out_rule[hit] = rule[hit]
+        for c in carried:
+            out_extra.loc[hit, c] = found[c].to_numpy()[hit.to_numpy()]
         ye = todo & (rule == "year_end") & out_period.isna()
         if ye.any():
             if year_end is None:
@@ -119,8 +126,14 @@ def attach_previous(current, values, metrics):
             out_value[hit] = found_ye.loc[hit, "_cand_value"]
             out_status[hit] = found_ye.loc[hit, "_cand_status"]
             out_rule[hit] = "year_end"
+            if carried:
+                again = keyed.reindex(pd.MultiIndex.from_arrays([cur["metric_id"], cur["area_code"], out_period]))
+                for c in carried:
+                    out_extra.loc[hit, c] = again[c].to_numpy()[hit.to_numpy()]
     cur["previous_period"] = out_period
     cur["previous_value"] = out_value
     cur["previous_status"] = out_status
     cur["previous_rule"] = out_rule
+    for c in carried:
+        cur[f"previous_{c}"] = out_extra[c].to_numpy(dtype="float64")
     return cur.drop(columns=["dot_previous"])

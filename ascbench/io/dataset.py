@@ -42,6 +42,7 @@ class Dataset:
     areas: object  # DataFrame: area_code, area_name, area_type, is_aggregate, ...
     settings: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    groups: object = None  # DataFrame: group_code, member_code (groups.csv), or None
 
     @property
     def roles(self) -> dict[str, str]:
@@ -175,6 +176,36 @@ def read_areas(directory: Path, problems: Problems, warnings: list[str]):
     return areas
 
 
+GROUP_COLUMNS = ("group_code", "member_code")
+
+
+def read_groups(directory: Path, known: set[str], problems: Problems, warnings: list[str]):
+    """``groups.csv``: the members of each comparison group (a peer group, nearest
+    neighbours, a region), one row per group and member. Optional."""
+    import pandas as pd
+
+    path = directory / "groups.csv"
+    empty = pd.DataFrame(columns=[*GROUP_COLUMNS, "line"])
+    if not path.exists():
+        return empty
+    try:
+        groups = read_csv(path, GROUP_COLUMNS, warnings)
+    except AscbenchError as exc:
+        problems.add(exc)
+        return empty
+    for column in GROUP_COLUMNS:
+        for _, row in groups[~groups[column].isin(known)].head(50).iterrows():
+            problems.add(AscbenchError(f"unknown area code '{row[column]}'", file=str(path), line=int(row["line"]),
+                                       field=column, expected="an area_code listed in areas.csv"))
+    dupes = groups[groups.duplicated(list(GROUP_COLUMNS))]
+    for _, row in dupes.head(50).iterrows():
+        problems.add(AscbenchError(f"{row['member_code']} is listed twice in group {row['group_code']}",
+                                   file=str(path), line=int(row["line"]), field="member_code",
+                                   expected="each member once per group"))
+    return groups[groups["group_code"].isin(known) & groups["member_code"].isin(known)].drop_duplicates(
+        list(GROUP_COLUMNS))
+
+
 def _observation_files(directory: Path, settings: dict) -> list[Path]:
     globs = settings.get("observations") or DEFAULT_OBSERVATION_GLOBS
     if isinstance(globs, str):
@@ -300,7 +331,8 @@ def load_dataset(directory: str | Path, problems: Problems | None = None) -> Dat
         except AscbenchError as exc:
             exc.location.file = settings.get("_file")
             problems.add(exc)
-    dataset = Dataset(str(directory), observations.reset_index(drop=True), areas, settings, warnings)
+    groups = read_groups(directory, known, problems, warnings)
+    dataset = Dataset(str(directory), observations.reset_index(drop=True), areas, settings, warnings, groups)
     if not collect:
         problems.raise_first()
     return dataset

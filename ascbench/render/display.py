@@ -22,6 +22,26 @@ def current_cell(row: dict) -> str:
     return value
 
 
+METHOD_SHORT = {"ci_overlap95": "95% CI", "ci_overlap998": "99.8% CI", "ci_overlap_both": "95/99.8% CI",
+                "spc95": "95% SPC", "spc998": "99.8% SPC"}
+
+
+def interval_cell(row: dict) -> str:
+    """``95% CI 68.0-71.4`` (the 99.8% interval when the deciding method uses it)."""
+    level = "998" if row.get("method") in ("ci_overlap998", "spc998") else "95"
+    lower, upper = row.get(f"lower{level}"), row.get(f"upper{level}")
+    if is_missing(lower) or is_missing(upper):
+        return ""
+    from ascbench.render.numbers import fmt_number
+    from ascbench.catalogue.model import SCALES, SCALE_SUFFIX
+
+    divisor = SCALES.get(row.get("scale") or "none", 1)
+    suffix = SCALE_SUFFIX.get(row.get("scale") or "none", "")
+    d = int(row["decimals"])
+    label = "99.8%" if level == "998" else "95%"
+    return f"{label} CI {fmt_number(lower / divisor, d)}-{fmt_number(upper / divisor, d)}{suffix}"
+
+
 def previous_cell(row: dict) -> str:
     if is_missing(row.get("previous_period")) or not row.get("previous_period"):
         return ""
@@ -42,7 +62,8 @@ def comparator_cell(row: dict) -> str:
 def rating_cell(row: dict, symbols: bool = True) -> str:
     symbol = RAG_SYMBOLS.get(row.get("rag") or "", "") if symbols else ""
     rating = "info only" if row["rating"] == "for information" else row["rating"]
-    return f"{symbol} {rating}".strip()
+    method = METHOD_SHORT.get(row.get("method") or "")
+    return f"{symbol} {rating}".strip() + (f" ({method})" if method else "")
 
 
 def dot_cell(row: dict, symbols: bool = True) -> str:

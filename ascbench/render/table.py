@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ascbench.render.display import (
-    AIM_WORDS, comparator_cell, current_cell, dot_cell, previous_cell, rating_cell, records,
+    AIM_WORDS, comparator_cell, current_cell, dot_cell, interval_cell, previous_cell, rating_cell, records,
 )
 
 COLOURS = {"green": "32", "amber": "33", "red": "31", "blue": "34", "grey": "90"}
@@ -50,6 +50,9 @@ def render(results, layers: dict | None = None, width: int = 100, colour: bool =
         current = current_cell(r)
         if r.get("period_label"):
             current += f" ({r['period_label']})"
+        interval = interval_cell(r)
+        if interval:
+            current += f"; {interval}"
         desc = r["title"] + (f" [{r['area_name']}]" if multiple_areas else "")
         block.append([
             r["code"] or "", desc, AIM_WORDS.get(r["polarity"], ""), current, comparator_cell(r),

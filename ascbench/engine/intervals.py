@@ -1,0 +1,85 @@
+"""Confidence intervals for every computed value, at 95% and 99.8% in one pass.
+
+* proportion: Wilson score limits of numerator / denominator, times the multiplier;
+* rate: Poisson limits of the count (exact below 10 events, Byar's from 10) times
+  multiplier / population;
+* count: Poisson limits of the count itself;
+* a published value or a score has no interval unless the data carry one (measures named
+  ``<value measure>.lower95``, ``.upper95``, ``.lower998``, ``.upper998``, as a Fingertips
+  download does).
+
+Formulas: :mod:`ascbench.stats` and ``docs/methods.md``.
+"""
+
+from __future__ import annotations
+
+LEVELS = {"95": 0.95, "998": 0.998}
+INTERVAL_COLUMNS = ["lower95", "upper95", "lower998", "upper998", "ci_method"]
+
+
+def add_intervals(values, metrics, observations=None):
+    """``values`` (from :func:`~ascbench.engine.values.metric_values`) with the interval columns."""
+    import numpy as np
+    import pandas as pd
+
+    from ascbench import stats
+
+    out = values.copy()
+    meta = metrics.set_index("metric_id")
+    statistic = out["metric_id"].map(meta["statistic"])
+    multiplier = out["metric_id"].map(meta["multiplier"]).astype("float64")
+    x = out["numerator"].to_numpy(dtype="float64")
+    n = out["denominator"].to_numpy(dtype="float64")
+    counts = (out["value_basis"] == "counts").to_numpy()
+    is_prop = counts & (statistic == "proportion").to_numpy() & (x <= n) & (x >= 0)
+    is_rate = counts & (statistic == "rate").to_numpy() & (x >= 0)
+    is_count = counts & (statistic == "count").to_numpy() & (x >= 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per = np.where(is_count, 1.0, multiplier.to_numpy() / np.where(n > 0, n, np.nan))
+    for suffix, level in LEVELS.items():
+        lower = np.full(len(out), np.nan)
+        upper = np.full(len(out), np.nan)
+        if is_prop.any():
+            lo, up = stats.wilson_limits(x[is_prop], n[is_prop], level)
+            lower[is_prop] = lo * multiplier.to_numpy()[is_prop]
+            upper[is_prop] = up * multiplier.to_numpy()[is_prop]
+        poisson = is_rate | is_count
+        if poisson.any():
+            lo, up = stats.poisson_limits(x[poisson], level)
+            scale = np.where(is_count, multiplier.to_numpy(), per)[poisson]
+            lower[poisson] = lo * scale
+            upper[poisson] = up * scale
+        out[f"lower{suffix}"] = lower
+        out[f"upper{suffix}"] = upper
+    method = np.where(is_prop, "Wilson", np.where(is_rate | is_count,
+                      np.where(x < stats.EXACT_BELOW, "exact Poisson", "Byar"), ""))
+    out["ci_method"] = np.where(np.isnan(out["lower95"].to_numpy()), "", method)
+    if observations is not None:
+        out = _published_limits(out, metrics, observations)
+    return out
+
+
+def _published_limits(out, metrics, observations):
+    """Fill limits the data publish for values without counts (``<measure>.lower95`` ...)."""
+    import numpy as np
+
+    vm = metrics[["metric_id", "value_measure"]].dropna()
+    if vm.empty:
+        return out
+    names = {f"{m}.{c}": (mid, c) for mid, m in zip(vm["metric_id"], vm["value_measure"], strict=True)
+             for c in ("lower95", "upper95", "lower998", "upper998")}
+    obs = observations[observations["measure"].isin(names)]
+    if obs.empty:
+        return out
+    obs = obs.assign(metric_id=obs["measure"].map(lambda m: names[m][0]),
+                     column=obs["measure"].map(lambda m: names[m][1]))
+    wide = obs.pivot_table(index=["metric_id", "area_code", "period"], columns="column", values="value",
+                           aggfunc="first")
+    keyed = out.set_index(["metric_id", "area_code", "period"])
+    published = out["value_basis"].eq("published").to_numpy()
+    for column in wide.columns:
+        given = wide[column].reindex(keyed.index).to_numpy()
+        fill = published & ~np.isnan(given)
+        out.loc[fill, column] = given[fill]
+        out.loc[fill, "ci_method"] = "published"
+    return out

@@ -1,0 +1,145 @@
+"""Recent trend: the latest five like-for-like points (this period and the same period in
+each of the four years before), tested at 99.8%.
+
+* A proportion with counts: the chi-squared test for trend (Armitage 1955; Fingertips'
+  recent-trend method for proportions) with time scores 0..4:
+  ``X2 = T^2 / V``, ``T = sum x_i (t_i - tbar)``, ``V = p(1 - p) (sum n_i t_i^2 - (sum n_i t_i)^2 / N)``,
+  ``tbar = sum n_i t_i / N``, ``p = sum x_i / N``; significant when ``X2 > chi2_{0.998}(1)``.
+* Otherwise (rates, counts, values with published intervals): an inverse-variance weighted
+  least-squares slope, the variance from the 95% interval ``((upper - lower) / (2 z_0.975))^2``;
+  significant when ``|slope / se| > z_{0.999}``.
+
+A significant result counts only when the slope keeps its sign with any one point left out
+(a trend that one year drives is "no significant change"). Labels: "increasing and getting
+better", "increasing and getting worse", "decreasing and getting better", "decreasing and
+getting worse" (just "increasing" / "decreasing" without polarity), "no significant change",
+"cannot be calculated" (fewer than five points, or no counts or intervals).
+"""
+
+from __future__ import annotations
+
+POINTS = 5
+
+
+def _series_periods(periods) -> dict:
+    """period -> [period, a year earlier, ..., four years earlier] (parsed once per period)."""
+    from ascbench.periods import parse_period
+
+    out = {}
+    for text in set(periods):
+        p = parse_period(text)
+        out[text] = [p.shifted(-k).text for k in range(POINTS - 1, -1, -1)]  # oldest first
+    return out
+
+
+def _gather(current, values, column):
+    import numpy as np
+    import pandas as pd
+
+    keyed = values.set_index(["metric_id", "area_code", "period"])[column]
+    chain = _series_periods(current["period"].dropna())
+    cols = []
+    for k in range(POINTS):
+        texts = current["period"].map(lambda t, k=k: chain[t][k] if isinstance(t, str) else None)
+        idx = pd.MultiIndex.from_arrays([current["metric_id"], current["area_code"], texts])
+        cols.append(keyed.reindex(idx).to_numpy(dtype="float64"))
+    return np.column_stack(cols) if cols else np.empty((0, POINTS))
+
+
+def _chi2_trend(x, n):
+    """Armitage's statistic and the sign of T, for rows of x, n (times 0..k-1)."""
+    import numpy as np
+
+    t = np.arange(x.shape[1], dtype="float64")
+    N = n.sum(axis=1)
+    p = x.sum(axis=1) / N
+    tbar = (n * t).sum(axis=1) / N
+    T = (x * (t - tbar[:, None])).sum(axis=1)
+    V = p * (1 - p) * ((n * t * t).sum(axis=1) - (n * t).sum(axis=1) ** 2 / N)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return T * T / V, np.sign(T)
+
+
+def _weighted_slope(y, se, t=None):
+    import numpy as np
+
+    if t is None:
+        t = np.broadcast_to(np.arange(y.shape[1], dtype="float64"), y.shape)
+    w = 1.0 / (se * se)
+    tw = (w * t).sum(axis=1) / w.sum(axis=1)
+    yw = (w * y).sum(axis=1) / w.sum(axis=1)
+    sxx = (w * (t - tw[:, None]) ** 2).sum(axis=1)
+    slope = (w * (t - tw[:, None]) * (y - yw[:, None])).sum(axis=1) / sxx
+    return slope, np.sqrt(1.0 / sxx)
+
+
+def _leave_one_out_signs(kind_fn, *arrays):
+    """Signs of the statistic with each one of the points left out: array (rows, POINTS)."""
+    import numpy as np
+
+    k = arrays[0].shape[1]
+    signs = []
+    for drop in range(k):
+        keep = [i for i in range(k) if i != drop]
+        signs.append(kind_fn(*(a[:, keep] for a in arrays), np.array(keep, dtype="float64")))
+    return np.column_stack(signs)
+
+
+def recent_trend(current, values, metrics):
+    """A ``trend`` label for each row of ``current`` (aligned array)."""
+    import numpy as np
+
+    from ascbench.stats import z_value
+    from scipy.special import chdtri
+
+    n_rows = len(current)
+    label = np.full(n_rows, "cannot be calculated", dtype=object)
+    if n_rows == 0:
+        return label
+    meta = metrics.set_index("metric_id")
+    statistic = current["metric_id"].map(meta["statistic"]).to_numpy()
+    polarity = current["metric_id"].map(meta["polarity"]).to_numpy()
+    x = _gather(current, values, "numerator")
+    n = _gather(current, values, "denominator")
+    y = _gather(current, values, "value")
+    lo = _gather(current, values, "lower95")
+    up = _gather(current, values, "upper95")
+    basis_counts = ~np.isnan(x).any(axis=1) & ~np.isnan(n).any(axis=1) & (n > 0).all(axis=1)
+    is_prop = (statistic == "proportion") & basis_counts & (x <= n).all(axis=1)
+    se = (up - lo) / (2 * z_value(0.95))
+    is_reg = ~is_prop & ~np.isnan(y).any(axis=1) & ~np.isnan(se).any(axis=1) & (se > 0).all(axis=1)
+    direction = np.zeros(n_rows)
+    significant = np.zeros(n_rows, dtype=bool)
+    if is_prop.any():
+        stat, sign = _chi2_trend(x[is_prop], n[is_prop])
+
+        def chi_sign(xs, ns, t):
+            tt = np.broadcast_to(t, xs.shape)
+            N = ns.sum(axis=1)
+            tbar = (ns * tt).sum(axis=1) / N
+            return np.sign((xs * (tt - tbar[:, None])).sum(axis=1))
+
+        loo = _leave_one_out_signs(chi_sign, x[is_prop], n[is_prop])
+        steady = (loo == sign[:, None]).all(axis=1)
+        significant[is_prop] = (stat > chdtri(1, 0.002)) & steady & (sign != 0)
+        direction[is_prop] = sign
+    if is_reg.any():
+        slope, se_b = _weighted_slope(y[is_reg], se[is_reg])
+
+        def reg_sign(ys, ses, t):
+            return np.sign(_weighted_slope(ys, ses, np.broadcast_to(t, ys.shape))[0])
+
+        loo = _leave_one_out_signs(reg_sign, y[is_reg], se[is_reg])
+        sign = np.sign(slope)
+        steady = (loo == sign[:, None]).all(axis=1)
+        significant[is_reg] = (np.abs(slope / se_b) > z_value(0.998)) & steady & (sign != 0)
+        direction[is_reg] = sign
+    computable = is_prop | is_reg
+    label[computable] = "no significant change"
+    up_word = np.where(direction > 0, "increasing", "decreasing")
+    good = np.where(polarity == "low", -direction, direction) > 0
+    judged = np.where(good, " and getting better", " and getting worse")
+    text = np.where(np.isin(polarity, ["high", "low"]), np.char.add(up_word.astype(str), judged.astype(str)),
+                    up_word)
+    label[significant] = text[significant]
+    return label
