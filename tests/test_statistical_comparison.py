@@ -203,3 +203,29 @@ def test_flipping_polarity_swaps_better_and_worse(value, half, spread, benchmark
         lo = judge([value], [benchmark], ["low"], method, [abs(half)], [False])[0]
         if method == "tolerance":
             assert h == -lo
+
+
+@pytest.mark.parametrize("basis, expected, label",
+                         [("pooled", (45 + 30) / (12000 + 10000) * 1000, "pooled of 2 members"),
+                          ("mean", (45 / 12000 * 1000 + 30 / 10000 * 1000) / 2, "mean of 2 members"),
+                          ("auto", (45 + 30) / (12000 + 10000) * 1000, "pooled of 2 members")])
+def test_group_benchmark_from_members(tmp_path, basis, expected, label):
+    import shutil
+
+    from ascbench.catalogue import load_catalogue
+    from ascbench.engine import build_results
+    from ascbench.io.dataset import load_dataset
+    from tests.conftest import FIXTURES
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "othertown" / "data", data)
+    (data / "groups.csv").write_text("group_code,member_code\nX12000009,X99000001\nX12000009,X99000002\n")
+    text = (FIXTURES / "othertown" / "metrics.yaml").read_text().replace(
+        '{area: region, label: "{period} regional average"}',
+        f'{{area: region, basis: {basis}, label: "{{period}} regional average"}}')
+    (tmp_path / "m.yaml").write_text(text)
+    r = build_results(load_catalogue(tmp_path / "m.yaml"), load_dataset(data), metric_ids=["falls"])[0].iloc[0]
+    # the region's own count is suppressed ('c'), so 'auto' pools the members
+    assert r["comparator_area"] == "X12000009"
+    assert r["comparator_value"] == pytest.approx(expected)
+    assert r["benchmark_basis"] == label
