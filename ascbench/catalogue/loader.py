@@ -460,7 +460,7 @@ def load_catalogue(path: str | Path, problems: Problems | None = None) -> Catalo
         problems.add(error)
         return Catalogue(path=str(path), metrics=[])
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-16") if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         error = AscbenchError("the catalogue is not UTF-8 text", file=str(path), line=line,

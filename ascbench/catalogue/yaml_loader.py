@@ -69,6 +69,11 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
 
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# Dates stay text: a period such as 2025-03-31 is ascbench notation, not a datetime.
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def _expanded_size(root: yaml.Node) -> int:
@@ -97,7 +102,10 @@ def _expanded_size(root: yaml.Node) -> int:
 
 def load_yaml(text: str, filename: str):
     """Parse one YAML document strictly; return plain Python objects (mappings as LineDict)."""
-    loader = _StrictLoader(text)
+    try:
+        loader = _StrictLoader(text)
+    except yaml.YAMLError as exc:
+        raise AscbenchError(f"YAML error: {' '.join(str(exc).split())}", file=filename) from None
     loader.name = filename
     try:
         node = loader.get_single_node()
@@ -117,6 +125,6 @@ def load_yaml(text: str, filename: str):
         problem = exc.problem or exc.context or "not valid YAML"
         raise AscbenchError(f"YAML syntax error: {problem}", file=filename, line=line) from None
     except yaml.YAMLError as exc:
-        raise AscbenchError(f"YAML error: {exc}", file=filename) from None
+        raise AscbenchError(f"YAML error: {' '.join(str(exc).split())}", file=filename) from None
     finally:
         loader.dispose()

@@ -59,9 +59,15 @@ def load(catalogue_path: Path | None, data_path: Path | None):
     from ascbench.catalogue import load_catalogue
     from ascbench.io.dataset import load_dataset
 
+    from ascbench.errors import Problems
+    from ascbench.validation import check_measures
+
     catalogue = load_catalogue(catalogue_path or default_catalogue())
     dataset = load_dataset(data_path or default_data())
-    for warning in dataset.warnings:
+    problems = Problems(warnings=list(dataset.warnings))
+    check_measures(catalogue, dataset, problems)  # never a number from a count that cannot be
+    problems.raise_first()
+    for warning in problems.warnings:
         warn(warning)
     return catalogue, dataset
 

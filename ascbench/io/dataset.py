@@ -60,8 +60,19 @@ def read_text(path: Path, warnings: list[str] | None = None) -> str:
         raw = path.read_bytes()
     except OSError as exc:
         raise AscbenchError(f"cannot read file: {exc.strerror}", file=str(path)) from None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise AscbenchError("the file starts like UTF-16 text but is not", file=str(path), line=1,
+                                expected="a UTF-8 CSV file") from None
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
+        if "\x00" in text:
+            line = text[: text.index("\x00")].count("\n") + 1
+            raise AscbenchError("the file contains a NUL character (is it binary?)", file=str(path), line=line,
+                                expected="a text file")
+        return text
     except UnicodeDecodeError as exc:
         try:
             text = raw.decode("cp1252")
@@ -87,9 +98,39 @@ def read_csv(path: Path, required: tuple[str, ...], warnings: list[str] | None =
     if not text.strip():
         raise AscbenchError("the file is empty", file=str(path), line=1,
                             expected="a header line: " + ",".join(required))
+    import csv
+    import re
+
+    header = [h.strip().lower() for h in next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])]
+    if not any(header):
+        raise AscbenchError("the header line is empty", file=str(path), line=1,
+                            expected="a header line: " + ",".join(required))
+    seen: set[str] = set()
+    for name in header:
+        if name in seen and name:
+            raise AscbenchError(f"column '{name}' appears twice", file=str(path), line=1, field=name,
+                                expected="each column once")
+        seen.add(name)
+    import warnings as _warnings
+
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False)
+        with _warnings.catch_warnings():
+            _warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False,
+                                index_col=False)
+    except pd.errors.ParserWarning:
+        for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+            if row and len(row) != len(header):
+                raise AscbenchError(f"the row has {len(row)} fields, the header {len(header)}", file=str(path),
+                                    line=number, expected="one value per column; quote text that contains commas"
+                                    ) from None
+        raise AscbenchError("the rows do not match the header", file=str(path)) from None
     except pd.errors.ParserError as exc:
+        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if found:
+            want, line, saw = (int(g) for g in found.groups())
+            raise AscbenchError(f"the row has {saw} fields, the header {want}", file=str(path), line=line,
+                                expected="one value per column; quote text that contains commas") from None
         raise AscbenchError(f"cannot parse the CSV: {str(exc).strip()}", file=str(path)) from None
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     missing = [c for c in required if c not in frame.columns]
@@ -99,10 +140,6 @@ def read_csv(path: Path, required: tuple[str, ...], warnings: list[str] | None =
             file=str(path), line=1, field=missing[0],
             expected="a header with " + ", ".join(required),
         )
-    dupes = frame.columns[frame.columns.duplicated()]
-    if len(dupes):
-        raise AscbenchError(f"column '{dupes[0]}' appears twice", file=str(path), line=1, field=dupes[0],
-                            expected="each column once")
     frame["line"] = frame.index + 2
     for column in frame.columns:
         if column != "line":

@@ -1,0 +1,151 @@
+"""Mutation fuzzing of ascbench's inputs.
+
+Takes the embedded catalogue and data, applies random mutations (bytes, lines, cells, keys,
+encodings) to one file at a time, and runs the whole pipeline in-process: load, validate,
+build the results, render every format. The only acceptable failure is the tool's own
+:class:`~ascbench.errors.AscbenchError`; anything else is reported with the mutation that
+caused it.
+
+    python tools/fuzz.py --iterations 10000 --seed 1      # by hand
+    python tools/fuzz.py --iterations 100                 # CI runs a short one (tests/test_fuzz.py)
+
+Exit status 1 when an unexpected exception was found.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HOSTILE = ["", "c", "*", "[x]", "..", "-", "-1", "0", "1e309", "nan", "inf", "1,234", "45%", "=1+1",
+           "@SUM(A1)", "\t", "2024-25", "2025-13-01", "R99-2025-Sep", "AY2025-26-T4", "E92000001", "é", "\u202e",
+           "x" * 300, "'", '"', "null", "~", "[]", "{}", "&a", "*a", "!!python/object:os.system", "\x00"]
+
+
+def mutate(text: str, rng: random.Random) -> tuple[str, str]:
+    lines = text.split("\n")
+    kind = rng.choice(["delete_char", "insert_char", "dup_line", "drop_line", "swap_lines", "replace_token",
+                       "truncate", "replace_cell", "indent", "empty"])
+    if kind == "delete_char" and text:
+        i = rng.randrange(len(text))
+        return text[:i] + text[i + 1:], f"delete char {i}"
+    if kind == "insert_char":
+        i = rng.randrange(len(text) + 1)
+        ch = rng.choice([",", ":", "-", " ", "\t", "\n", '"', "[", "{", "#", "&", "*", "!", "%", "\r"])
+        return text[:i] + ch + text[i:], f"insert {ch!r} at {i}"
+    if kind == "dup_line" and lines:
+        i = rng.randrange(len(lines))
+        return "\n".join(lines[: i + 1] + [lines[i]] + lines[i + 1:]), f"duplicate line {i + 1}"
+    if kind == "drop_line" and lines:
+        i = rng.randrange(len(lines))
+        return "\n".join(lines[:i] + lines[i + 1:]), f"drop line {i + 1}"
+    if kind == "swap_lines" and len(lines) > 1:
+        i, j = rng.randrange(len(lines)), rng.randrange(len(lines))
+        lines[i], lines[j] = lines[j], lines[i]
+        return "\n".join(lines), f"swap lines {i + 1} and {j + 1}"
+    if kind == "truncate" and text:
+        i = rng.randrange(len(text))
+        return text[:i], f"truncate at {i}"
+    if kind == "replace_cell" and lines:
+        i = rng.randrange(len(lines))
+        cells = lines[i].split(",")
+        j = rng.randrange(len(cells))
+        token = rng.choice(HOSTILE)
+        cells[j] = token
+        lines[i] = ",".join(cells)
+        return "\n".join(lines), f"line {i + 1} cell {j + 1} := {token[:20]!r}"
+    if kind == "indent" and lines:
+        i = rng.randrange(len(lines))
+        lines[i] = rng.choice(["", " ", "  ", "    ", "\t"]) + lines[i].lstrip()
+        return "\n".join(lines), f"re-indent line {i + 1}"
+    if kind == "empty":
+        return "", "empty file"
+    words = [w for w in set(text.replace("\n", " ").replace(",", " ").split(" ")) if w]
+    if words:
+        old, new = rng.choice(words), rng.choice(HOSTILE)
+        return text.replace(old, new, 1), f"replace {old[:20]!r} with {new[:20]!r}"
+    return text + rng.choice(HOSTILE), "append token"
+
+
+def run_pipeline(catalogue: Path, data: Path) -> None:
+    from ascbench.catalogue import load_catalogue
+    from ascbench.engine import build_results
+    from ascbench.errors import Problems
+    from ascbench.io.dataset import load_dataset
+    from ascbench.render import FORMATS, render
+    from ascbench.validation import check_measures
+
+    cat = load_catalogue(catalogue)
+    ds = load_dataset(data)
+    problems = Problems()
+    check_measures(cat, ds, problems)
+    problems.raise_first()
+    results, _, _ = build_results(cat, ds)
+    for fmt in FORMATS:
+        render(results, fmt, layers=cat.layers, width=100)
+
+
+def fuzz(iterations: int, seed: int, verbose: bool = False) -> list[tuple[str, str, str]]:
+    from ascbench.errors import AscbenchError
+
+    rng = random.Random(seed)
+    work = Path(tempfile.mkdtemp(prefix="ascbench-fuzz-"))
+    originals = {"metrics.yaml": (ROOT / "metrics.yaml").read_bytes()}
+    for path in (ROOT / "data").iterdir():
+        originals[f"data/{path.name}"] = path.read_bytes()
+    failures = []
+    expected = 0
+    try:
+        for it in range(iterations):
+            shutil.rmtree(work, ignore_errors=True)
+            (work / "data").mkdir(parents=True)
+            for name, content in originals.items():
+                (work / name).write_bytes(content)
+            target = rng.choice(sorted(originals))
+            text = originals[target].decode("utf-8")
+            how = []
+            for _ in range(rng.choice([1, 1, 1, 2, 3])):
+                text, what = mutate(text, rng)
+                how.append(what)
+            encoding = rng.choice(["utf-8"] * 8 + ["cp1252", "utf-16", "utf-8-sig"])
+            try:
+                payload = text.encode(encoding)
+            except UnicodeEncodeError:
+                payload = text.encode("utf-8")
+            (work / target).write_bytes(payload)
+            try:
+                run_pipeline(work / "metrics.yaml", work / "data")
+            except AscbenchError:
+                expected += 1
+            except Exception as exc:  # noqa: BLE001 - this is what we hunt for
+                failures.append((target, "; ".join(how) + f" [{encoding}]",
+                                 "".join(traceback.format_exception_only(type(exc), exc)).strip()))
+                if verbose:
+                    traceback.print_exc()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"fuzz: {iterations} mutated inputs (seed {seed}): {expected} located errors, "
+          f"{iterations - expected - len(failures)} ran clean, {len(failures)} unexpected exceptions", file=sys.stderr)
+    return failures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--iterations", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--verbose", action="store_true")
+    args = parser.parse_args()
+    failures = fuzz(args.iterations, args.seed, args.verbose)
+    for target, how, error in failures[:50]:
+        print(f"{target}: {how}: {error}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
