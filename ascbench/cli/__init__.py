@@ -20,6 +20,8 @@ COMMANDS = {
     "rate": ("ascbench.cli.rate", "rate"),
     "metrics": ("ascbench.cli.metrics", "metrics"),
     "validate": ("ascbench.cli.validate", "validate"),
+    "rank": ("ascbench.cli.rank", "rank"),
+    "import": ("ascbench.cli.importing", "import_"),
 }
 
 

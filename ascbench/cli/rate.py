@@ -23,6 +23,8 @@ GATES = {
 @click.option("--period", default=None, help="Reporting period, e.g. 2025-26-YTD-Q3 (default: the dataset's).")
 @click.option("--metric", "metrics", multiple=True, help="Metric id (repeatable; default: all).")
 @click.option("--tag", "tags", multiple=True, help="Only metrics with this catalogue tag (repeatable).")
+@click.option("--group", default="all", show_default=True,
+              help="Comparison group for rank and quartile (see 'ascbench rank --help').")
 @format_option()
 @output_option
 @click.option("--bom", is_flag=True, help="Start CSV output with a byte-order mark (for Excel).")
@@ -30,7 +32,7 @@ GATES = {
               help="Exit with status 3 if any metric is rated so (red, amber, worse, not-compared).")
 @click.option("--no-color", is_flag=True, help="No colour in the table (also: NO_COLOR=1).")
 @click.option("--width", type=click.IntRange(60, 400), default=None, help="Table width (default: terminal).")
-def rate(catalogue_path, data_path, areas, period, metrics, tags, fmt, output, bom, fail_on, no_color, width):
+def rate(catalogue_path, data_path, areas, period, metrics, tags, group, fmt, output, bom, fail_on, no_color, width):
     """Rate every metric: value from counts, comparator, RAG, direction of travel.
 
     Each metric shows its latest period ending on or before the reporting period (a CLD
@@ -45,7 +47,7 @@ def rate(catalogue_path, data_path, areas, period, metrics, tags, fmt, output, b
 
     catalogue, dataset = load(catalogue_path, data_path)
     ids = select_tags(catalogue, list(metrics), list(tags))
-    results, _, _ = build_results(catalogue, dataset, list(areas) or None, period, ids)
+    results, _, _ = build_results(catalogue, dataset, list(areas) or None, period, ids, group)
     differs = results[results["published_check"] == "differs"]
     for _, row in differs.iterrows():
         warn(f"{row['metric_id']} {row['area_code']} {row['period']}: computed {row['value']:.4g} from "

@@ -33,7 +33,8 @@ RESULT_COLUMNS = [
     "comparator", "comparator_type", "comparator_area", "comparator_area_name",
     "comparator_period", "comparator_value", "benchmark_basis", "diff", "diff_pct", "rating", "rag",
     "method", "confidence", "rating_rule", "previous_period", "previous_label", "previous_value", "previous_status", "previous_rule",
-    "dot", "dot_basis", "dot_method", "change", "change_pct", "trend", "statistic", "source", "footnote",
+    "dot", "dot_basis", "dot_method", "change", "change_pct", "trend",
+    "group", "rank", "rank_of", "quartile", "band", "group_median", "statistic", "source", "footnote",
     "layer_order", "order",
 ]
 
@@ -122,8 +123,23 @@ def reporting_period(dataset, values, areas: list[str], period: str | None):
     return frame["end"].max(), None
 
 
+def attach_position(current, values, metrics, dataset, group: str | None):
+    """Rank and quartile of each current row within ``group`` (same metric and period)."""
+    from ascbench.engine.position import group_members, positions
+
+    if not group or current.empty:
+        return current
+    focus = current["area_code"].iloc[0]
+    members = group_members(dataset.areas, dataset.groups, group, focus)
+    wanted = current[["metric_id", "period"]].drop_duplicates()
+    pool = values.merge(wanted, on=["metric_id", "period"])
+    pos = positions(pool, metrics, members)
+    cols = ["metric_id", "period", "area_code", "group", "rank", "rank_of", "quartile", "band", "group_median"]
+    return current.merge(pos[cols], on=["metric_id", "period", "area_code"], how="left")
+
+
 def build_results(catalogue, dataset, areas: list[str] | None = None, period: str | None = None,
-                  metric_ids: list[str] | None = None):
+                  metric_ids: list[str] | None = None, group: str | None = "all"):
     """The results frame for ``areas`` (default: the dataset's default area) as at ``period``.
 
     Returns ``(results, values, comparisons)``: the results frame (:data:`RESULT_COLUMNS`),
@@ -148,6 +164,7 @@ def build_results(catalogue, dataset, areas: list[str] | None = None, period: st
     current, comparisons = rate_against_comparators(current, comparisons, metrics)
     current = attach_direction(current, metrics)
     current["trend"] = recent_trend(current, values, metrics)
+    current = attach_position(current, values, metrics, dataset, group)
 
     # published values that disagree with their counts
     mismatch = published_mismatch(current, metrics)

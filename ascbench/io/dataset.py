@@ -94,7 +94,7 @@ def read_csv(path: Path, required: tuple[str, ...], warnings: list[str] | None =
     """
     import pandas as pd
 
-    text = read_text(path, warnings)
+    text = read_text(path, warnings).replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise AscbenchError("the file is empty", file=str(path), line=1,
                             expected="a header line: " + ",".join(required))
@@ -218,7 +218,8 @@ GROUP_COLUMNS = ("group_code", "member_code")
 
 def read_groups(directory: Path, known: set[str], problems: Problems, warnings: list[str]):
     """``groups.csv``: the members of each comparison group (a peer group, nearest
-    neighbours, a region), one row per group and member. Optional."""
+    neighbours ``NN-<code>``), one row per group and member. Optional. A group_code that is
+    also in areas.csv is an aggregate area whose value can be computed from its members."""
     import pandas as pd
 
     path = directory / "groups.csv"
@@ -230,16 +231,19 @@ def read_groups(directory: Path, known: set[str], problems: Problems, warnings: 
     except AscbenchError as exc:
         problems.add(exc)
         return empty
-    for column in GROUP_COLUMNS:
-        for _, row in groups[~groups[column].isin(known)].head(50).iterrows():
-            problems.add(AscbenchError(f"unknown area code '{row[column]}'", file=str(path), line=int(row["line"]),
-                                       field=column, expected="an area_code listed in areas.csv"))
+    for _, row in groups[groups["group_code"] == ""].head(50).iterrows():
+        problems.add(AscbenchError("group_code is empty", file=str(path), line=int(row["line"]), field="group_code",
+                                   expected="a name for the group"))
+    for _, row in groups[~groups["member_code"].isin(known)].head(50).iterrows():
+        problems.add(AscbenchError(f"unknown area code '{row['member_code']}'", file=str(path),
+                                   line=int(row["line"]), field="member_code",
+                                   expected="an area_code listed in areas.csv"))
     dupes = groups[groups.duplicated(list(GROUP_COLUMNS))]
     for _, row in dupes.head(50).iterrows():
         problems.add(AscbenchError(f"{row['member_code']} is listed twice in group {row['group_code']}",
                                    file=str(path), line=int(row["line"]), field="member_code",
                                    expected="each member once per group"))
-    return groups[groups["group_code"].isin(known) & groups["member_code"].isin(known)].drop_duplicates(
+    return groups[(groups["group_code"] != "") & groups["member_code"].isin(known)].drop_duplicates(
         list(GROUP_COLUMNS))
 
 

@@ -1,0 +1,106 @@
+"""``ascbench rank``: a league table of one metric within a comparison group."""
+
+from __future__ import annotations
+
+import click
+
+from ascbench.cli.common import catalogue_option, data_option, emit, format_option, load, output_option
+
+GROUP_HELP = ("all (every council), region, type, neighbours (NN-<area> of groups.csv), region:NAME, "
+              "type:TYPE, or a group_code of groups.csv")
+
+
+@click.command()
+@catalogue_option
+@data_option
+@click.option("--metric", "metric", required=True, help="Metric id.")
+@click.option("--period", default=None, help="Period (default: the metric's latest with values).")
+@click.option("--group", default="all", show_default=True, help="Comparison group: " + GROUP_HELP + ".")
+@click.option("--area", default=None, help="Council to highlight (default: the dataset's).")
+@click.option("--composite", "theme", type=click.Choice(["layer", "outcome", "tag", "overall"]), default=None,
+              help="Instead of one metric's table: average performance ranks by theme.")
+@format_option()
+@output_option
+def rank(catalogue_path, data_path, metric, period, group, area, theme, fmt, output):
+    """Rank every council of a group on a metric: ranks, quartiles, bands, medians.
+
+    Rank 1 is the highest value (value_rank) and the best by polarity (rank); quartiles
+    use type-7 percentiles; mad_from_median is the distance from the group median in
+    median absolute deviations. With --composite, --metric may be 'all'.
+    """
+    from ascbench.engine.pipeline import check_areas, default_area, resolve_metric_ids
+    from ascbench.engine.position import composite, group_members, positions
+    from ascbench.engine.values import metric_values
+    from ascbench.errors import AscbenchError
+    from ascbench.periods import parse_period
+    from ascbench.render import render
+
+    catalogue, dataset = load(catalogue_path, data_path)
+    try:
+        focus = check_areas(dataset, [area])[0] if area else default_area(dataset)
+    except AscbenchError:
+        if area:
+            raise
+        focus = None
+    ids = catalogue.ids() if (theme and metric == "all") else resolve_metric_ids(catalogue, [metric])
+    metrics = catalogue.metrics_frame()
+    metrics = metrics[metrics["metric_id"].isin(ids)]
+    values = metric_values(metrics, dataset.observations)
+    members = group_members(dataset.areas, dataset.groups, group, focus)
+    if period:
+        period = parse_period(period).text
+        values = values[values["period"] == period]
+    else:
+        # each metric's latest period with a council value in the group
+        inside = values[values["area_code"].isin(members["area_code"]) & values["value"].notna()]
+        if inside.empty:
+            raise AscbenchError(f"no values for {metric} in group '{group}'", field="--metric",
+                                expected="a metric with council values")
+        from ascbench.periods import period_frame
+
+        ends = period_frame(inside["period"]).set_index("period")["end"]
+        inside = inside.assign(_end=inside["period"].map(ends))
+        latest = inside.sort_values("_end").groupby("metric_id")["period"].last()
+        values = values[values["period"] == values["metric_id"].map(latest)]
+    table = positions(values, metrics, members)
+    if table.empty:
+        raise AscbenchError(f"no council in group '{group}' has a value for {metric}" + (f" in {period}" if period else ""),
+                            field="--period", expected="a period with values")
+    names = dict(zip(dataset.areas["area_code"], dataset.areas["area_name"], strict=False))
+    if theme:
+        table = composite(table, catalogue, theme)
+        table.insert(2, "area_name", table["area_code"].map(names))
+        emit(render(table, fmt) if fmt != "table" else _plain(table), output)
+        return
+    table.insert(4, "area_name", table["area_code"].map(names))
+    if fmt == "table":
+        emit(_league(table, focus, catalogue), output)
+    else:
+        emit(render(table, fmt), output)
+
+
+def _plain(frame) -> str:
+    from tabulate import tabulate
+
+    return tabulate(frame.values.tolist(), headers=list(frame.columns), tablefmt="simple", floatfmt=".2f") + "\n"
+
+
+def _league(table, focus, catalogue) -> str:
+    from tabulate import tabulate
+
+    from ascbench.render.numbers import fmt_number
+
+    m = catalogue.get(table["metric_id"].iloc[0])
+    rows = []
+    for r in table.sort_values(["rank", "value_rank", "area_code"], na_position="last").itertuples():
+        mark = "▶" if r.area_code == focus else ""
+        rank = "" if r.rank != r.rank else f"{int(r.rank)} of {int(r.rank_of)}"
+        rows.append([mark, rank, int(r.value_rank), r.area_name, r.area_code, fmt_number(r.value, m.decimals),
+                     "" if r.quartile != r.quartile else int(r.quartile), r.band or "",
+                     fmt_number(r.mad_from_median, 2), r.mad_wording])
+    head = (f"{m.code} {m.title} - {table['period'].iloc[0]} - group {table['group'].iloc[0]}: "
+            f"median {fmt_number(table['group_median'].iloc[0], m.decimals + 1)}, "
+            f"p10 {fmt_number(table['p10'].iloc[0], m.decimals + 1)}, p90 {fmt_number(table['p90'].iloc[0], m.decimals + 1)}"
+            f"{', ' + str(int(table['missing'].iloc[0])) + ' without a value' if table['missing'].iloc[0] else ''}\n")
+    return head + tabulate(rows, headers=["", "rank", "value rank", "council", "code", "value", "quartile", "band",
+                                          "MADs", "vs median"], tablefmt="simple", disable_numparse=True) + "\n"

@@ -1,0 +1,98 @@
+"""What importers share: reading an official CSV strictly, and writing ascbench's data format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ascbench.errors import AscbenchError
+
+AREA_TYPES = {
+    "counties": "county", "county": "county", "shire county": "county",
+    "unitary authorities": "unitary", "unitary authority": "unitary", "unitary": "unitary",
+    "metropolitan districts": "metropolitan", "metropolitan district": "metropolitan",
+    "london boroughs": "london", "london borough": "london",
+}
+
+
+@dataclass
+class Imported:
+    """What an importer read: frames in ascbench's own columns."""
+
+    observations: object  # area_code, period, measure, value, status, source, note
+    areas: object  # area_code, area_name, area_type, region, first_year, last_year, predecessors
+    groups: object | None = None  # group_code, member_code
+    roles: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def read_official_csv(path: Path, required: list[str], source: str):
+    """Read an official CSV as text; a missing column is a located error naming it."""
+    import pandas as pd
+
+    from ascbench.io.dataset import read_text
+
+    text = read_text(Path(path))
+    import io
+
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except pd.errors.ParserError as exc:
+        raise AscbenchError(f"cannot parse the CSV: {exc}", file=str(path)) from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise AscbenchError(
+            f"this is not a {source} file: column '{missing[0]}' is missing", file=str(path), line=1,
+            field=missing[0], expected="the columns " + ", ".join(required))
+    frame["line"] = frame.index + 2
+    for column in frame.columns:
+        if column != "line":
+            frame[column] = frame[column].str.strip()
+    return frame
+
+
+def write_data_dir(imported: Imported, out: Path, source: str) -> list[Path]:
+    """Write ``imported`` into ``out`` in ascbench's format (atomically, file by file).
+
+    ``areas.csv`` and ``groups.csv`` are merged with what ``out`` already holds (an import
+    adds to a data directory; the new rows win); the observations go to
+    ``observations-<source>.csv``, replacing an earlier import of the same source.
+    """
+    import io
+
+    import pandas as pd
+
+    from ascbench.io.atomic import write_atomic
+
+    out = Path(out)
+    written = []
+
+    def save(frame, name):
+        buffer = io.StringIO()
+        frame.to_csv(buffer, index=False, lineterminator="\n")
+        write_atomic(out / name, buffer.getvalue())
+        written.append(out / name)
+
+    areas = imported.areas
+    if (out / "areas.csv").exists():
+        old = pd.read_csv(out / "areas.csv", dtype=str, keep_default_na=False)
+        areas = pd.concat([areas, old], ignore_index=True).drop_duplicates("area_code", keep="first")
+    save(areas.sort_values("area_code"), "areas.csv")
+    obs = imported.observations
+    numeric = pd.to_numeric(obs["value"], errors="coerce")
+    obs = obs.assign(value=[("" if pd.isna(v) else repr(float(v)).removesuffix(".0")) for v in numeric])
+    save(obs, f"observations-{source}.csv")
+    if imported.groups is not None and len(imported.groups):
+        groups = imported.groups
+        if (out / "groups.csv").exists():
+            old = pd.read_csv(out / "groups.csv", dtype=str, keep_default_na=False)
+            groups = pd.concat([groups, old], ignore_index=True).drop_duplicates(["group_code", "member_code"])
+        save(groups, "groups.csv")
+    settings = out / "dataset.yaml"
+    if imported.roles and not settings.exists():
+        lines = ["# written by ascbench import; edit freely", "roles:"]
+        lines += [f"  {k}: {v}" for k, v in imported.roles.items()]
+        write_atomic(settings, "\n".join(lines) + "\n")
+        written.append(settings)
+    return written
