@@ -43,12 +43,12 @@ METRIC_KEYS = {
     "footnote", "footnotes", "tags", "trend_note", "narrative",
 }
 DEFAULTABLE_KEYS = {"multiplier", "decimals", "scale", "unit", "polarity", "rating", "direction", "source"}
-COMPARATOR_KEYS = {"type", "area", "measure", "value", "period", "label", "rating", "basis"}
+COMPARATOR_KEYS = {"type", "area", "measure", "value", "period", "label", "rating", "basis", "profile"}
 RATING_KEYS = {"method", "similar_within"}
 DIRECTION_KEYS = {"method", "similar_within", "previous", "compare_unequal_periods"}
 ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]*$")
 MEASURE_RE = re.compile(r"^[A-Za-z0-9_.+\-]+$")
-COMPARATOR_PERIOD_RULES = ("latest", "same", "containing", "year_end")
+COMPARATOR_PERIOD_RULES = ("latest", "same", "containing", "year_end", "year")
 
 
 class _Ctx:
@@ -247,9 +247,60 @@ def _comparator(ctx, raw, item) -> Comparator | None:
                   expected=f"{key}: ...")
     label = _str(ctx, raw, "label", item, default="")
     basis = _str(ctx, raw, "basis", item, choices=BENCHMARK_BASES, default="auto")
+    profile = _profile(ctx, raw, item) if "profile" in raw else None
+    if profile is not None and ctype != "target":
+        ctx.error("'profile' belongs to a target comparator (an annual target spread over the year)",
+                  line=_line(raw, "profile"), item=item, field="profile", expected="type: target with measure:")
     rating = _rating(ctx, _mapping(ctx, raw, "rating", item), item, "comparator rating")
+    if profile is not None and "period" not in raw:
+        period = "year"
     return Comparator(type=ctype, area=area, measure=measure, value=fixed, period=period, label=label,
-                      basis=basis, rating=rating, line=line or 0)
+                      basis=basis, profile=profile, rating=rating, line=line or 0)
+
+
+PROFILE_EXPECTED = ("flat, a list of 12 monthly shares from the year's first month, quarter shares "
+                    "{Q1: .., Q2: .., Q3: .., Q4: ..}, term shares {T1: .., T2: .., T3: ..}, or measure: NAME")
+
+
+def _profile(ctx, raw, item) -> str | None:
+    """A milestone profile, as one string: flat | months:s1,...,s12 | quarters:.. | terms:.. | measure:NAME."""
+    value = raw.get("profile")
+    line = _line(raw, "profile")
+
+    def bad(why):
+        ctx.error(f"'profile' {why}", line=line, item=item, field="profile", expected=PROFILE_EXPECTED)
+
+    def numbers(items):
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 for v in items):
+            bad("shares must be numbers of 0 or more")
+            return None
+        if sum(items) <= 0:
+            bad("shares must not all be 0")
+            return None
+        return ",".join(f"{float(v)!r}" for v in items)
+
+    if value == "flat":
+        return "flat"
+    if isinstance(value, list):
+        if len(value) != 12:
+            bad(f"has {len(value)} monthly shares, not 12")
+            return None
+        joined = numbers(value)
+        return f"months:{joined}" if joined else None
+    if isinstance(value, dict):
+        keys = set(value)
+        if keys == {"Q1", "Q2", "Q3", "Q4"}:
+            joined = numbers([value[k] for k in ("Q1", "Q2", "Q3", "Q4")])
+            return f"quarters:{joined}" if joined else None
+        if keys == {"T1", "T2", "T3"}:
+            joined = numbers([value[k] for k in ("T1", "T2", "T3")])
+            return f"terms:{joined}" if joined else None
+        if keys == {"measure"} and isinstance(value["measure"], str) and MEASURE_RE.match(value["measure"]):
+            return f"measure:{value['measure']}"
+        bad(f"has the keys {', '.join(map(str, value))}")
+        return None
+    bad(f"is {value!r}")
+    return None
 
 
 def _merged(defaults: dict, statistic: str | None, raw: dict) -> dict:

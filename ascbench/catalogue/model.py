@@ -73,6 +73,7 @@ class Comparator:
     period: str = "latest"  # latest | same | containing | year_end | a period
     label: str = ""
     basis: str = "auto"  # for area comparators: data, pooled or mean of a group's members
+    profile: str | None = None  # target: flat | months:<12 shares> | measure:<name> (annual target -> milestone)
     rating: RatingRule | None = None
     line: int = 0
 
@@ -206,6 +207,7 @@ class Catalogue:
                         "period_rule": c.period,
                         "label": c.label,
                         "basis": c.basis,
+                        "profile": c.profile,
                         "rating_method": method,
                         "rating_within": tol.within,
                         "rating_relative": tol.relative,
@@ -213,6 +215,6 @@ class Catalogue:
                 )
         columns = [
             "metric_id", "rank", "type", "area", "measure", "fixed_value", "period_rule",
-            "label", "basis", "rating_method", "rating_within", "rating_relative",
+            "label", "basis", "profile", "rating_method", "rating_within", "rating_relative",
         ]
         return pd.DataFrame(rows, columns=columns)

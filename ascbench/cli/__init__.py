@@ -22,6 +22,7 @@ COMMANDS = {
     "validate": ("ascbench.cli.validate", "validate"),
     "rank": ("ascbench.cli.rank", "rank"),
     "import": ("ascbench.cli.importing", "import_"),
+    "forecast": ("ascbench.cli.forecast", "forecast"),
 }
 
 

@@ -67,7 +67,7 @@ def resolve_comparators(current, comparators, values, observations, roles: dict,
                         group_values=None):
     """Long frame: one row per current row (``_row``) x comparator with a resolved value."""
     columns = ["_row", *KEYS, "comparator_type", "comparator_area", "comparator_period", "comparator_value",
-               "benchmark_basis", "rating_method", "rating_within", "rating_relative", "comparator_area_name",
+               "annual_target", "benchmark_basis", "rating_method", "rating_within", "rating_relative", "comparator_area_name",
                "comparator"]
     if current.empty or comparators.empty:
         return pd.DataFrame(columns=columns)
@@ -92,7 +92,9 @@ def resolve_comparators(current, comparators, values, observations, roles: dict,
         | ((rule == "latest") & (m["c_end"] <= m["end"]))
         | ((rule == "containing") & (m["c_start"] <= m["start"]) & (m["c_end"] >= m["end"]))
         | ((rule == "year_end") & is_year_end & (m["c_end"] < m["end"]) & (cand_serves == serves_left))
-        | (~rule.isin(["same", "latest", "containing", "year_end"]) & (m["c_period"] == rule))
+        | ((rule == "year") & m["c_is_whole_year"] & ~m["c_is_snapshot"] & (m["c_start"] <= m["start"])
+           & (m["c_end"] >= m["end"]))
+        | (~rule.isin(["same", "latest", "containing", "year_end", "year"]) & (m["c_period"] == rule))
     )
     m = m[keep].copy()
     # preference among candidates: latest end; the same length as the current period; the
@@ -103,14 +105,16 @@ def resolve_comparators(current, comparators, values, observations, roles: dict,
     m = m.sort_values(["_row", "rank", "c_end", "_same_len", "_basis_pref", "_neg_len"],
                       ascending=[True, True, False, False, True, False])
     m = m.drop_duplicates(["_row", "rank"], keep="first")
+    m = _apply_profiles(m, observations)
     resolved = m[["_row", *KEYS, "type", "lookup_area", "c_period", "c_short", "c_value", "c_basis",
-                  "c_n_members", "label", "rating_method", "rating_within", "rating_relative"]]
+                  "c_n_members", "label", "rating_method", "rating_within", "rating_relative", "annual_target",
+                  "share"]]
     # fixed values written in the catalogue
     fixed = left[(left["type"] == "value") & left["fixed_value"].notna()].copy()
     fixed = fixed.merge(current[["period", "short"]].drop_duplicates("period").rename(columns={"short": "c_short"}),
                         on="period", how="left")
     fixed = fixed.assign(c_period=fixed["period"], c_value=fixed["fixed_value"], lookup_area=fixed["area_code"],
-                         c_basis="fixed", c_n_members=np.nan)
+                         c_basis="fixed", c_n_members=np.nan, annual_target=np.nan, share=np.nan)
     out = pd.concat([resolved, fixed[resolved.columns]], ignore_index=True).sort_values(["_row", "rank"])
     out = out.rename(columns={"lookup_area": "comparator_area", "c_period": "comparator_period",
                               "c_value": "comparator_value", "type": "comparator_type"})
@@ -118,6 +122,12 @@ def resolve_comparators(current, comparators, values, observations, roles: dict,
                                     "measure": "data", "fixed": "catalogue"})
     members = out["c_n_members"].map(lambda n: "" if pd.isna(n) else f" of {int(n)} members")
     out["benchmark_basis"] = np.where(out["c_basis"].isin(["pooled", "mean"]), basis + members, basis)
+    profiled = out["share"].notna()
+    if profiled.any():
+        out.loc[profiled, "benchmark_basis"] = [
+            f"milestone: {share * 100:.1f}% of the {year} target of {target:,.10g}"
+            for share, year, target in zip(out.loc[profiled, "share"], out.loc[profiled, "comparator_period"],
+                                           out.loc[profiled, "annual_target"], strict=True)]
     names = out["comparator_area"].map(area_names).fillna(out["comparator_area"])
     out["comparator_area_name"] = names
     template = out["label"].fillna("").astype(str)
@@ -127,6 +137,35 @@ def resolve_comparators(current, comparators, values, observations, roles: dict,
         for t, s, a in zip(template, out["c_short"], names, strict=True)
     ]
     return out[columns].reset_index(drop=True)
+
+
+def _apply_profiles(m, observations):
+    """Turn an annual target into the milestone due by the end of the current period."""
+    from ascbench.engine.milestones import measure_weights, share_of_year
+
+    m = m.copy()
+    m["annual_target"] = np.nan
+    m["share"] = np.nan
+    if "profile" not in m.columns:
+        return m
+    rows = m["profile"].notna() & (m["type"] == "target")
+    if not rows.any():
+        return m
+    shares = {}
+    for key in m.loc[rows, ["profile", "period", "c_period", "lookup_area"]].drop_duplicates().itertuples(index=False):
+        profile, period, year, area = key
+        weights = None
+        if profile.startswith("measure:"):
+            weights = measure_weights(observations, profile.split(":", 1)[1], area, year)
+        shares[key] = share_of_year(profile, period, year, weights) if (weights or not profile.startswith("measure:")) \
+            else float("nan")
+    keys = list(zip(m.loc[rows, "profile"], m.loc[rows, "period"], m.loc[rows, "c_period"], m.loc[rows, "lookup_area"],
+                    strict=True))
+    share = np.array([shares[k] for k in keys], dtype="float64")
+    m.loc[rows, "annual_target"] = m.loc[rows, "c_value"]
+    m.loc[rows, "share"] = share
+    m.loc[rows, "c_value"] = m.loc[rows, "c_value"].to_numpy() * share
+    return m
 
 
 CONFIDENCE = {"ci_overlap95": 0.95, "ci_overlap998": 0.998, "ci_overlap_both": 0.998, "spc95": 0.95,

@@ -356,6 +356,9 @@ def load_dataset(directory: str | Path, problems: Problems | None = None) -> Dat
                 file=row["file"], line=int(row["line"]), field="measure",
                 expected="one row per area_code, period and measure"))
         observations = observations.drop_duplicates(key, keep="first")
+    from ascbench.engine.rollup import with_rollups
+
+    observations = with_rollups(observations)
     for role, code in (settings.get("roles") or {}).items():
         if known and code not in known:
             problems.add(AscbenchError(f"role '{role}' names unknown area '{code}'", file=settings.get("_file"),

@@ -56,7 +56,13 @@ def comparator_cell(row: dict) -> str:
     if is_missing(row.get("comparator_value")):
         return ""
     value = fmt_value(row["comparator_value"], int(row["decimals"]), row["unit"], row["scale"])
-    return f"{value} {row['comparator']}"
+    text = f"{value} {row['comparator']}"
+    if row.get("comparator_type") in ("target", "baseline") and not is_missing(row.get("diff_pct")):
+        side = "above" if row["diff_pct"] > 0 else "below"
+        from ascbench.render.numbers import fmt_number
+
+        text += f" ({fmt_number(abs(row['diff_pct']), 1)}% {side})"
+    return text
 
 
 def rating_cell(row: dict, symbols: bool = True) -> str:

@@ -1,0 +1,52 @@
+"""``ascbench forecast``: year-end forecasts by two methods, with the target verdict."""
+
+from __future__ import annotations
+
+import click
+
+from ascbench.cli.common import catalogue_option, data_option, emit, format_option, load, output_option
+
+
+@click.command()
+@catalogue_option
+@data_option
+@click.option("--metric", "metrics", multiple=True, help="Metric id (repeatable; default: every metric in a year).")
+@click.option("--area", default=None, help="Area code or name (default: the dataset's).")
+@click.option("--period", default=None, help="Reporting period (default: the dataset's).")
+@format_option()
+@output_option
+def forecast(catalogue_path, data_path, metrics, area, period, fmt, output):
+    """Forecast the year end (straight line, and seasonal from last year's profile) and say
+    whether the annual target is on track, at risk or off track."""
+    from ascbench.engine import build_results
+    from ascbench.engine.forecast import forecasts
+    from ascbench.engine.pipeline import resolve_metric_ids
+    from ascbench.render import render
+
+    catalogue, dataset = load(catalogue_path, data_path)
+    ids = resolve_metric_ids(catalogue, list(metrics))
+    results, values, _ = build_results(catalogue, dataset, [area] if area else None, period, ids, group=None)
+    frame = forecasts(results, values, dataset.observations, catalogue.metrics_frame(),
+                      catalogue.comparators_frame())
+    if fmt == "table":
+        emit(_table(frame, catalogue), output)
+    else:
+        emit(render(frame, fmt), output)
+
+
+def _table(frame, catalogue) -> str:
+    from tabulate import tabulate
+
+    from ascbench.render.numbers import fmt_value
+
+    rows = []
+    for r in frame.itertuples(index=False):
+        m = catalogue.get(r.metric_id)
+
+        def f(x, m=m):
+            return fmt_value(x, m.decimals, m.unit, m.scale, "-")
+
+        rows.append([r.metric_id, f"{f(r.value)} ({r.period})", f"{r.months_elapsed}/12 of {r.year}",
+                     f(r.straight_line), r.verdict_straight_line, f(r.seasonal), r.verdict_seasonal, f(r.target)])
+    return tabulate(rows, headers=["metric", "so far", "elapsed", "straight line", "verdict", "seasonal", "verdict",
+                                   "annual target"], tablefmt="simple", disable_numparse=True) + "\n"

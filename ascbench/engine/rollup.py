@@ -1,0 +1,120 @@
+"""Roll-ups from monthly data: quarters, years to date, whole years and rolling windows.
+
+Given monthly observations (periods such as ``2025-Sep``), every measure is summed into
+
+* financial quarters (``2025-26-Q2``) and years to date at each month (``2025-26-YTD-Sep``,
+  written ``2025-26-YTD-Q2`` at a quarter's end) and whole financial years;
+* academic terms, academic years to date and academic years;
+* rolling 12-month windows (``R12-2025-Sep``);
+
+only when every month of the derived period is present (a gap gives no roll-up, never a
+partial sum). Proportions and rates then come out right by construction: their numerators
+and denominators are summed separately and divided afterwards by the engine. Snapshots (a
+position on a date, written ``2025-12-31``) are never summed. A derived period that the data
+already hold is left as given (the data win).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+DERIVED = ("fq", "fytd", "fy", "term", "aytd", "ay", "rolling12")
+
+
+def _month_index(periods: pd.Series) -> pd.Series:
+    """Months since year 0 for month periods (else NaN), parsed once per distinct string."""
+    from ascbench.periods import parse_period
+
+    index = {}
+    for text in periods.unique():
+        p = parse_period(text)
+        index[text] = p.year * 12 + (p.part - 1) if p.kind == "month" else np.nan
+    return periods.map(index)
+
+
+def _text(kind: str, year: int, month: int) -> str | None:
+    """The period string of a derived period ending in ``month`` of calendar ``year``."""
+    from ascbench.periods import MONTHS
+
+    fy = year if month >= 4 else year - 1
+    fyt = f"{fy}-{(fy + 1) % 100:02d}"
+    ay = year if month >= 9 else year - 1
+    ayt = f"{ay}-{(ay + 1) % 100:02d}"
+    quarter_end = month in (6, 9, 12, 3)
+    term_end = {12: 1, 3: 2, 8: 3}.get(month)
+    if kind == "fq" and quarter_end:
+        return f"{fyt}-Q{((month - 4) % 12) // 3 + 1}"
+    if kind == "fytd":
+        return f"{fyt}-YTD-{MONTHS[month - 1]}"
+    if kind == "fy" and month == 3:
+        return fyt
+    if kind == "term" and term_end:
+        return f"AY{ayt}-T{term_end}"
+    if kind == "aytd" and term_end:
+        return f"AY{ayt}-YTD-T{term_end}"
+    if kind == "ay" and month == 8:
+        return f"AY{ayt}"
+    if kind == "rolling12":
+        return f"R12-{year}-{MONTHS[month - 1]}"
+    return None
+
+
+def _length(kind: str, month: int) -> int:
+    """Months a derived period ending in ``month`` covers."""
+    return {
+        "fq": 3, "fytd": (month - 4) % 12 + 1, "fy": 12, "ay": 12, "rolling12": 12,
+        "term": {12: 4, 3: 3, 8: 5}.get(month, 0), "aytd": (month - 9) % 12 + 1,
+    }[kind]
+
+
+def rollup_months(observations):
+    """Derived observations (same columns) summed from complete runs of monthly rows."""
+    from ascbench.periods import canonical
+
+    monthly = observations[observations["period"].str.match(r"^\d{4}-[A-Za-z]{3}$") & observations["value"].notna()]
+    if monthly.empty:
+        return observations.iloc[0:0]
+    monthly = monthly.assign(_m=_month_index(monthly["period"]).astype(int))
+    wide = monthly.pivot_table(index=["area_code", "measure"], columns="_m", values="value", aggfunc="first")
+    lo, hi = int(wide.columns.min()), int(wide.columns.max())
+    wide = wide.reindex(columns=range(lo, hi + 1))
+    values = wide.to_numpy(dtype="float64")
+    present = ~np.isnan(values)
+    csum = np.concatenate([np.zeros((len(wide), 1)), np.cumsum(np.nan_to_num(values), axis=1)], axis=1)
+    ccount = np.concatenate([np.zeros((len(wide), 1)), np.cumsum(present, axis=1)], axis=1)
+    parts = []
+    for j, m_index in enumerate(range(lo, hi + 1)):
+        year, month = divmod(m_index, 12)
+        month += 1
+        for kind in DERIVED:
+            text = _text(kind, year, month)
+            n = _length(kind, month)
+            if text is None or n == 0 or j + 1 - n < 0:
+                continue
+            total = csum[:, j + 1] - csum[:, j + 1 - n]
+            count = ccount[:, j + 1] - ccount[:, j + 1 - n]
+            ok = count == n
+            if not ok.any():
+                continue
+            parts.append(pd.DataFrame({
+                "area_code": wide.index.get_level_values(0)[ok], "measure": wide.index.get_level_values(1)[ok],
+                "period": canonical(text), "value": total[ok],
+            }))
+    if not parts:
+        return observations.iloc[0:0]
+    derived = pd.concat(parts, ignore_index=True).drop_duplicates(["area_code", "period", "measure"])
+    derived = derived.assign(status="", source="rolled up from monthly data", note="", file="", line=0)
+    key = ["area_code", "period", "measure"]
+    given = observations[key].drop_duplicates()
+    derived = derived.merge(given, on=key, how="left", indicator=True)
+    derived = derived[derived["_merge"] == "left_only"].drop(columns="_merge")
+    return derived[observations.columns.intersection(derived.columns)]
+
+
+def with_rollups(observations):
+    """``observations`` plus every roll-up its monthly rows allow."""
+    derived = rollup_months(observations)
+    if derived.empty:
+        return observations
+    return pd.concat([observations, derived], ignore_index=True)
