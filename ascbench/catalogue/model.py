@@ -177,6 +177,8 @@ class Catalogue:
                     "period_basis": m.period_basis,
                     "source": m.source,
                     "footnote": " | ".join(m.footnotes),
+                    "trend_note": m.trend_note,
+                    "narrative": m.narrative,
                     "tags": ",".join(m.tags),
                     "n_comparators": len(m.comparators),
                     "order": m.order,

@@ -23,6 +23,9 @@ COMMANDS = {
     "rank": ("ascbench.cli.rank", "rank"),
     "import": ("ascbench.cli.importing", "import_"),
     "forecast": ("ascbench.cli.forecast", "forecast"),
+    "dashboard": ("ascbench.cli.dashboard", "dashboard"),
+    "narrate": ("ascbench.cli.narrate", "narrate"),
+    "explain": ("ascbench.cli.explain", "explain"),
 }
 
 

@@ -47,12 +47,17 @@ def rate(catalogue_path, data_path, areas, period, metrics, tags, group, fmt, ou
 
     catalogue, dataset = load(catalogue_path, data_path)
     ids = select_tags(catalogue, list(metrics), list(tags))
-    results, _, _ = build_results(catalogue, dataset, list(areas) or None, period, ids, group)
+    results, values, _ = build_results(catalogue, dataset, list(areas) or None, period, ids, group)
     differs = results[results["published_check"] == "differs"]
     for _, row in differs.iterrows():
         warn(f"{row['metric_id']} {row['area_code']} {row['period']}: computed {row['value']:.4g} from "
              f"{row['numerator']:g}/{row['denominator']:g} but the data publish {row['published_value']:g}")
-    options = {"layers": catalogue.layers, "bom": bom, "colour": fmt == "table" and output is None
+    history = None
+    if fmt == "table":
+        from ascbench.engine.trend import history as trend_history
+
+        history = trend_history(values, results, list(results["area_code"].unique()))
+    options = {"layers": catalogue.layers, "bom": bom, "history": history, "colour": fmt == "table" and output is None
                and use_colour(no_color), "width": width or shutil.get_terminal_size((100, 24)).columns}
     emit(render(results, fmt, **options), output)
     tripped = [g for g in fail_on if GATES[g](results).any()]

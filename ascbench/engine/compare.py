@@ -257,7 +257,7 @@ def rate_against_comparators(current, comparisons, metrics):
     comparisons = judge_comparisons(cur, comparisons, metrics)
     keep = ["_row", "comparator", "comparator_type", "comparator_area", "comparator_area_name", "comparator_period",
             "comparator_value", "benchmark_basis", "rating", "rag", "diff", "diff_pct", "rating_rule", "method",
-            "confidence"]
+            "confidence", "rating_within", "rating_relative", "annual_target"]
     chosen = comparisons.drop_duplicates("_row", keep="first")[keep]
     cur["_row"] = np.arange(len(cur))
     cur = cur.merge(chosen, on="_row", how="left").drop(columns=["_row"])

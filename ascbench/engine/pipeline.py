@@ -32,9 +32,10 @@ RESULT_COLUMNS = [
     "unit", "decimals", "scale", "polarity", "published_value", "published_check",
     "comparator", "comparator_type", "comparator_area", "comparator_area_name",
     "comparator_period", "comparator_value", "benchmark_basis", "diff", "diff_pct", "rating", "rag",
-    "method", "confidence", "rating_rule", "previous_period", "previous_label", "previous_value", "previous_status", "previous_rule",
+    "method", "confidence", "rating_rule", "rating_within", "rating_relative", "annual_target", "previous_period", "previous_label", "previous_value", "previous_status", "previous_rule",
     "dot", "dot_basis", "dot_method", "change", "change_pct", "trend",
     "group", "rank", "rank_of", "quartile", "band", "group_median", "statistic", "source", "footnote",
+    "trend_note",
     "layer_order", "order",
 ]
 
@@ -180,7 +181,7 @@ def build_results(catalogue, dataset, areas: list[str] | None = None, period: st
     results.loc[nodata, ["status", "rating", "rag", "dot"]] = ["no data", "not compared", "grey", "no data"]
     results = results.merge(
         metrics[["metric_id", "code", "title", "layer", "outcome", "aim", "unit", "decimals", "scale", "polarity",
-                 "statistic", "source", "footnote", "layer_order", "order", "n_comparators"]],
+                 "statistic", "source", "footnote", "trend_note", "layer_order", "order", "n_comparators"]],
         on="metric_id", how="left")
     info = nodata & (results["n_comparators"] == 0)
     results.loc[info, ["rating", "rag"]] = ["for information", "none"]

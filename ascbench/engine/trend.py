@@ -143,3 +143,33 @@ def recent_trend(current, values, metrics):
                     up_word)
     label[significant] = text[significant]
     return label
+
+
+def history(values, results, areas: list[str]):
+    """Whole-year values (financial, academic or calendar years) of each result's metric for
+    ``areas`` (the council and, say, England), oldest first: the points of a Past Trend chart."""
+    import pandas as pd
+
+    from ascbench.io.dataset import attach_periods
+
+    v = values[values["metric_id"].isin(results["metric_id"]) & values["area_code"].isin(areas)
+               & values["value"].notna()]
+    if v.empty:
+        return pd.DataFrame(columns=["metric_id", "area_code", "period", "short", "end", "value"])
+    v = attach_periods(v[["metric_id", "area_code", "period", "value"]])
+    v = v[v["is_whole_year"]]
+    return v[["metric_id", "area_code", "period", "short", "end", "value"]].sort_values(["metric_id", "area_code", "end"])
+
+
+def sparkline(points) -> str:
+    """A unicode sparkline of a short series (at least two points), e.g. '▂▄▆█'."""
+    import math
+
+    bars = "▁▂▃▄▅▆▇█"
+    pts = [p for p in points if p is not None and not (isinstance(p, float) and math.isnan(p))]
+    if len(pts) < 2:
+        return ""
+    lo, hi = min(pts), max(pts)
+    if hi == lo:
+        return bars[3] * len(pts)
+    return "".join(bars[round((p - lo) / (hi - lo) * (len(bars) - 1))] for p in pts)

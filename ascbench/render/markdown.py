@@ -11,21 +11,47 @@ def _cell(text) -> str:
     return str(text or "").replace("|", "\\|").replace("\n", " ")
 
 
-def render(results, layers: dict | None = None, **_) -> str:
+def render(results, layers: dict | None = None, sections: bool = False, title: str | None = None,
+           stamp: str | None = None, **_) -> str:
+    """Tables by layer; with ``sections`` also headings by strategic outcome, footnotes and a
+    title (the dashboard file)."""
     layers = layers or {}
     rows = records(results)
-    out: list[str] = []
+    out: list[str] = [f"# {title}", ""] if title and sections else []
+    if sections and stamp:
+        out += [f"Generated {stamp}", ""]
     current_layer = object()
+    outcome = object()
+    notes: list[str] = []
     header = "| Code | Description | Aim | Comparator | Rating | DoT | Current | Previous |"
     rule = "|---|---|---|---|---|---|---|---|"
     for r in rows:
         if r["layer"] != current_layer:
             current_layer = r["layer"]
+            outcome = object()
             heading = layers.get(r["layer"], r["layer"]) if r["layer"] else "Other"
-            out += ["", f"## {heading}", "", header, rule]
+            out += ["", f"## {heading}", ""]
+            if not sections:
+                out += [header, rule]
+        if sections and (r.get("outcome"), r.get("aim")) != outcome:
+            outcome = (r.get("outcome"), r.get("aim"))
+            out += [""] + ([f"### {r['outcome']}", ""] if r.get("outcome") else []) + (
+                [f"*{r['aim']}*", ""] if r.get("aim") else []) + [header, rule]
+        numbers = []
+        for note in (r.get("footnote") or "").split(" | ") if sections else []:
+            if note:
+                if note not in notes:
+                    notes.append(note)
+                numbers.append(str(notes.index(note) + 1))
+        marks = f"<sup>{','.join(numbers)}</sup>" if numbers else ""
         current = current_cell(r) + (f" ({r['period_label']})" if r.get("period_label") else "")
-        cells = [r["code"], r["title"], AIM_WORDS.get(r["polarity"], ""), comparator_cell(r),
+        cells = [r["code"], r["title"] + marks, AIM_WORDS.get(r["polarity"], ""), comparator_cell(r),
                  rating_cell(r, symbols=False) + (f" ({r['rag']})" if r.get("rag") not in (None, "none") else ""),
                  dot_cell(r, symbols=False), current, previous_cell(r)]
         out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
-    return "\n".join(out).strip() + "\n"
+    if notes:
+        out += ["", "Notes:", ""] + [f"{i}. {n}" for i, n in enumerate(notes, start=1)]
+    text = "\n".join(out).strip()
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text + "\n"

@@ -14,7 +14,17 @@ def _paint(text: str, rag: str | None, colour: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if colour and code else text
 
 
-def render(results, layers: dict | None = None, width: int = 100, colour: bool = False, **_) -> str:
+def _sparklines(history, focus) -> dict:
+    from ascbench.engine.trend import sparkline
+
+    if history is None or len(history) == 0:
+        return {}
+    mine = history[history["area_code"] == focus]
+    return {m: sparkline(list(g["value"])) for m, g in mine.groupby("metric_id")}
+
+
+def render(results, layers: dict | None = None, width: int = 100, colour: bool = False, history=None,
+           **_) -> str:
     from tabulate import tabulate
 
     layers = layers or {}
@@ -31,6 +41,7 @@ def render(results, layers: dict | None = None, width: int = 100, colour: bool =
     widths = [fixed["Code"], desc_w, fixed["Aim"], cur_w, comp_w, fixed["Rating"], fixed["DoT"], prev_w]
     out: list[str] = []
     multiple_areas = len({r["area_code"] for r in rows}) > 1
+    sparks = _sparklines(history, rows[0]["area_code"]) if rows and not multiple_areas else {}
     current_layer = object()
     block: list[list[str]] = []
 
@@ -56,7 +67,8 @@ def render(results, layers: dict | None = None, width: int = 100, colour: bool =
         desc = r["title"] + (f" [{r['area_name']}]" if multiple_areas else "")
         block.append([
             r["code"] or "", desc, AIM_WORDS.get(r["polarity"], ""), current, comparator_cell(r),
-            _paint(rating_cell(r), r.get("rag"), colour), dot_cell(r), previous_cell(r),
+            _paint(rating_cell(r), r.get("rag"), colour),
+            (dot_cell(r) + (" " + sparks[r["metric_id"]] if sparks.get(r["metric_id"]) else "")), previous_cell(r),
         ])
     flush()
     return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,36 @@
+"""``ascbench explain``: how one figure was made, from definition to rating."""
+
+from __future__ import annotations
+
+import click
+
+from ascbench.cli.common import catalogue_option, data_option, emit, load, output_option
+
+
+@click.command()
+@catalogue_option
+@data_option
+@click.argument("metric")
+@click.option("--area", default=None, help="Area code or name (default: the dataset's).")
+@click.option("--period", default=None, help="Reporting period (default: the dataset's).")
+@output_option
+def explain(catalogue_path, data_path, metric, area, period, output):
+    """Print the audit trail of METRIC: the catalogue definition, the input measures with
+    their files, lines and sources, the formula with the numbers substituted, the interval,
+    every comparator with its basis, the rule that decided the rating, the direction of
+    travel and any data warning."""
+    from ascbench.engine import build_results
+    from ascbench.engine.pipeline import resolve_metric_ids
+    from ascbench.render.explain import explain as render_explain
+
+    catalogue, dataset = load(catalogue_path, data_path)
+    ids = resolve_metric_ids(catalogue, [metric])
+    results, values, comparisons = build_results(catalogue, dataset, [area] if area else None, period, ids)
+    row = results.iloc[0].to_dict()
+    warnings = []
+    if row.get("published_check") == "differs":
+        warnings.append("the published value does not follow from the counts")
+    if row.get("status") == "implied" or (isinstance(row.get("status"), str) and row["status"]):
+        warnings.append(f"an input is flagged '{row['status']}'")
+    emit(render_explain(row, catalogue.get(ids[0]), dataset.observations, comparisons, catalogue.path, warnings),
+         output)

@@ -1,0 +1,48 @@
+"""``ascbench narrate``: the committee sentences, from templates."""
+
+from __future__ import annotations
+
+import click
+
+from ascbench.cli.common import catalogue_option, data_option, emit, load, output_option
+
+
+@click.command()
+@catalogue_option
+@data_option
+@click.option("--metric", "metrics", multiple=True, help="Metric id (repeatable; default: all).")
+@click.option("--area", default=None, help="Area code or name (default: the dataset's).")
+@click.option("--period", default=None, help="Reporting period (default: the dataset's).")
+@output_option
+def narrate(catalogue_path, data_path, metrics, area, period, output):
+    """Write each metric's sentence as a committee report would.
+
+    Where the comparator is for an earlier period than the latest value (a national average
+    for 2024/25 and a council's 12 months to September 2025), the first sentence benchmarks
+    the period the comparator covers and a second gives the latest position.
+    """
+    from ascbench.engine import build_results
+    from ascbench.engine.pipeline import resolve_metric_ids
+    from ascbench.render.narrative import sentence, update_sentence
+
+    catalogue, dataset = load(catalogue_path, data_path)
+    ids = resolve_metric_ids(catalogue, list(metrics))
+    areas = [area] if area else None
+    now, _, _ = build_results(catalogue, dataset, areas, period, ids, group=None)
+    paragraphs = []
+    bench_cache: dict[str, object] = {}
+    for row in now.to_dict("records"):
+        m = catalogue.get(row["metric_id"])
+        cperiod = row.get("comparator_period")
+        bench = None
+        if isinstance(cperiod, str) and cperiod != row["period"] and row.get("comparator_type") == "area":
+            if cperiod not in bench_cache:
+                bench_cache[cperiod] = build_results(catalogue, dataset, areas, cperiod, ids, group=None)[0]
+            frame = bench_cache[cperiod]
+            match = frame[(frame["metric_id"] == m.id) & (frame["period"] != row["period"])]
+            bench = match.iloc[0].to_dict() if len(match) and match["value"].notna().iloc[0] else None
+        if bench is not None:
+            paragraphs.append(sentence(bench, m.narrative, dataset.roles) + " " + update_sentence(bench, row, dataset.roles))
+        else:
+            paragraphs.append(sentence(row, m.narrative, dataset.roles))
+    emit("\n\n".join(f"{p}" for p in paragraphs) + "\n", output)

@@ -1,0 +1,179 @@
+"""The dashboard as one self-contained HTML page, laid out like the committee appendix.
+
+No external scripts, fonts or styles: inline CSS and inline SVG only. RAG is shown by colour,
+by a shape and by words, so the page reads in greyscale and to a screen reader. The output
+depends only on its inputs (no clock), unless a ``stamp`` is passed.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from ascbench.render.display import (
+    AIM_WORDS, DOT_SYMBOLS, comparator_cell, current_cell, interval_cell, previous_cell, records,
+)
+
+RAG_STYLE = {
+    "green": ("#00703c", "#ffffff", "●", "Better"),
+    "amber": ("#ffdd00", "#0b0c0c", "◆", "Similar"),
+    "red": ("#d4351c", "#ffffff", "▲", "Worse"),
+    "blue": ("#1d70b8", "#ffffff", "■", "Different"),
+    "grey": ("#b1b4b6", "#0b0c0c", "○", "Not compared"),
+    "none": ("#f3f2f1", "#0b0c0c", "", "For information"),
+}
+CSS = """
+body{font-family:Arial,Helvetica,sans-serif;margin:1.5rem;color:#0b0c0c;max-width:1400px}
+h1{font-size:1.5rem;margin:0 0 .25rem} h2{font-size:1.25rem;margin:1.75rem 0 .25rem;border-bottom:3px solid #0b0c0c}
+h3{font-size:1rem;margin:1rem 0 .1rem} p.aim{margin:0 0 .4rem;font-style:italic}
+table{border-collapse:collapse;width:100%;font-size:.85rem;margin-bottom:.5rem}
+th,td{border:1px solid #b1b4b6;padding:.3rem .4rem;vertical-align:top;text-align:left}
+th{background:#f3f2f1} td.num{white-space:nowrap}
+.rag{display:inline-block;padding:.1rem .35rem;border-radius:3px;font-weight:bold}
+.dot{white-space:nowrap} .small{color:#505a5f;font-size:.78rem}
+.key span{margin-right:1rem} footer{margin-top:1.5rem;font-size:.8rem;color:#505a5f}
+ol.notes{font-size:.8rem;color:#505a5f;margin-top:.25rem}
+svg text{font-size:8px;fill:#505a5f}
+""".strip()
+
+
+def _rag(row) -> str:
+    bg, fg, shape, word = RAG_STYLE.get(row.get("rag") or "none", RAG_STYLE["none"])
+    label = row["rating"]
+    text = f"{shape} {label}".strip()
+    return (f'<span class="rag" style="background:{bg};color:{fg}" role="img" '
+            f'aria-label="Rating: {escape(label)}">{escape(text)}</span>')
+
+
+DASHED = 'stroke-dasharray="3,2"'
+
+
+def _svg(points_council, points_england, labels, name: str) -> str:
+    """A small line chart: the council (solid) and England (dashed) by year."""
+    import math
+
+    series = [p for p in points_council + points_england if p is not None and not math.isnan(p)]
+    if len([p for p in points_council if p is not None]) < 2 or not series:
+        return ""
+    w, h, pad = 170, 60, 12
+    lo, hi = min(series), max(series)
+    span = (hi - lo) or 1.0
+    n = len(labels)
+
+    def xy(i, v):
+        x = pad + (w - 2 * pad) * (i / (n - 1) if n > 1 else 0.5)
+        y = h - pad - (h - 2 * pad) * (v - lo) / span
+        return f"{x:.1f},{y:.1f}"
+
+    def line(points, style):
+        coords = [xy(i, v) for i, v in enumerate(points) if v is not None and not math.isnan(v)]
+        if not coords:
+            return ""
+        dots = "".join(f'<circle cx="{c.split(",")[0]}" cy="{c.split(",")[1]}" r="2"/>' for c in coords)
+        return f'<polyline fill="none" stroke="#0b0c0c" stroke-width="1.5" {style} points="{" ".join(coords)}"/>{dots}'
+
+    desc = "; ".join(f"{lab}: {v:g}" for lab, v in zip(labels, points_council, strict=True) if v is not None)
+    eng = "; ".join(f"{lab}: {v:g}" for lab, v in zip(labels, points_england, strict=True) if v is not None)
+    title = f"{name} by year - {desc}" + (f"; England - {eng}" if eng else "")
+    ticks = "".join(f'<text x="{xy(i, lo).split(",")[0]}" y="{h - 1}" text-anchor="middle">{escape(lab)}</text>'
+                    for i, lab in enumerate(labels))
+    return (f'<svg width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" aria-label="{escape(title)}">'
+            f"<title>{escape(title)}</title>{line(points_council, '')}"
+            f'<g opacity="0.6">{line(points_england, DASHED)}</g>'
+            f"{ticks}</svg>")
+
+
+def _trend_cell(row, history, focus, national) -> str:
+    if history is None:
+        return ""
+    h = history[history["metric_id"] == row["metric_id"]]
+    labels = list(dict.fromkeys(h.sort_values("end")["short"]))
+    council = {r.short: r.value for r in h[h["area_code"] == focus].itertuples()}
+    england = {r.short: r.value for r in h[h["area_code"] == national].itertuples()}
+    svg = _svg([council.get(lab) for lab in labels], [england.get(lab) for lab in labels], labels, row["title"])
+    if svg:
+        return svg
+    return f'<span class="small">{escape(row.get("trend_note") or "Not enough years for a trend.")}</span>'
+
+
+def render(results, layers: dict | None = None, title: str = "Performance dashboard", history=None,
+           national: str | None = None, notes: dict | None = None, stamp: str | None = None, **_) -> str:
+    layers = layers or {}
+    notes = notes or {}
+    rows = records(results)
+    focus = rows[0]["area_code"] if rows else ""
+    area_name = rows[0]["area_name"] if rows else ""
+    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+           '<meta name="viewport" content="width=device-width, initial-scale=1">',
+           f"<title>{escape(title)}</title>", f"<style>{CSS}</style>", "</head>", "<body>",
+           f"<h1>{escape(title)}</h1>", f'<p class="small">{escape(area_name)} ({escape(focus)})</p>']
+    out.append('<p class="key small">Rating: ' + "".join(
+        f'<span><span class="rag" style="background:{bg};color:{fg}">{shape}</span> {word}</span>'
+        for key, (bg, fg, shape, word) in RAG_STYLE.items() if key in ("green", "amber", "red", "grey"))
+        + " &nbsp; Direction of travel: ▲ improved, ◄► similar, ▼ worse, ≠ not comparable</p>")
+    head = ("<tr><th>Code</th><th>Description</th><th>Aim</th><th>Rating (comparator)</th><th>DoT</th>"
+            "<th>Current</th><th>Previous</th><th>Past trend</th></tr>")
+    layer, outcome = object(), object()
+    footnotes: list[str] = []
+
+    def close_layer():
+        if footnotes:
+            out.append('<ol class="notes">' + "".join(f"<li>{escape(f)}</li>" for f in footnotes) + "</ol>")
+            footnotes.clear()
+
+    open_table = False
+    for r in rows:
+        if r["layer"] != layer:
+            if open_table:
+                out.append("</tbody></table>")
+                open_table = False
+            close_layer()
+            layer, outcome = r["layer"], object()
+            out.append(f"<h2>{escape(str(layers.get(r['layer'], r['layer'] or 'Other')))}</h2>")
+        if (r.get("outcome"), r.get("aim")) != outcome:
+            if open_table:
+                out.append("</tbody></table>")
+            outcome = (r.get("outcome"), r.get("aim"))
+            if r.get("outcome"):
+                out.append(f"<h3>{escape(r['outcome'])}</h3>")
+            if r.get("aim"):
+                out.append(f'<p class="aim">{escape(r["aim"])}</p>')
+            out.append(f"<table><thead>{head}</thead><tbody>")
+            open_table = True
+        numbers = []
+        for note in (r.get("footnote") or "").split(" | "):
+            if note:
+                if note not in footnotes:
+                    footnotes.append(note)
+                numbers.append(str(footnotes.index(note) + 1))
+        marks = f"<sup>{','.join(numbers)}</sup>" if numbers else ""
+        dot = r.get("dot") or ""
+        current = escape(current_cell(r))
+        if r.get("period_label"):
+            current += f'<br><span class="small">{escape(r["period_label"])}</span>'
+        interval = interval_cell(r)
+        if interval:
+            current += f'<br><span class="small">{escape(interval)}</span>'
+        comparator = escape(comparator_cell(r))
+        if r.get("rank") is not None and r.get("rank_of") and r["rank_of"] > 1:
+            comparator += f'<br><span class="small">rank {int(r["rank"])} of {int(r["rank_of"])}</span>'
+        out.append(
+            "<tr>"
+            f"<td>{escape(r['code'] or '')}</td>"
+            f"<td>{escape(r['title'])}{marks}</td>"
+            f"<td>{escape(AIM_WORDS.get(r['polarity'], ''))}</td>"
+            f"<td>{_rag(r)}<br>{comparator}</td>"
+            f'<td class="dot"><span aria-hidden="true">{escape(DOT_SYMBOLS.get(dot, ""))}</span> {escape(dot)}</td>'
+            f'<td class="num">{current}</td>'
+            f'<td class="num">{escape(previous_cell(r))}</td>'
+            f"<td>{_trend_cell(r, history, focus, national)}</td>"
+            "</tr>")
+    if open_table:
+        out.append("</tbody></table>")
+    close_layer()
+    footer = [escape(v) for v in notes.values()]
+    if stamp:
+        footer.append(f"Generated {escape(stamp)}")
+    footer.append("Made with ascbench from counts; methods: docs/methods.md.")
+    out.append("<footer>" + "<br>".join(footer) + "</footer>")
+    out += ["</body>", "</html>"]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,144 @@
+"""Committee sentences from the results, by template.
+
+A metric's ``narrative`` template in the catalogue, or the default for its statistic, is
+filled with figures formatted as a report prints them. Placeholders: ``{area}``,
+``{title}``, ``{code}``, ``{value}``, ``{numerator}``, ``{denominator}``, ``{counts}``
+(" (2,067 out of 2,805)" or ""), ``{period}``, ``{in_period}`` ("in 2024/25", "at 31 Dec 2025"), ``{comparison}`` ("slightly below"),
+``{comparator_phrase}`` ("the national average"), ``{comparator_value}``, ``{previous_value}``,
+``{previous_period}``, ``{movement}`` ("fell to", "rose to", "was little changed at").
+
+Comparison words follow the rating tolerance, applied to the figures as the sentence prints
+them (rounded to the metric's decimals): within it "close to"; within twice it "slightly
+above/below"; within five times "above/below"; beyond "well above/below". A metric without a
+comparator gets a sentence without a comparison.
+"""
+
+from __future__ import annotations
+
+from ascbench.render.display import is_missing
+from ascbench.render.numbers import fmt_count, fmt_value
+
+DEFAULT_TEMPLATES = {
+    "proportion": "In {area}, {title_lc} was {value}{counts} {in_period}, {comparison} {comparator_phrase} of {comparator_value}.",
+    "rate": "In {area}, {title_lc} was {value}{counts} {in_period}, {comparison} {comparator_phrase} of {comparator_value}.",
+    "count": "In {area}, {title_lc} numbered {value} {in_period}, {comparison} {comparator_phrase} of {comparator_value}.",
+    "score": "In {area}, {title_lc} was {value} {in_period}, {comparison} {comparator_phrase} of {comparator_value}.",
+    "published": "In {area}, {title_lc} was {value} {in_period}, {comparison} {comparator_phrase} of {comparator_value}.",
+}
+NO_COMPARATOR = "In {area}, {title_lc} was {value}{counts} {in_period}."
+UPDATE = "{opening}, this {movement} {value_update}{counts_update}."
+
+
+def comparison_words(diff, reference, within, relative) -> str:
+    if is_missing(diff) or is_missing(reference):
+        return ""
+    tol = abs(reference) * within / 100 if relative else within
+    a = abs(diff)
+    if a <= tol + 1e-9:
+        return "close to"
+    side = "above" if diff > 0 else "below"
+    if tol > 0 and a <= 2 * tol:
+        return f"slightly {side}"
+    if tol > 0 and a <= 5 * tol:
+        return side
+    return f"well {side}"
+
+
+def comparator_phrase(row, roles: dict) -> str:
+    ctype = row.get("comparator_type")
+    if ctype == "area":
+        names = {v: k for k, v in roles.items()}
+        role = names.get(row.get("comparator_area"))
+        if role == "national":
+            return "the national average"
+        if role == "peer":
+            return "the peer group average"
+        return f"the {row.get('comparator_area_name')} figure"
+    if ctype == "target":
+        return "the milestone" if not is_missing(row.get("annual_target")) or "milestone" in str(
+            row.get("comparator", "")).lower() else "the target"
+    if ctype == "baseline":
+        return "the position"
+    return "the target"
+
+
+def _in_period(row) -> str:
+    """'in 2024/25', 'in the 12 months to Sep 2025', 'at 31 Dec 2025', 'in Apr-Dec 2025'."""
+    from ascbench.periods import parse_period
+
+    label = row.get("period_label") or row.get("period") or ""
+    try:
+        kind = parse_period(row["period"]).kind
+    except Exception:  # noqa: BLE001 - a row without a period
+        return f"in {label}"
+    return {"rolling": f"in the {label}", "snapshot": f"at {label}"}.get(kind, f"in {label}")
+
+
+def _printed(x, decimals: int, scale: str) -> float:
+    """A value as printed (rounded half away from zero at the shown scale), back in units."""
+    from ascbench.catalogue.model import SCALES
+    from ascbench.render.numbers import round_half_away
+
+    if is_missing(x):
+        return float("nan")
+    divisor = SCALES.get(scale or "none", 1)
+    return round_half_away(float(x) / divisor, decimals) * divisor
+
+
+def _fields(row, roles):
+    d, unit, scale = int(row["decimals"]), row["unit"], row["scale"]
+    counts = ""
+    if not is_missing(row.get("numerator")) and not is_missing(row.get("denominator")) \
+            and row.get("statistic") == "proportion":
+        counts = f" ({fmt_count(row['numerator'])} out of {fmt_count(row['denominator'])})"
+    title = row["title"]
+    title_lc = ("the " + title) if title.startswith("%") else (title[:1].lower() + title[1:])
+    return {
+        "area": row.get("area_name") or row["area_code"], "title": title, "title_lc": title_lc,
+        "code": row.get("code") or "", "value": fmt_value(row["value"], d, unit, scale, row.get("status") or ""),
+        "numerator": fmt_count(row.get("numerator")), "denominator": fmt_count(row.get("denominator")),
+        "counts": counts, "period": row.get("period_label") or row.get("period") or "",
+        "in_period": _in_period(row),
+        "comparison": comparison_words(_printed(row.get("value"), d, scale) - _printed(row.get("comparator_value"), d, scale),
+                                       _printed(row.get("comparator_value"), d, scale),
+                                       row.get("rating_within") or 0.0, bool(row.get("rating_relative"))),
+        "comparator_phrase": comparator_phrase(row, roles),
+        "comparator_value": fmt_value(row.get("comparator_value"), d, unit, scale),
+        "previous_value": fmt_value(row.get("previous_value"), d, unit, scale),
+        "previous_period": row.get("previous_label") or "",
+    }
+
+
+def sentence(row, template: str | None, roles: dict) -> str:
+    if is_missing(row.get("value")):
+        return f"In {row.get('area_name') or row['area_code']}, no value is available for {row['title']}."
+    fields = _fields(row, roles)
+    if is_missing(row.get("comparator_value")):
+        template = NO_COMPARATOR if not template or "{comparator" in template else template
+    template = template or DEFAULT_TEMPLATES.get(row.get("statistic"), DEFAULT_TEMPLATES["published"])
+    text = template.format_map(_Default(fields))
+    return " ".join(text.split())
+
+
+def update_sentence(bench, now, roles: dict) -> str:
+    """The in-year update that follows a benchmark sentence ("For the 12 months to Sep 2025,
+    this fell to 69.7% (1,917 out of 2,749).")."""
+    fields = _fields(now, roles)
+    change = now["value"] - bench["value"]
+    same_reference = now.get("previous_period") == bench.get("period")
+    if same_reference and now.get("dot") == "similar":
+        movement = "was little changed at"
+    else:
+        movement = "rose to" if change > 0 else ("fell to" if change < 0 else "was unchanged at")
+    from ascbench.periods import parse_period
+
+    label = now.get("period_label") or now["period"]
+    kind = parse_period(now["period"]).kind
+    opening = {"rolling": f"For the {label}", "snapshot": f"At {label}"}.get(kind, f"For {label}")
+    return UPDATE.format(opening=opening, movement=movement, value_update=fields["value"],
+                         counts_update=fields["counts"])
+
+
+class _Default(dict):
+    def __missing__(self, key):
+        return "{" + key + "}"

@@ -1,0 +1,117 @@
+"""The dashboard as an Excel workbook (XlsxWriter): the same table with RAG fills, numbers
+stored as numbers with number formats (a percentage as 69.73 shown "69.7%", a count in
+thousands as 119244 shown "119.2k"), a frozen header, and a second sheet with every column of
+the results frame. The file is reproducible: its document dates are fixed."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import numbers
+
+import numpy as np
+
+from ascbench.render.display import AIM_WORDS, records
+from ascbench.render.numbers import is_missing
+
+RAG_FILL = {"green": "#00703C", "amber": "#FFDD00", "red": "#D4351C", "blue": "#1D70B8", "grey": "#B1B4B6",
+            "none": "#F3F2F1"}
+RAG_FONT = {"green": "#FFFFFF", "red": "#FFFFFF", "blue": "#FFFFFF"}
+FIXED_DATE = datetime.datetime(2000, 1, 1)
+
+
+def number_format(decimals: int, unit: str, scale: str) -> str:
+    """An Excel number format showing the value as the dashboard prints it."""
+    body = "#,##0" + ("." + "0" * int(decimals) if int(decimals) > 0 else "")
+    if scale == "thousands":
+        return body + ',"k"'
+    if scale == "millions":
+        return body + ',,"m"'
+    if unit == "%":
+        return body + '"%"'
+    return body
+
+
+def render_bytes(results, layers: dict | None = None, title: str = "Performance dashboard", **_) -> bytes:
+    import xlsxwriter
+
+    layers = layers or {}
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                                        "nan_inf_to_errors": True})
+    book.set_properties({"title": title, "created": FIXED_DATE, "author": "ascbench"})
+    header = book.add_format({"bold": True, "bg_color": "#F3F2F1", "border": 1, "text_wrap": True,
+                              "valign": "top"})
+    text = book.add_format({"text_wrap": True, "valign": "top", "border": 1})
+    formats: dict = {}
+
+    def fmt(code: str, rag: str | None = None):
+        key = (code, rag)
+        if key not in formats:
+            spec = {"num_format": code, "valign": "top", "border": 1}
+            if rag:
+                spec.update({"bg_color": RAG_FILL[rag], "font_color": RAG_FONT.get(rag, "#0B0C0C"), "bold": True})
+            formats[key] = book.add_format(spec)
+        return formats[key]
+
+    sheet = book.add_worksheet("Dashboard")
+    columns = [("Layer", 12), ("Outcome", 18), ("Code", 12), ("Description", 44), ("Aim", 6), ("Value", 11),
+               ("Numerator", 11), ("Denominator", 12), ("Period", 16), ("Comparator value", 12), ("Comparator", 26),
+               ("Rating", 12), ("RAG", 8), ("Direction of travel", 14), ("Previous value", 11),
+               ("Previous period", 16), ("Rank", 7), ("Of", 6), ("Quartile", 8)]
+    for c, (name, width) in enumerate(columns):
+        sheet.write_string(0, c, name, header)
+        sheet.set_column(c, c, width)
+    sheet.freeze_panes(1, 0)
+    for i, r in enumerate(records(results), start=1):
+        number = number_format(int(r["decimals"]), r["unit"] or "", r["scale"] or "none")
+        rag = r.get("rag") or "none"
+        cells = [
+            layers.get(r["layer"], r["layer"] or ""), r.get("outcome") or "", r["code"] or "", r["title"],
+            AIM_WORDS.get(r["polarity"], ""),
+        ]
+        for c, value in enumerate(cells):
+            sheet.write_string(i, c, str(value), text)
+
+        def num(col, value, code=number, rag_=None):
+            if is_missing(value):
+                sheet.write_blank(i, col, None, fmt(code, rag_))
+            else:
+                sheet.write_number(i, col, float(value), fmt(code, rag_))
+
+        num(5, r["value"])
+        if is_missing(r["value"]) and r.get("status"):
+            sheet.write_string(i, 5, r["status"], text)
+        num(6, r.get("numerator"), "#,##0")
+        num(7, r.get("denominator"), "#,##0")
+        sheet.write_string(i, 8, r.get("period_label") or "", text)
+        num(9, r.get("comparator_value"))
+        sheet.write_string(i, 10, r.get("comparator") or "", text)
+        sheet.write_string(i, 11, r["rating"], fmt("@", rag))
+        sheet.write_string(i, 12, rag, fmt("@", rag))
+        sheet.write_string(i, 13, r.get("dot") or "", text)
+        num(14, r.get("previous_value"))
+        sheet.write_string(i, 15, r.get("previous_label") or "", text)
+        num(16, r.get("rank"), "0")
+        num(17, r.get("rank_of"), "0")
+        num(18, r.get("quartile"), "0")
+    sheet.autofilter(0, 0, max(len(results), 1), len(columns) - 1)
+
+    data = book.add_worksheet("Results")
+    data.freeze_panes(1, 0)
+    for c, name in enumerate(results.columns):
+        data.write_string(0, c, str(name), header)
+    for i, row in enumerate(results.itertuples(index=False), start=1):
+        for c, value in enumerate(row):
+            if is_missing(value):
+                continue
+            if isinstance(value, numbers.Number) and not isinstance(value, (bool, np.bool_)):
+                data.write_number(i, c, float(value))
+            else:
+                data.write_string(i, c, str(value))
+    book.close()
+    return buffer.getvalue()
+
+
+def render(results, **options) -> bytes:
+    return render_bytes(results, **options)

@@ -1,0 +1,166 @@
+"""The dashboard as files: four outputs, reproducible, atomic; the workbook read back; the
+HTML page in a real headless browser; narrative sentences; the audit trail; the CI example."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from ascbench.cli import cli
+from tests.conftest import ROOT
+
+FILES = ["dashboard.html", "dashboard.md", "dashboard.xlsx", "dashboard.csv"]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("site")
+    result = CliRunner().invoke(cli, ["dashboard", "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+def test_four_files_and_every_metric(site, catalogue):
+    assert sorted(p.name for p in site.iterdir()) == sorted(FILES)
+    html = (site / "dashboard.html").read_text()
+    md = (site / "dashboard.md").read_text()
+    for m in catalogue.metrics:
+        assert m.title.replace("&", "&amp;").replace("'", "&#x27;") in html
+        assert m.title in md
+    assert "<script" not in html and "http://" not in html and "https://" not in html  # self-contained
+    assert html.count("<svg") >= 2  # trend charts where a council has two or more years
+    for heading in ("Prevent need", "Reduce need", "Delay need", "Meet need"):
+        assert f"<h2>{heading}</h2>" in html
+
+
+def test_regenerating_gives_identical_bytes(site, tmp_path):
+    again = tmp_path / "again"
+    assert CliRunner().invoke(cli, ["dashboard", "--out", str(again)]).exit_code == 0
+    for name in FILES:
+        assert (site / name).read_bytes() == (again / name).read_bytes(), name
+
+
+def test_stamp_is_opt_in(tmp_path):
+    assert CliRunner().invoke(cli, ["dashboard", "--out", str(tmp_path), "--stamp"]).exit_code == 0
+    assert "Generated 20" in (tmp_path / "dashboard.html").read_text()
+
+
+def test_a_failed_run_leaves_the_previous_dashboard_intact(site, tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    shutil.copytree(site, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    from ascbench.render import xlsx
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(xlsx, "render_bytes", broken)
+    result = CliRunner().invoke(cli, ["dashboard", "--out", str(out)])
+    assert result.exit_code == 70 and "internal error" in result.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # nothing written, no temp files
+
+
+def test_workbook_fills_number_formats_and_frozen_header(site):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.load_workbook(site / "dashboard.xlsx")
+    sheet = book["Dashboard"]
+    assert sheet.freeze_panes == "A2"
+    headers = [c.value for c in sheet[1]]
+    rows = {r[3].value: r for r in sheet.iter_rows(min_row=2)}
+    col = {h: i for i, h in enumerate(headers)}
+    a2 = rows["% of people who had no need for ongoing services following reablement"]
+    assert isinstance(a2[col["Value"]].value, float) and a2[col["Value"]].value == pytest.approx(1917 / 2749 * 100)
+    assert a2[col["Value"]].number_format == '#,##0.0"%"'
+    assert a2[col["Numerator"]].value == 1917 and a2[col["Numerator"]].number_format == "#,##0"
+    assert a2[col["Rating"]].value == "worse" and a2[col["Rating"]].fill.fgColor.rgb.endswith("D4351C")
+    heritage = rows["Heritage visits"]
+    assert heritage[col["Value"]].value == 119244 and heritage[col["Value"]].number_format == '#,##0.0,"k"'
+    assert heritage[col["Rating"]].fill.fgColor.rgb.endswith("FFDD00")  # amber
+    results = book["Results"]
+    assert [c.value for c in results[1]][:3] == ["metric_id", "code", "title"]
+
+
+def _chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def test_html_page_in_a_headless_browser(site, tmp_path, catalogue):
+    browser = _chromium()
+    if browser is None:
+        pytest.skip("no Chromium on this machine: .ci/run installs Debian's chromium; install it to run this test")
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0"]
+    url = (site / "dashboard.html").as_uri()
+    shot = tmp_path / "dashboard.png"
+    env = {**os.environ, "HOME": str(tmp_path)}
+    done = subprocess.run([browser, *flags, "--window-size=1400,4000", f"--screenshot={shot}", url],
+                          capture_output=True, text=True, timeout=120, env=env)
+    assert shot.exists() and shot.stat().st_size > 50_000, done.stderr[-2000:]
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    dom = subprocess.run([browser, *flags, "--dump-dom", url], capture_output=True, text=True, timeout=120, env=env)
+    assert dom.returncode == 0
+    for m in catalogue.metrics:
+        if "appendix-a" in m.tags:
+            assert m.title.replace("&", "&amp;") in dom.stdout, m.id
+    console = [line for line in (done.stderr + dom.stderr).splitlines() if "CONSOLE" in line or "Uncaught" in line
+               or "Failed to load resource" in line]
+    assert console == []
+
+
+def test_narrative_sentence_as_the_report_writes_it():
+    out = CliRunner().invoke(cli, ["narrate", "--metric", "ASCOF_2A"])
+    assert out.exit_code == 0
+    assert out.stdout.startswith("In Leicestershire, this was 73.7% (2,067 out of 2,805) in 2024/25, slightly below "
+                                 "the national average of 77.1%.")
+    # para 14 goes on: 'For the 12 months to September 2025, ASCOF 2A fell to 69.7% (1,917 out of 2,749)'
+    assert "For the 12 months to Sep 2025, this fell to 69.7% (1,917 out of 2,749)." in out.stdout
+
+
+def test_default_templates_and_report_wording():
+    out = CliRunner().invoke(cli, ["narrate", "--metric", "ASCOF_2D", "--metric", "local_heritage_visits",
+                                   "--metric", "new_contacts"]).stdout
+    # para 14: 'Leicestershire recorded 58.7% (1,201 out of 2,046) in 2024/25, close to the national figure of 60.7%'
+    assert "58.7% (1,201 out of 2,046) in 2024/25, close to the national average of 60.7%" in out
+    assert "heritage visits numbered 119.2k in Apr-Dec 2025, close to the milestone of 121.6k" in out
+    assert "new contacts (six months) was 16,420 in the 6 months to Dec 2025." in out
+
+
+def test_explain_shows_the_whole_path():
+    out = CliRunner().invoke(cli, ["explain", "ASCOF_4B", "--period", "2024-25"]).stdout
+    assert "numerator   ascof_4b.num = 650" in out and "observations-leicestershire.csv" in out
+    assert "formula      650 / 680 x 100 = 95.588235" in out
+    assert "WARNING: the published 95.3 differs" in out
+    assert "24/25 Nat. Ave. = 91.2%" in out and "better (green)" in out
+    assert "interval     95%" in out and "(Wilson)" in out
+
+
+def test_ci_example_is_valid_yaml_and_runs_the_dashboard():
+    workflow = yaml.safe_load((ROOT / "examples" / "dashboard.yml").read_text())
+    triggers = workflow[True] if True in workflow else workflow["on"]  # YAML 1.1 reads 'on' as true
+    assert triggers["schedule"][0]["cron"] == "0 6 * * 1"
+    runs = [s.get("run", "") for s in workflow["jobs"]["dashboard"]["steps"]]
+    assert any("ascbench dashboard --out site/" in r for r in runs)
+    assert any("ascbench validate" in r for r in runs)
+    assert (ROOT / "examples" / "dashboard.yml").read_text().strip() in (ROOT / "docs" / "ci-dashboard.md").read_text()
+
+
+def test_colour_only_on_a_terminal_and_no_color(monkeypatch):
+    from ascbench.cli.common import use_colour
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    out = CliRunner().invoke(cli, ["rate", "--metric", "ASCOF_2A"]).stdout
+    assert "\x1b[" not in out  # not a terminal
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert use_colour(False) is False
+    assert Path(ROOT / "examples").is_dir()
