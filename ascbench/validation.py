@@ -22,15 +22,17 @@ def _row_error(row, field: str, message: str, expected: str) -> AscbenchError:
     return AscbenchError(message, file=row["file"], line=int(row["line"]), field=field, expected=expected)
 
 
-def check_measures(catalogue, dataset, problems: Problems) -> None:
-    """Cross-checks of catalogue against data (see the module docstring). Vectorised: the
-    cost is a few merges, whatever the number of metrics."""
+def check_measures(catalogue, dataset, problems: Problems, metric_ids=None) -> None:
+    """Cross-checks of catalogue against data (see the module docstring), for ``metric_ids``
+    (default: every metric). Vectorised: the cost is a few merges, whatever the number of
+    metrics."""
     import pandas as pd
 
     obs = dataset.observations
     present = set(obs["measure"].unique())
     areas = set(dataset.areas["area_code"])
-    for m in catalogue.metrics:
+    chosen = [m for m in catalogue.metrics if metric_ids is None or m.id in set(metric_ids)]
+    for m in chosen:
         for role in ("numerator", "denominator", "value"):
             name = getattr(m, role)
             if name and name not in present:
@@ -47,12 +49,12 @@ def check_measures(catalogue, dataset, problems: Problems) -> None:
                     f"comparator area '{c.area}' is neither a role in dataset.yaml nor an area code",
                     file=catalogue.path, line=c.line or m.line, item=m.id, field="comparators",
                     expected="a role such as " + (", ".join(sorted(dataset.roles)) or "national") + " or an area code"))
-    counts = {x for m in catalogue.metrics for x in (m.numerator, m.denominator) if x}
+    counts = {x for m in chosen for x in (m.numerator, m.denominator) if x}
     negative = obs[obs["measure"].isin(counts) & (obs["value"] < 0)]
     for _, row in negative.head(50).iterrows():
         problems.add(_row_error(row, "value", f"negative count {row['value']:g} for {row['measure']}",
                                 "a count of 0 or more"))
-    pairs = pd.DataFrame([(m.id, m.numerator, m.denominator) for m in catalogue.metrics
+    pairs = pd.DataFrame([(m.id, m.numerator, m.denominator) for m in chosen
                           if m.statistic == "proportion" and m.numerator and m.denominator],
                          columns=["metric_id", "numerator", "denominator"])
     if pairs.empty:

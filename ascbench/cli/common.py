@@ -55,21 +55,24 @@ def output_option(f):
                         help="Write to this file (atomically) instead of stdout.")(f)
 
 
-def load(catalogue_path: Path | None, data_path: Path | None):
+def load(catalogue_path: Path | None, data_path: Path | None, metrics=(), tags=(), all_if_none: bool = True):
+    """Catalogue, dataset and the chosen metric ids (``--metric`` checked with suggestions,
+    ``--tag``), checked against each other for those metrics: a problem stops the command."""
     from ascbench.catalogue import load_catalogue
-    from ascbench.io.dataset import load_dataset
-
+    from ascbench.engine.pipeline import select_tags
     from ascbench.errors import Problems
+    from ascbench.io.dataset import load_dataset
     from ascbench.validation import check_measures
 
     catalogue = load_catalogue(catalogue_path or default_catalogue())
     dataset = load_dataset(data_path or default_data())
+    ids = select_tags(catalogue, list(metrics), list(tags))
     problems = Problems(warnings=list(dataset.warnings))
-    check_measures(catalogue, dataset, problems)  # never a number from a count that cannot be
+    check_measures(catalogue, dataset, problems, ids)  # never a number from a count that cannot be
     problems.raise_first()
     for warning in problems.warnings:
         warn(warning)
-    return catalogue, dataset
+    return catalogue, dataset, ids
 
 
 def warn(message: str) -> None:

@@ -30,13 +30,11 @@ def dashboard(catalogue_path, data_path, out, area, period, tags, group, title, 
     byte-identical files unless --stamp is given.
     """
     from ascbench.engine import build_results
-    from ascbench.engine.pipeline import select_tags
     from ascbench.engine.trend import history
     from ascbench.io.atomic import write_atomic
     from ascbench.render import csv_out, html, markdown, xlsx
 
-    catalogue, dataset = load(catalogue_path, data_path)
-    ids = select_tags(catalogue, [], list(tags))
+    catalogue, dataset, ids = load(catalogue_path, data_path, (), tags)
     results, values, _ = build_results(catalogue, dataset, [area] if area else None, period, ids, group)
     national = dataset.roles.get("national")
     hist = history(values, results, [results["area_code"].iloc[0]] + ([national] if national else []))

@@ -20,11 +20,9 @@ def explain(catalogue_path, data_path, metric, area, period, output):
     every comparator with its basis, the rule that decided the rating, the direction of
     travel and any data warning."""
     from ascbench.engine import build_results
-    from ascbench.engine.pipeline import resolve_metric_ids
     from ascbench.render.explain import explain as render_explain
 
-    catalogue, dataset = load(catalogue_path, data_path)
-    ids = resolve_metric_ids(catalogue, [metric])
+    catalogue, dataset, ids = load(catalogue_path, data_path, [metric])
     results, values, comparisons = build_results(catalogue, dataset, [area] if area else None, period, ids)
     row = results.iloc[0].to_dict()
     warnings = []

@@ -20,11 +20,9 @@ def forecast(catalogue_path, data_path, metrics, area, period, fmt, output):
     whether the annual target is on track, at risk or off track."""
     from ascbench.engine import build_results
     from ascbench.engine.forecast import forecasts
-    from ascbench.engine.pipeline import resolve_metric_ids
     from ascbench.render import render
 
-    catalogue, dataset = load(catalogue_path, data_path)
-    ids = resolve_metric_ids(catalogue, list(metrics))
+    catalogue, dataset, ids = load(catalogue_path, data_path, metrics)
     results, values, _ = build_results(catalogue, dataset, [area] if area else None, period, ids, group=None)
     frame = forecasts(results, values, dataset.observations, catalogue.metrics_frame(),
                       catalogue.comparators_frame())

@@ -22,11 +22,9 @@ def narrate(catalogue_path, data_path, metrics, area, period, output):
     the period the comparator covers and a second gives the latest position.
     """
     from ascbench.engine import build_results
-    from ascbench.engine.pipeline import resolve_metric_ids
     from ascbench.render.narrative import sentence, update_sentence
 
-    catalogue, dataset = load(catalogue_path, data_path)
-    ids = resolve_metric_ids(catalogue, list(metrics))
+    catalogue, dataset, ids = load(catalogue_path, data_path, metrics)
     areas = [area] if area else None
     now, _, _ = build_results(catalogue, dataset, areas, period, ids, group=None)
     paragraphs = []

@@ -28,21 +28,20 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, fmt, out
     use type-7 percentiles; mad_from_median is the distance from the group median in
     median absolute deviations. With --composite, --metric may be 'all'.
     """
-    from ascbench.engine.pipeline import check_areas, default_area, resolve_metric_ids
+    from ascbench.engine.pipeline import check_areas, default_area
     from ascbench.engine.position import composite, group_members, positions
     from ascbench.engine.values import metric_values
     from ascbench.errors import AscbenchError
     from ascbench.periods import parse_period
     from ascbench.render import render
 
-    catalogue, dataset = load(catalogue_path, data_path)
+    catalogue, dataset, ids = load(catalogue_path, data_path, [] if (theme and metric == "all") else [metric])
     try:
         focus = check_areas(dataset, [area])[0] if area else default_area(dataset)
     except AscbenchError:
         if area:
             raise
         focus = None
-    ids = catalogue.ids() if (theme and metric == "all") else resolve_metric_ids(catalogue, [metric])
     metrics = catalogue.metrics_frame()
     metrics = metrics[metrics["metric_id"].isin(ids)]
     values = metric_values(metrics, dataset.observations)

@@ -42,11 +42,9 @@ def rate(catalogue_path, data_path, areas, period, metrics, tags, group, fmt, ou
     import shutil
 
     from ascbench.engine import build_results
-    from ascbench.engine.pipeline import select_tags
     from ascbench.render import render
 
-    catalogue, dataset = load(catalogue_path, data_path)
-    ids = select_tags(catalogue, list(metrics), list(tags))
+    catalogue, dataset, ids = load(catalogue_path, data_path, metrics, tags)
     results, values, _ = build_results(catalogue, dataset, list(areas) or None, period, ids, group)
     differs = results[results["published_check"] == "differs"]
     for _, row in differs.iterrows():

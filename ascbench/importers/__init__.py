@@ -10,7 +10,11 @@ from __future__ import annotations
 import importlib
 
 IMPORTERS = {
+    "ascof": "ascbench.importers.ascof",
+    "fingertips": "ascbench.importers.fingertips",
+    "lginform": "ascbench.importers.lginform",
     "oflog": "ascbench.importers.oflog",
+    "ons": "ascbench.importers.ons",
 }
 
 

@@ -15,6 +15,15 @@ AREA_TYPES = {
 }
 
 
+GSS_TYPES = {"E06": "unitary", "E08": "metropolitan", "E09": "london", "E10": "county", "E92": "national",
+             "E12": "region", "E13": "region"}
+
+
+def council_type_from_code(code: str) -> str:
+    """The council type a GSS code's prefix implies (``council`` when it says nothing)."""
+    return GSS_TYPES.get(str(code)[:3], "council")
+
+
 @dataclass
 class Imported:
     """What an importer read: frames in ascbench's own columns."""
@@ -24,6 +33,7 @@ class Imported:
     groups: object | None = None  # group_code, member_code
     roles: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    catalogue: str | None = None  # a catalogue fragment for what was imported, when the layout implies one
 
 
 def read_official_csv(path: Path, required: list[str], source: str):
@@ -89,6 +99,9 @@ def write_data_dir(imported: Imported, out: Path, source: str) -> list[Path]:
             old = pd.read_csv(out / "groups.csv", dtype=str, keep_default_na=False)
             groups = pd.concat([groups, old], ignore_index=True).drop_duplicates(["group_code", "member_code"])
         save(groups, "groups.csv")
+    if imported.catalogue:
+        write_atomic(out / f"catalogue-{source}.yaml", imported.catalogue)
+        written.append(out / f"catalogue-{source}.yaml")
     settings = out / "dataset.yaml"
     if imported.roles and not settings.exists():
         lines = ["# written by ascbench import; edit freely", "roles:"]

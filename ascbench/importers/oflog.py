@@ -27,7 +27,7 @@ def detect(header: list[str]) -> bool:
     return set(DATA_COLUMNS) <= set(header) or set(NN_COLUMNS) <= set(header)
 
 
-def read(paths):
+def read(paths, period: str | None = None):
     import csv
 
     import pandas as pd
