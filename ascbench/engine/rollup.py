@@ -72,7 +72,13 @@ def rollup_months(observations):
     """Derived observations (same columns) summed from complete runs of monthly rows."""
     from ascbench.periods import canonical
 
-    monthly = observations[observations["period"].str.match(r"^\d{4}-[A-Za-z]{3}$") & observations["value"].notna()]
+    import re
+
+    periods = pd.unique(observations["period"])
+    months = [p for p in periods if isinstance(p, str) and re.match(r"^\d{4}-[A-Za-z]{3}$", p)]
+    if not months:
+        return observations.iloc[0:0]
+    monthly = observations[observations["period"].isin(months) & observations["value"].notna()]
     if monthly.empty:
         return observations.iloc[0:0]
     monthly = monthly.assign(_m=_month_index(monthly["period"]).astype(int))

@@ -20,6 +20,8 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import re
+
 from ascbench.errors import AscbenchError, Problems
 from ascbench.io.values import NUMBER_EXPECTED, STATUSES, parse_values
 from ascbench.periods import NOTATION, period_frame
@@ -116,7 +118,7 @@ def read_csv(path: Path, required: tuple[str, ...], warnings: list[str] | None =
     try:
         with _warnings.catch_warnings():
             _warnings.simplefilter("error", pd.errors.ParserWarning)
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False,
+            frame = pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False, skip_blank_lines=False,
                                 index_col=False)
     except pd.errors.ParserWarning:
         for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
@@ -141,12 +143,32 @@ def read_csv(path: Path, required: tuple[str, ...], warnings: list[str] | None =
             expected="a header with " + ", ".join(required),
         )
     frame["line"] = frame.index + 2
-    for column in frame.columns:
-        if column != "line":
-            frame[column] = frame[column].str.strip()
     content = [c for c in frame.columns if c != "line"]
+    for column in content:
+        frame[column] = strip_cells(frame[column])
     blank = (frame[content] == "").all(axis=1)
-    return frame.loc[~blank].reset_index(drop=True)
+    return frame.loc[~blank].reset_index(drop=True) if blank.any() else frame
+
+
+def strip_cells(series):
+    """Trim the cells of a text column, looking at each distinct value once (key columns of
+    a long file repeat the same few hundred strings millions of times)."""
+    import pandas as pd
+
+    series = series.fillna("")
+    uniques = pd.unique(series)
+    if len(uniques) > len(series) // 4:  # mostly distinct (numbers): trimming is one pass anyway
+        return series.str.strip()
+    changed = {u: u.strip() for u in uniques if isinstance(u, str) and u != u.strip()}
+    return series.replace(changed) if changed else series
+
+
+def map_unique(series, func):
+    """``series.map(func)`` computed once per distinct value."""
+    import pandas as pd
+
+    uniques = pd.unique(series)
+    return series.map(dict(zip(uniques, (func(u) for u in uniques), strict=True)))
 
 
 def read_settings(directory: Path, problems: Problems) -> dict:
@@ -291,7 +313,8 @@ def read_observations(path: Path, known_areas: set[str], problems: Problems, war
     if known_areas:
         report(~frame["area_code"].isin(known_areas), "area_code",
                lambda r: f"unknown area code '{r['area_code']}'", "an area_code listed in areas.csv")
-    report(~frame["measure"].str.fullmatch(r"[A-Za-z0-9_.+\-]+"), "measure",
+    measure_ok = map_unique(frame["measure"], lambda m: bool(re.fullmatch(r"[A-Za-z0-9_.+\-]+", m)))
+    report(~measure_ok.astype(bool), "measure",
            lambda r: f"'{r['measure']}' is not a measure name", "letters, digits and _ . + - only")
     # periods: parse each distinct string once
     from ascbench.periods import parse_period
@@ -307,7 +330,7 @@ def read_observations(path: Path, known_areas: set[str], problems: Problems, war
     frame["period"] = mapped.where(mapped.notna(), frame["period"])
     values, status, bad, hint = parse_values(frame["value"])
     report(bad, "value", lambda r: f"'{r['value']}' {hint[r.name]}", NUMBER_EXPECTED)
-    given = frame["status"].str.lower()
+    given = map_unique(frame["status"], str.lower)
     report(~given.isin(STATUSES), "status", lambda r: f"'{r['status']}' is not a status",
            "empty or one of " + ", ".join(s for s in STATUSES if s))
     report(given.isin(("suppressed", "not available", "not applicable", "missing")) & values.notna(), "value",

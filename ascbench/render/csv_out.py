@@ -13,7 +13,8 @@ DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(frame):
-    """Copy of ``frame`` with formula-like text cells made inert."""
+    """Copy of ``frame`` with formula-like text cells made inert (vectorised: only the cells
+    that start with a dangerous character are looked at one by one)."""
     import pandas as pd
 
     out = frame.copy()
@@ -21,11 +22,15 @@ def neutralise(frame):
         series = out[column]
         if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
             continue
-        text = series.astype("object")
-        is_text = text.map(lambda v: isinstance(v, str))
-        risky = is_text & text.astype(str).str.startswith(DANGEROUS_START)
-        if risky.any():
-            out[column] = text.where(~risky, "'" + text.astype(str))
+        starts = series.astype("str").str.startswith(DANGEROUS_START).fillna(False).to_numpy(dtype=bool)
+        if not starts.any():
+            continue
+        candidates = series[starts]
+        risky = candidates.map(lambda v: isinstance(v, str))  # numbers held in a text column stay numbers
+        risky = risky[risky.astype(bool)]
+        if len(risky):
+            out[column] = series.astype("object")
+            out.loc[risky.index, column] = "'" + series[risky.index].astype(str)
     return out
 
 

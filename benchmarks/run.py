@@ -1,0 +1,280 @@
+"""ascbench at national scale, measured side by side.
+
+    python benchmarks/run.py                      # 10k, 100k and 1M metric rows
+    python benchmarks/run.py --sizes 10000 100000 1000000 10000000
+    python benchmarks/run.py --quick              # 10k and 100k, for a smoke run
+
+For each size the seeded generator (benchmarks/generate.py) writes a data directory, and the
+full pipeline runs stage by stage - load, rates with 95% and 99.8% intervals, comparisons with
+the pooled England benchmark, ranks and quartiles per metric and year, CSV out - printing rows
+per second and the peak resident memory of each stage. Then, on the same 1M rows, the interval
+functions are set beside a bare numpy/scipy implementation of the same formulas, a naive
+per-row implementation, and the PHEindicatormethods port on PyPI (phstatsmethods, on a small
+sample, when it is installed), with the ratio and the largest difference in results. Last, the
+start-up of ``ascbench --help`` and ``ascbench rate`` as whole processes. Targets are printed
+beside the figures; nothing here is a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+
+class PeakRSS:
+    """Samples the process's resident memory every 5 ms; ``peak`` is the largest seen (MB)."""
+
+    def __init__(self):
+        self.peak = 0.0
+        self._stop = threading.Event()
+        self._page = os.sysconf("SC_PAGE_SIZE")
+
+    def _rss(self) -> float:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * self._page / 2**20
+
+    def __enter__(self):
+        self.peak = self._rss()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._rss())
+            time.sleep(0.005)
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._rss())
+
+
+def stage(name, rows, fn, table):
+    with PeakRSS() as mem:
+        start = time.perf_counter()
+        out = fn()
+        seconds = time.perf_counter() - start
+    table.append((name, rows, seconds, rows / seconds if seconds else float("inf"), mem.peak))
+    return out
+
+
+def pipeline(size: int, work: Path) -> list[tuple]:
+    import generate
+
+    from ascbench.catalogue import load_catalogue
+    from ascbench.engine.groups import group_values
+    from ascbench.engine.intervals import add_intervals
+    from ascbench.engine.position import positions
+    from ascbench.engine.rules import judge, judge_interval
+    from ascbench.engine.values import metric_values
+    from ascbench.io.dataset import load_dataset
+    from ascbench.render.csv_out import render as csv_render
+
+    directory = work / f"n{size}"
+    dims = generate.write(directory, size)
+    rows = dims[0] * dims[1] * dims[2]
+    table: list[tuple] = []
+    catalogue, dataset = stage("load", rows, lambda: (load_catalogue(directory / "metrics.yaml"),
+                                                      load_dataset(directory / "data")), table)
+    metrics = catalogue.metrics_frame()
+    values = stage("rates + 95/99.8% intervals", rows,
+                   lambda: add_intervals(metric_values(metrics, dataset.observations), metrics), table)
+
+    def compare():
+        import pandas as pd
+
+        groups = pd.DataFrame({"group_code": "ALL", "member_code": dataset.areas["area_code"]})
+        bench = group_values(values, metrics, groups).rename(columns={"pooled": "benchmark"})
+        v = values.merge(bench[["metric_id", "period", "benchmark"]], on=["metric_id", "period"], how="left")
+        polarity = v["metric_id"].map(metrics.set_index("metric_id")["polarity"])
+        v["ci"] = judge_interval(v["lower95"], v["upper95"], v["benchmark"], polarity)
+        v["band"] = judge(v["value"], v["benchmark"], polarity, "tolerance", 2.0, False)
+        return v
+
+    compared = stage("comparisons (CI overlap, tolerance)", rows, compare, table)
+    members = dataset.areas[["area_code"]].assign(group="all")
+    ranked = stage("ranks + quartiles per metric-year", rows, lambda: positions(values, metrics, members), table)
+    out = directory / "results.csv"
+    stage("CSV out", rows, lambda: out.write_text(csv_render(compared)), table)
+    del ranked
+    shutil.rmtree(directory, ignore_errors=True)
+    return table
+
+
+# --------------------------------------------------------------- interval implementations
+def bare_numpy(x, n, z):
+    """The formulas written straight in numpy/scipy: the practical limit."""
+    from scipy.stats import chi2
+
+    root = z * np.sqrt(z * z + 4 * x * (1 - x / n))
+    wl, wu = (2 * x + z * z - root) / (2 * (n + z * z)), (2 * x + z * z + root) / (2 * (n + z * z))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bl = x * (1 - 1 / (9 * x) - z / (3 * np.sqrt(x))) ** 3
+    x1 = x + 1
+    bu = x1 * (1 - 1 / (9 * x1) + z / (3 * np.sqrt(x1))) ** 3
+    small = x < 10
+    bl = np.where(x == 0, 0.0, bl)
+    bl[small] = chi2.ppf(0.025, 2 * x[small]) / 2
+    bu[small] = chi2.ppf(0.975, 2 * x[small] + 2) / 2
+    return wl, wu, np.nan_to_num(bl), bu
+
+
+def ascbench_stats(x, n, z):
+    from ascbench import stats
+
+    wl, wu = stats.wilson_limits(x, n, 0.95)
+    bl, bu = stats.poisson_limits(x, 0.95)
+    return wl, wu, bl, bu
+
+
+def naive(x, n, z):
+    from scipy.stats import chi2
+
+    out = [np.empty(len(x)) for _ in range(4)]
+    for i in range(len(x)):
+        xi, ni = float(x[i]), float(n[i])
+        root = z * math.sqrt(z * z + 4 * xi * (1 - xi / ni))
+        out[0][i] = (2 * xi + z * z - root) / (2 * (ni + z * z))
+        out[1][i] = (2 * xi + z * z + root) / (2 * (ni + z * z))
+        if xi < 10:
+            out[2][i] = chi2.ppf(0.025, 2 * xi) / 2 if xi > 0 else 0.0
+            out[3][i] = chi2.ppf(0.975, 2 * xi + 2) / 2
+        else:
+            out[2][i] = xi * (1 - 1 / (9 * xi) - z / (3 * math.sqrt(xi))) ** 3
+            out[3][i] = (xi + 1) * (1 - 1 / (9 * (xi + 1)) + z / (3 * math.sqrt(xi + 1))) ** 3
+    return tuple(out)
+
+
+def phstats(x, n, z):
+    import pandas as pd
+    import PHStatsMethods as ph
+
+    df = pd.DataFrame({"x": x, "n": n})
+    p = ph.ph_proportion(df, "x", "n", confidence=0.95)
+    r = ph.ph_rate(df, "x", "n", confidence=0.95, multiplier=1)
+    lo = [c for c in p.columns if "lower" in c.lower()][0]
+    up = [c for c in p.columns if "upper" in c.lower()][0]
+    rl = [c for c in r.columns if "lower" in c.lower()][0]
+    ru = [c for c in r.columns if "upper" in c.lower()][0]
+    return p[lo].to_numpy(float), p[up].to_numpy(float), r[rl].to_numpy(float) * n, r[ru].to_numpy(float) * n
+
+
+def side_by_side(rows: int = 1_000_000) -> list[tuple]:
+    rng = np.random.default_rng(7)
+    n = rng.integers(1, 20_000, rows).astype(float)
+    x = rng.binomial(n.astype(int), rng.uniform(0.0005, 0.9, rows)).astype(float)
+    x[: rows // 20] = rng.integers(0, 10, rows // 20)  # 5% small counts: exact limits
+    x = np.minimum(x, n)
+    z = 1.959963984540054
+    out = []
+    t = time.perf_counter()
+    reference = bare_numpy(x, n, z)
+    t_np = time.perf_counter() - t
+    out.append(("bare numpy/scipy", rows, t_np, 1.0, 0.0))
+    t = time.perf_counter()
+    ours = ascbench_stats(x, n, z)
+    t_ours = time.perf_counter() - t
+    diff = max(float(np.nanmax(np.abs(a - b) / np.maximum(np.abs(b), 1e-300))) for a, b in zip(ours, reference))
+    out.append(("ascbench.stats", rows, t_ours, t_ours / t_np, diff))
+    sample = 20_000
+    t = time.perf_counter()
+    naive_out = naive(x[:sample], n[:sample], z)
+    t_naive = (time.perf_counter() - t) * rows / sample
+    diff = max(float(np.nanmax(np.abs(a - b[:sample]) / np.maximum(np.abs(b[:sample]), 1e-300)))
+               for a, b in zip(naive_out, reference))
+    out.append((f"naive per-row (timed on {sample:,}, scaled)", rows, t_naive, t_naive / t_np, diff))
+    try:
+        import PHStatsMethods  # noqa: F401
+    except ImportError:
+        out.append(("phstatsmethods: not installed (pip install phstatsmethods)", rows, float("nan"), float("nan"),
+                    float("nan")))
+    else:
+        sample = 2_000
+        t = time.perf_counter()
+        ph_out = phstats(x[:sample], n[:sample], z)
+        t_ph = (time.perf_counter() - t) * rows / sample
+        diff = max(float(np.nanmax(np.abs(a - b[:sample]) / np.maximum(np.abs(b[:sample]), 1e-300)))
+                   for a, b in zip(ph_out, reference))
+        out.append((f"phstatsmethods (timed on {sample:,}, scaled)", rows, t_ph, t_ph / t_np, diff))
+    return out
+
+
+def startup(runs: int = 5) -> list[tuple]:
+    exe = shutil.which("ascbench") or str(Path(sys.executable).parent / "ascbench")
+
+    def median(cmd, cwd=ROOT):
+        times = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            subprocess.run(cmd, cwd=cwd, capture_output=True, check=True)
+            times.append(time.perf_counter() - t)
+        return statistics.median(times)
+
+    click = median([sys.executable, "-c", "import click"])
+    helps = median([exe, "--help"])
+    rate = median([exe, "rate"])
+    return [("python -c 'import click'", click, 1.0), ("ascbench --help", helps, helps / click),
+            ("ascbench rate (default data)", rate, float("nan"))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--quick", action="store_true", help="10k and 100k rows, a small side-by-side")
+    parser.add_argument("--side-rows", type=int, default=1_000_000)
+    args = parser.parse_args()
+    sizes = [10_000, 100_000] if args.quick else args.sizes
+    side_rows = 100_000 if args.quick else args.side_rows
+    print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    import pandas as pd
+
+    print(f"numpy {np.__version__}, pandas {pd.__version__}")
+    work = Path(tempfile.mkdtemp(prefix="ascbench-bench-"))
+    try:
+        print("\nFull pipeline (seeded data from benchmarks/generate.py)")
+        print(f"{'stage':<38} {'metric rows':>12} {'seconds':>9} {'rows/s':>12} {'peak RSS MB':>12}")
+        for size in sizes:
+            table = pipeline(size, work)
+            compute = 0.0
+            for name, rows, seconds, rate, peak in table:
+                print(f"{name:<38} {rows:>12,} {seconds:>9.2f} {rate:>12,.0f} {peak:>12,.0f}")
+                if name != "load":
+                    compute += seconds
+            total = sum(t[2] for t in table)
+            print(f"{'  total (compute without load)':<38} {table[0][1]:>12,} {total:>9.2f} ({compute:.2f})"
+                  f"{'':>13}{max(t[4] for t in table):>12,.0f}")
+        print("\nTarget: 1M rows through the pipeline in <= 3 s of compute with <= 1 GB peak; linear scaling.")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"\nInterval functions side by side (Wilson for proportions, Byar / exact Poisson below 10), "
+          f"{side_rows:,} rows, 95%")
+    print(f"{'implementation':<48} {'seconds':>9} {'x numpy':>9} {'max rel. diff':>14}")
+    for name, rows, seconds, ratio, diff in side_by_side(side_rows):
+        print(f"{name:<48} {seconds:>9.3f} {ratio:>9.1f} {diff:>14.2e}")
+    print("Targets: ascbench within 2x bare numpy; results equal to 1e-9.")
+    print("\nStart-up, whole processes (median of 5)")
+    for name, seconds, ratio in startup():
+        extra = "" if math.isnan(ratio) else f"  ({ratio:.1f}x import click)"
+        print(f"{name:<40} {seconds:>7.3f} s{extra}")
+    print("Targets: --help within 3x 'import click'; rate on the default data <= 0.8 s.")
+
+
+if __name__ == "__main__":
+    main()
