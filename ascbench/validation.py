@@ -2,8 +2,9 @@
 
 Beyond what the loaders check (syntax, keys, types, columns, codes, periods, duplicates):
 
-* every measure a metric reads exists somewhere in the data (error), and every comparator
-  role is defined in ``dataset.yaml`` (error);
+* every measure a metric is computed from exists somewhere in the data (error) - a published
+  ``value`` beside counts is optional - and every comparator role is defined in
+  ``dataset.yaml`` (error);
 * counts used as numerators or denominators are not negative (error), and a proportion's
   numerator is not above its denominator (error); a zero denominator is a warning (the value
   is then missing, never 0);
@@ -35,6 +36,8 @@ def check_measures(catalogue, dataset, problems: Problems, metric_ids=None) -> N
     for m in chosen:
         for role in ("numerator", "denominator", "value"):
             name = getattr(m, role)
+            if role == "value" and m.numerator:
+                continue  # a published value beside counts is optional: it is only checked against them
             if name and name not in present:
                 problems.add(AscbenchError(
                     f"{role} measure '{name}' is not in the data", file=catalogue.path, line=m.line, item=m.id,

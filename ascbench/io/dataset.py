@@ -88,7 +88,7 @@ def read_text(path: Path, warnings: list[str] | None = None) -> str:
         return text
 
 
-def read_csv(path: Path, required: tuple[str, ...], warnings: list[str] | None = None):
+def read_csv(path: Path, required: tuple[str, ...], warnings: list[str] | None = None, lower: bool = True):
     """Read a CSV as text cells, with a ``line`` column giving each row's line in the file.
 
     Blank lines are skipped, cells are stripped, column names are stripped and lower-cased.
@@ -103,7 +103,8 @@ def read_csv(path: Path, required: tuple[str, ...], warnings: list[str] | None =
     import csv
     import re
 
-    header = [h.strip().lower() for h in next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])]
+    header = [h.strip().lower() if lower else h.strip()
+              for h in next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])]
     if not any(header):
         raise AscbenchError("the header line is empty", file=str(path), line=1,
                             expected="a header line: " + ",".join(required))
@@ -134,7 +135,7 @@ def read_csv(path: Path, required: tuple[str, ...], warnings: list[str] | None =
             raise AscbenchError(f"the row has {saw} fields, the header {want}", file=str(path), line=line,
                                 expected="one value per column; quote text that contains commas") from None
         raise AscbenchError(f"cannot parse the CSV: {str(exc).strip()}", file=str(path)) from None
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    frame.columns = [str(c).strip().lower() if lower else str(c).strip() for c in frame.columns]
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise AscbenchError(

@@ -1,0 +1,58 @@
+"""``ascbench cld``: ASCOF numerators and denominators from a council's own Client Level Data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--period", required=True, help="Reporting period, e.g. 2025-26 or R12-2025-Dec.")
+@click.option("--area", default=None, help="Area code for the output rows (default: the extract's LA_Code).")
+@click.option("--population", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Observations CSV with population.18-64 and population.65+ (e.g. from 'ascbench import ons').")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Data directory to write observations-cld.csv into (default: CSV to stdout).")
+@click.option("--person-key", type=click.Choice(["row", "linked"]), default="row", show_default=True,
+              help="row: DHSC's per-row key; linked: rows of one LA person ID share its NHS number.")
+@click.option("--blank-component", type=click.Choice(["exclude", "include"]), default="exclude", show_default=True,
+              help="2B/2C: a long-term residential or nursing service with a blank component (DHSC excludes it).")
+@click.option("--carer-blank-component", type=click.Choice(["exclude", "include"]), default="exclude",
+              show_default=True, help="3D carers: a PB or commissioned service with a blank component (DHSC drops it).")
+@click.option("--strict", is_flag=True, help="Fail (exit 1) if any row is rejected.")
+def cld(files, period, area, population, out, person_key, blank_component, carer_blank_component, strict):
+    """Compute ASCOF 2A, 2B, 2C, 2E and 3D counts from CLD extracts (FILES, oldest first;
+    the latest submission wins for duplicated events). 2D needs hospital data and is written
+    as "not available". See docs/cld.md for the method and the choices."""
+    from ascbench.cld.measures import Options
+    from ascbench.cld.read import read_extracts
+    from ascbench.cld.run import cld_observations
+    from ascbench.cli.common import emit, warn
+    from ascbench.errors import AscbenchError
+
+    extract = read_extracts(list(files))
+    for w in extract.warnings:
+        warn(w)
+    click.echo(f"ascbench: cld: {extract.summary()}", err=True)
+    for _, r in extract.rejected.head(20).iterrows():
+        click.echo(f"ascbench: rejected: {r['file']}:{r['line']}: {r['field']}: {r['reason']} (got '{r['value']}')",
+                   err=True)
+    if strict and len(extract.rejected):
+        raise AscbenchError(f"{len(extract.rejected)} rows rejected", field="--strict", expected="no rejected rows")
+    populations = None
+    if population is not None:
+        from ascbench.io.dataset import read_observations
+
+        from ascbench.errors import Problems
+
+        problems = Problems()
+        populations = read_observations(population, set(), problems, [])
+        problems.raise_first()
+    options = Options(person_key=person_key, blank_component=blank_component,
+                      carer_blank_component=carer_blank_component)
+    frame = cld_observations(extract, period, area, populations, options)
+    warn("ASCOF 2D is not available from CLD alone: it needs hospital discharge (SUS) data linked on NHS number")
+    text = frame.to_csv(index=False, lineterminator="\n")
+    emit(text, (Path(out) / "observations-cld.csv") if out else None)
