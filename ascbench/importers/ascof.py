@@ -44,22 +44,15 @@ def read(paths, period: str | None = None):
     import pandas as pd
 
     from ascbench.errors import AscbenchError
-    from ascbench.importers.common import Imported, council_type_from_code, read_official_csv
+    from ascbench.importers.common import Imported, council_type_from_code, located, read_official_files
     from ascbench.importers.reorganisations import current_code
     from ascbench.io.values import parse_values
     from ascbench.periods import parse_period
 
-    frames = []
-    for path in paths:
-        f = read_official_csv(path, REQUIRED, "ASCOF data")
-        f["_file"] = str(path)
-        frames.append(f)
-    d = pd.concat(frames, ignore_index=True)
+    d = read_official_files(paths, REQUIRED, "ASCOF data")
 
     def fail(mask, column, message, expected):
-        row = d[mask].iloc[0]
-        raise AscbenchError(message.format(**{c: row[c] for c in d.columns if isinstance(c, str)}),
-                            file=row["_file"], line=int(row["line"]), field=column, expected=expected)
+        raise located(d, mask, column, message, expected)
 
     level = d["Geographical Level"].str.lower()
     if (~level.isin(LEVELS)).any():

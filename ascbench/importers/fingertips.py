@@ -47,22 +47,14 @@ def _slug(text: str) -> str:
 def read(paths, period: str | None = None):
     import pandas as pd
 
-    from ascbench.errors import AscbenchError
-    from ascbench.importers.common import Imported, council_type_from_code, read_official_csv
+    from ascbench.importers.common import Imported, council_type_from_code, located, read_official_files
     from ascbench.io.values import parse_values
 
-    frames = []
-    for path in paths:
-        f = read_official_csv(path, REQUIRED, "Fingertips data")
-        f["_file"] = str(path)
-        frames.append(f)
-    d = pd.concat(frames, ignore_index=True)
+    d = read_official_files(paths, REQUIRED, "Fingertips data")
     periods = d["Time period"].map(period_of)
     if periods.isna().any():
-        row = d[periods.isna()].iloc[0]
-        raise AscbenchError(f"'{row['Time period']}' is not a period ascbench can read", file=row["_file"],
-                            line=int(row["line"]), field="Time period",
-                            expected="2022/23, 2022 or a pooled range such as 2018 - 20")
+        raise located(d, periods.isna(), "Time period", "'{Time period}' is not a period ascbench can read",
+                      "2022/23, 2022 or a pooled range such as 2018 - 20")
     sex = d["Sex"] if "Sex" in d.columns else pd.Series("Persons", index=d.index)
     age = d["Age"] if "Age" in d.columns else pd.Series("All ages", index=d.index)
     suffix = [("" if s.lower() in ("persons", "") else f"_{_slug(s)}") + ("" if a.lower() in ("all ages", "") else f"_{_slug(a)}")
@@ -78,9 +70,7 @@ def read(paths, period: str | None = None):
             continue
         values, status, bad, hint = parse_values(d[column])
         if bad.any():
-            row = d[bad].iloc[0]
-            raise AscbenchError(f"'{row[column]}' {hint[bad].iloc[0]}", file=row["_file"], line=int(row["line"]),
-                                field=column, expected="a number, or empty")
+            raise located(d, bad, column, f"'{{{column}}}' {hint[bad].iloc[0]}", "a number, or empty")
         keep = values.notna() if column != "Value" else pd.Series(True, index=d.index)
         parts.append(pd.DataFrame({
             "area_code": d["Area Code"], "period": periods, "measure": [f"{b}.{suffix_}" for b in base],

@@ -172,6 +172,18 @@ def map_unique(series, func):
     return series.map(dict(zip(uniques, (func(u) for u in uniques), strict=True)))
 
 
+def report_rows(problems: Problems, path, frame, mask, field: str, message, expected: str, limit: int = 50) -> None:
+    """One located problem per row of ``frame`` where ``mask`` holds (the first ``limit``,
+    then a count of the rest); ``message`` is a text or a function of the row."""
+    hits = frame[mask]
+    for _, row in hits.head(limit).iterrows():
+        text = message(row) if callable(message) else message
+        problems.add(AscbenchError(text, file=str(path), line=int(row["line"]), field=field, expected=expected))
+    if len(hits) > limit:
+        problems.add(AscbenchError(f"... and {len(hits) - limit} more rows with the same problem", file=str(path),
+                                   field=field))
+
+
 def read_settings(directory: Path, problems: Problems) -> dict:
     from ascbench.catalogue.yaml_loader import load_yaml
 
@@ -220,18 +232,14 @@ def read_areas(directory: Path, problems: Problems, warnings: list[str]):
     except AscbenchError as exc:
         problems.add(exc)
         return empty
-    for _, row in areas[areas["area_code"] == ""].iterrows():
-        problems.add(AscbenchError("area_code is empty", file=str(path), line=int(row["line"]), field="area_code",
-                                   expected="an area code such as E10000018"))
-    dupes = areas[areas["area_code"].duplicated(keep="first") & (areas["area_code"] != "")]
-    for _, row in dupes.iterrows():
-        problems.add(AscbenchError(f"area '{row['area_code']}' is listed twice", file=str(path),
-                                   line=int(row["line"]), field="area_code", expected="each area once"))
+    report_rows(problems, path, areas, areas["area_code"] == "", "area_code", "area_code is empty",
+                "an area code such as E10000018")
+    report_rows(problems, path, areas, areas["area_code"].duplicated(keep="first") & (areas["area_code"] != ""),
+                "area_code", lambda r: f"area '{r['area_code']}' is listed twice", "each area once")
     known = set(AGGREGATE_TYPES) | set(COUNCIL_TYPES)
-    for _, row in areas[~areas["area_type"].isin(known)].iterrows():
-        problems.add(AscbenchError(f"'{row['area_type']}' is not an area type", file=str(path),
-                                   line=int(row["line"]), field="area_type",
-                                   expected="one of " + ", ".join(COUNCIL_TYPES + AGGREGATE_TYPES)))
+    report_rows(problems, path, areas, ~areas["area_type"].isin(known), "area_type",
+                lambda r: f"'{r['area_type']}' is not an area type",
+                "one of " + ", ".join(COUNCIL_TYPES + AGGREGATE_TYPES))
     areas["is_aggregate"] = areas["area_type"].isin(AGGREGATE_TYPES)
     return areas
 
@@ -254,18 +262,12 @@ def read_groups(directory: Path, known: set[str], problems: Problems, warnings: 
     except AscbenchError as exc:
         problems.add(exc)
         return empty
-    for _, row in groups[groups["group_code"] == ""].head(50).iterrows():
-        problems.add(AscbenchError("group_code is empty", file=str(path), line=int(row["line"]), field="group_code",
-                                   expected="a name for the group"))
-    for _, row in groups[~groups["member_code"].isin(known)].head(50).iterrows():
-        problems.add(AscbenchError(f"unknown area code '{row['member_code']}'", file=str(path),
-                                   line=int(row["line"]), field="member_code",
-                                   expected="an area_code listed in areas.csv"))
-    dupes = groups[groups.duplicated(list(GROUP_COLUMNS))]
-    for _, row in dupes.head(50).iterrows():
-        problems.add(AscbenchError(f"{row['member_code']} is listed twice in group {row['group_code']}",
-                                   file=str(path), line=int(row["line"]), field="member_code",
-                                   expected="each member once per group"))
+    report_rows(problems, path, groups, groups["group_code"] == "", "group_code", "group_code is empty",
+                "a name for the group")
+    report_rows(problems, path, groups, ~groups["member_code"].isin(known), "member_code",
+                lambda r: f"unknown area code '{r['member_code']}'", "an area_code listed in areas.csv")
+    report_rows(problems, path, groups, groups.duplicated(list(GROUP_COLUMNS)), "member_code",
+                lambda r: f"{r['member_code']} is listed twice in group {r['group_code']}", "each member once per group")
     return groups[(groups["group_code"] != "") & groups["member_code"].isin(known)].drop_duplicates(
         list(GROUP_COLUMNS))
 
@@ -300,13 +302,7 @@ def read_observations(path: Path, known_areas: set[str], problems: Problems, war
 
     def report(mask, field, message, expected):
         nonlocal ok
-        for _, row in frame[mask & ok].head(50).iterrows():
-            problems.add(AscbenchError(message(row), file=str(path), line=int(row["line"]), field=field,
-                                       expected=expected))
-        extra = int((mask & ok).sum()) - 50
-        if extra > 0:
-            problems.add(AscbenchError(f"... and {extra} more rows with the same problem", file=str(path),
-                                       field=field))
+        report_rows(problems, path, frame, mask & ok, field, message, expected)
         ok &= ~mask
 
     for column in ("area_code", "period", "measure"):
