@@ -140,23 +140,73 @@ def byars_limits(x, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     return lower, upper
 
 
+def _gamma_quantile_integer(k: np.ndarray, p: float) -> np.ndarray:
+    """The p-quantile of a gamma(k) variable for whole k >= 1, without scipy: the root of
+    P(k, x) = 1 - exp(-x) sum_{i<k} x^i / i! = p, by bisection then Newton steps (to machine
+    precision)."""
+    k = k.astype("float64")
+    lo = np.zeros_like(k)
+    hi = k + 40.0 * np.sqrt(k) + 40.0
+    kmax = int(k.max())
+
+    def cdf(x):
+        term = np.exp(-x)
+        total = np.zeros_like(x)
+        for i in range(kmax):
+            total = total + np.where(i < k, term, 0.0)
+            term = term * x / (i + 1)
+        return 1.0 - total
+
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        below = cdf(mid) < p
+        lo = np.where(below, mid, lo)
+        hi = np.where(below, hi, mid)
+    x = (lo + hi) / 2
+    from math import lgamma
+
+    lg = np.array([lgamma(v) for v in k])
+    for _ in range(3):  # Newton on P(k, x) - p; the density is x^(k-1) e^-x / (k-1)!
+        density = np.exp((k - 1) * np.log(np.maximum(x, 1e-300)) - x - lg)
+        x = x - (cdf(x) - p) / np.where(density > 0, density, np.inf)
+    return x
+
+
 def exact_poisson_limits(x, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """Exact (Garwood) Poisson limits of a count x from the chi-squared distribution.
 
     lower = chi2_{(1-c)/2}(2x) / 2,  upper = chi2_{1-(1-c)/2}(2x + 2) / 2
 
-    computed through the inverse regularised incomplete gamma function (chi2_p(2k)/2 is the
-    p-quantile of a gamma(k) variable). The lower limit for x = 0 is 0.
+    i.e. quantiles of gamma(x) and gamma(x + 1) variables. Whole counts (the usual case) are
+    solved without scipy, so a dashboard of small counts does not pay scipy's import; other
+    values use ``scipy.special.gammaincinv``. The lower limit for x = 0 is 0.
     """
-    from scipy.special import gammaincinv
-
     x = _as_float(x)
     _check_confidence(confidence)
     alpha = 1 - confidence
-    with np.errstate(invalid="ignore"):
-        lower = np.where(x > 0, gammaincinv(np.where(x > 0, x, 1.0), alpha / 2), 0.0)
-        upper = gammaincinv(x + 1, 1 - alpha / 2)
-    lower = np.where(np.isnan(x), np.nan, lower)
+    scalar = x.ndim == 0
+    x = np.atleast_1d(x)
+    lower = np.full(x.shape, np.nan)
+    upper = np.full(x.shape, np.nan)
+    whole = ~np.isnan(x) & (x == np.round(x)) & (x >= 0) & (x < 1000)
+    if whole.any():
+        xw = x[whole]
+        up = _gamma_quantile_integer(xw + 1, 1 - alpha / 2)
+        lo = np.zeros_like(xw)
+        pos = xw > 0
+        if pos.any():
+            lo[pos] = _gamma_quantile_integer(xw[pos], alpha / 2)
+        lower[whole], upper[whole] = lo, up
+    other = ~np.isnan(x) & ~whole
+    if other.any():
+        from scipy.special import gammaincinv
+
+        xo = x[other]
+        with np.errstate(invalid="ignore"):
+            lower[other] = np.where(xo > 0, gammaincinv(np.where(xo > 0, xo, 1.0), alpha / 2), 0.0)
+            upper[other] = gammaincinv(xo + 1, 1 - alpha / 2)
+    if scalar:
+        return lower.reshape(()), upper.reshape(())
     return lower, upper
 
 

@@ -132,6 +132,8 @@ def attach_position(current, values, metrics, dataset, group: str | None):
         return current
     focus = current["area_code"].iloc[0]
     members = group_members(dataset.areas, dataset.groups, group, focus)
+    if len(members) < 2:  # a group of one council ranks nobody
+        return current
     wanted = current[["metric_id", "period"]].drop_duplicates()
     pool = values.merge(wanted, on=["metric_id", "period"])
     pos = positions(pool, metrics, members)

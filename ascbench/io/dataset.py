@@ -175,6 +175,8 @@ def map_unique(series, func):
 def report_rows(problems: Problems, path, frame, mask, field: str, message, expected: str, limit: int = 50) -> None:
     """One located problem per row of ``frame`` where ``mask`` holds (the first ``limit``,
     then a count of the rest); ``message`` is a text or a function of the row."""
+    if not mask.any():
+        return
     hits = frame[mask]
     for _, row in hits.head(limit).iterrows():
         text = message(row) if callable(message) else message
