@@ -77,13 +77,40 @@ def group_members(areas, groups, group: str, focus: str | None = None):
 def oflog_wording(distance):
     d = np.asarray(distance, dtype="float64")
     a = np.abs(d)
-    side = np.where(d > 0, "above", "below")
-    words = np.select(
-        [np.isnan(a), a < 0.5, a < 1.5, a < 3, a < 7.5],
-        ["", "broadly similar to", np.char.add("slightly ", side), side, np.char.add("much ", side)],
-        np.char.add("far ", side),
-    )
-    return np.where(np.isnan(a), "", np.char.add(words.astype(str), " the median"))
+    above = d > 0
+    choices = [
+        np.full(len(d), "broadly similar to the median", dtype=object),
+        np.where(above, "slightly above the median", "slightly below the median").astype(object),
+        np.where(above, "above the median", "below the median").astype(object),
+        np.where(above, "much above the median", "much below the median").astype(object),
+    ]
+    far = np.where(above, "far above the median", "far below the median").astype(object)
+    with np.errstate(invalid="ignore"):
+        words = np.select([a < 0.5, a < 1.5, a < 3, a < 7.5], choices, far)
+    return np.where(np.isnan(a), "", words)
+
+
+def group_quantiles(group_codes, values, probabilities):
+    """Type-7 quantiles of ``values`` within groups, vectorised: one sort, then
+    q = x[floor(h)] + (h - floor(h)) (x[floor(h) + 1] - x[floor(h)]) with h = (n - 1) p.
+    Returns {p: array aligned to the input rows}."""
+    codes = np.asarray(group_codes)
+    v = np.asarray(values, dtype="float64")
+    order = np.lexsort((v, codes))
+    sorted_codes, sorted_values = codes[order], v[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(sorted_codes)) + 1]
+    sizes = np.diff(np.r_[starts, len(v)])
+    group_of = np.repeat(np.arange(len(starts)), sizes)
+    where = np.empty(len(v), dtype=int)
+    where[order] = group_of
+    out = {}
+    for p in probabilities:
+        h = (sizes - 1) * p
+        lo = np.floor(h).astype(int)
+        hi = np.minimum(lo + 1, sizes - 1)
+        q = sorted_values[starts + lo] + (h - lo) * (sorted_values[starts + hi] - sorted_values[starts + lo])
+        out[p] = q[where]
+    return out
 
 
 def positions(values, metrics, members):
@@ -96,7 +123,8 @@ def positions(values, metrics, members):
     n_members = members.groupby("group").size().rename("n_members")
     if have.empty:
         return pd.DataFrame(columns=POSITION_COLUMNS)
-    g = have.groupby(keys, sort=False)["value"]
+    have["_g"] = have.groupby(keys, sort=False).ngroup().to_numpy()  # integer group keys: one factorisation
+    g = have.groupby("_g", sort=False)["value"]
     have["rank_of"] = g.transform("size")
     have = have.join(n_members, on="group")
     have["missing"] = have["n_members"] - have["rank_of"]
@@ -108,12 +136,13 @@ def positions(values, metrics, members):
     perf_key = np.select([polarity == "high", polarity == "low", polarity == "range"],
                          [-have["value"], have["value"], distance], np.nan)
     have["_perf"] = perf_key
-    have["rank"] = have.groupby(keys, sort=False)["_perf"].rank(method="min", ascending=True)
-    qs = {"p10": 0.1, "p20": 0.2, "p25": 0.25, "p30": 0.3, "p40": 0.4, "median": 0.5, "p60": 0.6, "p70": 0.7,
-          "p75": 0.75, "p80": 0.8, "p90": 0.9}
-    quant = g.quantile(list(qs.values())).unstack()
-    quant.columns = list(qs)
-    have = have.join(quant, on=keys)
+    have["rank"] = have.groupby("_g", sort=False)["_perf"].rank(method="min", ascending=True)
+    codes = have["_g"].to_numpy()
+    probs = sorted({0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9} | {i / 10 for i in range(1, 10)})
+    q = group_quantiles(codes, have["value"].to_numpy(), probs)
+    for name, prob in (("p10", 0.1), ("p20", 0.2), ("p25", 0.25), ("p40", 0.4), ("median", 0.5), ("p60", 0.6),
+                       ("p75", 0.75), ("p80", 0.8), ("p90", 0.9)):
+        have[name] = q[prob]
     value = have["value"]
 
     def bucket(bounds, minimum):
@@ -122,10 +151,8 @@ def positions(values, metrics, members):
 
     have["quartile"] = bucket(["p25", "median", "p75"], 4)
     have["quintile"] = bucket(["p20", "p40", "p60", "p80"], 5)
-    deciles = have.groupby(keys, sort=False)["value"].quantile([i / 10 for i in range(1, 10)]).unstack()
-    deciles.columns = [f"_d{i}" for i in range(1, 10)]
-    have = have.join(deciles, on=keys)
-    have["decile"] = (sum((value > have[f"_d{i}"]).astype(int) for i in range(1, 10)) + 1).where(have["rank_of"] >= 10)
+    deciles = sum((value.to_numpy() > q[i / 10]).astype(int) for i in range(1, 10)) + 1
+    have["decile"] = pd.Series(deciles, index=have.index).where(have["rank_of"] >= 10)
     have["band"] = np.where(polarity == "high", have["quartile"].map(BANDS_HIGH),
                             np.where(polarity == "low", have["quartile"].map(BANDS_LOW), None))
     have.loc[have["quartile"].isna(), "band"] = None
@@ -135,7 +162,7 @@ def positions(values, metrics, members):
     # pooled: only when every ranked member has counts
     counted = have["value_basis"].eq("counts")
     sums = have.assign(_n=have["numerator"].where(counted), _d=have["denominator"].where(counted),
-                       _c=counted.astype(int)).groupby(keys, sort=False)[["_n", "_d", "_c"]].transform("sum")
+                       _c=counted.astype(int)).groupby("_g", sort=False)[["_n", "_d", "_c"]].transform("sum")
     statistic = have["metric_id"].map(meta["statistic"])
     multiplier = have["metric_id"].map(meta["multiplier"]).astype("float64")
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -143,8 +170,7 @@ def positions(values, metrics, members):
                           sums["_n"]) * multiplier
     have["group_pooled"] = pd.Series(pooled, index=have.index).where(
         (sums["_c"] == have["rank_of"]) & statistic.isin(["proportion", "rate", "count"]))
-    have["_absdev"] = (value - have["median"]).abs()
-    have["mad"] = have.groupby(keys, sort=False)["_absdev"].transform("median")
+    have["mad"] = group_quantiles(codes, (value - have["median"]).abs().to_numpy(), [0.5])[0.5]
     with np.errstate(divide="ignore", invalid="ignore"):
         have["mad_from_median"] = ((value - have["median"]) / have["mad"].where(have["mad"] > 0)).astype("float64")
     have["mad_wording"] = oflog_wording(have["mad_from_median"])
