@@ -170,3 +170,20 @@ def test_spend_quadrants():
     q = spend_quadrants(perf, spend).set_index("area_code")["quadrant"]
     assert q["a"] == "high performance, low spend" and q["b"] == "high performance, high spend"
     assert q["c"] == "low performance, low spend" and q["d"] == "low performance, high spend"
+
+
+def test_quintile_rating_method(oflog_dir, tmp_path):
+    text = (ROOT / "catalogues" / "oflog-asc.yaml").read_text().replace(
+        "polarity: high, source: ASCOF (SALT) via Oflog,", "polarity: high, rating: {method: quintile}, "
+                                                           "source: ASCOF (SALT) via Oflog,")
+    (tmp_path / "q.yaml").write_text(text)
+    out = CliRunner().invoke(cli, ["rate", "--data", str(oflog_dir), "--catalogue", str(tmp_path / "q.yaml"),
+                                   "--area", "E10000018", "--period", "2022-23", "--metric", "ASC5", "--format",
+                                   "csv"])
+    assert out.exit_code == 0, out.stderr
+    row = next(csv.DictReader(io.StringIO(out.stdout)))
+    raw = pd.read_csv(shared("public-data", "oflog_asc_outcomes_2015_2023.csv"))
+    v = np.sort(raw[(raw["Code"] == "ASC5") & (raw["Financial year"] == "2022-23")]["Value"].dropna().to_numpy())
+    quintile = 1 + sum(87.8 > np.percentile(v, p) for p in (20, 40, 60, 80))
+    words = {5: "best", 4: "better", 3: "middle", 2: "worse", 1: "worst"}
+    assert (row["quintile"], row["rating"], row["method"]) == (str(quintile), words[quintile], "quintile")

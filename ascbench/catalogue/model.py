@@ -14,7 +14,7 @@ STATISTICS = ("proportion", "rate", "count", "score", "published")
 POLARITIES = ("high", "low", "range", "none")
 COMPARATOR_TYPES = ("area", "target", "baseline", "value")
 RATING_METHODS = ("tolerance", "target", "ci_overlap", "ci_overlap95", "ci_overlap998", "ci_overlap_both",
-                  "spc95", "spc998", "none")
+                  "spc95", "spc998", "quintile", "none")
 METHOD_ALIASES = {"ci_overlap": "ci_overlap95"}
 DIRECTION_METHODS = ("tolerance", "ci_overlap", "ci_overlap95", "ci_overlap998", "none")
 BENCHMARK_BASES = ("auto", "data", "pooled", "mean")

@@ -266,6 +266,6 @@ def rate_against_comparators(current, comparisons, metrics):
     cur["rag"] = cur["rag"].fillna("grey")
     cur["rating_rule"] = cur["rating_rule"].fillna("")
     cur["method"] = cur["method"].fillna("")
-    info = cur["metric_id"].map(meta["n_comparators"]) == 0
+    info = (cur["metric_id"].map(meta["n_comparators"]) == 0) & (cur["metric_id"].map(meta["rating_method"]) != "quintile")
     cur.loc[info, ["rating", "rag", "rating_rule"]] = ["for information", "none", ""]
     return cur, comparisons

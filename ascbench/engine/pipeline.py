@@ -32,7 +32,7 @@ RESULT_COLUMNS = [
     "unit", "decimals", "scale", "polarity", "published_value", "published_check",
     "comparator", "comparator_type", "comparator_area", "comparator_area_name",
     "comparator_period", "comparator_value", "benchmark_basis", "diff", "diff_pct", "rating", "rag",
-    "method", "confidence", "rating_rule", "rating_within", "rating_relative", "annual_target", "previous_period", "previous_label", "previous_value", "previous_status", "previous_rule",
+    "method", "confidence", "rating_rule", "rating_within", "rating_relative", "annual_target", "quintile", "previous_period", "previous_label", "previous_value", "previous_status", "previous_rule",
     "dot", "dot_basis", "dot_method", "change", "change_pct", "trend",
     "group", "rank", "rank_of", "quartile", "band", "group_median", "statistic", "source", "footnote",
     "trend_note",
@@ -137,8 +137,34 @@ def attach_position(current, values, metrics, dataset, group: str | None):
     wanted = current[["metric_id", "period"]].drop_duplicates()
     pool = values.merge(wanted, on=["metric_id", "period"])
     pos = positions(pool, metrics, members)
-    cols = ["metric_id", "period", "area_code", "group", "rank", "rank_of", "quartile", "band", "group_median"]
+    cols = ["metric_id", "period", "area_code", "group", "rank", "rank_of", "quartile", "quintile", "band",
+            "group_median"]
     return current.merge(pos[cols], on=["metric_id", "period", "area_code"], how="left")
+
+
+QUINTILE_WORDS = {"high": {5: "best", 4: "better", 3: "middle", 2: "worse", 1: "worst"},
+                  "low": {1: "best", 2: "better", 3: "middle", 4: "worse", 5: "worst"},
+                  "none": {5: "highest", 4: "high", 3: "middle", 2: "low", 1: "lowest"}}
+QUINTILE_RAG = {"best": "green", "better": "green", "middle": "amber", "worse": "red", "worst": "red",
+                "highest": "blue", "high": "blue", "low": "blue", "lowest": "blue"}
+
+
+def rate_by_quintile(current, metrics):
+    """Metrics rated ``method: quintile``: Fingertips' quintiles of the comparison group (best
+    to worst by polarity; highest to lowest without one), from the area's quintile."""
+    wanted = set(metrics.loc[metrics["rating_method"] == "quintile", "metric_id"])
+    if not wanted or "quintile" not in current.columns:
+        return current
+    current = current.copy()
+    rows = current["metric_id"].isin(wanted)
+    polarity = current.loc[rows, "metric_id"].map(metrics.set_index("metric_id")["polarity"])
+    words = [QUINTILE_WORDS.get(p, QUINTILE_WORDS["none"]).get(q, "not compared") if q == q else "not compared"
+             for p, q in zip(polarity, current.loc[rows, "quintile"], strict=True)]
+    current.loc[rows, "rating"] = words
+    current.loc[rows, "rag"] = [QUINTILE_RAG.get(w, "grey") for w in words]
+    current.loc[rows, "method"] = "quintile"
+    current.loc[rows, "rating_rule"] = "quintile of the comparison group (type-7 bounds)"
+    return current
 
 
 def build_results(catalogue, dataset, areas: list[str] | None = None, period: str | None = None,
@@ -168,6 +194,7 @@ def build_results(catalogue, dataset, areas: list[str] | None = None, period: st
     current = attach_direction(current, metrics)
     current["trend"] = recent_trend(current, values, metrics)
     current = attach_position(current, values, metrics, dataset, group)
+    current = rate_by_quintile(current, metrics)
 
     # published values that disagree with their counts
     mismatch = published_mismatch(current, metrics)
@@ -185,7 +212,8 @@ def build_results(catalogue, dataset, areas: list[str] | None = None, period: st
         metrics[["metric_id", "code", "title", "layer", "outcome", "aim", "unit", "decimals", "scale", "polarity",
                  "statistic", "source", "footnote", "trend_note", "layer_order", "order", "n_comparators"]],
         on="metric_id", how="left")
-    info = nodata & (results["n_comparators"] == 0)
+    info = nodata & (results["n_comparators"] == 0) & ~results["metric_id"].isin(
+        metrics.loc[metrics["rating_method"] == "quintile", "metric_id"])
     results.loc[info, ["rating", "rag"]] = ["for information", "none"]
     results["area_name"] = results["area_code"].map(area_names)
     results["period_label"] = results["label"]
