@@ -33,6 +33,7 @@ import numpy as np
 from ascbench.errors import AscbenchError
 
 EXACT_BELOW = 10  # phe_rate: counts below 10 use exact Poisson limits, 10 or more Byar's
+SCIPY_FROM = 200  # exact limits for more rows than this use scipy.special.gammaincinv
 
 
 # ------------------------------------------------------------------------------ helpers
@@ -177,9 +178,9 @@ def exact_poisson_limits(x, confidence: float = 0.95) -> tuple[np.ndarray, np.nd
 
     lower = chi2_{(1-c)/2}(2x) / 2,  upper = chi2_{1-(1-c)/2}(2x + 2) / 2
 
-    i.e. quantiles of gamma(x) and gamma(x + 1) variables. Whole counts (the usual case) are
-    solved without scipy, so a dashboard of small counts does not pay scipy's import; other
-    values use ``scipy.special.gammaincinv``. The lower limit for x = 0 is 0.
+    i.e. quantiles of gamma(x) and gamma(x + 1) variables. A few whole counts (a dashboard's)
+    are solved without scipy, so they do not pay scipy's import; many rows, or other values,
+    use ``scipy.special.gammaincinv``. The lower limit for x = 0 is 0.
     """
     x = _as_float(x)
     _check_confidence(confidence)
@@ -189,6 +190,8 @@ def exact_poisson_limits(x, confidence: float = 0.95) -> tuple[np.ndarray, np.nd
     lower = np.full(x.shape, np.nan)
     upper = np.full(x.shape, np.nan)
     whole = ~np.isnan(x) & (x == np.round(x)) & (x >= 0) & (x < 1000)
+    if whole.sum() > SCIPY_FROM:  # many rows: scipy's compiled inverse is faster than its import
+        whole[:] = False
     if whole.any():
         xw = x[whole]
         up = _gamma_quantile_integer(xw + 1, 1 - alpha / 2)

@@ -90,3 +90,16 @@ def test_mean_ci_student_t():
     got = stats.mean_ci(10, 2, 16)
     assert got["lower"][0] == pytest.approx(10 - 1.0657249, rel=1e-7)
     assert got["upper"][0] == pytest.approx(10 + 1.0657249, rel=1e-7)
+
+
+def test_exact_limits_agree_whether_or_not_scipy_is_used():
+    from scipy.special import gammaincinv
+
+    few = np.arange(0, 10.0)
+    many = np.tile(few, 50)  # more rows than stats.SCIPY_FROM: the scipy path
+    for conf in (0.95, 0.998):
+        lo_few, up_few = stats.exact_poisson_limits(few, conf)
+        lo_many, up_many = stats.exact_poisson_limits(many, conf)
+        np.testing.assert_allclose(lo_few, lo_many[:10], rtol=1e-12)
+        np.testing.assert_allclose(up_few, up_many[:10], rtol=1e-12)
+        np.testing.assert_allclose(up_few, gammaincinv(few + 1, 1 - (1 - conf) / 2), rtol=1e-12)
