@@ -34,6 +34,7 @@ and a full academic year are not).
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass, replace
 from datetime import date
@@ -327,6 +328,12 @@ def parse_period(text: object) -> Period:
     """Parse one period string; raise :class:`AscbenchError` naming the notation if it fails."""
     if not isinstance(text, str):
         raise _bad(str(text))
+    return _parse(text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse(text: str) -> Period:
+    """Parsing, cached: the engine asks about the same few hundred period strings many times."""
     s = text.strip()
     for pattern, kind in _PATTERNS:
         m = pattern.match(s)

@@ -50,9 +50,6 @@ class Dataset:
     def roles(self) -> dict[str, str]:
         return dict(self.settings.get("roles") or {})
 
-    def area_name(self, code: str) -> str:
-        match = self.areas.loc[self.areas["area_code"] == code, "area_name"]
-        return str(match.iloc[0]) if len(match) else code
 
 
 def read_text(path: Path, warnings: list[str] | None = None) -> str:
@@ -186,6 +183,15 @@ def report_rows(problems: Problems, path, frame, mask, field: str, message, expe
                                    field=field))
 
 
+def _read_table(path: Path, columns, problems: Problems, warnings: list[str]):
+    """A table of the data directory, or None (the problem recorded) when it cannot be read."""
+    try:
+        return read_csv(path, columns, warnings)
+    except AscbenchError as exc:
+        problems.add(exc)
+        return None
+
+
 def read_settings(directory: Path, problems: Problems) -> dict:
     from ascbench.catalogue.yaml_loader import load_yaml
 
@@ -229,10 +235,8 @@ def read_areas(directory: Path, problems: Problems, warnings: list[str]):
         problems.add(AscbenchError("no areas.csv in the data directory", file=str(directory),
                                    expected="areas.csv with area_code, area_name, area_type"))
         return empty
-    try:
-        areas = read_csv(path, AREA_COLUMNS, warnings)
-    except AscbenchError as exc:
-        problems.add(exc)
+    areas = _read_table(path, AREA_COLUMNS, problems, warnings)
+    if areas is None:
         return empty
     report_rows(problems, path, areas, areas["area_code"] == "", "area_code", "area_code is empty",
                 "an area code such as E10000018")
@@ -259,10 +263,8 @@ def read_groups(directory: Path, known: set[str], problems: Problems, warnings: 
     empty = pd.DataFrame(columns=[*GROUP_COLUMNS, "line"])
     if not path.exists():
         return empty
-    try:
-        groups = read_csv(path, GROUP_COLUMNS, warnings)
-    except AscbenchError as exc:
-        problems.add(exc)
+    groups = _read_table(path, GROUP_COLUMNS, problems, warnings)
+    if groups is None:
         return empty
     report_rows(problems, path, groups, groups["group_code"] == "", "group_code", "group_code is empty",
                 "a name for the group")
@@ -291,10 +293,8 @@ def read_observations(path: Path, known_areas: set[str], problems: Problems, war
     dropped (the run then fails: a problem is never silently skipped)."""
     import pandas as pd
 
-    try:
-        frame = read_csv(path, OBSERVATION_COLUMNS, warnings)
-    except AscbenchError as exc:
-        problems.add(exc)
+    frame = _read_table(path, OBSERVATION_COLUMNS, problems, warnings)
+    if frame is None:
         return None
     for column in OPTIONAL_OBSERVATION_COLUMNS:
         if column not in frame.columns:
