@@ -52,3 +52,22 @@ def test_suppressed_value_is_shown_as_suppressed_never_zero(tmp_path):
     assert "| suppressed (2031/32) |" in table
     rows = list(csv.DictReader(io.StringIO(CliRunner().invoke(cli, [*args, "--format", "csv"]).stdout)))
     assert rows[0]["value"] == "" and rows[0]["status"] == "suppressed" and rows[0]["rating"] == "not compared"
+
+
+def test_large_csv_through_pyarrow_reads_back_the_same(monkeypatch):
+    import numpy as np
+    import pandas as pd
+
+    pytest = __import__("pytest")
+    pytest.importorskip("pyarrow", reason="pyarrow is the optional 'fast' extra")
+    from ascbench.render import csv_out
+
+    frame = pd.DataFrame({"metric_id": ["=A", "B", "C"], "value": [69.73444889050565, np.nan, -3.5],
+                          "numerator": [1917.0, np.nan, 3.0], "label": ["x, y", 'say "hi"', ""]})
+    slow = csv_out.render(frame)
+    monkeypatch.setattr(csv_out, "ARROW_FROM", 0)
+    fast = csv_out.render(frame)
+    a = pd.read_csv(io.StringIO(slow), keep_default_na=False)
+    b = pd.read_csv(io.StringIO(fast), keep_default_na=False)
+    pd.testing.assert_frame_equal(a, b)
+    assert b["metric_id"][0] == "'=A" and float(b["value"][0]) == 69.73444889050565 and int(b["numerator"][0]) == 1917

@@ -120,8 +120,10 @@ def resolve_comparators(current, comparators, values, observations, roles: dict,
                               "c_value": "comparator_value", "type": "comparator_type"})
     basis = out["c_basis"].replace({"counts": "computed from counts", "published": "published",
                                     "measure": "data", "fixed": "catalogue"})
-    members = out["c_n_members"].map(lambda n: "" if pd.isna(n) else f" of {int(n)} members")
-    out["benchmark_basis"] = np.where(out["c_basis"].isin(["pooled", "mean"]), basis + members, basis)
+    members = pd.Series(["" if pd.isna(n) else f" of {int(n)} members" for n in out["c_n_members"]],
+                        index=out.index, dtype="object")
+    out["benchmark_basis"] = np.where(out["c_basis"].isin(["pooled", "mean"]), basis.astype("object") + members,
+                                      basis)
     profiled = out["share"].notna()
     if profiled.any():
         out.loc[profiled, "benchmark_basis"] = [

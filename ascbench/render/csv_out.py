@@ -50,8 +50,32 @@ def whole_numbers(frame):
     return out
 
 
+ARROW_FROM = 100_000  # rows: above this, pyarrow's C++ writer is used when it is installed
+
+
+def _arrow_csv(frame) -> str | None:
+    """The CSV from pyarrow's writer (an optional extra: ``pip install ascbench[fast]``), about
+    ten times faster than pandas' for a million rows of floats; None when pyarrow is absent or
+    cannot take the frame (pandas then writes it)."""
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pc
+    except ImportError:
+        return None
+    try:
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        buffer = io.BytesIO()
+        pc.write_csv(table, buffer, pc.WriteOptions(quoting_style="needed"))
+        return buffer.getvalue().decode("utf-8")
+    except Exception:  # noqa: BLE001 - any type arrow cannot write: fall back to pandas
+        return None
+
+
 def render(results, bom: bool = False, **_) -> str:
-    buffer = io.StringIO()
-    neutralise(whole_numbers(results)).to_csv(buffer, index=False, lineterminator="\n")
-    text = buffer.getvalue()
+    frame = neutralise(whole_numbers(results))
+    text = _arrow_csv(frame) if len(frame) >= ARROW_FROM else None
+    if text is None:
+        buffer = io.StringIO()
+        frame.to_csv(buffer, index=False, lineterminator="\n")
+        text = buffer.getvalue()
     return ("\ufeff" + text) if bom else text
