@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ascbench.engine.select import is_year_end, serves
 from ascbench.engine.rules import (
     RAG, RATING_WORDS, judge, judge_control_limits, judge_interval, judge_two_levels, words,
 )
@@ -82,16 +83,12 @@ def resolve_comparators(current, comparators, values, observations, roles: dict,
     cands = cands.rename(columns={c: f"c_{c}" for c in cands.columns if c not in KEYS and not c.startswith("c_")})
     m = left.merge(cands, left_on=[*KEYS, "lookup_area"], right_on=[*KEYS, "c_area_code"], how="inner")
     rule = m["period_rule"]
-    serves_left = m["family"].where(m["family"].isin(["academic", "snapshot"]), "financial")
-    cand_serves = np.where(m["c_is_snapshot"], "snapshot",
-                           np.where(m["c_family"] == "academic", "academic", "financial"))
-    is_year_end = (m["c_is_whole_year"] & ~m["c_is_snapshot"]) | (
-        m["c_is_snapshot"] & (m["c_end"].dt.month == 3) & (m["c_end"].dt.day == 31))
+    year_end = is_year_end(m["c_is_whole_year"], m["c_is_snapshot"], m["c_end"])
     keep = (
         ((rule == "same") & (m["c_period"] == m["period"]))
         | ((rule == "latest") & (m["c_end"] <= m["end"]))
         | ((rule == "containing") & (m["c_start"] <= m["start"]) & (m["c_end"] >= m["end"]))
-        | ((rule == "year_end") & is_year_end & (m["c_end"] < m["end"]) & (cand_serves == serves_left))
+        | ((rule == "year_end") & year_end & (m["c_end"] < m["end"]) & (serves(m["c_family"]) == serves(m["family"])))
         | ((rule == "year") & m["c_is_whole_year"] & ~m["c_is_snapshot"] & (m["c_start"] <= m["start"])
            & (m["c_end"] >= m["end"]))
         | (~rule.isin(["same", "latest", "containing", "year_end", "year"]) & (m["c_period"] == rule))

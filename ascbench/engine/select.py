@@ -50,25 +50,30 @@ def is_observed(values):
     return values["value"].notna() | values["status"].isin(OBSERVED_STATUSES)
 
 
+def serves(family):
+    """The kind of 'year end' a period of this family is compared with: an academic year, a
+    31 March snapshot, or a financial year (financial and calendar periods)."""
+    return family.where(family.isin(["academic", "snapshot"]), "financial")
+
+
+def is_year_end(whole_year, snapshot, end):
+    """A whole year, or a snapshot taken on 31 March (a financial year end)."""
+    return (whole_year & ~snapshot) | (snapshot & (end.dt.month == 3) & (end.dt.day == 31))
+
+
 def _year_end_candidates(values):
     """Rows that can serve as a 'year end' reference, with the family they serve."""
     v = _with_periods(values)
-    whole = v[v["is_whole_year"]].copy()
-    whole["_serves"] = whole["family"].where(whole["family"] == "academic", "financial")
-    snaps = v[v["is_snapshot"] & (v["end"].dt.month == 3) & (v["end"].dt.day == 31)].copy()
-    snaps["_serves"] = "snapshot"
-    return pd.concat([whole, snaps], ignore_index=True)
-
-
-def _serves(frame):
-    return frame["family"].where(frame["family"].isin(["academic", "snapshot"]), "financial")
+    v = v[is_year_end(v["is_whole_year"], v["is_snapshot"], v["end"])].copy()
+    v["_serves"] = serves(v["family"])
+    return v
 
 
 def year_end_lookup(left, candidates, key_area: str = "area_code", end_col: str = "end"):
     """For each row of ``left`` the latest candidate strictly before ``left[end_col]`` that
     serves the row's family; returns candidate columns aligned to ``left``'s index."""
     left = left.copy()
-    left["_serves"] = _serves(left)
+    left["_serves"] = serves(left["family"])
     left["_row"] = range(len(left))
     cands = candidates.rename(columns={"area_code": key_area})
     cands = cands.dropna(subset=["value"])
