@@ -71,8 +71,9 @@ def _published_limits(out, metrics, observations):
     obs = observations[observations["measure"].isin(names)]
     if obs.empty:
         return out
-    obs = obs.assign(metric_id=obs["measure"].map(lambda m: names[m][0]),
-                     column=obs["measure"].map(lambda m: names[m][1]))
+    measure = obs["measure"].astype("str")
+    obs = obs.assign(metric_id=measure.map({k: v[0] for k, v in names.items()}),
+                     column=measure.map({k: v[1] for k, v in names.items()}))
     wide = obs.pivot_table(index=["metric_id", "area_code", "period"], columns="column", values="value",
                            aggfunc="first")
     keyed = out.set_index(["metric_id", "area_code", "period"])

@@ -19,6 +19,7 @@ from ascbench.engine.compare import rate_against_comparators, resolve_comparator
 from ascbench.engine.direction import attach_direction
 from ascbench.engine.groups import group_values
 from ascbench.engine.intervals import add_intervals
+from ascbench.engine.keys import plain
 from ascbench.engine.select import attach_previous, select_current
 from ascbench.engine.trend import recent_trend
 from ascbench.engine.values import metric_values, published_mismatch
@@ -184,13 +185,13 @@ def build_results(catalogue, dataset, areas: list[str] | None = None, period: st
     areas = check_areas(dataset, areas) if areas else [default_area(dataset)]
     end, kind = reporting_period(dataset, values, areas, period)
 
-    current = select_current(values, areas, end, kind)
-    current = attach_previous(current, values, metrics)
+    # the few rows of the report are edited cell by cell below: plain text columns
+    current = plain(attach_previous(select_current(values, areas, end, kind), values, metrics))
     area_names = dict(zip(dataset.areas["area_code"], dataset.areas["area_name"], strict=False))
     groups = group_values(values, metrics, dataset.groups)
     comparisons = resolve_comparators(current, comparators, values, dataset.observations, dataset.roles,
                                       area_names, groups)
-    current, comparisons = rate_against_comparators(current, comparisons, metrics)
+    current, comparisons = rate_against_comparators(plain(current), plain(comparisons), metrics)
     current = attach_direction(current, metrics)
     current["trend"] = recent_trend(current, values, metrics)
     current = attach_position(current, values, metrics, dataset, group)

@@ -29,46 +29,98 @@ def metric_values(metrics, observations):
     """Values of every metric for every area and period that has any of its measures.
 
     ``metrics``: :meth:`Catalogue.metrics_frame`; ``observations``: the observations frame.
-    Returns columns :data:`VALUE_COLUMNS`.
+    Returns columns :data:`VALUE_COLUMNS`, sorted by metric, area and period; the key and
+    status columns are categoricals (:mod:`ascbench.engine.keys`).
+
+    Vectorised over integer codes: each observation row is repeated once for every metric
+    and role that uses its measure (a population denominator serves many metrics), then
+    placed into the numerator, denominator or published column of its metric, area and
+    period.
     """
     import numpy as np
     import pandas as pd
 
+    from ascbench.engine.keys import categorical, key_codes
+
     roles = metrics.melt(
         id_vars=["metric_id"], value_vars=list(ROLES), var_name="role", value_name="measure"
     ).dropna(subset=["measure"])
-    roles["role"] = roles["role"].map(ROLES)
-    obs = observations[["area_code", "period", "measure", "value", "status"]]
-    long = roles.merge(obs, on="measure", how="inner")
-    if long.empty:
+    role_names = list(ROLES.values())
+    roles["role"] = roles["role"].map(ROLES).map(role_names.index)
+    if observations.empty or roles.empty:
         return pd.DataFrame(columns=VALUE_COLUMNS)
-    wide = long.set_index(["metric_id", "area_code", "period", "role"])[["value", "status"]].unstack("role")
-    out = pd.DataFrame(index=wide.index)
-    for role in ("numerator", "denominator", "published_value"):
-        status_name = "published_status" if role == "published_value" else f"{role}_status"
-        present = ("value", role) in wide.columns
-        out[role] = wide[("value", role)].astype("float64") if present else np.nan
-        out[status_name] = wide[("status", role)].fillna("") if present else ""
-    out = out.reset_index()
-    out = out.merge(metrics[["metric_id", "statistic", "multiplier", "denominator_measure"]], on="metric_id")
-    ratio = out["statistic"].isin(["proportion", "rate"]) & out["denominator_measure"].notna()
+    m_codes, m_cats = key_codes(observations["measure"])
+    roles["m"] = m_cats.get_indexer(roles["measure"])
+    roles = roles[roles["m"] >= 0]
+    if roles.empty:
+        return pd.DataFrame(columns=VALUE_COLUMNS)
+    metric_ids = sorted(roles["metric_id"].unique())
+    roles["k"] = pd.Index(metric_ids).get_indexer(roles["metric_id"])
+    roles = roles.sort_values(["m", "k", "role"], kind="stable")
+    # expand: observation row -> (metric, role) pairs of its measure
+    per_measure = np.bincount(roles["m"].to_numpy(), minlength=len(m_cats))
+    first_pair = np.cumsum(per_measure) - per_measure
+    rows = np.flatnonzero(per_measure[np.maximum(m_codes, 0)] * (m_codes >= 0))
+    repeat = per_measure[m_codes[rows]]
+    rows = np.repeat(rows, repeat)
+    within = np.arange(len(rows)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+    pair = first_pair[m_codes[rows]] + within
+    k = roles["k"].to_numpy()[pair]
+    role = roles["role"].to_numpy()[pair]
+    a_codes, a_cats = key_codes(observations["area_code"])
+    p_codes, p_cats = key_codes(observations["period"])
+    n_a, n_p = len(a_cats), len(p_cats)
+    key = (k.astype(np.int64) * n_a + a_codes[rows]) * n_p + p_codes[rows]
+    keys, slot = np.unique(key, return_inverse=True)
+    status_codes, status_cats = key_codes(observations["status"].fillna(""))
+    status_cats = list(status_cats)
+    for extra in ("", "missing", "zero denominator"):
+        if extra not in status_cats:
+            status_cats.append(extra)
+    blank = status_cats.index("")
+    status_codes = np.where(status_codes >= 0, status_codes, blank)
+    obs_value = observations["value"].to_numpy(dtype="float64")
+    columns, statuses = {}, {}
+    for r, name in enumerate(role_names):
+        mine = role == r
+        column = np.full(len(keys), np.nan)
+        column[slot[mine]] = obs_value[rows[mine]]
+        st = np.full(len(keys), blank, dtype=np.int64)
+        st[slot[mine]] = status_codes[rows[mine]]
+        columns[name], statuses[name] = column, st
+    out_k = keys // (n_a * n_p)
+    meta = metrics.drop_duplicates("metric_id").set_index("metric_id").loc[metric_ids]
+    ratio = (np.isin(meta["statistic"].to_numpy(dtype=object), ["proportion", "rate"])
+             & meta["denominator_measure"].notna().to_numpy())[out_k]
+    multiplier = meta["multiplier"].to_numpy(dtype="float64")[out_k]
+    numerator, denominator, published = columns["numerator"], columns["denominator"], columns["published_value"]
     with np.errstate(divide="ignore", invalid="ignore"):
-        den = out["denominator"].where(out["denominator"] != 0)
-        computed = np.where(ratio, out["numerator"] / den, out["numerator"]) * out["multiplier"]
-    computed = pd.Series(computed, index=out.index, dtype="float64")
-    has_counts = computed.notna()
-    out["value"] = computed.where(has_counts, out["published_value"])
-    out["value_basis"] = np.where(has_counts, "counts", np.where(out["published_value"].notna(), "published", ""))
+        den = np.where(denominator != 0, denominator, np.nan)
+        computed = np.where(ratio, numerator / den, numerator) * multiplier
+    has_counts = ~np.isnan(computed)
+    value = np.where(has_counts, computed, published)
+    basis = np.where(has_counts, 1, np.where(np.isnan(published), 0, 2))
     # status: a present value keeps a quality flag (implied, provisional, ...); a missing one
     # says why, the suppression travelling from the cell that carried it.
-    component = out["numerator_status"].where(out["numerator_status"] != "", out["denominator_status"])
-    component = component.where(component != "", out["published_status"])
-    zero_den = ratio & (out["denominator"] == 0)
-    missing = out["value"].isna()
-    quality = component.where(component.isin(QUALITY_FLAGS), "")
-    why = component.where(component != "", "missing").where(~zero_den, "zero denominator")
-    out["status"] = why.where(missing, quality)
-    return out[VALUE_COLUMNS]
+    num_st, den_st, pub_st = statuses["numerator"], statuses["denominator"], statuses["published_value"]
+    component = np.where(num_st != blank, num_st, np.where(den_st != blank, den_st, pub_st))
+    is_quality = np.isin(np.asarray(status_cats, dtype=object), QUALITY_FLAGS)
+    zero_den = ratio & (denominator == 0)
+    why = np.where(component != blank, component, status_cats.index("missing"))
+    why = np.where(zero_den, status_cats.index("zero denominator"), why)
+    quality = np.where(is_quality[component], component, blank)
+    status = np.where(np.isnan(value), why, quality)
+    return pd.DataFrame({
+        "metric_id": categorical(out_k, metric_ids),
+        "area_code": categorical((keys // n_p) % n_a, a_cats),
+        "period": categorical(keys % n_p, p_cats),
+        "numerator": numerator, "denominator": denominator, "published_value": published, "value": value,
+        "value_basis": categorical(basis, ["", "counts", "published"]),
+        "status": categorical(status, status_cats),
+        "numerator_status": categorical(num_st, status_cats),
+        "denominator_status": categorical(den_st, status_cats),
+        "published_status": categorical(pub_st, status_cats),
+    })
 
 
 def published_mismatch(values, metrics):

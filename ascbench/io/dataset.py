@@ -85,12 +85,23 @@ def read_text(path: Path, warnings: list[str] | None = None) -> str:
         return text
 
 
-def read_csv(path: Path, required: tuple[str, ...], warnings: list[str] | None = None, lower: bool = True):
+def read_csv(path: Path, required: tuple[str, ...], warnings: list[str] | None = None, lower: bool = True,
+             categorical: tuple[str, ...] = (), numeric: tuple[str, ...] = ()):
     """Read a CSV as text cells, with a ``line`` column giving each row's line in the file.
 
     Blank lines are skipped, cells are stripped, column names are stripped and lower-cased.
-    A missing required column is an error naming the file and the column.
+    A missing required column is an error naming the file and the column. Columns named in
+    ``categorical`` (after lower-casing) are read as categoricals, the parser building the
+    codes (key columns repeat a few hundred strings millions of times).
+
+    Columns named in ``numeric`` are not stripped, and when the file has no quoted cells the
+    parser reads them as floats, empty cells and the official suppression markers as NaN; a
+    column ``<name>_text`` then holds the original text of every cell that is not a finite
+    number ("" elsewhere), for :func:`~ascbench.io.values.parse_values`. Any other text in the
+    column makes the parser give up and the column is read as text instead (same result,
+    slower).
     """
+    import numpy as np
     import pandas as pd
 
     text = read_text(path, warnings).replace("\r\n", "\n").replace("\r", "\n")
@@ -100,8 +111,8 @@ def read_csv(path: Path, required: tuple[str, ...], warnings: list[str] | None =
     import csv
     import re
 
-    header = [h.strip().lower() if lower else h.strip()
-              for h in next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])]
+    given_header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
+    header = [h.strip().lower() if lower else h.strip() for h in given_header]
     if not any(header):
         raise AscbenchError("the header line is empty", file=str(path), line=1,
                             expected="a header line: " + ",".join(required))
@@ -113,11 +124,29 @@ def read_csv(path: Path, required: tuple[str, ...], warnings: list[str] | None =
         seen.add(name)
     import warnings as _warnings
 
-    try:
+    from ascbench.io.values import SUPPRESSION_MARKERS
+
+    data = text.encode("utf-8")  # the C parser reads bytes several times faster than text
+    fast = [name for name in header if name in numeric] if b'"' not in data else []
+
+    def parse(fast_columns):
+        dtype = {given: ("category" if name in categorical else "float64" if name in fast_columns else object)
+                 for given, name in zip(given_header, header, strict=True)}
+        na = {given: ["", *SUPPRESSION_MARKERS] for given, name in zip(given_header, header, strict=True)
+              if name in fast_columns}
         with _warnings.catch_warnings():
             _warnings.simplefilter("error", pd.errors.ParserWarning)
-            frame = pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False, skip_blank_lines=False,
-                                index_col=False)
+            return pd.read_csv(io.BytesIO(data), dtype=dtype, keep_default_na=False, na_values=na or None,
+                               skip_blank_lines=False, index_col=False, encoding="utf-8")
+
+    try:
+        try:
+            frame = parse(fast)
+        except ValueError as exc:
+            if not fast or isinstance(exc, pd.errors.ParserError):
+                raise
+            fast = []  # text the parser cannot read as a number: read the column as text
+            frame = parse(fast)
     except pd.errors.ParserWarning:
         for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
             if row and len(row) != len(header):
@@ -132,6 +161,8 @@ def read_csv(path: Path, required: tuple[str, ...], warnings: list[str] | None =
             raise AscbenchError(f"the row has {saw} fields, the header {want}", file=str(path), line=line,
                                 expected="one value per column; quote text that contains commas") from None
         raise AscbenchError(f"cannot parse the CSV: {str(exc).strip()}", file=str(path)) from None
+    if fast:
+        _attach_cell_text(frame, data, header, fast)
     frame.columns = [str(c).strip().lower() if lower else str(c).strip() for c in frame.columns]
     missing = [c for c in required if c not in frame.columns]
     if missing:
@@ -143,9 +174,37 @@ def read_csv(path: Path, required: tuple[str, ...], warnings: list[str] | None =
     frame["line"] = frame.index + 2
     content = [c for c in frame.columns if c != "line"]
     for column in content:
-        frame[column] = strip_cells(frame[column])
-    blank = (frame[content] == "").all(axis=1)
+        if column not in numeric and not column.endswith("_text"):
+            frame[column] = strip_cells(frame[column])
+    blank = np.ones(len(frame), dtype=bool)
+    for column in [c for c in content if not c.endswith("_text")]:  # a blank line: every cell empty
+        cells = frame[column]
+        if cells.dtype.kind == "f":
+            blank &= cells.isna().to_numpy() & (frame[f"{column}_text"] == "").to_numpy()
+        else:
+            blank &= (cells == "").to_numpy()
+        if not blank.any():
+            break
     return frame.loc[~blank].reset_index(drop=True) if blank.any() else frame
+
+
+def _attach_cell_text(frame, data: bytes, header: list[str], columns: list[str]) -> None:
+    """For float columns read by the parser: ``<column>_text``, the original text of each cell
+    that is not a finite number, cut from its line (row r of the frame is line r + 1 of the
+    file: the file has no quoted cells, so no cell spans lines)."""
+    import numpy as np
+
+    newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+    starts = np.r_[0, newlines + 1]
+    ends = np.r_[newlines, len(data)]
+    for column in columns:
+        position = header.index(column)
+        values = frame[column].to_numpy(dtype="float64")
+        cells = np.full(len(frame), "", dtype=object)
+        for row in np.flatnonzero(~np.isfinite(values)).tolist():
+            fields = data[starts[row + 1]:ends[row + 1]].decode("utf-8").split(",")
+            cells[row] = fields[position] if position < len(fields) else ""
+        frame[f"{column}_text"] = cells
 
 
 def strip_cells(series):
@@ -153,6 +212,16 @@ def strip_cells(series):
     a long file repeat the same few hundred strings millions of times)."""
     import pandas as pd
 
+    from ascbench.engine.keys import is_categorical, recode
+
+    if is_categorical(series):
+        if series.isna().any():
+            series = series.cat.add_categories([""]) if "" not in series.cat.categories else series
+            series = series.fillna("")
+        categories = series.cat.categories
+        if (categories.str.strip() != categories).any():
+            return recode(series, str.strip)
+        return series
     series = series.fillna("")
     uniques = pd.unique(series)
     if len(uniques) > len(series) // 4:  # mostly distinct (numbers): trimming is one pass anyway
@@ -162,11 +231,12 @@ def strip_cells(series):
 
 
 def map_unique(series, func):
-    """``series.map(func)`` computed once per distinct value."""
+    """``series.map(func)`` computed once per distinct value (a Series of objects)."""
     import pandas as pd
 
-    uniques = pd.unique(series)
-    return series.map(dict(zip(uniques, (func(u) for u in uniques), strict=True)))
+    from ascbench.engine.keys import per_category
+
+    return pd.Series(per_category(series, func), index=series.index, dtype=object)
 
 
 def report_rows(problems: Problems, path, frame, mask, field: str, message, expected: str, limit: int = 50) -> None:
@@ -288,22 +358,32 @@ def _observation_files(directory: Path, settings: dict) -> list[Path]:
     return files
 
 
+KEY_COLUMNS = ("area_code", "period", "measure", "status", "source", "note")
+
+
 def read_observations(path: Path, known_areas: set[str], problems: Problems, warnings: list[str]):
     """Read one observation file, checking every row; rows with problems are reported and
-    dropped (the run then fails: a problem is never silently skipped)."""
+    dropped (the run then fails: a problem is never silently skipped). The text columns come
+    back as categoricals; ``value`` as floats."""
+    import numpy as np
     import pandas as pd
 
-    frame = _read_table(path, OBSERVATION_COLUMNS, problems, warnings)
-    if frame is None:
+    from ascbench.engine.keys import categorical, per_category, recode
+
+    try:
+        frame = read_csv(path, OBSERVATION_COLUMNS, warnings, categorical=KEY_COLUMNS, numeric=("value",))
+    except AscbenchError as exc:
+        problems.add(exc)
         return None
     for column in OPTIONAL_OBSERVATION_COLUMNS:
         if column not in frame.columns:
-            frame[column] = ""
-    frame["file"] = str(path)
-    ok = pd.Series(True, index=frame.index)
+            frame[column] = categorical(np.zeros(len(frame), dtype=np.int8), [""])
+    frame["file"] = categorical(np.zeros(len(frame), dtype=np.int8), [str(path)])
+    ok = np.ones(len(frame), dtype=bool)
 
     def report(mask, field, message, expected):
         nonlocal ok
+        mask = np.asarray(mask, dtype=bool)
         report_rows(problems, path, frame, mask & ok, field, message, expected)
         ok &= ~mask
 
@@ -312,31 +392,65 @@ def read_observations(path: Path, known_areas: set[str], problems: Problems, war
     if known_areas:
         report(~frame["area_code"].isin(known_areas), "area_code",
                lambda r: f"unknown area code '{r['area_code']}'", "an area_code listed in areas.csv")
-    measure_ok = map_unique(frame["measure"], lambda m: bool(re.fullmatch(r"[A-Za-z0-9_.+\-]+", m)))
-    report(~measure_ok.astype(bool), "measure",
-           lambda r: f"'{r['measure']}' is not a measure name", "letters, digits and _ . + - only")
-    # periods: parse each distinct string once
+    measure_ok = per_category(frame["measure"], lambda m: bool(re.fullmatch(r"[A-Za-z0-9_.+\-]+", m)), bool)
+    report(~measure_ok, "measure", lambda r: f"'{r['measure']}' is not a measure name",
+           "letters, digits and _ . + - only")
+    # periods: each distinct string parsed once, written in its canonical form
     from ascbench.periods import parse_period
 
-    canonical: dict[str, str | None] = {}
-    for text in frame.loc[ok, "period"].unique():
+    def canonical(text):
         try:
-            canonical[text] = parse_period(text).text
+            return parse_period(text).text
         except AscbenchError:
-            canonical[text] = None
-    mapped = frame["period"].map(canonical)
-    report(ok & mapped.isna(), "period", lambda r: f"'{r['period']}' is not a period", NOTATION)
-    frame["period"] = mapped.where(mapped.notna(), frame["period"])
-    values, status, bad, hint = parse_values(frame["value"])
-    report(bad, "value", lambda r: f"'{r['value']}' {hint[r.name]}", NUMBER_EXPECTED)
-    given = map_unique(frame["status"], str.lower)
+            return None
+
+    period_ok = per_category(frame["period"], lambda t: canonical(t) is not None, bool)
+    report(~period_ok, "period", lambda r: f"'{r['period']}' is not a period", NOTATION)
+    frame["period"] = recode(frame["period"], lambda t: canonical(t) or t)
+    cell_text = frame.pop("value_text") if "value_text" in frame.columns else None
+    values, status, bad, hint = parse_values(frame["value"], cell_text)
+    if cell_text is not None:
+        frame["value"] = cell_text  # the text as written, for messages about the cell
+    report(bad.to_numpy(), "value", lambda r: f"'{r['value']}' {hint[r.name]}", NUMBER_EXPECTED)
+    given = recode(frame["status"], str.lower)
     report(~given.isin(STATUSES), "status", lambda r: f"'{r['status']}' is not a status",
            "empty or one of " + ", ".join(s for s in STATUSES if s))
     report(given.isin(("suppressed", "not available", "not applicable", "missing")) & values.notna(), "value",
            lambda r: f"a value is given with status '{r['status']}'", "an empty value for a suppressed cell")
-    frame["status"] = given.where(given != "", status)
+    take = (status != "").to_numpy() & (given == "").to_numpy()
+    if take.any():  # a marker in the value cell sets the status where none is given
+        marked = status.to_numpy()[take]
+        categories = given.cat.categories.append(pd.Index(
+            [c for c in pd.unique(marked) if c not in given.cat.categories], dtype="str"))
+        codes = given.cat.codes.to_numpy().copy()
+        codes[take] = categories.get_indexer(marked)
+        given = pd.Series(pd.Categorical.from_codes(codes, categories=categories), index=given.index)
+    frame["status"] = given
     frame["value"] = values
-    return frame.loc[ok]
+    return frame.loc[ok] if not ok.all() else frame
+
+
+def duplicated_keys(frame, key):
+    """Rows whose ``key`` columns repeat another row's (every such row), over integer codes."""
+    import numpy as np
+    import pandas as pd
+
+    from ascbench.engine.keys import key_codes
+
+    combined = np.zeros(len(frame), dtype=np.int64)
+    for column in key:
+        codes, categories = key_codes(frame[column])
+        combined = combined * (len(categories) + 1) + (codes + 1)
+    return pd.Series(combined, index=frame.index).duplicated(keep=False)
+
+
+def as_keys(observations):
+    """The text columns of an observations frame as categoricals (files read separately, or
+    roll-ups added, come back from ``concat`` as plain text)."""
+    for column in (*KEY_COLUMNS, "file"):
+        if column in observations.columns and not isinstance(observations[column].dtype, __import__("pandas").CategoricalDtype):
+            observations[column] = observations[column].fillna("").astype("str").astype("category")
+    return observations
 
 
 def load_dataset(directory: str | Path, problems: Problems | None = None) -> Dataset:
@@ -366,8 +480,9 @@ def load_dataset(directory: str | Path, problems: Problems | None = None) -> Dat
     columns = [*OBSERVATION_COLUMNS, *OPTIONAL_OBSERVATION_COLUMNS, "file", "line"]
     observations = pd.concat([f[columns] for f in frames], ignore_index=True) if frames else pd.DataFrame(columns=columns)
     observations["value"] = observations["value"].astype("float64")
+    observations = as_keys(observations)
     key = ["area_code", "period", "measure"]
-    dup = observations.duplicated(key, keep=False)
+    dup = duplicated_keys(observations, key)
     if dup.any():
         first = observations[dup].groupby(key, sort=False)[["file", "line"]].first()
         later = observations[dup & observations.duplicated(key, keep="first")]
@@ -380,7 +495,7 @@ def load_dataset(directory: str | Path, problems: Problems | None = None) -> Dat
         observations = observations.drop_duplicates(key, keep="first")
     from ascbench.engine.rollup import with_rollups
 
-    observations = with_rollups(observations)
+    observations = as_keys(with_rollups(observations))
     for role, code in (settings.get("roles") or {}).items():
         if known and code not in known:
             problems.add(AscbenchError(f"role '{role}' names unknown area '{code}'", file=settings.get("_file"),

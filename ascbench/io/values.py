@@ -39,42 +39,52 @@ STATUSES = ("", "missing", "suppressed", "not available", "not applicable", "imp
 NUMBER_EXPECTED = "a plain number such as 1234 or 56.7, or a suppression marker (c, *, [c], x, [x], .., :, z, [z], -)"
 
 
-def parse_values(raw):
+def parse_values(raw, text=None):
     """Vectorised: a Series of cell text -> (values: float Series, status: str Series,
     bad: boolean Series marking cells that are neither numbers nor markers, hint: str Series
-    explaining each bad cell).
+    explaining each bad cell), all aligned to ``raw``.
 
-    Numbers take pandas' C parser on the whole column; only the cells it cannot read (markers,
-    empty cells, mistakes) are looked at as text, so a clean million-row column costs one pass.
+    Numbers take pandas' C parser on the whole column (spaces around a number are allowed);
+    only the cells it cannot read (markers, empty cells, mistakes) are looked at as text, so
+    a clean million-row column costs one pass. When the CSV reader has already parsed the
+    column as floats, ``raw`` is that float Series and ``text`` holds the original text of
+    the cells that are not finite numbers (see :func:`ascbench.io.dataset.read_csv`).
     """
     import numpy as np
     import pandas as pd
 
-    values = pd.to_numeric(raw, errors="coerce").astype("float64")
-    finite = np.isfinite(values.to_numpy())
-    status = pd.Series("", index=raw.index, dtype="object")
-    bad = pd.Series(False, index=raw.index)
-    hint = pd.Series("", index=raw.index, dtype="object")
-    rest = ~finite
-    if rest.any():
-        text = raw[rest].fillna("").astype(str).str.strip()
-        lowered = text.str.lower()
-        flagged = lowered.str.endswith("[u]")
-        body = text.where(~flagged, text.str[:-3].str.strip())
-        as_number = pd.to_numeric(body.where(flagged), errors="coerce")
-        flagged_ok = flagged & np.isfinite(as_number.to_numpy(dtype="float64", na_value=np.nan))
-        marker = lowered.map(SUPPRESSION_MARKERS)
-        st = marker.fillna("")
-        st = st.where(text != "", "missing")
-        st = st.where(~flagged_ok, "low reliability")
-        is_bad = (st == "")
-        values.loc[st.index] = np.where(flagged_ok, as_number, np.nan)
-        status.loc[st.index] = st
-        bad.loc[st.index] = is_bad
+    n = len(raw)
+    if text is None:
+        values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype="float64", na_value=np.nan).copy()
+        cells = raw
+    else:
+        values = raw.to_numpy(dtype="float64", na_value=np.nan).copy()
+        cells = text
+    status = np.full(n, "", dtype=object)
+    bad = np.zeros(n, dtype=bool)
+    hint = np.full(n, "", dtype=object)
+    rest = np.flatnonzero(~np.isfinite(values))
+    if len(rest):
+        cell = pd.Series(np.asarray(cells, dtype=object)[rest], dtype=object)
+        cell_text = cell.where(cell.notna(), "").astype(str).str.strip()
+        lowered = cell_text.str.lower()
+        flagged = lowered.str.endswith("[u]").to_numpy(dtype=bool)
+        body = cell_text.where(~flagged, cell_text.str[:-3].str.strip())
+        as_number = pd.to_numeric(body.where(flagged), errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        flagged_ok = flagged & np.isfinite(as_number)
+        st = lowered.map(SUPPRESSION_MARKERS).fillna("").to_numpy(dtype=object)
+        st = np.where(cell_text.to_numpy(dtype=object) == "", "missing", st)
+        st = np.where(flagged_ok, "low reliability", st)
+        is_bad = st == ""
+        values[rest] = np.where(flagged_ok, as_number, np.nan)
+        status[rest] = st
+        bad[rest] = is_bad
         if is_bad.any():
-            b = text[is_bad]
-            h = pd.Series("is not a number", index=b.index, dtype="object")
+            b = cell_text[is_bad]
+            h = pd.Series("is not a number", index=b.index, dtype=object)
             h[b.str.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?")] = "has a thousands separator"
             h[b.str.contains("%", regex=False)] = "has a percent sign"
-            hint.loc[h.index] = h
-    return values, status, bad, hint
+            hint[rest[is_bad]] = h.to_numpy(dtype=object)
+    index = raw.index
+    return (pd.Series(values, index=index), pd.Series(status, index=index, dtype=object),
+            pd.Series(bad, index=index), pd.Series(hint, index=index, dtype=object))

@@ -1,0 +1,76 @@
+"""Key columns as integer codes: how the engine stays fast on millions of rows.
+
+The observation and value frames repeat a few hundred strings (metric ids, area codes,
+periods, statuses) millions of times. They are held as pandas categoricals (integer codes
+into a list of the distinct strings), so joins, group-bys and comparisons work on integers
+and each distinct string is looked at once. These helpers move between the two forms;
+:func:`plain` turns categoricals back into ordinary text columns for the small frames that
+the report builders edit cell by cell.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def is_categorical(series) -> bool:
+    return isinstance(series.dtype, pd.CategoricalDtype)
+
+
+def key_codes(series):
+    """(codes, categories) of a key column with the categories in sorted (text) order, so
+    that sorting by code sorts by text. Missing values get code -1."""
+    if is_categorical(series):
+        categories = series.cat.categories
+        codes = series.cat.codes.to_numpy()
+        if not categories.is_monotonic_increasing:
+            order = np.argsort(categories.to_numpy(dtype=object), kind="stable")
+            remap = np.empty(len(order), dtype=np.int64)
+            remap[order] = np.arange(len(order))
+            codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
+            categories = categories[order]
+        return codes.astype(np.int64, copy=False), categories
+    codes, uniques = pd.factorize(series, sort=True)
+    return codes.astype(np.int64, copy=False), pd.Index(uniques)
+
+
+def categorical(codes, categories):
+    """A categorical Series from codes into ``categories`` (a list or Index of text)."""
+    return pd.Categorical.from_codes(np.asarray(codes), categories=pd.Index(categories, dtype="str"))
+
+
+def per_category(series, func, dtype=object):
+    """``series.map(func)`` computed once per distinct value; returns a numpy array."""
+    if is_categorical(series):
+        categories = series.cat.categories
+        results = np.array([func(c) for c in categories] + [func("")], dtype=dtype)
+        return results[series.cat.codes.to_numpy()]  # code -1 (missing) takes the last: func("")
+    codes, uniques = pd.factorize(series)
+    results = np.array([func(u) for u in uniques] + [func("")], dtype=dtype)
+    return results[codes]
+
+
+def recode(series, func):
+    """A categorical whose values are ``func`` of ``series``' values, computed once per
+    distinct value (distinct values that become equal are merged)."""
+    if not is_categorical(series):
+        series = series.astype("category")
+    categories = series.cat.categories
+    remap, uniques = pd.factorize(pd.Index([func(c) for c in categories], dtype="str"))
+    codes = series.cat.codes.to_numpy()
+    out_codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1) if len(remap) else codes
+    return pd.Series(pd.Categorical.from_codes(out_codes, categories=pd.Index(uniques, dtype="str")),
+                     index=series.index, name=series.name)
+
+
+def plain(frame):
+    """``frame`` with its categorical columns turned back into text (or their categories'
+    type): for small frames that are edited cell by cell."""
+    columns = [c for c in frame.columns if is_categorical(frame[c])]
+    if not columns:
+        return frame
+    frame = frame.copy()
+    for c in columns:
+        frame[c] = frame[c].astype(frame[c].cat.categories.dtype)
+    return frame
