@@ -29,6 +29,7 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, fmt, out
     median absolute deviations. With --composite, --metric may be 'all'.
     """
     from ascbench.engine.pipeline import check_areas, default_area
+    from ascbench.engine.keys import plain
     from ascbench.engine.position import composite, group_members, positions
     from ascbench.engine.values import metric_values
     from ascbench.errors import AscbenchError
@@ -59,9 +60,9 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, fmt, out
 
         ends = period_frame(inside["period"]).set_index("period")["end"]
         inside = inside.assign(_end=inside["period"].map(ends))
-        latest = inside.sort_values("_end").groupby("metric_id")["period"].last()
+        latest = inside.sort_values("_end").groupby("metric_id", observed=True)["period"].last()
         values = values[values["period"] == values["metric_id"].map(latest)]
-    table = positions(values, metrics, members)
+    table = plain(positions(values, metrics, members))
     if table.empty:
         raise AscbenchError(f"no council in group '{group}' has a value for {metric}" + (f" in {period}" if period else ""),
                             field="--period", expected="a period with values")

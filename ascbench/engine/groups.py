@@ -31,7 +31,7 @@ def group_values(values, metrics, groups):
     members = members.assign(
         _num=members["numerator"].where(counted), _den=members["denominator"].where(counted),
     )
-    agg = members.groupby(["metric_id", "group_code", "period"], sort=False).agg(
+    agg = members.groupby(["metric_id", "group_code", "period"], sort=False, observed=True).agg(
         _num=("_num", "sum"), _den=("_den", "sum"), _n_counts=("_num", "count"), mean=("value", "mean"),
         n_members=("value", "size"),
     ).reset_index()

@@ -51,9 +51,9 @@ def add_intervals(values, metrics, observations=None):
             upper[poisson] = up * scale
         out[f"lower{suffix}"] = lower
         out[f"upper{suffix}"] = upper
-    method = np.where(is_prop, "Wilson", np.where(is_rate | is_count,
-                      np.where(x < stats.EXACT_BELOW, "exact Poisson", "Byar"), ""))
-    out["ci_method"] = np.where(np.isnan(out["lower95"].to_numpy()), "", method)
+    method = np.where(is_prop, 1, np.where(is_rate | is_count, np.where(x < stats.EXACT_BELOW, 2, 3), 0))
+    method = np.where(np.isnan(out["lower95"].to_numpy()), 0, method)
+    out["ci_method"] = pd.Categorical.from_codes(method, categories=["", "Wilson", "exact Poisson", "Byar", "published"])
     if observations is not None:
         out = _published_limits(out, metrics, observations)
     return out

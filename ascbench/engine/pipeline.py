@@ -137,7 +137,7 @@ def attach_position(current, values, metrics, dataset, group: str | None):
         return current
     wanted = current[["metric_id", "period"]].drop_duplicates()
     pool = values.merge(wanted, on=["metric_id", "period"])
-    pos = positions(pool, metrics, members)
+    pos = plain(positions(pool, metrics, members))
     cols = ["metric_id", "period", "area_code", "group", "rank", "rank_of", "quartile", "quintile", "band",
             "group_median"]
     return current.merge(pos[cols], on=["metric_id", "period", "area_code"], how="left")

@@ -74,20 +74,26 @@ def group_members(areas, groups, group: str, focus: str | None = None):
     return pd.DataFrame({"group": group, "area_code": codes.to_numpy()})
 
 
-def oflog_wording(distance):
+WORDINGS = np.array(["broadly similar to the median", "slightly above the median", "slightly below the median",
+                     "above the median", "below the median", "much above the median", "much below the median",
+                     "far above the median", "far below the median", ""], dtype=object)
+
+
+def oflog_codes(distance):
+    """Index into :data:`WORDINGS` for each distance from the median in MADs (NaN: "")."""
     d = np.asarray(distance, dtype="float64")
-    a = np.abs(d)
-    above = d > 0
-    choices = [
-        np.full(len(d), "broadly similar to the median", dtype=object),
-        np.where(above, "slightly above the median", "slightly below the median").astype(object),
-        np.where(above, "above the median", "below the median").astype(object),
-        np.where(above, "much above the median", "much below the median").astype(object),
-    ]
-    far = np.where(above, "far above the median", "far below the median").astype(object)
     with np.errstate(invalid="ignore"):
-        words = np.select([a < 0.5, a < 1.5, a < 3, a < 7.5], choices, far)
-    return np.where(np.isnan(a), "", words)
+        a = np.abs(d)
+        step = (a >= 0.5).astype(np.int64) + (a >= 1.5) + (a >= 3) + (a >= 7.5)
+        codes = np.where(step == 0, 0, 2 * step - 1 + (d < 0))
+    return np.where(np.isnan(d), len(WORDINGS) - 1, codes)
+
+
+def oflog_wording(distance):
+    """Oflog's wording of a distance from the median in MADs: under 0.5 "broadly similar to",
+    under 1.5 "slightly above/below", under 3 "above/below", under 7.5 "much above/below",
+    beyond "far above/below" the median; "" for no distance."""
+    return WORDINGS[oflog_codes(distance)]
 
 
 def group_quantiles(group_codes, values, probabilities):
@@ -97,85 +103,155 @@ def group_quantiles(group_codes, values, probabilities):
     codes = np.asarray(group_codes)
     v = np.asarray(values, dtype="float64")
     order = np.lexsort((v, codes))
+    return _sorted_quantiles(codes, v, order, probabilities)
+
+
+def _sorted_quantiles(codes, v, order, probabilities):
     sorted_codes, sorted_values = codes[order], v[order]
     starts = np.r_[0, np.flatnonzero(np.diff(sorted_codes)) + 1]
     sizes = np.diff(np.r_[starts, len(v)])
     group_of = np.repeat(np.arange(len(starts)), sizes)
-    where = np.empty(len(v), dtype=int)
+    where = np.empty(len(v), dtype=np.int64)
     where[order] = group_of
     out = {}
     for p in probabilities:
         h = (sizes - 1) * p
-        lo = np.floor(h).astype(int)
+        lo = np.floor(h).astype(np.int64)
         hi = np.minimum(lo + 1, sizes - 1)
         q = sorted_values[starts + lo] + (h - lo) * (sorted_values[starts + hi] - sorted_values[starts + lo])
         out[p] = q[where]
     return out
 
 
+def _min_ranks(gid, key, starts_of_group):
+    """Ascending ranks within groups, ties sharing the lowest ("1, 1, 3"); NaN keys get NaN.
+    ``starts_of_group[g]``: the first position of group g in (gid, key) order."""
+    n = len(key)
+    order = np.lexsort((key, gid))
+    k, g = key[order], gid[order]
+    new_run = np.r_[True, (k[1:] != k[:-1]) | (g[1:] != g[:-1])]
+    run_start = np.maximum.accumulate(np.where(new_run, np.arange(n), 0))
+    ranks = np.empty(n)
+    ranks[order] = run_start - starts_of_group[g] + 1
+    return np.where(np.isnan(key), np.nan, ranks)
+
+
+def _descending_quantiles(value, starts, sizes, probabilities):
+    """Type-7 quantiles for rows sorted by group and then by value from the highest
+    (``starts``, ``sizes``: each row's group's first position and size)."""
+    out = {}
+    for p in probabilities:
+        h = (sizes - 1) * p
+        lo = np.floor(h).astype(np.int64)
+        hi = np.minimum(lo + 1, sizes - 1)
+        x_lo, x_hi = value[starts + sizes - 1 - lo], value[starts + sizes - 1 - hi]
+        out[p] = x_lo + (h - lo) * (x_hi - x_lo)
+    return out
+
+
+PROBABILITIES = (0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9)
+
+
 def positions(values, metrics, members):
-    """Position columns (:data:`POSITION_COLUMNS`) for every member with a value."""
-    meta = metrics.set_index("metric_id")
-    v = values.merge(members, on="area_code", how="inner")
-    have = v[v["value"].notna()].copy()
-    keys = ["metric_id", "period", "group"]
-    # members of the group that have no value for a metric-period that others have
-    n_members = members.groupby("group").size().rename("n_members")
-    if have.empty:
+    """Position columns (:data:`POSITION_COLUMNS`) for every member with a value.
+
+    Vectorised over integer group ids (metric x period x group): one sort puts the rows in
+    output order and gives both value ranks (so high and low polarity ranks) and every
+    quantile; a second gives the MAD; range metrics sort their distances from the band."""
+    from ascbench.engine.keys import categorical, key_codes
+    from ascbench.engine.values import sorted_keys
+
+    meta = metrics.drop_duplicates("metric_id").set_index("metric_id")
+    group_names = list(pd.unique(members["group"]))
+    parts = []
+    has_value = values["value"].notna().to_numpy()
+    for number, name in enumerate(group_names):
+        codes = members.loc[members["group"] == name, "area_code"]
+        inside = values["area_code"].isin(codes).to_numpy() & has_value
+        parts.append((number, np.flatnonzero(inside), len(codes)))
+    rows = np.concatenate([p[1] for p in parts])
+    if len(rows) == 0:
         return pd.DataFrame(columns=POSITION_COLUMNS)
-    have["_g"] = have.groupby(keys, sort=False).ngroup().to_numpy()  # integer group keys: one factorisation
-    g = have.groupby("_g", sort=False)["value"]
-    have["rank_of"] = g.transform("size")
-    have = have.join(n_members, on="group")
-    have["missing"] = have["n_members"] - have["rank_of"]
-    polarity = have["metric_id"].map(meta["polarity"])
-    have["value_rank"] = g.rank(method="min", ascending=False)
-    low = have["metric_id"].map(meta["range_low"])
-    high = have["metric_id"].map(meta["range_high"])
-    distance = np.where(have["value"] < low, low - have["value"], np.where(have["value"] > high, have["value"] - high, 0.0))
-    perf_key = np.select([polarity == "high", polarity == "low", polarity == "range"],
-                         [-have["value"], have["value"], distance], np.nan)
-    have["_perf"] = perf_key
-    have["rank"] = have.groupby("_g", sort=False)["_perf"].rank(method="min", ascending=True)
-    codes = have["_g"].to_numpy()
-    probs = sorted({0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9} | {i / 10 for i in range(1, 10)})
-    q = group_quantiles(codes, have["value"].to_numpy(), probs)
-    for name, prob in (("p10", 0.1), ("p20", 0.2), ("p25", 0.25), ("p40", 0.4), ("median", 0.5), ("p60", 0.6),
-                       ("p75", 0.75), ("p80", 0.8), ("p90", 0.9)):
-        have[name] = q[prob]
-    value = have["value"]
+    group_no = np.concatenate([np.full(len(p[1]), p[0]) for p in parts])
+    n_members = np.array([p[2] for p in parts])[group_no]
+    m_codes, m_cats = key_codes(values["metric_id"])
+    p_codes, p_cats = key_codes(values["period"])
+    a_codes, a_cats = key_codes(values["area_code"])
+    # group ids numbered in output order (metric, period, group name), then one sort puts
+    # every row in output order: group, value from the highest, area
+    group_rank = np.argsort(np.argsort(np.asarray(group_names, dtype=object), kind="stable"))
+    m_codes, p_codes, a_codes = m_codes[rows], p_codes[rows], a_codes[rows]
+    space = len(m_cats) * len(p_cats) * len(group_names)
+    gid = sorted_keys((m_codes * len(p_cats) + p_codes) * len(group_names) + group_rank[group_no], space)[1]
+    value = values["value"].to_numpy(dtype="float64")[rows]
+    order = np.lexsort((a_codes, -value, gid))
+    rows, group_no, n_members, gid = rows[order], group_no[order], n_members[order], gid[order]
+    m_codes, p_codes, a_codes, value = m_codes[order], p_codes[order], a_codes[order], value[order]
+    n = len(value)
+    sizes = np.bincount(gid)
+    rank_of = sizes[gid]
+    starts = (np.cumsum(sizes) - sizes)[gid]
+    boundary = (value[1:] != value[:-1]) | (gid[1:] != gid[:-1])
+    at = np.arange(n)
+    first_of_run = np.maximum.accumulate(np.where(np.r_[True, boundary], at, 0))
+    last_of_run = np.minimum.accumulate(np.where(np.r_[boundary, True], at, n)[::-1])[::-1]
+    value_rank = (first_of_run - starts + 1).astype("float64")  # 1 = highest, ties share the lowest rank
+    ascending_rank = (starts + rank_of - last_of_run).astype("float64")  # 1 = lowest
+    q = _descending_quantiles(value, starts, rank_of, PROBABILITIES)
+    # performance ranks by polarity (1 = best); a range metric ranks by distance from its band
+    m_ids = m_cats.to_numpy(dtype=object)
+    pol = meta["polarity"].reindex(m_ids).to_numpy(dtype=object)
+    polarity_code = np.select([pol == "high", pol == "low", pol == "range"], [0, 1, 2], 3)[m_codes]
+    rank = np.where(polarity_code == 0, value_rank, np.where(polarity_code == 1, ascending_rank, np.nan))
+    in_range = np.flatnonzero(polarity_code == 2)
+    if len(in_range):
+        low = meta["range_low"].reindex(m_ids).to_numpy(dtype="float64")[m_codes[in_range]]
+        high = meta["range_high"].reindex(m_ids).to_numpy(dtype="float64")[m_codes[in_range]]
+        v = value[in_range]
+        distance = np.where(v < low, low - v, np.where(v > high, v - high, 0.0))
+        sub_gid = pd.factorize(gid[in_range])[0]
+        sub_sizes = np.bincount(sub_gid)
+        rank[in_range] = _min_ranks(sub_gid, distance, np.r_[0, np.cumsum(sub_sizes)[:-1]])
 
     def bucket(bounds, minimum):
-        count = sum((value > have[b]).astype(int) for b in bounds) + 1
-        return count.where(have["rank_of"] >= minimum)
+        count = sum((value > q[b]).astype(np.int64) for b in bounds) + 1
+        return np.where(rank_of >= minimum, count, np.nan)
 
-    have["quartile"] = bucket(["p25", "median", "p75"], 4)
-    have["quintile"] = bucket(["p20", "p40", "p60", "p80"], 5)
-    deciles = sum((value.to_numpy() > q[i / 10]).astype(int) for i in range(1, 10)) + 1
-    have["decile"] = pd.Series(deciles, index=have.index).where(have["rank_of"] >= 10)
-    have["band"] = np.where(polarity == "high", have["quartile"].map(BANDS_HIGH),
-                            np.where(polarity == "low", have["quartile"].map(BANDS_LOW), None))
-    have.loc[have["quartile"].isna(), "band"] = None
-    have.loc[polarity.isin(["none", "range"]).to_numpy(), "band"] = None
-    have["group_mean"] = g.transform("mean")
-    have["group_median"] = have["median"]
+    quartile = bucket([0.25, 0.5, 0.75], 4)
+    quintile = bucket([0.2, 0.4, 0.6, 0.8], 5)
+    decile = bucket([i / 10 for i in range(1, 10)], 10)
+    band_code = np.where(polarity_code == 0, 4 - np.nan_to_num(quartile), np.nan_to_num(quartile) - 1)
+    band_code = np.where(np.isnan(quartile) | (polarity_code > 1), -1, band_code).astype(np.int64)
+    group_mean = (np.bincount(gid, weights=value) / sizes)[gid]
     # pooled: only when every ranked member has counts
-    counted = have["value_basis"].eq("counts")
-    sums = have.assign(_n=have["numerator"].where(counted), _d=have["denominator"].where(counted),
-                       _c=counted.astype(int)).groupby("_g", sort=False)[["_n", "_d", "_c"]].transform("sum")
-    statistic = have["metric_id"].map(meta["statistic"])
-    multiplier = have["metric_id"].map(meta["multiplier"]).astype("float64")
+    counted = (values["value_basis"] == "counts").to_numpy()[rows]
+    num = np.where(counted, np.nan_to_num(values["numerator"].to_numpy(dtype="float64")[rows]), 0.0)
+    den = np.where(counted, np.nan_to_num(values["denominator"].to_numpy(dtype="float64")[rows]), 0.0)
+    sum_num, sum_den = np.bincount(gid, weights=num)[gid], np.bincount(gid, weights=den)[gid]
+    n_counted = np.bincount(gid, weights=counted)[gid]
+    stat = meta["statistic"].reindex(m_ids).to_numpy(dtype=object)
+    ratio = np.isin(stat, ["proportion", "rate"])[m_codes]
+    poolable = np.isin(stat, ["proportion", "rate", "count"])[m_codes]
+    multiplier = meta["multiplier"].reindex(m_ids).to_numpy(dtype="float64")[m_codes]
     with np.errstate(divide="ignore", invalid="ignore"):
-        pooled = np.where(statistic.isin(["proportion", "rate"]), sums["_n"] / sums["_d"].where(sums["_d"] > 0),
-                          sums["_n"]) * multiplier
-    have["group_pooled"] = pd.Series(pooled, index=have.index).where(
-        (sums["_c"] == have["rank_of"]) & statistic.isin(["proportion", "rate", "count"]))
-    have["mad"] = group_quantiles(codes, (value - have["median"]).abs().to_numpy(), [0.5])[0.5]
+        pooled = np.where(ratio, sum_num / np.where(sum_den > 0, sum_den, np.nan), sum_num) * multiplier
+    pooled = np.where((n_counted == rank_of) & poolable, pooled, np.nan)
+    median = q[0.5]
+    deviation = np.abs(value - median)
+    mad = _sorted_quantiles(gid, deviation, np.lexsort((deviation, gid)), [0.5])[0.5]
     with np.errstate(divide="ignore", invalid="ignore"):
-        have["mad_from_median"] = ((value - have["median"]) / have["mad"].where(have["mad"] > 0)).astype("float64")
-    have["mad_wording"] = oflog_wording(have["mad_from_median"])
-    have.loc[polarity.eq("none").to_numpy(), "rank"] = np.nan
-    return have[POSITION_COLUMNS].sort_values(["metric_id", "period", "group", "value_rank", "area_code"])
+        from_median = (value - median) / np.where(mad > 0, mad, np.nan)
+    columns = {
+        "metric_id": categorical(m_codes, m_cats), "period": categorical(p_codes, p_cats),
+        "group": categorical(group_no, group_names), "area_code": categorical(a_codes, a_cats),
+        "value": value, "value_rank": value_rank, "rank": rank, "rank_of": rank_of.astype(np.int64),
+        "missing": (n_members - rank_of).astype(np.int64), "quartile": quartile, "quintile": quintile,
+        "decile": decile, "band": pd.Categorical.from_codes(band_code, categories=["A", "B", "C", "D"]),
+        "group_mean": group_mean, "group_median": median, "group_pooled": pooled,
+        "p10": q[0.1], "p25": q[0.25], "p75": q[0.75], "p90": q[0.9], "mad": mad, "mad_from_median": from_median,
+        "mad_wording": pd.Categorical.from_codes(oflog_codes(from_median), categories=list(WORDINGS[:-1]) + [""]),
+    }
+    return pd.DataFrame({name: columns[name] for name in POSITION_COLUMNS}, index=pd.RangeIndex(n))
 
 
 def composite(position, catalogue, theme: str = "layer"):
@@ -193,7 +269,7 @@ def composite(position, catalogue, theme: str = "layer"):
     else:
         p["theme"] = p["metric_id"].map(meta[theme])
     p = p.dropna(subset=["theme"])
-    out = p.groupby(["theme", "area_code"], sort=True).agg(mean_rank=("rank", "mean"),
+    out = p.groupby(["theme", "area_code"], sort=True, observed=True).agg(mean_rank=("rank", "mean"),
                                                             metrics=("rank", "size")).reset_index()
     out["position"] = out.groupby("theme")["mean_rank"].rank(method="min")
     return out.sort_values(["theme", "position", "area_code"]).reset_index(drop=True)

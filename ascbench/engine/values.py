@@ -71,7 +71,7 @@ def metric_values(metrics, observations):
     p_codes, p_cats = key_codes(observations["period"])
     n_a, n_p = len(a_cats), len(p_cats)
     key = (k.astype(np.int64) * n_a + a_codes[rows]) * n_p + p_codes[rows]
-    keys, slot = np.unique(key, return_inverse=True)
+    keys, slot = sorted_keys(key, len(metric_ids) * n_a * n_p)
     status_codes, status_cats = key_codes(observations["status"].fillna(""))
     status_cats = list(status_cats)
     for extra in ("", "missing", "zero denominator"):
@@ -121,6 +121,21 @@ def metric_values(metrics, observations):
         "denominator_status": categorical(den_st, status_cats),
         "published_status": categorical(pub_st, status_cats),
     })
+
+
+def sorted_keys(key, space: int):
+    """(distinct keys in order, each row's position among them) for integer keys in
+    ``[0, space)``: by marking a dense table when the key space is small (linear time),
+    else by sorting (``np.unique``)."""
+    import numpy as np
+
+    if space <= 8 * len(key) + 1024:
+        present = np.zeros(space, dtype=bool)
+        present[key] = True
+        keys = np.flatnonzero(present)
+        position = np.cumsum(present) - 1
+        return keys, position[key]
+    return np.unique(key, return_inverse=True)
 
 
 def published_mismatch(values, metrics):

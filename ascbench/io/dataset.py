@@ -484,7 +484,7 @@ def load_dataset(directory: str | Path, problems: Problems | None = None) -> Dat
     key = ["area_code", "period", "measure"]
     dup = duplicated_keys(observations, key)
     if dup.any():
-        first = observations[dup].groupby(key, sort=False)[["file", "line"]].first()
+        first = observations[dup].groupby(key, sort=False, observed=True)[["file", "line"]].first()
         later = observations[dup & observations.duplicated(key, keep="first")]
         for _, row in later.head(50).iterrows():
             f, ln = first.loc[(row["area_code"], row["period"], row["measure"])]

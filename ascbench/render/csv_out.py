@@ -2,7 +2,13 @@
 
 Text cells that begin with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return are
 prefixed with a single quote (OWASP, "CSV Injection"), so a spreadsheet does not run them as
-formulas; numeric columns are written as numbers and never altered.
+formulas; numeric columns are written as numbers and never altered. Float columns that hold
+only whole numbers (counts) are written without ``.0``; missing values are empty cells.
+
+Numbers are written in full: the shortest text that reads back as the same double. Outputs
+of :data:`LARGE` rows or more are written by polars' multi-threaded writer (pandas formats
+about a million numbers a second; polars ten times more); the values are identical, only
+the exponent style of very small or large numbers differs (``1e-05`` / ``0.00001``).
 """
 
 from __future__ import annotations
@@ -10,16 +16,30 @@ from __future__ import annotations
 import io
 
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
+LARGE = 50_000  # rows: from here on polars writes the file
+
+
+def _inert(text):
+    return "'" + text if isinstance(text, str) and text.startswith(DANGEROUS_START) else text
 
 
 def neutralise(frame):
-    """Copy of ``frame`` with formula-like text cells made inert (vectorised: only the cells
-    that start with a dangerous character are looked at one by one)."""
+    """Copy of ``frame`` with formula-like text cells made inert (each distinct text of a
+    categorical column is looked at once; other text columns only where a cell starts with a
+    dangerous character)."""
     import pandas as pd
+
+    from ascbench.engine.keys import is_categorical, recode
 
     out = frame.copy()
     for column in out.columns:
         series = out[column]
+        if is_categorical(series):
+            categories = series.cat.categories
+            if categories.dtype == object or str(categories.dtype) in ("str", "string"):
+                if categories.astype(str).str.startswith(DANGEROUS_START).any():
+                    out[column] = recode(series, _inert)
+            continue
         if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
             continue
         starts = series.astype("str").str.startswith(DANGEROUS_START).fillna(False).to_numpy(dtype=bool)
@@ -34,47 +54,71 @@ def neutralise(frame):
     return out
 
 
-def whole_numbers(frame):
-    """Float columns whose values are all whole numbers (counts) print without ``.0``."""
+def whole_number_columns(frame) -> list[str]:
+    """Float columns whose values are all whole numbers (counts): written without ``.0``."""
     import numpy as np
 
-    out = frame.copy()
-    for column in out.columns:
-        series = out[column]
+    out = []
+    for column in frame.columns:
+        series = frame[column]
         if series.dtype.kind != "f":
             continue
-        finite = series.dropna()
+        values = series.to_numpy()
+        finite = values[~np.isnan(values)]
         if len(finite) and np.all(np.isfinite(finite)) and np.all(finite == np.round(finite)) \
-                and finite.abs().max() < 2**53:
-            out[column] = series.astype("Int64")
+                and np.abs(finite).max() < 2**53:
+            out.append(column)
     return out
 
 
-ARROW_FROM = 100_000  # rows: above this, pyarrow's C++ writer is used when it is installed
-
-
-def _arrow_csv(frame) -> str | None:
-    """The CSV from pyarrow's writer (an optional extra: ``pip install ascbench[fast]``), about
-    ten times faster than pandas' for a million rows of floats; None when pyarrow is absent or
-    cannot take the frame (pandas then writes it)."""
+def _polars_csv(frame, whole: list[str]) -> str | None:
+    """The CSV written by polars, or None when polars is not installed or a column holds
+    something other than text, numbers or booleans (pandas then writes it)."""
     try:
-        import pyarrow as pa
-        import pyarrow.csv as pc
+        import polars as pl
     except ImportError:
         return None
-    try:
-        table = pa.Table.from_pandas(frame, preserve_index=False)
-        buffer = io.BytesIO()
-        pc.write_csv(table, buffer, pc.WriteOptions(quoting_style="needed"))
-        return buffer.getvalue().decode("utf-8")
-    except Exception:  # noqa: BLE001 - any type arrow cannot write: fall back to pandas
-        return None
+    import numpy as np
+    import pandas as pd
+
+    from ascbench.engine.keys import is_categorical
+
+    columns = []
+    for name in frame.columns:
+        series = frame[name]
+        if is_categorical(series):
+            categories = series.cat.categories.to_numpy(dtype=object)
+            if not all(isinstance(c, str) for c in categories):
+                return None
+            texts = pl.Series([c if c != "" else None for c in categories] + [None], dtype=pl.String)
+            codes = series.cat.codes.to_numpy().astype(np.int64)
+            column = texts.gather(pl.Series(np.where(codes < 0, len(categories), codes)))  # -1: missing
+        elif series.dtype.kind == "f":
+            column = pl.Series(series.to_numpy(), nan_to_null=True)
+            if name in whole:
+                column = column.cast(pl.Int64)
+        elif series.dtype.kind == "b":  # as pandas writes them
+            column = pl.Series(np.where(series.to_numpy(), "True", "False"), dtype=pl.String)
+        elif series.dtype.kind in "iu" and not isinstance(series.dtype, pd.api.extensions.ExtensionDtype):
+            column = pl.Series(series.to_numpy())
+        elif isinstance(series.dtype, pd.api.extensions.ExtensionDtype) and series.dtype.kind in "iu":
+            column = pl.Series(series.to_numpy(dtype="float64", na_value=np.nan), nan_to_null=True).cast(pl.Int64)
+        else:
+            cells = series.to_numpy(dtype=object)
+            present = pd.notna(cells)
+            if not isinstance(series.dtype, pd.StringDtype) and not all(isinstance(c, str) for c in cells[present]):
+                return None
+            column = pl.Series(np.where(present & (cells != ""), cells, None), dtype=pl.String)
+        columns.append(column.alias(str(name)))
+    return pl.DataFrame(columns).write_csv(null_value="", quote_style="necessary", line_terminator="\n")
 
 
 def render(results, bom: bool = False, **_) -> str:
-    frame = neutralise(whole_numbers(results))
-    text = _arrow_csv(frame) if len(frame) >= ARROW_FROM else None
+    frame = neutralise(results)
+    whole = whole_number_columns(frame)
+    text = _polars_csv(frame, whole) if len(frame) >= LARGE else None
     if text is None:
+        frame = frame.astype({c: "Int64" for c in whole})
         buffer = io.StringIO()
         frame.to_csv(buffer, index=False, lineterminator="\n")
         text = buffer.getvalue()

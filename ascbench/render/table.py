@@ -20,7 +20,7 @@ def _sparklines(history, focus) -> dict:
     if history is None or len(history) == 0:
         return {}
     mine = history[history["area_code"] == focus]
-    return {m: sparkline(list(g["value"])) for m, g in mine.groupby("metric_id")}
+    return {m: sparkline(list(g["value"])) for m, g in mine.groupby("metric_id", observed=True)}
 
 
 def render(results, layers: dict | None = None, width: int = 100, colour: bool = False, history=None,
