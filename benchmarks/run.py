@@ -85,7 +85,8 @@ def pipeline(size: int, work: Path) -> list[tuple]:
     from ascbench.engine.rules import judge, judge_interval
     from ascbench.engine.values import metric_values
     from ascbench.io.dataset import load_dataset
-    from ascbench.render.csv_out import render as csv_render
+    from ascbench.io.atomic import write_atomic
+    from ascbench.render.csv_out import write as csv_write
 
     directory = work / f"n{size}"
     dims = generate.write(directory, size)
@@ -112,7 +113,7 @@ def pipeline(size: int, work: Path) -> list[tuple]:
     members = dataset.areas[["area_code"]].assign(group="all")
     ranked = stage("ranks + quartiles per metric-year", rows, lambda: positions(values, metrics, members), table)
     out = directory / "results.csv"
-    stage("CSV out", rows, lambda: out.write_text(csv_render(compared)), table)
+    stage("CSV out", rows, lambda: write_atomic(out, lambda handle: csv_write(compared, handle)), table)
     del ranked
     shutil.rmtree(directory, ignore_errors=True)
     return table

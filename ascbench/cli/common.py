@@ -79,8 +79,8 @@ def warn(message: str) -> None:
     click.echo(f"ascbench: warning: {message}", err=True)
 
 
-def emit(text: str, output: Path | None) -> None:
-    """Data to stdout, or atomically to a file."""
+def emit(text: str | bytes, output: Path | None) -> None:
+    """Data (text, or UTF-8 bytes) to stdout, or atomically to a file."""
     if output is None:
         click.echo(text, nl=False)
         return

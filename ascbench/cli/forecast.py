@@ -29,7 +29,7 @@ def forecast(catalogue_path, data_path, metrics, area, period, fmt, output):
     if fmt == "table":
         emit(_table(frame, catalogue), output)
     else:
-        emit(render(frame, fmt), output)
+        emit(render(frame, fmt, binary=True), output)
 
 
 def _table(frame, catalogue) -> str:

@@ -76,7 +76,7 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, fmt, out
     if fmt == "table":
         emit(_league(table, focus, catalogue), output)
     else:
-        emit(render(table, fmt), output)
+        emit(render(table, fmt, binary=True), output)
 
 
 def _plain(frame) -> str:

@@ -57,7 +57,7 @@ def rate(catalogue_path, data_path, areas, period, metrics, tags, group, fmt, ou
         history = trend_history(values, results, list(results["area_code"].unique()))
     options = {"layers": catalogue.layers, "bom": bom, "history": history, "colour": fmt == "table" and output is None
                and use_colour(no_color), "width": width or shutil.get_terminal_size((100, 24)).columns}
-    emit(render(results, fmt, **options), output)
+    emit(render(results, fmt, binary=True, **options), output)
     tripped = [g for g in fail_on if GATES[g](results).any()]
     if tripped:
         hit = results[GATES[tripped[0]](results)]["metric_id"].tolist()

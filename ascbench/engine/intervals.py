@@ -24,16 +24,18 @@ def add_intervals(values, metrics, observations=None):
 
     from ascbench import stats
 
-    out = values.copy()
-    meta = metrics.set_index("metric_id")
-    statistic = out["metric_id"].map(meta["statistic"])
-    multiplier = out["metric_id"].map(meta["multiplier"]).astype("float64")
+    from ascbench.engine.keys import lookup
+
+    out = values.copy(deep=False)
+    meta = metrics.drop_duplicates("metric_id").set_index("metric_id")
+    statistic = lookup(out["metric_id"], meta["statistic"], object)
+    multiplier = pd.Series(lookup(out["metric_id"], meta["multiplier"].astype("float64")))
     x = out["numerator"].to_numpy(dtype="float64")
     n = out["denominator"].to_numpy(dtype="float64")
     counts = (out["value_basis"] == "counts").to_numpy()
-    is_prop = counts & (statistic == "proportion").to_numpy() & (x <= n) & (x >= 0)
-    is_rate = counts & (statistic == "rate").to_numpy() & (x >= 0)
-    is_count = counts & (statistic == "count").to_numpy() & (x >= 0)
+    is_prop = counts & (statistic == "proportion") & (x <= n) & (x >= 0)
+    is_rate = counts & (statistic == "rate") & (x >= 0)
+    is_count = counts & (statistic == "count") & (x >= 0)
     with np.errstate(invalid="ignore", divide="ignore"):
         per = np.where(is_count, 1.0, multiplier.to_numpy() / np.where(n > 0, n, np.nan))
     for suffix, level in LEVELS.items():

@@ -74,3 +74,27 @@ def plain(frame):
     for c in columns:
         frame[c] = frame[c].astype(frame[c].cat.categories.dtype)
     return frame
+
+
+def lookup(keys, table, dtype=None):
+    """``keys.map(table)`` as a numpy array, looking each distinct key up once (``table``: a
+    Series indexed by key; unknown keys give NaN / None)."""
+    if is_categorical(keys):
+        codes, categories = keys.cat.codes.to_numpy(), keys.cat.categories
+    else:
+        codes, categories = pd.factorize(keys)
+    found = table.reindex(categories).to_numpy(dtype=dtype)
+    missing = np.array([np.nan if found.dtype.kind == "f" else None], dtype=found.dtype)
+    return np.concatenate([found, missing])[codes]  # code -1 (missing key) takes the last
+
+
+def stable_order(*keys):
+    """Like ``np.lexsort(keys)`` (the last key sorts first) as a chain of stable argsorts,
+    small integer keys narrowed to 16 bits so numpy sorts them by radix in linear time."""
+    order = np.arange(len(keys[0]))
+    for key in keys:
+        k = np.asarray(key)[order]
+        if k.dtype.kind in "iu" and len(k) and k.min() >= np.iinfo(np.int16).min and k.max() <= np.iinfo(np.int16).max:
+            k = k.astype(np.int16)
+        order = order[np.argsort(k, kind="stable")]
+    return order

@@ -136,9 +136,41 @@ def _min_ranks(gid, key, starts_of_group):
     return np.where(np.isnan(key), np.nan, ranks)
 
 
+def _median_deviation(value, median, gid, starts, sizes):
+    """Each group's median absolute deviation from its median (type-7), for rows sorted by
+    group and then by value from the highest, without sorting again: the deviations of a
+    group's values at or above its median, read backwards, and of those below, read forwards,
+    are two ascending runs, and the k-th smallest of two sorted runs is found by a binary
+    search on how many come from the first, for every group at once."""
+    deviation = np.abs(value - median)
+    above = np.bincount(gid, weights=value >= median, minlength=len(sizes)).astype(np.int64)
+    below = sizes - above
+
+    def a(i):  # i-th smallest deviation of the values at or above the median
+        return deviation[starts + above - 1 - np.clip(i, 0, np.maximum(above - 1, 0))]
+
+    def b(j):  # j-th smallest deviation of the values below it
+        return deviation[np.minimum(starts + above + np.clip(j, 0, np.maximum(below - 1, 0)), len(deviation) - 1)]
+
+    def kth(k):  # 0-based k-th smallest of the two runs, per group
+        lo, hi = np.maximum(0, k + 1 - below), np.minimum(k + 1, above)
+        for _ in range(int(np.ceil(np.log2(max(int(sizes.max()), 1) + 1))) + 1):
+            mid = (lo + hi) // 2
+            j = k + 1 - mid  # taken from the second run
+            more = (lo < hi) & (j > 0) & (mid < above) & (b(j - 1) > a(mid))
+            lo, hi = np.where(more, mid + 1, lo), np.where((lo < hi) & ~more, mid, hi)
+        i, j = lo, k + 1 - lo
+        return np.maximum(np.where(i > 0, a(i - 1), -np.inf), np.where(j > 0, b(j - 1), -np.inf))
+
+    h = (sizes - 1) * 0.5
+    k = np.floor(h).astype(np.int64)
+    x_lo, x_hi = kth(k), kth(np.minimum(k + 1, sizes - 1))
+    return x_lo + (h - k) * (x_hi - x_lo)
+
+
 def _descending_quantiles(value, starts, sizes, probabilities):
-    """Type-7 quantiles for rows sorted by group and then by value from the highest
-    (``starts``, ``sizes``: each row's group's first position and size)."""
+    """Type-7 quantiles of each group, for rows sorted by group and then by value from the
+    highest (``starts``, ``sizes``: each group's first position and size)."""
     out = {}
     for p in probabilities:
         h = (sizes - 1) * p
@@ -158,7 +190,7 @@ def positions(values, metrics, members):
     Vectorised over integer group ids (metric x period x group): one sort puts the rows in
     output order and gives both value ranks (so high and low polarity ranks) and every
     quantile; a second gives the MAD; range metrics sort their distances from the band."""
-    from ascbench.engine.keys import categorical, key_codes
+    from ascbench.engine.keys import categorical, key_codes, stable_order
     from ascbench.engine.values import sorted_keys
 
     meta = metrics.drop_duplicates("metric_id").set_index("metric_id")
@@ -184,7 +216,7 @@ def positions(values, metrics, members):
     space = len(m_cats) * len(p_cats) * len(group_names)
     gid = sorted_keys((m_codes * len(p_cats) + p_codes) * len(group_names) + group_rank[group_no], space)[1]
     value = values["value"].to_numpy(dtype="float64")[rows]
-    order = np.lexsort((a_codes, -value, gid))
+    order = stable_order(a_codes, -value, gid)
     rows, group_no, n_members, gid = rows[order], group_no[order], n_members[order], gid[order]
     m_codes, p_codes, a_codes, value = m_codes[order], p_codes[order], a_codes[order], value[order]
     n = len(value)
@@ -197,7 +229,8 @@ def positions(values, metrics, members):
     last_of_run = np.minimum.accumulate(np.where(np.r_[boundary, True], at, n)[::-1])[::-1]
     value_rank = (first_of_run - starts + 1).astype("float64")  # 1 = highest, ties share the lowest rank
     ascending_rank = (starts + rank_of - last_of_run).astype("float64")  # 1 = lowest
-    q = _descending_quantiles(value, starts, rank_of, PROBABILITIES)
+    group_start, group_size = np.cumsum(sizes) - sizes, sizes
+    q = {p: g[gid] for p, g in _descending_quantiles(value, group_start, group_size, PROBABILITIES).items()}
     # performance ranks by polarity (1 = best); a range metric ranks by distance from its band
     m_ids = m_cats.to_numpy(dtype=object)
     pol = meta["polarity"].reindex(m_ids).to_numpy(dtype=object)
@@ -237,21 +270,36 @@ def positions(values, metrics, members):
         pooled = np.where(ratio, sum_num / np.where(sum_den > 0, sum_den, np.nan), sum_num) * multiplier
     pooled = np.where((n_counted == rank_of) & poolable, pooled, np.nan)
     median = q[0.5]
-    deviation = np.abs(value - median)
-    mad = _sorted_quantiles(gid, deviation, np.lexsort((deviation, gid)), [0.5])[0.5]
+    mad = _median_deviation(value, median, gid, group_start, group_size)[gid]
     with np.errstate(divide="ignore", invalid="ignore"):
         from_median = (value - median) / np.where(mad > 0, mad, np.nan)
-    columns = {
+    floats = {
+        "value": value, "value_rank": value_rank, "rank": rank, "quartile": quartile, "quintile": quintile,
+        "decile": decile, "group_mean": group_mean, "group_median": median, "group_pooled": pooled,
+        "p10": q[0.1], "p25": q[0.25], "p75": q[0.75], "p90": q[0.9], "mad": mad, "mad_from_median": from_median,
+    }
+    others = {
         "metric_id": categorical(m_codes, m_cats), "period": categorical(p_codes, p_cats),
         "group": categorical(group_no, group_names), "area_code": categorical(a_codes, a_cats),
-        "value": value, "value_rank": value_rank, "rank": rank, "rank_of": rank_of.astype(np.int64),
-        "missing": (n_members - rank_of).astype(np.int64), "quartile": quartile, "quintile": quintile,
-        "decile": decile, "band": pd.Categorical.from_codes(band_code, categories=["A", "B", "C", "D"]),
-        "group_mean": group_mean, "group_median": median, "group_pooled": pooled,
-        "p10": q[0.1], "p25": q[0.25], "p75": q[0.75], "p90": q[0.9], "mad": mad, "mad_from_median": from_median,
+        "rank_of": rank_of.astype(np.int64), "missing": (n_members - rank_of).astype(np.int64),
+        "band": pd.Categorical.from_codes(band_code, categories=["A", "B", "C", "D"]),
         "mad_wording": pd.Categorical.from_codes(oflog_codes(from_median), categories=list(WORDINGS[:-1]) + [""]),
     }
-    return pd.DataFrame({name: columns[name] for name in POSITION_COLUMNS}, index=pd.RangeIndex(n))
+    return _frame(floats, others, POSITION_COLUMNS, n)
+
+
+def _frame(floats: dict, others: dict, order: list[str], n: int):
+    """A DataFrame of the float columns as one block built in place (no consolidating copy of
+    a million-row frame) with the other columns inserted where ``order`` puts them."""
+    float_names = [c for c in order if c in floats]
+    block = np.empty((len(float_names), n))
+    for i, name in enumerate(float_names):
+        block[i] = floats[name]
+    frame = pd.DataFrame(block.T, columns=float_names, index=pd.RangeIndex(n), copy=False)
+    for position, name in enumerate(order):
+        if name in others:
+            frame.insert(position, name, others[name])
+    return frame
 
 
 def composite(position, catalogue, theme: str = "layer"):

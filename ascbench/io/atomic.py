@@ -8,7 +8,9 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: str | Path, data: str | bytes, encoding: str = "utf-8") -> None:
+def write_atomic(path: str | Path, data, encoding: str = "utf-8") -> None:
+    """Write ``data`` (text, bytes, or a function that writes into a binary file handle) to
+    ``path`` through a temporary file renamed into place."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode(encoding) if isinstance(data, str) else data
@@ -18,7 +20,10 @@ def write_atomic(path: str | Path, data: str | bytes, encoding: str = "utf-8") -
     try:
         os.chmod(tmp, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            if callable(payload):
+                payload(handle)
+            else:
+                handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

@@ -16,8 +16,14 @@ FORMATS = {
 }
 
 
-def render(results, fmt: str, **options) -> str:
+def render(results, fmt: str, binary: bool = False, **options) -> str | bytes:
+    """The frame in format ``fmt``: text, or with ``binary`` UTF-8 bytes (a format that can
+    write bytes directly, as CSV does, skips the round trip through text)."""
     module = importlib.import_module(FORMATS[fmt])
+    if binary:
+        if hasattr(module, "render_bytes"):
+            return module.render_bytes(results, **options)
+        return module.render(results, **options).encode("utf-8")
     return module.render(results, **options)
 
 

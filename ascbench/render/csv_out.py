@@ -31,7 +31,7 @@ def neutralise(frame):
 
     from ascbench.engine.keys import is_categorical, recode
 
-    out = frame.copy()
+    out = frame.copy(deep=False)
     for column in out.columns:
         series = out[column]
         if is_categorical(series):
@@ -71,9 +71,11 @@ def whole_number_columns(frame) -> list[str]:
     return out
 
 
-def _polars_csv(frame, whole: list[str]) -> str | None:
-    """The CSV written by polars, or None when polars is not installed or a column holds
-    something other than text, numbers or booleans (pandas then writes it)."""
+def _polars_frame(frame, whole: list[str]):
+    """The frame as a polars DataFrame ready to write, or None when polars is not installed
+    or a column holds something other than text, numbers or booleans (pandas then writes
+    it). Categorical columns become polars enums (codes, no copies of the text); empty text
+    and missing values are both nulls, written as empty cells."""
     try:
         import polars as pl
     except ImportError:
@@ -90,9 +92,11 @@ def _polars_csv(frame, whole: list[str]) -> str | None:
             categories = series.cat.categories.to_numpy(dtype=object)
             if not all(isinstance(c, str) for c in categories):
                 return None
-            texts = pl.Series([c if c != "" else None for c in categories] + [None], dtype=pl.String)
+            named = [c for c in categories if c != ""]
+            source = pl.Series([c if c != "" else None for c in categories] + [None], dtype=pl.String)
+            source = source.cast(pl.Enum(named)) if named else source
             codes = series.cat.codes.to_numpy().astype(np.int64)
-            column = texts.gather(pl.Series(np.where(codes < 0, len(categories), codes)))  # -1: missing
+            column = source.gather(pl.Series(np.where(codes < 0, len(categories), codes)))  # -1: missing
         elif series.dtype.kind == "f":
             column = pl.Series(series.to_numpy(), nan_to_null=True)
             if name in whole:
@@ -110,16 +114,33 @@ def _polars_csv(frame, whole: list[str]) -> str | None:
                 return None
             column = pl.Series(np.where(present & (cells != ""), cells, None), dtype=pl.String)
         columns.append(column.alias(str(name)))
-    return pl.DataFrame(columns).write_csv(null_value="", quote_style="necessary", line_terminator="\n")
+    return pl.DataFrame(columns)
 
 
-def render(results, bom: bool = False, **_) -> str:
+def write(results, handle, bom: bool = False) -> None:
+    """Write the CSV (UTF-8) into the binary file ``handle``: a million-row output goes
+    straight from polars to the file, never held as one piece in memory."""
     frame = neutralise(results)
     whole = whole_number_columns(frame)
-    text = _polars_csv(frame, whole) if len(frame) >= LARGE else None
-    if text is None:
-        frame = frame.astype({c: "Int64" for c in whole})
-        buffer = io.StringIO()
-        frame.to_csv(buffer, index=False, lineterminator="\n")
-        text = buffer.getvalue()
-    return ("\ufeff" + text) if bom else text
+    if bom:
+        handle.write(b"\xef\xbb\xbf")
+    fast = _polars_frame(frame, whole) if len(frame) >= LARGE else None
+    if fast is not None:
+        del frame
+        fast.write_csv(handle, null_value="", quote_style="necessary", line_terminator="\n")
+        return
+    frame = frame.astype({c: "Int64" for c in whole})
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, lineterminator="\n")
+    handle.write(buffer.getvalue().encode("utf-8"))
+
+
+def render_bytes(results, bom: bool = False, **_) -> bytes:
+    """The CSV as UTF-8 bytes."""
+    buffer = io.BytesIO()
+    write(results, buffer, bom)
+    return buffer.getvalue()
+
+
+def render(results, bom: bool = False, **options) -> str:
+    return render_bytes(results, bom, **options).decode("utf-8")
