@@ -32,18 +32,22 @@ def _series_periods(periods) -> dict:
     return out
 
 
-def _gather(current, values, column):
+def _gather(current, values, columns):
+    """{column: array (rows of ``current``, POINTS)} of each row's values over the last
+    POINTS comparable periods, oldest first (one index over ``values``, one lookup per point)."""
     import numpy as np
     import pandas as pd
 
-    keyed = values.set_index(["metric_id", "area_code", "period"])[column]
+    keyed = values.set_index(["metric_id", "area_code", "period"])[list(columns)]
     chain = _series_periods(current["period"].dropna())
-    cols = []
+    points = {c: [] for c in columns}
     for k in range(POINTS):
         texts = current["period"].map(lambda t, k=k: chain[t][k] if isinstance(t, str) else None)
         idx = pd.MultiIndex.from_arrays([current["metric_id"], current["area_code"], texts])
-        cols.append(keyed.reindex(idx).to_numpy(dtype="float64"))
-    return np.column_stack(cols) if cols else np.empty((0, POINTS))
+        found = keyed.reindex(idx)
+        for c in columns:
+            points[c].append(found[c].to_numpy(dtype="float64"))
+    return {c: np.column_stack(p) if p else np.empty((0, POINTS)) for c, p in points.items()}
 
 
 def _chi2_trend(x, n):
@@ -100,11 +104,8 @@ def recent_trend(current, values, metrics):
     meta = metrics.set_index("metric_id")
     statistic = current["metric_id"].map(meta["statistic"]).to_numpy()
     polarity = current["metric_id"].map(meta["polarity"]).to_numpy()
-    x = _gather(current, values, "numerator")
-    n = _gather(current, values, "denominator")
-    y = _gather(current, values, "value")
-    lo = _gather(current, values, "lower95")
-    up = _gather(current, values, "upper95")
+    series = _gather(current, values, ["numerator", "denominator", "value", "lower95", "upper95"])
+    x, n, y, lo, up = (series[c] for c in ["numerator", "denominator", "value", "lower95", "upper95"])
     basis_counts = ~np.isnan(x).any(axis=1) & ~np.isnan(n).any(axis=1) & (n > 0).all(axis=1)
     is_prop = (statistic == "proportion") & basis_counts & (x <= n).all(axis=1)
     se = (up - lo) / (2 * z_value(0.95))

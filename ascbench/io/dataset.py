@@ -85,6 +85,26 @@ def read_text(path: Path, warnings: list[str] | None = None) -> str:
         return text
 
 
+def read_utf8(path: Path, warnings: list[str] | None = None) -> bytes:
+    """The file as UTF-8 bytes with ``\n`` line ends and no byte-order mark: the bytes as
+    they are when they already are that (a large file is not decoded and encoded again),
+    else through :func:`read_text`, which reports NULs and falls back to Windows-1252."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise AscbenchError(f"cannot read file: {exc.strerror}", file=str(path)) from None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if b"\x00" not in raw:
+        try:
+            raw.isascii() or raw.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n") if b"\r" in raw else raw
+    return read_text(path, warnings).replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
+
+
 def read_csv(path: Path, required: tuple[str, ...], warnings: list[str] | None = None, lower: bool = True,
              categorical: tuple[str, ...] = (), numeric: tuple[str, ...] = ()):
     """Read a CSV as text cells, with a ``line`` column giving each row's line in the file.
@@ -104,14 +124,15 @@ def read_csv(path: Path, required: tuple[str, ...], warnings: list[str] | None =
     import numpy as np
     import pandas as pd
 
-    text = read_text(path, warnings).replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
-        raise AscbenchError("the file is empty", file=str(path), line=1,
-                            expected="a header line: " + ",".join(required))
     import csv
     import re
 
-    given_header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
+    data = read_utf8(path, warnings)  # the C parser reads bytes several times faster than text
+    if re.search(rb"\S", data) is None:
+        raise AscbenchError("the file is empty", file=str(path), line=1,
+                            expected="a header line: " + ",".join(required))
+    first = data.find(b"\n")
+    given_header = next(csv.reader(io.StringIO(data[: first if first >= 0 else len(data)].decode("utf-8"))), [])
     header = [h.strip().lower() if lower else h.strip() for h in given_header]
     if not any(header):
         raise AscbenchError("the header line is empty", file=str(path), line=1,
@@ -126,7 +147,6 @@ def read_csv(path: Path, required: tuple[str, ...], warnings: list[str] | None =
 
     from ascbench.io.values import SUPPRESSION_MARKERS
 
-    data = text.encode("utf-8")  # the C parser reads bytes several times faster than text
     fast = [name for name in header if name in numeric] if b'"' not in data else []
 
     def parse(fast_columns):
@@ -148,7 +168,7 @@ def read_csv(path: Path, required: tuple[str, ...], warnings: list[str] | None =
             fast = []  # text the parser cannot read as a number: read the column as text
             frame = parse(fast)
     except pd.errors.ParserWarning:
-        for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        for number, row in enumerate(csv.reader(io.StringIO(data.decode("utf-8"))), start=1):
             if row and len(row) != len(header):
                 raise AscbenchError(f"the row has {len(row)} fields, the header {len(header)}", file=str(path),
                                     line=number, expected="one value per column; quote text that contains commas"
@@ -409,15 +429,19 @@ def read_observations(path: Path, known_areas: set[str], problems: Problems, war
     frame["period"] = recode(frame["period"], lambda t: canonical(t) or t)
     cell_text = frame.pop("value_text") if "value_text" in frame.columns else None
     values, status, bad, hint = parse_values(frame["value"], cell_text)
-    if cell_text is not None:
+    if cell_text is not None:  # only cells the parser could not read as numbers can have a status
+        odd = np.flatnonzero(~np.isfinite(frame["value"].to_numpy(dtype="float64")))
         frame["value"] = cell_text  # the text as written, for messages about the cell
+    else:
+        odd = np.flatnonzero(status.to_numpy() != "")
     report(bad.to_numpy(), "value", lambda r: f"'{r['value']}' {hint[r.name]}", NUMBER_EXPECTED)
     given = recode(frame["status"], str.lower)
     report(~given.isin(STATUSES), "status", lambda r: f"'{r['status']}' is not a status",
            "empty or one of " + ", ".join(s for s in STATUSES if s))
     report(given.isin(("suppressed", "not available", "not applicable", "missing")) & values.notna(), "value",
            lambda r: f"a value is given with status '{r['status']}'", "an empty value for a suppressed cell")
-    take = (status != "").to_numpy() & (given == "").to_numpy()
+    take = np.zeros(len(frame), dtype=bool)
+    take[odd] = (status.to_numpy()[odd] != "") & (given.to_numpy()[odd] == "")
     if take.any():  # a marker in the value cell sets the status where none is given
         marked = status.to_numpy()[take]
         categories = given.cat.categories.append(pd.Index(
@@ -441,6 +465,9 @@ def duplicated_keys(frame, key):
     for column in key:
         codes, categories = key_codes(frame[column])
         combined = combined * (len(categories) + 1) + (codes + 1)
+    space = int(combined.max()) + 1 if len(combined) else 0
+    if space <= 8 * len(combined) + 1024:  # a dense count table: linear time
+        return pd.Series(np.bincount(combined, minlength=space)[combined] > 1, index=frame.index)
     return pd.Series(combined, index=frame.index).duplicated(keep=False)
 
 
