@@ -85,10 +85,24 @@ def lookup(values) -> dict:
     return {fold(v): v for v in values}
 
 
+def per_value(series, func):
+    """``series.map(func)`` with ``func`` called once per distinct value (an extract repeats
+    a few dozen codes half a million times)."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    results = [func(u) for u in uniques] + [func(None)]
+    out = pd.Series(results, dtype=object).to_numpy()[codes]  # code -1 (missing) takes func(None)
+    return pd.Series(out, index=series.index, dtype=object)
+
+
+def fold_all(series):
+    """:func:`fold` of every cell (missing cells fold to "")."""
+    return per_value(series, fold)
+
+
 def canonical(series, values):
     """Map a text column to canonical spellings (trimmed, case-folded match); unmatched
     non-blank values become None and blank values ''."""
     table = lookup(values)
-    folded = series.fillna("").map(fold)
-    out = folded.map(table)
-    return out.where(folded != "", "")
+    return per_value(series, lambda v: "" if fold(v) == "" else table.get(fold(v)))

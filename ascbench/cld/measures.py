@@ -201,7 +201,7 @@ def ascof_2e(ev, people, start, end):
         part = p[p["band"] == band]
         rows.append({"measure": "ascof_2e_all", "group": band, "numerator": int(part["num"].sum()),
                      "denominator": int(part["den"].sum())})
-    ld = p[(p["band"] == "1864") & (p["psr"].fillna("").map(codes.fold) == codes.LD)]
+    ld = p[(p["band"] == "1864") & (codes.fold_all(p["psr"]) == codes.LD)]
     rows.append({"measure": "ascof_2e", "group": "total", "numerator": int(ld["num"].sum()),
                  "denominator": int(ld["den"].sum())})
     return rows, p

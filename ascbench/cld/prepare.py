@@ -105,10 +105,10 @@ def _top(d, keys: list[str], by: str = "person"):
 
 def _latest_attribute(d, column: str, unknown: tuple[str, ...]):
     x = d[["person", "ref_end", "end", "Event_Start_Date", column]].copy()
-    x["_known"] = ~x[column].fillna("").map(codes.fold).isin(unknown)
+    x["_known"] = ~codes.fold_all(x[column]).isin(unknown)
     x["_end"] = x["end"].fillna(OPEN)
     top = _top(x, ["_known", "ref_end", "_end", "Event_Start_Date"])
-    values = top.assign(_v=top[column].fillna("").map(codes.fold)).groupby("person").agg(
+    values = top.assign(_v=codes.fold_all(top[column])).groupby("person").agg(
         n=("_v", "nunique"), value=(column, "first"), known=("_known", "first"))
     return values["value"].where((values["n"] == 1) & values["known"], "Unknown")
 
@@ -127,7 +127,8 @@ def person_details(d):
     people["gender"] = _latest_attribute(d, "Gender", codes.UNKNOWN_VALUES)
     people["psr"] = _latest_attribute(d, "Primary_Support_Reason", codes.UNKNOWN_VALUES + (codes.CARER_PSR,))
     accommodation = _latest_attribute(d, "Accommodation_Status", codes.UNKNOWN_VALUES)
-    accommodation = accommodation.map(lambda v: codes.lookup(codes.SETTLED).get(codes.fold(v), v))
+    settled = codes.lookup(codes.SETTLED)
+    accommodation = codes.per_value(accommodation, lambda v: settled.get(codes.fold(v), v))
     people["accommodation"] = accommodation.reindex(people.index).fillna("Unknown")
     unknown = people["accommodation"] == "Unknown"
     if unknown.any():

@@ -41,11 +41,13 @@ class Extract:
 def _dates(series):
     import pandas as pd
 
-    text = series.fillna("").astype(str).str.strip()
+    codes_, uniques = pd.factorize(series.fillna(""))  # dates repeat: trim and parse each distinct text once
+    text = pd.Series(uniques, dtype=object).astype(str).str.strip()
     iso = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
     uk = pd.to_datetime(text.where(iso.isna()), format="%d/%m/%Y", errors="coerce")
-    value = iso.fillna(uk)
-    bad = (text != "") & value.isna()
+    parsed = iso.fillna(uk)
+    value = pd.Series(parsed.to_numpy()[codes_], index=series.index)
+    bad = pd.Series(((text != "") & parsed.isna()).to_numpy()[codes_], index=series.index)
     return value, bad
 
 
@@ -84,7 +86,7 @@ def read_extracts(paths) -> Extract:
             mapped = codes.canonical(frame[column], values)
             reject(mapped.isna() | (mapped == ""), column, f"{column} is not one of " + ", ".join(values))
             frame[column] = mapped
-        frame["Client_Type"] = frame["Client_Type"].map(lambda v: codes.CLIENT_TYPES.get(codes.fold(v), v))
+        frame["Client_Type"] = codes.per_value(frame["Client_Type"], lambda v: codes.CLIENT_TYPES.get(codes.fold(v), v))
         for column, values in (("Service_Type", codes.SERVICE_TYPES), ("Event_Outcome", codes.OUTCOMES + [
                 "Invalid and not mapped"])):
             mapped = codes.canonical(frame[column], values)
