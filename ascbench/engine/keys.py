@@ -20,7 +20,9 @@ def is_categorical(series) -> bool:
 
 def key_codes(series):
     """(codes, categories) of a key column with the categories in sorted (text) order, so
-    that sorting by code sorts by text. Missing values get code -1."""
+    that sorting by code sorts by text. Missing values get code -1. The codes keep the
+    categorical's narrow integer type (int8 for up to 127 categories): cast to int64 before
+    combining them arithmetically."""
     if is_categorical(series):
         categories = series.cat.categories
         codes = series.cat.codes.to_numpy()
@@ -30,9 +32,9 @@ def key_codes(series):
             remap[order] = np.arange(len(order))
             codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
             categories = categories[order]
-        return codes.astype(np.int64, copy=False), categories
+        return codes, categories
     codes, uniques = pd.factorize(series, sort=True)
-    return codes.astype(np.int64, copy=False), pd.Index(uniques)
+    return codes, pd.Index(uniques)
 
 
 def categorical(codes, categories):

@@ -32,6 +32,8 @@ POSITION_COLUMNS = [
     "quartile", "quintile", "decile", "band", "group_mean", "group_median", "group_pooled", "p10", "p25",
     "p75", "p90", "mad", "mad_from_median", "mad_wording",
 ]
+FLOAT_COLUMNS = {"value", "value_rank", "rank", "quartile", "quintile", "decile", "group_mean", "group_median",
+                 "group_pooled", "p10", "p25", "p75", "p90", "mad", "mad_from_median"}
 BANDS_HIGH = {4: "A", 3: "B", 2: "C", 1: "D"}
 BANDS_LOW = {1: "A", 2: "B", 3: "C", 4: "D"}
 
@@ -214,28 +216,42 @@ def positions(values, metrics, members):
     group_rank = np.argsort(np.argsort(np.asarray(group_names, dtype=object), kind="stable"))
     m_codes, p_codes, a_codes = m_codes[rows], p_codes[rows], a_codes[rows]
     space = len(m_cats) * len(p_cats) * len(group_names)
-    gid = sorted_keys((m_codes * len(p_cats) + p_codes) * len(group_names) + group_rank[group_no], space)[1]
+    gid = sorted_keys((m_codes.astype(np.int64) * len(p_cats) + p_codes) * len(group_names) + group_rank[group_no],
+                      space)[1]
     value = values["value"].to_numpy(dtype="float64")[rows]
     order = stable_order(a_codes, -value, gid)
     rows, group_no, n_members, gid = rows[order], group_no[order], n_members[order], gid[order]
     m_codes, p_codes, a_codes, value = m_codes[order], p_codes[order], a_codes[order], value[order]
     n = len(value)
+    # the float columns are computed straight into one block (one allocation, no copies)
+    float_names = [c for c in POSITION_COLUMNS if c in FLOAT_COLUMNS]
+    block = np.empty((len(float_names), n))
+    col = {name: block[i] for i, name in enumerate(float_names)}
+    col["value"][:] = value
+    value = col["value"]
     sizes = np.bincount(gid)
+    group_start = np.cumsum(sizes) - sizes
     rank_of = sizes[gid]
-    starts = (np.cumsum(sizes) - sizes)[gid]
+    starts = group_start[gid]
     boundary = (value[1:] != value[:-1]) | (gid[1:] != gid[:-1])
     at = np.arange(n)
     first_of_run = np.maximum.accumulate(np.where(np.r_[True, boundary], at, 0))
+    np.add(first_of_run - starts, 1, out=col["value_rank"])  # 1 = highest, ties share the lowest rank
+    del first_of_run
     last_of_run = np.minimum.accumulate(np.where(np.r_[boundary, True], at, n)[::-1])[::-1]
-    value_rank = (first_of_run - starts + 1).astype("float64")  # 1 = highest, ties share the lowest rank
-    ascending_rank = (starts + rank_of - last_of_run).astype("float64")  # 1 = lowest
-    group_start, group_size = np.cumsum(sizes) - sizes, sizes
-    q = {p: g[gid] for p, g in _descending_quantiles(value, group_start, group_size, PROBABILITIES).items()}
+    ascending_rank = starts + rank_of - last_of_run  # 1 = lowest
+    del last_of_run, boundary, at, starts
+    quantiles = _descending_quantiles(value, group_start, sizes, PROBABILITIES)  # per group
+    for name, prob in (("p10", 0.1), ("p25", 0.25), ("group_median", 0.5), ("p75", 0.75), ("p90", 0.9)):
+        np.take(quantiles[prob], gid, out=col[name])
     # performance ranks by polarity (1 = best); a range metric ranks by distance from its band
     m_ids = m_cats.to_numpy(dtype=object)
     pol = meta["polarity"].reindex(m_ids).to_numpy(dtype=object)
-    polarity_code = np.select([pol == "high", pol == "low", pol == "range"], [0, 1, 2], 3)[m_codes]
-    rank = np.where(polarity_code == 0, value_rank, np.where(polarity_code == 1, ascending_rank, np.nan))
+    polarity_code = np.select([pol == "high", pol == "low", pol == "range"], [0, 1, 2], 3).astype(np.int8)[m_codes]
+    rank = col["rank"]
+    np.copyto(rank, np.where(polarity_code == 0, col["value_rank"], np.where(polarity_code == 1, ascending_rank,
+                                                                             np.nan)))
+    del ascending_rank
     in_range = np.flatnonzero(polarity_code == 2)
     if len(in_range):
         low = meta["range_low"].reindex(m_ids).to_numpy(dtype="float64")[m_codes[in_range]]
@@ -246,38 +262,42 @@ def positions(values, metrics, members):
         sub_sizes = np.bincount(sub_gid)
         rank[in_range] = _min_ranks(sub_gid, distance, np.r_[0, np.cumsum(sub_sizes)[:-1]])
 
-    def bucket(bounds, minimum):
-        count = sum((value > q[b]).astype(np.int64) for b in bounds) + 1
-        return np.where(rank_of >= minimum, count, np.nan)
+    def bucket(name, bounds, minimum):
+        count = np.ones(n, dtype=np.int8)
+        for b in bounds:
+            count += value > np.take(quantiles[b], gid)
+        np.copyto(col[name], count)
+        col[name][rank_of < minimum] = np.nan
 
-    quartile = bucket([0.25, 0.5, 0.75], 4)
-    quintile = bucket([0.2, 0.4, 0.6, 0.8], 5)
-    decile = bucket([i / 10 for i in range(1, 10)], 10)
+    bucket("quartile", [0.25, 0.5, 0.75], 4)
+    bucket("quintile", [0.2, 0.4, 0.6, 0.8], 5)
+    bucket("decile", [i / 10 for i in range(1, 10)], 10)
+    quartile = col["quartile"]
     band_code = np.where(polarity_code == 0, 4 - np.nan_to_num(quartile), np.nan_to_num(quartile) - 1)
-    band_code = np.where(np.isnan(quartile) | (polarity_code > 1), -1, band_code).astype(np.int64)
-    group_mean = (np.bincount(gid, weights=value) / sizes)[gid]
-    # pooled: only when every ranked member has counts
+    band_code = np.where(np.isnan(quartile) | (polarity_code > 1), -1, band_code).astype(np.int8)
+    del polarity_code
+    np.take(np.bincount(gid, weights=value) / sizes, gid, out=col["group_mean"])
+    # pooled: only when every ranked member has counts (a group is one metric and period)
     counted = (values["value_basis"] == "counts").to_numpy()[rows]
-    num = np.where(counted, np.nan_to_num(values["numerator"].to_numpy(dtype="float64")[rows]), 0.0)
-    den = np.where(counted, np.nan_to_num(values["denominator"].to_numpy(dtype="float64")[rows]), 0.0)
-    sum_num, sum_den = np.bincount(gid, weights=num)[gid], np.bincount(gid, weights=den)[gid]
-    n_counted = np.bincount(gid, weights=counted)[gid]
+    num = np.bincount(gid, weights=np.where(counted, np.nan_to_num(values["numerator"].to_numpy(dtype="float64")[rows]), 0.0))
+    den = np.bincount(gid, weights=np.where(counted, np.nan_to_num(values["denominator"].to_numpy(dtype="float64")[rows]), 0.0))
+    n_counted = np.bincount(gid, weights=counted)
+    del counted
+    group_metric = m_codes[group_start]
     stat = meta["statistic"].reindex(m_ids).to_numpy(dtype=object)
-    ratio = np.isin(stat, ["proportion", "rate"])[m_codes]
-    poolable = np.isin(stat, ["proportion", "rate", "count"])[m_codes]
-    multiplier = meta["multiplier"].reindex(m_ids).to_numpy(dtype="float64")[m_codes]
+    ratio = np.isin(stat, ["proportion", "rate"])[group_metric]
+    poolable = np.isin(stat, ["proportion", "rate", "count"])[group_metric]
+    multiplier = meta["multiplier"].reindex(m_ids).to_numpy(dtype="float64")[group_metric]
     with np.errstate(divide="ignore", invalid="ignore"):
-        pooled = np.where(ratio, sum_num / np.where(sum_den > 0, sum_den, np.nan), sum_num) * multiplier
-    pooled = np.where((n_counted == rank_of) & poolable, pooled, np.nan)
-    median = q[0.5]
-    mad = _median_deviation(value, median, gid, group_start, group_size)[gid]
+        pooled = np.where(ratio, num / np.where(den > 0, den, np.nan), num) * multiplier
+    pooled = np.where((n_counted == sizes) & poolable, pooled, np.nan)
+    np.take(pooled, gid, out=col["group_pooled"])
+    median = col["group_median"]
+    np.take(_median_deviation(value, median, gid, group_start, sizes), gid, out=col["mad"])
+    from_median = col["mad_from_median"]
+    np.subtract(value, median, out=from_median)
     with np.errstate(divide="ignore", invalid="ignore"):
-        from_median = (value - median) / np.where(mad > 0, mad, np.nan)
-    floats = {
-        "value": value, "value_rank": value_rank, "rank": rank, "quartile": quartile, "quintile": quintile,
-        "decile": decile, "group_mean": group_mean, "group_median": median, "group_pooled": pooled,
-        "p10": q[0.1], "p25": q[0.25], "p75": q[0.75], "p90": q[0.9], "mad": mad, "mad_from_median": from_median,
-    }
+        np.divide(from_median, np.where(col["mad"] > 0, col["mad"], np.nan), out=from_median)
     others = {
         "metric_id": categorical(m_codes, m_cats), "period": categorical(p_codes, p_cats),
         "group": categorical(group_no, group_names), "area_code": categorical(a_codes, a_cats),
@@ -285,18 +305,8 @@ def positions(values, metrics, members):
         "band": pd.Categorical.from_codes(band_code, categories=["A", "B", "C", "D"]),
         "mad_wording": pd.Categorical.from_codes(oflog_codes(from_median), categories=list(WORDINGS[:-1]) + [""]),
     }
-    return _frame(floats, others, POSITION_COLUMNS, n)
-
-
-def _frame(floats: dict, others: dict, order: list[str], n: int):
-    """A DataFrame of the float columns as one block built in place (no consolidating copy of
-    a million-row frame) with the other columns inserted where ``order`` puts them."""
-    float_names = [c for c in order if c in floats]
-    block = np.empty((len(float_names), n))
-    for i, name in enumerate(float_names):
-        block[i] = floats[name]
     frame = pd.DataFrame(block.T, columns=float_names, index=pd.RangeIndex(n), copy=False)
-    for position, name in enumerate(order):
+    for position, name in enumerate(POSITION_COLUMNS):
         if name in others:
             frame.insert(position, name, others[name])
     return frame

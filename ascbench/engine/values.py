@@ -61,17 +61,24 @@ def metric_values(metrics, observations):
     per_measure = np.bincount(roles["m"].to_numpy(), minlength=len(m_cats))
     first_pair = np.cumsum(per_measure) - per_measure
     rows = np.flatnonzero(per_measure[np.maximum(m_codes, 0)] * (m_codes >= 0))
-    repeat = per_measure[m_codes[rows]]
-    rows = np.repeat(rows, repeat)
-    within = np.arange(len(rows)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
-    pair = first_pair[m_codes[rows]] + within
-    k = roles["k"].to_numpy()[pair]
-    role = roles["role"].to_numpy()[pair]
+    if per_measure.max() > 1:  # a measure serving several metrics or roles: one row for each
+        repeat = per_measure[m_codes[rows]]
+        rows = np.repeat(rows, repeat)
+        within = np.arange(len(rows)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+        pair = first_pair[m_codes[rows]] + within
+        del repeat, within
+    else:
+        pair = first_pair[m_codes[rows]]
+    k = roles["k"].to_numpy().astype(np.int64)[pair]
+    role = roles["role"].to_numpy().astype(np.int8)[pair]
+    del pair
     a_codes, a_cats = key_codes(observations["area_code"])
     p_codes, p_cats = key_codes(observations["period"])
     n_a, n_p = len(a_cats), len(p_cats)
-    key = (k.astype(np.int64) * n_a + a_codes[rows]) * n_p + p_codes[rows]
+    key = (k * n_a + a_codes[rows]) * n_p + p_codes[rows]
+    del k
     keys, slot = sorted_keys(key, len(metric_ids) * n_a * n_p)
+    del key
     status_codes, status_cats = key_codes(observations["status"].fillna(""))
     status_cats = list(status_cats)
     for extra in ("", "missing", "zero denominator"):
@@ -85,7 +92,7 @@ def metric_values(metrics, observations):
         mine = role == r
         column = np.full(len(keys), np.nan)
         column[slot[mine]] = obs_value[rows[mine]]
-        st = np.full(len(keys), blank, dtype=np.int64)
+        st = np.full(len(keys), blank, dtype=np.int32)
         st[slot[mine]] = status_codes[rows[mine]]
         columns[name], statuses[name] = column, st
     out_k = keys // (n_a * n_p)

@@ -214,17 +214,38 @@ def _attach_cell_text(frame, data: bytes, header: list[str], columns: list[str])
     file: the file has no quoted cells, so no cell spans lines)."""
     import numpy as np
 
-    newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
-    starts = np.r_[0, newlines + 1]
-    ends = np.r_[newlines, len(data)]
+    odd = {column: np.flatnonzero(~np.isfinite(frame[column].to_numpy(dtype="float64"))) for column in columns}
+    wanted = np.unique(np.concatenate(list(odd.values()))) + 1  # line numbers (0 is the header)
+    starts, ends = _line_bounds(data, wanted)
+    where = {line: i for i, line in enumerate(wanted.tolist())}
     for column in columns:
         position = header.index(column)
-        values = frame[column].to_numpy(dtype="float64")
         cells = np.full(len(frame), "", dtype=object)
-        for row in np.flatnonzero(~np.isfinite(values)).tolist():
-            fields = data[starts[row + 1]:ends[row + 1]].decode("utf-8").split(",")
+        for row in odd[column].tolist():
+            i = where[row + 1]
+            fields = data[starts[i]:ends[i]].decode("utf-8").split(",")
             cells[row] = fields[position] if position < len(fields) else ""
         frame[f"{column}_text"] = cells
+
+
+def _line_bounds(data: bytes, lines, chunk: int = 1 << 24):
+    """Byte offsets (start, end) of the given 0-based line numbers (sorted), scanning the
+    newlines 16 MB at a time so that a large file needs no index of every line."""
+    import numpy as np
+
+    starts = np.zeros(len(lines), dtype=np.int64)
+    ends = np.full(len(lines), len(data), dtype=np.int64)
+    seen = 0  # newlines before this chunk
+    for offset in range(0, len(data), chunk):
+        view = np.frombuffer(data, dtype=np.uint8, count=min(chunk, len(data) - offset), offset=offset)
+        newlines = np.flatnonzero(view == 10) + offset
+        # line L starts after newline L - 1 and ends at newline L
+        after = (lines - 1 >= seen) & (lines - 1 < seen + len(newlines))
+        starts[after] = newlines[lines[after] - 1 - seen] + 1
+        before = (lines >= seen) & (lines < seen + len(newlines))
+        ends[before] = newlines[lines[before] - seen]
+        seen += len(newlines)
+    return starts, ends
 
 
 def strip_cells(series):
@@ -464,7 +485,7 @@ def duplicated_keys(frame, key):
     combined = np.zeros(len(frame), dtype=np.int64)
     for column in key:
         codes, categories = key_codes(frame[column])
-        combined = combined * (len(categories) + 1) + (codes + 1)
+        combined = combined * (len(categories) + 1) + (codes.astype(np.int64) + 1)
     space = int(combined.max()) + 1 if len(combined) else 0
     if space <= 8 * len(combined) + 1024:  # a dense count table: linear time
         return pd.Series(np.bincount(combined, minlength=space)[combined] > 1, index=frame.index)
