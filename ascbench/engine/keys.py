@@ -59,7 +59,10 @@ def recode(series, func):
     if not is_categorical(series):
         series = series.astype("category")
     categories = series.cat.categories
-    remap, uniques = pd.factorize(pd.Index([func(c) for c in categories], dtype="str"))
+    new = pd.Index([func(c) for c in categories], dtype="str")
+    if new.equals(categories.astype("str")):
+        return series  # nothing changes: no pass over the rows
+    remap, uniques = pd.factorize(new)
     codes = series.cat.codes.to_numpy()
     out_codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1) if len(remap) else codes
     return pd.Series(pd.Categorical.from_codes(out_codes, categories=pd.Index(uniques, dtype="str")),

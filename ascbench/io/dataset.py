@@ -23,7 +23,7 @@ from pathlib import Path
 import re
 
 from ascbench.errors import AscbenchError, Problems
-from ascbench.io.values import NUMBER_EXPECTED, STATUSES, parse_values
+from ascbench.io.values import NUMBER_EXPECTED, STATUSES, parse_cells
 from ascbench.periods import NOTATION, period_frame
 
 OBSERVATION_COLUMNS = ("area_code", "period", "measure", "value")
@@ -117,7 +117,7 @@ def read_csv(path: Path, required: tuple[str, ...], warnings: list[str] | None =
     Columns named in ``numeric`` are not stripped, and when the file has no quoted cells the
     parser reads them as floats, empty cells and the official suppression markers as NaN; a
     column ``<name>_text`` then holds the original text of every cell that is not a finite
-    number ("" elsewhere), for :func:`~ascbench.io.values.parse_values`. Any other text in the
+    number ("" elsewhere), for :func:`~ascbench.io.values.parse_cells`. Any other text in the
     column makes the parser give up and the column is read as text instead (same result,
     slower).
     """
@@ -213,6 +213,7 @@ def _attach_cell_text(frame, data: bytes, header: list[str], columns: list[str])
     that is not a finite number, cut from its line (row r of the frame is line r + 1 of the
     file: the file has no quoted cells, so no cell spans lines)."""
     import numpy as np
+    import pandas as pd
 
     odd = {column: np.flatnonzero(~np.isfinite(frame[column].to_numpy(dtype="float64"))) for column in columns}
     wanted = np.unique(np.concatenate(list(odd.values()))) + 1  # line numbers (0 is the header)
@@ -220,12 +221,13 @@ def _attach_cell_text(frame, data: bytes, header: list[str], columns: list[str])
     where = {line: i for i, line in enumerate(wanted.tolist())}
     for column in columns:
         position = header.index(column)
-        cells = np.full(len(frame), "", dtype=object)
+        texts = {"": 0}
+        codes = np.zeros(len(frame), dtype=np.int32)  # a categorical: "" for the numbers
         for row in odd[column].tolist():
             i = where[row + 1]
             fields = data[starts[i]:ends[i]].decode("utf-8").split(",")
-            cells[row] = fields[position] if position < len(fields) else ""
-        frame[f"{column}_text"] = cells
+            codes[row] = texts.setdefault(fields[position] if position < len(fields) else "", len(texts))
+        frame[f"{column}_text"] = pd.Categorical.from_codes(codes, categories=pd.Index(list(texts), dtype=object))
 
 
 def _line_bounds(data: bytes, lines, chunk: int = 1 << 24):
@@ -449,26 +451,28 @@ def read_observations(path: Path, known_areas: set[str], problems: Problems, war
     report(~period_ok, "period", lambda r: f"'{r['period']}' is not a period", NOTATION)
     frame["period"] = recode(frame["period"], lambda t: canonical(t) or t)
     cell_text = frame.pop("value_text") if "value_text" in frame.columns else None
-    values, status, bad, hint = parse_values(frame["value"], cell_text)
-    if cell_text is not None:  # only cells the parser could not read as numbers can have a status
-        odd = np.flatnonzero(~np.isfinite(frame["value"].to_numpy(dtype="float64")))
-        frame["value"] = cell_text  # the text as written, for messages about the cell
-    else:
-        odd = np.flatnonzero(status.to_numpy() != "")
-    report(bad.to_numpy(), "value", lambda r: f"'{r['value']}' {hint[r.name]}", NUMBER_EXPECTED)
+    values, odd, odd_status, odd_bad, odd_hint = parse_cells(frame["value"], cell_text)
+    bad = np.zeros(len(frame), dtype=bool)
+    bad[odd] = odd_bad
+    if bad.any():
+        hints = dict(zip(odd[odd_bad].tolist(), odd_hint[odd_bad].tolist(), strict=True))
+        if cell_text is not None:
+            frame["value"] = cell_text  # the text as written, for the messages
+        report(bad, "value", lambda r: f"'{r['value']}' {hints[r.name]}", NUMBER_EXPECTED)
     given = recode(frame["status"], str.lower)
     report(~given.isin(STATUSES), "status", lambda r: f"'{r['status']}' is not a status",
            "empty or one of " + ", ".join(s for s in STATUSES if s))
-    report(given.isin(("suppressed", "not available", "not applicable", "missing")) & values.notna(), "value",
+    report(given.isin(("suppressed", "not available", "not applicable", "missing")) & ~np.isnan(values), "value",
            lambda r: f"a value is given with status '{r['status']}'", "an empty value for a suppressed cell")
-    take = np.zeros(len(frame), dtype=bool)
-    take[odd] = (status.to_numpy()[odd] != "") & (given.to_numpy()[odd] == "")
-    if take.any():  # a marker in the value cell sets the status where none is given
-        marked = status.to_numpy()[take]
+    # a marker in the value cell sets the status where none is given
+    blank = given.cat.categories.get_indexer([""])[0]  # -1 when no cell is blank
+    take = (odd_status != "") & (given.cat.codes.to_numpy()[odd] == blank) & (blank >= 0)
+    if take.any():
+        marked = odd_status[take]
         categories = given.cat.categories.append(pd.Index(
             [c for c in pd.unique(marked) if c not in given.cat.categories], dtype="str"))
         codes = given.cat.codes.to_numpy().copy()
-        codes[take] = categories.get_indexer(marked)
+        codes[odd[take]] = categories.get_indexer(marked)
         given = pd.Series(pd.Categorical.from_codes(codes, categories=categories), index=given.index)
     frame["status"] = given
     frame["value"] = values

@@ -39,10 +39,11 @@ STATUSES = ("", "missing", "suppressed", "not available", "not applicable", "imp
 NUMBER_EXPECTED = "a plain number such as 1234 or 56.7, or a suppression marker (c, *, [c], x, [x], .., :, z, [z], -)"
 
 
-def parse_values(raw, text=None):
-    """Vectorised: a Series of cell text -> (values: float Series, status: str Series,
-    bad: boolean Series marking cells that are neither numbers nor markers, hint: str Series
-    explaining each bad cell), all aligned to ``raw``.
+def parse_cells(raw, text=None):
+    """The sparse form of :func:`parse_values`, for millions of cells: ``(values, odd,
+    status, bad, hint)`` where ``values`` is a float array for every cell and ``odd`` the
+    positions of the cells that were not plain numbers, with ``status``, ``bad`` and
+    ``hint`` arrays for those cells only.
 
     Numbers take pandas' C parser on the whole column (spaces around a number are allowed);
     only the cells it cannot read (markers, empty cells, mistakes) are looked at as text, so
@@ -53,38 +54,51 @@ def parse_values(raw, text=None):
     import numpy as np
     import pandas as pd
 
-    n = len(raw)
     if text is None:
         values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype="float64", na_value=np.nan).copy()
         cells = raw
     else:
         values = raw.to_numpy(dtype="float64", na_value=np.nan).copy()
         cells = text
+    odd = np.flatnonzero(~np.isfinite(values))
+    if not len(odd):
+        empty = np.array([], dtype=object)
+        return values, odd, empty, np.array([], dtype=bool), empty
+    cell = pd.Series(cells).iloc[odd].astype(object)
+    cell_text = cell.where(cell.notna(), "").astype(str).str.strip().reset_index(drop=True)
+    lowered = cell_text.str.lower()
+    flagged = lowered.str.endswith("[u]").to_numpy(dtype=bool)
+    body = cell_text.where(~flagged, cell_text.str[:-3].str.strip())
+    as_number = pd.to_numeric(body.where(flagged), errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    flagged_ok = flagged & np.isfinite(as_number)
+    status = lowered.map(SUPPRESSION_MARKERS).fillna("").to_numpy(dtype=object)
+    status = np.where(cell_text.to_numpy(dtype=object) == "", "missing", status)
+    status = np.where(flagged_ok, "low reliability", status)
+    bad = status == ""
+    values[odd] = np.where(flagged_ok, as_number, np.nan)
+    hint = np.full(len(odd), "", dtype=object)
+    if bad.any():
+        b = cell_text[bad]
+        h = pd.Series("is not a number", index=b.index, dtype=object)
+        h[b.str.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?")] = "has a thousands separator"
+        h[b.str.contains("%", regex=False)] = "has a percent sign"
+        hint[bad] = h.to_numpy(dtype=object)
+    return values, odd, status, bad, hint
+
+
+def parse_values(raw, text=None):
+    """Vectorised: a Series of cell text -> (values: float Series, status: str Series,
+    bad: boolean Series marking cells that are neither numbers nor markers, hint: str Series
+    explaining each bad cell), all aligned to ``raw`` (see :func:`parse_cells`)."""
+    import numpy as np
+    import pandas as pd
+
+    values, odd, status_odd, bad_odd, hint_odd = parse_cells(raw, text)
+    n = len(values)
     status = np.full(n, "", dtype=object)
     bad = np.zeros(n, dtype=bool)
     hint = np.full(n, "", dtype=object)
-    rest = np.flatnonzero(~np.isfinite(values))
-    if len(rest):
-        cell = pd.Series(np.asarray(cells, dtype=object)[rest], dtype=object)
-        cell_text = cell.where(cell.notna(), "").astype(str).str.strip()
-        lowered = cell_text.str.lower()
-        flagged = lowered.str.endswith("[u]").to_numpy(dtype=bool)
-        body = cell_text.where(~flagged, cell_text.str[:-3].str.strip())
-        as_number = pd.to_numeric(body.where(flagged), errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-        flagged_ok = flagged & np.isfinite(as_number)
-        st = lowered.map(SUPPRESSION_MARKERS).fillna("").to_numpy(dtype=object)
-        st = np.where(cell_text.to_numpy(dtype=object) == "", "missing", st)
-        st = np.where(flagged_ok, "low reliability", st)
-        is_bad = st == ""
-        values[rest] = np.where(flagged_ok, as_number, np.nan)
-        status[rest] = st
-        bad[rest] = is_bad
-        if is_bad.any():
-            b = cell_text[is_bad]
-            h = pd.Series("is not a number", index=b.index, dtype=object)
-            h[b.str.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?")] = "has a thousands separator"
-            h[b.str.contains("%", regex=False)] = "has a percent sign"
-            hint[rest[is_bad]] = h.to_numpy(dtype=object)
+    status[odd], bad[odd], hint[odd] = status_odd, bad_odd, hint_odd
     index = raw.index
     return (pd.Series(values, index=index), pd.Series(status, index=index, dtype=object),
             pd.Series(bad, index=index), pd.Series(hint, index=index, dtype=object))
