@@ -18,31 +18,60 @@ GROUP_VALUE_COLUMNS = ["metric_id", "area_code", "period", "pooled", "mean", "n_
 
 
 def group_values(values, metrics, groups):
+    """One row per group, metric and period with members' values: ``metric_id, area_code``
+    (the group code), ``period, pooled, mean, n_members``.
+
+    Vectorised over codes: each value row is repeated once for every group its area belongs
+    to, and the sums are counted per (group, metric, period) key."""
     import numpy as np
     import pandas as pd
 
+    from ascbench.engine.keys import categorical, key_codes, lookup
+    from ascbench.engine.values import sorted_keys
+
     if groups is None or len(groups) == 0 or values.empty:
         return pd.DataFrame(columns=GROUP_VALUE_COLUMNS)
-    members = values.merge(groups[["group_code", "member_code"]], left_on="area_code", right_on="member_code")
-    members = members[members["value"].notna()]
-    if members.empty:
+    group_codes = pd.unique(groups["group_code"])
+    a_codes, a_cats = key_codes(values["area_code"])
+    # area -> the groups it belongs to
+    links = pd.DataFrame({"a": a_cats.get_indexer(groups["member_code"]),
+                          "g": pd.Index(group_codes).get_indexer(groups["group_code"])})
+    links = links[links["a"] >= 0].drop_duplicates().sort_values(["a", "g"])
+    per_area = np.bincount(links["a"].to_numpy(), minlength=len(a_cats))
+    first_link = np.cumsum(per_area) - per_area
+    has = values["value"].notna().to_numpy() & (a_codes >= 0)
+    rows = np.flatnonzero(has & (per_area[np.maximum(a_codes, 0)] > 0))
+    if not len(rows):
         return pd.DataFrame(columns=GROUP_VALUE_COLUMNS)
-    counted = members["value_basis"].eq("counts")
-    members = members.assign(
-        _num=members["numerator"].where(counted), _den=members["denominator"].where(counted),
-    )
-    agg = members.groupby(["metric_id", "group_code", "period"], sort=False, observed=True).agg(
-        _num=("_num", "sum"), _den=("_den", "sum"), _n_counts=("_num", "count"), mean=("value", "mean"),
-        n_members=("value", "size"),
-    ).reset_index()
-    meta = metrics.set_index("metric_id")
-    statistic = agg["metric_id"].map(meta["statistic"])
-    multiplier = agg["metric_id"].map(meta["multiplier"]).astype("float64")
-    ratio = statistic.isin(["proportion", "rate"])
+    repeat = per_area[a_codes[rows]]
+    rows = np.repeat(rows, repeat)
+    within = np.arange(len(rows)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+    g = links["g"].to_numpy()[first_link[a_codes[rows]] + within]
+    m_codes, m_cats = key_codes(values["metric_id"])
+    p_codes, p_cats = key_codes(values["period"])
+    n_m, n_p = len(m_cats), len(p_cats)
+    keys, slot = sorted_keys((m_codes[rows].astype(np.int64) * len(group_codes) + g) * n_p + p_codes[rows],
+                             n_m * len(group_codes) * n_p)
+    counted = (values["value_basis"] == "counts").to_numpy()[rows]
+    numerator = np.nan_to_num(values["numerator"].to_numpy(dtype="float64")[rows])
+    denominator = np.nan_to_num(values["denominator"].to_numpy(dtype="float64")[rows])
+    n_members = np.bincount(slot, minlength=len(keys))
+    num = np.bincount(slot, weights=np.where(counted, numerator, 0.0), minlength=len(keys))
+    den = np.bincount(slot, weights=np.where(counted, denominator, 0.0), minlength=len(keys))
+    n_counts = np.bincount(slot, weights=counted, minlength=len(keys))
+    mean = np.bincount(slot, weights=values["value"].to_numpy(dtype="float64")[rows], minlength=len(keys)) / n_members
+    metric = keys // (len(group_codes) * n_p)
+    meta = metrics.drop_duplicates("metric_id").set_index("metric_id")
+    statistic = meta["statistic"].reindex(m_cats).to_numpy(dtype=object)[metric]
+    multiplier = meta["multiplier"].reindex(m_cats).to_numpy(dtype="float64")[metric]
+    ratio = np.isin(statistic, ["proportion", "rate"])
     # pool only when every contributing member has counts
-    complete = agg["_n_counts"] == agg["n_members"]
+    complete = (n_counts == n_members) & np.isin(statistic, ["proportion", "rate", "count"])
     with np.errstate(divide="ignore", invalid="ignore"):
-        pooled = np.where(ratio, agg["_num"] / agg["_den"].where(agg["_den"] > 0), agg["_num"]) * multiplier
-    agg["pooled"] = pd.Series(pooled, index=agg.index).where(complete & statistic.isin(["proportion", "rate", "count"]))
-    agg = agg.rename(columns={"group_code": "area_code"})
-    return agg[GROUP_VALUE_COLUMNS]
+        pooled = np.where(ratio, num / np.where(den > 0, den, np.nan), num) * multiplier
+    return pd.DataFrame({
+        "metric_id": categorical(metric, m_cats),
+        "area_code": categorical((keys // n_p) % len(group_codes), [str(c) for c in group_codes]),
+        "period": categorical(keys % n_p, p_cats),
+        "pooled": np.where(complete, pooled, np.nan), "mean": mean, "n_members": n_members.astype(np.int64),
+    })
