@@ -395,8 +395,19 @@ def period_frame(texts):
     """
     import pandas as pd
 
+    series = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype="object")
+    uniques = tuple(t for t in pd.unique(series).tolist() if isinstance(t, str))
+    return _period_frame(uniques).copy()
+
+
+@functools.lru_cache(maxsize=64)
+def _period_frame(uniques: tuple[str, ...]):
+    """:func:`period_frame` of distinct strings, cached: a report asks for the same periods'
+    attributes at several steps."""
+    import pandas as pd
+
     rows = []
-    for t in pd.unique(pd.Series(list(texts), dtype="object").dropna()):
+    for t in uniques:
         p = parse_period(t)
         prev = p.preceding()
         rows.append(

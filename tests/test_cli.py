@@ -152,3 +152,26 @@ def test_help_does_not_import_pandas():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.stderr.strip().endswith("NO-PANDAS")
     assert "Commands:" in proc.stdout
+
+
+def test_a_real_process_writes_its_file_and_status_before_it_ends(tmp_path):
+    """main() ends the process with os._exit after flushing: the output file must be
+    complete, the message on stderr, and --fail-on's exit status kept."""
+    out = tmp_path / "r.csv"
+    proc = subprocess.run([_console_script(), "rate", "--format", "csv", "--output", str(out), "--fail-on", "worse",
+                           "--tag", "appendix-a"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 3
+    assert f"wrote {out}" in proc.stderr
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert len(rows) == 25 and rows[-1]["metric_id"]
+
+
+def test_a_closed_pipe_ends_quietly():
+    """``ascbench rate | head -1``: the reader goes away; no traceback, no 'Exception ignored'."""
+    proc = subprocess.Popen([_console_script(), "rate", "--format", "csv"], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    proc.stdout.read(10)
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode in (0, 1) and b"Traceback" not in err and b"Exception ignored" not in err

@@ -79,4 +79,26 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 def main() -> None:
-    cli(prog_name="ascbench")
+    """The ``ascbench`` command. After the command has finished and its streams are flushed,
+    the process ends at once (``os._exit``) instead of tearing down pandas and numpy module
+    by module: about 60 ms of a 0.7 s run, and nothing is left to finalise (every file is
+    written and closed, atomically, before the command returns)."""
+    import os
+    import sys
+
+    try:
+        cli(prog_name="ascbench")
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if exc.code is not None and not isinstance(exc.code, int):
+            print(exc.code, file=sys.stderr)
+    try:
+        sys.stdout.flush()
+    except (BrokenPipeError, ValueError, OSError):
+        pass  # the reader went away (ascbench rate | head): nothing more to say
+    try:
+        sys.stderr.flush()
+    except (ValueError, OSError):
+        pass
+    os._exit(code)
