@@ -233,3 +233,21 @@ def test_vectorised_positions_equal_per_group_arithmetic(seed):
         assert row.group_mean == pytest.approx(r["mean"], rel=1e-12)
     order = list(zip(got["period"].astype(str), got["value_rank"], got["area_code"].astype(str), strict=True))
     assert order == sorted(order)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_per_group_table_sort_orders_as_one_stable_sort(seed):
+    """From 100,000 rows each group is sorted in its own padded row: the order (group, value
+    from the highest, area) must equal one chain of stable sorts, ties included."""
+    from ascbench.engine.keys import stable_order
+    from ascbench.engine.position import _group_value_order
+
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(100, 160, 900)
+    gid = np.repeat(np.arange(len(sizes)), sizes)
+    rng.shuffle(gid)
+    value = rng.integers(0, 30, len(gid)).astype(float) if seed else np.round(rng.normal(size=len(gid)), 2)
+    area = rng.permutation(len(gid))
+    assert len(gid) >= 100_000
+    got, want = _group_value_order(gid, value, area), stable_order(area, -value, gid)
+    assert np.array_equal(got, want)

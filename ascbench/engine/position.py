@@ -125,6 +125,30 @@ def _sorted_quantiles(codes, v, order, probabilities):
     return out
 
 
+def _group_value_order(gid, value, area):
+    """The order (group, value from the highest, area) of the rows. When the groups are of
+    similar size (every council in every year: the usual case) each group is sorted in its
+    own row of a padded table, which stays in cache: about four times faster than one sort
+    of everything at ten million rows; otherwise one chain of stable sorts."""
+    from ascbench.engine.keys import stable_order
+
+    n = len(value)
+    by_group = stable_order(area, gid)  # by group, then area: ties keep area order below
+    g = gid[by_group]
+    sizes = np.bincount(g)
+    widest = int(sizes.max()) if len(sizes) else 0
+    if n < 100_000 or len(sizes) * widest > 2 * n:
+        return stable_order(area, -value, gid)
+    starts = np.cumsum(sizes) - sizes
+    slot = np.arange(n) - starts[g]
+    table = np.full((len(sizes), widest), np.nan)  # NaN pads sort after every value
+    table[g, slot] = -value[by_group]
+    within = np.argsort(table, axis=1, kind="stable")
+    del table
+    within = within[np.arange(widest) < sizes[:, None]]  # each row's real entries, in order
+    return by_group[np.repeat(starts, sizes) + within]
+
+
 def _min_ranks(gid, key, starts_of_group):
     """Ascending ranks within groups, ties sharing the lowest ("1, 1, 3"); NaN keys get NaN.
     ``starts_of_group[g]``: the first position of group g in (gid, key) order."""
@@ -219,7 +243,7 @@ def positions(values, metrics, members):
     gid = sorted_keys((m_codes.astype(np.int64) * len(p_cats) + p_codes) * len(group_names) + group_rank[group_no],
                       space)[1]
     value = values["value"].to_numpy(dtype="float64")[rows]
-    order = stable_order(a_codes, -value, gid)
+    order = _group_value_order(gid, value, a_codes)
     rows, group_no, n_members, gid = rows[order], group_no[order], n_members[order], gid[order]
     m_codes, p_codes, a_codes, value = m_codes[order], p_codes[order], a_codes[order], value[order]
     n = len(value)
