@@ -87,13 +87,12 @@ def lookup(values) -> dict:
 
 def per_value(series, func):
     """``series.map(func)`` with ``func`` called once per distinct value (an extract repeats
-    a few dozen codes half a million times)."""
+    a few dozen codes half a million times); missing cells get ``func(None)``."""
     import pandas as pd
 
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    results = [func(u) for u in uniques] + [func(None)]
-    out = pd.Series(results, dtype=object).to_numpy()[codes]  # code -1 (missing) takes func(None)
-    return pd.Series(out, index=series.index, dtype=object)
+    from ascbench.engine.keys import per_category
+
+    return pd.Series(per_category(series, func, missing=None), index=series.index, dtype=object)
 
 
 def fold_all(series):

@@ -26,8 +26,7 @@ def group_values(values, metrics, groups):
     import numpy as np
     import pandas as pd
 
-    from ascbench.engine.keys import categorical, key_codes, lookup
-    from ascbench.engine.values import sorted_keys
+    from ascbench.engine.keys import categorical, expand, key_codes, sorted_keys
 
     if groups is None or len(groups) == 0 or values.empty:
         return pd.DataFrame(columns=GROUP_VALUE_COLUMNS)
@@ -37,16 +36,11 @@ def group_values(values, metrics, groups):
     links = pd.DataFrame({"a": a_cats.get_indexer(groups["member_code"]),
                           "g": pd.Index(group_codes).get_indexer(groups["group_code"])})
     links = links[links["a"] >= 0].drop_duplicates().sort_values(["a", "g"])
-    per_area = np.bincount(links["a"].to_numpy(), minlength=len(a_cats))
-    first_link = np.cumsum(per_area) - per_area
-    has = values["value"].notna().to_numpy() & (a_codes >= 0)
-    rows = np.flatnonzero(has & (per_area[np.maximum(a_codes, 0)] > 0))
+    has = values["value"].notna().to_numpy()
+    rows, link = expand(np.where(has, a_codes, -1), links["a"].to_numpy())
     if not len(rows):
         return pd.DataFrame(columns=GROUP_VALUE_COLUMNS)
-    repeat = per_area[a_codes[rows]]
-    rows = np.repeat(rows, repeat)
-    within = np.arange(len(rows)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
-    g = links["g"].to_numpy()[first_link[a_codes[rows]] + within]
+    g = links["g"].to_numpy()[link]
     m_codes, m_cats = key_codes(values["metric_id"])
     p_codes, p_cats = key_codes(values["period"])
     n_m, n_p = len(m_cats), len(p_cats)

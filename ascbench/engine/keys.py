@@ -42,15 +42,16 @@ def categorical(codes, categories):
     return pd.Categorical.from_codes(np.asarray(codes), categories=pd.Index(categories, dtype="str"))
 
 
-def per_category(series, func, dtype=object):
-    """``series.map(func)`` computed once per distinct value; returns a numpy array."""
+def per_category(series, func, dtype=object, missing=""):
+    """``series.map(func)`` computed once per distinct value; returns a numpy array. Missing
+    cells get ``func(missing)``."""
     if is_categorical(series):
-        categories = series.cat.categories
-        results = np.array([func(c) for c in categories] + [func("")], dtype=dtype)
-        return results[series.cat.codes.to_numpy()]  # code -1 (missing) takes the last: func("")
-    codes, uniques = pd.factorize(series)
-    results = np.array([func(u) for u in uniques] + [func("")], dtype=dtype)
-    return results[codes]
+        codes, uniques = series.cat.codes.to_numpy(), series.cat.categories
+    else:
+        codes, uniques = pd.factorize(series)
+    results = np.empty(len(uniques) + 1, dtype=dtype)
+    results[:] = [func(u) for u in uniques] + [func(missing)]
+    return results[codes]  # code -1 (missing) takes the last
 
 
 def recode(series, func):
@@ -103,3 +104,34 @@ def stable_order(*keys):
             k = k.astype(np.int16)
         order = order[np.argsort(k, kind="stable")]
     return order
+
+
+def sorted_keys(key, space: int):
+    """(distinct keys in order, each row's position among them) for integer keys in
+    ``[0, space)``: by marking a dense table when the key space is small (linear time),
+    else by sorting (``np.unique``)."""
+    if space <= 8 * len(key) + 1024:
+        present = np.zeros(space, dtype=bool)
+        present[key] = True
+        keys = np.flatnonzero(present)
+        position = np.cumsum(present) - 1
+        return keys, position[key]
+    return np.unique(key, return_inverse=True)
+
+
+def expand(codes, links):
+    """Rows repeated once for each link of their code: ``codes`` (a code per row, -1 for
+    none) and ``links`` (the code of each link, e.g. the measure of each metric role, the
+    area of each group membership). Returns ``(rows, link)``: a row index and a link index
+    per output row. Rows whose code has no link are left out."""
+    links = np.asarray(links)
+    order = np.argsort(links, kind="stable")
+    per_code = np.bincount(links, minlength=int(max(codes.max(initial=-1), links.max(initial=-1))) + 1)
+    first = np.cumsum(per_code) - per_code
+    rows = np.flatnonzero((codes >= 0) & (per_code[np.maximum(codes, 0)] > 0))
+    if per_code.max(initial=0) <= 1:  # one link at most per code: no repeating
+        return rows, order[first[codes[rows]]]
+    repeat = per_code[codes[rows]]
+    rows = np.repeat(rows, repeat)
+    within = np.arange(len(rows)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+    return rows, order[first[codes[rows]] + within]

@@ -34,8 +34,6 @@ POSITION_COLUMNS = [
 ]
 FLOAT_COLUMNS = {"value", "value_rank", "rank", "quartile", "quintile", "decile", "group_mean", "group_median",
                  "group_pooled", "p10", "p25", "p75", "p90", "mad", "mad_from_median"}
-BANDS_HIGH = {4: "A", 3: "B", 2: "C", 1: "D"}
-BANDS_LOW = {1: "A", 2: "B", 3: "C", 4: "D"}
 
 
 def group_members(areas, groups, group: str, focus: str | None = None):
@@ -96,33 +94,6 @@ def oflog_wording(distance):
     under 1.5 "slightly above/below", under 3 "above/below", under 7.5 "much above/below",
     beyond "far above/below" the median; "" for no distance."""
     return WORDINGS[oflog_codes(distance)]
-
-
-def group_quantiles(group_codes, values, probabilities):
-    """Type-7 quantiles of ``values`` within groups, vectorised: one sort, then
-    q = x[floor(h)] + (h - floor(h)) (x[floor(h) + 1] - x[floor(h)]) with h = (n - 1) p.
-    Returns {p: array aligned to the input rows}."""
-    codes = np.asarray(group_codes)
-    v = np.asarray(values, dtype="float64")
-    order = np.lexsort((v, codes))
-    return _sorted_quantiles(codes, v, order, probabilities)
-
-
-def _sorted_quantiles(codes, v, order, probabilities):
-    sorted_codes, sorted_values = codes[order], v[order]
-    starts = np.r_[0, np.flatnonzero(np.diff(sorted_codes)) + 1]
-    sizes = np.diff(np.r_[starts, len(v)])
-    group_of = np.repeat(np.arange(len(starts)), sizes)
-    where = np.empty(len(v), dtype=np.int64)
-    where[order] = group_of
-    out = {}
-    for p in probabilities:
-        h = (sizes - 1) * p
-        lo = np.floor(h).astype(np.int64)
-        hi = np.minimum(lo + 1, sizes - 1)
-        q = sorted_values[starts + lo] + (h - lo) * (sorted_values[starts + hi] - sorted_values[starts + lo])
-        out[p] = q[where]
-    return out
 
 
 def _group_value_order(gid, value, area):
@@ -216,8 +187,7 @@ def positions(values, metrics, members):
     Vectorised over integer group ids (metric x period x group): one sort puts the rows in
     output order and gives both value ranks (so high and low polarity ranks) and every
     quantile; a second gives the MAD; range metrics sort their distances from the band."""
-    from ascbench.engine.keys import categorical, key_codes, stable_order
-    from ascbench.engine.values import sorted_keys
+    from ascbench.engine.keys import categorical, key_codes, sorted_keys
 
     meta = metrics.drop_duplicates("metric_id").set_index("metric_id")
     group_names = list(pd.unique(members["group"]))

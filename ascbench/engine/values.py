@@ -40,7 +40,7 @@ def metric_values(metrics, observations):
     import numpy as np
     import pandas as pd
 
-    from ascbench.engine.keys import categorical, key_codes
+    from ascbench.engine.keys import categorical, expand, key_codes, sorted_keys
 
     roles = metrics.melt(
         id_vars=["metric_id"], value_vars=list(ROLES), var_name="role", value_name="measure"
@@ -57,18 +57,8 @@ def metric_values(metrics, observations):
     metric_ids = sorted(roles["metric_id"].unique())
     roles["k"] = pd.Index(metric_ids).get_indexer(roles["metric_id"])
     roles = roles.sort_values(["m", "k", "role"], kind="stable")
-    # expand: observation row -> (metric, role) pairs of its measure
-    per_measure = np.bincount(roles["m"].to_numpy(), minlength=len(m_cats))
-    first_pair = np.cumsum(per_measure) - per_measure
-    rows = np.flatnonzero(per_measure[np.maximum(m_codes, 0)] * (m_codes >= 0))
-    if per_measure.max() > 1:  # a measure serving several metrics or roles: one row for each
-        repeat = per_measure[m_codes[rows]]
-        rows = np.repeat(rows, repeat)
-        within = np.arange(len(rows)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
-        pair = first_pair[m_codes[rows]] + within
-        del repeat, within
-    else:
-        pair = first_pair[m_codes[rows]]
+    # each observation row once for every metric and role its measure serves
+    rows, pair = expand(m_codes, roles["m"].to_numpy())
     k = roles["k"].to_numpy().astype(np.int64)[pair]
     role = roles["role"].to_numpy().astype(np.int8)[pair]
     del pair
@@ -128,21 +118,6 @@ def metric_values(metrics, observations):
         "denominator_status": categorical(den_st, status_cats),
         "published_status": categorical(pub_st, status_cats),
     })
-
-
-def sorted_keys(key, space: int):
-    """(distinct keys in order, each row's position among them) for integer keys in
-    ``[0, space)``: by marking a dense table when the key space is small (linear time),
-    else by sorting (``np.unique``)."""
-    import numpy as np
-
-    if space <= 8 * len(key) + 1024:
-        present = np.zeros(space, dtype=bool)
-        present[key] = True
-        keys = np.flatnonzero(present)
-        position = np.cumsum(present) - 1
-        return keys, position[key]
-    return np.unique(key, return_inverse=True)
 
 
 def published_mismatch(values, metrics):

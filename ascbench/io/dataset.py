@@ -273,15 +273,6 @@ def strip_cells(series):
     return series.replace(changed) if changed else series
 
 
-def map_unique(series, func):
-    """``series.map(func)`` computed once per distinct value (a Series of objects)."""
-    import pandas as pd
-
-    from ascbench.engine.keys import per_category
-
-    return pd.Series(per_category(series, func), index=series.index, dtype=object)
-
-
 def report_rows(problems: Problems, path, frame, mask, field: str, message, expected: str, limit: int = 50) -> None:
     """One located problem per row of ``frame`` where ``mask`` holds (the first ``limit``,
     then a count of the rest); ``message`` is a text or a function of the row."""
