@@ -281,7 +281,13 @@ def main() -> None:
     parser.add_argument("--side-rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3, help="runs of the pipeline per size up to 1M rows (best "
                         "time and largest memory are shown); larger sizes run once")
+    parser.add_argument("--system-malloc", action="store_true", help="leave glibc's allocator as it is (the "
+                        "ascbench command raises its mmap threshold: ascbench/allocator.py)")
     args = parser.parse_args()
+    if not args.system_malloc:
+        from ascbench.allocator import tune
+
+        tune()  # as the ascbench command does
     sizes = [10_000, 100_000] if args.quick else args.sizes
     side_rows = 100_000 if args.quick else args.side_rows
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
