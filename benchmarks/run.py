@@ -256,6 +256,20 @@ def cld_benchmark(people: int, work: Path) -> tuple:
     return rows, seconds, mem.peak
 
 
+def in_fresh_process(kind: str, *args, system_malloc: bool = False):
+    """Run ``pipeline`` or ``cld_benchmark`` in a new Python process, so that each size's
+    first run and peak memory are its own (not what earlier sizes left in the heap)."""
+    import json
+
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--_run", kind, *map(str, args)]
+    if system_malloc:
+        cmd.append("--system-malloc")
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode:
+        raise SystemExit(f"benchmark child failed:\n{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def startup(runs: int = 9) -> list[tuple]:
     exe = shutil.which("ascbench") or str(Path(sys.executable).parent / "ascbench")
 
@@ -283,11 +297,22 @@ def main() -> None:
                         "time and largest memory are shown); larger sizes run once")
     parser.add_argument("--system-malloc", action="store_true", help="leave glibc's allocator as it is (the "
                         "ascbench command raises its mmap threshold: ascbench/allocator.py)")
+    parser.add_argument("--_run", nargs="+", help=argparse.SUPPRESS)  # internal: one measurement in a child
     args = parser.parse_args()
     if not args.system_malloc:
         from ascbench.allocator import tune
 
         tune()  # as the ascbench command does
+    if args._run:
+        import json
+
+        kind, *rest = args._run
+        if kind == "pipeline":
+            out = pipeline(int(rest[0]), Path(rest[1]), int(rest[2]))
+        else:
+            out = cld_benchmark(int(rest[0]), Path(rest[1]))
+        print(json.dumps(out))
+        return
     sizes = [10_000, 100_000] if args.quick else args.sizes
     side_rows = 100_000 if args.quick else args.side_rows
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
@@ -308,7 +333,8 @@ def main() -> None:
               f"{'peak RSS MB':>12}")
         verdicts = []
         for size in sizes:
-            table = pipeline(size, work, args.repeat if size <= 1_000_000 else 1)
+            table = in_fresh_process("pipeline", size, work, args.repeat if size <= 1_000_000 else 1,
+                                     system_malloc=args.system_malloc)
             if size == 1_000_000:
                 first, load, peak = sum(t[2] for t in table), table[0][2], max(t[4] for t in table)
                 met = "met" if first - load <= 3 and peak <= 1024 else "NOT met"
@@ -335,7 +361,8 @@ def main() -> None:
     print("Targets: ascbench within 2x bare numpy; results equal to 1e-9.")
     work = Path(tempfile.mkdtemp(prefix="ascbench-cld-"))
     try:
-        rows, seconds, peak = cld_benchmark(2_500 if args.quick else 25_000, work)
+        rows, seconds, peak = in_fresh_process("cld", 2_500 if args.quick else 25_000, work,
+                                               system_malloc=args.system_malloc)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"\nClient Level Data to ASCOF counts: {rows:,} event rows in {seconds:.2f} s, peak RSS {peak:,.0f} MB "
