@@ -5,9 +5,11 @@ fresh memory mapped for that one array and unmapped when it is freed, so every l
 temporary of a national-scale run is faulted in page by page afresh. Where first touching
 memory is slow, as on virtual machines, that costs more than the arithmetic (2-20 ns per
 element against about 1 ns: docs/performance.md). Raising the threshold lets freed blocks
-be reused from the heap instead; at 10 million metric rows the rates and ranks took 25-70%
-less time, for about 5% more peak memory. The command-line interface calls :func:`tune`
-once per run; ``ASCBENCH_MALLOC=system`` leaves the allocator alone.
+be reused from the heap instead: at 10 million metric rows the compute stages took 25-70%
+less time. It is set only once the data are loaded (the commands' ``load``): the CSV
+parser grows its buffers by ``realloc``, which mapped blocks do in place and heap blocks by
+copying, so reading with the threshold raised would leave the heap fragmented and raise peak
+memory. ``ASCBENCH_MALLOC=system`` leaves the allocator alone.
 """
 
 from __future__ import annotations

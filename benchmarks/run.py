@@ -76,23 +76,23 @@ def stage(name, rows, fn, table):
     return out
 
 
-def pipeline(size: int, work: Path, repeat: int = 1) -> list[tuple]:
-    """The pipeline on ``size`` generated rows, ``repeat`` times in one process: each stage's
-    (name, rows, first-run seconds, best seconds, largest peak RSS MB). The first run pays for
-    the process's first use of its memory; the best is timeit's convention (slower runs
-    measure interference from the rest of the machine, not the code)."""
+def pipeline(size: int, work: Path, repeat: int = 1, system_malloc: bool = False) -> list[tuple]:
+    """The pipeline on ``size`` generated rows, ``repeat`` times, each in a fresh process (as
+    a command runs): each stage's (name, rows, first-run seconds, best seconds, largest peak
+    RSS MB). The best is timeit's convention: slower runs measure interference from the rest
+    of the machine, not the code."""
     import generate
 
     directory = work / f"n{size}"
     dims = generate.write(directory, size)
     rows = dims[0] * dims[1] * dims[2]
-    runs = [_pipeline_once(directory, rows) for _ in range(repeat)]
+    runs = [in_fresh_process("stages", directory, rows, system_malloc=system_malloc) for _ in range(repeat)]
     shutil.rmtree(directory, ignore_errors=True)
     return [(name, rows, runs[0][i][2], min(r[i][2] for r in runs), max(r[i][4] for r in runs))
             for i, (name, *_) in enumerate(runs[0])]
 
 
-def _pipeline_once(directory: Path, rows: int) -> list[tuple]:
+def _pipeline_once(directory: Path, rows: int, system_malloc: bool = False) -> list[tuple]:
 
     from ascbench.catalogue import load_catalogue
     from ascbench.engine.groups import group_values
@@ -107,6 +107,10 @@ def _pipeline_once(directory: Path, rows: int) -> list[tuple]:
     table: list[tuple] = []
     catalogue, dataset = stage("load", rows, lambda: (load_catalogue(directory / "metrics.yaml"),
                                                       load_dataset(directory / "data")), table)
+    if not system_malloc:
+        from ascbench.allocator import tune
+
+        tune()  # as the ascbench command does once the data are loaded
     metrics = catalogue.metrics_frame()
     values = stage("rates + 95/99.8% intervals", rows,
                    lambda: add_intervals(metric_values(metrics, dataset.observations), metrics), table)
@@ -257,8 +261,8 @@ def cld_benchmark(people: int, work: Path) -> tuple:
 
 
 def in_fresh_process(kind: str, *args, system_malloc: bool = False):
-    """Run ``pipeline`` or ``cld_benchmark`` in a new Python process, so that each size's
-    first run and peak memory are its own (not what earlier sizes left in the heap)."""
+    """Run one pipeline (``stages``) or ``cld`` measurement in a new Python process, so that
+    its first run and peak memory are its own (not what earlier runs left in the heap)."""
     import json
 
     cmd = [sys.executable, str(Path(__file__).resolve()), "--_run", kind, *map(str, args)]
@@ -296,19 +300,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs of the pipeline per size up to 1M rows (best "
                         "time and largest memory are shown); larger sizes run once")
     parser.add_argument("--system-malloc", action="store_true", help="leave glibc's allocator as it is (the "
-                        "ascbench command raises its mmap threshold: ascbench/allocator.py)")
+                        "ascbench command raises its mmap threshold once the data are loaded: ascbench/allocator.py)")
     parser.add_argument("--_run", nargs="+", help=argparse.SUPPRESS)  # internal: one measurement in a child
     args = parser.parse_args()
-    if not args.system_malloc:
-        from ascbench.allocator import tune
-
-        tune()  # as the ascbench command does
     if args._run:
         import json
 
         kind, *rest = args._run
-        if kind == "pipeline":
-            out = pipeline(int(rest[0]), Path(rest[1]), int(rest[2]))
+        if kind == "stages":
+            out = _pipeline_once(Path(rest[0]), int(rest[1]), args.system_malloc)
         else:
             out = cld_benchmark(int(rest[0]), Path(rest[1]))
         print(json.dumps(out))
@@ -328,13 +328,12 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="ascbench-bench-"))
     try:
         print(f"\nFull pipeline (seeded data from benchmarks/generate.py; best of {args.repeat} runs up to 1M rows, "
-              "each a fresh load)")
+              "each in a fresh process)")
         print(f"{'stage':<38} {'metric rows':>12} {'first s':>8} {'best s':>8} {'rows/s (best)':>14} "
               f"{'peak RSS MB':>12}")
         verdicts = []
         for size in sizes:
-            table = in_fresh_process("pipeline", size, work, args.repeat if size <= 1_000_000 else 1,
-                                     system_malloc=args.system_malloc)
+            table = pipeline(size, work, args.repeat if size <= 1_000_000 else 1, args.system_malloc)
             if size == 1_000_000:
                 first, load, peak = sum(t[2] for t in table), table[0][2], max(t[4] for t in table)
                 met = "met" if first - load <= 3 and peak <= 1024 else "NOT met"

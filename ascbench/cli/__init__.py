@@ -43,11 +43,8 @@ class LazyGroup(click.Group):
         return getattr(importlib.import_module(module), attr)
 
     def invoke(self, ctx):
-        from ascbench.allocator import tune
         from ascbench.cli.common import InternalError, ProblemExit
         from ascbench.errors import AscbenchError
-
-        tune()  # large arrays reuse freed memory (see ascbench/allocator.py)
 
         try:
             return super().invoke(ctx)
