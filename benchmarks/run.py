@@ -76,7 +76,7 @@ def stage(name, rows, fn, table):
     return out
 
 
-def pipeline(size: int, work: Path, repeat: int = 1, system_malloc: bool = False) -> list[tuple]:
+def pipeline(size: int, work: Path, repeat: int = 1) -> list[tuple]:
     """The pipeline on ``size`` generated rows, ``repeat`` times, each in a fresh process (as
     a command runs): each stage's (name, rows, first-run seconds, best seconds, largest peak
     RSS MB). The best is timeit's convention: slower runs measure interference from the rest
@@ -86,13 +86,13 @@ def pipeline(size: int, work: Path, repeat: int = 1, system_malloc: bool = False
     directory = work / f"n{size}"
     dims = generate.write(directory, size)
     rows = dims[0] * dims[1] * dims[2]
-    runs = [in_fresh_process("stages", directory, rows, system_malloc=system_malloc) for _ in range(repeat)]
+    runs = [in_fresh_process("stages", directory, rows) for _ in range(repeat)]
     shutil.rmtree(directory, ignore_errors=True)
     return [(name, rows, runs[0][i][2], min(r[i][2] for r in runs), max(r[i][4] for r in runs))
             for i, (name, *_) in enumerate(runs[0])]
 
 
-def _pipeline_once(directory: Path, rows: int, system_malloc: bool = False) -> list[tuple]:
+def _pipeline_once(directory: Path, rows: int) -> list[tuple]:
 
     from ascbench.catalogue import load_catalogue
     from ascbench.engine.groups import group_values
@@ -107,10 +107,7 @@ def _pipeline_once(directory: Path, rows: int, system_malloc: bool = False) -> l
     table: list[tuple] = []
     catalogue, dataset = stage("load", rows, lambda: (load_catalogue(directory / "metrics.yaml"),
                                                       load_dataset(directory / "data")), table)
-    if not system_malloc:
-        from ascbench.allocator import tune
 
-        tune()  # as the ascbench command does once the data are loaded
     metrics = catalogue.metrics_frame()
     values = stage("rates + 95/99.8% intervals", rows,
                    lambda: add_intervals(metric_values(metrics, dataset.observations), metrics), table)
@@ -260,14 +257,12 @@ def cld_benchmark(people: int, work: Path) -> tuple:
     return rows, seconds, mem.peak
 
 
-def in_fresh_process(kind: str, *args, system_malloc: bool = False):
+def in_fresh_process(kind: str, *args):
     """Run one pipeline (``stages``) or ``cld`` measurement in a new Python process, so that
     its first run and peak memory are its own (not what earlier runs left in the heap)."""
     import json
 
     cmd = [sys.executable, str(Path(__file__).resolve()), "--_run", kind, *map(str, args)]
-    if system_malloc:
-        cmd.append("--system-malloc")
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode:
         raise SystemExit(f"benchmark child failed:\n{proc.stderr}")
@@ -299,8 +294,6 @@ def main() -> None:
     parser.add_argument("--side-rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3, help="runs of the pipeline per size up to 1M rows (best "
                         "time and largest memory are shown); larger sizes run once")
-    parser.add_argument("--system-malloc", action="store_true", help="leave glibc's allocator as it is (the "
-                        "ascbench command raises its mmap threshold once the data are loaded: ascbench/allocator.py)")
     parser.add_argument("--_run", nargs="+", help=argparse.SUPPRESS)  # internal: one measurement in a child
     args = parser.parse_args()
     if args._run:
@@ -308,7 +301,7 @@ def main() -> None:
 
         kind, *rest = args._run
         if kind == "stages":
-            out = _pipeline_once(Path(rest[0]), int(rest[1]), args.system_malloc)
+            out = _pipeline_once(Path(rest[0]), int(rest[1]))
         else:
             out = cld_benchmark(int(rest[0]), Path(rest[1]))
         print(json.dumps(out))
@@ -333,7 +326,7 @@ def main() -> None:
               f"{'peak RSS MB':>12}")
         verdicts = []
         for size in sizes:
-            table = pipeline(size, work, args.repeat if size <= 1_000_000 else 1, args.system_malloc)
+            table = pipeline(size, work, args.repeat if size <= 1_000_000 else 1)
             if size == 1_000_000:
                 first, load, peak = sum(t[2] for t in table), table[0][2], max(t[4] for t in table)
                 met = "met" if first - load <= 3 and peak <= 1024 else "NOT met"
@@ -360,8 +353,7 @@ def main() -> None:
     print("Targets: ascbench within 2x bare numpy; results equal to 1e-9.")
     work = Path(tempfile.mkdtemp(prefix="ascbench-cld-"))
     try:
-        rows, seconds, peak = in_fresh_process("cld", 2_500 if args.quick else 25_000, work,
-                                               system_malloc=args.system_malloc)
+        rows, seconds, peak = in_fresh_process("cld", 2_500 if args.quick else 25_000, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"\nClient Level Data to ASCOF counts: {rows:,} event rows in {seconds:.2f} s, peak RSS {peak:,.0f} MB "

@@ -175,16 +175,3 @@ def test_a_closed_pipe_ends_quietly():
     proc.stdout.close()
     _, err = proc.communicate(timeout=120)
     assert proc.returncode in (0, 1) and b"Traceback" not in err and b"Exception ignored" not in err
-
-
-def test_allocator_tuning_is_glibc_only_and_can_be_switched_off(monkeypatch):
-    from ascbench.allocator import tune
-
-    monkeypatch.setenv("ASCBENCH_MALLOC", "system")
-    assert tune() is False
-    monkeypatch.delenv("ASCBENCH_MALLOC")
-    result = tune()
-    if sys.platform.startswith("linux") and "glibc" in " ".join(__import__("platform").libc_ver()):
-        assert result is True
-    else:
-        assert result is False

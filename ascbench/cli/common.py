@@ -72,9 +72,6 @@ def load(catalogue_path: Path | None, data_path: Path | None, metrics=(), tags=(
     problems.raise_first()
     for warning in problems.warnings:
         warn(warning)
-    from ascbench.allocator import tune
-
-    tune()  # from here on large arrays reuse freed memory (ascbench/allocator.py)
     return catalogue, dataset, ids
 
 
