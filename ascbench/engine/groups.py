@@ -17,6 +17,25 @@ from __future__ import annotations
 GROUP_VALUE_COLUMNS = ["metric_id", "area_code", "period", "pooled", "mean", "n_members"]
 
 
+def pool(values, rows, slot, statistic, multiplier):
+    """Each slot's own value from the ``rows`` of ``values`` it holds: Σ numerators /
+    Σ denominators × multiplier for a proportion or rate, Σ numerators × multiplier for a
+    count, and NaN unless every row has counts (``statistic``, ``multiplier``: per slot)."""
+    import numpy as np
+
+    n = len(statistic)
+    counted = (values["value_basis"] == "counts").to_numpy()[rows]
+    numerator = np.where(counted, np.nan_to_num(values["numerator"].to_numpy(dtype="float64")[rows]), 0.0)
+    denominator = np.where(counted, np.nan_to_num(values["denominator"].to_numpy(dtype="float64")[rows]), 0.0)
+    num = np.bincount(slot, weights=numerator, minlength=n)
+    den = np.bincount(slot, weights=denominator, minlength=n)
+    complete = np.bincount(slot, weights=counted, minlength=n) == np.bincount(slot, minlength=n)
+    ratio = np.isin(statistic, ["proportion", "rate"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pooled = np.where(ratio, num / np.where(den > 0, den, np.nan), num) * multiplier
+    return np.where(complete & np.isin(statistic, ["proportion", "rate", "count"]), pooled, np.nan)
+
+
 def group_values(values, metrics, groups):
     """One row per group, metric and period with members' values: ``metric_id, area_code``
     (the group code), ``period, pooled, mean, n_members``.
@@ -46,26 +65,15 @@ def group_values(values, metrics, groups):
     n_m, n_p = len(m_cats), len(p_cats)
     keys, slot = sorted_keys((m_codes[rows].astype(np.int64) * len(group_codes) + g) * n_p + p_codes[rows],
                              n_m * len(group_codes) * n_p)
-    counted = (values["value_basis"] == "counts").to_numpy()[rows]
-    numerator = np.nan_to_num(values["numerator"].to_numpy(dtype="float64")[rows])
-    denominator = np.nan_to_num(values["denominator"].to_numpy(dtype="float64")[rows])
     n_members = np.bincount(slot, minlength=len(keys))
-    num = np.bincount(slot, weights=np.where(counted, numerator, 0.0), minlength=len(keys))
-    den = np.bincount(slot, weights=np.where(counted, denominator, 0.0), minlength=len(keys))
-    n_counts = np.bincount(slot, weights=counted, minlength=len(keys))
     mean = np.bincount(slot, weights=values["value"].to_numpy(dtype="float64")[rows], minlength=len(keys)) / n_members
     metric = keys // (len(group_codes) * n_p)
     meta = metrics.drop_duplicates("metric_id").set_index("metric_id")
-    statistic = meta["statistic"].reindex(m_cats).to_numpy(dtype=object)[metric]
-    multiplier = meta["multiplier"].reindex(m_cats).to_numpy(dtype="float64")[metric]
-    ratio = np.isin(statistic, ["proportion", "rate"])
-    # pool only when every contributing member has counts
-    complete = (n_counts == n_members) & np.isin(statistic, ["proportion", "rate", "count"])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pooled = np.where(ratio, num / np.where(den > 0, den, np.nan), num) * multiplier
+    pooled = pool(values, rows, slot, meta["statistic"].reindex(m_cats).to_numpy(dtype=object)[metric],
+                  meta["multiplier"].reindex(m_cats).to_numpy(dtype="float64")[metric])
     return pd.DataFrame({
         "metric_id": categorical(metric, m_cats),
         "area_code": categorical((keys // n_p) % len(group_codes), [str(c) for c in group_codes]),
         "period": categorical(keys % n_p, p_cats),
-        "pooled": np.where(complete, pooled, np.nan), "mean": mean, "n_members": n_members.astype(np.int64),
+        "pooled": pooled, "mean": mean, "n_members": n_members.astype(np.int64),
     })

@@ -187,6 +187,7 @@ def positions(values, metrics, members):
     Vectorised over integer group ids (metric x period x group): one sort puts the rows in
     output order and gives both value ranks (so high and low polarity ranks) and every
     quantile; a second gives the MAD; range metrics sort their distances from the band."""
+    from ascbench.engine.groups import pool
     from ascbench.engine.keys import categorical, key_codes, sorted_keys
 
     meta = metrics.drop_duplicates("metric_id").set_index("metric_id")
@@ -272,19 +273,9 @@ def positions(values, metrics, members):
     del polarity_code
     np.take(np.bincount(gid, weights=value) / sizes, gid, out=col["group_mean"])
     # pooled: only when every ranked member has counts (a group is one metric and period)
-    counted = (values["value_basis"] == "counts").to_numpy()[rows]
-    num = np.bincount(gid, weights=np.where(counted, np.nan_to_num(values["numerator"].to_numpy(dtype="float64")[rows]), 0.0))
-    den = np.bincount(gid, weights=np.where(counted, np.nan_to_num(values["denominator"].to_numpy(dtype="float64")[rows]), 0.0))
-    n_counted = np.bincount(gid, weights=counted)
-    del counted
     group_metric = m_codes[group_start]
-    stat = meta["statistic"].reindex(m_ids).to_numpy(dtype=object)
-    ratio = np.isin(stat, ["proportion", "rate"])[group_metric]
-    poolable = np.isin(stat, ["proportion", "rate", "count"])[group_metric]
-    multiplier = meta["multiplier"].reindex(m_ids).to_numpy(dtype="float64")[group_metric]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pooled = np.where(ratio, num / np.where(den > 0, den, np.nan), num) * multiplier
-    pooled = np.where((n_counted == sizes) & poolable, pooled, np.nan)
+    pooled = pool(values, rows, gid, meta["statistic"].reindex(m_ids).to_numpy(dtype=object)[group_metric],
+                  meta["multiplier"].reindex(m_ids).to_numpy(dtype="float64")[group_metric])
     np.take(pooled, gid, out=col["group_pooled"])
     median = col["group_median"]
     np.take(_median_deviation(value, median, gid, group_start, sizes), gid, out=col["mad"])

@@ -287,10 +287,11 @@ def report_rows(problems: Problems, path, frame, mask, field: str, message, expe
                                    field=field))
 
 
-def _read_table(path: Path, columns, problems: Problems, warnings: list[str]):
-    """A table of the data directory, or None (the problem recorded) when it cannot be read."""
+def _read_table(path: Path, columns, problems: Problems, warnings: list[str], **options):
+    """A table of the data directory, or None (the problem recorded) when it cannot be read;
+    ``options`` go to :func:`read_csv`."""
     try:
-        return read_csv(path, columns, warnings)
+        return read_csv(path, columns, warnings, **options)
     except AscbenchError as exc:
         problems.add(exc)
         return None
@@ -404,10 +405,8 @@ def read_observations(path: Path, known_areas: set[str], problems: Problems, war
 
     from ascbench.engine.keys import categorical, per_category, recode
 
-    try:
-        frame = read_csv(path, OBSERVATION_COLUMNS, warnings, categorical=KEY_COLUMNS, numeric=("value",))
-    except AscbenchError as exc:
-        problems.add(exc)
+    frame = _read_table(path, OBSERVATION_COLUMNS, problems, warnings, categorical=KEY_COLUMNS, numeric=("value",))
+    if frame is None:
         return None
     for column in OPTIONAL_OBSERVATION_COLUMNS:
         if column not in frame.columns:
@@ -490,8 +489,10 @@ def duplicated_keys(frame, key):
 def as_keys(observations):
     """The text columns of an observations frame as categoricals (files read separately, or
     roll-ups added, come back from ``concat`` as plain text)."""
+    from ascbench.engine.keys import is_categorical
+
     for column in (*KEY_COLUMNS, "file"):
-        if column in observations.columns and not isinstance(observations[column].dtype, __import__("pandas").CategoricalDtype):
+        if column in observations.columns and not is_categorical(observations[column]):
             observations[column] = observations[column].fillna("").astype("str").astype("category")
     return observations
 
