@@ -1,4 +1,6 @@
-"""Shared fixtures. Tests may read ../shared/ (seeds and reference values); the tool never does."""
+"""Shared fixtures. Tests read only what is inside the repository: the embedded default (as the
+installed package has it), tests/fixtures/ and the copied reference material in
+tests/material/ (PROVENANCE.md there says where each file comes from)."""
 
 from __future__ import annotations
 
@@ -6,15 +8,19 @@ from pathlib import Path
 
 import pytest
 
+from ascbench.sources import embedded_catalogue, embedded_data
+
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+MATERIAL = Path(__file__).resolve().parent / "material"
+DEFAULT_CATALOGUE = embedded_catalogue()
+DEFAULT_DATA = embedded_data()
 
 
-def shared(*parts: str) -> Path:
-    path = SHARED.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"shared material not available: {path}")
+def material(*parts: str) -> Path:
+    """A file of tests/material/: a missing one is a failure, never a skip."""
+    path = MATERIAL.joinpath(*parts)
+    assert path.is_file(), f"test material missing: {path}"
     return path
 
 
@@ -22,14 +28,14 @@ def shared(*parts: str) -> Path:
 def catalogue():
     from ascbench.catalogue import load_catalogue
 
-    return load_catalogue(ROOT / "metrics.yaml")
+    return load_catalogue(DEFAULT_CATALOGUE)
 
 
 @pytest.fixture(scope="session")
 def dataset():
     from ascbench.io.dataset import load_dataset
 
-    return load_dataset(ROOT / "data")
+    return load_dataset(DEFAULT_DATA)
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""The committee report's figures, recomputed from counts (shared/seeds).
+"""The committee report's figures, recomputed from counts (tests/material/seeds).
 
 Every Appendix A figure of q3-2025-26-metrics.csv must come back at its printed precision:
 values recomputed from their counts where counts exist, comparators, previous values,
@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from ascbench.render.numbers import round_half_away
-from tests.conftest import shared
+from tests.conftest import DEFAULT_CATALOGUE, DEFAULT_DATA, material
 
 SCALE = {"thousands": 1000}
 # Printed figures that do not follow from their own counts: (metric, column) -> recomputed.
@@ -24,7 +24,7 @@ def _decimals(text: str) -> int:
 
 
 def _seed_rows():
-    frame = pd.read_csv(shared("seeds", "q3-2025-26-metrics.csv"), dtype=str, keep_default_na=False)
+    frame = pd.read_csv(material("seeds", "q3-2025-26-metrics.csv"), dtype=str, keep_default_na=False)
     return frame.to_dict("records")
 
 
@@ -81,9 +81,8 @@ def test_appendix_row_recomputes(row, results):
 
 def test_source_inconsistency_is_a_warning_not_a_wrong_number(catalogue, dataset):
     from ascbench.validation import validate_all
-    from tests.conftest import ROOT
 
-    problems = validate_all(ROOT / "metrics.yaml", ROOT / "data")
+    problems = validate_all(DEFAULT_CATALOGUE, DEFAULT_DATA)
     assert problems.errors == []
     four_b = [w for w in problems.warnings if w.startswith("ASCOF_4B E10000018 2024-25")]
     assert len(four_b) == 1

@@ -9,11 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ascbench import stats
-from tests.conftest import ROOT, shared
+from tests.conftest import DEFAULT_CATALOGUE, DEFAULT_DATA, ROOT, material
 
 
 def test_compare_reproduces_fingertips_ci_overlap_reference():
-    ref = pd.read_csv(shared("reference", "ci_overlap_one_level.csv"))
+    ref = pd.read_csv(material("reference", "ci_overlap_one_level.csv"))
     for column, polarity in (("expected_low_is_good", "low"), ("expected_high_is_good", "high")):
         rows = ref[ref[column].notna()]
         got = stats.compare(rows["value"], rows["lower_ci95"], rows["upper_ci95"], rows["benchmark_value"], polarity)
@@ -36,7 +36,7 @@ def test_control_limits_around_a_proportion_and_a_rate():
 
 
 def _switch(tmp_path, metric_id: str, method: str) -> str:
-    text = (ROOT / "metrics.yaml").read_text()
+    text = (DEFAULT_CATALOGUE).read_text()
     marker = f"  - id: {metric_id}\n"
     start = text.index(marker)
     end = text.index("    comparators:\n", start)
@@ -51,8 +51,8 @@ def test_switching_a_metric_to_ci_overlap_changes_its_rating_and_names_the_metho
     from ascbench.engine import build_results
     from ascbench.io.dataset import load_dataset
 
-    data = load_dataset(ROOT / "data")
-    before = build_results(load_catalogue(ROOT / "metrics.yaml"), data, metric_ids=["local_heritage_visits"])[0]
+    data = load_dataset(DEFAULT_DATA)
+    before = build_results(load_catalogue(DEFAULT_CATALOGUE), data, metric_ids=["local_heritage_visits"])[0]
     assert (before["rating"][0], before["method"][0]) == ("similar", "target")  # 1.9% short, tolerance 2.5%
     after = build_results(load_catalogue(_switch(tmp_path, "local_heritage_visits", "ci_overlap95")), data,
                           metric_ids=["local_heritage_visits"])[0]
@@ -67,7 +67,7 @@ def test_both_levels_and_spc(tmp_path):
     from ascbench.engine import build_results
     from ascbench.io.dataset import load_dataset
 
-    data = load_dataset(ROOT / "data")
+    data = load_dataset(DEFAULT_DATA)
     both = build_results(load_catalogue(_switch(tmp_path, "ASCOF_2A", "ci_overlap_both")), data,
                          metric_ids=["ASCOF_2A"])[0]
     assert both["rating"][0] == "worst"  # 69.7% (68.0-71.4 at 95%) far below 77.1%

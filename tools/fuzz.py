@@ -22,7 +22,8 @@ import tempfile
 import traceback
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from ascbench.sources import embedded_catalogue, embedded_data
+
 HOSTILE = ["", "c", "*", "[x]", "..", "-", "-1", "0", "1e309", "nan", "inf", "1,234", "45%", "=1+1",
            "@SUM(A1)", "\t", "2024-25", "2025-13-01", "R99-2025-Sep", "AY2025-26-T4", "E92000001", "é", "\u202e",
            "x" * 300, "'", '"', "null", "~", "[]", "{}", "&a", "*a", "!!python/object:os.system", "\x00"]
@@ -96,8 +97,8 @@ def fuzz(iterations: int, seed: int, verbose: bool = False) -> list[tuple[str, s
 
     rng = random.Random(seed)
     work = Path(tempfile.mkdtemp(prefix="ascbench-fuzz-"))
-    originals = {"metrics.yaml": (ROOT / "metrics.yaml").read_bytes()}
-    for path in (ROOT / "data").iterdir():
+    originals = {"metrics.yaml": embedded_catalogue().read_bytes()}
+    for path in embedded_data().iterdir():
         originals[f"data/{path.name}"] = path.read_bytes()
     failures = []
     expected = 0

@@ -27,6 +27,7 @@ COMMANDS = {
     "narrate": ("ascbench.cli.narrate", "narrate"),
     "explain": ("ascbench.cli.explain", "explain"),
     "cld": ("ascbench.cli.cld", "cld"),
+    "init": ("ascbench.cli.init", "init"),
 }
 
 
@@ -62,8 +63,24 @@ class LazyGroup(click.Group):
             raise InternalError(f"{type(exc).__name__}: {exc} (run with --debug for a traceback)") from None
 
 
+def _show_version(ctx: click.Context, _param, value: bool) -> None:
+    """``ascbench --version``: the version, and which catalogue and data a command run here
+    would use (by the precedence of :mod:`ascbench.sources`)."""
+    if not value or ctx.resilient_parsing:
+        return
+    import platform
+
+    from ascbench.sources import catalogue_source, data_source
+
+    click.echo(f"ascbench {__version__} (Python {platform.python_version()})")
+    click.echo(f"catalogue: {catalogue_source().describe()}")
+    click.echo(f"data: {data_source().describe()}")
+    ctx.exit(0)
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="ascbench")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
+              help="Show the version and which catalogue and data are used, then exit.")
 @click.option("--debug", is_flag=True, help="Show a traceback for errors (for bug reports).")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
@@ -71,8 +88,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
     Recomputes ASCOF and local measures from their counts, compares each with a national
     average, a peer group or a milestone, rates it red/amber/green and gives its direction
-    of travel. Runs on the embedded default catalogue (metrics.yaml) and data (data/) unless
-    told otherwise.
+    of travel. Runs on the embedded default catalogue and data (inside the package) unless
+    --catalogue/--data, $ASCBENCH_CATALOGUE/$ASCBENCH_DATA or ./metrics.yaml and ./data say
+    otherwise; 'ascbench --version' says which are used, 'ascbench init DIR' starts your own.
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug

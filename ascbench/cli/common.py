@@ -9,38 +9,21 @@ from pathlib import Path
 import click
 
 from ascbench.errors import AscbenchError
+from ascbench.sources import catalogue_source, data_source
 
 EXIT_PROBLEM = 1
 EXIT_GATE = 3
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-
-
-def default_catalogue() -> Path:
-    """--catalogue default: $ASCBENCH_CATALOGUE, ./metrics.yaml, or the project's own."""
-    env = os.environ.get("ASCBENCH_CATALOGUE")
-    if env:
-        return Path(env)
-    here = Path("metrics.yaml")
-    return here if here.is_file() else PROJECT_ROOT / "metrics.yaml"
-
-
-def default_data() -> Path:
-    """--data default: $ASCBENCH_DATA, ./data (if it has areas.csv), or the project's own."""
-    env = os.environ.get("ASCBENCH_DATA")
-    if env:
-        return Path(env)
-    here = Path("data")
-    return here if (here / "areas.csv").is_file() else PROJECT_ROOT / "data"
 
 
 def catalogue_option(f):
     return click.option("--catalogue", "catalogue_path", type=click.Path(dir_okay=False, path_type=Path),
-                        default=None, help="Metric catalogue (default: metrics.yaml).")(f)
+                        default=None, help="Metric catalogue (default: $ASCBENCH_CATALOGUE, ./metrics.yaml, "
+                                           "else the embedded default).")(f)
 
 
 def data_option(f):
     return click.option("--data", "data_path", type=click.Path(file_okay=False, path_type=Path), default=None,
-                        help="Data directory (default: data/).")(f)
+                        help="Data directory (default: $ASCBENCH_DATA, ./data, else the embedded default).")(f)
 
 
 def format_option(choices=("table", "csv", "json", "markdown"), default="table"):
@@ -64,8 +47,8 @@ def load(catalogue_path: Path | None, data_path: Path | None, metrics=(), tags=(
     from ascbench.io.dataset import load_dataset
     from ascbench.validation import check_measures
 
-    catalogue = load_catalogue(catalogue_path or default_catalogue())
-    dataset = load_dataset(data_path or default_data())
+    catalogue = load_catalogue(catalogue_source(catalogue_path).path)
+    dataset = load_dataset(data_source(data_path).path)
     ids = select_tags(catalogue, list(metrics), list(tags))
     problems = Problems(warnings=list(dataset.warnings))
     check_measures(catalogue, dataset, problems, ids)  # never a number from a count that cannot be

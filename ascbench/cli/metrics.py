@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ascbench.cli.common import catalogue_option, emit, format_option, output_option
+from ascbench.sources import catalogue_source
 
 
 @click.command()
@@ -15,11 +16,10 @@ from ascbench.cli.common import catalogue_option, emit, format_option, output_op
 def metrics(catalogue_path, tags, fmt, output):
     """List the metrics of the catalogue: id, code, title, layer, statistic, polarity."""
     from ascbench.catalogue import load_catalogue
-    from ascbench.cli.common import default_catalogue
     from ascbench.engine.pipeline import select_tags
     from ascbench.render import render_catalogue
 
-    catalogue = load_catalogue(catalogue_path or default_catalogue())
+    catalogue = load_catalogue(catalogue_source(catalogue_path).path)
     ids = select_tags(catalogue, [], list(tags))
     frame = catalogue.metrics_frame()
     frame = frame[frame["metric_id"].isin(ids)]

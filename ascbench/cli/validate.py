@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ascbench.cli.common import EXIT_PROBLEM, catalogue_option, data_option
+from ascbench.sources import catalogue_source, data_source
 
 
 @click.command()
@@ -17,11 +18,12 @@ def validate(catalogue_path, data_path, strict):
     Exits 0 when there is no problem (warnings, such as a published value that disagrees
     with its own counts, are listed but do not fail unless --strict), 1 otherwise.
     """
-    from ascbench.cli.common import default_catalogue, default_data
     from ascbench.validation import validate_all
 
-    catalogue_file = catalogue_path or default_catalogue()
-    data_dir = data_path or default_data()
+    catalogue, data = catalogue_source(catalogue_path), data_source(data_path)
+    catalogue_file, data_dir = catalogue.path, data.path
+    click.echo(f"catalogue: {catalogue.describe()}", err=True)
+    click.echo(f"data: {data.describe()}", err=True)
     problems = validate_all(catalogue_file, data_dir)
     for error in problems.errors:
         click.echo(f"error: {error.one_line()}", err=True)

@@ -1,0 +1,80 @@
+"""Which catalogue and data directory a command uses, and why.
+
+The embedded default (Leicestershire's Q3 2025/26 dashboard and every council's published
+ASCOF values) ships inside the package, in ``ascbench/default/``, and is found with
+:mod:`importlib.resources`, so an installed wheel runs from any directory. The first of
+these that applies wins:
+
+1. the ``--catalogue FILE`` / ``--data DIR`` options;
+2. the environment variables ``$ASCBENCH_CATALOGUE`` / ``$ASCBENCH_DATA`` (when not empty);
+3. ``./metrics.yaml`` / ``./data`` in the working directory (``./data`` only when it holds an
+   ``areas.csv``, so an unrelated folder called ``data`` is not taken for a dataset);
+4. the embedded default.
+
+The catalogue and the data are resolved independently: ``--data mydata`` with no catalogue
+uses the default catalogue. Nothing here imports pandas (``ascbench --version`` uses it).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+CATALOGUE_FILE = "metrics.yaml"
+DATA_DIR = "data"
+CATALOGUE_ENV = "ASCBENCH_CATALOGUE"
+DATA_ENV = "ASCBENCH_DATA"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A resolved path and where it came from (an option, a variable, the working
+    directory or the embedded default)."""
+
+    path: Path
+    origin: str
+
+    def describe(self) -> str:
+        return f"{self.path} ({self.origin})"
+
+
+def embedded_root() -> Path:
+    """The folder of the embedded default inside the installed package. The package is
+    always installed as files (pandas cannot run from a zip), so this is a real path."""
+    return Path(str(resources.files("ascbench") / "default"))
+
+
+def embedded_catalogue() -> Path:
+    return embedded_root() / CATALOGUE_FILE
+
+
+def embedded_data() -> Path:
+    return embedded_root() / DATA_DIR
+
+
+def catalogue_source(option: Path | None = None) -> Source:
+    """The catalogue a command reads, by the precedence in the module docstring."""
+    if option is not None:
+        return Source(Path(option), "--catalogue")
+    env = os.environ.get(CATALOGUE_ENV)
+    if env:
+        return Source(Path(env), f"${CATALOGUE_ENV}")
+    here = Path(CATALOGUE_FILE)
+    if here.is_file():
+        return Source(here.resolve(), "working directory")
+    return Source(embedded_catalogue(), "embedded default")
+
+
+def data_source(option: Path | None = None) -> Source:
+    """The data directory a command reads, by the precedence in the module docstring."""
+    if option is not None:
+        return Source(Path(option), "--data")
+    env = os.environ.get(DATA_ENV)
+    if env:
+        return Source(Path(env), f"${DATA_ENV}")
+    here = Path(DATA_DIR)
+    if (here / "areas.csv").is_file():
+        return Source(here.resolve(), "working directory")
+    return Source(embedded_data(), "embedded default")
