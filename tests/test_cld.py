@@ -1,4 +1,4 @@
-"""ASCOF from Client Level Data: the edge cases of shared/methods/cld-ascof.md §9, each a tiny
+"""ASCOF from Client Level Data: the edge cases of the CLD method notes (docs/cld.md), each a tiny
 hand-made extract with the expected counts worked out by hand; a synthetic round trip."""
 
 from __future__ import annotations

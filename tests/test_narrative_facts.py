@@ -1,4 +1,4 @@
-"""The narrative's figures (shared/seeds/q3-2025-26-narrative-facts.csv), recomputed.
+"""The narrative's figures (tests/material/seeds/q3-2025-26-narrative-facts.csv), recomputed.
 
 Each case names the paragraph of the report and the claim; the expected figure is the one
 the report prints, at the precision it prints. Where the report disagrees with its own
@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from ascbench.render.numbers import round_half_away
-from tests.conftest import shared
+from tests.conftest import material
 
 
 def r1(x, d=1):
@@ -19,7 +19,7 @@ def r1(x, d=1):
 
 
 def test_facts_file_is_the_one_we_check():
-    facts = pd.read_csv(shared("seeds", "q3-2025-26-narrative-facts.csv"))
+    facts = pd.read_csv(material("seeds", "q3-2025-26-narrative-facts.csv"))
     assert len(facts) >= 60 and {"paragraph", "claim", "stated_result"} <= set(facts.columns)
 
 

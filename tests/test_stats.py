@@ -1,4 +1,4 @@
-"""ascbench.stats against the published test values of PHEindicatormethods (shared/reference)."""
+"""ascbench.stats against the published test values of PHEindicatormethods (tests/material/reference)."""
 
 import math
 
@@ -8,7 +8,7 @@ import pytest
 
 from ascbench import stats
 from ascbench.errors import AscbenchError
-from tests.conftest import shared
+from tests.conftest import material
 
 REL = 1e-9
 
@@ -18,7 +18,7 @@ def _level(text: str) -> float:
 
 
 def test_byars_and_wilson_reference_rows():
-    ref = pd.read_csv(shared("reference", "byars_wilson.csv"))
+    ref = pd.read_csv(material("reference", "byars_wilson.csv"))
     checked = 0
     for row in ref.itertuples():
         conf = _level(row.confidence)
@@ -35,7 +35,7 @@ def test_byars_and_wilson_reference_rows():
 
 
 def test_proportions_reference_rows():
-    ref = pd.read_csv(shared("reference", "proportions.csv"))
+    ref = pd.read_csv(material("reference", "proportions.csv"))
     for mult, rows in ref.groupby("multiplier"):
         for conf, lo_col, up_col in ((0.95, "lower95_0cl", "upper95_0cl"), (0.998, "lower99_8cl", "upper99_8cl")):
             got = stats.proportion_ci(rows["Numerator"], rows["Denominator"], conf, multiplier=mult)
