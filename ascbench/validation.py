@@ -110,8 +110,8 @@ def validate_all(catalogue_path: str | Path, data_path: str | Path) -> Problems:
     catalogue = load_catalogue(catalogue_path, problems)
     dataset = load_dataset(data_path, problems)
     problems.warnings.extend(dataset.warnings)
-    if catalogue.metrics and not dataset.observations.empty:
-        check_measures(catalogue, dataset, problems)
-        if not problems.errors:
+    if catalogue.metrics and dataset.observations is not None:
+        check_measures(catalogue, dataset, problems)  # with no rows too: rate refuses what validate passes
+        if not problems.errors and not dataset.observations.empty:
             check_values(catalogue, dataset, problems)
     return problems

@@ -105,6 +105,21 @@ def read_utf8(path: Path, warnings: list[str] | None = None) -> bytes:
     return read_text(path, warnings).replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
 
 
+_COMMENT_LINE = re.compile(rb"(?m)^[ \t]*#[^\n]*")
+
+
+def blank_comments(data: bytes) -> bytes:
+    """Comment lines (the first character that is not a space is ``#``) after the header are
+    emptied, so they are skipped like blank lines and every other row keeps its line number.
+    A ``#`` anywhere else in a line is text (``source`` cells cite "para #14")."""
+    if b"#" not in data:
+        return data
+    first = data.find(b"\n")
+    if first < 0:
+        return data
+    return data[: first + 1] + _COMMENT_LINE.sub(b"", data[first + 1:])
+
+
 def read_csv(path: Path, required: tuple[str, ...], warnings: list[str] | None = None, lower: bool = True,
              categorical: tuple[str, ...] = (), numeric: tuple[str, ...] = ()):
     """Read a CSV as text cells, with a ``line`` column giving each row's line in the file.
@@ -127,7 +142,7 @@ def read_csv(path: Path, required: tuple[str, ...], warnings: list[str] | None =
     import csv
     import re
 
-    data = read_utf8(path, warnings)  # the C parser reads bytes several times faster than text
+    data = blank_comments(read_utf8(path, warnings))  # the C parser reads bytes faster than text
     if re.search(rb"\S", data) is None:
         raise AscbenchError("the file is empty", file=str(path), line=1,
                             expected="a header line: " + ",".join(required))
