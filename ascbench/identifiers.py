@@ -1,0 +1,68 @@
+"""Identifiers normalised once, at the edge: one function per kind of identifier.
+
+Every reader that takes an identifier from a file passes it through the function for its
+kind, so that one council, person or measure written two ways is one key, and a value that
+cannot be a valid identifier is reported, never filed under another key. Each function is
+vectorised (a pandas Series in, a Series out) and documented in ``docs/importing.md``.
+
+* :func:`gss_code`: ONS GSS codes (``E10000018``): trimmed, inner spaces removed, upper case.
+* :func:`cassr_code`: the three-character codes of councils with adult social services
+  responsibilities (``855``, and the letter-digit codes of the newest councils): trimmed,
+  upper case, a number written by a spreadsheet as ``855.0`` read as ``855``.
+* :func:`nhs_number`: ten digits, with spaces, dashes and an Excel float
+  (``9.434765919E+09``) folded to the digits.
+
+Nothing here imports pandas at module import time; the CLI's start-up stays light.
+"""
+
+from __future__ import annotations
+
+import re
+
+GSS_PATTERN = r"^[EWSNK]\d{8}$"
+_SPACES = r"\s+"
+
+
+def gss_code(codes):
+    """GSS codes as one spelling: ``' e10000018 '`` and ``'E10 000018'`` are ``E10000018``.
+    Cells that are not a GSS code after folding are returned folded; test them with
+    :func:`is_gss`."""
+    return codes.astype(str).str.replace(_SPACES, "", regex=True).str.upper()
+
+
+def is_gss(codes):
+    """Boolean Series: the (already folded) cell is a GSS code."""
+    return codes.astype(str).str.match(GSS_PATTERN)
+
+
+def cassr_code(codes):
+    """CASSR codes as one spelling: trimmed, upper case, a trailing ``.0`` of a number that a
+    spreadsheet wrote as a float removed (``'855.0'`` -> ``'855'``)."""
+    folded = codes.astype(str).str.replace(_SPACES, "", regex=True).str.upper()
+    return folded.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+
+
+def nhs_number(numbers):
+    """NHS numbers as ten digits: spaces and dashes removed, an Excel float
+    (``9434765919.0``, ``9.434765919E+09``) written back as its digits. A cell that does not
+    fold to ten digits is returned as written (trimmed), so it still keys one person
+    consistently and can be reported."""
+    import numpy as np
+    import pandas as pd
+
+    text = numbers.astype(str).str.strip()
+    plain = text.str.replace(r"[\s\-]", "", regex=True)
+    floaty = plain.str.match(r"^\d(\.\d+)?[eE]\+?\d+$|^\d+\.0*$")
+    if floaty.any():
+        as_float = pd.to_numeric(plain.where(floaty), errors="coerce")
+        whole = as_float.notna() & (as_float == np.floor(as_float)) & (as_float < 1e10)
+        digits = as_float.where(whole).astype("Int64").astype(str)
+        plain = plain.where(~whole, digits)
+    ten = plain.str.match(r"^\d{10}$")
+    return plain.where(ten, text)
+
+
+def slug(text: str) -> str:
+    """Lower-case letters and digits joined by single hyphens: ``'Shire Counties'`` ->
+    ``'shire-counties'``."""
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
