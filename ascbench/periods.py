@@ -432,3 +432,27 @@ def _period_frame(uniques: tuple[str, ...]):
         "is_whole_year", "label", "short", "year_earlier", "preceding",
     ]
     return pd.DataFrame(rows, columns=columns)
+
+
+def definition_side(breaks, periods):
+    """Vectorised: for each row, how many of its metric's definition breaks start on or
+    before its period starts (``breaks`` holds comma-separated period texts per row, as the
+    catalogue's ``breaks`` key; ``periods`` the row's period). Two periods of one metric are
+    of one definition when their sides are equal: a break at 2024-25 puts 2023-24 on side 0
+    and 2024-25 and everything after on side 1; a period that starts before a break is on
+    the side before it."""
+    import numpy as np
+    import pandas as pd
+
+    breaks = pd.Series(breaks).fillna("").astype(str).reset_index(drop=True)
+    periods = pd.Series(periods).reset_index(drop=True)
+    side = np.zeros(len(periods), dtype="int64")
+    has = (breaks != "").to_numpy() & periods.notna().to_numpy()
+    if not has.any():
+        return side
+    long = pd.DataFrame({"row": np.flatnonzero(has), "brk": breaks[has].str.split(",").to_numpy(),
+                         "period": periods[has].to_numpy()}).explode("brk")
+    starts = period_frame(pd.concat([long["brk"], long["period"]])).set_index("period")["start"]
+    on_or_after = (long["brk"].map(starts) <= long["period"].map(starts)).to_numpy()
+    np.add.at(side, long["row"].to_numpy(dtype="int64")[on_or_after], 1)
+    return side

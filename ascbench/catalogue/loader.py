@@ -40,7 +40,7 @@ METRIC_KEYS = {
     "id", "code", "title", "layer", "outcome", "aim", "description", "statistic",
     "numerator", "denominator", "value", "multiplier", "decimals", "scale", "unit",
     "polarity", "range", "comparators", "rating", "direction", "period_basis", "source",
-    "footnote", "footnotes", "tags", "trend_note", "narrative",
+    "footnote", "footnotes", "tags", "trend_note", "narrative", "breaks",
 }
 DEFAULTABLE_KEYS = {"multiplier", "decimals", "scale", "unit", "polarity", "rating", "direction", "source"}
 COMPARATOR_KEYS = {"type", "area", "measure", "value", "period", "label", "rating", "basis", "profile"}
@@ -413,6 +413,7 @@ def _metric(ctx, raw, defaults, order: int, layers: dict) -> Metric | None:
         ctx.error("'tags' should be a list of words", line=_line(raw, "tags"), item=item, field="tags",
                   expected="a list such as [appendix-a, bcf]")
         tags = []
+    breaks = _breaks(ctx, raw, item)
     if mid is None or statistic is None or title is None:
         return None
     return Metric(
@@ -423,8 +424,25 @@ def _metric(ctx, raw, defaults, order: int, layers: dict) -> Metric | None:
         polarity=polarity, range=band, comparators=tuple(comparators), rating=rating, direction=direction,
         period_basis=basis, source=_str(ctx, raw, "source", item), footnotes=tuple(footnotes),
         tags=tuple(tags), trend_note=_str(ctx, raw, "trend_note", item),
-        narrative=_str(ctx, raw, "narrative", item), line=line or 0, order=order,
+        narrative=_str(ctx, raw, "narrative", item), breaks=breaks, line=line or 0, order=order,
     )
+
+
+def _breaks(ctx: _Ctx, raw, item) -> tuple[str, ...]:
+    """``breaks: [2024-25]``: the periods from which the metric's definition (or data source)
+    changed; nothing before a break is compared with anything from it on."""
+    value = raw.get("breaks")
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    out = []
+    for text in items:
+        try:
+            out.append(parse_period(str(text)).text)
+        except AscbenchError as exc:
+            ctx.error(f"'{text}' in breaks is not a period ({exc.message})", line=_line(raw, "breaks"), item=item,
+                      field="breaks", expected="a list of periods such as [2024-25]")
+    return tuple(sorted(set(out)))
 
 
 def parse_catalogue(text: str, filename: str, problems: Problems | None = None) -> Catalogue:

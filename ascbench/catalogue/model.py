@@ -106,6 +106,7 @@ class Metric:
     tags: tuple[str, ...] = ()
     trend_note: str | None = None
     narrative: str | None = None
+    breaks: tuple[str, ...] = ()  # periods from which the definition changed
     line: int = 0
     order: int = 0
 
@@ -179,6 +180,7 @@ class Catalogue:
                     "footnote": " | ".join(m.footnotes),
                     "trend_note": m.trend_note,
                     "narrative": m.narrative,
+                    "breaks": ",".join(m.breaks),
                     "tags": ",".join(m.tags),
                     "n_comparators": len(m.comparators),
                     "order": m.order,

@@ -37,7 +37,8 @@ def dashboard(catalogue_path, data_path, out, area, period, tags, group, title, 
     catalogue, dataset, ids = load(catalogue_path, data_path, (), tags)
     results, values, _ = build_results(catalogue, dataset, [area] if area else None, period, ids, group)
     national = dataset.roles.get("national")
-    hist = history(values, results, [results["area_code"].iloc[0]] + ([national] if national else []))
+    hist = history(values, results, [results["area_code"].iloc[0]] + ([national] if national else []),
+                   catalogue.metrics_frame())
     title = title or dataset.settings.get("title") or "Performance dashboard"
     when = None
     if stamp:

@@ -54,7 +54,7 @@ def rate(catalogue_path, data_path, areas, period, metrics, tags, group, fmt, ou
     if fmt == "table":
         from ascbench.engine.trend import history as trend_history
 
-        history = trend_history(values, results, list(results["area_code"].unique()))
+        history = trend_history(values, results, list(results["area_code"].unique()), catalogue.metrics_frame())
     options = {"layers": catalogue.layers, "bom": bom, "history": history, "colour": fmt == "table" and output is None
                and use_colour(no_color), "width": width or shutil.get_terminal_size((100, 24)).columns}
     emit(render(results, fmt, binary=True, **options), output)

@@ -7,9 +7,13 @@ direction is "not comparable", unless the metric says ``compare_unequal_periods:
 report makes). The judgement uses :func:`ascbench.engine.rules.judge_change` with the
 metric's direction tolerance.
 
+A metric whose catalogue entry declares ``breaks: [2024-25]`` changed its definition (or data
+source) at that period: a current value from 2024-25 on is never compared with a previous one
+from before it, and the direction is "definition changed".
+
 Words: improved / similar / worse (increased / similar / decreased for a metric without
-polarity), "not comparable", "no previous data", "not compared" (a value is missing or
-suppressed), "n/a" (the metric says ``direction: {method: none}``).
+polarity), "not comparable", "definition changed", "no previous data", "not compared" (a
+value is missing or suppressed), "n/a" (the metric says ``direction: {method: none}``).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from ascbench.engine.rules import DOT_WORDS, direction_code, judge_change, words
 
 def attach_direction(current, metrics):
     """Add ``dot``, ``change`` and ``change_pct`` to rows that carry previous values."""
-    from ascbench.periods import period_frame
+    from ascbench.periods import definition_side, period_frame
 
     cur = current.copy()
     meta = metrics.set_index("metric_id")
@@ -47,14 +51,21 @@ def attach_direction(current, metrics):
                 cur["metric_id"].map(meta["polarity"])), codes)
     dot = words(codes, DOT_WORDS, "not compared")
     has_previous = cur["previous_period"].notna().to_numpy()
+    breaks = cur["metric_id"].map(meta["breaks"]) if "breaks" in meta.columns else None
+    changed = np.zeros(len(cur), dtype=bool)
+    if breaks is not None and (breaks.fillna("") != "").any():
+        changed = definition_side(breaks, cur["period"]) != definition_side(breaks, cur["previous_period"])
+        changed &= has_previous
     dot = np.where(has_previous, np.where(comparable.to_numpy(), dot, "not comparable"), "no previous data")
+    dot = np.where(changed, "definition changed", dot)
     dot = np.where(cur["metric_id"].map(meta["dot_method"]).to_numpy() == "none", "n/a", dot)
     cur["dot"] = dot
     cur["dot_basis"] = np.where(
         has_previous,
         cur["period"].astype(str) + " vs " + cur["previous_period"].fillna("").astype(str)
         + np.where(same_shape, "", np.where(unequal_ok, " (periods of different length, allowed by the catalogue)",
-                                            " (periods of different length)")),
+                                            " (periods of different length)"))
+        + np.where(changed, " (definition changed between them)", ""),
         "",
     )
     cur["dot_method"] = np.where(cur["dot"] == "n/a", "", method)

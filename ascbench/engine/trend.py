@@ -32,11 +32,17 @@ def _series_periods(periods) -> dict:
     return out
 
 
-def _gather(current, values, columns):
+def _gather(current, values, columns, breaks=None):
     """{column: array (rows of ``current``, POINTS)} of each row's values over the last
-    POINTS comparable periods, oldest first (one index over ``values``, one lookup per point)."""
+    POINTS comparable periods, oldest first (one index over ``values``, one lookup per point).
+    With ``breaks`` (the metric's definition breaks, aligned with ``current``), a point from
+    the other side of a break is missing: no trend runs across a definition change."""
     import numpy as np
     import pandas as pd
+
+    from ascbench.periods import definition_side
+
+    own_side = definition_side(breaks, current["period"]) if breaks is not None else None
 
     keyed = values.set_index(["metric_id", "area_code", "period"])[list(columns)]
     chain = _series_periods(current["period"].dropna())
@@ -45,8 +51,10 @@ def _gather(current, values, columns):
         texts = current["period"].map(lambda t, k=k: chain[t][k] if isinstance(t, str) else None)
         idx = pd.MultiIndex.from_arrays([current["metric_id"], current["area_code"], texts])
         found = keyed.reindex(idx)
+        other = (definition_side(breaks, texts) != own_side) if breaks is not None else None
         for c in columns:
-            points[c].append(found[c].to_numpy(dtype="float64"))
+            column = found[c].to_numpy(dtype="float64")
+            points[c].append(np.where(other, np.nan, column) if other is not None else column)
     return {c: np.column_stack(p) if p else np.empty((0, POINTS)) for c, p in points.items()}
 
 
@@ -104,7 +112,8 @@ def recent_trend(current, values, metrics):
     meta = metrics.set_index("metric_id")
     statistic = current["metric_id"].map(meta["statistic"]).to_numpy()
     polarity = current["metric_id"].map(meta["polarity"]).to_numpy()
-    series = _gather(current, values, ["numerator", "denominator", "value", "lower95", "upper95"])
+    breaks = current["metric_id"].map(meta["breaks"]) if "breaks" in meta.columns else None
+    series = _gather(current, values, ["numerator", "denominator", "value", "lower95", "upper95"], breaks)
     x, n, y, lo, up = (series[c] for c in ["numerator", "denominator", "value", "lower95", "upper95"])
     basis_counts = ~np.isnan(x).any(axis=1) & ~np.isnan(n).any(axis=1) & (n > 0).all(axis=1)
     is_prop = (statistic == "proportion") & basis_counts & (x <= n).all(axis=1)
@@ -147,20 +156,27 @@ def recent_trend(current, values, metrics):
     return label
 
 
-def history(values, results, areas: list[str]):
+def history(values, results, areas: list[str], metrics=None):
     """Whole-year values (financial, academic or calendar years) of each result's metric for
-    ``areas`` (the council and, say, England), oldest first: the points of a Past Trend chart."""
+    ``areas`` (the council and, say, England), oldest first: the points of a Past Trend chart.
+    ``segment`` numbers the metric's definitions (its catalogue ``breaks``): a chart draws no
+    line between points of different segments."""
     import pandas as pd
+
+    from ascbench.periods import definition_side
 
     from ascbench.io.dataset import attach_periods
 
     v = values[values["metric_id"].isin(results["metric_id"]) & values["area_code"].isin(areas)
                & values["value"].notna()]
+    columns = ["metric_id", "area_code", "period", "short", "end", "value", "segment"]
     if v.empty:
-        return pd.DataFrame(columns=["metric_id", "area_code", "period", "short", "end", "value"])
+        return pd.DataFrame(columns=columns)
     v = attach_periods(v[["metric_id", "area_code", "period", "value"]])
-    v = v[v["is_whole_year"]]
-    return v[["metric_id", "area_code", "period", "short", "end", "value"]].sort_values(["metric_id", "area_code", "end"])
+    v = v[v["is_whole_year"]].copy()
+    breaks = v["metric_id"].map(metrics.set_index("metric_id")["breaks"]) if metrics is not None else None
+    v["segment"] = definition_side(breaks, v["period"]) if breaks is not None else 0
+    return v[columns].sort_values(["metric_id", "area_code", "end"])
 
 
 def sparkline(points) -> str:

@@ -7,7 +7,7 @@ from ascbench.render.numbers import fmt_count, fmt_value, is_missing
 AIM_WORDS = {"high": "High", "low": "Low", "range": "Range", "none": "N/A"}
 DOT_SYMBOLS = {
     "improved": "▲", "worse": "▼", "similar": "◄►", "increased": "▲", "decreased": "▼",
-    "not comparable": "≠", "no previous data": "–", "not compared": "–", "n/a": "", "no data": "–",
+    "not comparable": "≠", "definition changed": "≠", "no previous data": "–", "not compared": "–", "n/a": "", "no data": "–",
 }
 RAG_SYMBOLS = {"green": "●", "amber": "◐", "red": "○", "blue": "◆", "grey": "·", "none": ""}
 
