@@ -18,7 +18,8 @@ OFFICIAL = FIXTURES / "official"
 
 def run_import(source, tmp_path, *files, extra=()):
     out = tmp_path / source
-    result = CliRunner().invoke(cli, ["import", source, *[str(OFFICIAL / f) for f in files], "--out", str(out), *extra])
+    result = CliRunner().invoke(cli, ["import", source, *[str(OFFICIAL / f) for f in files], "--out", str(out),
+                                      *extra])
     assert result.exit_code == 0, result.stderr
     obs = pd.read_csv(out / f"observations-{source}.csv", dtype={"status": str}, keep_default_na=False)
     obs["value"] = pd.to_numeric(obs["value"])
@@ -32,70 +33,175 @@ def rank_csv(data, catalogue, metric, *extra):
     return pd.read_csv(io.StringIO(out.stdout))
 
 
-def test_ascof_every_number(tmp_path):
-    out, obs = run_import("ascof", tmp_path, "ascof.csv", extra=("--period", "2024-25"))
-    raw = pd.read_csv(OFFICIAL / "ascof.csv", dtype=str)
+def test_ascof_2024_25_layout_every_number(tmp_path):
+    """The 2024-25 data file's sentence-case layout (DHSC's 'How to use the CSV file'):
+    CASSR codes, levels Local authority / Regional / Council type / National, a margin of
+    error and disaggregations; the Leicestershire and England figures are the 2024/25 ones the
+    Q3 2025/26 committee report prints."""
+    out, obs = run_import("ascof", tmp_path, "ascof-2024-25.csv")  # the year from the file name
+    raw = pd.read_csv(OFFICIAL / "ascof-2024-25.csv", dtype=str)
     assert len(obs) == len(raw)
     assert obs.loc[("E10000018", "2024-25", "ascof_2a.num"), "value"] == 2067
+    assert obs.loc[("E10000018", "2024-25", "ascof_2a.den"), "value"] == 2805
     assert obs.loc[("E10000018", "2024-25", "ascof_2a.published"), "value"] == 73.7
-    assert obs.loc[("E10000018", "2024-25", "ascof_2b.den"), "value"] == 440650
-    assert obs.loc[("E10000018", "2024-25", "ascof_1b_1864.num"), "value"] == 150  # a disaggregation
-    assert obs.loc[("E10000018", "2024-25", "ascof_1b_65ov.base"), "value"] == 340
-    assert obs.loc[("E10000018", "2024-25", "ascof_3d2a.den"), "value"] == 5159
-    cell = obs.loc[("E06000016", "2024-25", "ascof_2a.num")]
+    assert obs.loc[("E10000018", "2024-25", "ascof_3c1.moe"), "value"] == 3.1
+    assert obs.loc[("E10000018", "2024-25", "ascof_1a_1864.published"), "value"] == 18.9
+    assert obs.loc[("E10000018", "2024-25", "ascof_1a_65ov.published"), "value"] == 19.2
+    assert obs.loc[("E10000018", "2024-25", "ascof_1a_female.published"), "value"] == 19.0
+    assert obs.loc[("E92000001", "2024-25", "ascof_2c.published"), "value"] == 592.5
+    assert obs.loc[("CT-COUNTY", "2024-25", "ascof_3c1.published"), "value"] == 68.1
+    cell = obs.loc[("E06000016", "2024-25", "ascof_2b.num")]  # Leicester by its CASSR code 509 alone
     assert pd.isna(cell["value"]) and cell["status"] == "suppressed"  # '[c]', never 0
-    areas = pd.read_csv(out / "areas.csv", dtype=str).set_index("area_code")
+    areas = pd.read_csv(out / "areas.csv", dtype=str, keep_default_na=False).set_index("area_code")
     assert areas.loc["E92000001", "area_type"] == "national" and areas.loc["E12000004", "area_type"] == "region"
-    assert areas.loc["SHIRE", "area_type"] == "council_type" and areas.loc["E10000018", "area_type"] == "county"
+    assert areas.loc["CT-COUNTY", "area_type"] == "council_type" and areas.loc["E10000018", "area_type"] == "county"
+    assert areas.loc["E10000018", "region"] == "East Midlands"
     assert "national: E92000001" in (out / "dataset.yaml").read_text()
 
 
-def test_ascof_round_trip_to_a_league_table(tmp_path):
-    out, _ = run_import("ascof", tmp_path, "ascof.csv", extra=("--period", "2024-25"))
-    table = rank_csv(out, ROOT / "catalogues" / "ascof-2024-25.yaml", "ASCOF_2A", "--group", "all")
-    # recomputed from counts: Rutland 150/180, Derbyshire 1600/2000, Leicestershire 2067/2805, Derby 700/1000;
-    # Leicester is suppressed and aggregates are not ranked
-    assert list(table["area_code"]) == ["E06000017", "E10000007", "E10000018", "E06000015"]
-    assert list(table["rank"]) == [1, 2, 3, 4] and list(table["quartile"]) == [4, 3, 2, 1]
-    assert table["value"].iloc[0] == pytest.approx(150 / 180 * 100)
-    assert table["group_pooled"].iloc[0] == pytest.approx((150 + 1600 + 2067 + 700) / (180 + 2000 + 2805 + 1000) * 100)
-    assert set(table["missing"]) == {1}
+def test_ascof_import_reports_layout_and_every_row(tmp_path):
+    result = CliRunner().invoke(cli, ["import", "ascof", str(OFFICIAL / "ascof-2024-25.csv"), "--out",
+                                      str(tmp_path / "x")])
+    assert result.exit_code == 0, result.stderr
+    assert "ASCOF data file, 2024-25 layout (sentence-case headers)" in result.stderr
+    assert "read 29 rows; kept 29 observations" in result.stderr
+    assert "2 suppressed or unavailable cells kept as such" in result.stderr
 
 
-def test_ascof_rates_and_checks_the_published_outcome(tmp_path):
-    out, _ = run_import("ascof", tmp_path, "ascof.csv", extra=("--period", "2024-25"))
-    result = CliRunner().invoke(cli, ["rate", "--data", str(out), "--catalogue",
-                                      str(ROOT / "catalogues" / "ascof-2024-25.yaml"), "--area", "E10000018",
-                                      "--metric", "ASCOF_2A", "--metric", "ASCOF_2B", "--format", "csv"])
+def test_ascof_old_codes_join_the_new_series_through_the_crosswalk(tmp_path):
+    """2018-19 (old framework, joined codes 1A1864 / 1BM): each series takes the 2023 code,
+    so one series has one name in every year (old 2A1 is 2B, old 1B is 3A, old 2D is 2A)."""
+    _, obs = run_import("ascof", tmp_path, "ascof-2018-19.csv")
+    assert obs.loc[("E10000018", "2018-19", "ascof_2b.published"), "value"] == 9.6
+    assert obs.loc[("E10000018", "2018-19", "ascof_3a.published"), "value"] == 74.3
+    assert obs.loc[("E10000018", "2018-19", "ascof_3a_male.published"), "value"] == 75.0
+    assert obs.loc[("E10000018", "2018-19", "ascof_1a_1864.published"), "value"] == 18.2
+    assert obs.loc[("E10000018", "2018-19", "ascof_1a_65ov.published"), "value"] == 18.9
+    assert obs.loc[("E10000018", "2018-19", "ascof_3d2a.published"), "value"] == 49.9
+    assert obs.loc[("E92000001", "2018-19", "ascof_2a.published"), "value"] == 79.6
+
+
+def test_ascof_real_stacked_rows_every_one_accounted_for(tmp_path):
+    """Lines cut byte for byte from the real stacked file (2017-18 to 2023-24): each imports
+    with its value, the old codes renamed, a discontinued one kept apart."""
+    import csv
+
+    out, obs = run_import("ascof", tmp_path, "ascof-stacked-2017-2024.csv")
+    with open(OFFICIAL / "ascof-stacked-2017-2024.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(obs) == len(rows)
+    walk = pd.read_csv(ROOT / "ascbench" / "importers" / "data" / "ascof_codes.csv", dtype=str, keep_default_na=False)
+    renamed = dict(zip(walk["code_before_2023"], walk["code"], strict=True))
+    for row in rows:
+        code = row["Measure Group"] if row["Year"] >= "2023-24" else (renamed.get(row["Measure Group"]) or
+                                                                       "pre2023_" + row["Measure Group"])
+        area = {"Shire Counties": "CT-COUNTY", "Inner London": "CT-INNER-LONDON"}.get(
+            row["Geographical Description"], row["ONS Code"])
+        assert obs.loc[(area, row["Year"], f"ascof_{code.lower()}.published"), "value"] == float(row["Measure_Value"])
+    fragment = (out / "catalogue-ascof.yaml").read_text()
+    assert "id: ASCOF_2B," in fragment and "breaks: [2024-25]" in fragment
+    assert "id: ASCOF_PRE2023_4B," in fragment  # old 4B is not the new 4B
+    check = CliRunner().invoke(cli, ["validate", "--data", str(out), "--catalogue", str(out / "catalogue-ascof.yaml")])
+    assert check.exit_code == 0, check.stderr
+
+
+def test_ascof_league_table_from_the_import(tmp_path):
+    out, _ = run_import("ascof", tmp_path, "ascof-stacked-2017-2024.csv")
+    table = rank_csv(out, out / "catalogue-ascof.yaml", "ASCOF_2B", "--period", "2023-24", "--group", "all")
+    table = table.sort_values("rank")
+    # low is good: Rutland 4.6, North Northamptonshire 11.4, Leicestershire 12.0; aggregates not ranked
+    assert list(table["area_code"]) == ["E06000017", "E06000061", "E10000018"]
+    assert list(table["rank"]) == [1, 2, 3] and list(table["value"]) == [4.6, 11.4, 12.0]
+
+
+def test_ascof_direction_never_crosses_a_definition_break(tmp_path):
+    """2B moved to Client Level Data in 2024-25: 2024-25 against 2023-24 is 'definition
+    changed', never improved or worse."""
+    out, _ = run_import("ascof", tmp_path, "ascof-stacked-2017-2024.csv", "ascof-2024-25.csv")
+    catalogue = (out / "catalogue-ascof.yaml").read_text()
+    assert "id: ASCOF_2B," in catalogue
+    result = CliRunner().invoke(cli, ["rate", "--data", str(out), "--catalogue", str(out / "catalogue-ascof.yaml"),
+                                      "--area", "E10000018", "--period", "2024-25", "--metric", "ASCOF_2B",
+                                      "--metric", "ASCOF_3C1", "--format", "csv"])
     assert result.exit_code == 0, result.stderr
     rows = pd.read_csv(io.StringIO(result.stdout)).set_index("metric_id")
-    assert rows.loc["ASCOF_2A", "published_check"] == "ok" and rows.loc["ASCOF_2A", "comparator_value"] == \
-        pytest.approx(100000 / 129702 * 100)
-    assert rows.loc["ASCOF_2B", "value"] == pytest.approx(50 / 440650 * 100000)
+    assert rows.loc["ASCOF_2B", "previous_period"] == "2023-24"
+    assert rows.loc["ASCOF_2B", "dot"] == "definition changed"
+    assert "definition changed" in rows.loc["ASCOF_2B", "dot_basis"]
+    assert rows.loc["ASCOF_3C1", "previous_period"] == "2023-24"  # 3C1 has no break: judged as usual
+    assert rows.loc["ASCOF_3C1", "dot"] in ("improved", "similar", "worse")
 
 
-def test_ascof_needs_a_year(tmp_path):
-    result = CliRunner().invoke(cli, ["import", "ascof", str(OFFICIAL / "ascof.csv"), "--out", str(tmp_path / "x")])
-    assert result.exit_code == 1 and "give the year with --period" in result.stderr
+def test_ascof_year_from_period_option_or_a_located_error(tmp_path):
+    nameless = tmp_path / "download.csv"
+    nameless.write_text((OFFICIAL / "ascof-2024-25.csv").read_text())
+    result = CliRunner().invoke(cli, ["import", "ascof", str(nameless), "--out", str(tmp_path / "x")])
+    assert result.exit_code == 1 and not (tmp_path / "x").exists()
+    assert f"{nameless}:2: --period: no year for this row" in result.stderr
+    ok = CliRunner().invoke(cli, ["import", "ascof", str(nameless), "--out", str(tmp_path / "y"), "--period", "2024-25"])
+    assert ok.exit_code == 0, ok.stderr
+
+
+@pytest.mark.parametrize("header", [
+    "GEOGRAPHICAL CODE,Geographical_Description,geographical level,ONS_Code,ASCOF Measure Code,Disaggregation Level,"
+    "Measure Type,Measure_Value",
+    " Geographical code , Geographical description ,Geographical level,ONS code,ascof measure code,"
+    "disaggregation level,measure type,measure value"])
+def test_ascof_headers_in_any_case_spacing_or_underscores(tmp_path, header):
+    text = (OFFICIAL / "ascof-2024-25.csv").read_text().split("\n", 1)[1]
+    path = tmp_path / "ascof_2024_25.csv"
+    path.write_text(header + "\n" + text)
+    _, obs = run_import("ascof", tmp_path, path)
+    assert obs.loc[("E10000018", "2024-25", "ascof_2a.num"), "value"] == 2067
+
+
+def test_ascof_codes_are_folded_or_refused_never_misfiled(tmp_path):
+    base = (OFFICIAL / "ascof-2024-25.csv").read_text()
+    path = tmp_path / "ascof-2024-25.csv"
+    path.write_text(base.replace(",E10000018,2A,Total,Numerator,", ", e10000018 ,2A,Total,Numerator,"))
+    _, obs = run_import("ascof", tmp_path, path)
+    assert obs.loc[("E10000018", "2024-25", "ascof_2a.num"), "value"] == 2067
+    for old, new, message in [
+        ("509,Leicester,Local authority,,", "999,Leicester,Local authority,,", "its CASSR code is not in the shipped table"),
+        (",E10000018,2A,Total,Numerator,", ",E1000018,2A,Total,Numerator,", "'E1000018' is not an ONS (GSS) code"),
+        (",Numerator,2067", ",Numerater,2067", "unknown measure type 'Numerater'"),
+        ("Local authority,E10000018,2A,Total,Numerator", "Borough,E10000018,2A,Total,Numerator",
+         "unknown geographical level 'Borough'"),
+    ]:
+        path.write_text(base.replace(old, new, 1))
+        result = CliRunner().invoke(cli, ["import", "ascof", str(path), "--out", str(tmp_path / "bad")])
+        assert result.exit_code == 1 and message in result.stderr, (message, result.stderr)
+        assert result.stderr.count("\n") == 1 and f"{path}:" in result.stderr
+        assert not (tmp_path / "bad").exists()
+
+
+def test_ascof_repeated_rows_dropped_conflicting_rows_refused(tmp_path):
+    base = (OFFICIAL / "ascof-2024-25.csv").read_text()
+    line = "508,Leicestershire,Local authority,E10000018,2A,Total,Numerator,2067\n"
+    path = tmp_path / "ascof-2024-25.csv"
+    path.write_text(base + line)
+    result = CliRunner().invoke(cli, ["import", "ascof", str(path), "--out", str(tmp_path / "a")])
+    assert result.exit_code == 0 and "1 rows repeated an earlier row exactly and were dropped" in result.stderr
+    path.write_text(base + line.replace("2067", "2068"))
+    result = CliRunner().invoke(cli, ["import", "ascof", str(path), "--out", str(tmp_path / "b")])
+    assert result.exit_code == 1
+    assert f"{path}:31: value: two different values for E10000018 2024-25 ascof_2a.num (the other at line 11)" \
+        in result.stderr
 
 
 def test_changed_layout_is_a_located_error(tmp_path):
-    bad = tmp_path / "bad.csv"
-    bad.write_text((OFFICIAL / "ascof.csv").read_text().replace("Measure Type", "Type of measure"))
-    result = CliRunner().invoke(cli, ["import", "ascof", str(bad), "--out", str(tmp_path / "x"), "--period", "2024-25"])
+    bad = tmp_path / "ascof-2024-25.csv"
+    bad.write_text((OFFICIAL / "ascof-2024-25.csv").read_text().replace("Measure type", "Type of measure"))
+    result = CliRunner().invoke(cli, ["import", "ascof", str(bad), "--out", str(tmp_path / "x")])
     assert result.exit_code == 1
-    assert result.stderr.strip() == (f"ascbench: error: {bad}:1: Measure Type: this is not a ASCOF data file: column "
-                                     "'Measure Type' is missing (expected the columns Geographical Code, Geographical "
-                                     "Description, Geographical Level, ASCOF Measure Code, Disaggregation Level, "
-                                     "Measure Type, Measure Value)")
-    bad.write_text((OFFICIAL / "ascof.csv").read_text().replace(",Numerator,2067,", ",Numerater,2067,"))
-    result = CliRunner().invoke(cli, ["import", "ascof", str(bad), "--out", str(tmp_path / "x"), "--period", "2024-25"])
-    assert result.exit_code == 1 and f"{bad}:2: Measure Type: unknown measure type 'Numerater'" in result.stderr
+    assert result.stderr.strip() == (f"ascbench: error: {bad}:1: Measure Type: this is not an ASCOF data file: no "
+                                     "column 'Measure Type' (expected the ASCOF data file's columns "
+                                     "(docs/importing.md))")
 
 
 def test_fingertips_values_counts_limits_and_comparisons(tmp_path):
     out, obs = run_import("fingertips", tmp_path, "fingertips.csv")
-    m = "fingertips_90282_65-yrs"
+    m = "fingertips_90282_65plus-yrs"
     assert obs.loc[("E10000018", "2022-23", f"{m}.published"), "value"] == 1600.0
     assert obs.loc[("E10000018", "2022-23", f"{m}.num"), "value"] == 2520
     assert obs.loc[("E10000018", "2022-23", f"{m}.den"), "value"] == 157500
@@ -103,21 +209,93 @@ def test_fingertips_values_counts_limits_and_comparisons(tmp_path):
     assert obs.loc[("E10000018", "2022-23", f"{m}.published.upper998"), "value"] == 1698.0
     assert "Compared to England value or percentiles: Better 95%" in obs.loc[
         ("E10000018", "2022-23", f"{m}.published"), "note"]
-    assert obs.loc[("E10000018", "2022-23", "fingertips_90282_female_65-yrs.num"), "value"] == 1530
+    assert obs.loc[("E10000018", "2022-23", "fingertips_90282_female_65plus-yrs.num"), "value"] == 1530
     assert ("E06000017", "2022-23", f"{m}.num") not in obs.index  # '*' count: not imported as a number
     assert pd.isna(obs.loc[("E06000017", "2022-23", f"{m}.published"), "value"])
     fragment = (out / "catalogue-fingertips.yaml").read_text()
     assert "statistic: rate" in fragment and "polarity: low" in fragment and "multiplier: 100000.0" in fragment
 
 
+def test_fingertips_breakdown_rows_never_replace_the_total(tmp_path):
+    """A deprivation-decile row on the England code is its own series: England's total stays."""
+    _, obs = run_import("fingertips", tmp_path, "fingertips.csv")
+    assert obs.loc[("E92000001", "2022-23", "fingertips_90282_65plus-yrs.published"), "value"] == 1933.1
+    england = obs.xs(("E92000001", "2022-23"), level=["area_code", "period"])
+    decile = [m for m in england.index if "most-deprived-decile" in m and
+              m.endswith(".published")]
+    assert len(decile) == 1 and obs.loc[("E92000001", "2022-23", decile[0]), "value"] == 2480.0
+
+
+def test_fingertips_standardised_rate_is_kept_as_published(tmp_path):
+    """A directly standardised rate is not Count / Denominator x 100,000: its catalogue entry
+    says 'published' (never recomputed as a crude rate), with the published limits shown."""
+    out, obs = run_import("fingertips", tmp_path, "fingertips.csv")
+    fragment = (out / "catalogue-fingertips.yaml").read_text()
+    line = next(x for x in fragment.splitlines() if "id: FT_40401_lt75-yrs," in x)
+    assert "statistic: published" in line and "numerator" not in line and "polarity: low" in line
+    result = CliRunner().invoke(cli, ["rate", "--data", str(out), "--catalogue", str(out / "catalogue-fingertips.yaml"),
+                                      "--area", "E10000018", "--metric", "FT_40401_lt75-yrs", "--format", "csv"])
+    assert result.exit_code == 0, result.stderr
+    row = pd.read_csv(io.StringIO(result.stdout)).iloc[0]
+    assert row["value"] == 65.4 and row["period"] == "R36-2022-Dec"
+    assert row["value"] != pytest.approx(1484 / 2070000 * 100000, abs=0.1)
+    assert (row["lower95"], row["upper95"]) == (62.1, 68.8)
+
+
+def test_fingertipsr_column_names_read_the_same(tmp_path):
+    import csv
+
+    text = (OFFICIAL / "fingertips.csv").read_text()
+    header, body = text.split("\n", 1)
+    squeezed = ",".join(h.replace(" ", "") for h in next(csv.reader([header])))
+    path = tmp_path / "fingertipsr.csv"
+    path.write_text(squeezed + "\n" + body)
+    assert "IndicatorID" in squeezed and "Timeperiod" in squeezed and "LowerCI95.0limit" in squeezed
+    _, a = run_import("fingertips", tmp_path, "fingertips.csv")
+    out = tmp_path / "r"
+    result = CliRunner().invoke(cli, ["import", "fingertips", str(path), "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    b = pd.read_csv(out / "observations-fingertips.csv", dtype={"status": str}, keep_default_na=False)
+    b["value"] = pd.to_numeric(b["value"])
+    assert b.set_index(["area_code", "period", "measure"])["value"].equals(a["value"])
+
+
+@pytest.mark.parametrize("written, notation", [
+    ("2006", "CY2006"), ("2006 - 08", "R36-2008-Dec"), ("2006 Q1", "2006-CQ1"), ("2006/07", "2006-07"),
+    ("2006/07 - 08/09", "R36-2009-Mar"), ("2006/07 Q1", "2006-07-Q1"), ("2006/07 Q1 - 2007/08 Q4", "R24-2008-Mar"),
+    ("2006/07 Q1-Q3", "2006-07-YTD-Q3"), ("Aug 2006 - Jul 2007", "R12-2007-Jul"), ("Mar 2006", "2006-Mar"),
+])
+def test_fingertips_every_period_form(written, notation):
+    from ascbench.importers.fingertips import period_of
+    from ascbench.periods import parse_period
+
+    assert period_of(written) == notation
+    assert parse_period(notation).text == notation
+
+
+def test_fingertips_conflicting_rows_are_a_located_error(tmp_path):
+    text = (OFFICIAL / "fingertips.csv").read_text()
+    lines = text.splitlines()
+    leics = next(i for i, x in enumerate(lines) if ",E10000018,Leicestershire," in x and ",Persons,65+" in x)
+    path = tmp_path / "ft.csv"
+    path.write_text(text + lines[leics].replace(",1600.0,", ",1601.0,") + "\n")
+    result = CliRunner().invoke(cli, ["import", "fingertips", str(path), "--out", str(tmp_path / "x")])
+    assert result.exit_code == 1 and not (tmp_path / "x").exists()
+    assert f"{path}:{len(lines) + 1}: value: two different values for E10000018 2022-23" in result.stderr
+    # the same row twice (one area under two parents) is dropped and counted
+    path.write_text(text + lines[leics] + "\n")
+    result = CliRunner().invoke(cli, ["import", "fingertips", str(path), "--out", str(tmp_path / "y")])
+    assert result.exit_code == 0 and "repeated rows dropped" in result.stderr
+
+
 def test_fingertips_round_trip_and_agreement_with_its_own_limits(tmp_path):
     out, _ = run_import("fingertips", tmp_path, "fingertips.csv")
     catalogue = out / "catalogue-fingertips.yaml"
-    table = rank_csv(out, catalogue, "FT_90282_65-yrs", "--period", "2022-23").sort_values("rank")
+    table = rank_csv(out, catalogue, "FT_90282_65plus-yrs", "--period", "2022-23").sort_values("rank")
     assert list(table["area_code"]) == ["E10000018", "E10000007", "E06000016"]  # low is good
     assert list(table["rank"]) == [1, 2, 3]
     result = CliRunner().invoke(cli, ["rate", "--data", str(out), "--catalogue", str(catalogue), "--area",
-                                      "E10000018", "--metric", "FT_90282_65-yrs", "--format", "csv"])
+                                      "E10000018", "--metric", "FT_90282_65plus-yrs", "--format", "csv"])
     row = pd.read_csv(io.StringIO(result.stdout)).iloc[0]
     assert row["value"] == pytest.approx(2520 / 157500 * 100000)  # recomputed: 1,600 per 100,000
     # ascbench's Byar limits agree with Fingertips' published 95% limits at their printed precision
@@ -157,7 +335,7 @@ def test_ons_populations_by_age_band(tmp_path):
 
 def test_import_merges_into_one_data_directory(tmp_path):
     out = tmp_path / "national"
-    for source, files, extra in (("ascof", ["ascof.csv"], ["--period", "2024-25"]),
+    for source, files, extra in (("ascof", ["ascof-2024-25.csv"], []),
                                  ("ons", ["ons.csv"], ["--period", "2024-25"])):
         result = CliRunner().invoke(cli, ["import", source, *[str(OFFICIAL / f) for f in files], "--out", str(out),
                                           *extra])

@@ -1,106 +1,375 @@
-"""NHS England / DHSC "Measures from the Adult Social Care Outcomes Framework" data file.
+"""NHS England / DHSC "Measures from the Adult Social Care Outcomes Framework" data file, every
+vintage from 2014-15 on, and files that stack several years of it.
 
-Layout (long CSV, one year per file): ``Geographical Code, Geographical Description,
-Geographical Level, ONS Area Code, ASCOF Measure Code, Disaggregation Level, Measure Type,
-Measure Value, Measure Group, Measure Group Description``.
+Headers are matched whatever their case, spaces or underscores (``Measure Value``,
+``Measure value``, ``Measure_Value`` are one column). The layouts met in the published files:
 
-* ``Geographical Level``: ``Council`` (a council), ``Region``, ``Council Type`` and
-  ``England`` (aggregate areas; England becomes the ``national`` role);
-* the area code is the ``ONS Area Code`` (GSS), else the ``Geographical Code``; recoded
-  councils are mapped to their current code;
-* ``ASCOF Measure Code`` and ``Disaggregation Level`` name the measure: ``2A`` ->
-  ``ascof_2a``, ``3D(2a)`` -> ``ascof_3d2a``, ``2B`` for ``18-64`` -> ``ascof_2b_1864``
-  (a disaggregation of ``Total``, ``All`` or empty adds nothing);
-* ``Measure Type``: ``Numerator`` -> ``.num``, ``Denominator`` -> ``.den``, ``Outcome`` ->
-  ``.published`` (checked against the recomputation), ``Base`` -> ``.base``;
-* ``Measure Value``: a number, or a suppression marker (kept as suppressed, never 0).
+* 2014-15 to 2022-23 (NHS Digital): ``Geographical Code, Geographical Description,
+  Geographical Level, ONS Area Code, ASCOF Measure Code, Disaggregation Level, Measure Type,
+  Measure Value`` (with ``Measure Group`` and ``Measure Group Description`` in some years);
+* 2023-24 (NHS England): ``ONS Code``, ``Measure Group``, ``Measure Group Description``,
+  ``Measure_Value``;
+* 2024-25 on (DHSC, sentence case): ``Geographical code, Geographical description,
+  Geographical level, ONS code, ASCOF measure code, Disaggregation level, Measure type,
+  Measure value``, levels ``Local authority``, ``Regional``, ``Council type``, ``National``.
 
-The year is taken from a ``Year``/``Reporting Period``/``Financial Year`` column when there is
-one, else from ``--period``. ``catalogues/ascof-2024-25.yaml`` declares the measures.
+A ``Year`` column (the stacked files) gives each row's year; else ``--period``; else a year
+in the file name (``...2023-24...``); else the import stops with a located error.
+
+A series is keyed on its measure group (``Measure Group``, else the ``ASCOF measure code``
+with a joined disaggregation such as ``1A1864`` or ``1BM`` taken off) plus its
+disaggregation, so it has one measure name in every year: ``ascof_<code>[_<disaggregation>]``
+with the 2023 framework's code. Years before 2023-24 use the old codes; they are renamed
+through the crosswalk ``data/ascof_codes.csv`` (old 2A1 is new 2B, old 2D new 2A, ...); an old
+measure with no successor is ``ascof_pre2023_<code>``. The crosswalk also records
+definition breaks (the measures that moved to Client Level Data in 2024-25), which the
+catalogue declares as ``breaks`` so that no direction or trend compares across them.
+
+Measure types: ``Numerator`` -> ``.num``, ``Denominator`` -> ``.den``, ``Outcome`` ->
+``.published`` (checked against the recomputation), ``Base`` -> ``.base``, ``Margin of
+Error`` -> ``.moe`` (kept beside the published value; the survey measures' published 95%
+margin). An empty type (the stacked file keeps only outcomes and blanks the type in 2023-24)
+is read as ``Outcome`` and counted in the report; any other type is a located error.
+
+Area codes: the ONS (GSS) code, folded by :func:`ascbench.identifiers.gss_code`; where a file
+has none, the CASSR code (``Geographical code``) through the shipped table
+``data/cassr_ons_codes.csv``; a code that resolves to nothing is a located error. England is
+``E92000001`` (the ``national`` role); council types, which have no GSS code, are
+``CT-COUNTY``, ``CT-UNITARY``, ``CT-METROPOLITAN``, ``CT-LONDON``, ``CT-INNER-LONDON``,
+``CT-OUTER-LONDON`` (and ``CT-<NAME>`` for any other).
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 SOURCE = "ASCOF data file (NHS England/DHSC)"
-REQUIRED = ["Geographical Code", "Geographical Description", "Geographical Level", "ASCOF Measure Code",
-            "Disaggregation Level", "Measure Type", "Measure Value"]
-LEVELS = {"council": None, "region": "region", "council type": "council_type", "england": "national"}
-TYPES = {"numerator": "num", "denominator": "den", "outcome": "published", "base": "base"}
-YEAR_COLUMNS = ("Year", "Reporting Period", "Financial Year", "Reporting Year")
+FIELDS = {
+    "geographical code": "geo_code", "geographical description": "geo_name", "geographical level": "level",
+    "ons code": "ons", "ons area code": "ons", "ascof measure code": "code", "measure group": "group",
+    "measure group description": "description", "disaggregation level": "disaggregation",
+    "measure type": "type", "measure value": "value", "year": "year", "reporting period": "year",
+    "financial year": "year", "reporting year": "year",
+}
+REQUIRED = ("geo_name", "level", "type", "value")
+LEVELS = {"council": "council", "local authority": "council", "region": "region", "regional": "region",
+          "council type": "council_type", "england": "national", "national": "national"}
+TYPES = {"numerator": "num", "denominator": "den", "outcome": "published", "base": "base",
+         "margin of error": "moe", "": "published"}
 TOTAL = {"", "total", "all", "all ages", "persons", "overall"}
+DISAGGREGATIONS = {  # canonical suffix -> spellings in the files (after lower-casing)
+    "1864": ("18 to 64", "18-64", "aged 18-64", "aged 18 to 64", "1864", "18-64 years"),
+    "65ov": ("65 and over", "65+", "65 and above", "aged 65 and over", "aged 65+", "65ov", "65 or over"),
+    "male": ("male", "m", "men", "males"),
+    "female": ("female", "f", "women", "females"),
+}
+JOINED = {"1864": ("1864",), "65ov": ("65OV", "65+", "65"), "male": ("MALE", "M"), "female": ("FEMALE", "F")}
+COUNCIL_TYPES = {"shire counties": "COUNTY", "shire county": "COUNTY", "counties": "COUNTY", "county": "COUNTY",
+                 "unitary authorities": "UNITARY", "unitary authority": "UNITARY", "unitaries": "UNITARY",
+                 "metropolitan districts": "METROPOLITAN", "metropolitan district": "METROPOLITAN",
+                 "london boroughs": "LONDON", "london borough": "LONDON", "districts": "DISTRICT"}
+NEW_FRAMEWORK_FROM = "2023-24"
+ENGLAND = "E92000001"
 
 
-def measure_name(code: str, disaggregation: str) -> str:
-    base = re.sub(r"[^0-9a-z]", "", code.lower().replace("ascof", ""))
-    dis = re.sub(r"[^0-9a-z]", "", disaggregation.lower().replace("and over", "ov").replace("+", "ov"))
-    if disaggregation.strip().lower() in TOTAL or not dis or base.endswith(dis):
-        return f"ascof_{base}"
-    return f"ascof_{base}_{dis}"
+def normalise_header(name: str) -> str:
+    """``'Measure_Value'``, ``' Measure value '`` -> ``'measure value'``."""
+    return re.sub(r"[\s_]+", " ", str(name).strip().lower())
+
+
+def layout_name(headers: list[str]) -> str:
+    """Which published layout the header is, for the import report."""
+    fields = {normalise_header(h): h for h in headers}
+    if "Measure_Value" in headers or "ONS Code" in headers:
+        name = "ASCOF data file, 2023-24 layout (ONS Code, Measure Group, Measure_Value)"
+    elif "Measure value" in headers or "ASCOF measure code" in headers:
+        name = "ASCOF data file, 2024-25 layout (sentence-case headers)"
+    elif "ons area code" in fields:
+        name = "ASCOF data file, 2014-15 to 2022-23 layout (ONS Area Code)"
+    else:
+        name = "ASCOF data file (columns matched by name)"
+    return name + (", several years stacked (Year column)" if "year" in {FIELDS.get(f) for f in fields} else "")
+
+
+def disaggregation_suffix(text):
+    """Vectorised: the canonical suffix of each disaggregation ('' for a total)."""
+    lowered = text.str.strip().str.lower()
+    out = lowered.str.replace(r"[^0-9a-z]+", "_", regex=True).str.strip("_")
+    for canonical, spellings in DISAGGREGATIONS.items():
+        out = out.mask(lowered.isin(spellings), canonical)
+    return out.mask(lowered.isin(TOTAL), "")
+
+
+def group_code(codes, suffixes, has_group: bool):
+    """Vectorised: the measure group of each row, upper case, letters and digits only; when
+    the file has no Measure Group column, a disaggregation joined onto the code (``1A1864``,
+    ``1BM``) is taken off."""
+    code = codes.str.upper().str.replace("ASCOF", "", regex=False).str.replace(r"[^0-9A-Z+]", "", regex=True)
+    if has_group:
+        return code.str.replace("+", "", regex=False)
+    for canonical, joined in JOINED.items():
+        for spelling in joined:
+            hit = (suffixes == canonical) & code.str.endswith(spelling) & (code.str.len() > len(spelling) + 1)
+            code = code.mask(hit, code.str[: -len(spelling)])
+    return code.str.replace("+", "", regex=False)
+
+
+def crosswalk():
+    """The shipped code crosswalk across the 2023 refresh (``data/ascof_codes.csv``)."""
+    import pandas as pd
+
+    path = Path(__file__).with_name("data") / "ascof_codes.csv"
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def current_codes(groups, years):
+    """Vectorised: each row's code in the 2023 framework (years before 2023-24 renamed
+    through the crosswalk; an old code with no successor becomes ``PRE2023_<code>``)."""
+    walk = crosswalk()
+    old = walk[(walk["code_before_2023"] != "") & (walk["code"] != "")].set_index("code_before_2023")["code"]
+    before = years < NEW_FRAMEWORK_FROM
+    renamed = groups.map(old)
+    return groups.mask(before & renamed.notna(), renamed).mask(before & renamed.isna(), "PRE2023_" + groups)
+
+
+def cassr_table():
+    """CASSR (and region) code -> GSS code, name, council type, region: the shipped table."""
+    import pandas as pd
+
+    from ascbench.identifiers import cassr_code, gss_code
+
+    t = pd.read_csv(Path(__file__).with_name("data") / "cassr_ons_codes.csv", dtype=str, keep_default_na=False)
+    t.columns = [c.strip() for c in t.columns]
+    t = t.assign(cassr=cassr_code(t["LA Code"]), gss=gss_code(t["ONS Area Code"]),
+                 name=t["Geography"].str.strip(), region=t["Council region"].str.strip())
+    return t[t["cassr"] != ""]
+
+
+def council_type_code(names):
+    """Vectorised: the area code of a council-type aggregate, from its description."""
+    from ascbench.identifiers import slug
+
+    lowered = names.str.strip().str.lower()
+    canonical = lowered.map(COUNCIL_TYPES)
+    fallback = lowered.map(slug).str.upper()
+    return "CT-" + canonical.where(canonical.notna(), fallback)
+
+
+def year_from_name(path) -> str | None:
+    """A financial year written in a file name: ``ASCOF_2023-24.csv``, ``ascof_2023_24``."""
+    found = re.search(r"(?<!\d)(20\d\d)[-_/ ]?(\d\d)(?!\d)", Path(path).name)
+    if found and (int(found.group(1)) + 1) % 100 == int(found.group(2)):
+        return f"{found.group(1)}-{found.group(2)}"
+    return None
+
+
+def _read_files(paths):
+    """Each file's rows with canonical field names, ``_file`` and ``line``; the layout of each."""
+    import pandas as pd
+
+    from ascbench.errors import AscbenchError
+    from ascbench.importers.common import read_official_csv
+
+    frames, layouts = [], []
+    for path in paths:
+        frame = read_official_csv(path, [], "ASCOF data")
+        headers = [c for c in frame.columns if c != "line"]
+        mapping = {h: FIELDS[normalise_header(h)] for h in headers if normalise_header(h) in FIELDS}
+        seen = {}
+        for header, name in mapping.items():
+            if name in seen:
+                raise AscbenchError(f"columns '{seen[name]}' and '{header}' are the same field", file=str(path),
+                                    line=1, field=header, expected="each ASCOF column once")
+            seen[name] = header
+        missing = [f for f in REQUIRED if f not in seen]
+        if "code" not in seen and "group" not in seen:
+            missing.append("code")
+        if "ons" not in seen and "geo_code" not in seen:
+            missing.append("ons")
+        if missing:
+            wanted = {"geo_name": "Geographical Description", "level": "Geographical Level",
+                      "type": "Measure Type", "value": "Measure Value", "code": "ASCOF Measure Code or Measure Group",
+                      "ons": "ONS Code or Geographical Code"}[missing[0]]
+            raise AscbenchError(f"this is not an ASCOF data file: no column '{wanted}'", file=str(path), line=1,
+                                field=wanted, expected="the ASCOF data file's columns (docs/importing.md)")
+        frame = frame.rename(columns=mapping)
+        frame["_file"] = str(path)
+        frame["_name_year"] = year_from_name(path) or ""
+        frames.append(frame)
+        layouts.append(f"{path}: {layout_name(headers)}")
+    data = pd.concat(frames, ignore_index=True)
+    for column in ("geo_code", "ons", "code", "group", "description", "disaggregation", "year"):
+        if column not in data.columns:
+            data[column] = ""
+    return data.fillna(""), layouts
+
+
+def _years(d, period):
+    from ascbench.errors import AscbenchError
+    from ascbench.importers.common import located
+    from ascbench.periods import parse_period
+
+    years = d["year"].str.replace("/", "-", regex=False).str.replace(r"^(\d{4})-(\d{2})(\d{2})$", r"\1-\3", regex=True)
+    if period:
+        years = years.mask(years == "", parse_period(period).text)
+    years = years.mask(years == "", d["_name_year"])
+    if (years == "").any():
+        row = d[years == ""].iloc[0]
+        raise AscbenchError("no year for this row: the file has no Year column and its name has no year",
+                            file=row["_file"], line=int(row["line"]), field="--period",
+                            expected="--period 2024-25, or a year in the file name such as ascof-2024-25.csv")
+    parsed = {}
+    for text in years.unique():
+        try:
+            p = parse_period(text)
+        except AscbenchError:
+            p = None
+        if p is None or p.kind != "fy":
+            raise located(d, years == text, "year", f"'{text}' is not a financial year", "a year such as 2024-25")
+        parsed[text] = p.text
+    return years.map(parsed)
+
+
+def _area_codes(d, level):
+    """Each row's area code (see the module docstring); a located error for one that cannot
+    be resolved."""
+    import pandas as pd
+
+    from ascbench.identifiers import cassr_code, gss_code, is_gss
+    from ascbench.importers.common import located
+    from ascbench.importers.reorganisations import current_code
+
+    ons = gss_code(d["ons"])
+    geo = cassr_code(d["geo_code"])
+    table = cassr_table()
+    by_cassr = table.set_index("cassr")["gss"]
+    via_cassr = geo.map(by_cassr)
+    code = pd.Series("", index=d.index, dtype=object)
+    valid_ons = is_gss(ons)
+    code = code.mask(valid_ons, ons)
+    code = code.mask(~valid_ons & (ons == "") & via_cassr.notna(), via_cassr)
+    code = code.mask(level == "national", code.where(code != "", ENGLAND))
+    code = code.mask(level == "council_type", council_type_code(d["geo_name"]))
+    bad_ons = (ons != "") & ~valid_ons & (level != "council_type")
+    if bad_ons.any():
+        raise located(d, bad_ons, "ons", "'{ons}' is not an ONS (GSS) code",
+                      "a code such as E10000018 (a letter and eight digits)")
+    unresolved = code == ""
+    if unresolved.any():
+        raise located(d, unresolved, "geo_code", "the area '{geo_name}' ({geo_code}) has no ONS code and its CASSR "
+                      "code is not in the shipped table", "an ONS Code column, or a CASSR code of "
+                      "ascbench/importers/data/cassr_ons_codes.csv")
+    return code.map(current_code)
 
 
 def read(paths, period: str | None = None):
     import pandas as pd
 
-    from ascbench.errors import AscbenchError
-    from ascbench.importers.common import Imported, council_type_from_code, located, read_official_files
-    from ascbench.importers.reorganisations import current_code
+    from ascbench.importers.common import Imported, council_type_from_code, located, refuse_conflicts
     from ascbench.io.values import parse_values
-    from ascbench.periods import parse_period
 
-    d = read_official_files(paths, REQUIRED, "ASCOF data")
+    d, layouts = _read_files(paths)
 
     def fail(mask, column, message, expected):
         raise located(d, mask, column, message, expected)
 
-    level = d["Geographical Level"].str.lower()
-    if (~level.isin(LEVELS)).any():
-        fail(~level.isin(LEVELS), "Geographical Level", "unknown level '{Geographical Level}'",
-             "Council, Region, Council Type or England")
-    mtype = d["Measure Type"].str.lower()
+    level = d["level"].str.strip().str.lower().map(LEVELS)
+    if level.isna().any():
+        fail(level.isna(), "level", "unknown geographical level '{level}'",
+             "Council or Local authority, Region or Regional, Council Type, England or National")
+    mtype = d["type"].str.strip().str.lower()
     if (~mtype.isin(TYPES)).any():
-        fail(~mtype.isin(TYPES), "Measure Type", "unknown measure type '{Measure Type}'",
-             "Numerator, Denominator, Outcome or Base")
-    year_col = next((c for c in YEAR_COLUMNS if c in d.columns), None)
-    if year_col:
-        years = d[year_col].str.replace("/", "-", regex=False)
-    elif period:
-        years = pd.Series(parse_period(period).text, index=d.index)
-    else:
-        raise AscbenchError("the file has no year column: give the year with --period", file=d["_file"].iloc[0],
-                            field="--period", expected="--period 2024-25")
-    for text in years.unique():
-        try:
-            parse_period(text)
-        except AscbenchError:
-            fail(years == text, year_col or "--period", f"'{text}' is not a financial year", "a year such as 2024-25")
-    years = years.map(lambda t: parse_period(t).text)
-    values, status, bad, hint = parse_values(d["Measure Value"])
+        fail(~mtype.isin(TYPES), "type", "unknown measure type '{type}'",
+             "Numerator, Denominator, Outcome, Base or Margin of Error")
+    years = _years(d, period)
+    values, status, bad, hint = parse_values(d["value"])
     if bad.any():
-        fail(bad, "Measure Value", "'{Measure Value}' " + hint[bad].iloc[0], "a number or a suppression marker")
-    ons = d["ONS Area Code"] if "ONS Area Code" in d.columns else pd.Series("", index=d.index)
-    code = ons.where(ons.str.match(r"^E\d{8}$"), d["Geographical Code"]).map(current_code)
-    names = [measure_name(c, g) for c, g in zip(d["ASCOF Measure Code"], d["Disaggregation Level"], strict=True)]
+        fail(bad, "value", "'{value}' " + hint[bad].iloc[0], "a number or a suppression marker")
+    code = _area_codes(d, level)
+    suffix = disaggregation_suffix(d["disaggregation"])
+    raw_group = d["group"].where(d["group"].str.strip() != "", d["code"])
+    if (raw_group.str.strip() == "").any():
+        fail(raw_group.str.strip() == "", "code", "the measure code is empty", "an ASCOF code such as 2A")
+    group = current_codes(group_code(raw_group, suffix, bool((d["group"] != "").any())), years)
+    name = "ascof_" + group.str.lower() + suffix.where(suffix == "", "_" + suffix)
     obs = pd.DataFrame({
-        "area_code": code, "period": years, "measure": [f"{n}.{TYPES[t]}" for n, t in zip(names, mtype, strict=True)],
-        "value": values, "status": status, "source": SOURCE,
-        "note": d.get("Measure Group Description", pd.Series("", index=d.index)),
+        "area_code": code, "period": years, "measure": name + "." + mtype.map(TYPES),
+        "value": values, "status": status, "source": SOURCE, "note": d["description"].str.replace("\x96", "-"),
     })
-    dupes = obs.duplicated(["area_code", "period", "measure"], keep="first")
-    if dupes.any():
-        fail(dupes, "ASCOF Measure Code", "a second value for the same area, measure and type",
-             "one row per area, measure, disaggregation and measure type")
-    area_type = level.map(LEVELS)
+    key = ["area_code", "period", "measure"]
+    first = obs.duplicated(key, keep="first")
+    if first.any():
+        refuse_conflicts(d, obs, key)
+    kept = obs[~first].reset_index(drop=True)
+    area_type = level.map({"region": "region", "council_type": "council_type", "national": "national"})
     area_type = area_type.where(area_type.notna(), code.map(council_type_from_code))
-    areas = pd.DataFrame({"area_code": code, "area_name": d["Geographical Description"], "area_type": area_type,
-                          "region": ""}).drop_duplicates("area_code")
-    roles = {}
-    england = areas.loc[areas["area_type"] == "national", "area_code"]
-    if len(england):
-        roles["national"] = england.iloc[0]
-    return Imported(obs, areas.reset_index(drop=True), None, roles)
+    regions = cassr_table().drop_duplicates("gss").set_index("gss")["region"]
+    areas = pd.DataFrame({"area_code": code, "area_name": d["geo_name"].str.strip(), "area_type": area_type,
+                          "region": code.map(regions).fillna("").where(level == "council", "")})
+    areas = areas.drop_duplicates("area_code", keep="last").sort_values("area_code").reset_index(drop=True)
+    notes = layouts + [
+        f"read {len(d):,} rows; kept {len(kept):,} observations"
+        + (f"; {int(first.sum()):,} rows repeated an earlier row exactly and were dropped" if first.any() else ""),
+        f"{kept['measure'].str.rsplit('.', n=1).str[0].nunique():,} series, {len(areas):,} areas, periods "
+        + ", ".join(sorted(kept["period"].unique())),
+        f"{int((kept['status'] != '').sum()):,} suppressed or unavailable cells kept as such (never 0)",
+    ]
+    if (mtype == "").any():
+        notes.append(f"{int((mtype == '').sum()):,} rows with an empty Measure Type read as Outcome")
+    roles = {"national": ENGLAND} if (areas["area_code"] == ENGLAND).any() else {}
+    return Imported(kept, areas, None, roles, notes, catalogue=catalogue_fragment(kept, bool(roles)))
+
+
+DISAGGREGATION_WORDS = {"1864": ("18-64", "aged 18-64"), "65ov": ("65+", "aged 65 and over"),
+                        "male": ("men", "men"), "female": ("women", "women")}
+
+
+def catalogue_fragment(obs, has_england: bool) -> str:
+    """A catalogue for the series imported: one metric per series, with its statistic,
+    polarity and definition breaks from the crosswalk, counts where the file has them and the
+    published value otherwise. Ids are ``ASCOF_<code>[_<disaggregation>]``."""
+    import yaml
+
+    walk = crosswalk()
+    by_code = {r["code"] or f"PRE2023_{r['code_before_2023']}": r for r in walk.to_dict("records")}
+    base = obs["measure"].str.rsplit(".", n=1)
+    series, kinds = base.str[0], base.str[1]
+    have = obs.assign(series=series, kind=kinds).groupby("series")["kind"].agg(set)
+    lines = ["# written by ascbench import ascof: one metric per series imported (docs/importing.md).",
+             "# Statistic, polarity and definition breaks come from the shipped ASCOF code crosswalk.",
+             "catalogue:", "  title: ASCOF measures (imported)", "metrics:"]
+    for name, kinds_present in have.items():
+        code_part, _, dis = name.removeprefix("ascof_").partition("_")
+        if code_part == "pre2023":
+            code_part, _, dis = dis.partition("_")
+            code = "PRE2023_" + code_part.upper()
+        else:
+            code = code_part.upper()
+        row = by_code.get(code, {})
+        label, words = DISAGGREGATION_WORDS.get(dis, (dis, dis))
+        shown = code.replace("PRE2023_", "") + (" (before 2023)" if code.startswith("PRE2023_") else "")
+        statistic = row.get("statistic", "score")
+        spec = {"id": f"ASCOF_{code}" + (f"_{dis.upper()}" if dis else ""),
+                "code": f"ASCOF {shown}" + (f" ({label})" if dis else ""),
+                "title": (row.get("description") or f"ASCOF {shown}") + (f", {words}" if dis else ""),
+                "statistic": statistic if {"num", "den"} <= kinds_present and statistic != "score" else "published",
+                "value": f"{name}.published"}
+        if spec["statistic"] != "published":
+            spec.update({"numerator": f"{name}.num", "denominator": f"{name}.den"})
+            if statistic == "rate":
+                spec["multiplier"] = 100000
+        spec["unit"] = {"proportion": "%", "rate": "per 100k"}.get(statistic, "")
+        spec["polarity"] = row.get("polarity") or "none"
+        if has_england:
+            spec["comparators"] = [{"area": "national"}]
+        if row.get("break_from"):
+            spec["breaks"] = [row["break_from"]]
+        spec["source"] = SOURCE
+        lines.append("  - " + yaml.safe_dump(spec, default_flow_style=True, sort_keys=False, width=10**6).strip())
+    return "\n".join(lines) + "\n"
 
 
 def detect(header: list[str]) -> bool:
-    return set(REQUIRED) <= set(header)
+    fields = {FIELDS.get(normalise_header(h)) for h in header}
+    return {"level", "type", "value"} <= fields and bool(fields & {"code", "group"})

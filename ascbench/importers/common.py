@@ -82,50 +82,105 @@ def located(frame, mask, column: str, message: str, expected: str) -> AscbenchEr
     return AscbenchError(text, file=row["_file"], line=int(row["line"]), field=column, expected=expected)
 
 
+def refuse_conflicts(d, obs, key) -> None:
+    """Two rows of ``obs`` with one ``key`` and different values (or statuses): a located
+    error naming both lines of the source ``d`` (``obs`` keeps ``d``'s row labels). Exact
+    repeats are for the caller to drop (and count in its report)."""
+    dup = obs[obs.duplicated(key, keep=False)]
+    counts = dup.groupby(key, observed=True, sort=False)[["value", "status"]].nunique(dropna=False).max(axis=1)
+    if (counts > 1).any():
+        first_clash = counts.index[(counts > 1).to_numpy()][0]
+        rows = dup[(dup[key] == list(first_clash)).all(axis=1)]
+        a, b = d.loc[rows.index[0]], d.loc[rows.index[1]]
+        o = rows.iloc[0]
+        raise AscbenchError(
+            f"two different values for {o['area_code']} {o['period']} {o['measure']} (the other at line "
+            f"{int(a['line'])})", file=b["_file"], line=int(b["line"]), field="value",
+            expected="one value per area, period and series")
+
+
+
 def write_data_dir(imported: Imported, out: Path, source: str) -> list[Path]:
-    """Write ``imported`` into ``out`` in ascbench's format (atomically, file by file).
+    """Write ``imported`` into ``out`` in ascbench's format, all files as one set.
 
     ``areas.csv`` and ``groups.csv`` are merged with what ``out`` already holds (an import
     adds to a data directory; the new rows win); the observations go to
-    ``observations-<source>.csv``, replacing an earlier import of the same source.
+    ``observations-<source>.csv``, replacing an earlier import of the same source. Text cells
+    are neutralised as in every CSV the tool writes. Before anything is written, the
+    directory as it would be is read back in a staging folder (and checked against the
+    catalogue fragment, if the import wrote one): a problem stops the import with nothing
+    written. Then every file is renamed into place together, under a lock
+    (:func:`ascbench.io.atomic.write_set_atomic`).
     """
     import io
+    import shutil
+    import tempfile
 
     import pandas as pd
 
-    from ascbench.io.atomic import write_atomic
+    from ascbench.io.atomic import write_set_atomic
+    from ascbench.render.csv_out import neutralise
 
     out = Path(out)
-    written = []
+    files: dict[str, str] = {}
 
-    def save(frame, name):
+    def csv_text(frame):
         buffer = io.StringIO()
-        frame.to_csv(buffer, index=False, lineterminator="\n")
-        write_atomic(out / name, buffer.getvalue())
-        written.append(out / name)
+        neutralise(frame).to_csv(buffer, index=False, lineterminator="\n")
+        return buffer.getvalue()
 
     areas = imported.areas
     if (out / "areas.csv").exists():
         old = pd.read_csv(out / "areas.csv", dtype=str, keep_default_na=False)
         areas = pd.concat([areas, old], ignore_index=True).drop_duplicates("area_code", keep="first")
-    save(areas.sort_values("area_code"), "areas.csv")
-    obs = imported.observations
+    files["areas.csv"] = csv_text(areas.sort_values("area_code"))
+    obs = neutralise(imported.observations)
     numeric = pd.to_numeric(obs["value"], errors="coerce")
     obs = obs.assign(value=[("" if pd.isna(v) else repr(float(v)).removesuffix(".0")) for v in numeric])
-    save(obs, f"observations-{source}.csv")
+    buffer = io.StringIO()
+    obs.to_csv(buffer, index=False, lineterminator="\n")
+    files[f"observations-{source}.csv"] = buffer.getvalue()
     if imported.groups is not None and len(imported.groups):
         groups = imported.groups
         if (out / "groups.csv").exists():
             old = pd.read_csv(out / "groups.csv", dtype=str, keep_default_na=False)
             groups = pd.concat([groups, old], ignore_index=True).drop_duplicates(["group_code", "member_code"])
-        save(groups, "groups.csv")
+        files["groups.csv"] = csv_text(groups)
     if imported.catalogue:
-        write_atomic(out / f"catalogue-{source}.yaml", imported.catalogue)
-        written.append(out / f"catalogue-{source}.yaml")
-    settings = out / "dataset.yaml"
-    if imported.roles and not settings.exists():
+        files[f"catalogue-{source}.yaml"] = imported.catalogue
+    if imported.roles and not (out / "dataset.yaml").exists():
         lines = ["# written by ascbench import; edit freely", "roles:"]
         lines += [f"  {k}: {v}" for k, v in imported.roles.items()]
-        write_atomic(settings, "\n".join(lines) + "\n")
-        written.append(settings)
-    return written
+        files["dataset.yaml"] = "\n".join(lines) + "\n"
+    _check_staged(out, files, source)
+    write_set_atomic({out / name: text for name, text in files.items()}, lock=out.parent / f".{out.name}.lock")
+    return [out / name for name in files]
+
+
+def _check_staged(out: Path, files: dict[str, str], source: str) -> None:
+    """Read the directory as the import would leave it, in a staging copy: any problem is
+    raised (and nothing is written)."""
+    import shutil
+    import tempfile
+
+    from ascbench.io.dataset import load_dataset
+
+    with tempfile.TemporaryDirectory(prefix="ascbench-import-") as tmp:
+        staging = Path(tmp) / "data"
+        if out.is_dir():
+            shutil.copytree(out, staging, ignore=shutil.ignore_patterns(".*"))
+        staging.mkdir(parents=True, exist_ok=True)
+        for name, text in files.items():
+            (staging / name).write_text(text, encoding="utf-8")
+        try:
+            load_dataset(staging)
+            fragment = files.get(f"catalogue-{source}.yaml")
+            if fragment:
+                from ascbench.validation import validate_all
+
+                problems = validate_all(staging / f"catalogue-{source}.yaml", staging)
+                problems.raise_first()
+        except AscbenchError as exc:
+            message = exc.one_line().replace(str(staging), str(out))
+            raise AscbenchError(f"the imported directory would not be valid, so nothing was written: {message}",
+                                file=str(out)) from None

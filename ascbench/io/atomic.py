@@ -33,3 +33,59 @@ def write_atomic(path: str | Path, data, encoding: str = "utf-8") -> None:
         except OSError:
             pass
         raise
+
+
+def write_set_atomic(files: dict, lock: str | Path | None = None) -> None:
+    """Write several files as one set: every file is first written in full to a temporary
+    name beside its target, and only when all are written are they renamed into place, so a
+    failure leaves every earlier file as it was. With ``lock`` (a path), the renames happen
+    under an exclusive ``flock`` on that file, so two runs writing the same set one after the
+    other cannot mix their files."""
+    import contextlib
+
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            path = Path(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            payload = data.encode("utf-8") if isinstance(data, str) else data
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            staged.append((tmp, path))
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+            with os.fdopen(fd, "wb") as handle:
+                if callable(payload):
+                    payload(handle)
+                else:
+                    handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+        with (_locked(Path(lock)) if lock else contextlib.nullcontext()):
+            for tmp, path in staged:
+                os.replace(tmp, path)
+    except BaseException:
+        for tmp, _ in staged:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        raise
+
+
+def _locked(path: Path):
+    """An exclusive advisory lock on ``path`` (created), released on exit."""
+    import contextlib
+    import fcntl
+
+    @contextlib.contextmanager
+    def hold():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    return hold()
