@@ -303,14 +303,43 @@ def test_fingertips_round_trip_and_agreement_with_its_own_limits(tmp_path):
     assert row["rating"] == "better"
 
 
-def test_lginform_wide_to_long(tmp_path):
+LONG_NAME = "Long-term support clients aged 18-64 per 100,000 population, with a name over sixty characters long"
+
+
+def test_lginform_api_download_with_preamble_periods_alone_and_thousands(tmp_path):
+    """The LG Inform Plus download: title lines, 'area, area label, area long label', one column
+    per period, a repeated header row and numbers written with thousands separators."""
     out, obs = run_import("lginform", tmp_path, "lginform.csv")
+    m = "lginform_" + "long_term_support_clients_aged_18_64_per_100_000_population_with_a_name_over_sixty_" \
+        "characters_long.published"
+    assert obs.loc[("E10000018", "2021-22", m), "value"] == 1210.5
+    assert obs.loc[("E92000001", "2023-24", m), "value"] == 1305.0
+    assert obs.loc[("E06000016", "2022-23", m), "status"] == "suppressed"
+    assert obs.loc[("E06000017", "2023-24", m), "status"] == "missing"
+    assert obs.loc[("E06000017", "2021-22", m), "value"] == 980.0  # the row after the repeated header
+    assert len(obs) == 12
+    assert f"title: '{LONG_NAME}'" in (out / "catalogue-lginform.yaml").read_text()  # the name kept whole
+
+
+def test_lginform_metric_from_the_option(tmp_path):
+    path = tmp_path / "lg.csv"
+    path.write_text("area,area label,area long label,2022/23\nE10000018,Leicestershire,Leicestershire CC,5\n")
+    result = CliRunner().invoke(cli, ["import", "lginform", str(path), "--out", str(tmp_path / "x")])
+    assert result.exit_code == 1 and "name the metric with --measure" in result.stderr
+    result = CliRunner().invoke(cli, ["import", "lginform", str(path), "--out", str(tmp_path / "y"), "--measure",
+                                      "Carers assessed"])
+    assert result.exit_code == 0, result.stderr
+    assert "lginform_carers_assessed.published" in (tmp_path / "y" / "observations-lginform.csv").read_text()
+
+
+def test_lginform_report_download_metric_and_period_in_the_header(tmp_path):
+    out, obs = run_import("lginform", tmp_path, "lginform-report.csv")
     m = "lginform_delayed_transfers_of_care_per_100k.published"
     assert obs.loc[("E10000018", "2022-23", m), "value"] == 7.2
     assert obs.loc[("E10000018", "2023-24", m), "value"] == 6.9
     assert obs.loc[("E06000016", "2023-24", m), "status"] == "suppressed"
     assert obs.loc[("E10000018", "2023-24-Q3", "lginform_long_term_support_clients.published"), "value"] == 5120
-    assert obs.loc[("E06000017", "2023-24-Q3", "lginform_long_term_support_clients.published"), "status"] == "missing"
+    assert obs.loc[("E92000001", "AY2021-22", "lginform_pupils_with_an_ehc_plan.published"), "value"] == 389171
     table = rank_csv(out, out / "catalogue-lginform.yaml", "LGI_delayed_transfers_of_care_per_100k", "--period",
                      "2022-23")
     assert list(table["area_code"]) == ["E06000016", "E10000018", "E06000017"]
@@ -321,22 +350,131 @@ def test_lginform_unreadable_column(tmp_path):
     bad = tmp_path / "lg.csv"
     bad.write_text("area label,area long label,area code,Some metric without a period\nA,A,E10000018,1\n")
     result = CliRunner().invoke(cli, ["import", "lginform", str(bad), "--out", str(tmp_path / "x")])
-    assert result.exit_code == 1 and "cannot read a metric and period in the column" in result.stderr
+    assert result.exit_code == 1 and "cannot read a period and metric in the column 'Some metric without a period'" \
+        in result.stderr
 
 
-def test_ons_populations_by_age_band(tmp_path):
-    out, obs = run_import("ons", tmp_path, "ons.csv", extra=("--period", "2024-25"))
+def test_the_wrong_source_is_named(tmp_path):
+    result = CliRunner().invoke(cli, ["import", "fingertips", str(OFFICIAL / "lginform-report.csv"), "--out",
+                                      str(tmp_path / "x")])
+    assert result.exit_code == 1 and "this looks like a lginform file, not fingertips" in result.stderr
+
+
+def test_a_one_metric_catalogue_validates(tmp_path):
+    """validate crashed on a one-metric catalogue (a categorical key mapped to a categorical)."""
+    out, _ = run_import("lginform", tmp_path, "lginform.csv")
+    result = CliRunner().invoke(cli, ["validate", "--data", str(out), "--catalogue",
+                                      str(out / "catalogue-lginform.yaml")])
+    assert result.exit_code == 0, result.stderr
+
+
+def _check_leicestershire(obs, period="2023-24"):
     # Leicestershire: 5,000 at each age below 65, 8,000 at each of 65-89 and 24,000 aged 90+
-    assert obs.loc[("E10000018", "2024-25", "population.18-64"), "value"] == 47 * 5000
-    assert obs.loc[("E10000018", "2024-25", "population.65+"), "value"] == 25 * 8000 + 24000
-    assert obs.loc[("E10000018", "2024-25", "population.18+"), "value"] == 47 * 5000 + 25 * 8000 + 24000
-    assert obs.loc[("E10000018", "2024-25", "population.all"), "value"] == 65 * 5000 + 25 * 8000 + 24000
+    assert obs.loc[("E10000018", period, "population.18-64"), "value"] == 47 * 5000
+    assert obs.loc[("E10000018", period, "population.65+"), "value"] == 25 * 8000 + 24000
+    assert obs.loc[("E10000018", period, "population.18+"), "value"] == 47 * 5000 + 25 * 8000 + 24000
+    assert obs.loc[("E10000018", period, "population.all"), "value"] == 65 * 5000 + 25 * 8000 + 24000
+
+
+def test_ons_mye2_sheet_saved_as_csv(tmp_path):
+    """Title rows, the header at the row holding Code and Name, thousands separators, and the
+    mid-year from the title (mid-2023 -> 2023-24)."""
+    out, obs = run_import("ons", tmp_path, "ons-mye2-mid2023.csv")
+    _check_leicestershire(obs)
+    assert obs.loc[("E07000129", "2023-24", "population.65+"), "value"] == 25 * 1500 + 4000
+    areas = pd.read_csv(out / "areas.csv", dtype=str).set_index("area_code")
+    assert areas.loc["E10000018", "area_type"] == "county" and areas.loc["K02000001", "area_type"] == "aggregate"
+
+
+def _mye2_workbook(path):
+    """The MYE2 workbook as ONS lays it out: a contents sheet first, then the persons, males and
+    females sheets, each with title rows above the header."""
+    import csv
+
+    import xlsxwriter
+
+    rows = list(csv.reader((OFFICIAL / "ons-mye2-mid2023.csv").read_text().splitlines()))
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("Contents").write(0, 0, "Contents")
+    for name in ("MYE2 - Persons", "MYE2 - Males", "MYE2 - Females"):
+        sheet = book.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, cell in enumerate(row):
+                plain = cell.replace(",", "")
+                if r > 4 and c >= 3 and plain.isdigit():
+                    sheet.write_number(r, c, int(plain) // (1 if name.endswith("Persons") else 2))
+                else:
+                    sheet.write_string(r, c, cell)
+    book.close()
+
+
+def test_ons_mye2_workbook_persons_sheet(tmp_path):
+    path = tmp_path / "ukpopestimatesmid2023.xlsx"
+    _mye2_workbook(path)
+    _, obs = run_import("ons", tmp_path, path)
+    _check_leicestershire(obs)
+
+
+def _myeb(path, districts):
+    import csv
+
+    with open(path, "w", newline="") as handle:
+        w = csv.writer(handle, lineterminator="\n")
+        w.writerow(["ladcode23", "laname23", "country", "sex", "age", "population_2022", "population_2023"])
+        for code, name, per_age in districts:
+            for sex in (1, 2):
+                for age in range(91):
+                    w.writerow([code, name, "E", sex, age, per_age(age) - 10, per_age(age)])
+
+
+def test_ons_myeb_long_series_summed_into_counties(tmp_path):
+    path = tmp_path / "MYEB1_detailed_population_estimates_series.csv"
+    _myeb(path, [("E07000129", "Blaby", lambda a: 500 if a < 65 else 700),
+                 ("E07000130", "Charnwood", lambda a: 800 if a < 65 else 900),
+                 ("E06000016", "Leicester", lambda a: 2000 if a < 65 else 1500)])
+    lookup = tmp_path / "LAD23_CTY23_EN_LU.csv"
+    lookup.write_text("LAD23CD,LAD23NM,CTY23CD,CTY23NM\nE07000129,Blaby,E10000018,Leicestershire\n"
+                      "E07000130,Charnwood,E10000018,Leicestershire\n")
+    refused = CliRunner().invoke(cli, ["import", "ons", str(path), "--out", str(tmp_path / "x")])
+    assert refused.exit_code == 1 and "district-to-county lookup" in refused.stderr
+    _, obs = run_import("ons", tmp_path, path, extra=("--lookup", str(lookup)))
+    # two sexes, 26 ages 65-90 (90 = 90 and over)
+    assert obs.loc[("E10000018", "2023-24", "population.65+"), "value"] == 2 * 26 * (700 + 900)
+    assert obs.loc[("E10000018", "2022-23", "population.65+"), "value"] == 2 * 26 * (690 + 890)
+    assert obs.loc[("E10000018", "2023-24", "population.18-64"), "value"] == 2 * 47 * (500 + 800)
+    assert obs.loc[("E06000016", "2023-24", "population.all"), "value"] == 2 * (65 * 2000 + 26 * 1500)
+    assert obs.loc[("E07000129", "2023-24", "population.18+"), "value"] == 2 * (47 * 500 + 26 * 700)
+
+
+@pytest.mark.parametrize("cell, message", [("-5", "'-5' is not a count of people (negative or fractional)"),
+                                           ("12.5", "'12.5' is not a count of people (negative or fractional)"),
+                                           ("c", "'c' is missing or suppressed")])
+def test_ons_bad_counts_are_located_errors(tmp_path, cell, message):
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO((OFFICIAL / "ons-mye2-mid2023.csv").read_text())))
+    assert rows[8][:2] == ["E10000018", "Leicestershire"] and rows[4][4 + 70] == "70"
+    rows[8][4 + 70] = cell  # Leicestershire, aged 70
+    path = tmp_path / "mye2-mid2023.csv"
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    path.write_text(buffer.getvalue())
+    result = CliRunner().invoke(cli, ["import", "ons", str(path), "--out", str(tmp_path / "x")])
+    assert result.exit_code == 1 and f"{path}:9: 70: {message}" in result.stderr, result.stderr
+    assert not (tmp_path / "x").exists()
+
+
+def test_an_option_for_another_source_is_refused(tmp_path):
+    result = CliRunner().invoke(cli, ["import", "ascof", str(OFFICIAL / "ascof-2024-25.csv"), "--out",
+                                      str(tmp_path / "x"), "--lookup", str(OFFICIAL / "ascof-2024-25.csv")])
+    assert result.exit_code == 1 and "--lookup does not apply to ascof" in result.stderr
 
 
 def test_import_merges_into_one_data_directory(tmp_path):
     out = tmp_path / "national"
     for source, files, extra in (("ascof", ["ascof-2024-25.csv"], []),
-                                 ("ons", ["ons.csv"], ["--period", "2024-25"])):
+                                 ("ons", ["ons-mye2-mid2023.csv"], [])):
         result = CliRunner().invoke(cli, ["import", source, *[str(OFFICIAL / f) for f in files], "--out", str(out),
                                           *extra])
         assert result.exit_code == 0, result.stderr

@@ -6,23 +6,32 @@ from pathlib import Path
 
 import click
 
+from ascbench.importers import IMPORTERS
+
 
 @click.command(name="import")
-@click.argument("source")
+@click.argument("source", type=click.Choice(sorted(IMPORTERS)))
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Data directory to write (created; areas and groups are merged with what it holds).")
 @click.option("--period", default=None, help="The period of a file that does not say (ascof, ons).")
-def import_(source, files, out, period):
+@click.option("--measure", default=None, help="The metric of a file that does not name it (lginform).")
+@click.option("--lookup", default=None, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A district-to-county lookup, to sum districts into counties (ons).")
+def import_(source, files, out, period, measure, lookup):
     """Read official files (SOURCE: ascof, fingertips, lginform, oflog, ons) into a data directory.
 
-    See docs/importing.md for each source's layout and what is kept.
+    A report on stderr says which layout was found and what was read and kept. The written
+    directory is checked before anything is written: a problem stops the import with
+    nothing changed. See docs/importing.md for each source's layout and what is kept.
     """
-    from ascbench.importers import get
+    from ascbench.importers import get, read_options, suggest_source
     from ascbench.importers.common import write_data_dir
 
+    suggest_source(source, files)
     module = get(source)
-    imported = module.read(list(files), period=period)
+    imported = module.read(list(files), **read_options(source, module, period=period, measure=measure,
+                                                        lookup=lookup))
     written = write_data_dir(imported, out, source)
     for note in imported.notes:
         click.echo(f"ascbench: {note}", err=True)

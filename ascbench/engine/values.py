@@ -129,8 +129,9 @@ def published_mismatch(values, metrics):
     from ascbench.catalogue.model import SCALES
 
     meta = metrics.set_index("metric_id")
-    decimals = values["metric_id"].map(meta["decimals"]).astype("float64")
-    scale = values["metric_id"].map(meta["scale"]).map(SCALES).fillna(1)
+    ids = values["metric_id"].astype(str)  # a categorical key maps to a categorical (one metric: no arithmetic)
+    decimals = ids.map(meta["decimals"]).astype("float64")
+    scale = ids.map(meta["scale"]).map(SCALES).astype("float64").fillna(1.0)
     half_unit = 0.5 * 10.0 ** (-decimals) * scale
     both = (values["value_basis"] == "counts") & values["published_value"].notna()
     return both & (np.abs(values["value"] - values["published_value"]) > half_unit * (1 + 1e-9))

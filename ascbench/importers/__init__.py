@@ -18,6 +18,46 @@ IMPORTERS = {
 }
 
 
+def suggest_source(source: str, paths) -> None:
+    """When the first file is a CSV that the named importer does not recognise but another
+    does, stop with an error naming the right SOURCE (each importer's ``detect``)."""
+    import csv
+
+    from ascbench.errors import AscbenchError
+    from ascbench.io.dataset import read_text
+
+    path = paths[0]
+    if str(path).lower().endswith((".xlsx", ".xls")):
+        return
+    try:
+        rows = list(csv.reader(read_text(path).splitlines()[:30]))
+    except (AscbenchError, csv.Error):
+        return
+    headers = [row for row in rows if row]
+    if not headers or any(get(source).detect(row) for row in headers):
+        return
+    for other in sorted(IMPORTERS):
+        if other != source and any(get(other).detect(row) for row in headers):
+            raise AscbenchError(f"this looks like a {other} file, not {source}", file=str(path), line=1,
+                                field="SOURCE", expected=f"ascbench import {other} {path} ...")
+
+
+def read_options(source: str, module, **given) -> dict:
+    """The options given that this importer's ``read`` takes; one it does not take is a
+    usage error naming the option (``--lookup`` is for ons only)."""
+    import inspect
+
+    from ascbench.errors import AscbenchError
+
+    accepted = inspect.signature(module.read).parameters
+    for name, value in given.items():
+        if value is not None and name not in accepted:
+            users = [s for s in sorted(IMPORTERS) if name in inspect.signature(get(s).read).parameters]
+            raise AscbenchError(f"--{name} does not apply to {source}", field=f"--{name}",
+                                expected="--" + name + " with " + " or ".join(users))
+    return {k: v for k, v in given.items() if k in accepted}
+
+
 def get(source: str):
     from ascbench.errors import AscbenchError
 

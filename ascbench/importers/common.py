@@ -16,7 +16,8 @@ AREA_TYPES = {
 
 
 GSS_TYPES = {"E06": "unitary", "E08": "metropolitan", "E09": "london", "E10": "county", "E92": "national",
-             "E12": "region", "E13": "region"}
+             "E12": "region", "E13": "region", "E11": "aggregate", "K02": "aggregate", "K03": "aggregate",
+             "K04": "aggregate", "W92": "aggregate", "S92": "aggregate", "N92": "aggregate"}
 
 
 def council_type_from_code(code: str) -> str:
