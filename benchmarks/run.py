@@ -283,8 +283,10 @@ def startup(runs: int = 9) -> list[tuple]:
     click = median([sys.executable, "-c", "import click"])
     helps = median([exe, "--help"])
     rate = median([exe, "rate"])
+    league = median([exe, "rank", "--metric", "ASCOF_2B", "--period", "2023-24"])
     return [("python -c 'import click'", click, 1.0), ("ascbench --help", helps, helps / click),
-            ("ascbench rate (default data)", rate, float("nan"))]
+            ("ascbench rate (default data with the national benchmark)", rate, float("nan")),
+            ("ascbench rank --metric ASCOF_2B (152 councils)", league, float("nan"))]
 
 
 def main() -> None:

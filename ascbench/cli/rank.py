@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from ascbench.cli.common import catalogue_option, data_option, emit, format_option, load, output_option
@@ -19,9 +21,11 @@ GROUP_HELP = ("all (every council), region, type, neighbours (NN-<area> of group
 @click.option("--area", default=None, help="Council to highlight (default: the dataset's).")
 @click.option("--composite", "theme", type=click.Choice(["layer", "outcome", "tag", "overall"]), default=None,
               help="Instead of one metric's table: average performance ranks by theme.")
+@click.option("--chart", "chart", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the league table as a chart (SVG): every council's value, sorted.")
 @format_option()
 @output_option
-def rank(catalogue_path, data_path, metric, period, group, area, theme, fmt, output):
+def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, fmt, output):
     """Rank every council of a group on a metric: ranks, quartiles, bands, medians.
 
     Rank 1 is the highest value (value_rank) and the best by polarity (rank); quartiles
@@ -30,10 +34,9 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, fmt, out
     """
     from ascbench.engine.pipeline import check_areas, default_area
     from ascbench.engine.keys import plain
-    from ascbench.engine.position import composite, group_members, positions
+    from ascbench.engine.position import composite, group_members, league_table
     from ascbench.engine.values import metric_values
     from ascbench.errors import AscbenchError
-    from ascbench.periods import parse_period
     from ascbench.render import render
 
     catalogue, dataset, ids = load(catalogue_path, data_path, [] if (theme and metric == "all") else [metric])
@@ -47,32 +50,26 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, fmt, out
     metrics = metrics[metrics["metric_id"].isin(ids)]
     values = metric_values(metrics, dataset.observations)
     members = group_members(dataset.areas, dataset.groups, group, focus)
-    if period:
-        period = parse_period(period).text
-        values = values[values["period"] == period]
-    else:
-        # each metric's latest period with a council value in the group
-        inside = values[values["area_code"].isin(members["area_code"]) & values["value"].notna()]
-        if inside.empty:
-            raise AscbenchError(f"no values for {metric} in group '{group}'", field="--metric",
-                                expected="a metric with council values")
-        from ascbench.periods import period_frame
-
-        ends = period_frame(inside["period"]).set_index("period")["end"]
-        inside = inside.assign(_end=inside["period"].map(ends))
-        latest = inside.sort_values("_end").groupby("metric_id", observed=True)["period"].last()
-        values = values[values["period"] == values["metric_id"].map(latest)]
-    table = plain(positions(values, metrics, members))
-    if table.empty:
-        raise AscbenchError(f"no council in group '{group}' has a value for {metric}" + (f" in {period}" if period else ""),
-                            field="--period", expected="a period with values")
+    try:
+        table = plain(league_table(values, metrics, members, period))
+    except AscbenchError as exc:
+        raise AscbenchError(f"{exc.message} for {metric} in group '{group}'", field="--period" if period else "--metric",
+                            expected=exc.location.expected) from None
     names = dict(zip(dataset.areas["area_code"], dataset.areas["area_name"], strict=False))
     if theme:
         table = composite(table, catalogue, theme)
         table.insert(2, "area_name", table["area_code"].map(names))
-        emit(render(table, fmt) if fmt != "table" else _plain(table), output)
+        if fmt == "table":
+            themes = table.drop_duplicates("theme")
+            legend = "".join(f"{t}: mean of the ranks of {ind}\n" for t, ind in zip(themes["theme"],
+                                                                                   themes["indicators"], strict=True))
+            emit(_plain(table.drop(columns="indicators")) + "\n" + legend, output)
+        else:
+            emit(render(table, fmt), output)
         return
     table.insert(4, "area_name", table["area_code"].map(names))
+    if chart:
+        _write_chart(chart, table, focus, dataset, catalogue)
     if fmt == "table":
         emit(_league(table, focus, catalogue), output)
     else:
@@ -104,3 +101,22 @@ def _league(table, focus, catalogue) -> str:
             f"{', ' + str(int(table['missing'].iloc[0])) + ' without a value' if table['missing'].iloc[0] else ''}\n")
     return head + tabulate(rows, headers=["", "rank", "value rank", "council", "code", "value", "quartile", "band",
                                           "MADs", "vs median"], tablefmt="simple", disable_numparse=True) + "\n"
+
+
+def _write_chart(path, table, focus, dataset, catalogue) -> None:
+    from ascbench.io.atomic import write_atomic
+    from ascbench.periods import parse_period
+    from ascbench.render.league_chart import league_svg
+
+    m = catalogue.get(table["metric_id"].iloc[0])
+    period = str(table["period"].iloc[0])
+    national = dataset.roles.get("national")
+    obs = dataset.observations
+    england = None
+    if national and m.value:
+        hit = obs[(obs["area_code"] == national) & (obs["period"] == period) & (obs["measure"] == m.value)]
+        england = float(hit["value"].iloc[0]) if len(hit) and hit["value"].notna().iloc[0] else None
+    svg = league_svg(table, focus, england, f"{m.code} {m.title}", parse_period(period).label, "league",
+                     m.decimals, m.unit, standalone=True)
+    write_atomic(path, '<?xml version="1.0" encoding="UTF-8"?>\n' + svg + "\n")
+    click.echo(f"ascbench: wrote {path}", err=True)

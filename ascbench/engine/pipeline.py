@@ -35,7 +35,8 @@ RESULT_COLUMNS = [
     "comparator_period", "comparator_value", "benchmark_basis", "diff", "diff_pct", "rating", "rag",
     "method", "confidence", "rating_rule", "rating_within", "rating_relative", "annual_target", "quintile", "previous_period", "previous_label", "previous_value", "previous_status", "previous_rule",
     "dot", "dot_basis", "dot_method", "change", "change_pct", "trend",
-    "group", "rank", "rank_of", "quartile", "band", "group_median", "statistic", "source", "footnote",
+    "group", "rank_period", "rank", "rank_of", "quartile", "band", "group_median", "neighbour_rank",
+    "neighbour_rank_of", "statistic", "source", "footnote",
     "trend_note",
     "layer_order", "order",
 ]
@@ -125,22 +126,71 @@ def reporting_period(dataset, values, areas: list[str], period: str | None):
     return frame["end"].max(), None
 
 
-def attach_position(current, values, metrics, dataset, group: str | None):
-    """Rank and quartile of each current row within ``group`` (same metric and period)."""
+def benchmark_periods(values, members, focus: str, end):
+    """For each metric, the period its ranks come from: the latest period ending on or before
+    the reporting date ``end`` in which the focus area has a value and at least half of the
+    group's members (and two or more) have one. That is the current period when the group
+    has data for it; else, typically, the last year with all-council data (the national
+    ASCOF files appear a year after the year they cover). Returns ``metric_id, period``."""
+    from ascbench.periods import period_frame
+
+    codes = set(members["area_code"])
+    have = values[values["area_code"].isin(codes) & values["value"].notna()]
+    if have.empty:
+        return pd.DataFrame(columns=["metric_id", "period"])
+    counts = have.groupby(["metric_id", "period"], observed=True).size().rename("n").reset_index()
+    focus_has = have.loc[have["area_code"] == focus, ["metric_id", "period"]].drop_duplicates()
+    counts = counts.merge(focus_has, on=["metric_id", "period"])
+    counts = counts[(counts["n"] >= max(2, len(codes) / 2))]
+    if counts.empty:
+        return pd.DataFrame(columns=["metric_id", "period"])
+    ends = period_frame(counts["period"].astype(str)).set_index("period")["end"]
+    counts = counts.assign(end=counts["period"].astype(str).map(ends))
+    counts = counts[counts["end"] <= end].sort_values(["metric_id", "end"])
+    return plain(counts.drop_duplicates("metric_id", keep="last")[["metric_id", "period"]])
+
+
+def attach_position(current, values, metrics, dataset, group: str | None, end=None):
+    """Rank, quartile and median of each current row within ``group``, from the metric's
+    benchmark period (:func:`benchmark_periods`: the current period when the group has data
+    for it, else the latest earlier period that has), in ``rank_period``; and the rank
+    within the area's nearest neighbours (``NN-<area>`` of groups.csv) from the same period,
+    in ``neighbour_rank`` / ``neighbour_rank_of``."""
     from ascbench.engine.position import group_members, positions
 
     if not group or current.empty:
         return current
     focus = current["area_code"].iloc[0]
+    if end is None:
+        from ascbench.periods import period_frame
+
+        end = period_frame(current["period"].dropna().astype(str))["end"].max()
+    metric_values = values[values["metric_id"].isin(current["metric_id"])]
+    cols = ["metric_id", "area_code", "group", "rank", "rank_of", "quartile", "quintile", "band", "group_median"]
+
+    def ranked(members):
+        periods = benchmark_periods(metric_values, members, focus, end)
+        if periods.empty:
+            return None
+        pool = metric_values.merge(periods, on=["metric_id", "period"])
+        pos = plain(positions(pool, metrics, members))
+        return pos[pos["area_code"] == focus].rename(columns={"period": "rank_period"})
+
     members = group_members(dataset.areas, dataset.groups, group, focus)
     if len(members) < 2:  # a group of one council ranks nobody
         return current
-    wanted = current[["metric_id", "period"]].drop_duplicates()
-    pool = values.merge(wanted, on=["metric_id", "period"])
-    pos = plain(positions(pool, metrics, members))
-    cols = ["metric_id", "period", "area_code", "group", "rank", "rank_of", "quartile", "quintile", "band",
-            "group_median"]
-    return current.merge(pos[cols], on=["metric_id", "period", "area_code"], how="left")
+    pos = ranked(members)
+    if pos is None:
+        return current
+    out = current.merge(pos[cols + ["rank_period"]], on=["metric_id", "area_code"], how="left")
+    neighbours = f"NN-{focus}"
+    if dataset.groups is not None and neighbours in set(dataset.groups["group_code"]) and group != neighbours:
+        nn = ranked(group_members(dataset.areas, dataset.groups, "neighbours", focus))
+        if nn is not None:
+            nn = nn[["metric_id", "rank_period", "rank", "rank_of"]].rename(
+                columns={"rank": "neighbour_rank", "rank_of": "neighbour_rank_of"})
+            out = out.merge(nn, on=["metric_id", "rank_period"], how="left")
+    return out
 
 
 QUINTILE_WORDS = {"high": {5: "best", 4: "better", 3: "middle", 2: "worse", 1: "worst"},
@@ -194,7 +244,7 @@ def build_results(catalogue, dataset, areas: list[str] | None = None, period: st
     current, comparisons = rate_against_comparators(plain(current), plain(comparisons), metrics)
     current = attach_direction(current, metrics)
     current["trend"] = recent_trend(current, values, metrics)
-    current = attach_position(current, values, metrics, dataset, group)
+    current = attach_position(current, values, metrics, dataset, group, end)
     current = rate_by_quintile(current, metrics)
 
     # published values that disagree with their counts

@@ -297,12 +297,43 @@ def positions(values, metrics, members):
     return frame
 
 
+def league_table(values, metrics, members, period: str | None = None):
+    """The league table of each metric of ``values`` within ``members``: the positions of
+    every member with a value, in ``period``, or else in each metric's latest period with a
+    council value in the group. Raises when no member has a value."""
+    from ascbench.errors import AscbenchError
+    from ascbench.periods import parse_period, period_frame
+
+    if period:
+        period = parse_period(period).text
+        values = values[values["period"] == period]
+    else:
+        inside = values[values["area_code"].isin(members["area_code"]) & values["value"].notna()]
+        if inside.empty:
+            raise AscbenchError("no council of the group has a value", field="metric",
+                                expected="a metric with council values")
+        ends = period_frame(inside["period"]).set_index("period")["end"]
+        inside = inside.assign(_end=inside["period"].map(ends))
+        latest = inside.sort_values("_end").groupby("metric_id", observed=True)["period"].last()
+        values = values[values["period"] == values["metric_id"].map(latest)]
+    table = positions(values, metrics, members)
+    if table.empty:
+        raise AscbenchError("no council of the group has a value" + (f" in {period}" if period else ""),
+                            field="period", expected="a period with values")
+    return table
+
+
 def composite(position, catalogue, theme: str = "layer"):
     """Average performance rank per council by theme: ``layer``, ``outcome`` or ``tag``
     (a metric with several tags counts in each); ``overall`` averages across all metrics.
-    Returns ``area_code, theme, mean_rank, metrics, position`` (1 = best average)."""
+    This is the method of the 2016/17 ASCOF compendium's theme rankings: each council's
+    polarity-aware ranks averaged by theme, then the averages ranked. A metric ranked in a
+    group of one council (only the focus has data) does not count.
+    Returns ``area_code, theme, mean_rank, metrics, position, indicators`` (1 = best average;
+    ``indicators`` lists the metrics behind the theme)."""
     meta = catalogue.metrics_frame().set_index("metric_id")
-    p = position.dropna(subset=["rank"]).copy()
+    p = position.dropna(subset=["rank"])
+    p = p[p["rank_of"] >= 2].copy()
     if theme == "tag":
         tags = meta["tags"].str.split(",").explode()
         p = p.merge(tags.rename("theme").reset_index(), on="metric_id")
@@ -315,6 +346,8 @@ def composite(position, catalogue, theme: str = "layer"):
     out = p.groupby(["theme", "area_code"], sort=True, observed=True).agg(mean_rank=("rank", "mean"),
                                                             metrics=("rank", "size")).reset_index()
     out["position"] = out.groupby("theme")["mean_rank"].rank(method="min")
+    behind = p.drop_duplicates(["theme", "metric_id"]).sort_values("metric_id").groupby("theme")["metric_id"]
+    out["indicators"] = out["theme"].map(behind.agg(", ".join))
     return out.sort_values(["theme", "position", "area_code"]).reset_index(drop=True)
 
 

@@ -65,6 +65,39 @@ def comparator_cell(row: dict) -> str:
     return text
 
 
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def has_position(row: dict) -> bool:
+    return not is_missing(row.get("rank")) and not is_missing(row.get("rank_of")) and row["rank_of"] > 1
+
+
+def position_cell(row: dict, short: bool = False) -> str:
+    """Where the area stands in its comparison group, with the year the ranks come from:
+    ``60th of 152 councils (2023/24), quartile 2, median 14.9; 5th of 14 nearest neighbours``
+    (``short``: ``60th of 152 (2023/24)``). 1st is best (by polarity); ties share the best
+    rank (LG Inform's convention). Empty when there is no rank."""
+    if not has_position(row):
+        return ""
+    from ascbench.periods import parse_period
+
+    year = parse_period(str(row["rank_period"])).label if row.get("rank_period") else ""
+    when = f" ({year})" if year else ""
+    group = {"all": "councils"}.get(row.get("group") or "", f"in {row.get('group')}")
+    if short:
+        return f"{_ordinal(int(row['rank']))} of {int(row['rank_of'])}{when}"
+    text = f"{_ordinal(int(row['rank']))} of {int(row['rank_of'])} {group}{when}"
+    if not is_missing(row.get("quartile")):
+        text += f", quartile {int(row['quartile'])}"
+    if not is_missing(row.get("group_median")):
+        text += ", median " + fmt_value(row["group_median"], int(row["decimals"]), row["unit"], row["scale"])
+    if not is_missing(row.get("neighbour_rank")) and not is_missing(row.get("neighbour_rank_of")):
+        text += (f"; {_ordinal(int(row['neighbour_rank']))} of {int(row['neighbour_rank_of'])} "
+                 "nearest neighbours")
+    return text
+
+
 def rating_cell(row: dict, symbols: bool = True) -> str:
     symbol = RAG_SYMBOLS.get(row.get("rag") or "", "") if symbols else ""
     rating = "info only" if row["rating"] == "for information" else row["rating"]

@@ -10,7 +10,8 @@ from __future__ import annotations
 from html import escape
 
 from ascbench.render.display import (
-    AIM_WORDS, DOT_SYMBOLS, comparator_cell, current_cell, interval_cell, previous_cell, records,
+    AIM_WORDS, DOT_SYMBOLS, comparator_cell, current_cell, has_position, interval_cell, position_cell, previous_cell,
+    records,
 )
 
 RAG_STYLE = {
@@ -47,10 +48,14 @@ def _rag(row) -> str:
 DASHED = 'stroke-dasharray="3,2"'
 
 
-def _svg(points_council, points_england, labels, name: str) -> str:
-    """A small line chart: the council (solid) and England (dashed) by year."""
+def _svg(points_council, points_england, labels, name: str, segments=None) -> str:
+    """A small line chart: the council (solid) and England (dashed) by year. ``segments``
+    (one per label) number the metric's definitions: no line joins points of two segments,
+    so a definition change shows as a gap. With more than four years only the first and last
+    are labelled (the rest would overlap)."""
     import math
 
+    segments = segments or [0] * len(labels)
     series = [p for p in points_council + points_england if p is not None and not math.isnan(p)]
     if len([p for p in points_council if p is not None]) < 2 or not series:
         return ""
@@ -65,39 +70,65 @@ def _svg(points_council, points_england, labels, name: str) -> str:
         return f"{x:.1f},{y:.1f}"
 
     def line(points, style):
-        coords = [xy(i, v) for i, v in enumerate(points) if v is not None and not math.isnan(v)]
-        if not coords:
+        kept = [(i, v) for i, v in enumerate(points) if v is not None and not math.isnan(v)]
+        if not kept:
             return ""
+        runs = []
+        for i, v in kept:
+            if not runs or segments[runs[-1][-1][0]] != segments[i]:
+                runs.append([])
+            runs[-1].append((i, v))
+        coords = [xy(i, v) for i, v in kept]
         dots = "".join(f'<circle cx="{c.split(",")[0]}" cy="{c.split(",")[1]}" r="2"/>' for c in coords)
-        return f'<polyline fill="none" stroke="#0b0c0c" stroke-width="1.5" {style} points="{" ".join(coords)}"/>{dots}'
+        lines = "".join(f'<polyline fill="none" stroke="#0b0c0c" stroke-width="1.5" {style} '
+                        f'points="{" ".join(xy(i, v) for i, v in run)}"/>' for run in runs if len(run) > 1)
+        return lines + dots
 
     desc = "; ".join(f"{lab}: {v:g}" for lab, v in zip(labels, points_council, strict=True) if v is not None)
     eng = "; ".join(f"{lab}: {v:g}" for lab, v in zip(labels, points_england, strict=True) if v is not None)
     title = f"{name} by year - {desc}" + (f"; England - {eng}" if eng else "")
-    ticks = "".join(f'<text x="{xy(i, lo).split(",")[0]}" y="{h - 1}" text-anchor="middle">{escape(lab)}</text>'
-                    for i, lab in enumerate(labels))
+    shown = range(n) if n <= 4 else (0, n - 1)
+    ticks = "".join(f'<text x="{xy(i, lo).split(",")[0]}" y="{h - 1}" text-anchor="middle">{escape(labels[i])}</text>'
+                    for i in shown)
+    if len(set(segments)) > 1:
+        title += " (the definition changed where the line breaks)"
     return (f'<svg width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" aria-label="{escape(title)}">'
             f"<title>{escape(title)}</title>{line(points_council, '')}"
             f'<g opacity="0.6">{line(points_england, DASHED)}</g>'
             f"{ticks}</svg>")
 
 
+def _chart_caption(svg: str) -> str:
+    """The chart's own description (already escaped inside its ``<desc>``), shown as text."""
+    start = svg.index("<desc")
+    return svg[svg.index(">", start) + 1: svg.index("</desc>")]
+
+
 def _trend_cell(row, history, focus, national) -> str:
     if history is None:
         return ""
     h = history[history["metric_id"] == row["metric_id"]]
-    labels = list(dict.fromkeys(h.sort_values("end")["short"]))
+    ordered = h.sort_values("end").drop_duplicates("short")
+    labels = list(ordered["short"])
+    segment = dict(zip(ordered["short"], ordered["segment"] if "segment" in ordered else [0] * len(ordered),
+                       strict=True))
     council = {r.short: r.value for r in h[h["area_code"] == focus].itertuples()}
     england = {r.short: r.value for r in h[h["area_code"] == national].itertuples()}
-    svg = _svg([council.get(lab) for lab in labels], [england.get(lab) for lab in labels], labels, row["title"])
+    svg = _svg([council.get(lab) for lab in labels], [england.get(lab) for lab in labels], labels, row["title"],
+               [int(segment[lab]) for lab in labels])
     if svg:
         return svg
     return f'<span class="small">{escape(row.get("trend_note") or "Not enough years for a trend.")}</span>'
 
 
 def render(results, layers: dict | None = None, title: str = "Performance dashboard", history=None,
-           national: str | None = None, notes: dict | None = None, stamp: str | None = None, **_) -> str:
+           national: str | None = None, notes: dict | None = None, stamp: str | None = None,
+           charts: dict | None = None, **_) -> str:
+    """The dashboard page. ``charts`` (metric_id -> inline SVG, see
+    :mod:`ascbench.render.league_chart`) adds under a metric's row the picture of every
+    council's value, with its text alternative as a caption."""
     layers = layers or {}
+    charts = charts or {}
     notes = notes or {}
     rows = records(results)
     focus = rows[0]["area_code"] if rows else ""
@@ -154,8 +185,8 @@ def render(results, layers: dict | None = None, title: str = "Performance dashbo
         if interval:
             current += f'<br><span class="small">{escape(interval)}</span>'
         comparator = escape(comparator_cell(r))
-        if r.get("rank") is not None and r.get("rank_of") and r["rank_of"] > 1:
-            comparator += f'<br><span class="small">rank {int(r["rank"])} of {int(r["rank_of"])}</span>'
+        if has_position(r):
+            comparator += f'<br><span class="small">{escape(position_cell(r))}</span>'
         out.append(
             "<tr>"
             f"<td>{escape(r['code'] or '')}</td>"
@@ -167,6 +198,10 @@ def render(results, layers: dict | None = None, title: str = "Performance dashbo
             f'<td class="num">{escape(previous_cell(r))}</td>'
             f"<td>{_trend_cell(r, history, focus, national)}</td>"
             "</tr>")
+        if charts.get(r["metric_id"]):
+            caption = _chart_caption(charts[r["metric_id"]])
+            out.append(f'<tr class="league"><td colspan="8"><figure>{charts[r["metric_id"]]}'
+                       f'<figcaption class="small">{caption}</figcaption></figure></td></tr>')
     if open_table:
         out.append("</tbody></table>")
     close_layer()

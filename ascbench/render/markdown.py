@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ascbench.render.display import (
-    AIM_WORDS, comparator_cell, current_cell, dot_cell, previous_cell, rating_cell, records,
+    AIM_WORDS, comparator_cell, current_cell, dot_cell, has_position, position_cell, previous_cell, rating_cell, records,
 )
 
 
@@ -23,8 +23,10 @@ def render(results, layers: dict | None = None, sections: bool = False, title: s
     current_layer = object()
     outcome = object()
     notes: list[str] = []
-    header = "| Code | Description | Aim | Comparator | Rating | DoT | Current | Previous |"
-    rule = "|---|---|---|---|---|---|---|---|"
+    ranked = any(has_position(r) for r in rows)  # a position column only when some metric is ranked
+    header = "| Code | Description | Aim | Comparator | Rating | DoT | Current | Previous |" + (
+        " Position among councils |" if ranked else "")
+    rule = "|---|---|---|---|---|---|---|---|" + ("---|" if ranked else "")
     for r in rows:
         if r["layer"] != current_layer:
             current_layer = r["layer"]
@@ -47,7 +49,7 @@ def render(results, layers: dict | None = None, sections: bool = False, title: s
         current = current_cell(r) + (f" ({r['period_label']})" if r.get("period_label") else "")
         cells = [r["code"], r["title"] + marks, AIM_WORDS.get(r["polarity"], ""), comparator_cell(r),
                  rating_cell(r, symbols=False) + (f" ({r['rag']})" if r.get("rag") not in (None, "none") else ""),
-                 dot_cell(r, symbols=False), current, previous_cell(r)]
+                 dot_cell(r, symbols=False), current, previous_cell(r)] + ([position_cell(r)] if ranked else [])
         out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     if notes:
         out += ["", "Notes:", ""] + [f"{i}. {n}" for i, n in enumerate(notes, start=1)]

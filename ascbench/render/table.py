@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ascbench.render.display import (
-    AIM_WORDS, comparator_cell, current_cell, dot_cell, interval_cell, previous_cell, rating_cell, records,
+    AIM_WORDS, comparator_cell, current_cell, dot_cell, interval_cell, position_cell, previous_cell, rating_cell,
+    records,
 )
 
 COLOURS = {"green": "32", "amber": "33", "red": "31", "blue": "34", "grey": "90"}
@@ -20,7 +21,8 @@ def _sparklines(history, focus) -> dict:
     if history is None or len(history) == 0:
         return {}
     mine = history[history["area_code"] == focus]
-    return {m: sparkline(list(g["value"])) for m, g in mine.groupby("metric_id", observed=True)}
+    return {m: sparkline(list(g["value"]), list(g["segment"]) if "segment" in g else None)
+            for m, g in mine.groupby("metric_id", observed=True)}
 
 
 def render(results, layers: dict | None = None, width: int = 100, colour: bool = False, history=None,
@@ -66,7 +68,8 @@ def render(results, layers: dict | None = None, width: int = 100, colour: bool =
             current += f"; {interval}"
         desc = r["title"] + (f" [{r['area_name']}]" if multiple_areas else "")
         block.append([
-            r["code"] or "", desc, AIM_WORDS.get(r["polarity"], ""), current, comparator_cell(r),
+            r["code"] or "", desc, AIM_WORDS.get(r["polarity"], ""), current,
+            "; ".join(c for c in (comparator_cell(r), position_cell(r, short=True)) if c),
             _paint(rating_cell(r), r.get("rag"), colour),
             (dot_cell(r) + (" " + sparks[r["metric_id"]] if sparks.get(r["metric_id"]) else "")), previous_cell(r),
         ])

@@ -58,7 +58,8 @@ def render_bytes(results, layers: dict | None = None, title: str = "Performance 
     columns = [("Layer", 12), ("Outcome", 18), ("Code", 12), ("Description", 44), ("Aim", 6), ("Value", 11),
                ("Numerator", 11), ("Denominator", 12), ("Period", 16), ("Comparator value", 12), ("Comparator", 26),
                ("Rating", 12), ("RAG", 8), ("Direction of travel", 14), ("Previous value", 11),
-               ("Previous period", 16), ("Rank", 7), ("Of", 6), ("Quartile", 8)]
+               ("Previous period", 16), ("Rank", 7), ("Of", 6), ("Quartile", 8), ("Rank year", 10),
+               ("Group median", 12), ("Neighbour rank", 10), ("Of neighbours", 10)]
     for c, (name, width) in enumerate(columns):
         sheet.write_string(0, c, name, header)
         sheet.set_column(c, c, width)
@@ -95,6 +96,15 @@ def render_bytes(results, layers: dict | None = None, title: str = "Performance 
         num(16, r.get("rank"), "0")
         num(17, r.get("rank_of"), "0")
         num(18, r.get("quartile"), "0")
+        if r.get("rank_period") and not is_missing(r.get("rank")):
+            from ascbench.periods import parse_period
+
+            sheet.write_string(i, 19, parse_period(str(r["rank_period"])).label, text)
+        else:
+            sheet.write_blank(i, 19, None, text)
+        num(20, r.get("group_median") if not is_missing(r.get("rank")) else None)
+        num(21, r.get("neighbour_rank"), "0")
+        num(22, r.get("neighbour_rank_of"), "0")
     sheet.autofilter(0, 0, max(len(results), 1), len(columns) - 1)
 
     data = book.add_worksheet("Results")
