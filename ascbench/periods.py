@@ -431,7 +431,10 @@ def _period_frame(uniques: tuple[str, ...]):
         "period", "canonical", "kind", "family", "start", "end", "months", "is_snapshot",
         "is_whole_year", "label", "short", "year_earlier", "preceding",
     ]
-    return pd.DataFrame(rows, columns=columns)
+    # typed even with no rows: date arithmetic on an empty selection must not fail
+    return pd.DataFrame(rows, columns=columns).astype(
+        {"start": "datetime64[us]", "end": "datetime64[us]", "months": "int64", "is_snapshot": "bool",
+         "is_whole_year": "bool"})
 
 
 def definition_side(breaks, periods):

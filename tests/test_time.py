@@ -123,8 +123,9 @@ def test_seed_milestones_in_the_table(results):
     assert (lib["diff"], round_half_away(lib["diff_pct"], 1)) == (8183, 1.4)
     table = CliRunner().invoke(cli, ["rate", "--format", "markdown", "--metric", "local_heritage_visits",
                                      "--metric", "local_library_visits"]).stdout
-    assert "121.6k Local milestone, Apr-Dec 2025 (1.9% below)" in table
-    assert "585.0k Local milestone, Apr-Dec 2025 (1.4% above)" in table
+    # the gap in the metric's own units beside the relative one: 119,244 - 121,588 = -2,344
+    assert "121.6k Local milestone, Apr-Dec 2025 (2.3k below, 1.9% below)" in table
+    assert "585.0k Local milestone, Apr-Dec 2025 (8.2k above, 1.4% above)" in table
 
 
 def test_like_for_like_only(results):

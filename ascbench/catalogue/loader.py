@@ -45,7 +45,7 @@ METRIC_KEYS = {
 DEFAULTABLE_KEYS = {"multiplier", "decimals", "scale", "unit", "polarity", "rating", "direction", "source"}
 COMPARATOR_KEYS = {"type", "area", "measure", "value", "period", "label", "rating", "basis", "profile"}
 RATING_KEYS = {"method", "similar_within"}
-DIRECTION_KEYS = {"method", "similar_within", "previous", "compare_unequal_periods"}
+DIRECTION_KEYS = {"method", "similar_within", "previous", "compare_unequal_periods", "polarity"}
 ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]*$")
 MEASURE_RE = re.compile(r"^[A-Za-z0-9_.+\-]+$")
 COMPARATOR_PERIOD_RULES = ("latest", "same", "containing", "year_end", "year")
@@ -205,7 +205,9 @@ def _direction(ctx, raw, item, base: DirectionRule) -> DirectionRule:
         ctx.error("'compare_unequal_periods' should be true or false", line=_line(raw, "compare_unequal_periods"),
                   item=item, field="compare_unequal_periods", expected="true or false")
         unequal = base.compare_unequal_periods
-    return DirectionRule(method=method, tolerance=tol, previous=previous, compare_unequal_periods=unequal)
+    polarity = _str(ctx, raw, "polarity", item, choices=("high", "low", "none", "range"), default=base.polarity)
+    return DirectionRule(method=method, tolerance=tol, previous=previous, compare_unequal_periods=unequal,
+                         polarity=polarity)
 
 
 def _comparator(ctx, raw, item) -> Comparator | None:

@@ -62,6 +62,7 @@ class DirectionRule:
     tolerance: Tolerance = Tolerance()
     previous: tuple[str, ...] = ("year_earlier", "year_end")
     compare_unequal_periods: bool = False
+    polarity: str | None = None  # the direction's own polarity (else the metric's)
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,7 @@ class Catalogue:
                     "dot_relative": m.direction.tolerance.relative,
                     "dot_previous": ",".join(m.direction.previous),
                     "dot_unequal_ok": m.direction.compare_unequal_periods,
+                    "dot_polarity": m.direction.polarity or m.polarity,
                     "period_basis": m.period_basis,
                     "source": m.source,
                     "footnote": " | ".join(m.footnotes),

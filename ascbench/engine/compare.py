@@ -267,4 +267,43 @@ def rate_against_comparators(current, comparisons, metrics):
     cur["method"] = cur["method"].fillna("")
     info = (cur["metric_id"].map(meta["n_comparators"]) == 0) & (cur["metric_id"].map(meta["rating_method"]) != "quintile")
     cur.loc[info, ["rating", "rag", "rating_rule"]] = ["for information", "none", ""]
-    return cur, comparisons
+    return rate_against_band(cur, metrics), comparisons
+
+
+def rate_against_band(current, metrics):
+    """A ``polarity: range`` metric that no comparator rates is rated against its own band:
+    inside is better, outside by at most the rating tolerance similar, further worse, with
+    ``diff`` the distance from the band (above positive, below negative, 0 inside) and
+    ``diff_pct`` that distance as a percentage of the nearer bound."""
+    from ascbench.engine.rules import judge
+
+    meta = metrics.set_index("metric_id")
+    polarity = current["metric_id"].map(meta["polarity"])
+    rows = (polarity == "range") & current["comparator_value"].isna() & current["value"].notna()
+    if not rows.any():
+        return current
+    cur = current.copy()
+    sub = cur[rows]
+    low = sub["metric_id"].map(meta["range_low"]).astype("float64")
+    high = sub["metric_id"].map(meta["range_high"]).astype("float64")
+    within = sub["metric_id"].map(meta["rating_within"]).astype("float64").fillna(0.0)
+    relative = sub["metric_id"].map(meta["rating_relative"]).astype("boolean").fillna(False).astype(bool)
+    value = sub["value"].astype("float64")
+    codes = judge(value, np.full(len(sub), np.nan), np.full(len(sub), "range", dtype=object), "tolerance", within,
+                  relative, low, high)
+    nearest = value.clip(lower=low, upper=high)
+    cur.loc[rows, "rating"] = words(codes, RATING_WORDS, "not compared")
+    cur.loc[rows, "rag"] = words(codes, RAG, "grey")
+    cur.loc[rows, "diff"] = value - nearest
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cur.loc[rows, "diff_pct"] = (value - nearest) / nearest.abs() * 100
+    unit = np.where(relative, "%", "")
+    shown = sub["metric_id"].map(meta["unit"]).fillna("")
+    shown = shown.where(shown.isin(["%", ""]), " " + shown)
+    cur.loc[rows, "comparator"] = "band " + low.map("{:g}".format) + "-" + high.map("{:g}".format) + shown
+    cur.loc[rows, "comparator_type"] = "band"
+    cur.loc[rows, "method"] = "band"
+    cur.loc[rows, "rating_rule"] = ("band: inside " + low.map("{:g}".format) + "-" + high.map("{:g}".format)
+                                    + " is better, outside by at most " + within.map("{:g}".format) + unit
+                                    + " is similar, further is worse")
+    return cur

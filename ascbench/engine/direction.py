@@ -5,7 +5,9 @@ cover the same number of months (:meth:`ascbench.periods.Period.comparable`). Ot
 direction is "not comparable", unless the metric says ``compare_unequal_periods: true``
 (for instance a year-to-date proportion against the previous full year, a comparison the
 report makes). The judgement uses :func:`ascbench.engine.rules.judge_change` with the
-metric's direction tolerance.
+metric's direction tolerance and polarity: ``direction: {polarity: high}`` judges the change
+by its own polarity (a measure rated against a band whose every rise counts as improvement),
+else the metric's.
 
 A metric whose catalogue entry declares ``breaks: [2024-25]`` changed its definition (or data
 source) at that period: a current value from 2024-25 on is never compared with a previous one
@@ -36,8 +38,9 @@ def attach_direction(current, metrics):
     same_shape = (prev_months == cur["months"]) & (prev_snapshot == cur["is_snapshot"])
     unequal_ok = cur["metric_id"].map(meta["dot_unequal_ok"]).astype(bool)
     comparable = same_shape | unequal_ok
+    polarity = cur["metric_id"].map(meta["dot_polarity"] if "dot_polarity" in meta.columns else meta["polarity"])
     codes = judge_change(
-        cur["value"], cur["previous_value"], cur["metric_id"].map(meta["polarity"]),
+        cur["value"], cur["previous_value"], polarity,
         cur["metric_id"].map(meta["dot_within"]), cur["metric_id"].map(meta["dot_relative"]).astype(bool),
         cur["metric_id"].map(meta["range_low"]), cur["metric_id"].map(meta["range_high"]),
     )
@@ -47,8 +50,7 @@ def attach_direction(current, metrics):
         if mask.any() and f"previous_lower{level}" in cur.columns:
             codes = np.where(mask, intervals_overlap(
                 cur[f"lower{level}"], cur[f"upper{level}"], cur[f"previous_lower{level}"],
-                cur[f"previous_upper{level}"], cur["value"], cur["previous_value"],
-                cur["metric_id"].map(meta["polarity"])), codes)
+                cur[f"previous_upper{level}"], cur["value"], cur["previous_value"], polarity), codes)
     dot = words(codes, DOT_WORDS, "not compared")
     has_previous = cur["previous_period"].notna().to_numpy()
     breaks = cur["metric_id"].map(meta["breaks"]) if "breaks" in meta.columns else None

@@ -79,7 +79,9 @@ def judge(value, reference, polarity, method, within, relative, range_low=None, 
 def judge_change(current, previous, polarity, within, relative, range_low=None, range_high=None):
     """Direction of travel: is ``current`` better, similar or worse than ``previous``?
 
-    For polarity ``range`` the distances outside the band are compared (closer is better).
+    For polarity ``range``: entering the band is improved and leaving it worse, whatever the
+    distance; both inside is similar; both outside compares the distances outside the band
+    (closer is better) with the tolerance.
     """
     import numpy as np
 
@@ -94,7 +96,13 @@ def judge_change(current, previous, polarity, within, relative, range_low=None, 
     cur = np.where(is_range, _band_distance(current, low, high), current)
     prev = np.where(is_range, _band_distance(previous, low, high), previous)
     effective = np.where(is_range, "low", polarity)
-    return judge(cur, prev, effective, "tolerance", within, relative)
+    code = judge(cur, prev, effective, "tolerance", within, relative)
+    if is_range.any():
+        inside_now, inside_before = (cur == 0) & ~np.isnan(current), (prev == 0) & ~np.isnan(previous)
+        code = np.where(is_range & inside_now & ~inside_before & ~np.isnan(previous), BETTER, code)
+        code = np.where(is_range & ~inside_now & inside_before & ~np.isnan(current), WORSE, code)
+        code = np.where(is_range & inside_now & inside_before, SIMILAR, code)
+    return code
 
 
 def direction_code(side, polarity):

@@ -50,18 +50,58 @@ def previous_cell(row: dict) -> str:
     return f"{value} ({row['previous_label']})"
 
 
+def own_decimals(value: float, at_least: int, most: int = 3) -> int:
+    """The decimals a published figure is written with (56.3 -> 1), never fewer than
+    ``at_least``: a comparator prints at its own precision, not the metric's."""
+    if is_missing(value):
+        return at_least
+    text = f"{round(float(value), most):.{most}f}".rstrip("0")
+    return max(at_least, len(text.split(".")[1]) if "." in text else 0)
+
+
+COMPUTED_BASES = ("computed from counts",)
+
+
+def gap_text(row: dict) -> str:
+    """How far a target, milestone, baseline or band is from the value: in the metric's own
+    units (percentage points for a percentage) and, but for a band, relatively:
+    ``3.0 points above, 3.5% above``."""
+    from ascbench.render.numbers import fmt_number
+
+    diff = row.get("diff")
+    if is_missing(diff):
+        return ""
+    d = int(row["decimals"])
+    if row.get("unit") == "%":
+        absolute = f"{fmt_number(abs(diff), d)} points"
+    else:
+        absolute = fmt_value(abs(diff), d, row.get("unit") or "", row.get("scale") or "none")
+    side = "above" if diff > 0 else "below"
+    if diff == 0:
+        return "met exactly" if row.get("comparator_type") != "band" else ""
+    if row.get("comparator_type") == "band" or is_missing(row.get("diff_pct")):
+        return f"{absolute} {side}"
+    return f"{absolute} {side}, {fmt_number(abs(row['diff_pct']), 1)}% {side}"
+
+
 def comparator_cell(row: dict) -> str:
     if row.get("rating") == "for information":
         return "For Information Only"
+    if row.get("comparator_type") == "band":
+        gap = gap_text(row)
+        return f"Target {row['comparator']}" + (f" ({gap})" if gap else "")
     if is_missing(row.get("comparator_value")):
         return ""
-    value = fmt_value(row["comparator_value"], int(row["decimals"]), row["unit"], row["scale"])
+    decimals = int(row["decimals"])
+    if (row.get("benchmark_basis") or "") not in COMPUTED_BASES and not str(row.get("benchmark_basis") or "").startswith(
+            ("pooled", "mean", "milestone")):
+        decimals = own_decimals(row["comparator_value"], decimals)
+    value = fmt_value(row["comparator_value"], decimals, row["unit"], row["scale"])
     text = f"{value} {row['comparator']}"
-    if row.get("comparator_type") in ("target", "baseline") and not is_missing(row.get("diff_pct")):
-        side = "above" if row["diff_pct"] > 0 else "below"
-        from ascbench.render.numbers import fmt_number
-
-        text += f" ({fmt_number(abs(row['diff_pct']), 1)}% {side})"
+    if row.get("comparator_type") in ("target", "baseline"):
+        gap = gap_text(row)
+        if gap:
+            text += f" ({gap})"
     return text
 
 
