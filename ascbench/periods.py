@@ -19,7 +19,13 @@ academic year          ``AY2024-25``                     1 Sep 2024 - 31 Aug 202
 academic term          ``AY2025-26-T1``                  autumn term: Sep - Dec 2025
                                                          (T2 spring: Jan - Mar, T3 summer: Apr - Aug)
 academic year to date  ``AY2025-26-YTD-T2``              1 Sep 2025 - 31 Mar 2026
+                       ``AY2021-22-YTD-Jun``             1 Sep 2021 - 30 Jun 2022 (to a term's end
+                                                         month it is written as the term: -YTD-Dec
+                                                         is -YTD-T1)
 =====================  ================================  ==========================================
+
+Years run from 1900 to 2099: anything else is a located error, not a date the engine
+cannot hold.
 
 Months are written with their English three-letter names so that ``2011-12`` can only mean
 the financial year 2011/12, never December 2011.
@@ -47,7 +53,7 @@ _MON = "(" + "|".join(MONTHS) + ")"
 
 NOTATION = (
     "a period such as 2024-25, 2025-26-Q3, 2025-26-YTD-Q3, 2025-Sep, R12-2025-Sep, "
-    "CY2025, 2025-CQ4, 2025-12-31, AY2024-25, AY2025-26-T1 or AY2025-26-YTD-T2"
+    "CY2025, 2025-CQ4, 2025-12-31, AY2024-25, AY2025-26-T1, AY2025-26-YTD-T2 or AY2021-22-YTD-Jun"
 )
 
 # Academic terms: the month each starts and ends (inclusive), counted within the academic
@@ -140,7 +146,7 @@ class Period:
         if k == "ay":
             return date(y + 1, 8, 31)
         if k in ("term", "aytd"):
-            last = _TERMS[self.part][1]
+            last = self.last_month if k == "aytd" and self.last_month else _TERMS[self.part][1]
             return _month_end(y if last >= 9 else y + 1, last)
         raise AssertionError(k)  # pragma: no cover
 
@@ -164,7 +170,7 @@ class Period:
             first, last = _TERMS[self.part]
             return (last - first) % 12 + 1
         if k == "aytd":
-            last = _TERMS[self.part][1]
+            last = self.last_month or _TERMS[self.part][1]
             return (last - 9) % 12 + 1
         raise AssertionError(k)  # pragma: no cover
 
@@ -210,7 +216,7 @@ class Period:
         if k == "term":
             return f"AY{fy}-T{self.part}"
         if k == "aytd":
-            return f"AY{fy}-YTD-T{self.part}"
+            return f"AY{fy}-YTD-{MONTHS[self.last_month - 1]}" if self.last_month else f"AY{fy}-YTD-T{self.part}"
         raise AssertionError(k)  # pragma: no cover
 
     def __str__(self) -> str:
@@ -246,6 +252,8 @@ class Period:
         if k == "term":
             return f"{_TERM_NAMES[self.part]} {slash}"
         if k == "aytd":
+            if self.last_month:
+                return f"academic year {slash} to {MONTHS[self.last_month - 1]} ({span})"
             return f"academic year {slash} to {_TERM_NAMES[self.part]}"
         raise AssertionError(k)  # pragma: no cover
 
@@ -316,7 +324,10 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^AY(\d{4})-(\d{2})$", re.I), "ay"),
     (re.compile(r"^AY(\d{4})-(\d{2})-T([1-3])$", re.I), "term"),
     (re.compile(r"^AY(\d{4})-(\d{2})-YTD-T([1-3])$", re.I), "aytd"),
+    (re.compile(r"^AY(\d{4})-(\d{2})-YTD-" + _MON + r"$", re.I), "aytd_m"),
 ]
+_TERM_ENDING = {last: term for term, (_, last) in _TERMS.items()}  # Dec -> T1, Mar -> T2, Aug -> T3
+YEARS = (1900, 2099)
 
 
 def _bad(text: str, why: str = "") -> AscbenchError:
@@ -340,7 +351,10 @@ def _parse(text: str) -> Period:
         if not m:
             continue
         g = m.groups()
-        if kind in ("fy", "fq", "fytd_q", "fytd_m", "ay", "term", "aytd"):
+        year = int(g[1] if kind == "rolling" else g[0])
+        if not YEARS[0] <= year <= YEARS[1]:
+            raise _bad(s, f"the year should be between {YEARS[0]} and {YEARS[1]}")
+        if kind in ("fy", "fq", "fytd_q", "fytd_m", "ay", "term", "aytd", "aytd_m"):
             first = int(g[0])
             if not _two_digit_follows(first, g[1]):
                 if kind == "fy" and 1 <= int(g[1]) <= 12:
@@ -359,6 +373,11 @@ def _parse(text: str) -> Period:
                 return Period("ay", first)
             if kind == "term":
                 return Period("term", first, part=int(g[2]))
+            if kind == "aytd_m":
+                month = _MONTH_INDEX[g[2].lower()]
+                if month in _TERM_ENDING:  # to the end of a term: written as the term
+                    return Period("aytd", first, part=_TERM_ENDING[month])
+                return Period("aytd", first, last_month=month)
             return Period("aytd", first, part=int(g[2]))
         if kind == "month":
             return Period("month", int(g[0]), part=_MONTH_INDEX[g[1].lower()])

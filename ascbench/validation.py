@@ -78,6 +78,17 @@ def check_measures(catalogue, dataset, problems: Problems, metric_ids=None) -> N
                       f"{row['period']}; the value is missing")
 
 
+def check_ratable(catalogue, problems: Problems) -> None:
+    """A warning for each metric that can never be rated: a judged polarity (high or low)
+    but no comparator and no quintile rating, so every dashboard shows it "for information".
+    (A band, ``polarity: range`` with ``range``, rates itself; ``polarity: none`` says it is
+    shown for information on purpose.)"""
+    for m in catalogue.metrics:
+        if not m.comparators and m.polarity in ("high", "low") and m.rating.method != "quintile":
+            problems.warn(f"{catalogue.path}:{m.line}: {m.id}: polarity {m.polarity} but no comparator, so it is "
+                          "never rated (add a comparator, a band with polarity: range, or polarity: none)")
+
+
 def check_values(catalogue, dataset, problems: Problems) -> None:
     from ascbench.engine.pipeline import default_area
     from ascbench.engine.values import metric_values, published_mismatch
@@ -110,6 +121,7 @@ def validate_all(catalogue_path: str | Path, data_path: str | Path) -> Problems:
     catalogue = load_catalogue(catalogue_path, problems)
     dataset = load_dataset(data_path, problems)
     problems.warnings.extend(dataset.warnings)
+    check_ratable(catalogue, problems)
     if catalogue.metrics and dataset.observations is not None:
         check_measures(catalogue, dataset, problems)  # with no rows too: rate refuses what validate passes
         if not problems.errors and not dataset.observations.empty:

@@ -40,7 +40,7 @@ METRIC_KEYS = {
     "id", "code", "title", "layer", "outcome", "aim", "description", "statistic",
     "numerator", "denominator", "value", "multiplier", "decimals", "scale", "unit",
     "polarity", "range", "comparators", "rating", "direction", "period_basis", "source",
-    "footnote", "footnotes", "tags", "trend_note", "narrative", "breaks",
+    "footnote", "footnotes", "tags", "trend_note", "narrative", "breaks", "forecast",
 }
 DEFAULTABLE_KEYS = {"multiplier", "decimals", "scale", "unit", "polarity", "rating", "direction", "source"}
 COMPARATOR_KEYS = {"type", "area", "measure", "value", "period", "label", "rating", "basis", "profile"}
@@ -426,7 +426,8 @@ def _metric(ctx, raw, defaults, order: int, layers: dict) -> Metric | None:
         polarity=polarity, range=band, comparators=tuple(comparators), rating=rating, direction=direction,
         period_basis=basis, source=_str(ctx, raw, "source", item), footnotes=tuple(footnotes),
         tags=tuple(tags), trend_note=_str(ctx, raw, "trend_note", item),
-        narrative=_str(ctx, raw, "narrative", item), breaks=breaks, line=line or 0, order=order,
+        narrative=_str(ctx, raw, "narrative", item), breaks=breaks,
+        forecast=_str(ctx, raw, "forecast", item, pattern=MEASURE_RE), line=line or 0, order=order,
     )
 
 

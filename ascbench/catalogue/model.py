@@ -108,6 +108,7 @@ class Metric:
     trend_note: str | None = None
     narrative: str | None = None
     breaks: tuple[str, ...] = ()  # periods from which the definition changed
+    forecast: str | None = None  # measure of year-end forecasts, each dated by the period it was made in
     line: int = 0
     order: int = 0
 
@@ -139,6 +140,8 @@ class Catalogue:
         for m in self.metrics:
             names.update(x for x in (m.numerator, m.denominator, m.value) if x)
             names.update(c.measure for c in m.comparators if c.measure)
+            if m.forecast:
+                names.add(m.forecast)
         return names
 
     def metrics_frame(self):
@@ -183,6 +186,7 @@ class Catalogue:
                     "trend_note": m.trend_note,
                     "narrative": m.narrative,
                     "breaks": ",".join(m.breaks),
+                    "forecast_measure": m.forecast,
                     "tags": ",".join(m.tags),
                     "n_comparators": len(m.comparators),
                     "order": m.order,

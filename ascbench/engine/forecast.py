@@ -106,3 +106,63 @@ def forecasts(results, values, observations, metrics, comparators):
         verdict[out["target"].isna()] = "no annual target in the data"
         out[f"verdict_{method}"] = verdict.to_numpy()
     return out[FORECAST_COLUMNS]
+
+
+def attach_recorded_forecasts(current, observations, metrics, areas, report_end):
+    """Forecasts held as data (the metric's ``forecast`` measure): each row is a year-end
+    forecast, dated by the period it was made in (``2022-23-Q1``: made at Q1 for 2022/23).
+    As at ``report_end``, each current row gains the latest forecast made on or before it for
+    the year that holds the reporting date, if that year has not ended: ``forecast_value``,
+    ``forecast_period`` (the year), ``forecast_made_at`` and ``forecast_label`` ("forecast for
+    2022/23 (made at Q1)"). A forecast is never taken for an actual value: it lives in its
+    own columns and no rating, direction, rank or trend reads it."""
+    from ascbench.periods import parse_period, period_frame
+
+    out = current.copy()
+    for column in ("forecast_value", "forecast_period", "forecast_made_at", "forecast_label"):
+        out[column] = np.nan if column == "forecast_value" else None
+    wanted = metrics.dropna(subset=["forecast_measure"])[["metric_id", "forecast_measure"]]
+    if wanted.empty or out.empty:
+        return out
+    obs = observations[observations["measure"].isin(wanted["forecast_measure"]) & observations["area_code"].isin(areas)
+                       & observations["value"].notna()]
+    if obs.empty:
+        return out
+    obs = obs[["area_code", "period", "measure", "value"]].astype({"area_code": str, "period": str, "measure": str})
+    made = period_frame(obs["period"]).set_index("period")
+    obs = obs.assign(made_end=obs["period"].map(made["end"]), family=obs["period"].map(made["family"]))
+    obs = obs[obs["made_end"] <= report_end]
+    if obs.empty:
+        return out
+
+    def year_of(text):
+        p = parse_period(text)
+        year = parse_period(f"AY{p.year}-{(p.year + 1) % 100:02d}" if p.family == "academic"
+                            else f"{p.year}-{(p.year + 1) % 100:02d}")
+        return year.text
+
+    years = {t: year_of(t) for t in obs["period"].unique()}
+    obs = obs.assign(year=obs["period"].map(years))
+    ends = period_frame(obs["year"]).set_index("period")["end"]
+    obs = obs[obs["year"].map(ends) >= report_end]  # only a year not yet over
+    best = obs.merge(wanted, left_on="measure", right_on="forecast_measure").sort_values("made_end")
+    best = best.drop_duplicates(["metric_id", "area_code"], keep="last").set_index(["metric_id", "area_code"])
+    key = pd.MultiIndex.from_arrays([out["metric_id"].astype(str), out["area_code"].astype(str)])
+    found = best.reindex(key)
+    hit = found["value"].notna().to_numpy()
+    if not hit.any():
+        return out
+
+    def made_label(made_at, year):
+        p, y = parse_period(made_at), parse_period(year)
+        if p.kind in ("fq", "fytd") and y.kind == "fy" and p.year == y.year and p.end.month in (6, 9, 12, 3):
+            return f"Q{((p.end.month - 4) % 12) // 3 + 1}"
+        return p.label
+
+    out.loc[hit, "forecast_value"] = found["value"].to_numpy()[hit]
+    out.loc[hit, "forecast_period"] = found["year"].to_numpy()[hit]
+    out.loc[hit, "forecast_made_at"] = found["period"].to_numpy()[hit]
+    out.loc[hit, "forecast_label"] = [f"forecast for {parse_period(y).label} (made at {made_label(m, y)})"
+                                      for y, m in zip(found["year"].to_numpy()[hit], found["period"].to_numpy()[hit],
+                                                      strict=True)]
+    return out

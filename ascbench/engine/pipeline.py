@@ -17,6 +17,7 @@ import pandas as pd
 
 from ascbench.engine.compare import rate_against_comparators, resolve_comparators
 from ascbench.engine.direction import attach_direction
+from ascbench.engine.forecast import attach_recorded_forecasts
 from ascbench.engine.groups import group_values
 from ascbench.engine.intervals import add_intervals
 from ascbench.engine.keys import plain
@@ -36,7 +37,8 @@ RESULT_COLUMNS = [
     "method", "confidence", "rating_rule", "rating_within", "rating_relative", "annual_target", "quintile", "previous_period", "previous_label", "previous_value", "previous_status", "previous_rule",
     "dot", "dot_basis", "dot_method", "change", "change_pct", "trend",
     "group", "rank_period", "rank", "rank_of", "quartile", "band", "group_median", "neighbour_rank",
-    "neighbour_rank_of", "statistic", "source", "footnote",
+    "neighbour_rank_of", "forecast_value", "forecast_period", "forecast_made_at", "forecast_label",
+    "statistic", "source", "footnote",
     "trend_note",
     "layer_order", "order",
 ]
@@ -245,6 +247,7 @@ def build_results(catalogue, dataset, areas: list[str] | None = None, period: st
     current = attach_direction(current, metrics)
     current["trend"] = recent_trend(current, values, metrics)
     current = attach_position(current, values, metrics, dataset, group, end)
+    current = attach_recorded_forecasts(current, dataset.observations, metrics, areas, end)
     current = rate_by_quintile(current, metrics)
 
     # published values that disagree with their counts

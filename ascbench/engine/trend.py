@@ -160,7 +160,9 @@ def history(values, results, areas: list[str], metrics=None):
     """Whole-year values (financial, academic or calendar years) of each result's metric for
     ``areas`` (the council and, say, England), oldest first: the points of a Past Trend chart.
     ``segment`` numbers the metric's definitions (its catalogue ``breaks``): a chart draws no
-    line between points of different segments."""
+    line between points of different segments. As at the dashboard's date: a point ending
+    after the metric's current period (the latest on or before the reporting date) is left
+    out, so a re-run as at an earlier quarter draws nothing dated after it."""
     import pandas as pd
 
     from ascbench.periods import definition_side
@@ -173,7 +175,9 @@ def history(values, results, areas: list[str], metrics=None):
     if v.empty:
         return pd.DataFrame(columns=columns)
     v = attach_periods(v[["metric_id", "area_code", "period", "value"]])
-    v = v[v["is_whole_year"]].copy()
+    shown = attach_periods(results[["metric_id", "period"]].dropna().astype({"period": str}))
+    cut = shown.groupby("metric_id", observed=True)["end"].max()
+    v = v[v["is_whole_year"] & (v["end"] <= v["metric_id"].astype(str).map(cut))].copy()
     breaks = v["metric_id"].map(metrics.set_index("metric_id")["breaks"]) if metrics is not None else None
     v["segment"] = definition_side(breaks, v["period"]) if breaks is not None else 0
     return v[columns].sort_values(["metric_id", "area_code", "end"])

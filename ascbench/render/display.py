@@ -22,6 +22,14 @@ def current_cell(row: dict) -> str:
     return value
 
 
+def forecast_cell(row: dict) -> str:
+    """``forecast for 2022/23 (made at Q1): 61.2%`` when the data hold one; never the value."""
+    if is_missing(row.get("forecast_value")) or not row.get("forecast_label"):
+        return ""
+    return f"{row['forecast_label']}: " + fmt_value(row["forecast_value"], int(row["decimals"]), row["unit"],
+                                                      row["scale"])
+
+
 METHOD_SHORT = {"ci_overlap95": "95% CI", "ci_overlap998": "99.8% CI", "ci_overlap_both": "95/99.8% CI",
                 "spc95": "95% SPC", "spc998": "99.8% SPC"}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from ascbench.render.display import (
-    AIM_WORDS, DOT_SYMBOLS, comparator_cell, current_cell, has_position, interval_cell, position_cell, previous_cell,
+    AIM_WORDS, DOT_SYMBOLS, comparator_cell, current_cell, forecast_cell, has_position, interval_cell, position_cell, previous_cell,
     records,
 )
 
@@ -184,6 +184,8 @@ def render(results, layers: dict | None = None, title: str = "Performance dashbo
         interval = interval_cell(r)
         if interval:
             current += f'<br><span class="small">{escape(interval)}</span>'
+        if forecast_cell(r):
+            current += f'<br><span class="small">{escape(forecast_cell(r))}</span>'
         comparator = escape(comparator_cell(r))
         if has_position(r):
             comparator += f'<br><span class="small">{escape(position_cell(r))}</span>'

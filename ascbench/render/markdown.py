@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ascbench.render.display import (
-    AIM_WORDS, comparator_cell, current_cell, dot_cell, has_position, position_cell, previous_cell, rating_cell, records,
+    AIM_WORDS, comparator_cell, current_cell, dot_cell, forecast_cell, has_position, position_cell, previous_cell, rating_cell, records,
 )
 
 
@@ -47,6 +47,8 @@ def render(results, layers: dict | None = None, sections: bool = False, title: s
                 numbers.append(str(notes.index(note) + 1))
         marks = f"<sup>{','.join(numbers)}</sup>" if numbers else ""
         current = current_cell(r) + (f" ({r['period_label']})" if r.get("period_label") else "")
+        if forecast_cell(r):
+            current += f"; {forecast_cell(r)}"
         cells = [r["code"], r["title"] + marks, AIM_WORDS.get(r["polarity"], ""), comparator_cell(r),
                  rating_cell(r, symbols=False) + (f" ({r['rag']})" if r.get("rag") not in (None, "none") else ""),
                  dot_cell(r, symbols=False), current, previous_cell(r)] + ([position_cell(r)] if ranked else [])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ascbench.render.display import (
-    AIM_WORDS, comparator_cell, current_cell, dot_cell, interval_cell, position_cell, previous_cell, rating_cell,
+    AIM_WORDS, comparator_cell, current_cell, dot_cell, forecast_cell, interval_cell, position_cell, previous_cell, rating_cell,
     records,
 )
 
@@ -66,6 +66,8 @@ def render(results, layers: dict | None = None, width: int = 100, colour: bool =
         interval = interval_cell(r)
         if interval:
             current += f"; {interval}"
+        if forecast_cell(r):
+            current += f"; {forecast_cell(r)}"
         desc = r["title"] + (f" [{r['area_name']}]" if multiple_areas else "")
         block.append([
             r["code"] or "", desc, AIM_WORDS.get(r["polarity"], ""), current,
