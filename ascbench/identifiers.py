@@ -11,6 +11,8 @@ vectorised (a pandas Series in, a Series out) and documented in ``docs/importing
   upper case, a number written by a spreadsheet as ``855.0`` read as ``855``.
 * :func:`nhs_number`: ten digits, with spaces, dashes and an Excel float
   (``9.434765919E+09``) folded to the digits.
+* :func:`measure_name`: a measure name, trimmed and lower case (``Falls`` and ``falls`` are
+  one measure, in the data and in the catalogue alike).
 
 Nothing here imports pandas at module import time; the CLI's start-up stays light.
 """
@@ -60,6 +62,11 @@ def nhs_number(numbers):
         plain = plain.where(~whole, digits)
     ten = plain.str.match(r"^\d{10}$")
     return plain.where(ten, text)
+
+
+def measure_name(name: str | None) -> str | None:
+    """A measure name as one spelling: trimmed, lower case. ``None`` stays ``None``."""
+    return None if name is None else str(name).strip().lower()
 
 
 def slug(text: str) -> str:

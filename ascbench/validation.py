@@ -57,6 +57,7 @@ def check_measures(catalogue, dataset, problems: Problems, metric_ids=None) -> N
     for _, row in negative.head(50).iterrows():
         problems.add(_row_error(row, "value", f"negative count {row['value']:g} for {row['measure']}",
                                 "a count of 0 or more"))
+    _impossible_published(chosen, obs, problems)
     pairs = pd.DataFrame([(m.id, m.numerator, m.denominator) for m in chosen
                           if m.statistic == "proportion" and m.numerator and m.denominator],
                          columns=["metric_id", "numerator", "denominator"])
@@ -76,6 +77,33 @@ def check_measures(catalogue, dataset, problems: Problems, metric_ids=None) -> N
     for _, row in zero.head(20).iterrows():
         problems.warn(f"{row['file']}:{row['line']}: {row['metric_id']}: zero denominator for {row['area_code']} "
                       f"{row['period']}; the value is missing")
+
+
+def _impossible_published(chosen, obs, problems: Problems) -> None:
+    """A published value a statistic cannot take: a proportion outside 0 to its multiplier
+    (0-100 for a percentage: 150%, -5% and 1000% are errors), a negative rate. (A count or
+    score may be a net change; its counts are checked as numerators.)"""
+    import pandas as pd
+
+    limits = pd.DataFrame([(m.value, m.id, m.statistic, m.multiplier) for m in chosen if m.value
+                           and m.statistic in ("proportion", "rate")],
+                          columns=["measure", "metric_id", "statistic", "multiplier"]).drop_duplicates("measure")
+    if limits.empty:
+        return
+    rows = obs[obs["measure"].isin(limits["measure"]) & obs["value"].notna()][["measure", "value", "file", "line"]]
+    rows = plain_measures(rows).merge(limits, on="measure")
+    bad = (rows["value"] < 0) | ((rows["statistic"] == "proportion") & (rows["value"] > rows["multiplier"]))
+    for _, row in rows[bad].head(50).iterrows():
+        expected = (f"a proportion from 0 to {row['multiplier']:g}" if row["statistic"] == "proportion"
+                    else f"a {row['statistic']} of 0 or more")
+        problems.add(_row_error(row, "value", f"{row['metric_id']}: {row['value']:g} is not a possible "
+                                f"{row['statistic']} ({row['measure']})", expected))
+
+
+def plain_measures(frame):
+    out = frame.copy()
+    out["measure"] = out["measure"].astype(str)
+    return out
 
 
 def check_ratable(catalogue, problems: Problems) -> None:

@@ -33,6 +33,7 @@ from ascbench.catalogue.model import (
 )
 from ascbench.catalogue.yaml_loader import LineDict, load_yaml
 from ascbench.errors import AscbenchError, Problems
+from ascbench.identifiers import measure_name
 from ascbench.periods import parse_period
 
 TOP_KEYS = {"catalogue", "layers", "defaults", "metrics"}
@@ -232,7 +233,7 @@ def _comparator(ctx, raw, item) -> Comparator | None:
                       field="comparators", expected="area:, measure:, value: or period:")
             return None
     area = _str(ctx, raw, "area", item, pattern=MEASURE_RE)
-    measure = _str(ctx, raw, "measure", item, pattern=MEASURE_RE)
+    measure = measure_name(_str(ctx, raw, "measure", item, pattern=MEASURE_RE))
     fixed = _number(ctx, raw, "value", item)
     default_period = {"area": "latest", "target": "same", "baseline": "year_end", "value": "same"}[ctype]
     period = _str(ctx, raw, "period", item, default=default_period)
@@ -335,9 +336,9 @@ def _metric(ctx, raw, defaults, order: int, layers: dict) -> Metric | None:
     statistic = _str(ctx, raw, "statistic", item, required=True, choices=STATISTICS)
     raw = _merged(defaults, statistic, raw)
     title = _str(ctx, raw, "title", item, required=True)
-    numerator = _str(ctx, raw, "numerator", item, pattern=MEASURE_RE)
-    denominator = _str(ctx, raw, "denominator", item, pattern=MEASURE_RE)
-    value = _str(ctx, raw, "value", item, pattern=MEASURE_RE)
+    numerator = measure_name(_str(ctx, raw, "numerator", item, pattern=MEASURE_RE))
+    denominator = measure_name(_str(ctx, raw, "denominator", item, pattern=MEASURE_RE))
+    value = measure_name(_str(ctx, raw, "value", item, pattern=MEASURE_RE))
     if statistic in ("proportion", "rate"):
         if (numerator is None) != (denominator is None):
             missing = "denominator" if denominator is None else "numerator"
@@ -427,7 +428,7 @@ def _metric(ctx, raw, defaults, order: int, layers: dict) -> Metric | None:
         period_basis=basis, source=_str(ctx, raw, "source", item), footnotes=tuple(footnotes),
         tags=tuple(tags), trend_note=_str(ctx, raw, "trend_note", item),
         narrative=_str(ctx, raw, "narrative", item), breaks=breaks,
-        forecast=_str(ctx, raw, "forecast", item, pattern=MEASURE_RE), line=line or 0, order=order,
+        forecast=measure_name(_str(ctx, raw, "forecast", item, pattern=MEASURE_RE)), line=line or 0, order=order,
     )
 
 

@@ -86,10 +86,20 @@ for _loader in (_StrictLoader, _StrictPureLoader):
     }
 
 
+class RecursiveAlias(Exception):
+    """An alias that contains itself (``a: &a [*a]``): the node where the cycle closes."""
+
+    def __init__(self, node):
+        super().__init__("recursive alias")
+        self.node = node
+
+
 def _expanded_size(root: yaml.Node) -> int:
-    """Number of nodes after alias expansion, computed without expanding (memoised DAG walk)."""
+    """Number of nodes after alias expansion, computed without expanding (memoised walk).
+    Bounded and cycle-safe: the C composer accepts an alias inside its own anchor
+    (``a: &a [*a]``), which would expand forever; it raises :class:`RecursiveAlias`."""
     memo: dict[int, int] = {}
-    # Iterative post-order walk: the graph is a DAG (PyYAML refuses recursive aliases).
+    open_nodes: set[int] = set()  # on the current path: meeting one again is a cycle
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, done = stack.pop()
@@ -102,11 +112,17 @@ def _expanded_size(root: yaml.Node) -> int:
         elif isinstance(node, yaml.MappingNode):
             children = [n for pair in node.value for n in pair]
         if done:
+            open_nodes.discard(key)
             total = 1 + sum(memo[id(c)] for c in children)
             memo[key] = min(total, MAX_EXPANDED_NODES + 1)
         else:
+            open_nodes.add(key)
             stack.append((node, True))
-            stack.extend((c, False) for c in children if id(c) not in memo)
+            for c in children:
+                if id(c) in open_nodes:
+                    raise RecursiveAlias(c)
+                if id(c) not in memo:
+                    stack.append((c, False))
     return memo[id(root)]
 
 
@@ -133,7 +149,13 @@ def _load(text: str, filename: str, cls):
         node = loader.get_single_node()
         if node is None:
             return None
-        if _expanded_size(node) > MAX_EXPANDED_NODES:
+        try:
+            size = _expanded_size(node)
+        except RecursiveAlias as exc:
+            raise AscbenchError("an alias refers to the value that contains it (a recursive alias)", file=filename,
+                                line=exc.node.start_mark.line + 1,
+                                expected="aliases (*name) of values defined before and outside them") from None
+        if size > MAX_EXPANDED_NODES:
             raise AscbenchError(
                 "the document expands to too many values through aliases (an alias bomb?)",
                 file=filename,

@@ -95,14 +95,15 @@ def metric_values(metrics, observations):
         den = np.where(denominator != 0, denominator, np.nan)
         computed = np.where(ratio, numerator / den, numerator) * multiplier
     has_counts = ~np.isnan(computed)
-    value = np.where(has_counts, computed, published)
-    basis = np.where(has_counts, 1, np.where(np.isnan(published), 0, 2))
+    zero_den = ratio & (denominator == 0)
+    # a zero denominator gives no value, even beside a published one (docs/data-format.md)
+    value = np.where(has_counts, computed, np.where(zero_den, np.nan, published))
+    basis = np.where(has_counts, 1, np.where(np.isnan(published) | zero_den, 0, 2))
     # status: a present value keeps a quality flag (implied, provisional, ...); a missing one
     # says why, the suppression travelling from the cell that carried it.
     num_st, den_st, pub_st = statuses["numerator"], statuses["denominator"], statuses["published_value"]
     component = np.where(num_st != blank, num_st, np.where(den_st != blank, den_st, pub_st))
     is_quality = np.isin(np.asarray(status_cats, dtype=object), QUALITY_FLAGS)
-    zero_den = ratio & (denominator == 0)
     why = np.where(component != blank, component, status_cats.index("missing"))
     why = np.where(zero_den, status_cats.index("zero denominator"), why)
     quality = np.where(is_quality[component], component, blank)

@@ -196,9 +196,14 @@ def read_csv(path: Path, required: tuple[str, ...], warnings: list[str] | None =
             raise AscbenchError(f"the row has {saw} fields, the header {want}", file=str(path), line=line,
                                 expected="one value per column; quote text that contains commas") from None
         raise AscbenchError(f"cannot parse the CSV: {str(exc).strip()}", file=str(path)) from None
-    if fast:
-        _attach_cell_text(frame, data, header, fast)
+    short = _first_short_row(data, len(header))
+    if short:
+        line, fields = short
+        raise AscbenchError(f"the row has {fields} field{'s' * (fields != 1)}, the header {len(header)}",
+                            file=str(path), line=line, expected="one value per column; quote text that contains commas")
     frame.columns = [str(c).strip().lower() if lower else str(c).strip() for c in frame.columns]
+    if fast:  # after the columns take their folded names ('Value' is 'value')
+        _attach_cell_text(frame, data, header, fast)
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise AscbenchError(
@@ -221,6 +226,38 @@ def read_csv(path: Path, required: tuple[str, ...], warnings: list[str] | None =
         if not blank.any():
             break
     return frame.loc[~blank].reset_index(drop=True) if blank.any() else frame
+
+
+def _first_short_row(data: bytes, n_fields: int):
+    """(line, fields) of the first row with fewer fields than the header, or None. The parser
+    reads such a row as missing cells without a word; a row cut short is an error. Blank and
+    comment lines (already emptied) do not count. Without quotes the commas of every line are
+    counted at once; with quotes the csv module reads the lines."""
+    import numpy as np
+
+    if b'"' in data:
+        import csv
+
+        for number, row in enumerate(csv.reader(io.StringIO(data.decode("utf-8"))), start=1):
+            if row and any(c.strip() for c in row) and len(row) < n_fields:
+                return number, len(row)
+        return None
+    raw = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(raw == 10)
+    if not len(ends) or ends[-1] != len(raw) - 1:
+        ends = np.r_[ends, len(raw)]
+    starts = np.r_[0, ends[:-1] + 1]
+    padded = np.r_[raw, np.uint8(10)]  # reduceat needs every start inside the array
+    fields = np.add.reduceat(padded == 44, starts, dtype=np.int32) + 1
+    length = ends - starts
+    spaces = np.add.reduceat(np.isin(padded, (32, 9, 13)), starts, dtype=np.int32)
+    fields = np.where(length == 0, 1, fields)  # an empty line: reduceat reads the newline itself
+    blank = (length == 0) | (spaces >= length)  # only spaces on the line
+    short = np.flatnonzero((fields < n_fields) & ~blank)
+    short = short[short > 0]  # the header itself
+    if not len(short):
+        return None
+    return int(short[0]) + 1, int(fields[short[0]])
 
 
 def _attach_cell_text(frame, data: bytes, header: list[str], columns: list[str]) -> None:
@@ -440,6 +477,9 @@ def read_observations(path: Path, known_areas: set[str], problems: Problems, war
     if known_areas:
         report(~frame["area_code"].isin(known_areas), "area_code",
                lambda r: f"unknown area code '{r['area_code']}'", "an area_code listed in areas.csv")
+    from ascbench.identifiers import measure_name
+
+    frame["measure"] = recode(frame["measure"], measure_name)  # 'Falls' is 'falls', as in the catalogue
     measure_ok = per_category(frame["measure"], lambda m: bool(re.fullmatch(r"[A-Za-z0-9_.+\-]+", m)), bool)
     report(~measure_ok, "measure", lambda r: f"'{r['measure']}' is not a measure name",
            "letters, digits and _ . + - only")

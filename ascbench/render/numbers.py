@@ -7,9 +7,12 @@ not Python's round-half-to-even. It is applied only here, when rendering.
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 from ascbench.catalogue.model import SCALE_SUFFIX, SCALES
+
+
+_WIDE = Context(prec=400)
 
 
 def round_half_away(x: float, decimals: int = 0) -> float:
@@ -18,19 +21,8 @@ def round_half_away(x: float, decimals: int = 0) -> float:
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return x
     q = Decimal(1).scaleb(-int(decimals))
-    return float(Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP))
-
-
-def round_series(values, decimals):
-    """Vectorised :func:`round_half_away` (``decimals`` a scalar or an aligned Series)."""
-    import numpy as np
-    import pandas as pd
-
-    v = pd.Series(values, dtype="float64")
-    d = pd.Series(decimals, index=v.index) if not np.isscalar(decimals) else pd.Series(decimals, index=v.index)
-    factor = 10.0 ** d.astype("float64")
-    scaled = np.round(v.abs() * factor, 9)  # absorb binary representation error first
-    return np.sign(v) * np.floor(scaled + 0.5) / factor
+    # enough digits for any double (up to 1e308 with its decimals): no InvalidOperation on 1e28
+    return float(Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP, context=_WIDE))
 
 
 def is_missing(x) -> bool:
@@ -52,6 +44,8 @@ def fmt_count(x) -> str:
     if is_missing(x):
         return ""
     x = float(x)
+    if not math.isfinite(x):
+        return fmt_number(x, 0)
     return fmt_number(x, 0) if x == int(x) else fmt_number(x, 2)
 
 
