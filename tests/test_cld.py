@@ -246,6 +246,20 @@ def run_2bc(tmp_path, rows, options=Options()):
     return result[0]["numerator"], result[1]["numerator"]
 
 
+@pytest.mark.parametrize("written", ["943 476 5919", "943-476-5919", "9.434765919E+09", "9434765919.0"])
+def test_one_nhs_number_written_two_ways_is_one_person(tmp_path, written):
+    """Two admissions of one person, the NHS number written once plainly and once as a person
+    or a spreadsheet writes it: one person, so the second admission is not a new one."""
+    rows = [row(NHS_Number="9434765919", Event_Type="Service", Service_Type=NURS,
+                Service_Component="Long term nursing care", Event_Start_Date="2025-05-01",
+                Event_End_Date="2025-05-20"),
+            row(NHS_Number=written, LA_Person_Unique_Identifier="P2", Event_Type="Service", Service_Type=NURS,
+                Service_Component="Long term nursing care", Event_Start_Date="2025-06-01")]
+    ev, people = prepared(tmp_path, rows)
+    assert ev["person"].nunique() == 1
+    assert ascof_2b_2c(ev, people, S, E)[0][1]["numerator"] == 1
+
+
 def test_b1_turning_65_between_placements(tmp_path):
     assert run_2bc(tmp_path, [adm("2025-05-01", "2025-05-20", Date_of_Birth="1960-09-10"),
                               adm("2025-11-01", stype=NURS, component="Long term nursing care",

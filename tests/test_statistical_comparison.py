@@ -207,8 +207,7 @@ def test_flipping_polarity_swaps_better_and_worse(value, half, spread, benchmark
 
 @pytest.mark.parametrize("basis, expected, label",
                          [("pooled", (45 + 30) / (12000 + 10000) * 1000, "pooled of 2 members"),
-                          ("mean", (45 / 12000 * 1000 + 30 / 10000 * 1000) / 2, "mean of 2 members"),
-                          ("auto", (45 + 30) / (12000 + 10000) * 1000, "pooled of 2 members")])
+                          ("mean", (45 / 12000 * 1000 + 30 / 10000 * 1000) / 2, "mean of 2 members")])
 def test_group_benchmark_from_members(tmp_path, basis, expected, label):
     import shutil
 
@@ -225,7 +224,29 @@ def test_group_benchmark_from_members(tmp_path, basis, expected, label):
         f'{{area: region, basis: {basis}, label: "{{period}} regional average"}}')
     (tmp_path / "m.yaml").write_text(text)
     r = build_results(load_catalogue(tmp_path / "m.yaml"), load_dataset(data), metric_ids=["falls"])[0].iloc[0]
-    # the region's own count is suppressed ('c'), so 'auto' pools the members
+    # the region's own count is suppressed ('c'); asked for, the members are pooled (and said so)
     assert r["comparator_area"] == "X12000009"
     assert r["comparator_value"] == pytest.approx(expected)
     assert r["benchmark_basis"] == label
+
+
+def test_auto_never_replaces_a_suppressed_group_value(tmp_path):
+    """With basis auto, a region whose own count is suppressed is not replaced by a figure
+    pooled from its members without a word: the region is not compared, and the next
+    comparator decides (docs/errors.md: suppressed values make a comparison 'not compared')."""
+    import shutil
+
+    from ascbench.catalogue import load_catalogue
+    from ascbench.engine import build_results
+    from ascbench.io.dataset import load_dataset
+    from tests.conftest import FIXTURES
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "othertown" / "data", data)
+    (data / "groups.csv").write_text("group_code,member_code\nX12000009,X99000001\nX12000009,X99000002\n")
+    results, _, comparisons = build_results(load_catalogue(FIXTURES / "othertown" / "metrics.yaml"),
+                                            load_dataset(data), metric_ids=["falls"])
+    r = results.iloc[0]
+    assert r["period"] == "2031-32"
+    region = comparisons[comparisons["comparator_area"] == "X12000009"]
+    assert "2031-32" not in set(region["comparator_period"])  # the withheld year is not rebuilt

@@ -427,9 +427,38 @@ def _metric(ctx, raw, defaults, order: int, layers: dict) -> Metric | None:
         polarity=polarity, range=band, comparators=tuple(comparators), rating=rating, direction=direction,
         period_basis=basis, source=_str(ctx, raw, "source", item), footnotes=tuple(footnotes),
         tags=tuple(tags), trend_note=_str(ctx, raw, "trend_note", item),
-        narrative=_str(ctx, raw, "narrative", item), breaks=breaks,
+        narrative=_narrative(ctx, raw, item), breaks=breaks,
         forecast=measure_name(_str(ctx, raw, "forecast", item, pattern=MEASURE_RE)), line=line or 0, order=order,
     )
+
+
+def _narrative(ctx: _Ctx, raw, item) -> str | None:
+    """A narrative template: text with ``{field}`` placeholders of :data:`NARRATIVE_FIELDS`
+    only - no positional fields, attributes, indexes, conversions or format specs (a
+    ``{value:>2000000000}`` would ask for a 2 GB string)."""
+    import string
+
+    from ascbench.catalogue.model import NARRATIVE_FIELDS
+
+    text = _str(ctx, raw, "narrative", item)
+    if text is None:
+        return None
+    try:
+        parts = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        ctx.error(f"the narrative template cannot be read: {exc}", line=_line(raw, "narrative"), item=item,
+                  field="narrative", expected="text with {field} placeholders; write {{ and }} for braces")
+        return None
+    for _, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if name not in NARRATIVE_FIELDS or spec or conversion:
+            shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            ctx.error(f"the narrative template asks for {shown}", line=_line(raw, "narrative"), item=item,
+                      field="narrative", expected="placeholders {name} with a name among "
+                      + ", ".join(NARRATIVE_FIELDS) + " and no format")
+            return None
+    return text
 
 
 def _breaks(ctx: _Ctx, raw, item) -> tuple[str, ...]:

@@ -79,6 +79,13 @@ class Comparator:
     line: int = 0
 
 
+# The fields a narrative template may name, as ``{name}`` only (no format spec, no
+# conversion, no attribute or index): render/narrative.py fills exactly these.
+NARRATIVE_FIELDS = ("area", "title", "title_lc", "code", "value", "numerator", "denominator", "counts", "period",
+                    "in_period", "comparison", "comparator_phrase", "comparator_value", "previous_value",
+                    "previous_period")
+
+
 @dataclass(frozen=True)
 class Metric:
     id: str

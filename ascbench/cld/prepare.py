@@ -19,8 +19,12 @@ IMPUTE_COMPONENTS = ("Shared Lives", "Community supported living", "Extra care h
 def person_keys(rows, mode: str = "row"):
     """``row`` (DHSC): the NHS number where the row has one, else LA_Code_LAPersonID - so a
     person whose NHS number is missing on some rows gets two keys. ``linked``: rows of the
-    same LA person ID share the NHS number any of their rows carries."""
-    nhs = rows["NHS_Number"].fillna("").astype(str).str.strip()
+    same LA person ID share the NHS number any of their rows carries. NHS numbers are folded
+    first (:func:`ascbench.identifiers.nhs_number`): ``943 476 5919``, ``943-476-5919`` and an
+    Excel float ``9.434765919E+09`` are one person."""
+    from ascbench.identifiers import nhs_number
+
+    nhs = nhs_number(rows["NHS_Number"].fillna("").astype(str))
     la_id = rows["LA_Code"].astype(str) + "_" + rows["LA_Person_Unique_Identifier"].fillna("").astype(str).str.strip()
     key = nhs.where(nhs != "", la_id)
     if mode == "linked":

@@ -29,9 +29,11 @@ def cld(files, period, area, population, out, person_key, blank_component, carer
     from ascbench.cld.measures import Options
     from ascbench.cld.read import read_extracts
     from ascbench.cld.run import cld_observations
-    from ascbench.cli.common import emit, warn
+    from ascbench.cli.common import emit, remember_inputs, warn
     from ascbench.errors import AscbenchError
+    from ascbench.render.csv_out import neutralise
 
+    remember_inputs(*files, *([population] if population is not None else []))
     extract = read_extracts(list(files))
     for w in extract.warnings:
         warn(w)
@@ -54,5 +56,5 @@ def cld(files, period, area, population, out, person_key, blank_component, carer
                       carer_blank_component=carer_blank_component)
     frame = cld_observations(extract, period, area, populations, options)
     warn("ASCOF 2D is not available from CLD alone: it needs hospital discharge (SUS) data linked on NHS number")
-    text = frame.to_csv(index=False, lineterminator="\n")
+    text = neutralise(frame).to_csv(index=False, lineterminator="\n")  # spreadsheet-safe, as every CSV
     emit(text, (Path(out) / "observations-cld.csv") if out else None)

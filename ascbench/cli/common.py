@@ -47,8 +47,10 @@ def load(catalogue_path: Path | None, data_path: Path | None, metrics=(), tags=(
     from ascbench.io.dataset import load_dataset
     from ascbench.validation import check_measures
 
-    catalogue = load_catalogue(catalogue_source(catalogue_path).path)
-    dataset = load_dataset(data_source(data_path).path)
+    catalogue_file, data_dir = catalogue_source(catalogue_path).path, data_source(data_path).path
+    remember_inputs(catalogue_file, data_dir)
+    catalogue = load_catalogue(catalogue_file)
+    dataset = load_dataset(data_dir)
     ids = select_tags(catalogue, list(metrics), list(tags))
     problems = Problems(warnings=list(dataset.warnings))
     check_measures(catalogue, dataset, problems, ids)  # never a number from a count that cannot be
@@ -58,17 +60,56 @@ def load(catalogue_path: Path | None, data_path: Path | None, metrics=(), tags=(
     return catalogue, dataset, ids
 
 
+def say_as_at(results) -> None:
+    """On stderr, which reporting period the results are as at and why, when it was not given
+    or the data run beyond it: the period is never chosen silently."""
+    as_at = results.attrs.get("as_at") or ""
+    if "latest period in the data" in as_at or "the data run to" in as_at:
+        from ascbench.errors import printable
+
+        click.echo(f"ascbench: {printable(as_at)}", err=True)
+
+
 def warn(message: str) -> None:
-    click.echo(f"ascbench: warning: {message}", err=True)
+    from ascbench.errors import printable
+
+    click.echo(f"ascbench: warning: {printable(message)}", err=True)
+
+
+_INPUTS: list[Path] = []
+
+
+def remember_inputs(*paths: Path) -> None:
+    """The files and directories a command reads: no output may be written onto them."""
+    _INPUTS.extend(Path(p) for p in paths)
+
+
+def check_output(path: Path) -> None:
+    """Refuse an output path that is one of the command's inputs (the catalogue, or any file
+    of the data directory) or that exists and is not a regular file (a FIFO, a device, a
+    directory): one located line, exit 1, nothing touched."""
+    path = Path(path)
+    if path.exists() or path.is_symlink():
+        if not path.is_file():
+            raise AscbenchError("the output exists and is not a regular file", file=str(path), field="--output",
+                                expected="a new file name or a regular file to replace")
+    target = path.resolve()
+    for given in _INPUTS:
+        source = given.resolve()
+        if target == source or (source.is_dir() and source in target.parents and target.exists()):
+            raise AscbenchError("the output would overwrite an input of this command", file=str(path),
+                                field="--output", expected="a file outside the catalogue and the data directory")
 
 
 def emit(text: str | bytes, output: Path | None) -> None:
-    """Data (text, or UTF-8 bytes) to stdout, or atomically to a file."""
+    """Data (text, or UTF-8 bytes) to stdout, or atomically to a file (never onto an input
+    or a non-regular file: :func:`check_output`)."""
     if output is None:
         click.echo(text, nl=False)
         return
     from ascbench.io.atomic import write_atomic
 
+    check_output(output)
     write_atomic(output, text)
     click.echo(f"ascbench: wrote {output}", err=True)
 
@@ -85,7 +126,9 @@ class ProblemExit(click.ClickException):
     exit_code = EXIT_PROBLEM
 
     def show(self, file=None) -> None:
-        click.echo(f"ascbench: error: {self.message}", err=True)
+        from ascbench.errors import printable
+
+        click.echo(f"ascbench: error: {printable(self.message)}", err=True)
 
 
 class InternalError(click.ClickException):

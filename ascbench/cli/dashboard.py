@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ascbench.cli.common import catalogue_option, data_option, load
+from ascbench.cli.common import catalogue_option, data_option, load, say_as_at
 
 FILES = ("dashboard.html", "dashboard.md", "dashboard.xlsx", "dashboard.csv")
 
@@ -31,11 +31,11 @@ def dashboard(catalogue_path, data_path, out, area, period, tags, group, title, 
     """
     from ascbench.engine import build_results
     from ascbench.engine.trend import history
-    from ascbench.io.atomic import write_atomic
     from ascbench.render import csv_out, html, markdown, xlsx
 
     catalogue, dataset, ids = load(catalogue_path, data_path, (), tags)
     results, values, _ = build_results(catalogue, dataset, [area] if area else None, period, ids, group)
+    say_as_at(results)
     national = dataset.roles.get("national")
     hist = history(values, results, [results["area_code"].iloc[0]] + ([national] if national else []),
                    catalogue.metrics_frame())
@@ -58,6 +58,13 @@ def dashboard(catalogue_path, data_path, out, area, period, tags, group, title, 
         "dashboard.xlsx": xlsx.render_bytes(results, layers=catalogue.layers, title=title),
         "dashboard.csv": csv_out.render(results),
     }
-    for name in FILES:
-        write_atomic(Path(out) / name, outputs[name])
+    from ascbench.cli.common import check_output
+    from ascbench.io.atomic import write_set_atomic
+
+    targets = {Path(out) / name: outputs[name] for name in FILES}
+    for target in targets:
+        check_output(target)
+    # all four files are staged, then renamed in together under a lock: a failed run leaves
+    # the previous dashboard whole, and two runs into one directory cannot mix their files
+    write_set_atomic(targets, lock=Path(out))
     click.echo(f"ascbench: wrote {len(results)} metrics to " + ", ".join(str(Path(out) / f) for f in FILES), err=True)

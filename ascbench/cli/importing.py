@@ -32,7 +32,7 @@ def import_(source, files, out, period, measure, lookup):
     module = get(source)
     imported = module.read(list(files), **read_options(source, module, period=period, measure=measure,
                                                         lookup=lookup))
-    written = write_data_dir(imported, out, source)
+    written = write_data_dir(imported, out, source, protect=[*files, *([lookup] if lookup else [])])
     for note in imported.notes:
         click.echo(f"ascbench: {note}", err=True)
     n = len(imported.observations)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ascbench.cli.common import (
-    EXIT_GATE, catalogue_option, data_option, emit, format_option, load, output_option, use_colour, warn,
+    EXIT_GATE, catalogue_option, data_option, emit, format_option, load, output_option, say_as_at, use_colour, warn,
 )
 
 GATES = {
@@ -46,6 +46,7 @@ def rate(catalogue_path, data_path, areas, period, metrics, tags, group, fmt, ou
 
     catalogue, dataset, ids = load(catalogue_path, data_path, metrics, tags)
     results, values, _ = build_results(catalogue, dataset, list(areas) or None, period, ids, group)
+    say_as_at(results)
     differs = results[results["published_check"] == "differs"]
     for _, row in differs.iterrows():
         warn(f"{row['metric_id']} {row['area_code']} {row['period']}: computed {row['value']:.4g} from "

@@ -47,6 +47,13 @@ def _candidates(comparators, values, observations, group_values):
     if group_values is not None and len(group_values):
         areas = by_metric[by_metric["basis"].isin(["auto", "pooled", "mean"])]
         g = areas.merge(group_values, on="metric_id")
+        # 'auto' never puts a figure computed from members in place of the group's own value
+        # that was withheld (suppressed, not available): that would publish what was withheld
+        withheld = from_values[from_values["value"].isna() & (from_values["status"].astype(str) != "")]
+        if len(withheld):
+            own = withheld[["metric_id", "area_code", "period"]].drop_duplicates().assign(_withheld=True)
+            g = g.merge(own, on=["metric_id", "area_code", "period"], how="left")
+            g = g[~((g["basis"] == "auto") & g["_withheld"].eq(True))].drop(columns="_withheld")
         for basis in ("pooled", "mean"):
             part = g[["metric_id", "rank", "basis", "area_code", "period", basis, "n_members"]].rename(
                 columns={basis: "value"})

@@ -108,24 +108,38 @@ def check_areas(dataset, areas: list[str]) -> list[str]:
 
 
 def reporting_period(dataset, values, areas: list[str], period: str | None):
-    """(end date, kind) of the reporting period: given, the dataset's default, or the latest
-    period end among the chosen areas' values."""
-    text = period or dataset.settings.get("default_period")
+    """(end date, kind, why) of the reporting period: given (``why`` names the option), the
+    dataset's ``default_period``, or else the latest period of the chosen areas' observations
+    of the chosen metrics - suppressed and missing cells included, so a withheld latest count
+    does not move the dashboard back a period without a word."""
+    from ascbench.periods import period_frame
+
+    mine = values.loc[values["area_code"].isin(areas) & (values["value"].notna() | (values["status"] != "")),
+                      "period"].astype(str)
+    latest = period_frame(mine)["end"].max() if len(mine) else None
+    text, why = (period, "--period") if period else (dataset.settings.get("default_period"),
+                                                   "default_period in dataset.yaml")
     if text:
         try:
             p = parse_period(text)
         except AscbenchError as exc:
-            exc.location.field = "--period"
+            exc.location.field = "--period" if period else "default_period"
             raise
-        return pd.Timestamp(p.end), p.kind
-    from ascbench.periods import period_frame
-
-    mine = values.loc[values["area_code"].isin(areas) & values["value"].notna(), "period"]
-    if mine.empty:
+        end = pd.Timestamp(p.end)
+        if period and latest is not None and pd.Timestamp(p.start) > latest:
+            last = mine[period_frame(mine).set_index("period")["end"].reindex(mine).to_numpy() == latest].iloc[0]
+            raise AscbenchError(f"no data as at {p.text}: the latest period in the data is {last} "
+                                f"(to {latest.date()})", field="--period",
+                                expected=f"a reporting period up to {last}")
+        if latest is not None and latest > end:
+            why += f"; the data run to {latest.date()}"
+        return end, p.kind, f"as at {p.text} ({p.label}), from {why}"
+    if latest is None:
         raise AscbenchError("no values for the chosen area(s) in the data", field="--area",
                             expected="an area with observations")
-    frame = period_frame(mine)
-    return frame["end"].max(), None
+    last = mine[period_frame(mine).set_index("period")["end"].reindex(mine).to_numpy() == latest].iloc[0]
+    return latest, None, (f"as at {parse_period(last).text} ({parse_period(last).label}): the latest period in "
+                          "the data, as no --period or default_period is given")
 
 
 def benchmark_periods(values, members, focus: str, end):
@@ -235,7 +249,7 @@ def build_results(catalogue, dataset, areas: list[str] | None = None, period: st
     comparators = comparators[comparators["metric_id"].isin(ids)].reset_index(drop=True)
     values = add_intervals(metric_values(metrics, dataset.observations), metrics, dataset.observations)
     areas = check_areas(dataset, areas) if areas else [default_area(dataset)]
-    end, kind = reporting_period(dataset, values, areas, period)
+    end, kind, as_at = reporting_period(dataset, values, areas, period)
 
     # the few rows of the report are edited cell by cell below: plain text columns
     current = plain(attach_previous(select_current(values, areas, end, kind), values, metrics))
@@ -275,4 +289,6 @@ def build_results(catalogue, dataset, areas: list[str] | None = None, period: st
     for column in RESULT_COLUMNS:
         if column not in results.columns:
             results[column] = np.nan
-    return results[RESULT_COLUMNS], values, comparisons
+    results = results[RESULT_COLUMNS]
+    results.attrs["as_at"] = as_at  # which reporting period, and why (the CLI says it on stderr)
+    return results, values, comparisons

@@ -101,7 +101,7 @@ def refuse_conflicts(d, obs, key) -> None:
 
 
 
-def write_data_dir(imported: Imported, out: Path, source: str) -> list[Path]:
+def write_data_dir(imported: Imported, out: Path, source: str, protect=()) -> list[Path]:
     """Write ``imported`` into ``out`` in ascbench's format, all files as one set.
 
     ``areas.csv`` and ``groups.csv`` are merged with what ``out`` already holds (an import
@@ -153,8 +153,13 @@ def write_data_dir(imported: Imported, out: Path, source: str) -> list[Path]:
         lines = ["# written by ascbench import; edit freely", "roles:"]
         lines += [f"  {k}: {v}" for k, v in imported.roles.items()]
         files["dataset.yaml"] = "\n".join(lines) + "\n"
+    inputs = {Path(p).resolve() for p in protect}
+    for name in files:
+        if (out / name).resolve() in inputs:
+            raise AscbenchError("the import would overwrite one of its own input files", file=str(out / name),
+                                field="--out", expected="a data directory other than the one the input files are in")
     _check_staged(out, files, source)
-    write_set_atomic({out / name: text for name, text in files.items()}, lock=out.parent / f".{out.name}.lock")
+    write_set_atomic({out / name: text for name, text in files.items()}, lock=out)
     return [out / name for name in files]
 
 

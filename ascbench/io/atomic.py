@@ -73,19 +73,22 @@ def write_set_atomic(files: dict, lock: str | Path | None = None) -> None:
         raise
 
 
-def _locked(path: Path):
-    """An exclusive advisory lock on ``path`` (created), released on exit."""
+def _locked(directory: Path):
+    """An exclusive advisory lock on ``directory`` (created), released on exit."""
     import contextlib
     import fcntl
 
     @contextlib.contextmanager
     def hold():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "a") as handle:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        directory.mkdir(parents=True, exist_ok=True)
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
             try:
                 yield
             finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
 
     return hold()

@@ -7,8 +7,17 @@ from ascbench.render.display import (
 )
 
 
+def _md(text) -> str:
+    """Text as Markdown shows it and nothing more: ``<`` and ``>`` escaped (a title with
+    <script> stays text; a lone ``&`` reads as itself), line breaks and control characters
+    out, so no cell or heading can open markup."""
+    from ascbench.errors import printable
+
+    return printable(text or "").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _cell(text) -> str:
-    return str(text or "").replace("|", "\\|").replace("\n", " ")
+    return _md(text).replace("|", "\\|")
 
 
 def render(results, layers: dict | None = None, sections: bool = False, title: str | None = None,
@@ -17,7 +26,7 @@ def render(results, layers: dict | None = None, sections: bool = False, title: s
     title (the dashboard file)."""
     layers = layers or {}
     rows = records(results)
-    out: list[str] = [f"# {title}", ""] if title and sections else []
+    out: list[str] = [f"# {_md(title)}", ""] if title and sections else []
     if sections and stamp:
         out += [f"Generated {stamp}", ""]
     current_layer = object()
@@ -32,13 +41,13 @@ def render(results, layers: dict | None = None, sections: bool = False, title: s
             current_layer = r["layer"]
             outcome = object()
             heading = layers.get(r["layer"], r["layer"]) if r["layer"] else "Other"
-            out += ["", f"## {heading}", ""]
+            out += ["", f"## {_md(heading)}", ""]
             if not sections:
                 out += [header, rule]
         if sections and (r.get("outcome"), r.get("aim")) != outcome:
             outcome = (r.get("outcome"), r.get("aim"))
-            out += [""] + ([f"### {r['outcome']}", ""] if r.get("outcome") else []) + (
-                [f"*{r['aim']}*", ""] if r.get("aim") else []) + [header, rule]
+            out += [""] + ([f"### {_md(r['outcome'])}", ""] if r.get("outcome") else []) + (
+                [f"*{_md(r['aim'])}*", ""] if r.get("aim") else []) + [header, rule]
         numbers = []
         for note in (r.get("footnote") or "").split(" | ") if sections else []:
             if note:
@@ -49,12 +58,14 @@ def render(results, layers: dict | None = None, sections: bool = False, title: s
         current = current_cell(r) + (f" ({r['period_label']})" if r.get("period_label") else "")
         if forecast_cell(r):
             current += f"; {forecast_cell(r)}"
-        cells = [r["code"], r["title"] + marks, AIM_WORDS.get(r["polarity"], ""), comparator_cell(r),
+        cells = [r["code"], r["title"], AIM_WORDS.get(r["polarity"], ""), comparator_cell(r),
                  rating_cell(r, symbols=False) + (f" ({r['rag']})" if r.get("rag") not in (None, "none") else ""),
                  dot_cell(r, symbols=False), current, previous_cell(r)] + ([position_cell(r)] if ranked else [])
-        out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+        cells = [_cell(c) for c in cells]
+        cells[1] += marks  # the footnote marks are this renderer's own markup, after the escaping
+        out.append("| " + " | ".join(cells) + " |")
     if notes:
-        out += ["", "Notes:", ""] + [f"{i}. {n}" for i, n in enumerate(notes, start=1)]
+        out += ["", "Notes:", ""] + [f"{i}. {_md(n)}" for i, n in enumerate(notes, start=1)]
     text = "\n".join(out).strip()
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")

@@ -7,6 +7,8 @@ from ascbench.render.display import (
     records,
 )
 
+from ascbench.errors import printable
+
 COLOURS = {"green": "32", "amber": "33", "red": "31", "blue": "34", "grey": "90"}
 
 
@@ -59,7 +61,7 @@ def render(results, layers: dict | None = None, width: int = 100, colour: bool =
             flush()
             current_layer = r["layer"]
             heading = layers.get(r["layer"], r["layer"] or "Other") if r["layer"] else "Other"
-            out.append(str(heading).upper())
+            out.append(printable(heading).upper())
         current = current_cell(r)
         if r.get("period_label"):
             current += f" ({r['period_label']})"
@@ -69,11 +71,14 @@ def render(results, layers: dict | None = None, width: int = 100, colour: bool =
         if forecast_cell(r):
             current += f"; {forecast_cell(r)}"
         desc = r["title"] + (f" [{r['area_name']}]" if multiple_areas else "")
-        block.append([
+        cells = [
             r["code"] or "", desc, AIM_WORDS.get(r["polarity"], ""), current,
             "; ".join(c for c in (comparator_cell(r), position_cell(r, short=True)) if c),
-            _paint(rating_cell(r), r.get("rag"), colour),
-            (dot_cell(r) + (" " + sparks[r["metric_id"]] if sparks.get(r["metric_id"]) else "")), previous_cell(r),
-        ])
+            rating_cell(r), (dot_cell(r) + (" " + sparks[r["metric_id"]] if sparks.get(r["metric_id"]) else "")),
+            previous_cell(r),
+        ]
+        cells = [printable(c) for c in cells]  # text from the data never drives the terminal
+        cells[5] = _paint(cells[5], r.get("rag"), colour)  # the one escape sequence is ours
+        block.append(cells)
     flush()
     return "\n".join(out).rstrip() + "\n"
