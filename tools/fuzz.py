@@ -9,6 +9,9 @@ caused it.
     python tools/fuzz.py --iterations 10000 --seed 1      # by hand
     python tools/fuzz.py --iterations 100                 # CI runs a short one (tests/test_fuzz.py)
 
+The importers (files in each published layout) and ``cld`` (a small synthetic extract) are
+fuzzed the same way by :func:`fuzz_imports`.
+
 Exit status 1 when an unexpected exception was found.
 """
 
@@ -136,13 +139,70 @@ def fuzz(iterations: int, seed: int, verbose: bool = False) -> list[tuple[str, s
     return failures
 
 
+OFFICIAL = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "official"
+IMPORT_SEEDS = {"ascof": ["ascof-2024-25.csv", "ascof-2018-19.csv", "ascof-stacked-2017-2024.csv"],
+                "fingertips": ["fingertips.csv"], "lginform": ["lginform.csv", "lginform-report.csv"],
+                "ons": ["ons-mye2-mid2023.csv"]}
+
+
+def fuzz_imports(iterations: int, seed: int, verbose: bool = False) -> list[tuple[str, str, str]]:
+    """The importers and ``cld`` on mutated files in the published layouts (and a small
+    synthetic CLD extract): each read, and each import's written directory checked, must end
+    in a located error or a clean run."""
+    from ascbench.cld.read import read_extracts
+    from ascbench.cld.run import cld_observations
+    from ascbench.cld.synth import synthesise
+    from ascbench.errors import AscbenchError
+    from ascbench.importers import get
+    from ascbench.importers.common import write_data_dir
+
+    rng = random.Random(seed)
+    work = Path(tempfile.mkdtemp(prefix="ascbench-fuzz-imports-"))
+    seeds = {(source, name): (OFFICIAL / name).read_bytes() for source, names in IMPORT_SEEDS.items()
+             for name in names}
+    synthesise(work / "seed-cld.csv", people=40, seed=seed)
+    seeds[("cld", "cld.csv")] = (work / "seed-cld.csv").read_bytes()
+    failures, expected = [], 0
+    try:
+        for _ in range(iterations):
+            (source, name) = rng.choice(sorted(seeds))
+            text = seeds[(source, name)].decode("utf-8")
+            how = []
+            for _ in range(rng.choice([1, 1, 2, 3])):
+                text, what = mutate(text, rng)
+                how.append(what)
+            run = work / f"run-{_}"
+            shutil.rmtree(run, ignore_errors=True)
+            run.mkdir()
+            path = run / name
+            path.write_text(text, encoding="utf-8")
+            try:
+                if source == "cld":
+                    cld_observations(read_extracts([path]), "2025-26")
+                else:
+                    write_data_dir(get(source).read([path]), run / "out", source, protect=[path])
+            except AscbenchError:
+                expected += 1
+            except Exception as exc:  # noqa: BLE001 - this is what we hunt for
+                failures.append((f"{source}:{name}", "; ".join(how),
+                                 "".join(traceback.format_exception_only(type(exc), exc)).strip()))
+                if verbose:
+                    traceback.print_exc()
+            shutil.rmtree(run, ignore_errors=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"fuzz imports: {iterations} mutated files (seed {seed}): {expected} located errors, "
+          f"{len(failures)} unexpected exceptions", file=sys.stderr)
+    return failures
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--iterations", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
-    failures = fuzz(args.iterations, args.seed, args.verbose)
+    failures = fuzz(args.iterations, args.seed, args.verbose) + fuzz_imports(args.iterations, args.seed, args.verbose)
     for target, how, error in failures[:50]:
         print(f"{target}: {how}: {error}")
     return 1 if failures else 0

@@ -38,29 +38,23 @@ class Imported:
 
 
 def read_official_csv(path: Path, required: list[str], source: str):
-    """Read an official CSV as text; a missing column is a located error naming it."""
-    import pandas as pd
-
-    from ascbench.io.dataset import read_text
-
-    text = read_text(Path(path))
-    import io
+    """Read an official CSV as text cells (stripped), with a ``line`` column, through the same
+    strict reader as the data directory (:func:`ascbench.io.dataset.read_csv`): an empty file,
+    a row of the wrong length, a repeated column or a missing one is a located error."""
+    from ascbench.io.dataset import read_csv
 
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except pd.errors.ParserError as exc:
-        raise AscbenchError(f"cannot parse the CSV: {exc}", file=str(path)) from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise AscbenchError(
-            f"this is not a {source} file: column '{missing[0]}' is missing", file=str(path), line=1,
-            field=missing[0], expected="the columns " + ", ".join(required))
-    frame["line"] = frame.index + 2
+        frame = read_csv(Path(path), tuple(required), lower=False)
+    except AscbenchError as exc:
+        if exc.message.startswith("missing column"):
+            field = exc.location.field
+            raise AscbenchError(f"this is not a {source} file: column '{field}' is missing", file=str(path),
+                                line=1, field=field, expected="the columns " + ", ".join(required)) from None
+        raise
     for column in frame.columns:
-        if column != "line":
-            frame[column] = frame[column].str.strip()
-    return frame
+        if column != "line" and frame[column].dtype != object:
+            frame[column] = frame[column].astype(object)
+    return frame.fillna("")
 
 
 def read_official_files(paths, required: list[str], source: str):
@@ -79,7 +73,11 @@ def located(frame, mask, column: str, message: str, expected: str) -> AscbenchEr
     """The error for the first row of ``frame`` where ``mask`` holds; ``{Column}`` fields in
     ``message`` are filled from that row."""
     row = frame[mask].iloc[0]
-    text = message.format(**{c: row[c] for c in frame.columns if isinstance(c, str)})
+    fields = {c: row[c] for c in frame.columns if isinstance(c, str)}
+    try:
+        text = message.format(**fields)
+    except (KeyError, IndexError, ValueError, AttributeError):  # a cell with braces: the message as given
+        text = message
     return AscbenchError(text, file=row["_file"], line=int(row["line"]), field=column, expected=expected)
 
 

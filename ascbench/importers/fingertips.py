@@ -174,7 +174,8 @@ def read(paths, period: str | None = None):
             continue
         values, status, bad, hint = parse_values(d[column])
         if bad.any():
-            raise located(d, bad, column, f"'{{{column}}}' {hint[bad].iloc[0]}", "a number, or empty")
+            cell = str(d.loc[bad, column].iloc[0]).replace("{", "{{").replace("}", "}}")
+            raise located(d, bad, column, f"'{cell}' {hint[bad].iloc[0]}", "a number, or empty")
         keep = values.notna() if column != "Value" else pd.Series(True, index=d.index)
         parts.append(pd.DataFrame({
             "area_code": d["Area Code"], "period": periods, "measure": base + "." + suffix,

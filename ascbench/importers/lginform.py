@@ -62,9 +62,14 @@ def _rows(path):
 
     from ascbench.io.dataset import read_text
 
-    text = read_text(path)
+    from ascbench.errors import AscbenchError
+
+    text = read_text(path).replace("\r\n", "\n").replace("\r", "\n")
     reader = csv.reader(io.StringIO(text))
-    return [(reader.line_num, [c.strip() for c in row]) for row in reader]
+    try:
+        return [(reader.line_num, [c.strip() for c in row]) for row in reader]
+    except csv.Error as exc:
+        raise AscbenchError(f"cannot parse the CSV: {exc}", file=str(path), line=reader.line_num) from None
 
 
 def _header_at(rows, path):
@@ -147,6 +152,9 @@ def read(paths, period: str | None = None, measure: str | None = None):
         notes.append(f"{path}: LG Inform download, header at line {header_line}"
                      + (f", {at} preamble line(s)" if at else "")
                      + (f", {repeated_headers} repeated header row(s) skipped" if repeated_headers else ""))
+    if not parts or all(p.empty for p in parts):
+        raise AscbenchError("no values: the file has no period columns or no area rows", file=str(paths[0]),
+                            field="header", expected="rows of areas and one column per period")
     obs = pd.concat(parts, ignore_index=True)
     key_cols = ["area_code", "period", "measure"]
     refuse_conflicts(obs, obs, key_cols)

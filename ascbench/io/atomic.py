@@ -62,8 +62,7 @@ def write_set_atomic(files: dict, lock: str | Path | None = None) -> None:
                 handle.flush()
                 os.fsync(handle.fileno())
         with (_locked(Path(lock)) if lock else contextlib.nullcontext()):
-            for tmp, path in staged:
-                os.replace(tmp, path)
+            _swap_in(staged)
     except BaseException:
         for tmp, _ in staged:
             try:
@@ -71,6 +70,45 @@ def write_set_atomic(files: dict, lock: str | Path | None = None) -> None:
             except OSError:
                 pass
         raise
+
+
+def _swap_in(staged: list[tuple[str, Path]]) -> None:
+    """Rename each staged file onto its target, all or none: each existing target is first
+    kept under a hard link, and if any rename fails the targets already replaced are put
+    back (and new ones removed) before the error is raised."""
+    backups: dict[Path, str | None] = {}
+    done: list[Path] = []
+    try:
+        for _, path in staged:
+            if path.exists():
+                backup = f"{path.parent}/.{path.name}.{os.getpid()}.bak"
+                if os.path.lexists(backup):
+                    os.unlink(backup)
+                os.link(path, backup)
+                backups[path] = backup
+            else:
+                backups[path] = None
+        for tmp, path in staged:
+            os.replace(tmp, path)
+            done.append(path)
+    except BaseException:
+        for path in reversed(done):
+            try:
+                if backups.get(path):
+                    os.replace(backups[path], path)
+                    backups[path] = None
+                else:
+                    os.unlink(path)
+            except OSError:
+                pass
+        raise
+    finally:
+        for backup in backups.values():
+            if backup:
+                try:
+                    os.unlink(backup)
+                except OSError:
+                    pass
 
 
 def _locked(directory: Path):
