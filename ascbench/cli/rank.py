@@ -54,7 +54,7 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
         table = plain(league_table(values, metrics, members, period))
     except AscbenchError as exc:
         raise AscbenchError(f"{exc.message} for {metric} in group '{group}'", field="--period" if period else "--metric",
-                            expected=exc.location.expected) from None
+                            expected=exc.expected) from None
     names = dict(zip(dataset.areas["area_code"], dataset.areas["area_name"], strict=False))
     if theme:
         table = composite(table, catalogue, theme)

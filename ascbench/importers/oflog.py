@@ -72,7 +72,9 @@ def read(paths, period: str | None = None):
     status = status.replace({"missing": "not available"})
     from ascbench.importers.reorganisations import current_code
 
-    d["Local authority code"] = d["Local authority code"].map(current_code)
+    from ascbench.identifiers import gss_code
+
+    d["Local authority code"] = gss_code(d["Local authority code"]).map(current_code)
     obs = pd.DataFrame({
         "area_code": d["Local authority code"], "period": d["Financial year"], "measure": d["Code"] + ".value",
         "value": values, "status": status, "source": CITATION, "note": d["Measure"],
@@ -93,6 +95,7 @@ def read(paths, period: str | None = None):
     notes = []
     if nn_frames:
         nn = pd.concat(nn_frames, ignore_index=True)
+        nn["area_code"], nn["neighbour_code"] = gss_code(nn["area_code"]), gss_code(nn["neighbour_code"])
         councils = set(areas["area_code"])
         keep = nn["area_code"].isin(councils) & nn["neighbour_code"].isin(councils)
         groups = pd.DataFrame({"group_code": "NN-" + nn.loc[keep, "area_code"],

@@ -8,10 +8,24 @@ import tempfile
 from pathlib import Path
 
 
+def _cannot_write(path, exc: OSError):
+    from ascbench.errors import AscbenchError
+
+    return AscbenchError(f"cannot write: {exc.strerror or exc}", file=str(path), field="output",
+                         expected="a path in a directory that can be written")
+
+
 def write_atomic(path: str | Path, data, encoding: str = "utf-8") -> None:
     """Write ``data`` (text, bytes, or a function that writes into a binary file handle) to
-    ``path`` through a temporary file renamed into place."""
-    path = Path(path)
+    ``path`` through a temporary file renamed into place. A file system refusal (no such
+    directory, read-only, full) is a located error, not a crash."""
+    try:
+        _write_atomic(Path(path), data, encoding)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+
+
+def _write_atomic(path: Path, data, encoding: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode(encoding) if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -44,9 +58,10 @@ def write_set_atomic(files: dict, lock: str | Path | None = None) -> None:
     import contextlib
 
     staged: list[tuple[str, Path]] = []
+    current = None
     try:
         for path, data in files.items():
-            path = Path(path)
+            path = current = Path(path)
             path.parent.mkdir(parents=True, exist_ok=True)
             payload = data.encode("utf-8") if isinstance(data, str) else data
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -61,14 +76,17 @@ def write_set_atomic(files: dict, lock: str | Path | None = None) -> None:
                     handle.write(payload)
                 handle.flush()
                 os.fsync(handle.fileno())
+        current = lock
         with (_locked(Path(lock)) if lock else contextlib.nullcontext()):
             _swap_in(staged)
-    except BaseException:
+    except BaseException as exc:
         for tmp, _ in staged:
             try:
                 os.unlink(tmp)
             except OSError:
                 pass
+        if isinstance(exc, OSError):
+            raise _cannot_write(getattr(exc, "filename", None) or current, exc) from None
         raise
 
 
