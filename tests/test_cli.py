@@ -175,3 +175,22 @@ def test_a_closed_pipe_ends_quietly():
     proc.stdout.close()
     _, err = proc.communicate(timeout=120)
     assert proc.returncode in (0, 1) and b"Traceback" not in err and b"Exception ignored" not in err
+
+
+@pytest.mark.parametrize("width", [80, 100, 120, 160])
+def test_rate_table_fits_the_width_and_never_breaks_a_word(width):
+    out = CliRunner().invoke(cli, ["rate", "--width", str(width), "--no-color"])
+    assert out.exit_code == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert max(len(line) for line in lines) <= width
+    words = set(out.stdout.split())
+    for token in ("1,942.4k", "ASCOF", "E-loans", "69.7%", "(2,749)"):  # whole numbers and codes
+        assert token in words or token not in out.stdout.replace("\n", " "), token
+    assert "1,937.0" in words and "1,942.4k" in words  # the interval wraps between its ends only
+
+
+def test_rate_table_is_80_columns_when_piped():
+    proc = subprocess.run([_console_script(), "rate"], capture_output=True, text=True, cwd=ROOT, timeout=120,
+                          env={k: v for k, v in __import__("os").environ.items() if k != "COLUMNS"})
+    assert proc.returncode == 0, proc.stderr
+    assert max(len(line) for line in proc.stdout.splitlines()) <= 80

@@ -31,7 +31,7 @@ GATES = {
 @click.option("--fail-on", "fail_on", type=click.Choice(sorted(GATES)), multiple=True,
               help="Exit with status 3 if any metric is rated so (red, amber, worse, not-compared).")
 @click.option("--no-color", is_flag=True, help="No colour in the table (also: NO_COLOR=1).")
-@click.option("--width", type=click.IntRange(60, 400), default=None, help="Table width (default: terminal).")
+@click.option("--width", type=click.IntRange(60, 400), default=None, help="Table width (default: the terminal's, 80 when piped).")
 def rate(catalogue_path, data_path, areas, period, metrics, tags, group, fmt, output, bom, fail_on, no_color, width):
     """Rate every metric: value from counts, comparator, RAG, direction of travel.
 
@@ -57,7 +57,7 @@ def rate(catalogue_path, data_path, areas, period, metrics, tags, group, fmt, ou
 
         history = trend_history(values, results, list(results["area_code"].unique()), catalogue.metrics_frame())
     options = {"layers": catalogue.layers, "bom": bom, "history": history, "colour": fmt == "table" and output is None
-               and use_colour(no_color), "width": width or shutil.get_terminal_size((100, 24)).columns}
+               and use_colour(no_color), "width": width or shutil.get_terminal_size((80, 24)).columns}  # 80 when piped
     emit(render(results, fmt, binary=True, **options), output)
     tripped = [g for g in fail_on if GATES[g](results).any()]
     if tripped:

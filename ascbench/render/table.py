@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from ascbench.render.display import (
-    AIM_WORDS, comparator_cell, current_cell, dot_cell, forecast_cell, interval_cell, position_cell, previous_cell, rating_cell,
-    records,
-)
-
 from ascbench.errors import printable
+from ascbench.render.display import (
+    AIM_WORDS, comparator_cell, current_cell, dot_cell, forecast_cell, interval_cell, position_cell, previous_cell,
+    rating_cell, records,
+)
 
 COLOURS = {"green": "32", "amber": "33", "red": "31", "blue": "34", "grey": "90"}
 
@@ -27,58 +26,111 @@ def _sparklines(history, focus) -> dict:
             for m, g in mine.groupby("metric_id", observed=True)}
 
 
+WIDE = 110  # from this width the table has a column each for Aim, Rating and DoT
+GAP = 2  # tabulate's "simple" format: two spaces between columns
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for line in str(text).split("\n") for t in line.split()]
+
+
+def _layout(cells_by_row: list[list[str]], headers: list[str], weights: list[int], width: int) -> list[int]:
+    """Column widths that sum to at most ``width``: each column at least its longest word
+    (a number, id or code is never broken), the rest shared by weight up to what each needs."""
+    n = len(headers)
+    head = [len(h) + 2 for h in headers]  # tabulate pads a header by two (MIN_PADDING)
+    need = [max([head[c]] + [len(r[c]) for r in cells_by_row]) for c in range(n)]
+    least = [max([head[c]] + [max((len(t) for t in _tokens(r[c])), default=0) for r in cells_by_row])
+             for c in range(n)]
+    widths = least[:]
+    spare = width - GAP * (n - 1) - sum(widths)
+    while spare > 0:
+        growing = [c for c in range(n) if widths[c] < need[c] and weights[c]]
+        if not growing:
+            break
+        total = sum(weights[c] for c in growing)
+        given = 0
+        for c in growing:
+            share = max(1, spare * weights[c] // total)
+            add = min(share, need[c] - widths[c], spare - given)
+            widths[c] += add
+            given += add
+            if given >= spare:
+                break
+        if given == 0:
+            break
+        spare -= given
+    return widths
+
+
+def _wrap(text: str, width: int) -> str:
+    import textwrap
+
+    lines = []
+    for part in str(text).split("\n"):
+        lines.extend(textwrap.wrap(part, width=width, break_long_words=False, break_on_hyphens=False) or [""])
+    return "\n".join(lines)
+
+
 def render(results, layers: dict | None = None, width: int = 100, colour: bool = False, history=None,
            **_) -> str:
+    """One table per layer, at most ``width`` columns wide (80 when piped): below
+    :data:`WIDE` columns the aim joins the description and the rating and direction share a
+    column. Cells wrap at spaces only - never inside a number, id or code - and an interval
+    is written "68.0 to 71.4" so that it can wrap."""
+    import re
+
     from tabulate import tabulate
 
     layers = layers or {}
     rows = records(results)
-    headers = ["Code", "Description", "Aim", "Current", "Comparator", "Rating", "DoT", "Previous"]
-    # fixed widths for the short columns; the text columns share what is left
-    fixed = {"Code": 10, "Aim": 4, "Rating": 9, "DoT": 10}
-    gaps = 2 * (len(headers) - 1)
-    flexible = max(width - sum(fixed.values()) - gaps, 40)
-    desc_w = max(flexible * 30 // 100, 14)
-    cur_w = max(flexible * 25 // 100, 12)
-    comp_w = max(flexible * 24 // 100, 12)
-    prev_w = max(flexible - desc_w - cur_w - comp_w, 10)
-    widths = [fixed["Code"], desc_w, fixed["Aim"], cur_w, comp_w, fixed["Rating"], fixed["DoT"], prev_w]
-    out: list[str] = []
+    wide = width >= WIDE
+    headers = (["Code", "Description", "Aim", "Current", "Comparator", "Rating", "DoT", "Previous"] if wide
+               else ["Code", "Description", "Current", "Comparator", "Rating/DoT", "Previous"])
+    weights = [1, 5, 0, 4, 4, 0, 0, 3] if wide else [1, 5, 4, 4, 1, 3]
     multiple_areas = len({r["area_code"] for r in rows}) > 1
     sparks = _sparklines(history, rows[0]["area_code"]) if rows and not multiple_areas else {}
+    sections: list[tuple[str, list[list[str]], list[str | None]]] = []
     current_layer = object()
-    block: list[list[str]] = []
-
-    def flush():
-        if block:
-            out.append(tabulate(block, headers=headers, tablefmt="simple", maxcolwidths=widths,
-                                disable_numparse=True))
-            out.append("")
-            block.clear()
-
     for r in rows:
         if r["layer"] != current_layer:
-            flush()
             current_layer = r["layer"]
             heading = layers.get(r["layer"], r["layer"] or "Other") if r["layer"] else "Other"
-            out.append(printable(heading).upper())
+            sections.append((printable(heading).upper(), [], []))
         current = current_cell(r)
         if r.get("period_label"):
             current += f" ({r['period_label']})"
-        interval = interval_cell(r)
+        interval = re.sub(r"(\d)-(\d)", r"\1 to \2", interval_cell(r))
         if interval:
             current += f"; {interval}"
         if forecast_cell(r):
             current += f"; {forecast_cell(r)}"
         desc = r["title"] + (f" [{r['area_name']}]" if multiple_areas else "")
-        cells = [
-            r["code"] or "", desc, AIM_WORDS.get(r["polarity"], ""), current,
-            "; ".join(c for c in (comparator_cell(r), position_cell(r, short=True)) if c),
-            rating_cell(r), (dot_cell(r) + (" " + sparks[r["metric_id"]] if sparks.get(r["metric_id"]) else "")),
-            previous_cell(r),
-        ]
-        cells = [printable(c) for c in cells]  # text from the data never drives the terminal
-        cells[5] = _paint(cells[5], r.get("rag"), colour)  # the one escape sequence is ours
-        block.append(cells)
-    flush()
+        aim = AIM_WORDS.get(r["polarity"], "")
+        dot = dot_cell(r) + (" " + sparks[r["metric_id"]] if sparks.get(r["metric_id"]) else "")
+        comparator = "; ".join(c for c in (comparator_cell(r), position_cell(r, short=True)) if c)
+        if wide:
+            cells = [r["code"] or "", desc, aim, current, comparator, rating_cell(r), dot, previous_cell(r)]
+        else:
+            cells = [r["code"] or "", desc + (f" (aim: {aim.lower()})" if aim and aim != "N/A" else ""), current,
+                     comparator, rating_cell(r) + "\n" + dot, previous_cell(r)]
+        sections[-1][1].append([printable(c) if i != len(cells) - 2 or wide else
+                                "\n".join(printable(x) for x in c.split("\n")) for i, c in enumerate(cells)])
+        sections[-1][2].append(r.get("rag"))
+    every = [cells for _, block, _ in sections for cells in block]
+    widths = _layout(every, headers, weights, width)
+    rating_col = 5 if wide else 4
+    out: list[str] = []
+    for heading, block, rags in sections:
+        out.append(heading)
+        wrapped = []
+        for cells, rag in zip(block, rags, strict=True):
+            row = [_wrap(c, w) for c, w in zip(cells, widths, strict=True)]
+            if colour:  # the one escape sequence is ours, added after the layout
+                lines = row[rating_col].split("\n")
+                lines[0] = _paint(lines[0], rag, colour)
+                row[rating_col] = "\n".join(lines)
+            wrapped.append(row)
+        table = tabulate(wrapped, headers=headers, tablefmt="simple", disable_numparse=True)
+        out += [table, ""]
     return "\n".join(out).rstrip() + "\n"
