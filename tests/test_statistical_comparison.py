@@ -83,10 +83,27 @@ def test_engine_intervals_match_stats(results):
     assert a["ci_method"] == "Wilson"
     b = results.loc["ASCOF_2B"]
     assert b["ci_method"] == "Byar"  # 51 admissions
-    exact = stats.rate_ci(8, 1, multiplier=1)
+    # a count of people waiting is an administrative total: no interval unless the catalogue asks
     six = results.loc["local_awaiting_assessment_6m"]
-    assert six["ci_method"] == "exact Poisson" and six["upper95"] == pytest.approx(exact["upper"][0])
+    assert np.isnan(six["lower95"]) and six["ci_method"] == ""
     assert np.isnan(results.loc["ASCOF_3C1", "lower95"])  # a published survey value: no counts
+
+
+def test_a_count_gets_its_interval_when_the_catalogue_says_it_is_a_rate_of_events(tmp_path):
+    from ascbench.catalogue import load_catalogue
+    from ascbench.engine import build_results
+    from ascbench.io.dataset import load_dataset
+
+    text = DEFAULT_CATALOGUE.read_text()
+    marker = "  - id: local_awaiting_assessment_6m\n"
+    start = text.index(marker)
+    end = text.index("    comparators:\n", start) if "    comparators:\n" in text[start:] else len(text)
+    text = text[:end] + "    interval: true\n" + text[end:]
+    (tmp_path / "m.yaml").write_text(text)
+    six = build_results(load_catalogue(tmp_path / "m.yaml"), load_dataset(DEFAULT_DATA),
+                        metric_ids=["local_awaiting_assessment_6m"])[0].iloc[0]
+    exact = stats.rate_ci(8, 1, multiplier=1)
+    assert six["ci_method"] == "exact Poisson" and six["upper95"] == pytest.approx(exact["upper"][0])
 
 
 # ------------------------------------------------------------------------------- trends

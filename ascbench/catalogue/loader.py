@@ -41,7 +41,7 @@ METRIC_KEYS = {
     "id", "code", "title", "layer", "outcome", "aim", "description", "statistic",
     "numerator", "denominator", "value", "multiplier", "decimals", "scale", "unit",
     "polarity", "range", "comparators", "rating", "direction", "period_basis", "source",
-    "footnote", "footnotes", "tags", "trend_note", "narrative", "breaks", "forecast",
+    "footnote", "footnotes", "tags", "trend_note", "narrative", "breaks", "forecast", "interval",
 }
 DEFAULTABLE_KEYS = {"multiplier", "decimals", "scale", "unit", "polarity", "rating", "direction", "source"}
 COMPARATOR_KEYS = {"type", "area", "measure", "value", "period", "label", "rating", "basis", "profile"}
@@ -417,6 +417,7 @@ def _metric(ctx, raw, defaults, order: int, layers: dict) -> Metric | None:
                   expected="a list such as [appendix-a, bcf]")
         tags = []
     breaks = _breaks(ctx, raw, item)
+    interval = _interval(ctx, raw, item, statistic, rating, direction, comparators)
     if mid is None or statistic is None or title is None:
         return None
     return Metric(
@@ -427,9 +428,28 @@ def _metric(ctx, raw, defaults, order: int, layers: dict) -> Metric | None:
         polarity=polarity, range=band, comparators=tuple(comparators), rating=rating, direction=direction,
         period_basis=basis, source=_str(ctx, raw, "source", item), footnotes=tuple(footnotes),
         tags=tuple(tags), trend_note=_str(ctx, raw, "trend_note", item),
-        narrative=_narrative(ctx, raw, item), breaks=breaks,
+        narrative=_narrative(ctx, raw, item), breaks=breaks, interval=interval,
         forecast=measure_name(_str(ctx, raw, "forecast", item, pattern=MEASURE_RE)), line=line or 0, order=order,
     )
+
+
+STATISTICAL_METHODS = ("ci_overlap95", "ci_overlap998", "ci_overlap_both", "spc95", "spc998")
+
+
+def _interval(ctx: _Ctx, raw, item, statistic, rating, direction, comparators) -> bool:
+    """``interval: true|false``: whether the value is a sample estimate or a rate of events,
+    for which a confidence interval means something. Default: on for proportions and rates,
+    and wherever a statistical rating or direction method needs it; off for counts, scores
+    and published values (an administrative total has no sampling error). Limits the data
+    publish are shown either way."""
+    methods = {rating.method, direction.method, *(c.rating.method for c in comparators if c.rating)}
+    default = statistic in ("proportion", "rate") or bool(methods & set(STATISTICAL_METHODS))
+    value = raw.get("interval", default)
+    if not isinstance(value, bool):
+        ctx.error("'interval' should be true or false", line=_line(raw, "interval"), item=item, field="interval",
+                  expected="true or false")
+        return default
+    return value
 
 
 def _narrative(ctx: _Ctx, raw, item) -> str | None:

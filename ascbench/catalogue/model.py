@@ -116,6 +116,7 @@ class Metric:
     narrative: str | None = None
     breaks: tuple[str, ...] = ()  # periods from which the definition changed
     forecast: str | None = None  # measure of year-end forecasts, each dated by the period it was made in
+    interval: bool = True  # a confidence interval is computed and shown (a sample estimate, a rate of events)
     line: int = 0
     order: int = 0
 
@@ -194,6 +195,7 @@ class Catalogue:
                     "narrative": m.narrative,
                     "breaks": ",".join(m.breaks),
                     "forecast_measure": m.forecast,
+                    "interval": bool(m.interval),
                     "tags": ",".join(m.tags),
                     "n_comparators": len(m.comparators),
                     "order": m.order,

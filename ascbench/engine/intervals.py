@@ -4,6 +4,8 @@
 * rate: Poisson limits of the count (exact below 10 events, Byar's from 10) times
   multiplier / population;
 * count: Poisson limits of the count itself;
+* only where the metric's ``interval`` is on (default: proportions and rates, and metrics
+  rated or compared by a statistical method; an administrative count has no sampling error);
 * a published value or a score has no interval unless the data carry one (measures named
   ``<value measure>.lower95``, ``.upper95``, ``.lower998``, ``.upper998``, as a Fingertips
   download does).
@@ -32,7 +34,8 @@ def add_intervals(values, metrics, observations=None):
     multiplier = pd.Series(lookup(out["metric_id"], meta["multiplier"].astype("float64")))
     x = out["numerator"].to_numpy(dtype="float64")
     n = out["denominator"].to_numpy(dtype="float64")
-    counts = (out["value_basis"] == "counts").to_numpy()
+    wanted = lookup(out["metric_id"], meta["interval"], bool) if "interval" in meta.columns else True
+    counts = (out["value_basis"] == "counts").to_numpy() & np.asarray(wanted, dtype=bool)
     is_prop = counts & (statistic == "proportion") & (x <= n) & (x >= 0)
     is_rate = counts & (statistic == "rate") & (x >= 0)
     is_count = counts & (statistic == "count") & (x >= 0)
