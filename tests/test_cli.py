@@ -194,3 +194,38 @@ def test_rate_table_is_80_columns_when_piped():
                           env={k: v for k, v in __import__("os").environ.items() if k != "COLUMNS"})
     assert proc.returncode == 0, proc.stderr
     assert max(len(line) for line in proc.stdout.splitlines()) <= 80
+
+
+def test_output_format_follows_the_extension_and_a_mismatch_is_refused(tmp_path):
+    out = CliRunner().invoke(cli, ["rate", "--metric", "ASCOF_2A", "-o", str(tmp_path / "r.csv")])
+    assert out.exit_code == 0 and (tmp_path / "r.csv").read_text().startswith("metric_id,")
+    out = CliRunner().invoke(cli, ["rate", "--metric", "ASCOF_2A", "-o", str(tmp_path / "r.json")])
+    assert out.exit_code == 0 and json.loads((tmp_path / "r.json").read_text())[0]["numerator"] == 1917
+    bad = CliRunner().invoke(cli, ["rate", "-o", str(tmp_path / "t.csv"), "--format", "table"])
+    assert bad.exit_code == 1 and "--format table does not match the extension" in bad.stderr
+    assert not (tmp_path / "t.csv").exists()
+
+
+def test_json_counts_are_integers():
+    rows = json.loads(CliRunner().invoke(cli, ["rate", "--format", "json", "--metric", "ASCOF_2A"]).stdout)
+    assert isinstance(rows[0]["numerator"], int) and isinstance(rows[0]["denominator"], int)
+    assert isinstance(rows[0]["rank"], int) and isinstance(rows[0]["value"], float)
+
+
+def test_a_measure_without_polarity_is_never_amber_and_never_trips_a_gate(tmp_path):
+    catalogue = tmp_path / "m.yaml"
+    catalogue.write_text("""metrics:
+  - {id: contacts, title: New contacts, statistic: count, value: contacts, polarity: none,
+     comparators: [{area: national}]}
+""")
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "areas.csv").write_text("area_code,area_name,area_type\nX1,Town,council\nE92000001,England,national\n")
+    (data / "dataset.yaml").write_text("default_area: X1\nroles: {national: E92000001}\n")
+    (data / "observations.csv").write_text("area_code,period,measure,value\nX1,2024-25,contacts,100\n"
+                                           "E92000001,2024-25,contacts,100\n")
+    out = CliRunner().invoke(cli, ["rate", "--catalogue", str(catalogue), "--data", str(data), "--format", "csv",
+                                   "--fail-on", "amber", "--fail-on", "red"])
+    assert out.exit_code == 0, out.stderr
+    row = next(csv.DictReader(io.StringIO(out.stdout)))
+    assert (row["rating"], row["rag"]) == ("similar", "blue")

@@ -153,6 +153,11 @@ def test_ci_example_is_valid_yaml_and_runs_the_dashboard():
     assert any("ascbench dashboard --out site/" in r for r in runs)
     assert any("ascbench validate" in r for r in runs)
     assert (ROOT / "examples" / "dashboard.yml").read_text().strip() in (ROOT / "docs" / "ci-dashboard.md").read_text()
+    steps = workflow["jobs"]["dashboard"]["steps"]
+    assert not any(s.get("continue-on-error") for s in steps)  # a red rating must fail the job
+    upload = next(i for i, s in enumerate(steps) if "upload-artifact" in s.get("uses", ""))
+    assert steps[upload].get("if") == "always()"
+    assert "--fail-on red" in steps[-1]["run"] and upload < len(steps) - 1
 
 
 def test_colour_only_on_a_terminal_and_no_color(monkeypatch):

@@ -26,10 +26,36 @@ def data_option(f):
                         help="Data directory (default: $ASCBENCH_DATA, ./data, else the embedded default).")(f)
 
 
+EXTENSIONS = {".csv": "csv", ".json": "json", ".md": "markdown", ".markdown": "markdown", ".txt": "table"}
+
+
+def format_for(fmt: str | None, output: Path | None, choices, default: str) -> str:
+    """The output format: ``--format`` when given, else the one ``-o``'s extension names
+    (``.csv``, ``.json``, ``.md``, ``.txt``), else ``default``. A ``--format`` that
+    contradicts the extension (``-o out.csv --format table``) is an error."""
+    implied = EXTENSIONS.get(Path(output).suffix.lower()) if output is not None else None
+    if implied is not None and implied not in choices:
+        implied = None
+    if fmt is None:
+        return implied or default
+    if implied is not None and implied != fmt:
+        raise AscbenchError(f"--format {fmt} does not match the extension of {output}", field="--format",
+                            expected=f"--format {implied} for a {Path(output).suffix} file, or another file name")
+    return fmt
+
+
 def format_option(choices=("table", "csv", "json", "markdown"), default="table"):
+    """``--format``, resolved against ``-o`` (:func:`format_for`) before the command runs."""
+    import functools
+
     def deco(f):
-        return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
-                            help="Output format.")(f)
+        @functools.wraps(f)
+        def resolved(*args, **kwargs):
+            kwargs["fmt"] = format_for(kwargs.get("fmt"), kwargs.get("output"), choices, default)
+            return f(*args, **kwargs)
+
+        return click.option("--format", "fmt", type=click.Choice(choices), default=None,
+                            help=f"Output format (default: from -o's extension, else {default}).")(resolved)
     return deco
 
 

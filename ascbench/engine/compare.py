@@ -220,6 +220,9 @@ def judge_comparisons(current, comparisons, metrics):
         codes = np.where(spc, judge_control_limits(comp["value"], lo, up, polarity), codes)
     comp["rating"] = words(codes, RATING_WORDS, "not compared")
     comp["rag"] = words(codes, RAG, "grey")
+    # no polarity, no judgement: higher, similar and lower are all blue, never amber/red/green
+    judged = ~np.isnan(np.asarray(codes, dtype="float64"))
+    comp.loc[(polarity == "none").to_numpy() & judged, "rag"] = "blue"
     comp.loc[method == "none", ["rating", "rag"]] = ["not rated", "none"]
     comp["diff"] = comp["value"] - bench
     with np.errstate(divide="ignore", invalid="ignore"):
