@@ -229,3 +229,38 @@ def test_a_measure_without_polarity_is_never_amber_and_never_trips_a_gate(tmp_pa
     assert out.exit_code == 0, out.stderr
     row = next(csv.DictReader(io.StringIO(out.stdout)))
     assert (row["rating"], row["rag"]) == ("similar", "blue")
+
+
+def test_rate_table_has_a_title_numbered_footnotes_and_a_legend_of_the_symbols_used():
+    out = CliRunner().invoke(cli, ["rate", "--width", "80", "--metric", "ASCOF_2A", "--metric", "ASCOF_5A1"]).stdout
+    lines = out.splitlines()
+    assert lines[0] == "Leicestershire (E10000018) - as at 2025-26-YTD-Q3 (Apr-Dec 2025)"
+    assert "reablement (aim: high) [1]" in out.replace("\n", " ").replace("  ", " ") or "[1]" in out
+    assert any(line.startswith("[1] Performance relates to the twelve-month period") for line in lines)
+    assert "Rating: ○ worse (red)" in out and "Direction of travel: ▼ worse (or decreased)" in out
+    assert "◐" not in out  # only the symbols the table uses are explained
+
+
+def test_one_vocabulary_of_symbols_and_no_symbol_with_two_meanings(tmp_path):
+    from ascbench.render.display import DOT_SYMBOLS, RAG_SYMBOLS
+    from ascbench.render.html import RAG_STYLE
+
+    assert {k: v[2] for k, v in RAG_STYLE.items() if k != "none"} == {k: v for k, v in RAG_SYMBOLS.items()
+                                                                      if k != "none"}
+    rating_shapes = {v for v in RAG_SYMBOLS.values() if v}
+    direction_shapes = {v for v in DOT_SYMBOLS.values() if v}
+    assert not rating_shapes & direction_shapes  # never ▲ for a red rating beside ▲ improved
+    assert CliRunner().invoke(cli, ["dashboard", "--out", str(tmp_path)]).exit_code == 0
+    page = (tmp_path / "dashboard.html").read_text()
+    assert "▲ worse" not in page and "○ worse" in page
+
+
+def test_validate_summarises_follow_on_errors(tmp_path):
+    target = tmp_path / "c"
+    assert CliRunner().invoke(cli, ["init", str(target)]).exit_code == 0
+    out = CliRunner().invoke(cli, ["validate", "--catalogue", str(target / "metrics.yaml"), "--data",
+                                   str(target / "data")])
+    lines = out.stderr.splitlines()
+    assert out.exit_code == 1 and len(lines) < 25  # 67 problems, a few lines each kind
+    assert any("more of the same kind as:" in line for line in lines)
+    assert lines[-1].endswith("67 problems, 0 warnings")

@@ -5,8 +5,37 @@ from __future__ import annotations
 import click
 
 from ascbench.cli.common import EXIT_PROBLEM, catalogue_option, data_option
+from ascbench.errors import printable
 from ascbench.sources import catalogue_source, data_source
 
+SHOWN_PER_KIND = 3
+
+
+def summarised(lines: list[tuple[str, str]]) -> list[str]:
+    """The first few lines of each kind of problem, then one line for the rest of that kind:
+    one cause (a missing observation file, a renamed measure) is not buried under dozens of
+    follow-on lines. ``lines`` are (text, what it says); two are of one kind when what they
+    say differs only in quoted names, numbers and line numbers."""
+    import re
+
+    def kind(key: str) -> str:
+        text = re.sub(r"'[^']*'", "'_'", key)
+        text = re.sub(r":\d+:", ":_:", text)
+        return re.sub(r"\b\d+(\.\d+)?\b", "_", text)
+
+    out, seen, hidden, first = [], {}, {}, {}
+    for text, key in lines:
+        k = kind(key)
+        seen[k] = seen.get(k, 0) + 1
+        first.setdefault(k, text)
+        if seen[k] <= SHOWN_PER_KIND:
+            out.append(text)
+        else:
+            hidden[k] = hidden.get(k, 0) + 1
+    for k, n in hidden.items():
+        label, rest = first[k].split(": ", 1)
+        out.append(f"{label}: ... and {n} more of the same kind as: {rest[:100]}")
+    return out
 
 @click.command()
 @catalogue_option
@@ -25,10 +54,10 @@ def validate(catalogue_path, data_path, strict):
     click.echo(f"catalogue: {catalogue.describe()}", err=True)
     click.echo(f"data: {data.describe()}", err=True)
     problems = validate_all(catalogue_file, data_dir)
-    for error in problems.errors:
-        click.echo(f"error: {error.one_line()}", err=True)
-    for warning in problems.warnings:
-        click.echo(f"warning: {warning}", err=True)
+    errors = [(f"error: {e.one_line()}", f"{e.location.file}|{e.location.field}|{e.message}|{e.expected}")
+              for e in problems.errors]
+    for line in summarised(errors) + summarised([(f"warning: {w}", w) for w in problems.warnings]):
+        click.echo(printable(line), err=True)
     n_err, n_warn = len(problems.errors), len(problems.warnings)
     click.echo(f"{catalogue_file}, {data_dir}: {n_err} problem{'s' * (n_err != 1)}, "
                f"{n_warn} warning{'s' * (n_warn != 1)}", err=True)

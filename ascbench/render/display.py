@@ -9,7 +9,26 @@ DOT_SYMBOLS = {
     "improved": "▲", "worse": "▼", "similar": "◄►", "increased": "▲", "decreased": "▼",
     "not comparable": "≠", "definition changed": "≠", "no previous data": "–", "not compared": "–", "n/a": "", "no data": "–",
 }
+# One vocabulary of symbols for every format: no symbol means two things, every state has a
+# word beside it (readable without colour), and ratings and directions use different shapes.
 RAG_SYMBOLS = {"green": "●", "amber": "◐", "red": "○", "blue": "◆", "grey": "·", "none": ""}
+RAG_WORDS = {"green": "better (green)", "amber": "similar (amber)", "red": "worse (red)",
+             "blue": "higher or lower, no judgement (blue)", "grey": "not compared (grey)"}
+DOT_WORDS_SHOWN = {"▲": "improved (or increased)", "▼": "worse (or decreased)", "◄►": "similar",
+                   "≠": "not comparable or definition changed", "–": "no previous data"}
+
+
+def legend(rows: list[dict]) -> str:
+    """The symbols the rows use, each with its meaning: one line for ratings, one for
+    directions of travel."""
+    rags = [k for k in RAG_WORDS if any((r.get("rag") or "") == k for r in rows)]
+    dots = [sym for sym in DOT_WORDS_SHOWN if any(DOT_SYMBOLS.get(r.get("dot") or "") == sym for r in rows)]
+    lines = []
+    if rags:
+        lines.append("Rating: " + ", ".join(f"{RAG_SYMBOLS[k]} {RAG_WORDS[k]}" for k in rags))
+    if dots:
+        lines.append("Direction of travel: " + ", ".join(f"{s} {DOT_WORDS_SHOWN[s]}" for s in dots))
+    return "\n".join(lines)
 
 
 def current_cell(row: dict) -> str:

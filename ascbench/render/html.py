@@ -10,16 +10,16 @@ from __future__ import annotations
 from html import escape
 
 from ascbench.render.display import (
-    AIM_WORDS, DOT_SYMBOLS, comparator_cell, current_cell, forecast_cell, has_position, interval_cell, position_cell, previous_cell,
+    DOT_WORDS_SHOWN, RAG_SYMBOLS, AIM_WORDS, DOT_SYMBOLS, comparator_cell, current_cell, forecast_cell, has_position, interval_cell, position_cell, previous_cell,
     records,
 )
 
-RAG_STYLE = {
-    "green": ("#00703c", "#ffffff", "●", "Better"),
-    "amber": ("#ffdd00", "#0b0c0c", "◆", "Similar"),
-    "red": ("#d4351c", "#ffffff", "▲", "Worse"),
-    "blue": ("#1d70b8", "#ffffff", "■", "Different"),
-    "grey": ("#b1b4b6", "#0b0c0c", "○", "Not compared"),
+RAG_STYLE = {  # colours only: the shapes are display.RAG_SYMBOLS, one vocabulary for every format
+    "green": ("#00703c", "#ffffff", RAG_SYMBOLS["green"], "Better"),
+    "amber": ("#ffdd00", "#0b0c0c", RAG_SYMBOLS["amber"], "Similar"),
+    "red": ("#d4351c", "#ffffff", RAG_SYMBOLS["red"], "Worse"),
+    "blue": ("#1d70b8", "#ffffff", RAG_SYMBOLS["blue"], "Higher or lower (no judgement)"),
+    "grey": ("#b1b4b6", "#0b0c0c", RAG_SYMBOLS["grey"], "Not compared"),
     "none": ("#f3f2f1", "#0b0c0c", "", "For information"),
 }
 CSS = """
@@ -139,8 +139,9 @@ def render(results, layers: dict | None = None, title: str = "Performance dashbo
            f"<h1>{escape(title)}</h1>", f'<p class="small">{escape(area_name)} ({escape(focus)})</p>']
     out.append('<p class="key small">Rating: ' + "".join(
         f'<span><span class="rag" style="background:{bg};color:{fg}">{shape}</span> {word}</span>'
-        for key, (bg, fg, shape, word) in RAG_STYLE.items() if key in ("green", "amber", "red", "grey"))
-        + " &nbsp; Direction of travel: ▲ improved, ◄► similar, ▼ worse, ≠ not comparable</p>")
+        for key, (bg, fg, shape, word) in RAG_STYLE.items() if key in ("green", "amber", "red", "blue", "grey"))
+        + " &nbsp; Direction of travel: " + ", ".join(f"{sym} {word}" for sym, word in DOT_WORDS_SHOWN.items())
+        + "</p>")
     head = ("<tr><th>Code</th><th>Description</th><th>Aim</th><th>Rating (comparator)</th><th>DoT</th>"
             "<th>Current</th><th>Previous</th><th>Past trend</th></tr>")
     layer, outcome = object(), object()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ascbench.errors import printable
 from ascbench.render.display import (
-    AIM_WORDS, comparator_cell, current_cell, dot_cell, forecast_cell, interval_cell, position_cell, previous_cell,
-    rating_cell, records,
+    AIM_WORDS, comparator_cell, current_cell, dot_cell, forecast_cell, interval_cell, legend, position_cell,
+    previous_cell, rating_cell, records,
 )
 
 COLOURS = {"green": "32", "amber": "33", "red": "31", "blue": "34", "grey": "90"}
@@ -90,13 +90,13 @@ def render(results, layers: dict | None = None, width: int = 100, colour: bool =
     weights = [1, 5, 0, 4, 4, 0, 0, 3] if wide else [1, 5, 4, 4, 1, 3]
     multiple_areas = len({r["area_code"] for r in rows}) > 1
     sparks = _sparklines(history, rows[0]["area_code"]) if rows and not multiple_areas else {}
-    sections: list[tuple[str, list[list[str]], list[str | None]]] = []
+    sections: list[tuple[str, list[list[str]], list[str | None], list[str]]] = []
     current_layer = object()
     for r in rows:
         if r["layer"] != current_layer:
             current_layer = r["layer"]
             heading = layers.get(r["layer"], r["layer"] or "Other") if r["layer"] else "Other"
-            sections.append((printable(heading).upper(), [], []))
+            sections.append((printable(heading).upper(), [], [], []))
         current = current_cell(r)
         if r.get("period_label"):
             current += f" ({r['period_label']})"
@@ -106,22 +106,34 @@ def render(results, layers: dict | None = None, width: int = 100, colour: bool =
         if forecast_cell(r):
             current += f"; {forecast_cell(r)}"
         desc = r["title"] + (f" [{r['area_name']}]" if multiple_areas else "")
+        notes, marks = sections[-1][3], ""
+        for note in (r.get("footnote") or "").split(" | "):
+            if note and printable(note) not in notes:
+                notes.append(printable(note))
+            if note:
+                marks += f" [{notes.index(printable(note)) + 1}]"
         aim = AIM_WORDS.get(r["polarity"], "")
         dot = dot_cell(r) + (" " + sparks[r["metric_id"]] if sparks.get(r["metric_id"]) else "")
         comparator = "; ".join(c for c in (comparator_cell(r), position_cell(r, short=True)) if c)
         if wide:
-            cells = [r["code"] or "", desc, aim, current, comparator, rating_cell(r), dot, previous_cell(r)]
+            cells = [r["code"] or "", desc + marks, aim, current, comparator, rating_cell(r), dot, previous_cell(r)]
         else:
-            cells = [r["code"] or "", desc + (f" (aim: {aim.lower()})" if aim and aim != "N/A" else ""), current,
-                     comparator, rating_cell(r) + "\n" + dot, previous_cell(r)]
+            cells = [r["code"] or "", desc + (f" (aim: {aim.lower()})" if aim and aim != "N/A" else "") + marks,
+                     current, comparator, rating_cell(r) + "\n" + dot, previous_cell(r)]
         sections[-1][1].append([printable(c) if i != len(cells) - 2 or wide else
                                 "\n".join(printable(x) for x in c.split("\n")) for i, c in enumerate(cells)])
         sections[-1][2].append(r.get("rag"))
-    every = [cells for _, block, _ in sections for cells in block]
+    every = [cells for _, block, _, _ in sections for cells in block]
     widths = _layout(every, headers, weights, width)
     rating_col = 5 if wide else 4
     out: list[str] = []
-    for heading, block, rags in sections:
+    if rows and not multiple_areas:
+        as_at = str(getattr(results, "attrs", {}).get("as_at") or "").split("), ")[0].split("):")[0]
+        title = f"{rows[0].get('area_name') or rows[0]['area_code']} ({rows[0]['area_code']})"
+        if as_at:
+            title += f" - {as_at})" if "(" in as_at and not as_at.endswith(")") else f" - {as_at}"
+        out += [_wrap(printable(title), width), ""]
+    for heading, block, rags, notes in sections:
         out.append(heading)
         wrapped = []
         for cells, rag in zip(block, rags, strict=True):
@@ -132,5 +144,10 @@ def render(results, layers: dict | None = None, width: int = 100, colour: bool =
                 row[rating_col] = "\n".join(lines)
             wrapped.append(row)
         table = tabulate(wrapped, headers=headers, tablefmt="simple", disable_numparse=True)
-        out += [table, ""]
+        out += [table]
+        out += [_wrap(f"[{i}] {note}", width) for i, note in enumerate(notes, start=1)]
+        out.append("")
+    key = legend(rows)
+    if key:
+        out += [_wrap(line, width) for line in key.split("\n")]
     return "\n".join(out).rstrip() + "\n"
