@@ -252,7 +252,7 @@ def test_one_vocabulary_of_symbols_and_no_symbol_with_two_meanings(tmp_path):
     assert not rating_shapes & direction_shapes  # never ▲ for a red rating beside ▲ improved
     assert CliRunner().invoke(cli, ["dashboard", "--out", str(tmp_path)]).exit_code == 0
     page = (tmp_path / "dashboard.html").read_text()
-    assert "▲ worse" not in page and "○ worse" in page
+    assert "▲</span> worse" not in page and "○</span> worse" in page  # the red badge is a hollow circle
 
 
 def test_validate_summarises_follow_on_errors(tmp_path):

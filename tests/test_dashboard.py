@@ -3,6 +3,7 @@ HTML page in a real headless browser; narrative sentences; the audit trail; the 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -116,6 +117,64 @@ def test_html_page_in_a_headless_browser(site, tmp_path, catalogue):
     console = [line for line in (done.stderr + dom.stderr).splitlines() if "CONSOLE" in line or "Uncaught" in line
                or "Failed to load resource" in line]
     assert console == []
+
+
+def _axe_core() -> str | None:
+    """axe-core's script: $AXE_CORE_JS (.ci/run installs it with npm), or a node_modules copy."""
+    candidates = [os.environ.get("AXE_CORE_JS", ""), str(ROOT / "node_modules" / "axe-core" / "axe.min.js")]
+    return next((c for c in candidates if c and Path(c).is_file()), None)
+
+
+AXE_PROBE = """<script>{axe}</script><script>
+window.addEventListener('load', function () {{
+  axe.run(document, {{runOnly: {{type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}}}})
+    .then(function (r) {{
+      var p = document.createElement('pre'); p.id = 'axe-result';
+      p.textContent = JSON.stringify({{violations: r.violations.map(function (v) {{
+        return {{id: v.id, nodes: v.nodes.slice(0, 3).map(function (n) {{ return n.target.join(' '); }})}}; }}),
+        scroll: document.documentElement.scrollWidth, width: window.innerWidth}});
+      document.body.appendChild(p);
+    }});
+}});
+</script>"""
+
+
+@pytest.mark.parametrize("width", [1280, 500])
+def test_html_passes_axe_wcag22_aa_and_never_scrolls_sideways(site, tmp_path, width):
+    """axe-core (WCAG 2.0-2.2 A and AA rules) in headless Chromium finds no violation, at a
+    desktop width and at the narrowest window headless Chromium opens (500 px; the phone
+    layout applies below 960 px, so a 390 px phone sees the same cards); the page is never
+    wider than the window."""
+    import html as html_module
+    import re
+
+    browser, axe = _chromium(), _axe_core()
+    if browser is None or axe is None:
+        pytest.skip("needs Chromium and axe-core (.ci/run installs both; npm install axe-core to run it here)")
+    page = tmp_path / "probe.html"
+    text = (site / "dashboard.html").read_text()
+    page.write_text(text.replace("</body>", AXE_PROBE.format(axe=Path(axe).read_text()) + "</body>"))
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'profile'}", f"--window-size={width},2000", "--virtual-time-budget=30000"]
+    dom = subprocess.run([browser, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=180,
+                         env={**os.environ, "HOME": str(tmp_path)})
+    found = re.search(r'<pre id="axe-result">(.*?)</pre>', dom.stdout, re.S)
+    assert found, dom.stderr[-2000:]
+    result = json.loads(html_module.unescape(found.group(1)))
+    assert result["violations"] == []
+    assert result["scroll"] <= result["width"]
+
+
+def test_html_structure_for_screen_readers(site):
+    page = (site / "dashboard.html").read_text()
+    assert "<main>" in page and "</main>" in page
+    assert page.count("<table>") == page.count("<caption>") > 5
+    assert '<th scope="col">Direction of travel</th>' in page and '<th scope="row"' in page
+    assert 'href="#note-' in page and 'id="note-' in page  # footnote marks link to their notes
+    assert "England average 2024/25: 77.1%" in page  # words, not "24/25 Nat. Ave"
+    assert '<span aria-hidden="true">▼</span> worse' in page
+    assert "@media (max-width:960px)" in page and "@media print" in page
 
 
 def test_narrative_sentence_as_the_report_writes_it():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
+from ascbench.render.numbers import is_missing
 from ascbench.render.display import (
     DOT_WORDS_SHOWN, RAG_SYMBOLS, AIM_WORDS, DOT_SYMBOLS, comparator_cell, current_cell, forecast_cell, has_position, interval_cell, position_cell, previous_cell,
     records,
@@ -24,6 +25,8 @@ RAG_STYLE = {  # colours only: the shapes are display.RAG_SYMBOLS, one vocabular
 }
 CSS = """
 body{font-family:Arial,Helvetica,sans-serif;margin:1.5rem;color:#0b0c0c;max-width:1400px}
+caption{text-align:left;font-weight:bold;padding:.2rem 0} th[scope=row]{font-weight:normal;background:none}
+svg{max-width:100%;height:auto} figure{margin:.25rem 0} a{color:#1d70b8}
 h1{font-size:1.5rem;margin:0 0 .25rem} h2{font-size:1.25rem;margin:1.75rem 0 .25rem;border-bottom:3px solid #0b0c0c}
 h3{font-size:1rem;margin:1rem 0 .1rem} p.aim{margin:0 0 .4rem;font-style:italic}
 table{border-collapse:collapse;width:100%;font-size:.85rem;margin-bottom:.5rem}
@@ -34,15 +37,20 @@ th{background:#f3f2f1} td.num{white-space:nowrap}
 .key span{margin-right:1rem} footer{margin-top:1.5rem;font-size:.8rem;color:#505a5f}
 ol.notes{font-size:.8rem;color:#505a5f;margin-top:.25rem}
 svg text{font-size:8px;fill:#505a5f}
+@media (max-width:960px){body{margin:.75rem}table,thead,tbody,tr,th,td,caption{display:block;width:auto}
+thead{position:absolute;left:-9999px} tr{border:1px solid #b1b4b6;margin:0 0 .75rem;padding:.25rem}
+th,td{border:none;padding:.2rem .25rem} td.num{white-space:normal}
+th[scope=row]::before,td::before{content:attr(data-label);display:block;font-weight:bold;font-size:.75rem;color:#505a5f}
+tr.league td::before{content:none}}
+@media print{body{margin:0;max-width:none} tr{break-inside:avoid} h2{break-after:avoid} .key{font-size:.7rem}}
 """.strip()
 
 
 def _rag(row) -> str:
     bg, fg, shape, word = RAG_STYLE.get(row.get("rag") or "none", RAG_STYLE["none"])
     label = row["rating"]
-    text = f"{shape} {label}".strip()
-    return (f'<span class="rag" style="background:{bg};color:{fg}" role="img" '
-            f'aria-label="Rating: {escape(label)}">{escape(text)}</span>')
+    glyph = f'<span aria-hidden="true">{shape}</span> ' if shape else ""
+    return f'<span class="rag" style="background:{bg};color:{fg}">{glyph}{escape(label)}</span>'
 
 
 DASHED = 'stroke-dasharray="3,2"'
@@ -121,35 +129,59 @@ def _trend_cell(row, history, focus, national) -> str:
     return f'<span class="small">{escape(row.get("trend_note") or "Not enough years for a trend.")}</span>'
 
 
+COLUMNS = ["Code", "Description", "Aim", "Rating and comparator", "Direction of travel", "Current value",
+           "Previous value", "Past trend"]
+
+
+def _comparator_words(row) -> str:
+    """The comparator in words, not the report's shorthand: "England average 2024/25: 67.8%"."""
+    from ascbench.periods import parse_period
+
+    if row.get("comparator_type") == "area" and not is_missing(row.get("comparator_value")) \
+            and row.get("comparator_period"):
+        value = comparator_cell({**row, "comparator": ""}).strip()
+        label = parse_period(str(row["comparator_period"])).label
+        return f"{row.get('comparator_area_name') or row.get('comparator_area')} average {label}: {value}"
+    return comparator_cell(row)
+
+
 def render(results, layers: dict | None = None, title: str = "Performance dashboard", history=None,
            national: str | None = None, notes: dict | None = None, stamp: str | None = None,
            charts: dict | None = None, **_) -> str:
-    """The dashboard page. ``charts`` (metric_id -> inline SVG, see
-    :mod:`ascbench.render.league_chart`) adds under a metric's row the picture of every
-    council's value, with its text alternative as a caption."""
+    """The dashboard page: content in ``<main>``, a caption and a heading for every table,
+    column headers with ``scope`` and each metric's description as its row header, footnote
+    marks that link to their notes, glyphs hidden from screen readers beside their words, a
+    phone layout (each metric a card below 640 px) and print styles. ``charts`` (metric_id ->
+    inline SVG, :mod:`ascbench.render.league_chart`) adds under a metric's row the picture of
+    every council's value, with its text alternative as a caption."""
     layers = layers or {}
     charts = charts or {}
     notes = notes or {}
     rows = records(results)
     focus = rows[0]["area_code"] if rows else ""
     area_name = rows[0]["area_name"] if rows else ""
+    as_at = str(getattr(results, "attrs", {}).get("as_at") or "").split("), ")[0]
+    as_at = as_at + ")" if "(" in as_at and not as_at.endswith(")") else as_at
     out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{escape(title)}</title>", f"<style>{CSS}</style>", "</head>", "<body>",
-           f"<h1>{escape(title)}</h1>", f'<p class="small">{escape(area_name)} ({escape(focus)})</p>']
-    out.append('<p class="key small">Rating: ' + "".join(
-        f'<span><span class="rag" style="background:{bg};color:{fg}">{shape}</span> {word}</span>'
+           f"<title>{escape(title)}</title>", f"<style>{CSS}</style>", "</head>", "<body>", "<main>",
+           f"<h1>{escape(title)}</h1>",
+           f'<p class="small">{escape(area_name)} ({escape(focus)}){" - " + escape(as_at) if as_at else ""}</p>']
+    out.append('<p class="key small"><strong>Rating:</strong> ' + "".join(
+        f'<span><span class="rag" style="background:{bg};color:{fg}" aria-hidden="true">{shape}</span> {word}</span>'
         for key, (bg, fg, shape, word) in RAG_STYLE.items() if key in ("green", "amber", "red", "blue", "grey"))
-        + " &nbsp; Direction of travel: " + ", ".join(f"{sym} {word}" for sym, word in DOT_WORDS_SHOWN.items())
+        + " <strong>Direction of travel:</strong> "
+        + ", ".join(f'<span aria-hidden="true">{sym}</span> {word}' for sym, word in DOT_WORDS_SHOWN.items())
         + "</p>")
-    head = ("<tr><th>Code</th><th>Description</th><th>Aim</th><th>Rating (comparator)</th><th>DoT</th>"
-            "<th>Current</th><th>Previous</th><th>Past trend</th></tr>")
-    layer, outcome = object(), object()
+    head = "<tr>" + "".join(f'<th scope="col">{c}</th>' for c in COLUMNS) + "</tr>"
+    layer, outcome, heading = object(), object(), ""
     footnotes: list[str] = []
+    section = 0
 
     def close_layer():
         if footnotes:
-            out.append('<ol class="notes">' + "".join(f"<li>{escape(f)}</li>" for f in footnotes) + "</ol>")
+            out.append('<ol class="notes">' + "".join(
+                f'<li id="note-{section}-{i}">{escape(f)}</li>' for i, f in enumerate(footnotes, start=1)) + "</ol>")
             footnotes.clear()
 
     open_table = False
@@ -159,8 +191,10 @@ def render(results, layers: dict | None = None, title: str = "Performance dashbo
                 out.append("</tbody></table>")
                 open_table = False
             close_layer()
+            section += 1
             layer, outcome = r["layer"], object()
-            out.append(f"<h2>{escape(str(layers.get(r['layer'], r['layer'] or 'Other')))}</h2>")
+            heading = str(layers.get(r["layer"], r["layer"] or "Other"))
+            out.append(f"<h2>{escape(heading)}</h2>")
         if (r.get("outcome"), r.get("aim")) != outcome:
             if open_table:
                 out.append("</tbody></table>")
@@ -169,15 +203,16 @@ def render(results, layers: dict | None = None, title: str = "Performance dashbo
                 out.append(f"<h3>{escape(r['outcome'])}</h3>")
             if r.get("aim"):
                 out.append(f'<p class="aim">{escape(r["aim"])}</p>')
-            out.append(f"<table><thead>{head}</thead><tbody>")
+            caption = " - ".join(x for x in (heading, r.get("outcome")) if x)
+            out.append(f"<table><caption>{escape(caption)}</caption><thead>{head}</thead><tbody>")
             open_table = True
         numbers = []
         for note in (r.get("footnote") or "").split(" | "):
             if note:
                 if note not in footnotes:
                     footnotes.append(note)
-                numbers.append(str(footnotes.index(note) + 1))
-        marks = f"<sup>{','.join(numbers)}</sup>" if numbers else ""
+                numbers.append(footnotes.index(note) + 1)
+        marks = "".join(f'<sup><a href="#note-{section}-{n}" aria-label="note {n}">{n}</a></sup>' for n in numbers)
         dot = r.get("dot") or ""
         current = escape(current_cell(r))
         if r.get("period_label"):
@@ -187,20 +222,21 @@ def render(results, layers: dict | None = None, title: str = "Performance dashbo
             current += f'<br><span class="small">{escape(interval)}</span>'
         if forecast_cell(r):
             current += f'<br><span class="small">{escape(forecast_cell(r))}</span>'
-        comparator = escape(comparator_cell(r))
+        comparator = escape(_comparator_words(r))
         if has_position(r):
             comparator += f'<br><span class="small">{escape(position_cell(r))}</span>'
-        out.append(
-            "<tr>"
-            f"<td>{escape(r['code'] or '')}</td>"
-            f"<td>{escape(r['title'])}{marks}</td>"
-            f"<td>{escape(AIM_WORDS.get(r['polarity'], ''))}</td>"
-            f"<td>{_rag(r)}<br>{comparator}</td>"
-            f'<td class="dot"><span aria-hidden="true">{escape(DOT_SYMBOLS.get(dot, ""))}</span> {escape(dot)}</td>'
-            f'<td class="num">{current}</td>'
-            f'<td class="num">{escape(previous_cell(r))}</td>'
-            f"<td>{_trend_cell(r, history, focus, national)}</td>"
-            "</tr>")
+        cells = [
+            f'<td data-label="{COLUMNS[0]}">{escape(r["code"] or "")}</td>',
+            f'<th scope="row" data-label="{COLUMNS[1]}">{escape(r["title"])}{marks}</th>',
+            f'<td data-label="{COLUMNS[2]}">{escape(AIM_WORDS.get(r["polarity"], ""))}</td>',
+            f'<td data-label="{COLUMNS[3]}">{_rag(r)}<br>{comparator}</td>',
+            f'<td class="dot" data-label="{COLUMNS[4]}"><span aria-hidden="true">{escape(DOT_SYMBOLS.get(dot, ""))}'
+            f"</span> {escape(dot)}</td>",
+            f'<td class="num" data-label="{COLUMNS[5]}">{current}</td>',
+            f'<td class="num" data-label="{COLUMNS[6]}">{escape(previous_cell(r))}</td>',
+            f'<td data-label="{COLUMNS[7]}">{_trend_cell(r, history, focus, national)}</td>',
+        ]
+        out.append("<tr>" + "".join(cells) + "</tr>")
         if charts.get(r["metric_id"]):
             caption = _chart_caption(charts[r["metric_id"]])
             out.append(f'<tr class="league"><td colspan="8"><figure>{charts[r["metric_id"]]}'
@@ -208,6 +244,7 @@ def render(results, layers: dict | None = None, title: str = "Performance dashbo
     if open_table:
         out.append("</tbody></table>")
     close_layer()
+    out.append("</main>")
     footer = [escape(v) for v in notes.values()]
     if stamp:
         footer.append(f"Generated {escape(stamp)}")
