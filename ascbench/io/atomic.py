@@ -25,7 +25,9 @@ def write_atomic(path: str | Path, data, encoding: str = "utf-8") -> None:
         raise _cannot_write(path, exc) from None
 
 
-def _write_atomic(path: Path, data, encoding: str) -> None:
+def _stage(path: Path, data, encoding: str = "utf-8") -> str:
+    """Write ``data`` in full (flushed and synced) to a temporary file beside ``path``, with
+    the permissions a new file would have; return its name. Nothing is left on failure."""
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode(encoding) if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -40,6 +42,18 @@ def _write_atomic(path: Path, data, encoding: str) -> None:
                 handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return tmp
+
+
+def _write_atomic(path: Path, data, encoding: str) -> None:
+    tmp = _stage(path, data, encoding)
+    try:
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -51,31 +65,19 @@ def _write_atomic(path: Path, data, encoding: str) -> None:
 
 def write_set_atomic(files: dict, lock: str | Path | None = None) -> None:
     """Write several files as one set: every file is first written in full to a temporary
-    name beside its target, and only when all are written are they renamed into place, so a
-    failure leaves every earlier file as it was. With ``lock`` (a path), the renames happen
-    under an exclusive ``flock`` on that file, so two runs writing the same set one after the
-    other cannot mix their files."""
+    name beside its target, and only when all are written are they renamed into place
+    (:func:`_swap_in`: all or none), so a failure leaves every earlier file as it was. With
+    ``lock`` (a directory, created if needed) the renames happen under an exclusive ``flock``
+    on the directory itself - no lock file is left behind - so two runs writing the same set
+    cannot mix their files."""
     import contextlib
 
     staged: list[tuple[str, Path]] = []
     current = None
     try:
         for path, data in files.items():
-            path = current = Path(path)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            payload = data.encode("utf-8") if isinstance(data, str) else data
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            staged.append((tmp, path))
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-            with os.fdopen(fd, "wb") as handle:
-                if callable(payload):
-                    payload(handle)
-                else:
-                    handle.write(payload)
-                handle.flush()
-                os.fsync(handle.fileno())
+            current = Path(path)
+            staged.append((_stage(current, data), current))
         current = lock
         with (_locked(Path(lock)) if lock else contextlib.nullcontext()):
             _swap_in(staged)
