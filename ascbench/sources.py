@@ -54,27 +54,24 @@ def embedded_data() -> Path:
     return embedded_root() / DATA_DIR
 
 
+def _source(option: Path | None, flag: str, env: str, local: Path, is_local, embedded) -> Source:
+    """The first of: the option, the environment variable (when not empty), ``local`` in the
+    working directory (when ``is_local(local)``), the embedded default."""
+    if option is not None:
+        return Source(Path(option), flag)
+    given = os.environ.get(env)
+    if given:
+        return Source(Path(given), f"${env}")
+    if is_local(local):
+        return Source(local.resolve(), "working directory")
+    return Source(embedded(), "embedded default")
+
+
 def catalogue_source(option: Path | None = None) -> Source:
     """The catalogue a command reads, by the precedence in the module docstring."""
-    if option is not None:
-        return Source(Path(option), "--catalogue")
-    env = os.environ.get(CATALOGUE_ENV)
-    if env:
-        return Source(Path(env), f"${CATALOGUE_ENV}")
-    here = Path(CATALOGUE_FILE)
-    if here.is_file():
-        return Source(here.resolve(), "working directory")
-    return Source(embedded_catalogue(), "embedded default")
+    return _source(option, "--catalogue", CATALOGUE_ENV, Path(CATALOGUE_FILE), Path.is_file, embedded_catalogue)
 
 
 def data_source(option: Path | None = None) -> Source:
-    """The data directory a command reads, by the precedence in the module docstring."""
-    if option is not None:
-        return Source(Path(option), "--data")
-    env = os.environ.get(DATA_ENV)
-    if env:
-        return Source(Path(env), f"${DATA_ENV}")
-    here = Path(DATA_DIR)
-    if (here / "areas.csv").is_file():
-        return Source(here.resolve(), "working directory")
-    return Source(embedded_data(), "embedded default")
+    """The data directory a command reads (``./data`` only when it holds an ``areas.csv``)."""
+    return _source(option, "--data", DATA_ENV, Path(DATA_DIR), lambda d: (d / "areas.csv").is_file(), embedded_data)

@@ -91,19 +91,13 @@ def _impossible_published(chosen, obs, problems: Problems) -> None:
     if limits.empty:
         return
     rows = obs[obs["measure"].isin(limits["measure"]) & obs["value"].notna()][["measure", "value", "file", "line"]]
-    rows = plain_measures(rows).merge(limits, on="measure")
+    rows = rows.astype({"measure": str}).merge(limits, on="measure")
     bad = (rows["value"] < 0) | ((rows["statistic"] == "proportion") & (rows["value"] > rows["multiplier"]))
     for _, row in rows[bad].head(50).iterrows():
         expected = (f"a proportion from 0 to {row['multiplier']:g}" if row["statistic"] == "proportion"
                     else f"a {row['statistic']} of 0 or more")
         problems.add(_row_error(row, "value", f"{row['metric_id']}: {row['value']:g} is not a possible "
                                 f"{row['statistic']} ({row['measure']})", expected))
-
-
-def plain_measures(frame):
-    out = frame.copy()
-    out["measure"] = out["measure"].astype(str)
-    return out
 
 
 def check_ratable(catalogue, problems: Problems) -> None:

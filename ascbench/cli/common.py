@@ -89,11 +89,11 @@ def load(catalogue_path: Path | None, data_path: Path | None, metrics=(), tags=(
 def say_as_at(results) -> None:
     """On stderr, which reporting period the results are as at and why, when it was not given
     or the data run beyond it: the period is never chosen silently."""
-    as_at = results.attrs.get("as_at") or ""
-    if "latest period in the data" in as_at or "the data run to" in as_at:
+    as_at = results.attrs.get("as_at") or {}
+    if as_at.get("say"):
         from ascbench.errors import printable
 
-        click.echo(f"ascbench: {printable(as_at)}", err=True)
+        click.echo(f"ascbench: {printable(as_at['sentence'])}", err=True)
 
 
 def warn(message: str) -> None:

@@ -108,38 +108,45 @@ def check_areas(dataset, areas: list[str]) -> list[str]:
 
 
 def reporting_period(dataset, values, areas: list[str], period: str | None):
-    """(end date, kind, why) of the reporting period: given (``why`` names the option), the
-    dataset's ``default_period``, or else the latest period of the chosen areas' observations
-    of the chosen metrics - suppressed and missing cells included, so a withheld latest count
-    does not move the dashboard back a period without a word."""
+    """(end date, kind, as at) of the reporting period: given (``--period``), the dataset's
+    ``default_period``, or else the latest period of the chosen areas' observations of the
+    chosen metrics - suppressed and missing cells included, so a withheld latest count does
+    not move the dashboard back a period without a word. ``as at`` is a dict: ``period``,
+    ``label`` ("as at 2025-26-YTD-Q3 (Apr-Dec 2025)"), ``sentence`` (which period and why)
+    and ``say`` (whether to say it on stderr: the period was not given, or the data run
+    beyond it)."""
     from ascbench.periods import period_frame
 
     mine = values.loc[values["area_code"].isin(areas) & (values["value"].notna() | (values["status"] != "")),
                       "period"].astype(str)
-    latest = period_frame(mine)["end"].max() if len(mine) else None
+    ends = period_frame(mine).set_index("period")["end"] if len(mine) else None
+    latest = ends.max() if ends is not None else None
+    last = mine[ends.reindex(mine).to_numpy() == latest].iloc[0] if ends is not None else None
     text, why = (period, "--period") if period else (dataset.settings.get("default_period"),
                                                    "default_period in dataset.yaml")
-    if text:
-        try:
-            p = parse_period(text)
-        except AscbenchError as exc:
-            exc.location.field = "--period" if period else "default_period"
-            raise
-        end = pd.Timestamp(p.end)
-        if period and latest is not None and pd.Timestamp(p.start) > latest:
-            last = mine[period_frame(mine).set_index("period")["end"].reindex(mine).to_numpy() == latest].iloc[0]
-            raise AscbenchError(f"no data as at {p.text}: the latest period in the data is {last} "
-                                f"(to {latest.date()})", field="--period",
-                                expected=f"a reporting period up to {last}")
-        if latest is not None and latest > end:
-            why += f"; the data run to {latest.date()}"
-        return end, p.kind, f"as at {p.text} ({p.label}), from {why}"
-    if latest is None:
-        raise AscbenchError("no values for the chosen area(s) in the data", field="--area",
-                            expected="an area with observations")
-    last = mine[period_frame(mine).set_index("period")["end"].reindex(mine).to_numpy() == latest].iloc[0]
-    return latest, None, (f"as at {parse_period(last).text} ({parse_period(last).label}): the latest period in "
-                          "the data, as no --period or default_period is given")
+    if not text:
+        if latest is None:
+            raise AscbenchError("no values for the chosen area(s) in the data", field="--area",
+                                expected="an area with observations")
+        p = parse_period(last)
+        label = f"as at {p.text} ({p.label})"
+        return latest, None, {"period": p.text, "label": label, "say": True,
+                              "sentence": f"{label}: the latest period in the data, as no --period or default_period "
+                                          "is given"}
+    try:
+        p = parse_period(text)
+    except AscbenchError as exc:
+        exc.location.field = "--period" if period else "default_period"
+        raise
+    end = pd.Timestamp(p.end)
+    if period and latest is not None and pd.Timestamp(p.start) > latest:
+        raise AscbenchError(f"no data as at {p.text}: the latest period in the data is {last} (to {latest.date()})",
+                            field="--period", expected=f"a reporting period up to {last}")
+    beyond = latest is not None and latest > end
+    if beyond:
+        why += f"; the data run to {latest.date()}"
+    label = f"as at {p.text} ({p.label})"
+    return end, p.kind, {"period": p.text, "label": label, "say": beyond, "sentence": f"{label}, from {why}"}
 
 
 def benchmark_periods(values, members, focus: str, end):
@@ -290,5 +297,5 @@ def build_results(catalogue, dataset, areas: list[str] | None = None, period: st
         if column not in results.columns:
             results[column] = np.nan
     results = results[RESULT_COLUMNS]
-    results.attrs["as_at"] = as_at  # which reporting period, and why (the CLI says it on stderr)
+    results.attrs["as_at"] = as_at  # which reporting period and why: titles, and stderr (reporting_period)
     return results, values, comparisons

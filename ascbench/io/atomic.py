@@ -8,6 +8,14 @@ import tempfile
 from pathlib import Path
 
 
+def _discard(path) -> None:
+    """Remove a temporary or backup file if it is there; a failure to remove it is not news."""
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
 def _cannot_write(path, exc: OSError):
     from ascbench.errors import AscbenchError
 
@@ -43,10 +51,7 @@ def _stage(path: Path, data, encoding: str = "utf-8") -> str:
             handle.flush()
             os.fsync(handle.fileno())
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _discard(tmp)
         raise
     return tmp
 
@@ -56,10 +61,7 @@ def _write_atomic(path: Path, data, encoding: str) -> None:
     try:
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _discard(tmp)
         raise
 
 
@@ -83,10 +85,7 @@ def write_set_atomic(files: dict, lock: str | Path | None = None) -> None:
             _swap_in(staged)
     except BaseException as exc:
         for tmp, _ in staged:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+            _discard(tmp)
         if isinstance(exc, OSError):
             raise _cannot_write(getattr(exc, "filename", None) or current, exc) from None
         raise
@@ -102,8 +101,7 @@ def _swap_in(staged: list[tuple[str, Path]]) -> None:
         for _, path in staged:
             if path.exists():
                 backup = f"{path.parent}/.{path.name}.{os.getpid()}.bak"
-                if os.path.lexists(backup):
-                    os.unlink(backup)
+                _discard(backup)
                 os.link(path, backup)
                 backups[path] = backup
             else:
@@ -118,17 +116,14 @@ def _swap_in(staged: list[tuple[str, Path]]) -> None:
                     os.replace(backups[path], path)
                     backups[path] = None
                 else:
-                    os.unlink(path)
+                    _discard(path)
             except OSError:
                 pass
         raise
     finally:
         for backup in backups.values():
             if backup:
-                try:
-                    os.unlink(backup)
-                except OSError:
-                    pass
+                _discard(backup)
 
 
 def _locked(directory: Path):

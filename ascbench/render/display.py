@@ -18,6 +18,12 @@ DOT_WORDS_SHOWN = {"▲": "improved (or increased)", "▼": "worse (or decreased
                    "≠": "not comparable or definition changed", "–": "no previous data"}
 
 
+def as_at_label(results) -> str:
+    """"as at 2025-26-YTD-Q3 (Apr-Dec 2025)": the reporting period the results are as at
+    (set by the engine in ``results.attrs``), or "" when unknown."""
+    return str((getattr(results, "attrs", {}).get("as_at") or {}).get("label") or "")
+
+
 def legend(rows: list[dict]) -> str:
     """The symbols the rows use, each with its meaning: one line for ratings, one for
     directions of travel."""
@@ -86,7 +92,9 @@ def own_decimals(value: float, at_least: int, most: int = 3) -> int:
     return max(at_least, len(text.split(".")[1]) if "." in text else 0)
 
 
-COMPUTED_BASES = ("computed from counts",)
+# comparators computed by ascbench (from counts, members or a target's profile) print at the
+# metric's decimals; published ones at their own
+COMPUTED_BASES = ("computed from counts", "pooled", "mean", "milestone")
 
 
 def gap_text(row: dict) -> str:
@@ -120,8 +128,7 @@ def comparator_cell(row: dict) -> str:
     if is_missing(row.get("comparator_value")):
         return ""
     decimals = int(row["decimals"])
-    if (row.get("benchmark_basis") or "") not in COMPUTED_BASES and not str(row.get("benchmark_basis") or "").startswith(
-            ("pooled", "mean", "milestone")):
+    if not str(row.get("benchmark_basis") or "").startswith(COMPUTED_BASES):
         decimals = own_decimals(row["comparator_value"], decimals)
     value = fmt_value(row["comparator_value"], decimals, row["unit"], row["scale"])
     text = f"{value} {row['comparator']}"

@@ -11,8 +11,8 @@ from html import escape
 
 from ascbench.render.numbers import is_missing
 from ascbench.render.display import (
-    DOT_WORDS_SHOWN, RAG_SYMBOLS, AIM_WORDS, DOT_SYMBOLS, comparator_cell, current_cell, forecast_cell, has_position, interval_cell, position_cell, previous_cell,
-    records,
+    AIM_WORDS, DOT_SYMBOLS, DOT_WORDS_SHOWN, RAG_SYMBOLS, as_at_label, comparator_cell, current_cell, forecast_cell,
+    has_position, interval_cell, position_cell, previous_cell, records,
 )
 
 RAG_STYLE = {  # colours only: the shapes are display.RAG_SYMBOLS, one vocabulary for every format
@@ -160,8 +160,7 @@ def render(results, layers: dict | None = None, title: str = "Performance dashbo
     rows = records(results)
     focus = rows[0]["area_code"] if rows else ""
     area_name = rows[0]["area_name"] if rows else ""
-    as_at = str(getattr(results, "attrs", {}).get("as_at") or "").split("), ")[0]
-    as_at = as_at + ")" if "(" in as_at and not as_at.endswith(")") else as_at
+    as_at = as_at_label(results)
     out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            f"<title>{escape(title)}</title>", f"<style>{CSS}</style>", "</head>", "<body>", "<main>",

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ascbench.render.display import (
-    AIM_WORDS, comparator_cell, current_cell, dot_cell, forecast_cell, has_position, position_cell, previous_cell, rating_cell, records,
+    AIM_WORDS, comparator_cell, current_cell, dot_cell, forecast_cell, has_position, position_cell, previous_cell,
+    rating_cell, records,
 )
 
 

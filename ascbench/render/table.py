@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ascbench.errors import printable
 from ascbench.render.display import (
-    AIM_WORDS, comparator_cell, current_cell, dot_cell, forecast_cell, interval_cell, legend, position_cell,
-    previous_cell, rating_cell, records,
+    AIM_WORDS, as_at_label, comparator_cell, current_cell, dot_cell, forecast_cell, interval_cell, legend,
+    position_cell, previous_cell, rating_cell, records,
 )
 
 COLOURS = {"green": "32", "amber": "33", "red": "31", "blue": "34", "grey": "90"}
@@ -128,10 +128,9 @@ def render(results, layers: dict | None = None, width: int = 100, colour: bool =
     rating_col = 5 if wide else 4
     out: list[str] = []
     if rows and not multiple_areas:
-        as_at = str(getattr(results, "attrs", {}).get("as_at") or "").split("), ")[0].split("):")[0]
         title = f"{rows[0].get('area_name') or rows[0]['area_code']} ({rows[0]['area_code']})"
-        if as_at:
-            title += f" - {as_at})" if "(" in as_at and not as_at.endswith(")") else f" - {as_at}"
+        if as_at_label(results):
+            title += f" - {as_at_label(results)}"
         out += [_wrap(printable(title), width), ""]
     for heading, block, rags, notes in sections:
         out.append(heading)
