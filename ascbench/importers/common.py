@@ -57,18 +57,6 @@ def read_official_csv(path: Path, required: list[str], source: str):
     return frame.fillna("")
 
 
-def read_official_files(paths, required: list[str], source: str):
-    """Several files of one layout, stacked, each row knowing its ``_file`` and ``line``."""
-    import pandas as pd
-
-    frames = []
-    for path in paths:
-        frame = read_official_csv(path, required, source)
-        frame["_file"] = str(path)
-        frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
-
-
 def located(frame, mask, column: str, message: str, expected: str) -> AscbenchError:
     """The error for the first row of ``frame`` where ``mask`` holds; ``{Column}`` fields in
     ``message`` are filled from that row."""
