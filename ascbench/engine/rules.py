@@ -19,8 +19,10 @@ The result is a numeric code: 1 better, 0 similar, -1 worse, 2 higher, -2 lower
 
 from __future__ import annotations
 
-BETTER, SIMILAR, WORSE, HIGHER, LOWER = 1, 0, -1, 2, -2
-BEST, WORST = 3, -3  # significant at the higher of two confidence levels
+from ascbench.stats.comparison import (  # noqa: F401  the codes and interval judgements are statistics
+    BEST, BETTER, HIGHER, LOWER, RATING_WORDS, SIMILAR, WORSE, WORST, direction_code, judge_control_limits, judge_interval,
+    judge_two_levels, words,
+)
 _EPS = 1e-9
 
 
@@ -105,78 +107,6 @@ def judge_change(current, previous, polarity, within, relative, range_low=None, 
     return code
 
 
-def direction_code(side, polarity):
-    """side: +1 significantly higher, -1 significantly lower, 0 similar, NaN not compared."""
-    import numpy as np
-
-    polarity = np.asarray(polarity, dtype=object)
-    good = np.where(polarity == "low", -side, side)
-    code = np.where(side == 0, SIMILAR, np.where(good > 0, BETTER, WORSE)).astype("float64")
-    code = np.where(polarity == "none", np.where(side == 0, SIMILAR, np.where(side > 0, HIGHER, LOWER)), code)
-    return np.where(np.isnan(side), np.nan, code)
-
-
-def judge_interval(lower, upper, reference, polarity, range_low=None, range_high=None):
-    """Fingertips "confidence interval overlapping the benchmark": similar when the
-    benchmark lies within [lower, upper] (inclusive); otherwise higher or lower, judged by
-    polarity. For polarity ``range``: the interval inside the band is better, overlapping
-    it similar, clear of it worse. A missing limit or benchmark gives NaN (not compared)."""
-    import numpy as np
-
-    lower = np.asarray(lower, dtype="float64")
-    upper = np.asarray(upper, dtype="float64")
-    reference = np.asarray(reference, dtype="float64")
-    polarity = np.asarray(polarity, dtype=object)
-    side = np.where(lower > reference, 1.0, np.where(upper < reference, -1.0, 0.0))
-    side = np.where(np.isnan(lower) | np.isnan(upper) | np.isnan(reference), np.nan, side)
-    code = direction_code(side, polarity)
-    is_range = polarity == "range"
-    if is_range.any():
-        n = lower.shape
-        low = np.broadcast_to(np.asarray(range_low, dtype="float64"), n)
-        high = np.broadcast_to(np.asarray(range_high, dtype="float64"), n)
-        inside = (lower >= low) & (upper <= high)
-        clear = (upper < low) | (lower > high)
-        range_code = np.where(inside, BETTER, np.where(clear, WORSE, SIMILAR))
-        range_code = np.where(np.isnan(lower) | np.isnan(upper), np.nan, range_code)
-        code = np.where(is_range, range_code, code)
-    return code
-
-
-def judge_two_levels(lower95, upper95, lower998, upper998, reference, polarity):
-    """Fingertips' comparison at both 95% and 99.8%: significant at 99.8% is best/worst
-    (higher/lower without polarity), at 95% only better/worse, else similar."""
-    import numpy as np
-
-    at95 = judge_interval(lower95, upper95, reference, polarity)
-    at998 = judge_interval(lower998, upper998, reference, polarity)
-    strong = np.where(at998 == BETTER, BEST, np.where(at998 == WORSE, WORST, at998))
-    return np.where(np.isin(at998, [BETTER, WORSE, HIGHER, LOWER]), strong, at95)
-
-
-def judge_control_limits(value, lower_limit, upper_limit, polarity):
-    """Statistical process control: a value outside the control limits around the benchmark
-    is significantly higher or lower (inclusive limits count as inside)."""
-    import numpy as np
-
-    value = np.asarray(value, dtype="float64")
-    lo = np.asarray(lower_limit, dtype="float64")
-    up = np.asarray(upper_limit, dtype="float64")
-    side = np.where(value > up, 1.0, np.where(value < lo, -1.0, 0.0))
-    side = np.where(np.isnan(value) | np.isnan(lo) | np.isnan(up), np.nan, side)
-    return direction_code(side, polarity)
-
-
-RATING_WORDS = {BETTER: "better", SIMILAR: "similar", WORSE: "worse", HIGHER: "higher", LOWER: "lower",
-                BEST: "best", WORST: "worst"}
 DOT_WORDS = {BETTER: "improved", SIMILAR: "similar", WORSE: "worse", HIGHER: "increased", LOWER: "decreased",
              BEST: "improved", WORST: "worse"}
 RAG = {BETTER: "green", SIMILAR: "amber", WORSE: "red", HIGHER: "blue", LOWER: "blue", BEST: "green", WORST: "red"}
-
-
-def words(codes, vocabulary: dict, missing: str):
-    """Map numeric codes to words; NaN -> ``missing``."""
-    import pandas as pd
-
-    s = pd.Series(codes, dtype="float64")
-    return s.map({float(k): v for k, v in vocabulary.items()}).fillna(missing).to_numpy(dtype=object)

@@ -1,28 +1,6 @@
-"""Statistical methods: the public, documented numeric API of ascbench.
-
-Usable on its own in a notebook::
-
-    >>> from ascbench import stats
-    >>> stats.proportion_ci(65, 100)            # Wilson score, 95%, as a percentage
-    >>> stats.rate_ci([3, 1045], [5000, 90000])  # exact Poisson below 10 events, else Byar
-
-Each function takes scalars or array-likes and is vectorised with numpy. The methods follow
-OHID's PHEindicatormethods (the R package behind Fingertips) and are tested against its
-published test values (``tests/test_stats.py``). Formulas and sources: ``docs/methods.md``.
-
-* Wilson score interval for a proportion: Wilson EB (1927), "Probable inference, the law of
-  succession, and statistical inference", JASA 22:209-212; as in PHEindicatormethods
-  ``wilson_lower``/``wilson_upper`` and ``phe_proportion``.
-* Byar's approximation to the Poisson interval for a count: Breslow NE, Day NE (1987),
-  Statistical Methods in Cancer Research vol II, p.69; as in ``byars_lower``/``byars_upper``.
-* Exact Poisson interval from the chi-squared distribution (Garwood 1936), used by
-  ``phe_rate`` when the count is below 10.
-* Student's t interval for a mean, as ``phe_mean``.
-
-Missing or zero denominators give missing results (NaN), never an error; negative counts, a
-numerator above its denominator, or a confidence level outside (0, 1) raise
-:class:`ascbench.errors.AscbenchError`.
-"""
+"""Confidence intervals: Wilson (proportions), Byar and exact Poisson (counts and rates),
+Student's t (means), and control limits for one area's size. Sources in each docstring and
+in ``docs/methods.md``."""
 
 from __future__ import annotations
 
@@ -295,24 +273,3 @@ def control_limits(benchmark, denominator, statistic: str = "proportion", confid
             upper = np.where(np.isnan(expected), np.nan, upper)
             return lower * multiplier / n, upper * multiplier / n
     raise AscbenchError(f"no control limits for a {statistic}", field="statistic", expected="proportion or rate")
-
-
-def compare(value, lower, upper, benchmark, polarity: str = "high", *, range_low=None, range_high=None):
-    """Fingertips' comparison with a benchmark by confidence interval overlap.
-
-    The interval [lower, upper] containing the benchmark (inclusive) is "similar"; an
-    interval wholly above it is "better" for polarity ``high``, "worse" for ``low``, and
-    "higher" for ``none`` (and conversely below). For polarity ``range`` the interval inside
-    ``[range_low, range_high]`` is "better", overlapping it "similar", clear of it "worse".
-    A missing value, limit or benchmark gives "not compared". Returns an array of words.
-    """
-    from ascbench.engine.rules import RATING_WORDS, judge_interval, words
-
-    value = _as_float(value)
-    lower = np.broadcast_to(_as_float(lower), value.shape)
-    upper = np.broadcast_to(_as_float(upper), value.shape)
-    pol = np.broadcast_to(np.asarray(polarity, dtype=object), value.shape)
-    codes = judge_interval(lower, upper, np.broadcast_to(_as_float(benchmark), value.shape), pol,
-                           range_low, range_high)
-    codes = np.where(np.isnan(value), np.nan, codes)
-    return words(np.atleast_1d(codes), RATING_WORDS, "not compared")

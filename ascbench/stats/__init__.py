@@ -1,0 +1,45 @@
+"""Statistical methods: the public, documented numeric API of ascbench.
+
+Usable on its own in a notebook::
+
+    >>> from ascbench import stats
+    >>> stats.proportion_ci(65, 100)            # Wilson score, 95%, as a percentage
+    >>> stats.rate_ci([3, 1045], [5000, 90000])  # exact Poisson below 10 events, else Byar
+    >>> stats.dsr(counts, populations)           # Dobson, European Standard Population 2013
+    >>> stats.quantile_groups(values, 10, method="phe_rank")
+
+One small function per method, arguments checked first, vectorised with numpy. The methods
+follow OHID's PHEindicatormethods (the R package behind Fingertips) and are tested against
+its published test values (``tests/test_stats.py``, ``tests/test_stats_methods.py``).
+Formulas, sources and where conventions differ: ``docs/methods.md``.
+
+* :mod:`.intervals`: Wilson, Byar, exact Poisson, Student's t, control limits.
+* :mod:`.standardised`: directly standardised rates (Dobson), indirectly standardised
+  ratios (SMR) and rates (ISR).
+* :mod:`.means`: the mean of unit values with Student's t limits.
+* :mod:`.funnel`: PHE funnel-plot limits around the pooled average and significance labels.
+* :mod:`.groups`: quantile groups (type 7 or PHE's rank method) and bands from given bounds.
+* :mod:`.comparison`: significance against a benchmark or target, as codes.
+
+Missing or zero denominators give missing results (NaN), never an error; negative counts, a
+numerator above its denominator, or a confidence level outside (0, 1) raise
+:class:`ascbench.errors.AscbenchError`.
+"""
+
+from __future__ import annotations
+
+from ascbench.stats.comparison import LIMITS_EQUAL, compare, judge_range_target
+from ascbench.stats.funnel import funnel_limits, funnel_significance
+from ascbench.stats.groups import band, quantile_groups
+from ascbench.stats.intervals import (
+    EXACT_BELOW, byars_limits, control_limits, exact_poisson_limits, mean_ci, poisson_limits, proportion_ci,
+    rate_ci, wilson_limits, z_value,
+)
+from ascbench.stats.means import mean
+from ascbench.stats.standardised import ESP2013_BANDS, dsr, esp2013, isr, smr
+
+__all__ = [
+    "EXACT_BELOW", "ESP2013_BANDS", "LIMITS_EQUAL", "band", "byars_limits", "compare", "control_limits", "dsr",
+    "esp2013", "exact_poisson_limits", "funnel_limits", "funnel_significance", "isr", "judge_range_target", "mean",
+    "mean_ci", "poisson_limits", "proportion_ci", "quantile_groups", "rate_ci", "smr", "wilson_limits", "z_value",
+]

@@ -1,0 +1,37 @@
+"""The mean of unit values with Student's t confidence limits (PHEindicatormethods
+``phe_mean``)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ascbench.errors import AscbenchError
+from ascbench.stats.intervals import _check_confidence, mean_ci
+
+
+def mean(values, *, groups=None, confidence: float = 0.95):
+    """Mean of the values of each group with Student's t limits.
+
+        mean ∓ |t_{(1−c)/2, k−1}| · s / √k      (s: the sample standard deviation, k values)
+
+    A missing value is an error (as ``phe_mean``: every unit record counts). Returns
+    ``value_sum, value_count, stdev, value, lower, upper`` per group (one row without
+    ``groups``); a group of one value has no limits.
+    """
+    import pandas as pd
+
+    _check_confidence(confidence)
+    x = np.asarray(values, dtype="float64")
+    if np.isnan(x).any():
+        raise AscbenchError("a value is missing", field="values", expected="a number on every row")
+    keys = np.zeros(len(x), dtype=int) if groups is None else np.asarray(groups, dtype=object)
+    if len(keys) != len(x):
+        raise AscbenchError("groups has a different length from the values", field="groups",
+                            expected="one group key per value")
+    s = pd.DataFrame({"key": keys, "x": x}).groupby("key", sort=False)["x"].agg(["sum", "count", "std"])
+    ci = mean_ci(s["sum"] / s["count"], s["std"], s["count"], confidence)
+    out = pd.DataFrame({"value_sum": s["sum"].to_numpy(), "value_count": s["count"].to_numpy(),
+                        "stdev": s["std"].to_numpy(), "value": ci["value"].to_numpy(),
+                        "lower": ci["lower"].to_numpy(), "upper": ci["upper"].to_numpy()}, index=s.index)
+    out.index.name = None
+    return out if groups is not None else out.reset_index(drop=True)
