@@ -242,6 +242,81 @@ def side_by_side(rows: int = 1_000_000) -> list[tuple]:
     return out
 
 
+def methods_side_by_side(rows: int = 1_000_000) -> list[tuple]:
+    """The newer methods on ``rows`` rows against the same formulas in bare numpy/scipy:
+    DSR (Dobson) over 19 age bands of rows/19 areas, SMR, funnel limits for proportions and
+    funnel significance for ratios."""
+    import pandas as pd
+    from scipy.special import gammaincinv
+
+    from ascbench import stats
+
+    rng = np.random.default_rng(11)
+    areas = rows // 19
+    n = rng.integers(200, 20_000, areas * 19).astype(float)
+    x = rng.poisson(n * 0.01).astype(float)
+    w = np.tile(stats.esp2013()["population"].to_numpy(float), areas)
+    key = np.repeat(np.arange(areas), 19)
+    out = []
+
+    def timed(fn):
+        t = time.perf_counter()
+        result = fn()
+        return result, time.perf_counter() - t
+
+    def bare_dsr():
+        frame = pd.DataFrame({"k": key, "x": x, "w": w, "wt": x * w / n, "sq": x * (w / n) ** 2})
+        s = frame.groupby("k")[["x", "w", "wt", "sq"]].sum().to_numpy()
+        total, ws, wt, sq = s.T
+        value = wt / ws * 1e5
+        z = 1.959963984540054
+        lo = total * (1 - 1 / (9 * total) - z / (3 * np.sqrt(total))) ** 3
+        return value + np.sqrt(sq / ws ** 2 / total) * (lo - total) * 1e5
+
+    ref, t_np = timed(bare_dsr)
+    ours, t_ours = timed(lambda: stats.dsr(x, n, w, groups=key)["lower"].to_numpy())
+    ok = ~np.isnan(ours)
+    out.append(("dsr (Dobson): bare numpy", rows, t_np, 1.0, 0.0))
+    out.append(("dsr (Dobson): ascbench.stats.dsr", rows, t_ours, t_ours / t_np,
+                float(np.nanmax(np.abs(ours[ok] - ref[ok]) / np.abs(ref[ok])))))
+    obs = rng.poisson(50, rows).astype(float)
+    exp = rng.uniform(20, 80, rows)
+
+    ref_x = np.tile(rng.integers(100, 5_000, 19).astype(float), areas)
+    ref_n = np.tile(rng.integers(40_000, 70_000, 19).astype(float), areas)
+
+    def bare_smr():
+        frame = pd.DataFrame({"k": key, "x": x, "e": ref_x / ref_n * n})
+        o, e = frame.groupby("k")[["x", "e"]].sum().to_numpy().T
+        lo = o * (1 - 1 / (9 * o) - 1.959963984540054 / (3 * np.sqrt(o))) ** 3
+        small = o < 10
+        lo[small] = np.where(o[small] > 0, gammaincinv(np.where(o[small] > 0, o[small], 1.0), 0.025), 0.0)
+        return lo / e
+
+    ref, t_np = timed(bare_smr)
+    ours, t_ours = timed(lambda: stats.smr(x, n, ref_x, ref_n, groups=key)["lower"].to_numpy())
+    out.append(("smr (19 bands an area): bare numpy/scipy", rows, t_np, 1.0, 0.0))
+    out.append(("smr (19 bands an area): ascbench.stats.smr", rows, t_ours, t_ours / t_np,
+                float(np.nanmax(np.abs(ours - ref) / np.maximum(np.abs(ref), 1e-300)))))
+    pop = rng.integers(50, 100_000, rows).astype(float)
+
+    def bare_funnel():
+        from statistics import NormalDist
+
+        a, z2 = 0.7, NormalDist().inv_cdf(0.975) ** 2
+        first = a * (pop / z2 + 1)
+        root = np.sqrt((-8 * a * (pop / z2 + 1)) ** 2 - 64 * (1 / z2 + 1 / pop) * a
+                       * (pop * (a * (pop / z2 + 2) - 1) + z2 * (a - 1)))
+        return (first - root / 8) / (1 / z2 + 1 / pop) / pop
+
+    ref, t_np = timed(bare_funnel)
+    ours, t_ours = timed(lambda: stats.funnel.proportion_limit(0.7, pop, 0.975, "low"))
+    out.append(("funnel limits (proportion): bare numpy", rows, t_np, 1.0, 0.0))
+    out.append(("funnel limits (proportion): ascbench", rows, t_ours, t_ours / t_np,
+                float(np.nanmax(np.abs(ours - ref) / np.abs(ref)))))
+    return out
+
+
 def cld_benchmark(people: int, work: Path) -> tuple:
     """A county's year of CLD (about 500,000 event rows for 25,000 people) to ASCOF counts."""
     from ascbench.cld.read import read_extracts
@@ -353,6 +428,11 @@ def main() -> None:
     for name, rows, seconds, ratio, diff in side_by_side(side_rows):
         print(f"{name:<48} {seconds:>9.3f} {ratio:>9.1f} {diff:>14.2e}")
     print("Targets: ascbench within 2x bare numpy; results equal to 1e-9.")
+    print(f"\nStandardised rates, ratios and funnels side by side, {side_rows:,} rows")
+    print(f"{'implementation':<48} {'seconds':>9} {'x numpy':>9} {'max rel. diff':>14}")
+    for name, rows, seconds, ratio, diff in methods_side_by_side(side_rows):
+        print(f"{name:<48} {seconds:>9.3f} {ratio:>9.1f} {diff:>14.2e}")
+    print("Targets: each within 2x the bare implementation.")
     work = Path(tempfile.mkdtemp(prefix="ascbench-cld-"))
     try:
         rows, seconds, peak = in_fresh_process("cld", 2_500 if args.quick else 25_000, work)

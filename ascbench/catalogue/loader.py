@@ -15,11 +15,13 @@ from pathlib import Path
 from ascbench.catalogue.model import (
     BENCHMARK_BASES,
     COMPARATOR_TYPES,
+    LIMITS_EQUAL,
     METHOD_ALIASES,
     DIRECTION_METHODS,
     PERIOD_BASES,
     POLARITIES,
     PREVIOUS_RULES,
+    QUANTILE_METHODS,
     RATING_METHODS,
     SCALES,
     STATISTIC_DEFAULTS,
@@ -28,6 +30,7 @@ from ascbench.catalogue.model import (
     Comparator,
     DirectionRule,
     Metric,
+    QuantileRule,
     RatingRule,
     Tolerance,
 )
@@ -42,10 +45,12 @@ METRIC_KEYS = {
     "numerator", "denominator", "value", "multiplier", "decimals", "scale", "unit",
     "polarity", "range", "comparators", "rating", "direction", "period_basis", "source",
     "footnote", "footnotes", "tags", "trend_note", "narrative", "breaks", "forecast", "interval",
+    "range_target", "quantiles",
 }
 DEFAULTABLE_KEYS = {"multiplier", "decimals", "scale", "unit", "polarity", "rating", "direction", "source"}
 COMPARATOR_KEYS = {"type", "area", "measure", "value", "period", "label", "rating", "basis", "profile"}
-RATING_KEYS = {"method", "similar_within"}
+RATING_KEYS = {"method", "similar_within", "limits_equal_target"}
+QUANTILE_KEYS = {"groups", "method", "invert"}
 DIRECTION_KEYS = {"method", "similar_within", "previous", "compare_unequal_periods", "polarity"}
 ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]*$")
 MEASURE_RE = re.compile(r"^[A-Za-z0-9_.+\-]+$")
@@ -169,7 +174,35 @@ def _rating(ctx, raw, item, where="rating") -> RatingRule | None:
     method = _str(ctx, raw, "method", item, choices=RATING_METHODS)
     method = METHOD_ALIASES.get(method, method)
     tol = _tolerance(ctx, raw, "similar_within", item)
-    return RatingRule(method=method, tolerance=tol or Tolerance())
+    limits_equal = _str(ctx, raw, "limits_equal_target", item, choices=LIMITS_EQUAL, default="similar")
+    return RatingRule(method=method, tolerance=tol or Tolerance(), limits_equal_target=limits_equal or "similar")
+
+
+def _pair(ctx, raw, key, item, expected: str) -> tuple[float, float] | None:
+    """``key: [low, high]``: two numbers, low first."""
+    r = raw.get(key)
+    if (not isinstance(r, list) or len(r) != 2
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in r) or r[0] > r[1]):
+        ctx.error(f"'{key}' should be [low, high], got {r!r}", line=_line(raw, key), item=item, field=key,
+                  expected=expected)
+        return None
+    return float(r[0]), float(r[1])
+
+
+def _quantiles(ctx, raw, item) -> QuantileRule | None:
+    """``quantiles: {groups: N, method: type7|phe_rank, invert: bool}``."""
+    q = _mapping(ctx, raw, "quantiles", item)
+    if q is None:
+        return None
+    _check_keys(ctx, q, QUANTILE_KEYS, item, "quantiles")
+    groups = _number(ctx, q, "groups", item, default=4, integer=True, low=2, high=100)
+    method = _str(ctx, q, "method", item, choices=QUANTILE_METHODS, default="type7")
+    invert = q.get("invert", False)
+    if not isinstance(invert, bool):
+        ctx.error(f"'invert' is {invert!r}", line=_line(q, "invert"), item=item, field="quantiles.invert",
+                  expected="true or false")
+        invert = False
+    return QuantileRule(groups=int(groups or 4), method=method or "type7", invert=invert)
 
 
 def _previous(ctx, raw, item) -> tuple[str, ...] | None:
@@ -383,6 +416,9 @@ def _metric(ctx, raw, defaults, order: int, layers: dict) -> Metric | None:
     elif "range" in raw:
         ctx.error("'range' is only used with polarity: range", line=_line(raw, "range"), item=item,
                   field="range", expected="polarity: range")
+    range_target = None
+    if "range_target" in raw:
+        range_target = _pair(ctx, raw, "range_target", item, "two numbers, low first, such as [80, 90]")
     layer = _str(ctx, raw, "layer", item)
     if layer is not None and layers and layer not in layers:
         ctx.error(f"'{layer}' is not a layer of this catalogue{_suggest(layer, layers)}", line=_line(raw, "layer"),
@@ -398,6 +434,10 @@ def _metric(ctx, raw, defaults, order: int, layers: dict) -> Metric | None:
         if c is not None:
             comparators.append(c)
     rating = _rating(ctx, _mapping(ctx, raw, "rating", item), item) or RatingRule()
+    if rating.method == "range_target" and range_target is None and "range_target" not in raw:
+        ctx.error("rating method 'range_target' needs range_target: [low, high]", line=_line(raw, "rating"),
+                  item=item, field="range_target", expected="two numbers, low first, such as [80, 90]")
+    quantiles = _quantiles(ctx, raw, item)
     direction = _direction(ctx, _mapping(ctx, raw, "direction", item), item, DirectionRule())
     basis = _str(ctx, raw, "period_basis", item, choices=PERIOD_BASES)
     footnotes = raw.get("footnotes", raw.get("footnote"))
@@ -425,7 +465,7 @@ def _metric(ctx, raw, defaults, order: int, layers: dict) -> Metric | None:
         layer=layer, outcome=_str(ctx, raw, "outcome", item), aim=_str(ctx, raw, "aim", item),
         description=_str(ctx, raw, "description", item), numerator=numerator, denominator=denominator,
         value=value, multiplier=float(multiplier), decimals=int(decimals), scale=scale, unit=unit,
-        polarity=polarity, range=band, comparators=tuple(comparators), rating=rating, direction=direction,
+        polarity=polarity, range=band, range_target=range_target, quantiles=quantiles, comparators=tuple(comparators), rating=rating, direction=direction,
         period_basis=basis, source=_str(ctx, raw, "source", item), footnotes=tuple(footnotes),
         tags=tuple(tags), trend_note=_str(ctx, raw, "trend_note", item),
         narrative=_narrative(ctx, raw, item), breaks=breaks, interval=interval,

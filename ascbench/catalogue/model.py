@@ -14,7 +14,11 @@ STATISTICS = ("proportion", "rate", "count", "score", "published")
 POLARITIES = ("high", "low", "range", "none")
 COMPARATOR_TYPES = ("area", "target", "baseline", "value")
 RATING_METHODS = ("tolerance", "target", "ci_overlap", "ci_overlap95", "ci_overlap998", "ci_overlap_both",
-                  "spc95", "spc998", "quintile", "none")
+                  "spc95", "spc998", "quintile", "funnel95", "funnel998", "range_target", "none")
+QUANTILE_METHODS = ("type7", "phe_rank")
+# methods that rate a metric without a comparator (from its group or its own target range)
+SELF_RATING_METHODS = ("quintile", "funnel95", "funnel998", "range_target")
+LIMITS_EQUAL = ("similar", "significant")
 METHOD_ALIASES = {"ci_overlap": "ci_overlap95"}
 DIRECTION_METHODS = ("tolerance", "ci_overlap", "ci_overlap95", "ci_overlap998", "none")
 BENCHMARK_BASES = ("auto", "data", "pooled", "mean")
@@ -54,6 +58,16 @@ class Tolerance:
 class RatingRule:
     method: str | None = None  # None: by comparator type (area -> tolerance, else target)
     tolerance: Tolerance = Tolerance()
+    limits_equal_target: str = "similar"  # a confidence limit equal to a target: similar or significant
+
+
+@dataclass(frozen=True)
+class QuantileRule:
+    """``quantiles: {groups: N, method: type7|phe_rank, invert: false}`` for rank's output."""
+
+    groups: int = 4
+    method: str = "type7"
+    invert: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,6 +119,8 @@ class Metric:
     unit: str = ""
     polarity: str = "none"
     range: tuple[float, float] | None = None
+    range_target: tuple[float, float] | None = None  # Fingertips' directional range goal
+    quantiles: QuantileRule | None = None
     comparators: tuple[Comparator, ...] = ()
     rating: RatingRule = RatingRule()
     direction: DirectionRule = DirectionRule()
@@ -180,6 +196,11 @@ class Catalogue:
                     "range_low": m.range[0] if m.range else float("nan"),
                     "range_high": m.range[1] if m.range else float("nan"),
                     "rating_method": m.rating.method,
+                    "range_target_low": m.range_target[0] if m.range_target else float("nan"),
+                    "range_target_high": m.range_target[1] if m.range_target else float("nan"),
+                    "quantile_groups": m.quantiles.groups if m.quantiles else 0,
+                    "quantile_method": m.quantiles.method if m.quantiles else "",
+                    "quantile_invert": bool(m.quantiles.invert) if m.quantiles else False,
                     "rating_within": m.rating.tolerance.within,
                     "rating_relative": m.rating.tolerance.relative,
                     "dot_method": m.direction.method,
@@ -230,10 +251,11 @@ class Catalogue:
                         "rating_method": method,
                         "rating_within": tol.within,
                         "rating_relative": tol.relative,
+                        "rating_limits_equal": rule.limits_equal_target,
                     }
                 )
         columns = [
             "metric_id", "rank", "type", "area", "measure", "fixed_value", "period_rule",
-            "label", "basis", "profile", "rating_method", "rating_within", "rating_relative",
+            "label", "basis", "profile", "rating_method", "rating_within", "rating_relative", "rating_limits_equal",
         ]
         return pd.DataFrame(rows, columns=columns)

@@ -23,9 +23,12 @@ GROUP_HELP = ("all (every council), region, type, neighbours (NN-<area> of group
               help="Instead of one metric's table: average performance ranks by theme.")
 @click.option("--chart", "chart", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the league table as a chart (SVG): every council's value, sorted.")
+@click.option("--funnel", "funnel", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write a funnel plot (SVG): every council's value against its denominator, with PHE's "
+                   "95% and 99.8% limits around the group's pooled average (proportions and rates with counts).")
 @format_option()
 @output_option
-def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, fmt, output):
+def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, funnel, fmt, output):
     """Rank every council of a group on a metric: ranks, quartiles, bands, medians.
 
     Rank 1 is the highest value (value_rank) and the best by polarity (rank); quartiles
@@ -70,6 +73,8 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
     table.insert(4, "area_name", table["area_code"].map(names))
     if chart:
         _write_chart(chart, table, focus, dataset, catalogue)
+    if funnel:
+        _write_funnel(funnel, table, values, focus, catalogue)
     if fmt == "table":
         emit(_league(table, focus, catalogue), output)
     else:
@@ -99,6 +104,9 @@ def _league(table, focus, catalogue) -> str:
             f"median {fmt_number(table['group_median'].iloc[0], m.decimals + 1)}, "
             f"p10 {fmt_number(table['p10'].iloc[0], m.decimals + 1)}, p90 {fmt_number(table['p90'].iloc[0], m.decimals + 1)}"
             f"{', ' + str(int(table['missing'].iloc[0])) + ' without a value' if table['missing'].iloc[0] else ''}\n")
+    if table["quantile_of"].notna().any():
+        head += (f"{int(table['quantile_of'].iloc[0])} quantile groups ({table['quantile_method'].iloc[0]}); "
+                 f"type-7 cut points {table['quantile_cuts'].iloc[0]}\n")
     return head + tabulate(rows, headers=["", "rank", "value rank", "council", "code", "value", "quartile", "band",
                                           "MADs", "vs median"], tablefmt="simple", disable_numparse=True) + "\n"
 
@@ -118,5 +126,27 @@ def _write_chart(path, table, focus, dataset, catalogue) -> None:
         england = float(hit["value"].iloc[0]) if len(hit) and hit["value"].notna().iloc[0] else None
     svg = league_svg(table, focus, england, f"{m.code} {m.title}", parse_period(period).label, "league",
                      m.decimals, m.unit, standalone=True)
+    write_atomic(path, '<?xml version="1.0" encoding="UTF-8"?>\n' + svg + "\n")
+    click.echo(f"ascbench: wrote {path}", err=True)
+
+
+def _write_funnel(path, table, values, focus, catalogue) -> None:
+    from ascbench.engine.keys import plain
+    from ascbench.errors import AscbenchError
+    from ascbench.io.atomic import write_atomic
+    from ascbench.periods import parse_period
+    from ascbench.render.funnel_chart import funnel_data, funnel_svg
+
+    m = catalogue.get(table["metric_id"].iloc[0])
+    period = str(table["period"].iloc[0])
+    counts = plain(values[(values["metric_id"] == m.id) & (values["period"] == period)])
+    withcounts = table.merge(counts[["area_code", "numerator", "denominator"]], on="area_code", how="left")
+    points, lines = funnel_data(withcounts, m.statistic, m.multiplier)
+    if points is None:
+        raise AscbenchError(f"no funnel plot for {m.id} in {period}: it needs a proportion or rate with counts for "
+                            "three or more councils", field="--funnel",
+                            expected="a metric computed from numerators and denominators")
+    svg = funnel_svg(points, lines, focus, f"{m.code} {m.title}", parse_period(period).label, "funnel", m.decimals,
+                     m.unit, standalone=True)
     write_atomic(path, '<?xml version="1.0" encoding="UTF-8"?>\n' + svg + "\n")
     click.echo(f"ascbench: wrote {path}", err=True)

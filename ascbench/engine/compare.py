@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ascbench.catalogue.model import SELF_RATING_METHODS
 from ascbench.engine.select import is_year_end, serves
 from ascbench.engine.rules import (
     RAG, RATING_WORDS, judge, judge_control_limits, judge_interval, judge_two_levels, words,
@@ -75,8 +76,8 @@ def resolve_comparators(current, comparators, values, observations, roles: dict,
                         group_values=None):
     """Long frame: one row per current row (``_row``) x comparator with a resolved value."""
     columns = ["_row", *KEYS, "comparator_type", "comparator_area", "comparator_period", "comparator_value",
-               "annual_target", "benchmark_basis", "rating_method", "rating_within", "rating_relative", "comparator_area_name",
-               "comparator"]
+               "annual_target", "benchmark_basis", "rating_method", "rating_within", "rating_relative", "rating_limits_equal",
+               "comparator_area_name", "comparator"]
     if current.empty or comparators.empty:
         return pd.DataFrame(columns=columns)
     left = current[["metric_id", "area_code", "period", "start", "end", "months", "family", "kind"]].copy()
@@ -111,8 +112,8 @@ def resolve_comparators(current, comparators, values, observations, roles: dict,
     m = m.drop_duplicates(["_row", "rank"], keep="first")
     m = _apply_profiles(m, observations)
     resolved = m[["_row", *KEYS, "type", "lookup_area", "c_period", "c_short", "c_value", "c_basis",
-                  "c_n_members", "label", "rating_method", "rating_within", "rating_relative", "annual_target",
-                  "share"]]
+                  "c_n_members", "label", "rating_method", "rating_within", "rating_relative", "rating_limits_equal",
+                  "annual_target", "share"]]
     # fixed values written in the catalogue
     fixed = left[(left["type"] == "value") & left["fixed_value"].notna()].copy()
     fixed = fixed.merge(current[["period", "short"]].drop_duplicates("period").rename(columns={"short": "c_short"}),
@@ -195,15 +196,20 @@ def judge_comparisons(current, comparisons, metrics):
     within = comp["rating_within"].astype("float64").fillna(0.0)
     bench = comp["comparator_value"].astype("float64")
     codes = judge(comp["value"], bench, polarity, method, within, relative, low, high)
+    # a limit equal to a target counts as significant where the rule says so (Fingertips' targets)
+    equal = comp["rating_limits_equal"] if "rating_limits_equal" in comp.columns else pd.Series("similar", comp.index)
+    significant = ((equal == "significant") & (comp["comparator_type"] != "area")).to_numpy()
     for level in ("95", "998"):
         mask = (method == f"ci_overlap{level}").to_numpy()
         if mask.any():
-            codes = np.where(mask, judge_interval(comp[f"lower{level}"], comp[f"upper{level}"], bench, polarity,
-                                                  low, high), codes)
+            args = (comp[f"lower{level}"], comp[f"upper{level}"], bench, polarity, low, high)
+            judged = np.where(significant, judge_interval(*args, limits_equal="significant"), judge_interval(*args))
+            codes = np.where(mask, judged, codes)
     both = (method == "ci_overlap_both").to_numpy()
     if both.any():
-        codes = np.where(both, judge_two_levels(comp["lower95"], comp["upper95"], comp["lower998"],
-                                                comp["upper998"], bench, polarity), codes)
+        args = (comp["lower95"], comp["upper95"], comp["lower998"], comp["upper998"], bench, polarity)
+        judged = np.where(significant, judge_two_levels(*args, limits_equal="significant"), judge_two_levels(*args))
+        codes = np.where(both, judged, codes)
     spc = method.isin(["spc95", "spc998"]).to_numpy()
     if spc.any():
         statistic = comp["metric_id"].map(meta["statistic"])
@@ -275,7 +281,7 @@ def rate_against_comparators(current, comparisons, metrics):
     cur["rag"] = cur["rag"].fillna("grey")
     cur["rating_rule"] = cur["rating_rule"].fillna("")
     cur["method"] = cur["method"].fillna("")
-    info = (cur["metric_id"].map(meta["n_comparators"]) == 0) & (cur["metric_id"].map(meta["rating_method"]) != "quintile")
+    info = (cur["metric_id"].map(meta["n_comparators"]) == 0) & ~cur["metric_id"].map(meta["rating_method"]).isin(SELF_RATING_METHODS)
     cur.loc[info, ["rating", "rag", "rating_rule"]] = ["for information", "none", ""]
     return rate_against_band(cur, metrics), comparisons
 

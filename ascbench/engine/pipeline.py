@@ -15,9 +15,11 @@ import difflib
 import numpy as np
 import pandas as pd
 
+from ascbench.catalogue.model import SELF_RATING_METHODS
 from ascbench.engine.compare import rate_against_comparators, resolve_comparators
 from ascbench.engine.direction import attach_direction
 from ascbench.engine.forecast import attach_recorded_forecasts
+from ascbench.engine.funnel import rate_against_range_target, rate_by_funnel
 from ascbench.engine.groups import group_values
 from ascbench.engine.intervals import add_intervals
 from ascbench.engine.keys import plain
@@ -39,7 +41,7 @@ RESULT_COLUMNS = [
     "group", "rank_period", "rank", "rank_of", "quartile", "band", "group_median", "neighbour_rank",
     "neighbour_rank_of", "forecast_value", "forecast_period", "forecast_made_at", "forecast_label",
     "statistic", "source", "footnote",
-    "trend_note",
+    "trend_note", "trend_statistic", "funnel", "funnel_average", "funnel_of",
     "layer_order", "order",
 ]
 
@@ -216,6 +218,19 @@ def attach_position(current, values, metrics, dataset, group: str | None, end=No
     return out
 
 
+def rate_on_group_funnel(current, values, metrics, dataset, group: str | None, end):
+    """Funnel-rated metrics (:mod:`ascbench.engine.funnel`) on the comparison group's funnel,
+    in each metric's benchmark period."""
+    from ascbench.engine.position import group_members
+
+    if not group or current.empty or not metrics["rating_method"].isin(["funnel95", "funnel998"]).any():
+        return current
+    focus = current["area_code"].iloc[0]
+    members = group_members(dataset.areas, dataset.groups, group, focus)
+    periods = benchmark_periods(values[values["metric_id"].isin(current["metric_id"])], members, focus, end)
+    return rate_by_funnel(current, values, metrics, periods, members)
+
+
 QUINTILE_WORDS = {"high": {5: "best", 4: "better", 3: "middle", 2: "worse", 1: "worst"},
                   "low": {1: "best", 2: "better", 3: "middle", 4: "worse", 5: "worst"},
                   "none": {5: "highest", 4: "high", 3: "middle", 2: "low", 1: "lowest"}}
@@ -265,11 +280,13 @@ def build_results(catalogue, dataset, areas: list[str] | None = None, period: st
     comparisons = resolve_comparators(current, comparators, values, dataset.observations, dataset.roles,
                                       area_names, groups)
     current, comparisons = rate_against_comparators(plain(current), plain(comparisons), metrics)
+    current = rate_against_range_target(current, metrics)
     current = attach_direction(current, metrics)
-    current["trend"] = recent_trend(current, values, metrics)
+    current["trend"], current["trend_statistic"] = recent_trend(current, values, metrics, with_statistic=True)
     current = attach_position(current, values, metrics, dataset, group, end)
     current = attach_recorded_forecasts(current, dataset.observations, metrics, areas, end)
     current = rate_by_quintile(current, metrics)
+    current = rate_on_group_funnel(current, values, metrics, dataset, group, end)
 
     # published values that disagree with their counts
     mismatch = published_mismatch(current, metrics)
@@ -288,7 +305,7 @@ def build_results(catalogue, dataset, areas: list[str] | None = None, period: st
                  "statistic", "source", "footnote", "trend_note", "layer_order", "order", "n_comparators"]],
         on="metric_id", how="left")
     info = nodata & (results["n_comparators"] == 0) & ~results["metric_id"].isin(
-        metrics.loc[metrics["rating_method"] == "quintile", "metric_id"])
+        metrics.loc[metrics["rating_method"].isin(SELF_RATING_METHODS), "metric_id"])
     results.loc[info, ["rating", "rag"]] = ["for information", "none"]
     results["area_name"] = results["area_code"].map(area_names)
     results["period_label"] = results["label"]

@@ -320,6 +320,35 @@ def league_table(values, metrics, members, period: str | None = None):
     if table.empty:
         raise AscbenchError("no council of the group has a value" + (f" in {period}" if period else ""),
                             field="period", expected="a period with values")
+    return attach_quantiles(table, metrics)
+
+
+def attach_quantiles(table, metrics):
+    """The group's minimum and maximum (``group_min``, ``group_max``) and, for metrics with
+    ``quantiles: {groups: N, method, invert}``, each council's ``quantile`` (1 ... N; 1 holds
+    the lowest values unless ``invert``) by that method (:func:`ascbench.stats.quantile_groups`)
+    with the type-7 cut points of the group in ``quantile_cuts`` ("a | b | c")."""
+    from ascbench import stats
+
+    keys = ["metric_id", "period", "group"]
+    grouped = table.groupby(keys, observed=True, sort=False)["value"]
+    table = table.assign(group_min=grouped.transform("min"), group_max=grouped.transform("max"),
+                         quantile=np.nan, quantile_of=np.nan, quantile_method="", quantile_cuts="")
+    meta = metrics.set_index("metric_id")
+    if "quantile_groups" not in meta.columns or not (meta["quantile_groups"] > 0).any():
+        return table
+    wanted = table["metric_id"].astype(str).map(meta["quantile_groups"]).fillna(0).astype(float) > 0
+    for _, idx in table[wanted].groupby(keys, observed=True, sort=False).groups.items():  # one call per group
+        rows = table.loc[idx]
+        mid = rows["metric_id"].iloc[0]
+        k, method, invert = (int(meta.at[mid, "quantile_groups"]), meta.at[mid, "quantile_method"],
+                             bool(meta.at[mid, "quantile_invert"]))
+        value = rows["value"].to_numpy(dtype="float64")
+        table.loc[idx, "quantile"] = stats.quantile_groups(value, k, method=method, invert=invert)
+        cuts = stats.groups.type7_cut_points(value, k)
+        table.loc[idx, "quantile_cuts"] = " | ".join(f"{c:.6g}" for c in cuts)
+        table.loc[idx, "quantile_of"] = k
+        table.loc[idx, "quantile_method"] = method
     return table
 
 

@@ -97,8 +97,13 @@ def _leave_one_out_signs(kind_fn, *arrays):
     return np.column_stack(signs)
 
 
-def recent_trend(current, values, metrics):
-    """A ``trend`` label for each row of ``current`` (aligned array)."""
+def recent_trend(current, values, metrics, with_statistic: bool = False):
+    """A ``trend`` label for each row of ``current`` (aligned array); with
+    ``with_statistic``, also the test statistic behind it (chi-squared on 1 df: Armitage's
+    for proportions, (slope / se)² for the weighted regression), NaN where not calculated.
+
+    As Fingertips, a proportion with a count equal to its denominator in any point of the
+    series cannot be calculated (the chi-squared variance is degenerate there)."""
     import numpy as np
 
     from ascbench.stats import z_value
@@ -107,8 +112,9 @@ def recent_trend(current, values, metrics):
 
     n_rows = len(current)
     label = np.full(n_rows, "cannot be calculated", dtype=object)
+    statistic_out = np.full(n_rows, np.nan)
     if n_rows == 0:
-        return label
+        return (label, statistic_out) if with_statistic else label
     meta = metrics.set_index("metric_id")
     statistic = current["metric_id"].map(meta["statistic"]).to_numpy()
     polarity = current["metric_id"].map(meta["polarity"]).to_numpy()
@@ -116,9 +122,10 @@ def recent_trend(current, values, metrics):
     series = _gather(current, values, ["numerator", "denominator", "value", "lower95", "upper95"], breaks)
     x, n, y, lo, up = (series[c] for c in ["numerator", "denominator", "value", "lower95", "upper95"])
     basis_counts = ~np.isnan(x).any(axis=1) & ~np.isnan(n).any(axis=1) & (n > 0).all(axis=1)
-    is_prop = (statistic == "proportion") & basis_counts & (x <= n).all(axis=1)
+    all_of = (statistic == "proportion") & basis_counts & (x == n).any(axis=1)  # Fingertips: not calculated
+    is_prop = (statistic == "proportion") & basis_counts & (x <= n).all(axis=1) & ~all_of
     se = (up - lo) / (2 * z_value(0.95))
-    is_reg = ~is_prop & ~np.isnan(y).any(axis=1) & ~np.isnan(se).any(axis=1) & (se > 0).all(axis=1)
+    is_reg = ~is_prop & ~all_of & ~np.isnan(y).any(axis=1) & ~np.isnan(se).any(axis=1) & (se > 0).all(axis=1)
     direction = np.zeros(n_rows)
     significant = np.zeros(n_rows, dtype=bool)
     if is_prop.any():
@@ -134,6 +141,7 @@ def recent_trend(current, values, metrics):
         steady = (loo == sign[:, None]).all(axis=1)
         significant[is_prop] = (stat > chi2_998) & steady & (sign != 0)
         direction[is_prop] = sign
+        statistic_out[is_prop] = stat
     if is_reg.any():
         slope, se_b = _weighted_slope(y[is_reg], se[is_reg])
 
@@ -145,6 +153,7 @@ def recent_trend(current, values, metrics):
         steady = (loo == sign[:, None]).all(axis=1)
         significant[is_reg] = (np.abs(slope / se_b) > z_value(0.998)) & steady & (sign != 0)
         direction[is_reg] = sign
+        statistic_out[is_reg] = (slope / se_b) ** 2
     computable = is_prop | is_reg
     label[computable] = "no significant change"
     up_word = np.where(direction > 0, "increasing", "decreasing")
@@ -153,7 +162,7 @@ def recent_trend(current, values, metrics):
     text = np.where(np.isin(polarity, ["high", "low"]), np.char.add(up_word.astype(str), judged.astype(str)),
                     up_word)
     label[significant] = text[significant]
-    return label
+    return (label, statistic_out) if with_statistic else label
 
 
 def history(values, results, areas: list[str], metrics=None):

@@ -40,7 +40,7 @@ def _groups(groups, n):
 
     if groups is None:
         return pd.Series(np.zeros(n, dtype=int))
-    keys = pd.Series(np.asarray(groups, dtype=object))
+    keys = pd.Series(np.asarray(groups))
     if len(keys) != n:
         raise AscbenchError("groups has a different length from the counts", field="groups",
                             expected="one group key per age-band row")
@@ -163,7 +163,7 @@ def _indirect(s, confidence, scale):
     with np.errstate(invalid="ignore", divide="ignore"):
         out = pd.DataFrame({"observed": obs, "expected": exp, "value": obs / exp * scale,
                             "lower": lo / exp * scale, "upper": up / exp * scale}, index=s.index)
-    out["method"] = np.where(obs < 10, "Exact", "Byars")
+    out["method"] = pd.Categorical.from_codes((obs < 10).astype("int8"), ["Byars", "Exact"])
     out.index.name = None
     return out
 

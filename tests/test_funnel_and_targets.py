@@ -1,0 +1,139 @@
+"""The catalogue's funnel ratings, range targets, target limit convention and quantile groups,
+end to end on a small made-up group of councils whose figures are worked out here."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from ascbench import stats
+from ascbench.cli import cli
+
+# ten councils: carers assessed (numerator, denominator); C01 is the council
+COUNTS = {"C01": (900, 1000), "C02": (700, 1000), "C03": (720, 1000), "C04": (150, 200), "C05": (730, 1000),
+          "C06": (3550, 5000), "C07": (690, 1000), "C08": (71, 100), "C09": (1420, 2000), "C10": (735, 1000)}
+
+CATALOGUE = textwrap.dedent("""\
+    metrics:
+      - id: assessed
+        code: T1
+        title: Carers assessed
+        statistic: proportion
+        numerator: assessed
+        denominator: carers
+        polarity: high
+        rating: {method: funnel95}
+        quantiles: {groups: 3, method: phe_rank}
+      - id: assessed998
+        code: T2
+        title: Carers assessed (99.8%)
+        statistic: proportion
+        numerator: assessed
+        denominator: carers
+        polarity: high
+        rating: {method: funnel998}
+      - id: in_range
+        code: T3
+        title: Carers assessed against a target range
+        statistic: proportion
+        numerator: assessed
+        denominator: carers
+        polarity: high
+        range_target: [80, 90]
+        rating: {method: range_target}
+      - id: target_limit
+        code: T4
+        title: Carers assessed against a target, limit equal counts
+        statistic: proportion
+        numerator: assessed
+        denominator: carers
+        polarity: high
+        comparators:
+          - {type: value, value: TARGET, label: target}
+        rating: {method: ci_overlap95, limits_equal_target: significant}
+    """)
+
+
+@pytest.fixture()
+def group(tmp_path):
+    lo, _ = stats.wilson_limits(900, 1000)
+    target = float(lo) * 100  # the 95% lower limit of C01, exactly
+    (tmp_path / "metrics.yaml").write_text(CATALOGUE.replace("TARGET", repr(target)), encoding="utf-8")
+    data = tmp_path / "data"
+    data.mkdir()
+    rows = ["area_code,period,measure,value"]
+    for code, (x, n) in COUNTS.items():
+        rows += [f"{code},2024-25,assessed,{x}", f"{code},2024-25,carers,{n}"]
+    (data / "observations.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    areas = ["area_code,area_name,area_type"] + [f"{c},Council {c[1:]},unitary" for c in COUNTS]
+    (data / "areas.csv").write_text("\n".join(areas) + "\n", encoding="utf-8")
+    (data / "dataset.yaml").write_text("default_area: C01\n", encoding="utf-8")
+    return tmp_path
+
+
+def _rate(path, *extra):
+    out = CliRunner().invoke(cli, ["rate", "--catalogue", str(path / "metrics.yaml"), "--data", str(path / "data"),
+                                   "--format", "json", *extra])
+    assert out.exit_code == 0, out.output
+    return {r["metric_id"]: r for r in json.loads(out.stdout)}
+
+
+def test_funnel_rating_against_the_pooled_average(group):
+    rows = _rate(group)
+    x = np.array([v[0] for v in COUNTS.values()], dtype=float)
+    n = np.array([v[1] for v in COUNTS.values()], dtype=float)
+    average = x.sum() / n.sum()
+    # 90% of 1,000 against a pooled 72.1%: far above the 99.8% limits
+    assert rows["assessed"]["funnel"] == "High (0.001)"
+    assert rows["assessed"]["funnel_average"] == pytest.approx(average)
+    assert rows["assessed"]["funnel_of"] == 10
+    assert rows["assessed"]["rating"] == "better" and rows["assessed"]["rag"] == "green"
+    assert rows["assessed998"]["rating"] == "better"
+    assert "funnel" in rows["assessed"]["rating_rule"]
+
+
+def test_range_target_rates_by_direction(group):
+    rows = _rate(group)
+    assert rows["in_range"]["rating"] == "better"  # 90% is at the upper bound of [80, 90]
+    assert rows["in_range"]["comparator"] == "target range 80-90"
+
+
+def test_a_limit_equal_to_the_target_counts_as_significant_when_asked(group):
+    rows = _rate(group)
+    assert rows["target_limit"]["rating"] == "better"
+    similar = (group / "metrics.yaml").read_text(encoding="utf-8").replace(
+        "limits_equal_target: significant", "limits_equal_target: similar")
+    (group / "metrics.yaml").write_text(similar, encoding="utf-8")
+    assert _rate(group)["target_limit"]["rating"] == "similar"
+
+
+def test_rank_gives_quantile_groups_cut_points_and_a_funnel(group, tmp_path):
+    svg = tmp_path / "funnel.svg"
+    args = ["rank", "--catalogue", str(group / "metrics.yaml"), "--data", str(group / "data"), "--metric", "assessed",
+            "--format", "json", "--funnel", str(svg)]
+    out = CliRunner().invoke(cli, args)
+    assert out.exit_code == 0, out.output
+    table = {r["area_code"]: r for r in json.loads(out.stdout)}
+    values = np.array([x / n * 100 for x, n in COUNTS.values()])
+    want = stats.quantile_groups(values, 3, method="phe_rank")
+    assert [table[c]["quantile"] for c in COUNTS] == list(want)
+    assert table["C01"]["quantile"] == 3 and table["C01"]["quantile_of"] == 3
+    cuts = [float(c) for c in table["C01"]["quantile_cuts"].split(" | ")]
+    assert cuts == pytest.approx(list(np.quantile(values, [1 / 3, 2 / 3])), rel=1e-5)
+    assert table["C01"]["group_min"] == pytest.approx(69.0) and table["C01"]["group_max"] == pytest.approx(90.0)
+    text = svg.read_text(encoding="utf-8")
+    assert text.count("<circle") == 10 and text.count("<polyline") == 4
+    assert 'role="img"' in text and "1 above and 0 below the 99.8% limits" in text
+    assert "Council 01 90.0%, above the 99.8% limits" in text
+    again = tmp_path / "again.svg"
+    CliRunner().invoke(cli, args[:-1] + [str(again)])
+    assert again.read_bytes() == svg.read_bytes()
+
+
+def test_trend_statistic_is_in_the_results(group):
+    rows = _rate(group)
+    assert "trend_statistic" in rows["assessed"]
