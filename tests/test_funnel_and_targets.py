@@ -87,7 +87,7 @@ def test_funnel_rating_against_the_pooled_average(group):
     x = np.array([v[0] for v in COUNTS.values()], dtype=float)
     n = np.array([v[1] for v in COUNTS.values()], dtype=float)
     average = x.sum() / n.sum()
-    # 90% of 1,000 against a pooled 72.1%: far above the 99.8% limits
+    # 90% of 1,000 against a pooled 72.7%: far above the 99.8% limits
     assert rows["assessed"]["funnel"] == "High (0.001)"
     assert rows["assessed"]["funnel_average"] == pytest.approx(average)
     assert rows["assessed"]["funnel_of"] == 10
@@ -137,3 +137,18 @@ def test_rank_gives_quantile_groups_cut_points_and_a_funnel(group, tmp_path):
 def test_trend_statistic_is_in_the_results(group):
     rows = _rate(group)
     assert "trend_statistic" in rows["assessed"]
+
+
+def test_the_dashboard_draws_a_funnel_for_metrics_with_counts_for_every_member(group, tmp_path):
+    out = tmp_path / "out"
+    args = ["dashboard", "--catalogue", str(group / "metrics.yaml"), "--data", str(group / "data"), "--out", str(out)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    page = (out / "dashboard.html").read_text(encoding="utf-8")
+    assert page.count('id="funnel-assessed-t"') == 1
+    assert "T1 Carers assessed: funnel plot, 2024/25" in page
+    pooled = sum(x for x, _ in COUNTS.values()) / sum(n for _, n in COUNTS.values()) * 100  # 9,666 of 13,300
+    assert f"10 councils around a pooled average of {pooled:.1f}%" in page and f"{pooled:.1f}" == "72.7"
+    first = page
+    CliRunner().invoke(cli, args)
+    assert (out / "dashboard.html").read_text(encoding="utf-8") == first

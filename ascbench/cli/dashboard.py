@@ -50,10 +50,13 @@ def dashboard(catalogue_path, data_path, out, area, period, tags, group, title, 
         notes["source"] = "Source: " + str(dataset.settings["source"])
     from ascbench.render.league_chart import dashboard_charts
 
+    from ascbench.render.funnel_chart import dashboard_funnels
+
     charts = dashboard_charts(results, values, catalogue.metrics_frame(), dataset, group)
+    funnels = dashboard_funnels(results, values, catalogue.metrics_frame(), dataset, group)
     outputs = {
         "dashboard.html": html.render(results, layers=catalogue.layers, title=title, history=hist, national=national,
-                                      notes=notes, stamp=when, charts=charts),
+                                      notes=notes, stamp=when, charts=charts, funnels=funnels),
         "dashboard.md": markdown.render(results, layers=catalogue.layers, title=title, sections=True, stamp=when),
         "dashboard.xlsx": xlsx.render_bytes(results, layers=catalogue.layers, title=title),
         "dashboard.csv": csv_out.render(results),

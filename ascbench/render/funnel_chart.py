@@ -13,7 +13,7 @@ from html import escape
 
 import numpy as np
 
-WIDTH, HEIGHT, PAD_L, PAD_R, PAD_T, PAD_B = 360, 220, 40, 10, 18, 30
+WIDTH, HEIGHT, PAD_L, PAD_R, PAD_T, PAD_B = 360, 220, 48, 10, 18, 30
 FOCUS, OTHER, AVERAGE, L95, L998 = "#0b0c0c", "#9aa0a6", "#1d70b8", "#f47738", "#d4351c"
 
 
@@ -119,3 +119,38 @@ def summary(points, focus, baseline, name, period_label, decimals, unit) -> str:
             r["significance"], "within the limits")
         text += f"; {r['area_name']} {_fmt(r['value'], decimals, unit)}, {place}"
     return text + "."
+
+
+def dashboard_funnels(results, values, metrics, dataset, group: str = "all") -> dict[str, str]:
+    """metric_id -> funnel plot, for every ranked result row whose metric is a proportion or
+    rate with counts for every group member that has a value in its benchmark period
+    (``rank_period``); others get none (a funnel of some members would mislead)."""
+    from ascbench.engine.keys import plain
+    from ascbench.engine.position import group_members
+    from ascbench.periods import parse_period
+
+    meta = metrics.set_index("metric_id")
+    ranked = results[results["rank_period"].notna() & results["rank"].notna()
+                     & results["metric_id"].map(meta["statistic"]).isin(["proportion", "rate"])]
+    if ranked.empty:
+        return {}
+    focus = str(ranked["area_code"].iloc[0])
+    members = group_members(dataset.areas, dataset.groups, group, focus)
+    names = dict(zip(dataset.areas["area_code"], dataset.areas["area_name"], strict=False))
+    wanted = ranked[["metric_id", "rank_period"]].rename(columns={"rank_period": "period"})
+    pool = plain(values).merge(wanted, on=["metric_id", "period"])
+    pool = pool[pool["area_code"].isin(members["area_code"]) & pool["value"].notna()]
+    funnels = {}
+    for r in ranked.itertuples():  # one chart per metric
+        t = pool[pool["metric_id"] == r.metric_id]
+        if t.empty or t["numerator"].isna().any() or not (t["denominator"] > 0).all():
+            continue
+        points, lines = funnel_data(t.assign(area_name=t["area_code"].map(names)), r.statistic,
+                                    float(meta.at[r.metric_id, "multiplier"]))
+        if points is None:
+            continue
+        funnels[r.metric_id] = funnel_svg(points, lines, focus, f"{r.code} {r.title}",
+                                          parse_period(r.rank_period).label,
+                                          "funnel-" + "".join(c if c.isalnum() else "-" for c in r.metric_id),
+                                          int(r.decimals), r.unit or "")
+    return funnels

@@ -147,15 +147,17 @@ def _comparator_words(row) -> str:
 
 def render(results, layers: dict | None = None, title: str = "Performance dashboard", history=None,
            national: str | None = None, notes: dict | None = None, stamp: str | None = None,
-           charts: dict | None = None, **_) -> str:
+           charts: dict | None = None, funnels: dict | None = None, **_) -> str:
     """The dashboard page: content in ``<main>``, a caption and a heading for every table,
     column headers with ``scope`` and each metric's description as its row header, footnote
     marks that link to their notes, glyphs hidden from screen readers beside their words, a
     phone layout (each metric a card below 640 px) and print styles. ``charts`` (metric_id ->
     inline SVG, :mod:`ascbench.render.league_chart`) adds under a metric's row the picture of
-    every council's value, with its text alternative as a caption."""
+    every council's value, with its text alternative as a caption; ``funnels`` likewise the
+    funnel plot (:mod:`ascbench.render.funnel_chart`)."""
     layers = layers or {}
     charts = charts or {}
+    funnels = funnels or {}
     notes = notes or {}
     rows = records(results)
     focus = rows[0]["area_code"] if rows else ""
@@ -239,6 +241,10 @@ def render(results, layers: dict | None = None, title: str = "Performance dashbo
         if charts.get(r["metric_id"]):
             caption = _chart_caption(charts[r["metric_id"]])
             out.append(f'<tr class="league"><td colspan="8"><figure>{charts[r["metric_id"]]}'
+                       f'<figcaption class="small">{caption}</figcaption></figure></td></tr>')
+        if funnels.get(r["metric_id"]):
+            caption = _chart_caption(funnels[r["metric_id"]])
+            out.append(f'<tr class="league"><td colspan="8"><figure>{funnels[r["metric_id"]]}'
                        f'<figcaption class="small">{caption}</figcaption></figure></td></tr>')
     if open_table:
         out.append("</tbody></table>")
