@@ -52,6 +52,10 @@ def nhs_number(numbers):
     import numpy as np
     import pandas as pd
 
+    codes, uniques = pd.factorize(numbers.astype(str), use_na_sentinel=False)
+    if len(uniques) < len(numbers):  # folded once per distinct number (an extract repeats each)
+        folded = nhs_number(pd.Series(uniques, dtype=object))
+        return pd.Series(folded.to_numpy()[codes], index=numbers.index)
     text = numbers.astype(str).str.strip()
     plain = text.str.replace(r"[\s\-]", "", regex=True)
     floaty = plain.str.match(r"^\d(\.\d+)?[eE]\+?\d+$|^\d+\.0*$")

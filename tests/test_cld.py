@@ -391,14 +391,22 @@ def test_invalid_rows_are_rejected_with_a_located_summary(tmp_path):
                             row(Event_Type="Visit", Event_Start_Date="2025-06-01"),
                             row(NHS_Number="", LA_Person_Unique_Identifier="", Event_Type="Request",
                                 Event_Start_Date="2025-06-01")])
-    extract = read_extracts([path])
+    extract = read_extracts([path], invalid="reject")
     assert len(extract.rows) == 1 and len(extract.rejected) == 3
     reasons = set(extract.rejected["reason"])
     assert "Event_Start_Date is not a date (expected YYYY-MM-DD)" in reasons
     assert "Event_Type is not one of Request, Assessment, Service, Review" in reasons
     assert list(extract.rejected["line"]) == [3, 4, 5]
-    out = CliRunner().invoke(cli, ["cld", str(path), "--period", "2025-26", "--strict"])
+    out = CliRunner().invoke(cli, ["cld", str(path), "--period", "2025-26", "--strict", "--invalid-values", "reject"])
     assert out.exit_code == 1 and "3 rows rejected" in out.stderr
+    # DHSC's default: the unknown event type is kept as "Invalid and not mapped" and counted
+    kept = read_extracts([path])
+    assert len(kept.rows) == 2 and len(kept.rejected) == 2
+    assert list(kept.rows["Event_Type"]) == ["Service", "Invalid and not mapped"]
+    q = kept.quality.set_index("field")
+    assert q.loc["Event_Type", "invalid"] == 1 and q.loc["Event_Type", "example"] == "Visit"
+    out = CliRunner().invoke(cli, ["cld", str(path), "--period", "2025-26", "--strict"])
+    assert out.exit_code == 1 and "2 rows rejected" in out.stderr
 
 
 def test_missing_required_column(tmp_path):

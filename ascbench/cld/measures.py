@@ -84,8 +84,9 @@ def ascof_2a(ev, people, start, end):
                                                         on=["LA_Code", "person"])
     existing = m[(m["Event_Start_Date"] < m["c_start"]) & (m["end_f"] > m["c_start"] - 91 * DAY)]["cid"].unique()
     c = c[~c["cid"].isin(existing)].copy()
-    final = _sequel_2a(c, build.merge(members.rename(columns={"cid": "cid_row"}), on="record", how="left"))
+    final, rule = _sequel_2a(c, build.merge(members.rename(columns={"cid": "cid_row"}), on="record", how="left"))
     c["final"] = final.reindex(c["cid"]).to_numpy()
+    c["rule"] = rule.reindex(c["cid"]).to_numpy()
     c["num"] = c["final"].isin(codes.SUCCESS_2A).astype(int)
     c["den"] = (c["final"].isin(codes.SUCCESS_2A) | c["final"].isin(codes.FAILURE_2A)).astype(int)
     c["band"] = _band(c["age"])
@@ -93,19 +94,30 @@ def ascof_2a(ev, people, start, end):
 
 
 def _sequel_2a(c, build):
-    """The final outcome of each cluster, by the first rule that decides (DHSC's order)."""
+    """The final outcome of each cluster, by the first rule that decides (DHSC's order), and
+    the number of that rule (:data:`SEQUEL_RULES`)."""
     out = pd.Series(index=c["cid"].to_numpy(), dtype="object")
+    rule = pd.Series(0, index=out.index, dtype="int64")
     decided = pd.Series(False, index=out.index)
     cc = c.set_index("cid")
     # 1. death on or before cluster end + 7 days; 2. admitted to hospital
     dead = cc["death"].notna() & (cc["death"] <= cc["c_end"] + 7 * DAY)
     out[dead] = "NFA: Deceased"
+    rule[dead] = 1
     decided |= dead
     hosp = ~decided & (cc["c_outcome"] == "Admitted to hospital")
     out[hosp] = "Admitted to hospital"
+    rule[hosp] = 2
     decided |= hosp
+    # the person's rows beside each cluster, with the cluster's own ST-Max rows blanked: DHSC
+    # nulls every ST-Max service starting inside the cluster ("Same_ST_Max") before it looks
+    # for sequels, nested reviews or nested equipment
+    joined = c[["cid", "LA_Code", "person", "c_start", "c_end"]].merge(build, on=["LA_Code", "person"])
+    same = ((joined["Event_Type"] == "Service") & (joined["Service_Type"] == codes.STMAX)
+            & (joined["Event_Start_Date"] >= joined["c_start"]) & (joined["Event_Start_Date"] <= joined["c_end"]))
+    joined = joined[~same]
     # candidates: the person's other rows starting in [cluster start, cluster end + 7], ending after it
-    cand = c[["cid", "LA_Code", "person", "c_start", "c_end"]].merge(build, on=["LA_Code", "person"])
+    cand = joined
     cand = cand[(cand["cid_row"] != cand["cid"]) & (cand["Event_Start_Date"] >= cand["c_start"])
                 & (cand["end_f"] > cand["c_end"]) & (cand["Event_Start_Date"] <= cand["c_end"] + 7 * DAY)]
     # 3. forward services of a recognised type: the top-ranked decides
@@ -118,6 +130,7 @@ def _sequel_2a(c, build):
     svc_out = pd.Series(svc_out, index=svc["cid"].to_numpy())
     fwd = ~decided & out.index.isin(svc_out.index)
     out[fwd] = svc_out.reindex(out.index)[fwd]
+    rule[fwd] = 3
     decided |= fwd
     # 4. outcome evidence: the lowest usable rank among the cluster's and its candidates' outcomes
     has_cand = out.index.isin(cand["cid"].unique())
@@ -131,7 +144,7 @@ def _sequel_2a(c, build):
     other = other[usable_pair]
     pool.append(pd.DataFrame({"cid": other["cid"], "rank": other["c_rank"]}))
     pool.append(pd.DataFrame({"cid": other["cid"], "rank": other["rank2a"]}))
-    nested = c[["cid", "LA_Code", "person", "c_start", "c_end"]].merge(build, on=["LA_Code", "person"])
+    nested = joined
     nested_ar = nested[nested["Event_Type"].isin(["Assessment", "Review"]) & (nested["Event_Start_Date"] >= nested["c_start"])
                        & (nested["end_f"] > nested["c_start"]) & (nested["end_f"] <= nested["c_end"])
                        & (nested["end_f"] > nested["c_end"] - 14 * DAY) & (nested["rank2a"] < 100)]
@@ -144,6 +157,7 @@ def _sequel_2a(c, build):
     by_rank = {r: o for o, r in codes.OUTCOME_RANK.items()}
     evidence = ~decided & out.index.isin(best.index)
     out[evidence] = best.reindex(out.index)[evidence].map(by_rank)
+    rule[evidence] = 4
     decided |= evidence
     # 5. equipment nested in the cluster -> ongoing low level
     equip = nested[(nested["Event_Type"] == "Service") & (nested["Service_Component"] == "Equipment")
@@ -151,10 +165,30 @@ def _sequel_2a(c, build):
                    & (nested["end_f"] <= nested["c_end"])]["cid"].unique()
     eq = ~decided & out.index.isin(equip)
     out[eq] = codes.ST_LOW
+    rule[eq] = 5
     decided |= eq
     # 6. otherwise the cluster's own outcome
     out[~decided] = cc.loc[~decided.to_numpy(), "c_outcome"].to_numpy()
-    return out
+    rule[~decided] = 6
+    return out, rule
+
+
+SEQUEL_RULES = {1: "1 died within 7 days of the end", 2: "2 admitted to hospital",
+                3: "3 a service within 7 days", 4: "4 outcome evidence", 5: "5 equipment during the reablement",
+                6: "6 the cluster's own outcome"}
+
+
+def outcomes_2a(clusters):
+    """The table behind 2A: clusters by deciding rule and final outcome, with where each
+    counts (``numerator and denominator``, ``denominator only``, ``neither``) - DHSC's
+    ASCOF 2A outcome breakdown."""
+    if clusters.empty:
+        return pd.DataFrame(columns=["rule", "final_outcome", "counts_in", "clusters"])
+    counts_in = np.where(clusters["num"] == 1, "numerator and denominator",
+                         np.where(clusters["den"] == 1, "denominator only", "neither"))
+    t = pd.DataFrame({"rule": clusters["rule"].map(SEQUEL_RULES), "final_outcome": clusters["final"].fillna(""),
+                      "counts_in": counts_in})
+    return t.groupby(["rule", "final_outcome", "counts_in"]).size().rename("clusters").reset_index()
 
 
 # ---------------------------------------------------------------------------- 2B / 2C
@@ -196,14 +230,20 @@ def ascof_2e(ev, people, start, end):
     p["band"] = _band(p["age"])
     p["settled"] = p["accommodation"].map(codes.SETTLED).fillna(0).astype(int)
     p["num"], p["den"] = p["settled"], 1
+    gender = codes.fold_all(p["gender"]) if "gender" in p.columns else pd.Series("", index=p.index)
     rows = []
-    for band in ("1864", "65ov"):
-        part = p[p["band"] == band]
-        rows.append({"measure": "ascof_2e_all", "group": band, "numerator": int(part["num"].sum()),
+
+    def add(measure, group, part):
+        rows.append({"measure": measure, "group": group, "numerator": int(part["num"].sum()),
                      "denominator": int(part["den"].sum())})
-    ld = p[(p["band"] == "1864") & (codes.fold_all(p["psr"]) == codes.LD)]
-    rows.append({"measure": "ascof_2e", "group": "total", "numerator": int(ld["num"].sum()),
-                 "denominator": int(ld["den"].sum())})
+        for sex in ("male", "female"):  # DHSC reports Male, Female and Total; other genders only in Total
+            sub = part[gender.reindex(part.index) == sex]
+            rows.append({"measure": measure, "group": (group + "_" if group != "total" else "") + sex,
+                         "numerator": int(sub["num"].sum()), "denominator": int(sub["den"].sum())})
+
+    for band in ("1864", "65ov"):
+        add("ascof_2e_all", band, p[p["band"] == band])
+    add("ascof_2e", "total", p[(p["band"] == "1864") & (codes.fold_all(p["psr"]) == codes.LD)])
     return rows, p
 
 

@@ -11,7 +11,8 @@ import pandas as pd
 
 from ascbench.cld import codes
 
-OPEN = pd.Timestamp("9999-01-01")  # an open event, as the measures treat a missing end
+OPEN = pd.Timestamp("9999-01-01")
+DAY = pd.Timedelta(days=1)  # an open event, as the measures treat a missing end
 IMPUTE_COMPONENTS = ("Shared Lives", "Community supported living", "Extra care housing",
                      "Home support or domiciliary care")
 
@@ -35,22 +36,71 @@ def person_keys(rows, mode: str = "row"):
     return key
 
 
+def derived_end(start, end, death):
+    """DHSC's derived end date (``FilterToEventsInPeriod``): the date of death when it falls
+    on or between the event's start and end, or - for an event with no end - strictly after
+    its start; otherwise the end as submitted."""
+    inside = death.notna() & (((death >= start) & (death <= end)) | (end.isna() & (death > start)))
+    return end.where(~inside, death)
+
+
+def _quarter_starts(first, last):
+    """Financial-quarter starts (1 Jan, Apr, Jul, Oct) from the quarter holding ``first`` to
+    the one holding ``last``."""
+    q0 = pd.Timestamp(first).to_period("Q").start_time
+    q1 = pd.Timestamp(last).to_period("Q").start_time
+    return pd.date_range(q0, q1, freq="QS")
+
+
+def submission_periods(rows):
+    """Each file's reference period, as DHSC's joined main table gives it
+    (``create_main_table_for_period.sql``): every quarter goes to the **latest** file (the
+    last named) whose coverage holds the whole quarter, and a file's reference period runs
+    from the first to the last quarter it won. A file's coverage is its stated reporting
+    period; a file that states none covers the months of its events (first to last start or
+    end date). With one file, its stated period stands (none stated: the file is taken whole).
+
+    Returns ``(periods, quarters)``: per submission ``ref_start, ref_end, stated`` (files that
+    won no quarter are absent), and per quarter the ``submission`` and ``file`` that supplied it.
+    """
+    g = rows.groupby("submission")
+    stated_start, stated_end = g["Reporting_Period_Start_Date"].min(), g["Reporting_Period_End_Date"].max()
+    dates = pd.concat([g["Event_Start_Date"].min(), g["Event_End_Date"].min()], axis=1).min(axis=1)
+    last = pd.concat([g["Event_Start_Date"].max(), g["Event_End_Date"].max()], axis=1).max(axis=1)
+    files = g["file"].first()
+    stated = stated_start.notna() & stated_end.notna()
+    cover_start = stated_start.where(stated, dates.dt.to_period("M").dt.start_time)
+    cover_end = stated_end.where(stated, last.dt.to_period("M").dt.end_time.dt.normalize())
+    if len(files) == 1:
+        periods = pd.DataFrame({"ref_start": stated_start, "ref_end": stated_end.where(stated, last),
+                                "stated": stated})
+        quarters = pd.DataFrame({"quarter_start": cover_start, "quarter_end": cover_end, "submission": files.index,
+                                 "file": files.to_numpy()})
+        return periods, quarters
+    starts = _quarter_starts(cover_start.min(), cover_end.max())
+    q = pd.DataFrame({"quarter_start": starts, "quarter_end": starts + pd.offsets.QuarterEnd(0)})
+    pairs = q.merge(pd.DataFrame({"submission": files.index, "cs": cover_start.to_numpy(), "ce": cover_end.to_numpy()}),
+                    how="cross")
+    pairs = pairs[(pairs["cs"] <= pairs["quarter_start"]) & (pairs["ce"] >= pairs["quarter_end"])]
+    won = pairs.sort_values(["quarter_start", "submission"]).drop_duplicates("quarter_start", keep="last")
+    won = won.assign(file=won["submission"].map(files))[["quarter_start", "quarter_end", "submission", "file"]]
+    periods = won.groupby("submission").agg(ref_start=("quarter_start", "min"), ref_end=("quarter_end", "max"))
+    periods["stated"] = True
+    return periods, won.reset_index(drop=True)
+
+
 def stage0(rows, person_key_mode: str = "row"):
-    """Rows -> unique events with ``person``, ``end`` (derived; NaT open) and ``ref_end``."""
+    """Rows -> unique events with ``person``, ``end`` (derived; NaT open) and ``ref_end``.
+    Which file supplied each quarter: :func:`submission_periods`."""
     d = rows.copy()
     d["person"] = person_keys(d, person_key_mode)
-    start, end, dod = d["Event_Start_Date"], d["Event_End_Date"], d["Date_of_Death"]
-    inside = dod.notna() & (dod >= start) & (end.isna() | (dod <= end))
-    d["end"] = end.where(~inside, dod)
-    # the file's reference period: its stated reporting period; a file that states none is
-    # taken whole (its coverage cannot be known locally), so the in-period filter is skipped
-    per_file = d.groupby("submission").agg(rs=("Reporting_Period_Start_Date", "min"),
-                                           re=("Reporting_Period_End_Date", "max"))
-    latest = pd.concat([d.groupby("submission")["end"].max(), d.groupby("submission")["Event_Start_Date"].max()],
-                       axis=1).max(axis=1)
-    d["ref_start"] = d["submission"].map(per_file["rs"])
-    d["ref_end"] = d["submission"].map(per_file["re"].fillna(latest))
-    stated = d["ref_start"].notna() & d["submission"].map(per_file["re"]).notna()
+    start, dod = d["Event_Start_Date"], d["Date_of_Death"]
+    d["end"] = derived_end(start, d["Event_End_Date"], dod)
+    periods, _ = submission_periods(d)
+    d = d[d["submission"].isin(periods.index)]  # a file that supplies no quarter is not used
+    start, dod = d["Event_Start_Date"], d["Date_of_Death"]
+    d = d.assign(ref_start=d["submission"].map(periods["ref_start"]), ref_end=d["submission"].map(periods["ref_end"]))
+    stated = d["submission"].map(periods["stated"]).astype(bool)
     service = d["Event_Type"] == "Service"
     keep_other = ~service & d["end"].notna() & (d["end"] >= d["ref_start"]) & (d["end"] <= d["ref_end"]) & (
         start <= d["ref_end"])
@@ -62,29 +112,43 @@ def stage0(rows, person_key_mode: str = "row"):
 
 
 def _event_key(d):
-    base = d["LA_Code"].astype(str) + "|" + d["person"] + "|" + d["Event_Start_Date"].astype(str) + "|" + d["Client_Type"]
-    end = d["end"].astype(str)
-    extra = np.select(
-        [d["Event_Type"] == "Request", d["Event_Type"] == "Assessment", d["Event_Type"] == "Review"],
-        [end + "|" + d["Request_Route_of_Access"].fillna("").str.casefold(),
-         end + "|" + d["Assessment_Type"].fillna("").str.casefold(), end],
-        d["Service_Type"] + "|" + d["Service_Component"].fillna(""))
-    return d["Event_Type"] + "|" + base + "|" + pd.Series(extra, index=d.index)
+    """DHSC's unique event (``Der_Unique_Event_Ref``) as an integer: the same LA, person,
+    start, client type and event type, plus the end date for requests, assessments and
+    reviews, the route of access for requests, the assessment type for assessments, and the
+    service type and component for services."""
+    t = d["Event_Type"]
+    service = t == "Service"
+    parts = pd.DataFrame({
+        "type": t, "la": d["LA_Code"].astype(str), "person": d["person"], "start": d["Event_Start_Date"],
+        "client": d["Client_Type"], "end": d["end"].where(~service),
+        "route": codes.fold_all(d["Request_Route_of_Access"]).where(t == "Request", ""),
+        "assessment": codes.fold_all(d["Assessment_Type"]).where(t == "Assessment", ""),
+        "service": d["Service_Type"].fillna("").where(service, ""),
+        "component": d["Service_Component"].fillna("").where(service, ""),
+    })
+    return parts.groupby(list(parts.columns), sort=False, dropna=False).ngroup()
 
 
 def _crop(d):
-    """A service left open at the end of a non-final submission, that does not appear again in
-    the next one, ends at that submission's reference-period end (DHSC's cropping)."""
-    submissions = sorted(d["submission"].unique())
-    if len(submissions) < 2:
+    """DHSC's cropping (``GetDerivedFields``): an event of a reference period that another
+    follows, open or ending after that period's end, that is not found (as the same unique
+    event) in the period starting the next day, ends at its period's end. The last period is
+    never cropped."""
+    periods = d[["ref_start", "ref_end"]].drop_duplicates()
+    if len(periods) < 2:
         return d
     d = d.copy()
-    key = _event_key(d.assign(end=pd.NaT))  # a service's key has no end date
-    for this, nxt in zip(submissions[:-1], submissions[1:], strict=True):
-        open_here = (d["submission"] == this) & (d["Event_Type"] == "Service") & d["end"].isna()
-        in_next = key.isin(set(key[d["submission"] == nxt]))
-        crop = open_here & ~in_next
-        d.loc[crop, "end"] = d.loc[crop, "ref_end"]
+    key = _event_key(d)
+    last = periods["ref_start"].max()
+    prior = (d["ref_start"] != last) & (d["end"].isna() | (d["end"] > d["ref_end"]))
+    if not prior.any():
+        return d
+    next_start = d["ref_end"] + DAY
+    present = pd.MultiIndex.from_arrays([d["ref_start"], key])
+    wanted = pd.MultiIndex.from_arrays([next_start, key])
+    found = wanted.isin(present)
+    crop = prior & ~found
+    d.loc[crop, "end"] = d.loc[crop, "ref_end"]
     return d
 
 

@@ -21,20 +21,30 @@ import click
               help="2B/2C: a long-term residential or nursing service with a blank component (DHSC excludes it).")
 @click.option("--carer-blank-component", type=click.Choice(["exclude", "include"]), default="exclude",
               show_default=True, help="3D carers: a PB or commissioned service with a blank component (DHSC drops it).")
+@click.option("--invalid-values", "invalid", type=click.Choice(["map", "reject"]), default="map", show_default=True,
+              help="A value outside its CLD code list: map keeps the row as 'Invalid and not mapped' (DHSC); "
+                   "reject rejects the row.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) if any row is rejected.")
-def cld(files, period, area, population, out, person_key, blank_component, carer_blank_component, strict):
+def cld(files, period, area, population, out, person_key, blank_component, carer_blank_component, invalid, strict):
     """Compute ASCOF 2A, 2B, 2C, 2E and 3D counts from CLD extracts (FILES, oldest first;
     the latest submission wins for duplicated events). 2D needs hospital data and is written
     as "not available". See docs/cld.md for the method and the choices."""
+    import sys
+
     from ascbench.cld.measures import Options
     from ascbench.cld.read import read_extracts
-    from ascbench.cld.run import cld_observations
+    from ascbench.cld.run import cld_run
     from ascbench.cli.common import emit, remember_inputs, warn
     from ascbench.errors import AscbenchError
     from ascbench.render.csv_out import neutralise
 
+    progress = _progress_line() if sys.stderr.isatty() else None
     remember_inputs(*files, *([population] if population is not None else []))
-    extract = read_extracts(list(files))
+    if progress:
+        progress(f"reading {len(files)} file{'s' if len(files) > 1 else ''}")
+    extract = read_extracts(list(files), invalid=invalid)
+    if progress:
+        progress(None)
     for w in extract.warnings:
         warn(w)
     click.echo(f"ascbench: cld: {extract.summary()}", err=True)
@@ -54,7 +64,51 @@ def cld(files, period, area, population, out, person_key, blank_component, carer
         problems.raise_first()
     options = Options(person_key=person_key, blank_component=blank_component,
                       carer_blank_component=carer_blank_component)
-    frame = cld_observations(extract, period, area, populations, options)
+    result = cld_run(extract, period, area, populations, options, progress=progress)
+    if progress:
+        progress(None)
+    if len(files) > 1:
+        for q in result.quarters.itertuples():
+            click.echo(f"ascbench: cld: quarter {q.quarter_start} to {q.quarter_end} from {q.file}", err=True)
+        unused = sorted(set(map(str, files)) - set(result.quarters["file"]))
+        for f in unused:
+            warn(f"{f} supplies no quarter (a later file covers each of its quarters): not used")
+    invalid_fields = result.quality[result.quality["invalid"] > 0]
+    for q in invalid_fields.itertuples():
+        warn(f"{q.field}: {q.invalid:,} of {q.rows:,} rows hold a value outside the CLD list (e.g. '{q.example}'), "
+             + ("kept as 'Invalid and not mapped'" if invalid == "map" else "rejected"))
     warn("ASCOF 2D is not available from CLD alone: it needs hospital discharge (SUS) data linked on NHS number")
-    text = neutralise(frame).to_csv(index=False, lineterminator="\n")  # spreadsheet-safe, as every CSV
-    emit(text, (Path(out) / "observations-cld.csv") if out else None)
+
+    def csv_text(frame):
+        return neutralise(frame).to_csv(index=False, lineterminator="\n")  # spreadsheet-safe, as every CSV
+
+    if not out:
+        emit(csv_text(result.observations), None)
+        return
+    from ascbench.cli.common import check_output
+    from ascbench.io.atomic import write_set_atomic
+
+    targets = {Path(out) / "observations-cld.csv": csv_text(result.observations),
+               Path(out) / "cld-2a-outcomes.csv": csv_text(result.outcomes_2a),
+               Path(out) / "cld-quality.csv": csv_text(result.quality),
+               Path(out) / "cld-quarters.csv": csv_text(result.quarters)}
+    Path(out).mkdir(parents=True, exist_ok=True)
+    for target in targets:
+        check_output(target)
+    write_set_atomic(targets, lock=Path(out))
+    click.echo("ascbench: wrote " + ", ".join(str(t) for t in targets), err=True)
+
+
+def _progress_line():
+    """A one-line progress report on a terminal's stderr, rewritten in place; ``None`` clears it."""
+    import time
+
+    started = time.monotonic()
+
+    def show(step):
+        if step is None:
+            click.echo("\r\033[K", err=True, nl=False)
+            return
+        click.echo(f"\r\033[Kascbench: cld: {step} ({time.monotonic() - started:.1f} s)", err=True, nl=False)
+
+    return show
