@@ -306,8 +306,8 @@ class Period:
         return self.start <= other.start and other.end <= self.end
 
     def comparable(self, other: Period) -> bool:
-        """Like with like: both snapshots, or both covering the same number of months."""
-        return self.is_snapshot == other.is_snapshot and self.months == other.months
+        """Like with like (:func:`like_for_like`)."""
+        return bool(like_for_like(self.months, self.is_snapshot, other.months, other.is_snapshot))
 
 
 # ------------------------------------------------------------------------------- parsing
@@ -478,3 +478,23 @@ def definition_side(breaks, periods):
     on_or_after = (long["brk"].map(starts) <= long["period"].map(starts)).to_numpy()
     np.add.at(side, long["row"].to_numpy(dtype="int64")[on_or_after], 1)
     return side
+
+
+def like_for_like(months, snapshot, other_months, other_snapshot):
+    """The one like-for-like rule, vectorised: two periods compare like with like when both
+    are snapshots or neither is, and they cover the same number of months (a quarter with a
+    quarter, a year to date with the same months a year earlier, never a quarter with a year).
+    Used by the direction of travel, the comparator's preference for a period of the same
+    length, and :meth:`Period.comparable`. Takes scalars or aligned arrays/Series."""
+    import numpy as np
+
+    same_kind = np.asarray(snapshot, dtype=bool) == np.asarray(other_snapshot, dtype=bool)
+    return same_kind & (np.asarray(months, dtype="float64") == np.asarray(other_months, dtype="float64"))
+
+
+def attach_periods(frame, column: str = "period"):
+    """Join the period attributes (start, end, months, label, ...) of :func:`period_frame`
+    onto ``frame``."""
+    periods = period_frame(frame[column]).drop(columns=["canonical"])
+    periods = periods.rename(columns={"period": column})
+    return frame.merge(periods, on=column, how="left")

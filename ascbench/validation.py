@@ -137,7 +137,7 @@ def check_values(catalogue, dataset, problems: Problems) -> None:
 
 def validate_all(catalogue_path: str | Path, data_path: str | Path) -> Problems:
     from ascbench.catalogue import load_catalogue
-    from ascbench.io.dataset import load_dataset
+    from ascbench.engine.data import load as load_dataset
 
     problems = Problems()
     catalogue = load_catalogue(catalogue_path, problems)

@@ -100,7 +100,7 @@ def _pipeline_once(directory: Path, rows: int) -> list[tuple]:
     from ascbench.engine.position import positions
     from ascbench.engine.rules import judge, judge_interval
     from ascbench.engine.values import metric_values
-    from ascbench.io.dataset import load_dataset
+    from ascbench.engine.data import load as load_dataset
     from ascbench.io.atomic import write_atomic
     from ascbench.render.csv_out import write as csv_write
 

@@ -33,7 +33,7 @@ def catalogue():
 
 @pytest.fixture(scope="session")
 def dataset():
-    from ascbench.io.dataset import load_dataset
+    from ascbench.engine.data import load as load_dataset
 
     return load_dataset(DEFAULT_DATA)
 

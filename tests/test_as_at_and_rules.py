@@ -123,7 +123,7 @@ def test_the_default_as_at_each_earlier_quarter_shows_nothing_dated_after_it(as_
     from ascbench.catalogue import load_catalogue
     from ascbench.engine import build_results
     from ascbench.engine.trend import history
-    from ascbench.io.dataset import load_dataset
+    from ascbench.engine.data import load as load_dataset
     from ascbench.periods import parse_period
     from tests.conftest import DEFAULT_CATALOGUE, DEFAULT_DATA
 

@@ -9,7 +9,7 @@ import shutil
 from click.testing import CliRunner
 
 from ascbench.cli import cli
-from ascbench.render.csv_out import neutralise
+from ascbench.io.csv_safety import neutralise
 from tests.conftest import FIXTURES
 
 

@@ -101,7 +101,7 @@ def test_init_writes_a_starting_point_and_never_overwrites(tmp_path):
 
 
 def test_the_template_reads_and_its_commented_rows_are_real_rows(tmp_path):
-    from ascbench.io.dataset import load_dataset
+    from ascbench.engine.data import load as load_dataset
 
     target = tmp_path / "t"
     assert CliRunner().invoke(cli, ["init", str(target)]).exit_code == 0

@@ -17,7 +17,7 @@ HERE = FIXTURES / "othertown"
 def other():
     from ascbench.catalogue import load_catalogue
     from ascbench.engine import build_results
-    from ascbench.io.dataset import load_dataset
+    from ascbench.engine.data import load as load_dataset
 
     results, values, comparisons = build_results(load_catalogue(HERE / "metrics.yaml"), load_dataset(HERE / "data"))
     return results.set_index("metric_id"), comparisons

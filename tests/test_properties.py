@@ -105,7 +105,7 @@ def test_valid_data_never_fails_and_suppressed_never_becomes_zero(rows):
         catalogue, data = write_case(Path(tmp), metrics, rows)
         from ascbench.catalogue import load_catalogue
         from ascbench.engine import build_results
-        from ascbench.io.dataset import load_dataset
+        from ascbench.engine.data import load as load_dataset
 
         try:
             results, values, _ = build_results(load_catalogue(catalogue), load_dataset(data))

@@ -49,7 +49,7 @@ def _switch(tmp_path, metric_id: str, method: str) -> str:
 def test_switching_a_metric_to_ci_overlap_changes_its_rating_and_names_the_method(tmp_path):
     from ascbench.catalogue import load_catalogue
     from ascbench.engine import build_results
-    from ascbench.io.dataset import load_dataset
+    from ascbench.engine.data import load as load_dataset
 
     data = load_dataset(DEFAULT_DATA)
     before = build_results(load_catalogue(DEFAULT_CATALOGUE), data, metric_ids=["local_heritage_visits"])[0]
@@ -65,7 +65,7 @@ def test_switching_a_metric_to_ci_overlap_changes_its_rating_and_names_the_metho
 def test_both_levels_and_spc(tmp_path):
     from ascbench.catalogue import load_catalogue
     from ascbench.engine import build_results
-    from ascbench.io.dataset import load_dataset
+    from ascbench.engine.data import load as load_dataset
 
     data = load_dataset(DEFAULT_DATA)
     both = build_results(load_catalogue(_switch(tmp_path, "ASCOF_2A", "ci_overlap_both")), data,
@@ -92,7 +92,7 @@ def test_engine_intervals_match_stats(results):
 def test_a_count_gets_its_interval_when_the_catalogue_says_it_is_a_rate_of_events(tmp_path):
     from ascbench.catalogue import load_catalogue
     from ascbench.engine import build_results
-    from ascbench.io.dataset import load_dataset
+    from ascbench.engine.data import load as load_dataset
 
     text = DEFAULT_CATALOGUE.read_text()
     marker = "  - id: local_awaiting_assessment_6m\n"
@@ -121,7 +121,7 @@ def _trend_data(tmp_path, rows, statistic="proportion", polarity="high"):
                    f"polarity: {polarity}}}\n")
     from ascbench.catalogue import load_catalogue
     from ascbench.engine import build_results
-    from ascbench.io.dataset import load_dataset
+    from ascbench.engine.data import load as load_dataset
 
     return build_results(load_catalogue(cat), load_dataset(data))[0].iloc[0]
 
@@ -169,7 +169,7 @@ def test_direction_by_interval_overlap(tmp_path):
         " direction: {method: ci_overlap}}\n")
     from ascbench.catalogue import load_catalogue
     from ascbench.engine import build_results
-    from ascbench.io.dataset import load_dataset
+    from ascbench.engine.data import load as load_dataset
 
     r = build_results(load_catalogue(tmp_path / "m.yaml"), load_dataset(data))[0].set_index("metric_id")
     assert r.loc["small", "dot"] == "similar"  # 50/100 vs 62/100: the 95% intervals overlap
@@ -230,7 +230,7 @@ def test_group_benchmark_from_members(tmp_path, basis, expected, label):
 
     from ascbench.catalogue import load_catalogue
     from ascbench.engine import build_results
-    from ascbench.io.dataset import load_dataset
+    from ascbench.engine.data import load as load_dataset
     from tests.conftest import FIXTURES
 
     data = tmp_path / "data"
@@ -255,7 +255,7 @@ def test_auto_never_replaces_a_suppressed_group_value(tmp_path):
 
     from ascbench.catalogue import load_catalogue
     from ascbench.engine import build_results
-    from ascbench.io.dataset import load_dataset
+    from ascbench.engine.data import load as load_dataset
     from tests.conftest import FIXTURES
 
     data = tmp_path / "data"

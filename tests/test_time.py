@@ -49,7 +49,7 @@ metrics:
 
 
 def test_rollups_from_monthly_counts(tmp_path):
-    from ascbench.io.dataset import load_dataset
+    from ascbench.engine.data import load as load_dataset
 
     _, data = make_monthly(tmp_path, 7, CATALOGUE)
     obs = load_dataset(data).observations.set_index(["period", "measure"])["value"]
@@ -65,7 +65,7 @@ def test_rollups_from_monthly_counts(tmp_path):
 
 
 def test_rollup_does_not_override_given_data(tmp_path):
-    from ascbench.io.dataset import load_dataset
+    from ascbench.engine.data import load as load_dataset
 
     _, data = make_monthly(tmp_path, 3, CATALOGUE, ["T1,2025-26-Q1,admissions,9"])
     obs = load_dataset(data).observations.set_index(["period", "measure"])["value"]
@@ -89,7 +89,7 @@ def test_forecast_from_one_quarter_of_monthly_counts(tmp_path):
 def test_milestone_from_an_annual_target_flat_and_profiled(tmp_path):
     from ascbench.catalogue import load_catalogue
     from ascbench.engine import build_results
-    from ascbench.io.dataset import load_dataset
+    from ascbench.engine.data import load as load_dataset
 
     months = [f"T1,{_calendar(2025, i)},admissions.profile,{w}" for i, w in enumerate([1] * 6 + [2] * 6)]
     cat, data = make_monthly(tmp_path, 9, CATALOGUE.replace("profile: flat", "profile: {measure: admissions.profile}")

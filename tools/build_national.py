@@ -39,7 +39,7 @@ def build(ascof: Path, neighbours: Path, data: Path, catalogue_path: Path) -> li
 
     from ascbench.catalogue import load_catalogue
     from ascbench.importers import ascof as ascof_importer
-    from ascbench.io.dataset import load_dataset
+    from ascbench.engine.data import load as load_dataset
 
     imported = ascof_importer.read([ascof])
     catalogue = load_catalogue(catalogue_path)

@@ -81,7 +81,7 @@ def run_pipeline(catalogue: Path, data: Path) -> None:
     from ascbench.catalogue import load_catalogue
     from ascbench.engine import build_results
     from ascbench.errors import Problems
-    from ascbench.io.dataset import load_dataset
+    from ascbench.engine.data import load as load_dataset
     from ascbench.render import FORMATS, render
     from ascbench.validation import check_measures
 

@@ -34,7 +34,7 @@ from ascbench.catalogue.model import (
     RatingRule,
     Tolerance,
 )
-from ascbench.catalogue.yaml_loader import LineDict, load_yaml
+from ascbench.yaml_strict import LineDict, load_yaml
 from ascbench.errors import AscbenchError, Problems
 from ascbench.identifiers import measure_name
 from ascbench.periods import parse_period

@@ -90,7 +90,7 @@ def per_value(series, func):
     a few dozen codes half a million times); missing cells get ``func(None)``."""
     import pandas as pd
 
-    from ascbench.engine.keys import per_category
+    from ascbench.keys import per_category
 
     return pd.Series(per_category(series, func, missing=None), index=series.index, dtype=object)
 

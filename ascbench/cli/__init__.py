@@ -52,6 +52,7 @@ class LazyGroup(click.Group):
         except AscbenchError as exc:
             if ctx.params.get("debug"):
                 raise
+            _name_the_option(exc, self.get_command(ctx, ctx.invoked_subcommand or ""))
             raise ProblemExit(exc.one_line()) from None
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, KeyboardInterrupt):
             raise
@@ -61,6 +62,23 @@ class LazyGroup(click.Group):
             if ctx.params.get("debug"):
                 raise
             raise InternalError(f"{type(exc).__name__}: {exc} (run with --debug for a traceback)") from None
+
+
+def _name_the_option(exc, command) -> None:
+    """The library names what was wrong by its own field (``metric``, ``area``, ``period``,
+    ``group``, ``tag``); an error with no file behind it came from a command-line choice, so
+    the CLI names the option the user typed (``--metric``)."""
+    field = exc.location.field
+    if command is None or exc.location.file or not field or field.startswith("-"):
+        return
+    options = {}
+    for param in command.params:
+        long = [o for o in getattr(param, "opts", []) if o.startswith("--")]
+        if isinstance(param, click.Option) and long:
+            options.setdefault(param.name, long[0])
+            options.setdefault(long[0][2:].replace("-", "_"), long[0])
+    if field in options:
+        exc.location.field = options[field]
 
 
 def _show_version(ctx: click.Context, _param, value: bool) -> None:

@@ -36,7 +36,7 @@ def cld(files, period, area, population, out, person_key, blank_component, carer
     from ascbench.cld.run import cld_run
     from ascbench.cli.common import emit, remember_inputs, warn
     from ascbench.errors import AscbenchError
-    from ascbench.render.csv_out import neutralise
+    from ascbench.io.csv_safety import neutralise
 
     progress = _progress_line() if sys.stderr.isatty() else None
     remember_inputs(*files, *([population] if population is not None else []))

@@ -44,9 +44,14 @@ def format_for(fmt: str | None, output: Path | None, choices, default: str) -> s
     return fmt
 
 
-def format_option(choices=("table", "csv", "json", "markdown"), default="table"):
-    """``--format``, resolved against ``-o`` (:func:`format_for`) before the command runs."""
+def format_option(choices=None, default="table"):
+    """``--format`` (choices: the registry's stream formats, :data:`ascbench.render.FORMATS`),
+    resolved against ``-o`` (:func:`format_for`) before the command runs."""
     import functools
+
+    from ascbench.render import stream_formats
+
+    choices = tuple(choices) if choices is not None else stream_formats()
 
     def deco(f):
         @functools.wraps(f)
@@ -57,6 +62,34 @@ def format_option(choices=("table", "csv", "json", "markdown"), default="table")
         return click.option("--format", "fmt", type=click.Choice(choices), default=None,
                             help=f"Output format (default: from -o's extension, else {default}).")(resolved)
     return deco
+
+
+AREA_HELP = "Area code or name (default: the dataset's)."
+PERIOD_HELP = "Reporting period (default: the dataset's)."
+
+
+def area_option(multiple: bool = False, help: str = AREA_HELP):
+    """``--area``: one area (parameter ``area``) or, with ``multiple``, several (``areas``)."""
+    if multiple:
+        return click.option("--area", "areas", multiple=True, help=help)
+    return click.option("--area", "area", default=None, help=help)
+
+
+def period_option(help: str = PERIOD_HELP, required: bool = False):
+    """``--period`` (parameter ``period``)."""
+    return click.option("--period", "period", default=None, required=required, help=help)
+
+
+def metric_option(multiple: bool = True, required: bool = False, help: str = "Metric id (repeatable; default: all)."):
+    """``--metric``: several (parameter ``metrics``) or, without ``multiple``, one (``metric``)."""
+    if multiple:
+        return click.option("--metric", "metrics", multiple=True, help=help)
+    return click.option("--metric", "metric", required=required, help=help)
+
+
+def tag_option(help: str = "Only metrics with this tag (repeatable)."):
+    """``--tag`` (parameter ``tags``, repeatable)."""
+    return click.option("--tag", "tags", multiple=True, help=help)
 
 
 def output_option(f):
@@ -70,7 +103,7 @@ def load(catalogue_path: Path | None, data_path: Path | None, metrics=(), tags=(
     from ascbench.catalogue import load_catalogue
     from ascbench.engine.pipeline import select_tags
     from ascbench.errors import Problems
-    from ascbench.io.dataset import load_dataset
+    from ascbench.engine.data import load as load_dataset
     from ascbench.validation import check_measures
 
     catalogue_file, data_dir = catalogue_source(catalogue_path).path, data_source(data_path).path

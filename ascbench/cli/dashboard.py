@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ascbench.cli.common import catalogue_option, data_option, load, say_as_at
+from ascbench.cli.common import area_option, catalogue_option, data_option, load, period_option, say_as_at, tag_option
 
 FILES = ("dashboard.html", "dashboard.md", "dashboard.xlsx", "dashboard.csv")
 
@@ -16,9 +16,9 @@ FILES = ("dashboard.html", "dashboard.md", "dashboard.xlsx", "dashboard.csv")
 @data_option
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Directory for dashboard.html, .md, .xlsx and .csv (created).")
-@click.option("--area", default=None, help="Area code or name (default: the dataset's).")
-@click.option("--period", default=None, help="Reporting period (default: the dataset's).")
-@click.option("--tag", "tags", multiple=True, help="Only metrics with this tag (repeatable).")
+@area_option()
+@period_option()
+@tag_option()
 @click.option("--group", default="all", show_default=True, help="Comparison group for ranks.")
 @click.option("--title", default=None, help="Page title (default: the dataset's title).")
 @click.option("--stamp", is_flag=True, help="Print the generation time in the page (breaks byte-for-byte reproducibility).")
@@ -31,7 +31,7 @@ def dashboard(catalogue_path, data_path, out, area, period, tags, group, title, 
     """
     from ascbench.engine import build_results
     from ascbench.engine.trend import history
-    from ascbench.render import csv_out, html, markdown, xlsx
+    from ascbench.render import render
 
     catalogue, dataset, ids = load(catalogue_path, data_path, (), tags)
     results, values, _ = build_results(catalogue, dataset, [area] if area else None, period, ids, group)
@@ -55,11 +55,11 @@ def dashboard(catalogue_path, data_path, out, area, period, tags, group, title, 
     charts = dashboard_charts(results, values, catalogue.metrics_frame(), dataset, group)
     funnels = dashboard_funnels(results, values, catalogue.metrics_frame(), dataset, group)
     outputs = {
-        "dashboard.html": html.render(results, layers=catalogue.layers, title=title, history=hist, national=national,
-                                      notes=notes, stamp=when, charts=charts, funnels=funnels),
-        "dashboard.md": markdown.render(results, layers=catalogue.layers, title=title, sections=True, stamp=when),
-        "dashboard.xlsx": xlsx.render_bytes(results, layers=catalogue.layers, title=title),
-        "dashboard.csv": csv_out.render(results),
+        "dashboard.html": render(results, "html", layers=catalogue.layers, title=title, history=hist,
+                                 national=national, notes=notes, stamp=when, charts=charts, funnels=funnels),
+        "dashboard.md": render(results, "markdown", layers=catalogue.layers, title=title, sections=True, stamp=when),
+        "dashboard.xlsx": render(results, "xlsx", binary=True, layers=catalogue.layers, title=title),
+        "dashboard.csv": render(results, "csv"),
     }
     from ascbench.cli.common import check_output
     from ascbench.io.atomic import write_set_atomic

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import click
 
-from ascbench.cli.common import catalogue_option, data_option, emit, load, output_option
+from ascbench.cli.common import area_option, catalogue_option, data_option, emit, load, output_option, period_option
 
 
 @click.command()
 @catalogue_option
 @data_option
 @click.argument("metric")
-@click.option("--area", default=None, help="Area code or name (default: the dataset's).")
-@click.option("--period", default=None, help="Reporting period (default: the dataset's).")
+@area_option()
+@period_option()
 @output_option
 def explain(catalogue_path, data_path, metric, area, period, output):
     """Print the audit trail of METRIC: the catalogue definition, the input measures with

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import click
 
-from ascbench.cli.common import catalogue_option, data_option, emit, format_option, load, output_option
+from ascbench.cli.common import (
+    area_option, catalogue_option, data_option, emit, format_option, load, metric_option, output_option, period_option,
+)
 
 
 @click.command()
 @catalogue_option
 @data_option
-@click.option("--metric", "metrics", multiple=True, help="Metric id (repeatable; default: every metric in a year).")
-@click.option("--area", default=None, help="Area code or name (default: the dataset's).")
-@click.option("--period", default=None, help="Reporting period (default: the dataset's).")
+@metric_option(help="Metric id (repeatable; default: every metric in a year).")
+@area_option()
+@period_option()
 @format_option()
 @output_option
 def forecast(catalogue_path, data_path, metrics, area, period, fmt, output):

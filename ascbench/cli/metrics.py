@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import click
 
-from ascbench.cli.common import catalogue_option, emit, format_option, output_option
+from ascbench.cli.common import catalogue_option, emit, format_option, output_option, tag_option
 from ascbench.sources import catalogue_source
 
 
 @click.command()
 @catalogue_option
-@click.option("--tag", "tags", multiple=True, help="Only metrics with this tag (repeatable).")
+@tag_option()
 @format_option()
 @output_option
 def metrics(catalogue_path, tags, fmt, output):

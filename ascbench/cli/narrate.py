@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import click
 
-from ascbench.cli.common import catalogue_option, data_option, emit, load, output_option
+from ascbench.cli.common import (
+    area_option, catalogue_option, data_option, emit, load, metric_option, output_option, period_option,
+)
 
 
 @click.command()
 @catalogue_option
 @data_option
-@click.option("--metric", "metrics", multiple=True, help="Metric id (repeatable; default: all).")
-@click.option("--area", default=None, help="Area code or name (default: the dataset's).")
-@click.option("--period", default=None, help="Reporting period (default: the dataset's).")
+@metric_option()
+@area_option()
+@period_option()
 @output_option
 def narrate(catalogue_path, data_path, metrics, area, period, output):
     """Write each metric's sentence as a committee report would.

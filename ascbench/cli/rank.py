@@ -6,7 +6,9 @@ from pathlib import Path
 
 import click
 
-from ascbench.cli.common import catalogue_option, data_option, emit, format_option, load, output_option
+from ascbench.cli.common import (
+    area_option, catalogue_option, data_option, emit, format_option, load, metric_option, output_option, period_option,
+)
 
 GROUP_HELP = ("all (every council), region, type, neighbours (NN-<area> of groups.csv), region:NAME, "
               "type:TYPE, or a group_code of groups.csv")
@@ -15,10 +17,10 @@ GROUP_HELP = ("all (every council), region, type, neighbours (NN-<area> of group
 @click.command()
 @catalogue_option
 @data_option
-@click.option("--metric", "metric", required=True, help="Metric id.")
-@click.option("--period", default=None, help="Period (default: the metric's latest with values).")
+@metric_option(multiple=False, required=True, help="Metric id.")
+@period_option(help="Period (default: the metric's latest with values).")
 @click.option("--group", default="all", show_default=True, help="Comparison group: " + GROUP_HELP + ".")
-@click.option("--area", default=None, help="Council to highlight (default: the dataset's).")
+@area_option(help="Council to highlight (default: the dataset's).")
 @click.option("--composite", "theme", type=click.Choice(["layer", "outcome", "tag", "overall"]), default=None,
               help="Instead of one metric's table: average performance ranks by theme.")
 @click.option("--chart", "chart", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -36,7 +38,7 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
     median absolute deviations. With --composite, --metric may be 'all'.
     """
     from ascbench.engine.pipeline import check_areas, default_area
-    from ascbench.engine.keys import plain
+    from ascbench.keys import decategorised
     from ascbench.engine.position import composite, group_members, league_table
     from ascbench.engine.values import metric_values
     from ascbench.errors import AscbenchError
@@ -54,7 +56,7 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
     values = metric_values(metrics, dataset.observations)
     members = group_members(dataset.areas, dataset.groups, group, focus)
     try:
-        table = plain(league_table(values, metrics, members, period))
+        table = decategorised(league_table(values, metrics, members, period))
     except AscbenchError as exc:
         raise AscbenchError(f"{exc.message} for {metric} in group '{group}'", field="--period" if period else "--metric",
                             expected=exc.expected) from None
@@ -131,7 +133,7 @@ def _write_chart(path, table, focus, dataset, catalogue) -> None:
 
 
 def _write_funnel(path, table, values, focus, catalogue) -> None:
-    from ascbench.engine.keys import plain
+    from ascbench.keys import decategorised
     from ascbench.errors import AscbenchError
     from ascbench.io.atomic import write_atomic
     from ascbench.periods import parse_period
@@ -139,7 +141,7 @@ def _write_funnel(path, table, values, focus, catalogue) -> None:
 
     m = catalogue.get(table["metric_id"].iloc[0])
     period = str(table["period"].iloc[0])
-    counts = plain(values[(values["metric_id"] == m.id) & (values["period"] == period)])
+    counts = decategorised(values[(values["metric_id"] == m.id) & (values["period"] == period)])
     withcounts = table.merge(counts[["area_code", "numerator", "denominator"]], on="area_code", how="left")
     points, lines = funnel_data(withcounts, m.statistic, m.multiplier)
     if points is None:

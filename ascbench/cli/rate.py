@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from ascbench.cli.common import (
-    EXIT_GATE, catalogue_option, data_option, emit, format_option, load, output_option, say_as_at, use_colour, warn,
+    EXIT_GATE, area_option, catalogue_option, data_option, emit, format_option, load, metric_option, output_option,
+    period_option, say_as_at, tag_option, use_colour, warn,
 )
 
 GATES = {
@@ -19,10 +20,10 @@ GATES = {
 @click.command()
 @catalogue_option
 @data_option
-@click.option("--area", "areas", multiple=True, help="Area code or name (repeatable; default: the dataset's).")
-@click.option("--period", default=None, help="Reporting period, e.g. 2025-26-YTD-Q3 (default: the dataset's).")
-@click.option("--metric", "metrics", multiple=True, help="Metric id (repeatable; default: all).")
-@click.option("--tag", "tags", multiple=True, help="Only metrics with this catalogue tag (repeatable).")
+@area_option(multiple=True, help="Area code or name (repeatable; default: the dataset's).")
+@period_option(help="Reporting period, e.g. 2025-26-YTD-Q3 (default: the dataset's).")
+@metric_option()
+@tag_option(help="Only metrics with this catalogue tag (repeatable).")
 @click.option("--group", default="all", show_default=True,
               help="Comparison group for rank and quartile (see 'ascbench rank --help').")
 @format_option()

@@ -28,6 +28,7 @@ import pandas as pd
 
 from ascbench.catalogue.model import SELF_RATING_METHODS
 from ascbench.engine.select import is_year_end, serves
+from ascbench.periods import attach_periods, like_for_like
 from ascbench.engine.rules import (
     RAG, RATING_WORDS, judge, judge_control_limits, judge_interval, judge_two_levels, words,
 )
@@ -38,7 +39,6 @@ BASIS_PREFERENCE = {"counts": 0, "published": 0, "pooled": 1, "mean": 2, "measur
 
 def _candidates(comparators, values, observations, group_values):
     """Every (metric, comparator rank, area, period, value, basis) a comparator could use."""
-    from ascbench.io.dataset import attach_periods
 
     by_metric = comparators[comparators["type"].isin(["area", "baseline"])][[*KEYS, "basis"]]
     from_values = by_metric.merge(
@@ -80,7 +80,8 @@ def resolve_comparators(current, comparators, values, observations, roles: dict,
                "comparator_area_name", "comparator"]
     if current.empty or comparators.empty:
         return pd.DataFrame(columns=columns)
-    left = current[["metric_id", "area_code", "period", "start", "end", "months", "family", "kind"]].copy()
+    left = current[["metric_id", "area_code", "period", "start", "end", "months", "is_snapshot", "family",
+                    "kind"]].copy()
     left["_row"] = np.arange(len(left))
     left = left.merge(comparators, on="metric_id", how="inner")
     left["lookup_area"] = np.where(
@@ -104,7 +105,7 @@ def resolve_comparators(current, comparators, values, observations, roles: dict,
     m = m[keep].copy()
     # preference among candidates: latest end; the same length as the current period; the
     # area's own value before one computed from members; for 'containing' the shortest
-    m["_same_len"] = m["c_months"] == m["months"]
+    m["_same_len"] = like_for_like(m["c_months"], m["c_is_snapshot"], m["months"], m["is_snapshot"])
     m["_neg_len"] = np.where(m["period_rule"] == "containing", -m["c_months"], m["c_months"])
     m["_basis_pref"] = m["c_basis"].map(BASIS_PREFERENCE).fillna(9)
     m = m.sort_values(["_row", "rank", "c_end", "_same_len", "_basis_pref", "_neg_len"],

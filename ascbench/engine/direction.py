@@ -21,13 +21,14 @@ value is missing or suppressed), "n/a" (the metric says ``direction: {method: no
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from ascbench.engine.rules import DOT_WORDS, direction_code, judge_change, words
 
 
 def attach_direction(current, metrics):
     """Add ``dot``, ``change`` and ``change_pct`` to rows that carry previous values."""
-    from ascbench.periods import definition_side, period_frame
+    from ascbench.periods import definition_side, like_for_like, period_frame
 
     cur = current.copy()
     meta = metrics.set_index("metric_id")
@@ -35,7 +36,8 @@ def attach_direction(current, metrics):
     prev_months = cur["previous_period"].map(prev_periods["months"])
     prev_snapshot = cur["previous_period"].map(prev_periods["is_snapshot"])
     cur["previous_label"] = cur["previous_period"].map(prev_periods["label"])
-    same_shape = (prev_months == cur["months"]) & (prev_snapshot == cur["is_snapshot"])
+    same_shape = pd.Series(like_for_like(cur["months"], cur["is_snapshot"], prev_months,
+                                         prev_snapshot.astype("boolean").fillna(False)), index=cur.index)
     unequal_ok = cur["metric_id"].map(meta["dot_unequal_ok"]).astype(bool)
     comparable = same_shape | unequal_ok
     polarity = cur["metric_id"].map(meta["dot_polarity"] if "dot_polarity" in meta.columns else meta["polarity"])

@@ -45,7 +45,7 @@ def group_values(values, metrics, groups):
     import numpy as np
     import pandas as pd
 
-    from ascbench.engine.keys import categorical, expand, key_codes, sorted_keys
+    from ascbench.keys import categorical, expand, key_codes, sorted_keys
 
     if groups is None or len(groups) == 0 or values.empty:
         return pd.DataFrame(columns=GROUP_VALUE_COLUMNS)

@@ -26,7 +26,7 @@ def add_intervals(values, metrics, observations=None):
 
     from ascbench import stats
 
-    from ascbench.engine.keys import lookup
+    from ascbench.keys import lookup
 
     out = values.copy(deep=False)
     meta = metrics.drop_duplicates("metric_id").set_index("metric_id")

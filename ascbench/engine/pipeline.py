@@ -22,7 +22,7 @@ from ascbench.engine.forecast import attach_recorded_forecasts
 from ascbench.engine.funnel import rate_against_range_target, rate_by_funnel
 from ascbench.engine.groups import group_values
 from ascbench.engine.intervals import add_intervals
-from ascbench.engine.keys import plain
+from ascbench.keys import decategorised
 from ascbench.engine.select import attach_previous, select_current
 from ascbench.engine.trend import recent_trend
 from ascbench.engine.values import metric_values, published_mismatch
@@ -60,7 +60,7 @@ def resolve_metric_ids(catalogue, wanted: list[str] | None) -> list[str]:
         else:
             close = difflib.get_close_matches(w, ids, n=1, cutoff=0.5)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            raise AscbenchError(f"no metric '{w}' in the catalogue{hint}", field="--metric",
+            raise AscbenchError(f"no metric '{w}' in the catalogue{hint}", field="metric",
                                 expected="an id listed by 'ascbench metrics'")
     return out
 
@@ -75,7 +75,7 @@ def select_tags(catalogue, metric_ids: list[str], tags: list[str]) -> list[str]:
         if t not in known:
             close = difflib.get_close_matches(t, sorted(known), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            raise AscbenchError(f"no metric has the tag '{t}'{hint}", field="--tag",
+            raise AscbenchError(f"no metric has the tag '{t}'{hint}", field="tag",
                                 expected="one of " + ", ".join(sorted(known)))
     wanted = set(tags)
     return [m.id for m in catalogue.metrics if m.id in ids and wanted & set(m.tags)]
@@ -104,7 +104,7 @@ def check_areas(dataset, areas: list[str]) -> list[str]:
         else:
             close = difflib.get_close_matches(a, sorted(known), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            raise AscbenchError(f"no area '{a}' in areas.csv{hint}", field="--area",
+            raise AscbenchError(f"no area '{a}' in areas.csv{hint}", field="area",
                                 expected="an area code or name listed in areas.csv")
     return out
 
@@ -128,7 +128,7 @@ def reporting_period(dataset, values, areas: list[str], period: str | None):
                                                    "default_period in dataset.yaml")
     if not text:
         if latest is None:
-            raise AscbenchError("no values for the chosen area(s) in the data", field="--area",
+            raise AscbenchError("no values for the chosen area(s) in the data", field="area",
                                 expected="an area with observations")
         p = parse_period(last)
         label = f"as at {p.text} ({p.label})"
@@ -143,7 +143,7 @@ def reporting_period(dataset, values, areas: list[str], period: str | None):
     end = pd.Timestamp(p.end)
     if period and latest is not None and pd.Timestamp(p.start) > latest:
         raise AscbenchError(f"no data as at {p.text}: the latest period in the data is {last} (to {latest.date()})",
-                            field="--period", expected=f"a reporting period up to {last}")
+                            field="period", expected=f"a reporting period up to {last}")
     beyond = latest is not None and latest > end
     if beyond:
         why += f"; the data run to {latest.date()}"
@@ -172,7 +172,7 @@ def benchmark_periods(values, members, focus: str, end):
     ends = period_frame(counts["period"].astype(str)).set_index("period")["end"]
     counts = counts.assign(end=counts["period"].astype(str).map(ends))
     counts = counts[counts["end"] <= end].sort_values(["metric_id", "end"])
-    return plain(counts.drop_duplicates("metric_id", keep="last")[["metric_id", "period"]])
+    return decategorised(counts.drop_duplicates("metric_id", keep="last")[["metric_id", "period"]])
 
 
 def attach_position(current, values, metrics, dataset, group: str | None, end=None):
@@ -198,7 +198,7 @@ def attach_position(current, values, metrics, dataset, group: str | None, end=No
         if periods.empty:
             return None
         pool = metric_values.merge(periods, on=["metric_id", "period"])
-        pos = plain(positions(pool, metrics, members))
+        pos = decategorised(positions(pool, metrics, members))
         return pos[pos["area_code"] == focus].rename(columns={"period": "rank_period"})
 
     members = group_members(dataset.areas, dataset.groups, group, focus)
@@ -274,12 +274,12 @@ def build_results(catalogue, dataset, areas: list[str] | None = None, period: st
     end, kind, as_at = reporting_period(dataset, values, areas, period)
 
     # the few rows of the report are edited cell by cell below: plain text columns
-    current = plain(attach_previous(select_current(values, areas, end, kind), values, metrics))
+    current = decategorised(attach_previous(select_current(values, areas, end, kind), values, metrics))
     area_names = dict(zip(dataset.areas["area_code"], dataset.areas["area_name"], strict=False))
     groups = group_values(values, metrics, dataset.groups)
     comparisons = resolve_comparators(current, comparators, values, dataset.observations, dataset.roles,
                                       area_names, groups)
-    current, comparisons = rate_against_comparators(plain(current), plain(comparisons), metrics)
+    current, comparisons = rate_against_comparators(decategorised(current), decategorised(comparisons), metrics)
     current = rate_against_range_target(current, metrics)
     current = attach_direction(current, metrics)
     current["trend"], current["trend_statistic"] = recent_trend(current, values, metrics, with_statistic=True)

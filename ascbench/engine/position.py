@@ -46,7 +46,7 @@ def group_members(areas, groups, group: str, focus: str | None = None):
     region = councils["region"] if "region" in councils.columns else pd.Series("", index=councils.index)
     name = group
     if group in ("region", "type", "neighbours") and focus is None:
-        raise AscbenchError(f"group '{group}' needs an area", field="--group", expected="--area CODE")
+        raise AscbenchError(f"group '{group}' needs an area", field="group", expected="the area whose region, type or neighbours to use (area)")
     if group == "region":
         match = region[councils["area_code"] == focus]
         group = "region:" + (match.iloc[0] if len(match) else "")
@@ -66,11 +66,11 @@ def group_members(areas, groups, group: str, focus: str | None = None):
         codes = codes[codes.isin(councils["area_code"])]
     else:
         known = sorted(set(groups["group_code"])) if groups is not None else []
-        raise AscbenchError(f"no group '{name}'", field="--group",
+        raise AscbenchError(f"no group '{name}'", field="group",
                             expected="all, region, type, neighbours, region:NAME, type:TYPE"
                             + (" or one of " + ", ".join(known[:10]) + (" ..." if len(known) > 10 else "") if known else ""))
     if len(codes) == 0:
-        raise AscbenchError(f"group '{name}' has no councils", field="--group", expected="a group with members")
+        raise AscbenchError(f"group '{name}' has no councils", field="group", expected="a group with members")
     return pd.DataFrame({"group": group, "area_code": codes.to_numpy()})
 
 
@@ -101,7 +101,7 @@ def _group_value_order(gid, value, area):
     similar size (every council in every year: the usual case) each group is sorted in its
     own row of a padded table, which stays in cache: about four times faster than one sort
     of everything at ten million rows; otherwise one chain of stable sorts."""
-    from ascbench.engine.keys import stable_order
+    from ascbench.keys import stable_order
 
     n = len(value)
     by_group = stable_order(area, gid)  # by group, then area: ties keep area order below
@@ -188,7 +188,7 @@ def positions(values, metrics, members):
     output order and gives both value ranks (so high and low polarity ranks) and every
     quantile; a second gives the MAD; range metrics sort their distances from the band."""
     from ascbench.engine.groups import pool
-    from ascbench.engine.keys import categorical, key_codes, sorted_keys
+    from ascbench.keys import categorical, key_codes, sorted_keys
 
     meta = metrics.drop_duplicates("metric_id").set_index("metric_id")
     group_names = list(pd.unique(members["group"]))

@@ -24,7 +24,7 @@ CARRIED = ("lower95", "upper95", "lower998", "upper998")
 
 
 def _with_periods(frame):
-    from ascbench.io.dataset import attach_periods
+    from ascbench.periods import attach_periods
 
     return attach_periods(frame)
 

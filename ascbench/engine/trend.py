@@ -176,7 +176,7 @@ def history(values, results, areas: list[str], metrics=None):
 
     from ascbench.periods import definition_side
 
-    from ascbench.io.dataset import attach_periods
+    from ascbench.periods import attach_periods
 
     v = values[values["metric_id"].isin(results["metric_id"]) & values["area_code"].isin(areas)
                & values["value"].notna()]

@@ -30,7 +30,7 @@ def metric_values(metrics, observations):
 
     ``metrics``: :meth:`Catalogue.metrics_frame`; ``observations``: the observations frame.
     Returns columns :data:`VALUE_COLUMNS`, sorted by metric, area and period; the key and
-    status columns are categoricals (:mod:`ascbench.engine.keys`).
+    status columns are categoricals (:mod:`ascbench.keys`).
 
     Vectorised over integer codes: each observation row is repeated once for every metric
     and role that uses its measure (a population denominator serves many metrics), then
@@ -40,7 +40,7 @@ def metric_values(metrics, observations):
     import numpy as np
     import pandas as pd
 
-    from ascbench.engine.keys import categorical, expand, key_codes, sorted_keys
+    from ascbench.keys import categorical, expand, key_codes, sorted_keys
 
     roles = metrics.melt(
         id_vars=["metric_id"], value_vars=list(ROLES), var_name="role", value_name="measure"

@@ -106,7 +106,7 @@ def write_data_dir(imported: Imported, out: Path, source: str, protect=()) -> li
     import pandas as pd
 
     from ascbench.io.atomic import write_set_atomic
-    from ascbench.render.csv_out import neutralise
+    from ascbench.io.csv_safety import neutralise
 
     out = Path(out)
     files: dict[str, str] = {}
@@ -155,7 +155,7 @@ def _check_staged(out: Path, files: dict[str, str], source: str) -> None:
     import shutil
     import tempfile
 
-    from ascbench.io.dataset import load_dataset
+    from ascbench.engine.data import load as load_dataset
 
     with tempfile.TemporaryDirectory(prefix="ascbench-import-") as tmp:
         staging = Path(tmp) / "data"

@@ -299,7 +299,7 @@ def strip_cells(series):
     a long file repeat the same few hundred strings millions of times)."""
     import pandas as pd
 
-    from ascbench.engine.keys import is_categorical, recode
+    from ascbench.keys import is_categorical, recode
 
     if is_categorical(series):
         if series.isna().any():
@@ -342,7 +342,7 @@ def _read_table(path: Path, columns, problems: Problems, warnings: list[str], **
 
 
 def read_settings(directory: Path, problems: Problems) -> dict:
-    from ascbench.catalogue.yaml_loader import load_yaml
+    from ascbench.yaml_strict import load_yaml
 
     path = directory / "dataset.yaml"
     if not path.exists():
@@ -447,7 +447,7 @@ def read_observations(path: Path, known_areas: set[str], problems: Problems, war
     import numpy as np
     import pandas as pd
 
-    from ascbench.engine.keys import categorical, per_category, recode
+    from ascbench.keys import categorical, per_category, recode
 
     frame = _read_table(path, OBSERVATION_COLUMNS, problems, warnings, categorical=KEY_COLUMNS, numeric=("value",))
     if frame is None:
@@ -521,7 +521,7 @@ def duplicated_keys(frame, key):
     import numpy as np
     import pandas as pd
 
-    from ascbench.engine.keys import key_codes
+    from ascbench.keys import key_codes
 
     combined = np.zeros(len(frame), dtype=np.int64)
     for column in key:
@@ -536,7 +536,7 @@ def duplicated_keys(frame, key):
 def as_keys(observations):
     """The text columns of an observations frame as categoricals (files read separately, or
     roll-ups added, come back from ``concat`` as plain text)."""
-    from ascbench.engine.keys import is_categorical
+    from ascbench.keys import is_categorical
 
     for column in (*KEY_COLUMNS, "file"):
         if column in observations.columns and not is_categorical(observations[column]):
@@ -544,8 +544,10 @@ def as_keys(observations):
     return observations
 
 
-def load_dataset(directory: str | Path, problems: Problems | None = None) -> Dataset:
-    """Read a data directory. Without ``problems`` the first problem is raised."""
+def load_dataset(directory: str | Path, problems: Problems | None = None, derive=None) -> Dataset:
+    """Read a data directory. Without ``problems`` the first problem is raised. ``derive``
+    (observations -> observations) adds derived rows before the keys are encoded: the
+    engine passes its roll-ups (:func:`ascbench.engine.data.load`); io knows nothing of them."""
     import pandas as pd
 
     collect = problems is not None
@@ -584,9 +586,9 @@ def load_dataset(directory: str | Path, problems: Problems | None = None) -> Dat
                 file=row["file"], line=int(row["line"]), field="measure",
                 expected="one row per area_code, period and measure"))
         observations = observations.drop_duplicates(key, keep="first")
-    from ascbench.engine.rollup import with_rollups
-
-    observations = as_keys(with_rollups(observations))
+    if derive is not None:  # the engine's derived rows (roll-ups), before the keys are encoded
+        observations = derive(observations)
+    observations = as_keys(observations)
     for role, code in (settings.get("roles") or {}).items():
         if known and code not in known:
             problems.add(AscbenchError(f"role '{role}' names unknown area '{code}'", file=settings.get("_file"),
@@ -608,10 +610,3 @@ def load_dataset(directory: str | Path, problems: Problems | None = None) -> Dat
     if not collect:
         problems.raise_first()
     return dataset
-
-
-def attach_periods(frame, column: str = "period"):
-    """Join the period attributes (start, end, months, label, ...) onto ``frame``."""
-    periods = period_frame(frame[column]).drop(columns=["canonical"])
-    periods = periods.rename(columns={"period": column})
-    return frame.merge(periods, on=column, how="left")

@@ -1,7 +1,9 @@
 """Output formats: one module per format, registered here by name.
 
-Each module has ``render(results, **options) -> str``. A new format is one new module and one
-line in :data:`FORMATS`.
+Each module has ``render(results, **options) -> str`` (and may have ``render_bytes``). A new
+format is one new module and one line in :data:`FORMATS`; the commands' ``--format`` choices
+are the stream formats of this registry (``cli.common.format_option``), and the dashboard
+writes its documents through :func:`render` too.
 """
 
 from __future__ import annotations
@@ -13,7 +15,15 @@ FORMATS = {
     "csv": "ascbench.render.csv_out",
     "json": "ascbench.render.json_out",
     "markdown": "ascbench.render.markdown",
+    "html": "ascbench.render.html",
+    "xlsx": "ascbench.render.xlsx",
 }
+DOCUMENTS = ("html", "xlsx")  # whole documents, written by 'dashboard'; the others stream to stdout or -o
+
+
+def stream_formats() -> tuple[str, ...]:
+    """The formats a command can print: every registered format that is not a document."""
+    return tuple(name for name in FORMATS if name not in DOCUMENTS)
 
 
 def render(results, fmt: str, binary: bool = False, **options) -> str | bytes:

@@ -15,43 +15,9 @@ from __future__ import annotations
 
 import io
 
-DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
+from ascbench.io.csv_safety import neutralise
+
 LARGE = 50_000  # rows: from here on polars writes the file
-
-
-def _inert(text):
-    return "'" + text if isinstance(text, str) and text.startswith(DANGEROUS_START) else text
-
-
-def neutralise(frame):
-    """Copy of ``frame`` with formula-like text cells made inert (each distinct text of a
-    categorical column is looked at once; other text columns only where a cell starts with a
-    dangerous character)."""
-    import pandas as pd
-
-    from ascbench.engine.keys import is_categorical, recode
-
-    out = frame.copy(deep=False)
-    for column in out.columns:
-        series = out[column]
-        if is_categorical(series):
-            categories = series.cat.categories
-            if categories.dtype == object or str(categories.dtype) in ("str", "string"):
-                if categories.astype(str).str.startswith(DANGEROUS_START).any():
-                    out[column] = recode(series, _inert)
-            continue
-        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
-            continue
-        starts = series.astype("str").str.startswith(DANGEROUS_START).fillna(False).to_numpy(dtype=bool)
-        if not starts.any():
-            continue
-        candidates = series[starts]
-        risky = candidates.map(lambda v: isinstance(v, str))  # numbers held in a text column stay numbers
-        risky = risky[risky.astype(bool)]
-        if len(risky):
-            out[column] = series.astype("object")
-            out.loc[risky.index, column] = "'" + series[risky.index].astype(str)
-    return out
 
 
 def whole_number_columns(frame) -> list[str]:
@@ -87,7 +53,7 @@ def _polars_frame(frame, whole: list[str]):
     import numpy as np
     import pandas as pd
 
-    from ascbench.engine.keys import is_categorical
+    from ascbench.keys import is_categorical
 
     columns = []
     for name in frame.columns:

@@ -125,7 +125,7 @@ def dashboard_funnels(results, values, metrics, dataset, group: str = "all") -> 
     """metric_id -> funnel plot, for every ranked result row whose metric is a proportion or
     rate with counts for every group member that has a value in its benchmark period
     (``rank_period``); others get none (a funnel of some members would mislead)."""
-    from ascbench.engine.keys import plain
+    from ascbench.keys import decategorised
     from ascbench.engine.position import group_members
     from ascbench.periods import parse_period
 
@@ -138,7 +138,7 @@ def dashboard_funnels(results, values, metrics, dataset, group: str = "all") -> 
     members = group_members(dataset.areas, dataset.groups, group, focus)
     names = dict(zip(dataset.areas["area_code"], dataset.areas["area_name"], strict=False))
     wanted = ranked[["metric_id", "rank_period"]].rename(columns={"rank_period": "period"})
-    pool = plain(values).merge(wanted, on=["metric_id", "period"])
+    pool = decategorised(values).merge(wanted, on=["metric_id", "period"])
     pool = pool[pool["area_code"].isin(members["area_code"]) & pool["value"].notna()]
     funnels = {}
     for r in ranked.itertuples():  # one chart per metric

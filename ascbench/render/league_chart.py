@@ -102,7 +102,7 @@ def league_svg(table, focus: str | None, national: float | None, name: str, peri
 def dashboard_charts(results, values, metrics, dataset, group: str = "all") -> dict[str, str]:
     """metric_id -> chart, for every result row ranked among the group (the councils of its
     benchmark period, ``rank_period``), with England marked when the data have it."""
-    from ascbench.engine.keys import plain
+    from ascbench.keys import decategorised
     from ascbench.engine.position import group_members, positions
     from ascbench.periods import parse_period
 
@@ -112,12 +112,12 @@ def dashboard_charts(results, values, metrics, dataset, group: str = "all") -> d
     focus = str(ranked["area_code"].iloc[0])
     members = group_members(dataset.areas, dataset.groups, group, focus)
     wanted = ranked[["metric_id", "rank_period"]].rename(columns={"rank_period": "period"})
-    pool = plain(values).merge(wanted, on=["metric_id", "period"])
-    table = plain(positions(pool, metrics, members))
+    pool = decategorised(values).merge(wanted, on=["metric_id", "period"])
+    table = decategorised(positions(pool, metrics, members))
     names = dict(zip(dataset.areas["area_code"], dataset.areas["area_name"], strict=False))
     table["area_name"] = table["area_code"].map(names)
     national = dataset.roles.get("national")
-    england = plain(pool[pool["area_code"] == national]).set_index("metric_id")["value"] if national else {}
+    england = decategorised(pool[pool["area_code"] == national]).set_index("metric_id")["value"] if national else {}
     charts = {}
     for r in ranked.itertuples():
         t = table[table["metric_id"] == r.metric_id]

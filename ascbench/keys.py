@@ -70,7 +70,7 @@ def recode(series, func):
                      index=series.index, name=series.name)
 
 
-def plain(frame):
+def decategorised(frame):
     """``frame`` with its categorical columns turned back into text (or their categories'
     type): for small frames that are edited cell by cell."""
     columns = [c for c in frame.columns if is_categorical(frame[c])]
