@@ -106,6 +106,30 @@ def stable_order(*keys):
     return order
 
 
+def combine(codes, sizes):
+    """One int64 key for several integer codes (mixed radix): ``combine([a, b, c], [na, nb,
+    nc])`` is ``(a * nb + b) * nc + c``, unique for every combination and ordered as
+    ``(a, b, c)``. With :func:`split` the one place this arithmetic is written. Returns
+    ``(key, space)``: the keys and the size of the key space."""
+    key = np.asarray(codes[0]).astype(np.int64)
+    for code, size in zip(codes[1:], sizes[1:], strict=True):
+        key = key * int(size) + np.asarray(code)
+    space = 1
+    for size in sizes:
+        space *= int(size)
+    return key, space
+
+
+def split(key, sizes):
+    """The codes of a :func:`combine` key, one array per size, outermost first."""
+    out = []
+    for size in reversed(sizes[1:]):
+        out.append(key % int(size))
+        key = key // int(size)
+    out.append(key)
+    return out[::-1]
+
+
 def sorted_keys(key, space: int):
     """(distinct keys in order, each row's position among them) for integer keys in
     ``[0, space)``: by marking a dense table when the key space is small (linear time),

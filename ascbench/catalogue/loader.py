@@ -57,7 +57,7 @@ MEASURE_RE = re.compile(r"^[A-Za-z0-9_.+\-]+$")
 COMPARATOR_PERIOD_RULES = ("latest", "same", "containing", "year_end", "year")
 
 
-class _Ctx:
+class _LoadContext:
     """Where we are, for messages."""
 
     def __init__(self, file: str, problems: Problems):
@@ -81,7 +81,7 @@ def _suggest(key: str, allowed) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
-def _check_keys(ctx: _Ctx, mapping, allowed, item, where: str) -> None:
+def _check_keys(ctx: _LoadContext, mapping, allowed, item, where: str) -> None:
     for key in mapping:
         if key not in allowed:
             ctx.error(
@@ -476,7 +476,7 @@ def _metric(ctx, raw, defaults, order: int, layers: dict) -> Metric | None:
 STATISTICAL_METHODS = ("ci_overlap95", "ci_overlap998", "ci_overlap_both", "spc95", "spc998")
 
 
-def _interval(ctx: _Ctx, raw, item, statistic, rating, direction, comparators) -> bool:
+def _interval(ctx: _LoadContext, raw, item, statistic, rating, direction, comparators) -> bool:
     """``interval: true|false``: whether the value is a sample estimate or a rate of events,
     for which a confidence interval means something. Default: on for proportions and rates,
     and wherever a statistical rating or direction method needs it; off for counts, scores
@@ -492,7 +492,7 @@ def _interval(ctx: _Ctx, raw, item, statistic, rating, direction, comparators) -
     return value
 
 
-def _narrative(ctx: _Ctx, raw, item) -> str | None:
+def _narrative(ctx: _LoadContext, raw, item) -> str | None:
     """A narrative template: text with ``{field}`` placeholders of :data:`NARRATIVE_FIELDS`
     only - no positional fields, attributes, indexes, conversions or format specs (a
     ``{value:>2000000000}`` would ask for a 2 GB string)."""
@@ -521,7 +521,7 @@ def _narrative(ctx: _Ctx, raw, item) -> str | None:
     return text
 
 
-def _breaks(ctx: _Ctx, raw, item) -> tuple[str, ...]:
+def _breaks(ctx: _LoadContext, raw, item) -> tuple[str, ...]:
     """``breaks: [2024-25]``: the periods from which the metric's definition (or data source)
     changed; nothing before a break is compared with anything from it on."""
     value = raw.get("breaks")
@@ -543,7 +543,7 @@ def parse_catalogue(text: str, filename: str, problems: Problems | None = None) 
     could be read; without, raise the first problem."""
     collect = problems is not None
     problems = problems if collect else Problems()
-    ctx = _Ctx(filename, problems)
+    ctx = _LoadContext(filename, problems)
     try:
         doc = load_yaml(text, filename)
     except AscbenchError as exc:

@@ -48,11 +48,6 @@ class Tolerance:
     within: float = 0.0
     relative: bool = False
 
-    def describe(self) -> str:
-        if self.relative:
-            return f"within {self.within:g}% of"
-        return f"within {self.within:g} of"
-
 
 @dataclass(frozen=True)
 class RatingRule:
@@ -225,21 +220,19 @@ class Catalogue:
         return pd.DataFrame(rows)
 
     def comparators_frame(self):
-        """One row per metric x comparator, ``rank`` 1 = most preferred."""
+        """One row per metric x comparator, ``preference`` 1 = most preferred."""
         import pandas as pd
 
         rows = []
         for m in self.metrics:
-            for rank, c in enumerate(m.comparators, start=1):
+            for preference, c in enumerate(m.comparators, start=1):
                 rule = c.rating or m.rating
-                method = rule.method or m.rating.method
-                if method is None:
-                    method = "tolerance" if c.type == "area" else "target"
+                method = rule.method or m.rating.method  # None: the engine's default for the type
                 tol = rule.tolerance if c.rating else m.rating.tolerance
                 rows.append(
                     {
                         "metric_id": m.id,
-                        "rank": rank,
+                        "preference": preference,
                         "type": c.type,
                         "area": c.area,
                         "measure": c.measure,
@@ -255,7 +248,7 @@ class Catalogue:
                     }
                 )
         columns = [
-            "metric_id", "rank", "type", "area", "measure", "fixed_value", "period_rule",
+            "metric_id", "preference", "type", "area", "measure", "fixed_value", "period_rule",
             "label", "basis", "profile", "rating_method", "rating_within", "rating_relative", "rating_limits_equal",
         ]
         return pd.DataFrame(rows, columns=columns)

@@ -1,4 +1,4 @@
-"""Compare: each current value against its comparators, and the rating that follows.
+"""Compare: each current value's comparators, resolved to a value and a period.
 
 A metric lists comparators in order of preference (``docs/catalogue.md``):
 
@@ -12,13 +12,9 @@ A metric lists comparators in order of preference (``docs/catalogue.md``):
   "position as at March");
 * ``value``: a fixed number written in the catalogue.
 
-The first comparator that has a value decides the rating; every comparator is resolved,
-rated and kept in the long ``comparisons`` frame for ``explain`` and the narrative.
-
-Rating methods: ``tolerance`` and ``target`` (:func:`ascbench.engine.rules.judge`);
-Fingertips' ``ci_overlap95``, ``ci_overlap998`` and ``ci_overlap_both`` (the value's
-confidence interval against the benchmark); ``spc95`` and ``spc998`` (the value against
-control limits around the benchmark for an area of its size).
+Every comparator is resolved here and kept in the long ``comparisons`` frame for
+``explain`` and the narrative; :mod:`ascbench.engine.rating` rates them, and the first that
+has a value decides the row's rating.
 """
 
 from __future__ import annotations
@@ -26,19 +22,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ascbench.catalogue.model import SELF_RATING_METHODS
-from ascbench.engine.select import is_year_end, serves
+from ascbench.engine.select import is_year_end, year_end_family
 from ascbench.periods import attach_periods, like_for_like
-from ascbench.engine.rules import (
-    RAG, RATING_WORDS, judge, judge_control_limits, judge_interval, judge_two_levels, words,
-)
 
-KEYS = ["metric_id", "rank"]
+KEYS = ["metric_id", "preference"]  # a comparator: its metric and its place in the order of preference
+ROW = ["metric_id", "area_code"]  # one current row per metric and area: comparators join on these
 BASIS_PREFERENCE = {"counts": 0, "published": 0, "pooled": 1, "mean": 2, "measure": 0}
 
 
 def _candidates(comparators, values, observations, group_values):
-    """Every (metric, comparator rank, area, period, value, basis) a comparator could use."""
+    """Every (metric, comparator preference, area, period, value, basis) a comparator could use."""
 
     by_metric = comparators[comparators["type"].isin(["area", "baseline"])][[*KEYS, "basis"]]
     from_values = by_metric.merge(
@@ -56,7 +49,7 @@ def _candidates(comparators, values, observations, group_values):
             g = g.merge(own, on=["metric_id", "area_code", "period"], how="left")
             g = g[~((g["basis"] == "auto") & g["_withheld"].eq(True))].drop(columns="_withheld")
         for basis in ("pooled", "mean"):
-            part = g[["metric_id", "rank", "basis", "area_code", "period", basis, "n_members"]].rename(
+            part = g[["metric_id", "preference", "basis", "area_code", "period", basis, "n_members"]].rename(
                 columns={basis: "value"})
             parts.append(part.assign(c_basis=basis, status=""))
     targets = comparators[comparators["type"] == "target"][[*KEYS, "basis", "measure"]]
@@ -74,15 +67,16 @@ def _candidates(comparators, values, observations, group_values):
 
 def resolve_comparators(current, comparators, values, observations, roles: dict, area_names: dict,
                         group_values=None):
-    """Long frame: one row per current row (``_row``) x comparator with a resolved value."""
-    columns = ["_row", *KEYS, "comparator_type", "comparator_area", "comparator_period", "comparator_value",
+    """Long frame: one row per current row (its ``metric_id, area_code``) x comparator with a
+    resolved value, in the order of ``current`` and then of preference. Joined on keys, never
+    on row positions."""
+    columns = ["area_code", *KEYS, "comparator_type", "comparator_area", "comparator_period", "comparator_value",
                "annual_target", "benchmark_basis", "rating_method", "rating_within", "rating_relative", "rating_limits_equal",
                "comparator_area_name", "comparator"]
     if current.empty or comparators.empty:
         return pd.DataFrame(columns=columns)
     left = current[["metric_id", "area_code", "period", "start", "end", "months", "is_snapshot", "family",
                     "kind"]].copy()
-    left["_row"] = np.arange(len(left))
     left = left.merge(comparators, on="metric_id", how="inner")
     left["lookup_area"] = np.where(
         left["type"] == "area", left["area"].map(lambda a: roles.get(a, a) if isinstance(a, str) else a),
@@ -97,7 +91,7 @@ def resolve_comparators(current, comparators, values, observations, roles: dict,
         ((rule == "same") & (m["c_period"] == m["period"]))
         | ((rule == "latest") & (m["c_end"] <= m["end"]))
         | ((rule == "containing") & (m["c_start"] <= m["start"]) & (m["c_end"] >= m["end"]))
-        | ((rule == "year_end") & year_end & (m["c_end"] < m["end"]) & (serves(m["c_family"]) == serves(m["family"])))
+        | ((rule == "year_end") & year_end & (m["c_end"] < m["end"]) & (year_end_family(m["c_family"]) == year_end_family(m["family"])))
         | ((rule == "year") & m["c_is_whole_year"] & ~m["c_is_snapshot"] & (m["c_start"] <= m["start"])
            & (m["c_end"] >= m["end"]))
         | (~rule.isin(["same", "latest", "containing", "year_end", "year"]) & (m["c_period"] == rule))
@@ -106,13 +100,13 @@ def resolve_comparators(current, comparators, values, observations, roles: dict,
     # preference among candidates: latest end; the same length as the current period; the
     # area's own value before one computed from members; for 'containing' the shortest
     m["_same_len"] = like_for_like(m["c_months"], m["c_is_snapshot"], m["months"], m["is_snapshot"])
-    m["_neg_len"] = np.where(m["period_rule"] == "containing", -m["c_months"], m["c_months"])
+    m["_length_pref"] = np.where(m["period_rule"] == "containing", -m["c_months"], m["c_months"])
     m["_basis_pref"] = m["c_basis"].map(BASIS_PREFERENCE).fillna(9)
-    m = m.sort_values(["_row", "rank", "c_end", "_same_len", "_basis_pref", "_neg_len"],
-                      ascending=[True, True, False, False, True, False])
-    m = m.drop_duplicates(["_row", "rank"], keep="first")
+    m = m.sort_values([*ROW, "preference", "c_end", "_same_len", "_basis_pref", "_length_pref"],
+                      ascending=[True, True, True, False, False, True, False])
+    m = m.drop_duplicates([*ROW, "preference"], keep="first")
     m = _apply_profiles(m, observations)
-    resolved = m[["_row", *KEYS, "type", "lookup_area", "c_period", "c_short", "c_value", "c_basis",
+    resolved = m[["area_code", *KEYS, "type", "lookup_area", "c_period", "c_short", "c_value", "c_basis",
                   "c_n_members", "label", "rating_method", "rating_within", "rating_relative", "rating_limits_equal",
                   "annual_target", "share"]]
     # fixed values written in the catalogue
@@ -121,7 +115,9 @@ def resolve_comparators(current, comparators, values, observations, roles: dict,
                         on="period", how="left")
     fixed = fixed.assign(c_period=fixed["period"], c_value=fixed["fixed_value"], lookup_area=fixed["area_code"],
                          c_basis="fixed", c_n_members=np.nan, annual_target=np.nan, share=np.nan)
-    out = pd.concat([resolved, fixed[resolved.columns]], ignore_index=True).sort_values(["_row", "rank"])
+    order = current[ROW].drop_duplicates().reset_index(drop=True).rename_axis("_order").reset_index()
+    out = pd.concat([resolved, fixed[resolved.columns]], ignore_index=True).merge(order, on=ROW, how="left")
+    out = out.sort_values(["_order", "preference"], kind="stable").drop(columns="_order")
     out = out.rename(columns={"lookup_area": "comparator_area", "c_period": "comparator_period",
                               "c_value": "comparator_value", "type": "comparator_type"})
     basis = out["c_basis"].replace({"counts": "computed from counts", "published": "published",
@@ -174,153 +170,3 @@ def _apply_profiles(m, observations):
     m.loc[rows, "share"] = share
     m.loc[rows, "c_value"] = m.loc[rows, "c_value"].to_numpy() * share
     return m
-
-
-CONFIDENCE = {"ci_overlap95": 0.95, "ci_overlap998": 0.998, "ci_overlap_both": 0.998, "spc95": 0.95,
-              "spc998": 0.998}
-
-
-def judge_comparisons(current, comparisons, metrics):
-    """Rate the current value against every resolved comparator (the long frame gains
-    ``value``, ``rating``, ``rag``, ``diff``, ``diff_pct``, ``rating_rule``, ``method``,
-    ``confidence``)."""
-    from ascbench import stats
-
-    cur = current.reset_index(drop=True)
-    cur_cols = ["value", "denominator", "lower95", "upper95", "lower998", "upper998"]
-    comp = comparisons.merge(cur[cur_cols].rename_axis("_row").reset_index(), on="_row", how="left")
-    meta = metrics.set_index("metric_id")
-    polarity = comp["metric_id"].map(meta["polarity"])
-    low, high = comp["metric_id"].map(meta["range_low"]), comp["metric_id"].map(meta["range_high"])
-    method = comp["rating_method"].fillna("tolerance")
-    relative = comp["rating_relative"].astype("boolean").fillna(False).astype(bool)
-    within = comp["rating_within"].astype("float64").fillna(0.0)
-    bench = comp["comparator_value"].astype("float64")
-    codes = judge(comp["value"], bench, polarity, method, within, relative, low, high)
-    # a limit equal to a target counts as significant where the rule says so (Fingertips' targets)
-    equal = comp["rating_limits_equal"] if "rating_limits_equal" in comp.columns else pd.Series("similar", comp.index)
-    significant = ((equal == "significant") & (comp["comparator_type"] != "area")).to_numpy()
-    for level in ("95", "998"):
-        mask = (method == f"ci_overlap{level}").to_numpy()
-        if mask.any():
-            args = (comp[f"lower{level}"], comp[f"upper{level}"], bench, polarity, low, high)
-            judged = np.where(significant, judge_interval(*args, limits_equal="significant"), judge_interval(*args))
-            codes = np.where(mask, judged, codes)
-    both = (method == "ci_overlap_both").to_numpy()
-    if both.any():
-        args = (comp["lower95"], comp["upper95"], comp["lower998"], comp["upper998"], bench, polarity)
-        judged = np.where(significant, judge_two_levels(*args, limits_equal="significant"), judge_two_levels(*args))
-        codes = np.where(both, judged, codes)
-    spc = method.isin(["spc95", "spc998"]).to_numpy()
-    if spc.any():
-        statistic = comp["metric_id"].map(meta["statistic"])
-        multiplier = comp["metric_id"].map(meta["multiplier"]).astype("float64")
-        lo = np.full(len(comp), np.nan)
-        up = np.full(len(comp), np.nan)
-        for stat in ("proportion", "rate"):
-            for name, level in (("spc95", 0.95), ("spc998", 0.998)):
-                mask = spc & (statistic == stat).to_numpy() & (method == name).to_numpy()
-                if mask.any():
-                    lo[mask], up[mask] = stats.control_limits(bench[mask], comp["denominator"][mask], stat, level,
-                                                              multiplier[mask].to_numpy())
-        comp["control_lower"], comp["control_upper"] = lo, up
-        codes = np.where(spc, judge_control_limits(comp["value"], lo, up, polarity), codes)
-    comp["rating"] = words(codes, RATING_WORDS, "not compared")
-    comp["rag"] = words(codes, RAG, "grey")
-    # no polarity, no judgement: higher, similar and lower are all blue, never amber/red/green
-    judged = ~np.isnan(np.asarray(codes, dtype="float64"))
-    comp.loc[(polarity == "none").to_numpy() & judged, "rag"] = "blue"
-    comp.loc[method == "none", ["rating", "rag"]] = ["not rated", "none"]
-    comp["diff"] = comp["value"] - bench
-    with np.errstate(divide="ignore", invalid="ignore"):
-        comp["diff_pct"] = comp["diff"] / bench.abs() * 100
-    comp["method"] = np.where(method == "none", "", method)
-    comp["confidence"] = method.map(CONFIDENCE)
-    comp["rating_rule"] = _rule_text(comp, method, within, relative, polarity, low, high)
-    return comp
-
-
-def _rule_text(comp, method, within, relative, polarity, low, high):
-    if comp.empty:
-        return pd.Series([], dtype="object")
-    unit = np.where(relative, "%", "")
-    within_text = within.map("{:g}".format)
-    band = ("range: inside " + low.map("{:g}".format) + "-" + high.map("{:g}".format)
-            + " is better, outside by at most " + within_text + unit + " is similar")
-    ci = {
-        "ci_overlap95": "95% confidence interval overlapping the benchmark is similar (Fingertips)",
-        "ci_overlap998": "99.8% confidence interval overlapping the benchmark is similar (Fingertips)",
-        "ci_overlap_both": "confidence intervals at 95% and 99.8% against the benchmark (Fingertips)",
-        "spc95": "outside 95% control limits around the benchmark is significant",
-        "spc998": "outside 99.8% control limits around the benchmark is significant",
-    }
-    text = np.select(
-        [method == "none", method.isin(list(ci)), polarity == "range", method == "target", method == "tolerance"],
-        [np.full(len(comp), ""), method.map(ci).fillna(""), band,
-         "target: met is better, short by at most " + within_text + unit + " is similar",
-         "tolerance: similar within " + within_text + unit + " of the comparator"], "")
-    return text
-
-
-def rate_against_comparators(current, comparisons, metrics):
-    """Add the deciding comparator (the most preferred one with a value) and its rating to
-    ``current``; return ``(current, comparisons)`` with every comparator rated.
-
-    Metrics with no comparators at all are "for information"; a comparator whose rule says
-    ``method: none`` gives "not rated"; a missing value or comparator gives "not compared".
-    """
-    cur = current.reset_index(drop=True).copy()
-    comparisons = judge_comparisons(cur, comparisons, metrics)
-    keep = ["_row", "comparator", "comparator_type", "comparator_area", "comparator_area_name", "comparator_period",
-            "comparator_value", "benchmark_basis", "rating", "rag", "diff", "diff_pct", "rating_rule", "method",
-            "confidence", "rating_within", "rating_relative", "annual_target"]
-    chosen = comparisons.drop_duplicates("_row", keep="first")[keep]
-    cur["_row"] = np.arange(len(cur))
-    cur = cur.merge(chosen, on="_row", how="left").drop(columns=["_row"])
-    meta = metrics.set_index("metric_id")
-    cur["rating"] = cur["rating"].fillna("not compared")
-    cur["rag"] = cur["rag"].fillna("grey")
-    cur["rating_rule"] = cur["rating_rule"].fillna("")
-    cur["method"] = cur["method"].fillna("")
-    info = (cur["metric_id"].map(meta["n_comparators"]) == 0) & ~cur["metric_id"].map(meta["rating_method"]).isin(SELF_RATING_METHODS)
-    cur.loc[info, ["rating", "rag", "rating_rule"]] = ["for information", "none", ""]
-    return rate_against_band(cur, metrics), comparisons
-
-
-def rate_against_band(current, metrics):
-    """A ``polarity: range`` metric that no comparator rates is rated against its own band:
-    inside is better, outside by at most the rating tolerance similar, further worse, with
-    ``diff`` the distance from the band (above positive, below negative, 0 inside) and
-    ``diff_pct`` that distance as a percentage of the nearer bound."""
-    from ascbench.engine.rules import judge
-
-    meta = metrics.set_index("metric_id")
-    polarity = current["metric_id"].map(meta["polarity"])
-    rows = (polarity == "range") & current["comparator_value"].isna() & current["value"].notna()
-    if not rows.any():
-        return current
-    cur = current.copy()
-    sub = cur[rows]
-    low = sub["metric_id"].map(meta["range_low"]).astype("float64")
-    high = sub["metric_id"].map(meta["range_high"]).astype("float64")
-    within = sub["metric_id"].map(meta["rating_within"]).astype("float64").fillna(0.0)
-    relative = sub["metric_id"].map(meta["rating_relative"]).astype("boolean").fillna(False).astype(bool)
-    value = sub["value"].astype("float64")
-    codes = judge(value, np.full(len(sub), np.nan), np.full(len(sub), "range", dtype=object), "tolerance", within,
-                  relative, low, high)
-    nearest = value.clip(lower=low, upper=high)
-    cur.loc[rows, "rating"] = words(codes, RATING_WORDS, "not compared")
-    cur.loc[rows, "rag"] = words(codes, RAG, "grey")
-    cur.loc[rows, "diff"] = value - nearest
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cur.loc[rows, "diff_pct"] = (value - nearest) / nearest.abs() * 100
-    unit = np.where(relative, "%", "")
-    shown = sub["metric_id"].map(meta["unit"]).fillna("")
-    shown = shown.where(shown.isin(["%", ""]), " " + shown)
-    cur.loc[rows, "comparator"] = "band " + low.map("{:g}".format) + "-" + high.map("{:g}".format) + shown
-    cur.loc[rows, "comparator_type"] = "band"
-    cur.loc[rows, "method"] = "band"
-    cur.loc[rows, "rating_rule"] = ("band: inside " + low.map("{:g}".format) + "-" + high.map("{:g}".format)
-                                    + " is better, outside by at most " + within.map("{:g}".format) + unit
-                                    + " is similar, further is worse")
-    return cur

@@ -45,7 +45,7 @@ def group_values(values, metrics, groups):
     import numpy as np
     import pandas as pd
 
-    from ascbench.keys import categorical, expand, key_codes, sorted_keys
+    from ascbench.keys import categorical, combine, expand, key_codes, sorted_keys, split
 
     if groups is None or len(groups) == 0 or values.empty:
         return pd.DataFrame(columns=GROUP_VALUE_COLUMNS)
@@ -63,17 +63,17 @@ def group_values(values, metrics, groups):
     m_codes, m_cats = key_codes(values["metric_id"])
     p_codes, p_cats = key_codes(values["period"])
     n_m, n_p = len(m_cats), len(p_cats)
-    keys, slot = sorted_keys((m_codes[rows].astype(np.int64) * len(group_codes) + g) * n_p + p_codes[rows],
-                             n_m * len(group_codes) * n_p)
+    sizes = (n_m, len(group_codes), n_p)
+    keys, slot = sorted_keys(*combine((m_codes[rows], g, p_codes[rows]), sizes))
+    metric, group, period = split(keys, sizes)
     n_members = np.bincount(slot, minlength=len(keys))
     mean = np.bincount(slot, weights=values["value"].to_numpy(dtype="float64")[rows], minlength=len(keys)) / n_members
-    metric = keys // (len(group_codes) * n_p)
     meta = metrics.drop_duplicates("metric_id").set_index("metric_id")
     pooled = pool(values, rows, slot, meta["statistic"].reindex(m_cats).to_numpy(dtype=object)[metric],
                   meta["multiplier"].reindex(m_cats).to_numpy(dtype="float64")[metric])
     return pd.DataFrame({
         "metric_id": categorical(metric, m_cats),
-        "area_code": categorical((keys // n_p) % len(group_codes), [str(c) for c in group_codes]),
-        "period": categorical(keys % n_p, p_cats),
+        "area_code": categorical(group, [str(c) for c in group_codes]),
+        "period": categorical(period, p_cats),
         "pooled": pooled, "mean": mean, "n_members": n_members.astype(np.int64),
     })

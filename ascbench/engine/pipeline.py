@@ -15,13 +15,12 @@ import difflib
 import numpy as np
 import pandas as pd
 
-from ascbench.catalogue.model import SELF_RATING_METHODS
-from ascbench.engine.compare import rate_against_comparators, resolve_comparators
+from ascbench.engine.compare import resolve_comparators
 from ascbench.engine.direction import attach_direction
 from ascbench.engine.forecast import attach_recorded_forecasts
-from ascbench.engine.funnel import rate_against_range_target, rate_by_funnel
 from ascbench.engine.groups import group_values
 from ascbench.engine.intervals import add_intervals
+from ascbench.engine.rating import rate, rate_missing
 from ascbench.keys import decategorised
 from ascbench.engine.select import attach_previous, select_current
 from ascbench.engine.trend import recent_trend
@@ -218,42 +217,16 @@ def attach_position(current, values, metrics, dataset, group: str | None, end=No
     return out
 
 
-def rate_on_group_funnel(current, values, metrics, dataset, group: str | None, end):
-    """Funnel-rated metrics (:mod:`ascbench.engine.funnel`) on the comparison group's funnel,
-    in each metric's benchmark period."""
+def group_context(current, values, dataset, group: str | None, end):
+    """The comparison group's members and each metric's benchmark period, for the ratings that
+    need the group (funnels); ``(None, None)`` without a group."""
     from ascbench.engine.position import group_members
 
-    if not group or current.empty or not metrics["rating_method"].isin(["funnel95", "funnel998"]).any():
-        return current
+    if not group or current.empty:
+        return None, None
     focus = current["area_code"].iloc[0]
     members = group_members(dataset.areas, dataset.groups, group, focus)
-    periods = benchmark_periods(values[values["metric_id"].isin(current["metric_id"])], members, focus, end)
-    return rate_by_funnel(current, values, metrics, periods, members)
-
-
-QUINTILE_WORDS = {"high": {5: "best", 4: "better", 3: "middle", 2: "worse", 1: "worst"},
-                  "low": {1: "best", 2: "better", 3: "middle", 4: "worse", 5: "worst"},
-                  "none": {5: "highest", 4: "high", 3: "middle", 2: "low", 1: "lowest"}}
-QUINTILE_RAG = {"best": "green", "better": "green", "middle": "amber", "worse": "red", "worst": "red",
-                "highest": "blue", "high": "blue", "low": "blue", "lowest": "blue"}
-
-
-def rate_by_quintile(current, metrics):
-    """Metrics rated ``method: quintile``: Fingertips' quintiles of the comparison group (best
-    to worst by polarity; highest to lowest without one), from the area's quintile."""
-    wanted = set(metrics.loc[metrics["rating_method"] == "quintile", "metric_id"])
-    if not wanted or "quintile" not in current.columns:
-        return current
-    current = current.copy()
-    rows = current["metric_id"].isin(wanted)
-    polarity = current.loc[rows, "metric_id"].map(metrics.set_index("metric_id")["polarity"])
-    words = [QUINTILE_WORDS.get(p, QUINTILE_WORDS["none"]).get(q, "not compared") if q == q else "not compared"
-             for p, q in zip(polarity, current.loc[rows, "quintile"], strict=True)]
-    current.loc[rows, "rating"] = words
-    current.loc[rows, "rag"] = [QUINTILE_RAG.get(w, "grey") for w in words]
-    current.loc[rows, "method"] = "quintile"
-    current.loc[rows, "rating_rule"] = "quintile of the comparison group (type-7 bounds)"
-    return current
+    return benchmark_periods(values[values["metric_id"].isin(current["metric_id"])], members, focus, end), members
 
 
 def build_results(catalogue, dataset, areas: list[str] | None = None, period: str | None = None,
@@ -279,14 +252,13 @@ def build_results(catalogue, dataset, areas: list[str] | None = None, period: st
     groups = group_values(values, metrics, dataset.groups)
     comparisons = resolve_comparators(current, comparators, values, dataset.observations, dataset.roles,
                                       area_names, groups)
-    current, comparisons = rate_against_comparators(decategorised(current), decategorised(comparisons), metrics)
-    current = rate_against_range_target(current, metrics)
+    current, comparisons = decategorised(current), decategorised(comparisons)
     current = attach_direction(current, metrics)
     current["trend"], current["trend_statistic"] = recent_trend(current, values, metrics, with_statistic=True)
     current = attach_position(current, values, metrics, dataset, group, end)
     current = attach_recorded_forecasts(current, dataset.observations, metrics, areas, end)
-    current = rate_by_quintile(current, metrics)
-    current = rate_on_group_funnel(current, values, metrics, dataset, group, end)
+    periods, members = group_context(current, values, dataset, group, end)
+    current, comparisons = rate(current, comparisons, metrics, values, periods, members)
 
     # published values that disagree with their counts
     mismatch = published_mismatch(current, metrics)
@@ -298,15 +270,11 @@ def build_results(catalogue, dataset, areas: list[str] | None = None, period: st
     grid = pd.MultiIndex.from_product([metrics["metric_id"], areas], names=["metric_id", "area_code"]).to_frame(
         index=False)
     results = grid.merge(current, on=["metric_id", "area_code"], how="left")
-    nodata = results["period"].isna()
-    results.loc[nodata, ["status", "rating", "rag", "dot"]] = ["no data", "not compared", "grey", "no data"]
     results = results.merge(
         metrics[["metric_id", "code", "title", "layer", "outcome", "aim", "unit", "decimals", "scale", "polarity",
                  "statistic", "source", "footnote", "trend_note", "layer_order", "order", "n_comparators"]],
         on="metric_id", how="left")
-    info = nodata & (results["n_comparators"] == 0) & ~results["metric_id"].isin(
-        metrics.loc[metrics["rating_method"].isin(SELF_RATING_METHODS), "metric_id"])
-    results.loc[info, ["rating", "rag"]] = ["for information", "none"]
+    results = rate_missing(results, metrics)
     results["area_name"] = results["area_code"].map(area_names)
     results["period_label"] = results["label"]
     results = results.sort_values(["layer_order", "order", "area_code"]).reset_index(drop=True)

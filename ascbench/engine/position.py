@@ -188,7 +188,7 @@ def positions(values, metrics, members):
     output order and gives both value ranks (so high and low polarity ranks) and every
     quantile; a second gives the MAD; range metrics sort their distances from the band."""
     from ascbench.engine.groups import pool
-    from ascbench.keys import categorical, key_codes, sorted_keys
+    from ascbench.keys import categorical, combine, key_codes, sorted_keys
 
     meta = metrics.drop_duplicates("metric_id").set_index("metric_id")
     group_names = list(pd.unique(members["group"]))
@@ -210,9 +210,8 @@ def positions(values, metrics, members):
     # every row in output order: group, value from the highest, area
     group_rank = np.argsort(np.argsort(np.asarray(group_names, dtype=object), kind="stable"))
     m_codes, p_codes, a_codes = m_codes[rows], p_codes[rows], a_codes[rows]
-    space = len(m_cats) * len(p_cats) * len(group_names)
-    gid = sorted_keys((m_codes.astype(np.int64) * len(p_cats) + p_codes) * len(group_names) + group_rank[group_no],
-                      space)[1]
+    gid = sorted_keys(*combine((m_codes, p_codes, group_rank[group_no]),
+                               (len(m_cats), len(p_cats), len(group_names))))[1]
     value = values["value"].to_numpy(dtype="float64")[rows]
     order = _group_value_order(gid, value, a_codes)
     rows, group_no, n_members, gid = rows[order], group_no[order], n_members[order], gid[order]

@@ -50,7 +50,7 @@ def is_observed(values):
     return values["value"].notna() | values["status"].isin(OBSERVED_STATUSES)
 
 
-def serves(family):
+def year_end_family(family):
     """The kind of 'year end' a period of this family is compared with: an academic year, a
     31 March snapshot, or a financial year (financial and calendar periods)."""
     return family.where(family.isin(["academic", "snapshot"]), "financial")
@@ -65,7 +65,7 @@ def _year_end_candidates(values):
     """Rows that can serve as a 'year end' reference, with the family they serve."""
     v = _with_periods(values)
     v = v[is_year_end(v["is_whole_year"], v["is_snapshot"], v["end"])].copy()
-    v["_serves"] = serves(v["family"])
+    v["_serves"] = year_end_family(v["family"])
     return v
 
 
@@ -73,7 +73,7 @@ def year_end_lookup(left, candidates, key_area: str = "area_code", end_col: str 
     """For each row of ``left`` the latest candidate strictly before ``left[end_col]`` that
     serves the row's family; returns candidate columns aligned to ``left``'s index."""
     left = left.copy()
-    left["_serves"] = serves(left["family"])
+    left["_serves"] = year_end_family(left["family"])
     left["_row"] = range(len(left))
     cands = candidates.rename(columns={"area_code": key_area})
     cands = cands.dropna(subset=["value"])

@@ -40,7 +40,7 @@ def metric_values(metrics, observations):
     import numpy as np
     import pandas as pd
 
-    from ascbench.keys import categorical, expand, key_codes, sorted_keys
+    from ascbench.keys import categorical, combine, expand, key_codes, sorted_keys, split
 
     roles = metrics.melt(
         id_vars=["metric_id"], value_vars=list(ROLES), var_name="role", value_name="measure"
@@ -65,9 +65,10 @@ def metric_values(metrics, observations):
     a_codes, a_cats = key_codes(observations["area_code"])
     p_codes, p_cats = key_codes(observations["period"])
     n_a, n_p = len(a_cats), len(p_cats)
-    key = (k * n_a + a_codes[rows]) * n_p + p_codes[rows]
+    sizes = (len(metric_ids), n_a, n_p)
+    key, space = combine((k, a_codes[rows], p_codes[rows]), sizes)
     del k
-    keys, slot = sorted_keys(key, len(metric_ids) * n_a * n_p)
+    keys, slot = sorted_keys(key, space)
     del key
     status_codes, status_cats = key_codes(observations["status"].fillna(""))
     status_cats = list(status_cats)
@@ -85,7 +86,7 @@ def metric_values(metrics, observations):
         st = np.full(len(keys), blank, dtype=np.int32)
         st[slot[mine]] = status_codes[rows[mine]]
         columns[name], statuses[name] = column, st
-    out_k = keys // (n_a * n_p)
+    out_k, out_a, out_p = split(keys, sizes)
     meta = metrics.drop_duplicates("metric_id").set_index("metric_id").loc[metric_ids]
     ratio = (np.isin(meta["statistic"].to_numpy(dtype=object), ["proportion", "rate"])
              & meta["denominator_measure"].notna().to_numpy())[out_k]
@@ -110,8 +111,8 @@ def metric_values(metrics, observations):
     status = np.where(np.isnan(value), why, quality)
     return pd.DataFrame({
         "metric_id": categorical(out_k, metric_ids),
-        "area_code": categorical((keys // n_p) % n_a, a_cats),
-        "period": categorical(keys % n_p, p_cats),
+        "area_code": categorical(out_a, a_cats),
+        "period": categorical(out_p, p_cats),
         "numerator": numerator, "denominator": denominator, "published_value": published, "value": value,
         "value_basis": categorical(basis, ["", "counts", "published"]),
         "status": categorical(status, status_cats),

@@ -267,7 +267,7 @@ def read(paths, period: str | None = None):
     import pandas as pd
 
     from ascbench.importers.common import Imported, council_type_from_code, located, refuse_conflicts
-    from ascbench.io.values import parse_values
+    from ascbench.io.cells import parse_values
 
     d, layouts = _read_files(paths)
 

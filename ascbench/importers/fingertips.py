@@ -140,7 +140,7 @@ def read(paths, period: str | None = None):
 
     from ascbench.identifiers import gss_code
     from ascbench.importers.common import Imported, council_type_from_code, located, refuse_conflicts
-    from ascbench.io.values import parse_values
+    from ascbench.io.cells import parse_values
 
     d = _read(paths)
     distinct = pd.Series(d["Time period"].unique())

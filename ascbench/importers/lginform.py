@@ -104,7 +104,7 @@ def read(paths, period: str | None = None, measure: str | None = None):
     from ascbench.errors import AscbenchError
     from ascbench.identifiers import gss_code
     from ascbench.importers.common import Imported, council_type_from_code, refuse_conflicts
-    from ascbench.io.values import parse_values
+    from ascbench.io.cells import parse_values
 
     parts, areas, titles, notes = [], [], {}, []
     for path in paths:

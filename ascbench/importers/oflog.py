@@ -34,7 +34,7 @@ def read(paths, period: str | None = None):
 
     from ascbench.errors import AscbenchError
     from ascbench.importers.common import AREA_TYPES, Imported, read_official_csv
-    from ascbench.io.values import parse_values
+    from ascbench.io.cells import parse_values
     from ascbench.periods import parse_period
 
     data_frames, nn_frames = [], []

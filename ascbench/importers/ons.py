@@ -82,7 +82,7 @@ def _numbers(frame, columns, lines, path):
     import pandas as pd
 
     from ascbench.errors import AscbenchError
-    from ascbench.io.values import parse_values
+    from ascbench.io.cells import parse_values
 
     out = {}
     for column in columns:

@@ -23,7 +23,7 @@ from pathlib import Path
 import re
 
 from ascbench.errors import AscbenchError, Problems
-from ascbench.io.values import NUMBER_EXPECTED, STATUSES, parse_cells
+from ascbench.io.cells import NUMBER_EXPECTED, STATUSES, parse_cells
 from ascbench.periods import NOTATION, period_frame
 
 OBSERVATION_COLUMNS = ("area_code", "period", "measure", "value")
@@ -132,7 +132,7 @@ def read_csv(path: Path, required: tuple[str, ...], warnings: list[str] | None =
     Columns named in ``numeric`` are not stripped, and when the file has no quoted cells the
     parser reads them as floats, empty cells and the official suppression markers as NaN; a
     column ``<name>_text`` then holds the original text of every cell that is not a finite
-    number ("" elsewhere), for :func:`~ascbench.io.values.parse_cells`. Any other text in the
+    number ("" elsewhere), for :func:`~ascbench.io.cells.parse_cells`. Any other text in the
     column makes the parser give up and the column is read as text instead (same result,
     slower).
     """
@@ -160,7 +160,7 @@ def read_csv(path: Path, required: tuple[str, ...], warnings: list[str] | None =
         seen.add(name)
     import warnings as _warnings
 
-    from ascbench.io.values import SUPPRESSION_MARKERS
+    from ascbench.io.cells import SUPPRESSION_MARKERS
 
     fast = [name for name in header if name in numeric] if b'"' not in data else []
 

@@ -58,7 +58,7 @@ def explain(row: dict, metric, observations, comparisons, catalogue_path: str, w
     if mine.empty:
         lines.append("  comparator   none: for information")
     for c in mine.itertuples(index=False):
-        deciding = "deciding" if c.comparator == row.get("comparator") and c.rank == mine["rank"].min() else "also"
+        deciding = "deciding" if c.comparator == row.get("comparator") and c.preference == mine["preference"].min() else "also"
         lines.append(f"  comparator   [{deciding}] {c.comparator} = {show(c.comparator_value)} - {c.comparator_area_name} "
                      f"({c.comparator_area}), {c.comparator_period}, {c.benchmark_basis}")
         lines.append(f"               -> {c.rating} ({c.rag}); {c.rating_rule}; difference {fmt_number(c.diff, d + 2)}")
