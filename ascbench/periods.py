@@ -45,6 +45,9 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
+import numpy as np
+import pandas as pd
+
 from ascbench.errors import AscbenchError
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -412,8 +415,6 @@ def period_frame(texts):
     (datetime64), ``months``, ``is_snapshot``, ``is_whole_year``, ``label``, ``short``,
     ``year_earlier``, ``preceding``. Parsing is done once per distinct string.
     """
-    import pandas as pd
-
     series = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype="object")
     uniques = tuple(t for t in pd.unique(series).tolist() if isinstance(t, str))
     return _period_frame(uniques).copy()
@@ -423,8 +424,6 @@ def period_frame(texts):
 def _period_frame(uniques: tuple[str, ...]):
     """:func:`period_frame` of distinct strings, cached: a report asks for the same periods'
     attributes at several steps."""
-    import pandas as pd
-
     rows = []
     for t in uniques:
         p = parse_period(t)
@@ -463,9 +462,6 @@ def definition_side(breaks, periods):
     of one definition when their sides are equal: a break at 2024-25 puts 2023-24 on side 0
     and 2024-25 and everything after on side 1; a period that starts before a break is on
     the side before it."""
-    import numpy as np
-    import pandas as pd
-
     breaks = pd.Series(breaks).fillna("").astype(str).reset_index(drop=True)
     periods = pd.Series(periods).reset_index(drop=True)
     side = np.zeros(len(periods), dtype="int64")
@@ -486,8 +482,6 @@ def like_for_like(months, snapshot, other_months, other_snapshot):
     quarter, a year to date with the same months a year earlier, never a quarter with a year).
     Used by the direction of travel, the comparator's preference for a period of the same
     length, and :meth:`Period.comparable`. Takes scalars or aligned arrays/Series."""
-    import numpy as np
-
     same_kind = np.asarray(snapshot, dtype=bool) == np.asarray(other_snapshot, dtype=bool)
     return same_kind & (np.asarray(months, dtype="float64") == np.asarray(other_months, dtype="float64"))
 

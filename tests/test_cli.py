@@ -264,3 +264,40 @@ def test_validate_summarises_follow_on_errors(tmp_path):
     assert out.exit_code == 1 and len(lines) < 25  # 67 problems, a few lines each kind
     assert any("more of the same kind as:" in line for line in lines)
     assert lines[-1].endswith("67 problems, 0 warnings")
+
+
+@pytest.mark.parametrize("args", [["rate"], ["metrics"], ["rank", "--metric", "ASCOF_2B", "--period", "2023-24"],
+                                  ["rank", "--composite", "layer", "--metric", "all"], ["forecast"],
+                                  ["explain", "ASCOF_2A"], ["narrate", "--width", "80"]])
+def test_every_command_fits_80_columns_when_piped_and_breaks_no_id(args):
+    from ascbench.catalogue import load_catalogue
+    from ascbench.sources import catalogue_source
+
+    out = CliRunner().invoke(cli, args)
+    assert out.exit_code == 0, out.output
+    lines = out.stdout.splitlines()
+    assert lines and max(len(line) for line in lines) <= 80, max(lines, key=len)
+    if args[0] == "metrics":
+        ids = [m.id for m in load_catalogue(catalogue_source(None).path).metrics]
+        words = set(out.stdout.split())
+        assert all(i in words for i in ids)  # every id whole, on one line
+
+
+@pytest.mark.parametrize("words, expected", [
+    ("ascbench rate --metric ASCOF_2", "ASCOF_2A"),
+    ("ascbench rank --metric ASCOF_4", "ASCOF_4A"),
+    ("ascbench rate --tag asc", "ascof"),
+    ("ascbench rate --area E1000001", "E10000018"),
+])
+def test_shell_completion_offers_metric_ids_tags_and_areas(words, expected, tmp_path):
+    """As the shell calls it: a real subprocess with click's completion variables."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - 1),
+           "_ASCBENCH_COMPLETE": "bash_complete"}
+    out = subprocess.run([sys.executable, "-m", "ascbench"], env=env, cwd=tmp_path, capture_output=True, text=True,
+                         timeout=60)
+    offered = [line.split(",", 1)[1] for line in out.stdout.splitlines() if "," in line]
+    assert expected in offered and all(o.startswith(words.split()[-1]) for o in offered)

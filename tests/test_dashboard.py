@@ -71,9 +71,16 @@ def test_workbook_fills_number_formats_and_frozen_header(site):
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.load_workbook(site / "dashboard.xlsx")
     sheet = book["Dashboard"]
-    assert sheet.freeze_panes == "A2"
-    headers = [c.value for c in sheet[1]]
-    rows = {r[3].value: r for r in sheet.iter_rows(min_row=2)}
+    # title rows (title, area, as at), then the header, frozen and repeated on every printed page
+    assert [sheet.cell(row=i, column=1).value for i in (1, 2, 3)] == [
+        "Leicestershire County Council - adult social care, position at quarter 3 2025/26", "Leicestershire (E10000018)",
+        "as at 2025-26-YTD-Q3 (Apr-Dec 2025)"]
+    assert sheet.freeze_panes == "A5"
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth in (None, 1)  # 1: the default
+    assert sheet.page_setup.fitToHeight == 0  # one page wide, as many tall as it takes
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.print_title_rows == "$4:$4"
+    headers = [c.value for c in sheet[4]]
+    rows = {r[3].value: r for r in sheet.iter_rows(min_row=5)}
     col = {h: i for i, h in enumerate(headers)}
     a2 = rows["% of people who had no need for ongoing services following reablement"]
     assert isinstance(a2[col["Value"]].value, float) and a2[col["Value"]].value == pytest.approx(1917 / 2749 * 100)
@@ -83,8 +90,13 @@ def test_workbook_fills_number_formats_and_frozen_header(site):
     heritage = rows["Heritage visits"]
     assert heritage[col["Value"]].value == 119244 and heritage[col["Value"]].number_format == '#,##0.0,"k"'
     assert heritage[col["Rating"]].fill.fgColor.rgb.endswith("FFDD00")  # amber
+    # a true blank where there is nothing to say (a metric with no comparator), never ""
+    assert all(r[col["Comparator"]].value != "" for r in rows.values())
+    assert any(r[col["Comparator"]].value is None for r in rows.values())
     results = book["Results"]
-    assert [c.value for c in results[1]][:3] == ["metric_id", "code", "title"]
+    assert [c.value for c in results[4]][:3] == ["metric_id", "code", "title"]
+    assert results.freeze_panes == "A5" and results.print_title_rows == "$4:$4"
+    assert results.column_dimensions["C"].width > 20  # the titles' column is sized to them
 
 
 def _chromium() -> str | None:
@@ -180,8 +192,11 @@ def test_html_structure_for_screen_readers(site):
 def test_narrative_sentence_as_the_report_writes_it():
     out = CliRunner().invoke(cli, ["narrate", "--metric", "ASCOF_2A"])
     assert out.exit_code == 0
-    assert out.stdout.startswith("In Leicestershire, this was 73.7% (2,067 out of 2,805) in 2024/25, slightly below "
-                                 "the national average of 77.1%.")
+    # para 14 reads "this was 73.7% ... slightly below the national average": the sentence now has
+    # its subject, and a measure the dashboard rates red (worse) is "below", never "slightly below"
+    assert out.stdout.startswith("In Leicestershire, the % of people who had no need for ongoing services following "
+                                 "reablement was 73.7% (2,067 out of 2,805) in 2024/25, below the national average "
+                                 "of 77.1%.")
     # para 14 goes on: 'For the 12 months to September 2025, ASCOF 2A fell to 69.7% (1,917 out of 2,749)'
     assert "For the 12 months to Sep 2025, this fell to 69.7% (1,917 out of 2,749)." in out.stdout
 
@@ -190,7 +205,9 @@ def test_default_templates_and_report_wording():
     out = CliRunner().invoke(cli, ["narrate", "--metric", "ASCOF_2D", "--metric", "local_heritage_visits",
                                    "--metric", "new_contacts"]).stdout
     # para 14: 'Leicestershire recorded 58.7% (1,201 out of 2,046) in 2024/25, close to the national figure of 60.7%'
-    assert "58.7% (1,201 out of 2,046) in 2024/25, close to the national average of 60.7%" in out
+    # the report says "close to"; 58.70 is 2.0001 below 60.7, outside the tolerance of 2, so the
+    # dashboard rates it red and the sentence says "below" (the words follow the rating)
+    assert "58.7% (1,201 out of 2,046) in 2024/25, below the national average of 60.7%" in out
     assert "heritage visits numbered 119.2k in Apr-Dec 2025, close to the milestone of 121.6k" in out
     assert "new contacts (six months) was 16,420 in the 6 months to Dec 2025." in out
 
@@ -228,3 +245,32 @@ def test_colour_only_on_a_terminal_and_no_color(monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     assert use_colour(False) is False
     assert Path(ROOT / "examples").is_dir()
+
+
+def test_every_default_sentence_reads_as_a_committee_member_would_write_it():
+    import re
+
+    from ascbench.catalogue import load_catalogue
+    from ascbench.sources import catalogue_source
+
+    out = CliRunner().invoke(cli, ["narrate"])
+    assert out.exit_code == 0
+    paragraphs = [p for p in out.stdout.split("\n\n") if p.strip()]
+    catalogue = load_catalogue(catalogue_source(None).path)
+    assert len(paragraphs) == len(catalogue.metrics)
+    ratings = {r["metric_id"]: r for r in json.loads(CliRunner().invoke(cli, ["rate", "--format", "json"]).stdout)}
+    for m, text in zip(catalogue.metrics, paragraphs, strict=True):
+        text = " ".join(text.split())
+        assert text.endswith(".") and ". was" not in text and " ." not in text, text
+        assert not re.search(r"\bthis (was|fell|rose)\b", text.split(". ")[0]), text  # a subject, not "this"
+        assert not re.search(r"per [\d,]+ .*per 100k", text), text  # the unit said once
+        assert not re.search(r"\bnumber of [^.]* numbered\b", text), text
+        assert "In Leicestershire, Leicestershire" not in text and "In Leicestershire, leicestershire" not in text
+        first = text.split(", ", 1)[1] if text.startswith("In ") else text
+        assert not first[:1].isupper() or first.split()[0] in ("ASCOF", "Leicestershire"), text
+    # the words never contradict the rating in the sentence's own period (the current one here)
+    for mid in ("ASCOF_2D", "local_library_loans_junior"):
+        row = ratings[mid]
+        said = CliRunner().invoke(cli, ["narrate", "--metric", mid]).stdout
+        if row["rating"] in ("better", "worse") and "For " not in said:
+            assert "close to" not in said and "slightly" not in said

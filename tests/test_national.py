@@ -122,8 +122,8 @@ def test_dashboard_files_show_positions_and_a_chart_per_ranked_metric(tmp_path):
            "every council, 2023/24</title>" in html
     assert "Leicestershire 12.0 per 100k, ranked 60 of 152, quartile 2; England 15.2 per 100k." in html
     sheet = openpyxl.load_workbook(tmp_path / "dashboard.xlsx")["Dashboard"]
-    header = [c.value for c in sheet[1]]
-    row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[2] == "ASCOF 2B")
+    header = [c.value for c in sheet[4]]  # after the title rows
+    row = next(r for r in sheet.iter_rows(min_row=5, values_only=True) if r[2] == "ASCOF 2B")
     cells = dict(zip(header, row, strict=False))
     assert (cells["Rank"], cells["Of"], cells["Rank year"], cells["Neighbour rank"]) == (60, 152, "2023/24", 5)
 

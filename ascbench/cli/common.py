@@ -64,6 +64,69 @@ def format_option(choices=None, default="table"):
     return deco
 
 
+def width_option(f):
+    """``--width``: the terminal table's width (default: the terminal's, 80 when piped)."""
+    return click.option("--width", type=click.IntRange(60, 400), default=None,
+                        help="Table width (default: the terminal's, 80 when piped).")(f)
+
+
+def terminal_width(width: int | None) -> int:
+    """``--width`` if given, else the terminal's width, else 80 (piped, as in CI logs)."""
+    import shutil
+
+    return width or shutil.get_terminal_size((80, 24)).columns
+
+
+# ------------------------------------------------------------------ shell completion
+def _completing(ctx, kind: str):
+    """The catalogue or data directory the command being completed would read (its
+    --catalogue / --data if already typed, else the usual precedence)."""
+    from ascbench.sources import catalogue_source, data_source
+
+    given = ctx.params.get("catalogue_path" if kind == "catalogue" else "data_path")
+    return (catalogue_source if kind == "catalogue" else data_source)(given).path
+
+
+def complete_metric(ctx, param, incomplete: str):
+    """Metric ids of the catalogue, for ``--metric`` (a broken catalogue completes nothing)."""
+    from click.shell_completion import CompletionItem
+
+    try:
+        from ascbench.catalogue import load_catalogue
+
+        metrics = load_catalogue(_completing(ctx, "catalogue")).metrics
+    except Exception:  # noqa: BLE001 - completion must never fail the shell
+        return []
+    return [CompletionItem(m.id, help=m.title) for m in metrics if m.id.startswith(incomplete)]
+
+
+def complete_tag(ctx, param, incomplete: str):
+    """The catalogue's tags, for ``--tag``."""
+    try:
+        from ascbench.catalogue import load_catalogue
+
+        tags = sorted({t for m in load_catalogue(_completing(ctx, "catalogue")).metrics for t in m.tags})
+    except Exception:  # noqa: BLE001
+        return []
+    return [t for t in tags if t.startswith(incomplete)]
+
+
+def complete_area(ctx, param, incomplete: str):
+    """Area codes of areas.csv (with their names), for ``--area``; read with the csv module, so
+    completion does not wait for pandas."""
+    import csv
+
+    from click.shell_completion import CompletionItem
+
+    try:
+        with open(Path(_completing(ctx, "data")) / "areas.csv", encoding="utf-8-sig", newline="") as fh:
+            rows = [r for r in csv.DictReader(line for line in fh if not line.startswith("#"))]
+    except Exception:  # noqa: BLE001
+        return []
+    return [CompletionItem(r["area_code"], help=r.get("area_name") or "") for r in rows
+            if (r.get("area_code") or "").startswith(incomplete)]
+
+
 AREA_HELP = "Area code or name (default: the dataset's)."
 PERIOD_HELP = "Reporting period (default: the dataset's)."
 
@@ -71,8 +134,8 @@ PERIOD_HELP = "Reporting period (default: the dataset's)."
 def area_option(multiple: bool = False, help: str = AREA_HELP):
     """``--area``: one area (parameter ``area``) or, with ``multiple``, several (``areas``)."""
     if multiple:
-        return click.option("--area", "areas", multiple=True, help=help)
-    return click.option("--area", "area", default=None, help=help)
+        return click.option("--area", "areas", multiple=True, help=help, shell_complete=complete_area)
+    return click.option("--area", "area", default=None, help=help, shell_complete=complete_area)
 
 
 def period_option(help: str = PERIOD_HELP, required: bool = False):
@@ -83,13 +146,13 @@ def period_option(help: str = PERIOD_HELP, required: bool = False):
 def metric_option(multiple: bool = True, required: bool = False, help: str = "Metric id (repeatable; default: all)."):
     """``--metric``: several (parameter ``metrics``) or, without ``multiple``, one (``metric``)."""
     if multiple:
-        return click.option("--metric", "metrics", multiple=True, help=help)
-    return click.option("--metric", "metric", required=required, help=help)
+        return click.option("--metric", "metrics", multiple=True, help=help, shell_complete=complete_metric)
+    return click.option("--metric", "metric", required=required, help=help, shell_complete=complete_metric)
 
 
 def tag_option(help: str = "Only metrics with this tag (repeatable)."):
     """``--tag`` (parameter ``tags``, repeatable)."""
-    return click.option("--tag", "tags", multiple=True, help=help)
+    return click.option("--tag", "tags", multiple=True, help=help, shell_complete=complete_tag)
 
 
 def output_option(f):

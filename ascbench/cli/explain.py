@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
-from ascbench.cli.common import area_option, catalogue_option, data_option, emit, load, output_option, period_option
+from ascbench.cli.common import (
+    area_option, catalogue_option, data_option, emit, load, output_option, period_option, terminal_width, width_option,
+)
 
 
 @click.command()
@@ -14,7 +16,8 @@ from ascbench.cli.common import area_option, catalogue_option, data_option, emit
 @area_option()
 @period_option()
 @output_option
-def explain(catalogue_path, data_path, metric, area, period, output):
+@width_option
+def explain(catalogue_path, data_path, metric, area, period, output, width):
     """Print the audit trail of METRIC: the catalogue definition, the input measures with
     their files, lines and sources, the formula with the numbers substituted, the interval,
     every comparator with its basis, the rule that decided the rating, the direction of
@@ -30,5 +33,7 @@ def explain(catalogue_path, data_path, metric, area, period, output):
         warnings.append("the published value does not follow from the counts")
     if row.get("status") == "implied" or (isinstance(row.get("status"), str) and row["status"]):
         warnings.append(f"an input is flagged '{row['status']}'")
-    emit(render_explain(row, catalogue.get(ids[0]), dataset.observations, comparisons, catalogue.path, warnings),
-         output)
+    from ascbench.render.fit import wrap_lines
+
+    text = render_explain(row, catalogue.get(ids[0]), dataset.observations, comparisons, catalogue.path, warnings)
+    emit(wrap_lines(text.rstrip("\n"), terminal_width(width)) + "\n", output)

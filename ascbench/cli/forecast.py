@@ -5,7 +5,17 @@ from __future__ import annotations
 import click
 
 from ascbench.cli.common import (
-    area_option, catalogue_option, data_option, emit, format_option, load, metric_option, output_option, period_option,
+    area_option,
+    catalogue_option,
+    data_option,
+    emit,
+    format_option,
+    load,
+    metric_option,
+    output_option,
+    period_option,
+    terminal_width,
+    width_option,
 )
 
 
@@ -17,7 +27,8 @@ from ascbench.cli.common import (
 @period_option()
 @format_option()
 @output_option
-def forecast(catalogue_path, data_path, metrics, area, period, fmt, output):
+@width_option
+def forecast(catalogue_path, data_path, metrics, area, period, fmt, output, width):
     """Forecast the year end (straight line, and seasonal from last year's profile) and say
     whether the annual target is on track, at risk or off track."""
     from ascbench.engine import build_results
@@ -29,14 +40,13 @@ def forecast(catalogue_path, data_path, metrics, area, period, fmt, output):
     frame = forecasts(results, values, dataset.observations, catalogue.metrics_frame(),
                       catalogue.comparators_frame())
     if fmt == "table":
-        emit(_table(frame, catalogue), output)
+        emit(_table(frame, catalogue, terminal_width(width)), output)
     else:
         emit(render(frame, fmt, binary=True), output)
 
 
-def _table(frame, catalogue) -> str:
-    from tabulate import tabulate
-
+def _table(frame, catalogue, width: int) -> str:
+    from ascbench.render.fit import fit_table
     from ascbench.render.numbers import fmt_value
 
     rows = []
@@ -48,5 +58,5 @@ def _table(frame, catalogue) -> str:
 
         rows.append([r.metric_id, f"{f(r.value)} ({r.period})", f"{r.months_elapsed}/12 of {r.year}",
                      f(r.straight_line), r.verdict_straight_line, f(r.seasonal), r.verdict_seasonal, f(r.target)])
-    return tabulate(rows, headers=["metric", "so far", "elapsed", "straight line", "verdict", "seasonal", "verdict",
-                                   "annual target"], tablefmt="simple", disable_numparse=True) + "\n"
+    return fit_table(rows, ["metric", "so far", "elapsed", "straight line", "verdict", "seasonal", "verdict",
+                            "annual target"], width, weights=[2, 2, 1, 1, 1, 1, 1, 1])

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import click
 
-from ascbench.cli.common import catalogue_option, emit, format_option, output_option, tag_option
+from ascbench.cli.common import (
+    catalogue_option,
+    emit,
+    format_option,
+    output_option,
+    tag_option,
+    terminal_width,
+    width_option,
+)
 from ascbench.sources import catalogue_source
 
 
@@ -13,7 +21,8 @@ from ascbench.sources import catalogue_source
 @tag_option()
 @format_option()
 @output_option
-def metrics(catalogue_path, tags, fmt, output):
+@width_option
+def metrics(catalogue_path, tags, fmt, output, width):
     """List the metrics of the catalogue: id, code, title, layer, statistic, polarity."""
     from ascbench.catalogue import load_catalogue
     from ascbench.engine.pipeline import select_tags
@@ -23,4 +32,4 @@ def metrics(catalogue_path, tags, fmt, output):
     ids = select_tags(catalogue, [], list(tags))
     frame = catalogue.metrics_frame()
     frame = frame[frame["metric_id"].isin(ids)]
-    emit(render_catalogue(frame, fmt), output)
+    emit(render_catalogue(frame, fmt, terminal_width(width)), output)

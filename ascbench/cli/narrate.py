@@ -6,6 +6,7 @@ import click
 
 from ascbench.cli.common import (
     area_option, catalogue_option, data_option, emit, load, metric_option, output_option, period_option,
+    terminal_width,
 )
 
 
@@ -16,7 +17,10 @@ from ascbench.cli.common import (
 @area_option()
 @period_option()
 @output_option
-def narrate(catalogue_path, data_path, metrics, area, period, output):
+@click.option("--width", type=click.IntRange(40, 400), default=None,
+              help="Wrap the paragraphs to this width (default: the terminal's on a terminal; unwrapped in a "
+                   "file or pipe, for a document).")
+def narrate(catalogue_path, data_path, metrics, area, period, output, width):
     """Write each metric's sentence as a committee report would.
 
     Where the comparator is for an earlier period than the latest value (a national average
@@ -45,4 +49,10 @@ def narrate(catalogue_path, data_path, metrics, area, period, output):
             paragraphs.append(sentence(bench, m.narrative, dataset.roles) + " " + update_sentence(bench, row, dataset.roles))
         else:
             paragraphs.append(sentence(row, m.narrative, dataset.roles))
+    import sys
+    import textwrap
+
+    if width or (output is None and sys.stdout.isatty()):
+        paragraphs = [textwrap.fill(p, terminal_width(width), break_long_words=False, break_on_hyphens=False)
+                      for p in paragraphs]
     emit("\n\n".join(f"{p}" for p in paragraphs) + "\n", output)

@@ -7,8 +7,19 @@ from pathlib import Path
 import click
 
 from ascbench.cli.common import (
-    area_option, catalogue_option, data_option, emit, format_option, load, metric_option, output_option, period_option,
+    area_option,
+    catalogue_option,
+    data_option,
+    emit,
+    format_option,
+    load,
+    metric_option,
+    output_option,
+    period_option,
+    terminal_width,
+    width_option,
 )
+from ascbench.render.fit import fit_table, wrap_lines
 
 GROUP_HELP = ("all (every council), region, type, neighbours (NN-<area> of groups.csv), region:NAME, "
               "type:TYPE, or a group_code of groups.csv")
@@ -30,7 +41,8 @@ GROUP_HELP = ("all (every council), region, type, neighbours (NN-<area> of group
                    "95% and 99.8% limits around the group's pooled average (proportions and rates with counts).")
 @format_option()
 @output_option
-def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, funnel, fmt, output):
+@width_option
+def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, funnel, fmt, output, width):
     """Rank every council of a group on a metric: ranks, quartiles, bands, medians.
 
     Rank 1 is the highest value (value_rank) and the best by polarity (rank); quartiles
@@ -38,10 +50,10 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
     median absolute deviations. With --composite, --metric may be 'all'.
     """
     from ascbench.engine.pipeline import check_areas, default_area
-    from ascbench.keys import decategorised
     from ascbench.engine.position import composite, group_members, league_table
     from ascbench.engine.values import metric_values
     from ascbench.errors import AscbenchError
+    from ascbench.keys import decategorised
     from ascbench.render import render
 
     catalogue, dataset, ids = load(catalogue_path, data_path, [] if (theme and metric == "all") else [metric])
@@ -68,7 +80,8 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
             themes = table.drop_duplicates("theme")
             legend = "".join(f"{t}: mean of the ranks of {ind}\n" for t, ind in zip(themes["theme"],
                                                                                    themes["indicators"], strict=True))
-            emit(_plain(table.drop(columns="indicators")) + "\n" + legend, output)
+            emit(_plain(table.drop(columns="indicators"), terminal_width(width)) + "\n"
+                 + wrap_lines(legend.rstrip("\n"), terminal_width(width)) + "\n", output)
         else:
             emit(render(table, fmt), output)
         return
@@ -78,20 +91,19 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
     if funnel:
         _write_funnel(funnel, table, values, focus, catalogue)
     if fmt == "table":
-        emit(_league(table, focus, catalogue), output)
+        emit(_league(table, focus, catalogue, terminal_width(width)), output)
     else:
         emit(render(table, fmt, binary=True), output)
 
 
-def _plain(frame) -> str:
-    from tabulate import tabulate
+def _plain(frame, width: int) -> str:
+    from ascbench.render.numbers import fmt_number
 
-    return tabulate(frame.values.tolist(), headers=list(frame.columns), tablefmt="simple", floatfmt=".2f") + "\n"
+    rows = [[fmt_number(v, 2) if isinstance(v, float) else v for v in row] for row in frame.values.tolist()]
+    return fit_table(rows, list(frame.columns), width)
 
 
-def _league(table, focus, catalogue) -> str:
-    from tabulate import tabulate
-
+def _league(table, focus, catalogue, width: int) -> str:
     from ascbench.render.numbers import fmt_number
 
     m = catalogue.get(table["metric_id"].iloc[0])
@@ -109,8 +121,13 @@ def _league(table, focus, catalogue) -> str:
     if table["quantile_of"].notna().any():
         head += (f"{int(table['quantile_of'].iloc[0])} quantile groups ({table['quantile_method'].iloc[0]}); "
                  f"type-7 cut points {table['quantile_cuts'].iloc[0]}\n")
-    return head + tabulate(rows, headers=["", "rank", "value rank", "council", "code", "value", "quartile", "band",
-                                          "MADs", "vs median"], tablefmt="simple", disable_numparse=True) + "\n"
+    headers = ["", "rank", "value rank", "council", "code", "value", "quartile", "band", "MADs", "vs median"]
+    weights = [0, 1, 1, 4, 1, 1, 1, 1, 1, 3]
+    if width < 110:  # a narrow terminal: the columns that repeat others (value rank, code, MADs) go
+        keep = [0, 1, 3, 5, 6, 7, 9]
+        headers, weights = [headers[i] for i in keep], [weights[i] for i in keep]
+        rows = [[row[i] for i in keep] for row in rows]
+    return wrap_lines(head.rstrip("\n"), width) + "\n" + fit_table(rows, headers, width, weights=weights)
 
 
 def _write_chart(path, table, focus, dataset, catalogue) -> None:
@@ -133,9 +150,9 @@ def _write_chart(path, table, focus, dataset, catalogue) -> None:
 
 
 def _write_funnel(path, table, values, focus, catalogue) -> None:
-    from ascbench.keys import decategorised
     from ascbench.errors import AscbenchError
     from ascbench.io.atomic import write_atomic
+    from ascbench.keys import decategorised
     from ascbench.periods import parse_period
     from ascbench.render.funnel_chart import funnel_data, funnel_svg
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ascbench.engine.milestones import measure_weights, share_of_year
 from ascbench.engine.select import is_year_end, year_end_family
 from ascbench.periods import attach_periods, like_for_like
 
@@ -32,7 +33,6 @@ BASIS_PREFERENCE = {"counts": 0, "published": 0, "pooled": 1, "mean": 2, "measur
 
 def _candidates(comparators, values, observations, group_values):
     """Every (metric, comparator preference, area, period, value, basis) a comparator could use."""
-
     by_metric = comparators[comparators["type"].isin(["area", "baseline"])][[*KEYS, "basis"]]
     from_values = by_metric.merge(
         values[["metric_id", "area_code", "period", "value", "value_basis", "status"]], on="metric_id")
@@ -145,8 +145,6 @@ def resolve_comparators(current, comparators, values, observations, roles: dict,
 
 def _apply_profiles(m, observations):
     """Turn an annual target into the milestone due by the end of the current period."""
-    from ascbench.engine.milestones import measure_weights, share_of_year
-
     m = m.copy()
     m["annual_target"] = np.nan
     m["share"] = np.nan

@@ -24,12 +24,11 @@ import numpy as np
 import pandas as pd
 
 from ascbench.engine.rules import DOT_WORDS, direction_code, judge_change, words
+from ascbench.periods import definition_side, like_for_like, period_frame
 
 
 def attach_direction(current, metrics):
     """Add ``dot``, ``change`` and ``change_pct`` to rows that carry previous values."""
-    from ascbench.periods import definition_side, like_for_like, period_frame
-
     cur = current.copy()
     meta = metrics.set_index("metric_id")
     prev_periods = period_frame(cur["previous_period"].dropna()).set_index("period")

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ascbench.engine.rules import BETTER, SIMILAR, WORSE, judge
+from ascbench.periods import Period, parse_period, period_frame
 
 VERDICT = {BETTER: "on track", SIMILAR: "at risk", WORSE: "off track"}
 FORECAST_COLUMNS = [
@@ -30,7 +31,6 @@ FORECAST_COLUMNS = [
 
 
 def _year_of(text: str):
-    from ascbench.periods import Period, parse_period
 
     p = parse_period(text)
     if p.is_snapshot:
@@ -43,8 +43,6 @@ def _year_of(text: str):
 
 def _ytd(p, year) -> str:
     """The year to date (financial or academic) that ends where ``p`` ends."""
-    from ascbench.periods import Period
-
     if year.kind == "ay":
         term = {12: 1, 3: 2, 8: 3}.get(p.end.month)
         return Period("aytd", year.year, part=term).text if term else p.text
@@ -62,7 +60,6 @@ def forecasts(results, values, observations, metrics, comparators):
         year = _year_of(r.period)
         if year is None:
             continue
-        from ascbench.periods import parse_period
 
         p = parse_period(r.period)
         elapsed = (p.end.year * 12 + p.end.month) - (year.start.year * 12 + year.start.month) + 1
@@ -116,8 +113,6 @@ def attach_recorded_forecasts(current, observations, metrics, areas, report_end)
     ``forecast_period`` (the year), ``forecast_made_at`` and ``forecast_label`` ("forecast for
     2022/23 (made at Q1)"). A forecast is never taken for an actual value: it lives in its
     own columns and no rating, direction, rank or trend reads it."""
-    from ascbench.periods import parse_period, period_frame
-
     out = current.copy()
     for column in ("forecast_value", "forecast_period", "forecast_made_at", "forecast_label"):
         out[column] = np.nan if column == "forecast_value" else None

@@ -14,6 +14,11 @@ in the data when there is one, else pooled).
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
+
+from ascbench.keys import categorical, combine, expand, key_codes, sorted_keys, split
+
 GROUP_VALUE_COLUMNS = ["metric_id", "area_code", "period", "pooled", "mean", "n_members"]
 
 
@@ -21,8 +26,6 @@ def pool(values, rows, slot, statistic, multiplier):
     """Each slot's own value from the ``rows`` of ``values`` it holds: Σ numerators /
     Σ denominators × multiplier for a proportion or rate, Σ numerators × multiplier for a
     count, and NaN unless every row has counts (``statistic``, ``multiplier``: per slot)."""
-    import numpy as np
-
     n = len(statistic)
     counted = (values["value_basis"] == "counts").to_numpy()[rows]
     numerator = np.where(counted, np.nan_to_num(values["numerator"].to_numpy(dtype="float64")[rows]), 0.0)
@@ -42,10 +45,6 @@ def group_values(values, metrics, groups):
 
     Vectorised over codes: each value row is repeated once for every group its area belongs
     to, and the sums are counted per (group, metric, period) key."""
-    import numpy as np
-    import pandas as pd
-
-    from ascbench.keys import categorical, combine, expand, key_codes, sorted_keys, split
 
     if groups is None or len(groups) == 0 or values.empty:
         return pd.DataFrame(columns=GROUP_VALUE_COLUMNS)

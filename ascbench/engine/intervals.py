@@ -15,18 +15,19 @@ Formulas: :mod:`ascbench.stats` and ``docs/methods.md``.
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
+
+from ascbench import stats
+from ascbench.keys import lookup
+
 LEVELS = {"95": 0.95, "998": 0.998}
 INTERVAL_COLUMNS = ["lower95", "upper95", "lower998", "upper998", "ci_method"]
 
 
 def add_intervals(values, metrics, observations=None):
     """``values`` (from :func:`~ascbench.engine.values.metric_values`) with the interval columns."""
-    import numpy as np
-    import pandas as pd
 
-    from ascbench import stats
-
-    from ascbench.keys import lookup
 
     out = values.copy(deep=False)
     meta = metrics.drop_duplicates("metric_id").set_index("metric_id")
@@ -66,8 +67,6 @@ def add_intervals(values, metrics, observations=None):
 
 def _published_limits(out, metrics, observations):
     """Fill limits the data publish for values without counts (``<measure>.lower95`` ...)."""
-    import numpy as np
-
     vm = metrics[["metric_id", "value_measure"]].dropna()
     if vm.empty:
         return out

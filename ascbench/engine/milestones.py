@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ascbench.periods import MONTHS, parse_period
+
 TERM_MONTHS = (4, 3, 5)  # Sep-Dec, Jan-Mar, Apr-Aug
 
 
@@ -52,8 +54,6 @@ def monthly_shares(profile: str, year_kind: str) -> list[float] | None:
 
 def share_of_year(profile: str, period_text: str, year_text: str, weights: list[float] | None = None) -> float:
     """Share of the year's target due by the end of ``period_text`` (NaN when it cannot be said)."""
-    from ascbench.periods import parse_period
-
     period, year = parse_period(period_text), parse_period(year_text)
     if not year.contains(period):
         return float("nan")
@@ -70,8 +70,6 @@ def share_of_year(profile: str, period_text: str, year_text: str, weights: list[
 
 def measure_weights(observations, measure: str, area: str, year_text: str) -> list[float] | None:
     """Monthly weights held in the data for a measure profile."""
-    from ascbench.periods import MONTHS, parse_period
-
     year = parse_period(year_text)
     wanted = []
     for m in _months(year):

@@ -20,13 +20,14 @@ from ascbench.engine.direction import attach_direction
 from ascbench.engine.forecast import attach_recorded_forecasts
 from ascbench.engine.groups import group_values
 from ascbench.engine.intervals import add_intervals
+from ascbench.engine.position import group_members, positions
 from ascbench.engine.rating import rate, rate_missing
-from ascbench.keys import decategorised
 from ascbench.engine.select import attach_previous, select_current
 from ascbench.engine.trend import recent_trend
 from ascbench.engine.values import metric_values, published_mismatch
 from ascbench.errors import AscbenchError
-from ascbench.periods import parse_period
+from ascbench.keys import decategorised
+from ascbench.periods import parse_period, period_frame
 
 RESULT_COLUMNS = [
     "metric_id", "code", "title", "layer", "outcome", "aim", "area_code", "area_name",
@@ -116,8 +117,6 @@ def reporting_period(dataset, values, areas: list[str], period: str | None):
     ``label`` ("as at 2025-26-YTD-Q3 (Apr-Dec 2025)"), ``sentence`` (which period and why)
     and ``say`` (whether to say it on stderr: the period was not given, or the data run
     beyond it)."""
-    from ascbench.periods import period_frame
-
     mine = values.loc[values["area_code"].isin(areas) & (values["value"].notna() | (values["status"] != "")),
                       "period"].astype(str)
     ends = period_frame(mine).set_index("period")["end"] if len(mine) else None
@@ -156,8 +155,6 @@ def benchmark_periods(values, members, focus: str, end):
     group's members (and two or more) have one. That is the current period when the group
     has data for it; else, typically, the last year with all-council data (the national
     ASCOF files appear a year after the year they cover). Returns ``metric_id, period``."""
-    from ascbench.periods import period_frame
-
     codes = set(members["area_code"])
     have = values[values["area_code"].isin(codes) & values["value"].notna()]
     if have.empty:
@@ -180,13 +177,10 @@ def attach_position(current, values, metrics, dataset, group: str | None, end=No
     for it, else the latest earlier period that has), in ``rank_period``; and the rank
     within the area's nearest neighbours (``NN-<area>`` of groups.csv) from the same period,
     in ``neighbour_rank`` / ``neighbour_rank_of``."""
-    from ascbench.engine.position import group_members, positions
-
     if not group or current.empty:
         return current
     focus = current["area_code"].iloc[0]
     if end is None:
-        from ascbench.periods import period_frame
 
         end = period_frame(current["period"].dropna().astype(str))["end"].max()
     metric_values = values[values["metric_id"].isin(current["metric_id"])]
@@ -220,8 +214,6 @@ def attach_position(current, values, metrics, dataset, group: str | None, end=No
 def group_context(current, values, dataset, group: str | None, end):
     """The comparison group's members and each metric's benchmark period, for the ratings that
     need the group (funnels); ``(None, None)`` without a group."""
-    from ascbench.engine.position import group_members
-
     if not group or current.empty:
         return None, None
     focus = current["area_code"].iloc[0]

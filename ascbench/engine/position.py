@@ -27,6 +27,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ascbench import stats
+from ascbench.engine.groups import pool
+from ascbench.errors import AscbenchError
+from ascbench.keys import categorical, combine, key_codes, sorted_keys, stable_order
+from ascbench.periods import parse_period, period_frame
+
 POSITION_COLUMNS = [
     "metric_id", "period", "group", "area_code", "value", "value_rank", "rank", "rank_of", "missing",
     "quartile", "quintile", "decile", "band", "group_mean", "group_median", "group_pooled", "p10", "p25",
@@ -40,8 +46,6 @@ def group_members(areas, groups, group: str, focus: str | None = None):
     """Members of a named group: ``all`` (every council), ``region`` / ``type`` (the focus
     council's region or type), ``region:NAME``, ``type:TYPE``, ``neighbours`` (the group
     ``NN-<focus>`` of groups.csv), or any group_code of groups.csv."""
-    from ascbench.errors import AscbenchError
-
     councils = areas[~areas["is_aggregate"]]
     region = councils["region"] if "region" in councils.columns else pd.Series("", index=councils.index)
     name = group
@@ -101,8 +105,6 @@ def _group_value_order(gid, value, area):
     similar size (every council in every year: the usual case) each group is sorted in its
     own row of a padded table, which stays in cache: about four times faster than one sort
     of everything at ten million rows; otherwise one chain of stable sorts."""
-    from ascbench.keys import stable_order
-
     n = len(value)
     by_group = stable_order(area, gid)  # by group, then area: ties keep area order below
     g = gid[by_group]
@@ -187,9 +189,6 @@ def positions(values, metrics, members):
     Vectorised over integer group ids (metric x period x group): one sort puts the rows in
     output order and gives both value ranks (so high and low polarity ranks) and every
     quantile; a second gives the MAD; range metrics sort their distances from the band."""
-    from ascbench.engine.groups import pool
-    from ascbench.keys import categorical, combine, key_codes, sorted_keys
-
     meta = metrics.drop_duplicates("metric_id").set_index("metric_id")
     group_names = list(pd.unique(members["group"]))
     parts = []
@@ -300,9 +299,6 @@ def league_table(values, metrics, members, period: str | None = None):
     """The league table of each metric of ``values`` within ``members``: the positions of
     every member with a value, in ``period``, or else in each metric's latest period with a
     council value in the group. Raises when no member has a value."""
-    from ascbench.errors import AscbenchError
-    from ascbench.periods import parse_period, period_frame
-
     if period:
         period = parse_period(period).text
         values = values[values["period"] == period]
@@ -327,8 +323,6 @@ def attach_quantiles(table, metrics):
     ``quantiles: {groups: N, method, invert}``, each council's ``quantile`` (1 ... N; 1 holds
     the lowest values unless ``invert``) by that method (:func:`ascbench.stats.quantile_groups`)
     with the type-7 cut points of the group in ``quantile_cuts`` ("a | b | c")."""
-    from ascbench import stats
-
     keys = ["metric_id", "period", "group"]
     grouped = table.groupby(keys, observed=True, sort=False)["value"]
     table = table.assign(group_min=grouped.transform("min"), group_max=grouped.transform("max"),

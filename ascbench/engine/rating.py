@@ -31,7 +31,14 @@ from ascbench.catalogue.model import SELF_RATING_METHODS
 from ascbench.engine.compare import ROW
 from ascbench.engine.funnel import FUNNEL_METHODS, FUNNEL_STATISTICS, funnel_pool
 from ascbench.engine.rules import (
-    RAG, RATING_WORDS, direction_code, judge, judge_control_limits, judge_interval, judge_two_levels, words,
+    RAG,
+    RATING_WORDS,
+    direction_code,
+    judge,
+    judge_control_limits,
+    judge_interval,
+    judge_two_levels,
+    words,
 )
 
 DEFAULT_METHOD = {"area": "tolerance", "target": "target", "baseline": "target", "value": "target"}

@@ -16,16 +16,18 @@ already hold is left as given (the data win).
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
+
+from ascbench.periods import MONTHS, canonical, parse_period
 
 DERIVED = ("fq", "fytd", "fy", "term", "aytd", "ay", "rolling12")
 
 
 def _month_index(periods: pd.Series) -> pd.Series:
     """Months since year 0 for month periods (else NaN), parsed once per distinct string."""
-    from ascbench.periods import parse_period
-
     index = {}
     for text in periods.unique():
         p = parse_period(text)
@@ -35,8 +37,6 @@ def _month_index(periods: pd.Series) -> pd.Series:
 
 def _text(kind: str, year: int, month: int) -> str | None:
     """The period string of a derived period ending in ``month`` of calendar ``year``."""
-    from ascbench.periods import MONTHS
-
     fy = year if month >= 4 else year - 1
     fyt = f"{fy}-{(fy + 1) % 100:02d}"
     ay = year if month >= 9 else year - 1
@@ -70,9 +70,6 @@ def _length(kind: str, month: int) -> int:
 
 def rollup_months(observations):
     """Derived observations (same columns) summed from complete runs of monthly rows."""
-    from ascbench.periods import canonical
-
-    import re
 
     periods = pd.unique(observations["period"])
     months = [p for p in periods if isinstance(p, str) and re.match(r"^\d{4}-[A-Za-z]{3}$", p)]

@@ -19,32 +19,41 @@ The result is a numeric code: 1 better, 0 similar, -1 worse, 2 higher, -2 lower
 
 from __future__ import annotations
 
+import numpy as np
+
 from ascbench.stats.comparison import (  # noqa: F401  the codes and interval judgements are statistics
-    BEST, BETTER, HIGHER, LOWER, RATING_WORDS, SIMILAR, WORSE, WORST, direction_code, judge_control_limits, judge_interval,
-    judge_two_levels, words,
+    BEST,
+    BETTER,
+    HIGHER,
+    LOWER,
+    RATING_WORDS,
+    SIMILAR,
+    WORSE,
+    WORST,
+    direction_code,
+    judge_control_limits,
+    judge_interval,
+    judge_two_levels,
+    words,
 )
+
 _EPS = 1e-9
 
 
 def tolerance(reference, within, relative):
     """The tolerance in the value's units: ``within`` or ``within``% of |reference|."""
-    import numpy as np
-
     reference = np.asarray(reference, dtype="float64")
     within = np.asarray(within, dtype="float64")
     return np.where(np.asarray(relative, dtype=bool), within / 100.0 * np.abs(reference), within)
 
 
 def _band_distance(value, low, high):
-    import numpy as np
 
     return np.where(value < low, low - value, np.where(value > high, value - high, 0.0))
 
 
 def judge(value, reference, polarity, method, within, relative, range_low=None, range_high=None):
     """Vectorised judgement of ``value`` against ``reference`` (see module docstring)."""
-    import numpy as np
-
     value = np.asarray(value, dtype="float64")
     reference = np.asarray(reference, dtype="float64")
     polarity = np.asarray(polarity, dtype=object)
@@ -85,8 +94,6 @@ def judge_change(current, previous, polarity, within, relative, range_low=None, 
     distance; both inside is similar; both outside compares the distances outside the band
     (closer is better) with the tolerance.
     """
-    import numpy as np
-
     current = np.asarray(current, dtype="float64")
     previous = np.asarray(previous, dtype="float64")
     polarity = np.asarray(polarity, dtype=object)

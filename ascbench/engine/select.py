@@ -20,11 +20,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ascbench.periods import attach_periods
+
 CARRIED = ("lower95", "upper95", "lower998", "upper998")
 
 
 def _with_periods(frame):
-    from ascbench.periods import attach_periods
 
     return attach_periods(frame)
 

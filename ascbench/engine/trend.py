@@ -18,13 +18,19 @@ getting worse" (just "increasing" / "decreasing" without polarity), "no signific
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
+import pandas as pd
+
+from ascbench.periods import attach_periods, definition_side, parse_period
+from ascbench.stats import z_value
+
 POINTS = 5
 
 
 def _series_periods(periods) -> dict:
     """period -> [period, a year earlier, ..., four years earlier] (parsed once per period)."""
-    from ascbench.periods import parse_period
-
     out = {}
     for text in set(periods):
         p = parse_period(text)
@@ -37,10 +43,6 @@ def _gather(current, values, columns, breaks=None):
     POINTS comparable periods, oldest first (one index over ``values``, one lookup per point).
     With ``breaks`` (the metric's definition breaks, aligned with ``current``), a point from
     the other side of a break is missing: no trend runs across a definition change."""
-    import numpy as np
-    import pandas as pd
-
-    from ascbench.periods import definition_side
 
     own_side = definition_side(breaks, current["period"]) if breaks is not None else None
 
@@ -60,8 +62,6 @@ def _gather(current, values, columns, breaks=None):
 
 def _chi2_trend(x, n):
     """Armitage's statistic and the sign of T, for rows of x, n (times 0..k-1)."""
-    import numpy as np
-
     t = np.arange(x.shape[1], dtype="float64")
     N = n.sum(axis=1)
     p = x.sum(axis=1) / N
@@ -73,7 +73,6 @@ def _chi2_trend(x, n):
 
 
 def _weighted_slope(y, se, t=None):
-    import numpy as np
 
     if t is None:
         t = np.broadcast_to(np.arange(y.shape[1], dtype="float64"), y.shape)
@@ -87,8 +86,6 @@ def _weighted_slope(y, se, t=None):
 
 def _leave_one_out_signs(kind_fn, *arrays):
     """Signs of the statistic with each one of the points left out: array (rows, POINTS)."""
-    import numpy as np
-
     k = arrays[0].shape[1]
     signs = []
     for drop in range(k):
@@ -104,9 +101,6 @@ def recent_trend(current, values, metrics, with_statistic: bool = False):
 
     As Fingertips, a proportion with a count equal to its denominator in any point of the
     series cannot be calculated (the chi-squared variance is degenerate there)."""
-    import numpy as np
-
-    from ascbench.stats import z_value
 
     chi2_998 = z_value(0.998) ** 2  # the 99.8% quantile of chi-squared on 1 df is z_0.999 squared
 
@@ -172,11 +166,7 @@ def history(values, results, areas: list[str], metrics=None):
     line between points of different segments. As at the dashboard's date: a point ending
     after the metric's current period (the latest on or before the reporting date) is left
     out, so a re-run as at an earlier quarter draws nothing dated after it."""
-    import pandas as pd
 
-    from ascbench.periods import definition_side
-
-    from ascbench.periods import attach_periods
 
     v = values[values["metric_id"].isin(results["metric_id"]) & values["area_code"].isin(areas)
                & values["value"].notna()]
@@ -195,8 +185,6 @@ def history(values, results, areas: list[str], metrics=None):
 def sparkline(points, segments=None) -> str:
     """A unicode sparkline of a short series (at least two points), e.g. '▂▄▆█'; with
     ``segments`` (the definition of each point), a thin gap '┊' where the definition changed."""
-    import math
-
     bars = "▁▂▃▄▅▆▇█"
     segments = list(segments) if segments is not None else [0] * len(points)
     kept = [(p, s) for p, s in zip(points, segments, strict=True)

@@ -17,6 +17,12 @@ missing value (with ``status`` "zero denominator"), never an error and never 0.
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
+
+from ascbench.catalogue.model import SCALES
+from ascbench.keys import categorical, combine, expand, key_codes, sorted_keys, split
+
 ROLES = {"numerator_measure": "numerator", "denominator_measure": "denominator", "value_measure": "published_value"}
 QUALITY_FLAGS = ["implied", "estimated", "provisional", "low reliability"]
 VALUE_COLUMNS = [
@@ -37,10 +43,6 @@ def metric_values(metrics, observations):
     placed into the numerator, denominator or published column of its metric, area and
     period.
     """
-    import numpy as np
-    import pandas as pd
-
-    from ascbench.keys import categorical, combine, expand, key_codes, sorted_keys, split
 
     roles = metrics.melt(
         id_vars=["metric_id"], value_vars=list(ROLES), var_name="role", value_name="measure"
@@ -126,9 +128,6 @@ def published_mismatch(values, metrics):
     """Boolean Series (aligned to ``values``): a value computed from counts disagrees with
     the published value beyond the published precision, i.e. by more than half a unit in
     the metric's last printed decimal place (ASCOF 4B: 650/680 = 95.59%, printed 95.3%)."""
-    import numpy as np
-
-    from ascbench.catalogue.model import SCALES
 
     meta = metrics.set_index("metric_id")
     ids = values["metric_id"].astype(str)  # a categorical key maps to a categorical (one metric: no arithmetic)

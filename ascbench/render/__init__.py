@@ -40,14 +40,16 @@ def render(results, fmt: str, binary: bool = False, **options) -> str | bytes:
 CATALOGUE_COLUMNS = ["metric_id", "code", "title", "layer", "statistic", "polarity", "unit", "source", "tags"]
 
 
-def render_catalogue(metrics, fmt: str) -> str:
-    """The catalogue listing (``ascbench metrics``) in any of the formats."""
+def render_catalogue(metrics, fmt: str, width: int = 80) -> str:
+    """The catalogue listing (``ascbench metrics``) in any of the formats; the table fits
+    ``width`` (ids, codes and tags are never broken)."""
     frame = metrics[CATALOGUE_COLUMNS]
     if fmt == "table":
-        from tabulate import tabulate
+        from ascbench.render.fit import fit_table
 
-        return tabulate(frame.fillna("").values.tolist(), headers=CATALOGUE_COLUMNS, tablefmt="simple",
-                        maxcolwidths=[24, 12, 40, 8, 10, 8, 9, 16, 20], disable_numparse=True) + "\n"
+        rows = frame.fillna("").astype(str).values.tolist()
+        rows = [r[:-1] + [r[-1].replace(",", ", ")] for r in rows]  # tags wrap between tags
+        return fit_table(rows, CATALOGUE_COLUMNS, width, weights=[2, 1, 6, 1, 1, 1, 1, 2, 2])
     if fmt == "markdown":
         lines = ["| " + " | ".join(CATALOGUE_COLUMNS) + " |", "|" + "---|" * len(CATALOGUE_COLUMNS)]
         for row in frame.fillna("").astype(str).values.tolist():

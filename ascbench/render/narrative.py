@@ -9,11 +9,20 @@ filled with figures formatted as a report prints them. Placeholders: ``{area}``,
 
 Comparison words follow the rating tolerance, applied to the figures as the sentence prints
 them (rounded to the metric's decimals): within it "close to"; within twice it "slightly
-above/below"; within five times "above/below"; beyond "well above/below". A metric without a
-comparator gets a sentence without a comparison.
+above/below"; within five times "above/below"; beyond "well above/below". The words never
+contradict the rating: a measure rated better or worse (green or red) is at least "above" or
+"below", never "close to" or "slightly"; one rated similar is never "well" above or below. A
+metric without a comparator gets a sentence without a comparison.
+
+Grammar: the subject is the metric's title, cleaned of trailing punctuation and footnote
+marks, with its first letter lowered unless it begins a proper name (the next word is
+capitalised, or the word is an acronym); a count is "numbered" unless its title already says
+"number of"; a unit the title already names ("per 100,000 population") is not said again.
 """
 
 from __future__ import annotations
+
+import re
 
 from ascbench.render.display import is_missing
 from ascbench.render.numbers import fmt_count, fmt_value
@@ -29,19 +38,59 @@ NO_COMPARATOR = "In {area}, {title_lc} was {value}{counts} {in_period}."
 UPDATE = "{opening}, this {movement} {value_update}{counts_update}."
 
 
-def comparison_words(diff, reference, within, relative) -> str:
+def comparison_words(diff, reference, within, relative, rating: str | None = None) -> str:
+    """"close to", "slightly above", "above", "well above" (or below) by the size of the gap
+    against the rating tolerance, held to the rating (module docstring)."""
     if is_missing(diff) or is_missing(reference):
         return ""
     tol = abs(reference) * within / 100 if relative else within
     a = abs(diff)
-    if a <= tol + 1e-9:
-        return "close to"
     side = "above" if diff > 0 else "below"
-    if tol > 0 and a <= 2 * tol:
+    if a <= tol + 1e-9:
+        words = "close to"
+    elif tol > 0 and a <= 2 * tol:
+        words = f"slightly {side}"
+    elif tol > 0 and a <= 5 * tol:
+        words = side
+    else:
+        words = f"well {side}"
+    if rating in ("better", "worse", "best", "worst") and a > 0 and (words == "close to" or words.startswith("slightly")):
+        return side  # a red or green rating is a real difference
+    if rating == "similar" and words.startswith("well"):
         return f"slightly {side}"
-    if tol > 0 and a <= 5 * tol:
-        return side
-    return f"well {side}"
+    return words
+
+
+FOOTNOTE_MARKS = re.compile(r"(\s*(\[\w+\]|[*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]+))+$")
+
+
+def clean_title(title: str) -> str:
+    """A title as the subject of a sentence: no trailing full stop, colon or footnote mark."""
+    text = FOOTNOTE_MARKS.sub("", str(title).strip())
+    return text.rstrip(" .:;,")
+
+
+def subject(title: str) -> str:
+    """The title as a sentence's subject: "the % of ...", or its first letter lowered unless
+    the title begins with a proper name or an acronym ("Leicestershire Adult Learning
+    Service ...", "ASCOF ...")."""
+    title = clean_title(title)
+    if title.startswith("%"):
+        return "the " + title
+    words = title.split()
+    if not words:
+        return title
+    first = words[0]
+    proper = (len(words) > 1 and words[1][:1].isupper()) or (len(first) > 1 and first[1:2].isupper())
+    text = title if proper else title[:1].lower() + title[1:]
+    return "the " + text if re.match(r"number of\b", text) else text
+
+
+def _unit_in_title(title: str, unit: str) -> bool:
+    """The title already names the rate's unit ("per 100,000 population", "per 1,000")."""
+    if not unit or not unit.startswith("per"):
+        return False
+    return bool(re.search(r"\bper\s+[\d,]+|\bper\s+100k\b", title, re.I))
 
 
 def comparator_phrase(row, roles: dict) -> str:
@@ -91,33 +140,41 @@ def _fields(row, roles):
     if not is_missing(row.get("numerator")) and not is_missing(row.get("denominator")) \
             and row.get("statistic") == "proportion":
         counts = f" ({fmt_count(row['numerator'])} out of {fmt_count(row['denominator'])})"
-    title = row["title"]
-    title_lc = ("the " + title) if title.startswith("%") else (title[:1].lower() + title[1:])
+    title = clean_title(row["title"])
+    title_lc = subject(title)
+    shown_unit = "" if _unit_in_title(title, unit or "") else unit
     return {
         "area": row.get("area_name") or row["area_code"], "title": title, "title_lc": title_lc,
-        "code": row.get("code") or "", "value": fmt_value(row["value"], d, unit, scale, row.get("status") or ""),
+        "code": row.get("code") or "", "value": fmt_value(row["value"], d, shown_unit, scale, row.get("status") or ""),
         "numerator": fmt_count(row.get("numerator")), "denominator": fmt_count(row.get("denominator")),
         "counts": counts, "period": row.get("period_label") or row.get("period") or "",
         "in_period": _in_period(row),
         "comparison": comparison_words(_printed(row.get("value"), d, scale) - _printed(row.get("comparator_value"), d, scale),
                                        _printed(row.get("comparator_value"), d, scale),
-                                       row.get("rating_within") or 0.0, bool(row.get("rating_relative"))),
+                                       row.get("rating_within") or 0.0, bool(row.get("rating_relative")),
+                                       row.get("rating")),
         "comparator_phrase": comparator_phrase(row, roles),
-        "comparator_value": fmt_value(row.get("comparator_value"), d, unit, scale),
-        "previous_value": fmt_value(row.get("previous_value"), d, unit, scale),
+        "comparator_value": fmt_value(row.get("comparator_value"), d, shown_unit, scale),
+        "previous_value": fmt_value(row.get("previous_value"), d, shown_unit, scale),
         "previous_period": row.get("previous_label") or "",
     }
 
 
 def sentence(row, template: str | None, roles: dict) -> str:
     if is_missing(row.get("value")):
-        return f"In {row.get('area_name') or row['area_code']}, no value is available for {row['title']}."
+        return f"In {row.get('area_name') or row['area_code']}, no value is available for {subject(row['title'])}."
     fields = _fields(row, roles)
     if is_missing(row.get("comparator_value")):
         template = NO_COMPARATOR if not template or "{comparator" in template else template
-    template = template or DEFAULT_TEMPLATES.get(row.get("statistic"), DEFAULT_TEMPLATES["published"])
-    text = template.format_map(_Default(fields))
-    return " ".join(text.split())
+    if not template:
+        template = DEFAULT_TEMPLATES.get(row.get("statistic"), DEFAULT_TEMPLATES["published"])
+        if re.match(r"(the\s+|total\s+)?number\b", fields["title_lc"], re.I):  # not "number of ... numbered"
+            template = template.replace(" numbered ", " was ")
+    text = " ".join(template.format_map(_Default(fields)).split())
+    opening = f"In {fields['area']}, "
+    if text.startswith(opening) and fields["title_lc"].startswith(str(fields["area"])):
+        text = text[len(opening):]  # "Leicestershire Adult Learning Service ... was", not "In Leicestershire, Leicestershire ..."
+    return text
 
 
 def update_sentence(bench, now, roles: dict) -> str:

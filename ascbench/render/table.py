@@ -4,9 +4,21 @@ from __future__ import annotations
 
 from ascbench.errors import printable
 from ascbench.render.display import (
-    AIM_WORDS, as_at_label, comparator_cell, current_cell, dot_cell, forecast_cell, interval_cell, legend,
-    position_cell, previous_cell, rating_cell, records,
+    AIM_WORDS,
+    as_at_label,
+    comparator_cell,
+    current_cell,
+    dot_cell,
+    forecast_cell,
+    interval_cell,
+    legend,
+    position_cell,
+    previous_cell,
+    rating_cell,
+    records,
 )
+from ascbench.render.fit import layout as _layout
+from ascbench.render.fit import wrap as _wrap
 
 COLOURS = {"green": "32", "amber": "33", "red": "31", "blue": "34", "grey": "90"}
 
@@ -27,49 +39,6 @@ def _sparklines(history, focus) -> dict:
 
 
 WIDE = 110  # from this width the table has a column each for Aim, Rating and DoT
-GAP = 2  # tabulate's "simple" format: two spaces between columns
-
-
-def _tokens(text: str) -> list[str]:
-    return [t for line in str(text).split("\n") for t in line.split()]
-
-
-def _layout(cells_by_row: list[list[str]], headers: list[str], weights: list[int], width: int) -> list[int]:
-    """Column widths that sum to at most ``width``: each column at least its longest word
-    (a number, id or code is never broken), the rest shared by weight up to what each needs."""
-    n = len(headers)
-    head = [len(h) + 2 for h in headers]  # tabulate pads a header by two (MIN_PADDING)
-    need = [max([head[c]] + [len(r[c]) for r in cells_by_row]) for c in range(n)]
-    least = [max([head[c]] + [max((len(t) for t in _tokens(r[c])), default=0) for r in cells_by_row])
-             for c in range(n)]
-    widths = least[:]
-    spare = width - GAP * (n - 1) - sum(widths)
-    while spare > 0:
-        growing = [c for c in range(n) if widths[c] < need[c] and weights[c]]
-        if not growing:
-            break
-        total = sum(weights[c] for c in growing)
-        given = 0
-        for c in growing:
-            share = max(1, spare * weights[c] // total)
-            add = min(share, need[c] - widths[c], spare - given)
-            widths[c] += add
-            given += add
-            if given >= spare:
-                break
-        if given == 0:
-            break
-        spare -= given
-    return widths
-
-
-def _wrap(text: str, width: int) -> str:
-    import textwrap
-
-    lines = []
-    for part in str(text).split("\n"):
-        lines.extend(textwrap.wrap(part, width=width, break_long_words=False, break_on_hyphens=False) or [""])
-    return "\n".join(lines)
 
 
 def render(results, layers: dict | None = None, width: int = 100, colour: bool = False, history=None,

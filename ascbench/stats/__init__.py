@@ -32,8 +32,16 @@ from ascbench.stats.comparison import LIMITS_EQUAL, compare, judge_range_target
 from ascbench.stats.funnel import funnel_limits, funnel_significance
 from ascbench.stats.groups import band, quantile_groups
 from ascbench.stats.intervals import (
-    EXACT_BELOW, byars_limits, control_limits, exact_poisson_limits, mean_ci, poisson_limits, proportion_ci,
-    rate_ci, wilson_limits, z_value,
+    EXACT_BELOW,
+    byars_limits,
+    control_limits,
+    exact_poisson_limits,
+    mean_ci,
+    poisson_limits,
+    proportion_ci,
+    rate_ci,
+    wilson_limits,
+    z_value,
 )
 from ascbench.stats.means import mean
 from ascbench.stats.standardised import ESP2013_BANDS, dsr, esp2013, isr, smr

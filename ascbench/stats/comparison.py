@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ascbench.errors import AscbenchError
+
 BETTER, SIMILAR, WORSE, HIGHER, LOWER = 1, 0, -1, 2, -2
 BEST, WORST = 3, -3  # significant at the higher of two confidence levels
 LIMITS_EQUAL = ("similar", "significant")
@@ -36,7 +38,6 @@ def words(codes, vocabulary: dict, missing: str) -> np.ndarray:
 
 def _check_limits_equal(limits_equal: str) -> None:
     if limits_equal not in LIMITS_EQUAL:
-        from ascbench.errors import AscbenchError
 
         raise AscbenchError(f"limits_equal {limits_equal!r} is not a convention", field="limits_equal",
                             expected="similar or significant")

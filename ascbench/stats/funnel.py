@@ -20,6 +20,7 @@ from __future__ import annotations
 from statistics import NormalDist
 
 import numpy as np
+import pandas as pd
 
 from ascbench.errors import AscbenchError
 from ascbench.stats.intervals import EXACT_BELOW, byars_limits, exact_poisson_limits
@@ -178,8 +179,6 @@ def funnel_limits(numerator, denominator=None, rate=None, *, statistic: str = "p
     ``multiplier``. The x axis follows PHE: from 0 (or just below the smallest area when the
     largest is under twice its size) to just beyond the largest.
     """
-    import pandas as pd
-
     _check_inputs(numerator, denominator, rate, statistic, rate_type, multiplier)
     if statistic == "ratio" and ratio_type not in ("count", "isr"):
         raise AscbenchError(f"ratio type {ratio_type!r} is not known", field="ratio_type", expected="count or isr")

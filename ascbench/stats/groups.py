@@ -18,6 +18,7 @@ published limits).
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from ascbench.errors import AscbenchError
 
@@ -71,7 +72,6 @@ def quantile_groups(values, groups: int = 5, *, method: str = "type7", invert: b
         q = 1 + (x[present][:, None] > cuts[None, :]).sum(axis=1)
         out[present] = (k + 1 - q) if invert else q
         return out
-    import pandas as pd
 
     ranked = pd.Series(-x if invert else x).rank(method="min").to_numpy()
     with np.errstate(invalid="ignore"):

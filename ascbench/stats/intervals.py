@@ -4,9 +4,11 @@ in ``docs/methods.md``."""
 
 from __future__ import annotations
 
+from math import lgamma
 from statistics import NormalDist
 
 import numpy as np
+import pandas as pd
 
 from ascbench.errors import AscbenchError
 
@@ -39,7 +41,6 @@ def _as_float(values) -> np.ndarray:
 
 
 def _frame(value, lower, upper, index=None):
-    import pandas as pd
 
     return pd.DataFrame(
         {"value": np.atleast_1d(value), "lower": np.atleast_1d(lower), "upper": np.atleast_1d(upper)},
@@ -142,7 +143,6 @@ def _gamma_quantile_integer(k: np.ndarray, p: float) -> np.ndarray:
         lo = np.where(below, mid, lo)
         hi = np.where(below, hi, mid)
     x = (lo + hi) / 2
-    from math import lgamma
 
     lg = np.array([lgamma(v) for v in k])
     for _ in range(3):  # Newton on P(k, x) - p; the density is x^(k-1) e^-x / (k-1)!

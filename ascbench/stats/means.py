@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from ascbench.errors import AscbenchError
 from ascbench.stats.intervals import _check_confidence, mean_ci
@@ -18,8 +19,6 @@ def mean(values, *, groups=None, confidence: float = 0.95):
     ``value_sum, value_count, stdev, value, lower, upper`` per group (one row without
     ``groups``); a group of one value has no limits.
     """
-    import pandas as pd
-
     _check_confidence(confidence)
     x = np.asarray(values, dtype="float64")
     if np.isnan(x).any():

@@ -13,6 +13,7 @@ from __future__ import annotations
 from importlib import resources
 
 import numpy as np
+import pandas as pd
 
 from ascbench.errors import AscbenchError
 from ascbench.stats.intervals import _check_confidence, byars_limits, poisson_limits
@@ -29,14 +30,11 @@ def esp2013():
     """The European Standard Population 2013 (Eurostat, 2013 revision), 19 five-year bands
     summing to 100,000, as shipped in ``ascbench/stats/data/esp2013.csv`` (``band``,
     ``lower_age``, ``population``)."""
-    import pandas as pd
-
     with resources.files("ascbench.stats").joinpath("data/esp2013.csv").open("r", encoding="utf-8") as fh:
         return pd.read_csv(fh, comment="#")
 
 
 def _groups(groups, n):
-    import pandas as pd
 
     if groups is None:
         return pd.Series(np.zeros(n, dtype=int))
@@ -87,8 +85,6 @@ def dsr(count, population, standard=None, *, groups=None, confidence: float = 0.
     rule). Returns a DataFrame indexed by group: ``total_count, total_pop, value, lower,
     upper``.
     """
-    import pandas as pd
-
     _check_confidence(confidence)
     if multiplier <= 0:
         raise AscbenchError("multiplier must be greater than 0", field="multiplier", expected="a positive number")
@@ -123,7 +119,6 @@ def dsr(count, population, standard=None, *, groups=None, confidence: float = 0.
 
 
 def _expected(count, population, ref_count, ref_population, groups, observed):
-    import pandas as pd
 
     n = np.asarray(population, dtype="float64")
     rx = np.asarray(ref_count, dtype="float64")
@@ -155,7 +150,6 @@ def _expected(count, population, ref_count, ref_population, groups, observed):
 
 
 def _indirect(s, confidence, scale):
-    import pandas as pd
 
     obs = s["x"].to_numpy()
     exp = s["exp"].to_numpy()
