@@ -152,3 +152,25 @@ def test_the_dashboard_draws_a_funnel_for_metrics_with_counts_for_every_member(g
     first = page
     CliRunner().invoke(cli, args)
     assert (out / "dashboard.html").read_text(encoding="utf-8") == first
+
+
+def test_rate_gives_each_councils_quantile_and_a_phe_rank_quintile_rating(group):
+    text = (group / "metrics.yaml").read_text(encoding="utf-8")
+    text += textwrap.indent(textwrap.dedent("""\
+        - id: quint_phe
+          code: T5
+          title: Carers assessed, PHE quintiles
+          statistic: proportion
+          numerator: assessed
+          denominator: carers
+          polarity: high
+          rating: {method: quintile}
+          quantiles: {groups: 5, method: phe_rank}
+        """), "  ")
+    (group / "metrics.yaml").write_text(text, encoding="utf-8")
+    rows = _rate(group)
+    values = np.array([x / n * 100 for x, n in COUNTS.values()])
+    assert rows["assessed"]["quantile"] == stats.quantile_groups(values, 3, method="phe_rank")[0]
+    assert rows["assessed"]["quantile_of"] == 3
+    q = stats.quantile_groups(values, 5, method="phe_rank")[0]  # C01, the highest value: quintile 5
+    assert q == 5 and rows["quint_phe"]["rating"] == "best" and "PHE's rank method" in rows["quint_phe"]["rating_rule"]

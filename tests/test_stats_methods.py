@@ -288,3 +288,11 @@ def test_directional_range_target():
     np.testing.assert_array_equal(codes, [-1, 0, 0, 1, 1])
     codes = stats.judge_range_target([70, 80, 85, 90, 95], 80, 90, "low")
     np.testing.assert_array_equal(codes, [1, 1, 0, 0, -1])
+
+
+def test_band_edges_belong_to_the_side_asked_for():
+    bounds, labels = [0, 25, 50, 75, 100], ["D", "C", "B", "A"]
+    assert list(stats.band([0, 25, 50, 100], bounds, labels)) == ["D", "C", "B", "A"]
+    assert list(stats.band([0, 25, 50, 100], bounds, labels, closed="right")) == ["D", "D", "C", "A"]
+    with pytest.raises(AscbenchError):
+        stats.band([1], bounds, closed="middle")

@@ -20,7 +20,7 @@ from ascbench.engine.direction import attach_direction
 from ascbench.engine.forecast import attach_recorded_forecasts
 from ascbench.engine.groups import group_values
 from ascbench.engine.intervals import add_intervals
-from ascbench.engine.position import group_members, positions
+from ascbench.engine.position import attach_quantiles, group_members, positions
 from ascbench.engine.rating import rate, rate_missing
 from ascbench.engine.select import attach_previous, select_current
 from ascbench.engine.trend import recent_trend
@@ -39,7 +39,7 @@ RESULT_COLUMNS = [
     "method", "confidence", "rating_rule", "rating_within", "rating_relative", "annual_target", "quintile", "previous_period", "previous_label", "previous_value", "previous_status", "previous_rule",
     "dot", "dot_basis", "dot_method", "change", "change_pct", "trend",
     "group", "rank_period", "rank", "rank_of", "quartile", "band", "group_median", "neighbour_rank",
-    "neighbour_rank_of", "forecast_value", "forecast_period", "forecast_made_at", "forecast_label",
+    "neighbour_rank_of", "quantile", "quantile_of", "forecast_value", "forecast_period", "forecast_made_at", "forecast_label",
     "statistic", "source", "footnote",
     "trend_note", "trend_statistic", "funnel", "funnel_average", "funnel_of",
     "layer_order", "order",
@@ -184,14 +184,15 @@ def attach_position(current, values, metrics, dataset, group: str | None, end=No
 
         end = period_frame(current["period"].dropna().astype(str))["end"].max()
     metric_values = values[values["metric_id"].isin(current["metric_id"])]
-    cols = ["metric_id", "area_code", "group", "rank", "rank_of", "quartile", "quintile", "band", "group_median"]
+    cols = ["metric_id", "area_code", "group", "rank", "rank_of", "quartile", "quintile", "band", "group_median",
+            "quantile", "quantile_of"]
 
     def ranked(members):
         periods = benchmark_periods(metric_values, members, focus, end)
         if periods.empty:
             return None
         pool = metric_values.merge(periods, on=["metric_id", "period"])
-        pos = decategorised(positions(pool, metrics, members))
+        pos = decategorised(attach_quantiles(positions(pool, metrics, members), metrics))
         return pos[pos["area_code"] == focus].rename(columns={"period": "rank_period"})
 
     members = group_members(dataset.areas, dataset.groups, group, focus)

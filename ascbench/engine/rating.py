@@ -233,6 +233,16 @@ def rate_by_quintile(current, metrics):
     rows = current["metric_id"].isin(wanted)
     polarity = current.loc[rows, "metric_id"].map(metrics.set_index("metric_id")["polarity"])
     quintile = current.loc[rows, "quintile"].astype("float64")
+    # a metric with quantiles: {groups: 5, method: phe_rank} is rated by PHE's rank quintiles
+    if "quantile" in current.columns:
+        meta = metrics.set_index("metric_id")
+        phe = (current.loc[rows, "metric_id"].map(meta["quantile_groups"]) == 5) & (
+            current.loc[rows, "metric_id"].map(meta["quantile_method"]) == "phe_rank")
+        own = current.loc[rows, "quantile"].astype("float64")
+        inverted = current.loc[rows, "metric_id"].map(meta["quantile_invert"]).astype(bool)
+        quintile = quintile.where(~phe, own.where(~inverted, 6 - own))  # 1 the lowest values, as type 7
+    else:
+        phe = pd.Series(False, index=quintile.index)
     said = pd.Series("not compared", index=quintile.index, dtype=object)
     for pol, table in QUINTILE_WORDS.items():
         mine = (polarity.where(polarity.isin(["high", "low"]), "none") == pol) & quintile.notna()
@@ -240,7 +250,8 @@ def rate_by_quintile(current, metrics):
     current.loc[rows, "rating"] = said
     current.loc[rows, "rag"] = said.map(QUINTILE_RAG).fillna("grey")
     current.loc[rows, "method"] = "quintile"
-    current.loc[rows, "rating_rule"] = "quintile of the comparison group (type-7 bounds)"
+    current.loc[rows, "rating_rule"] = np.where(phe, "quintile of the comparison group (PHE's rank method)",
+                                                "quintile of the comparison group (type-7 bounds)")
     return current
 
 

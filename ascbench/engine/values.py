@@ -38,36 +38,59 @@ def metric_values(metrics, observations):
     Returns columns :data:`VALUE_COLUMNS`, sorted by metric, area and period; the key and
     status columns are categoricals (:mod:`ascbench.keys`).
 
-    Vectorised over integer codes: each observation row is repeated once for every metric
-    and role that uses its measure (a population denominator serves many metrics), then
-    placed into the numerator, denominator or published column of its metric, area and
-    period.
+    Vectorised over integer codes, in three steps: :func:`_placed` puts each observation in
+    the numerator, denominator or published column of every metric that uses its measure;
+    :func:`_computed` turns the columns into values; :func:`_status` says why a value is
+    missing or how it is flagged.
     """
+    placed = _placed(metrics, observations)
+    if placed is None:
+        return pd.DataFrame(columns=VALUE_COLUMNS)
+    keys, sizes, metric_ids, a_cats, p_cats, columns, statuses, status_cats = placed
+    out_k, out_a, out_p = split(keys, sizes)
+    value, basis, zero_den = _computed(metrics, metric_ids, out_k, columns)
+    status = _status(statuses, status_cats, value, zero_den)
+    return pd.DataFrame({
+        "metric_id": categorical(out_k, metric_ids),
+        "area_code": categorical(out_a, a_cats),
+        "period": categorical(out_p, p_cats),
+        "numerator": columns["numerator"], "denominator": columns["denominator"],
+        "published_value": columns["published_value"], "value": value,
+        "value_basis": categorical(basis, ["", "counts", "published"]),
+        "status": categorical(status, status_cats),
+        "numerator_status": categorical(statuses["numerator"], status_cats),
+        "denominator_status": categorical(statuses["denominator"], status_cats),
+        "published_status": categorical(statuses["published_value"], status_cats),
+    })
 
+
+def _placed(metrics, observations):
+    """Each observation row once for every metric and role its measure serves (a population
+    denominator serves many metrics), placed by its (metric, area, period) key. Returns the
+    distinct keys, the key sizes, the categories, and per role the values and status codes
+    (``None`` when nothing is placed)."""
     roles = metrics.melt(
         id_vars=["metric_id"], value_vars=list(ROLES), var_name="role", value_name="measure"
     ).dropna(subset=["measure"])
     role_names = list(ROLES.values())
     roles["role"] = roles["role"].map(ROLES).map(role_names.index)
     if observations.empty or roles.empty:
-        return pd.DataFrame(columns=VALUE_COLUMNS)
+        return None
     m_codes, m_cats = key_codes(observations["measure"])
     roles["m"] = m_cats.get_indexer(roles["measure"])
     roles = roles[roles["m"] >= 0]
     if roles.empty:
-        return pd.DataFrame(columns=VALUE_COLUMNS)
+        return None
     metric_ids = sorted(roles["metric_id"].unique())
     roles["k"] = pd.Index(metric_ids).get_indexer(roles["metric_id"])
     roles = roles.sort_values(["m", "k", "role"], kind="stable")
-    # each observation row once for every metric and role its measure serves
     rows, pair = expand(m_codes, roles["m"].to_numpy())
     k = roles["k"].to_numpy().astype(np.int64)[pair]
     role = roles["role"].to_numpy().astype(np.int8)[pair]
     del pair
     a_codes, a_cats = key_codes(observations["area_code"])
     p_codes, p_cats = key_codes(observations["period"])
-    n_a, n_p = len(a_cats), len(p_cats)
-    sizes = (len(metric_ids), n_a, n_p)
+    sizes = (len(metric_ids), len(a_cats), len(p_cats))
     key, space = combine((k, a_codes[rows], p_codes[rows]), sizes)
     del k
     keys, slot = sorted_keys(key, space)
@@ -88,7 +111,13 @@ def metric_values(metrics, observations):
         st = np.full(len(keys), blank, dtype=np.int32)
         st[slot[mine]] = status_codes[rows[mine]]
         columns[name], statuses[name] = column, st
-    out_k, out_a, out_p = split(keys, sizes)
+    return keys, sizes, metric_ids, a_cats, p_cats, columns, statuses, status_cats
+
+
+def _computed(metrics, metric_ids, out_k, columns):
+    """(value, basis code, zero denominator) per placed key: a ratio from its counts times the
+    multiplier, a count times its multiplier, else the published value; a zero denominator
+    gives no value, even beside a published one (docs/data-format.md)."""
     meta = metrics.drop_duplicates("metric_id").set_index("metric_id").loc[metric_ids]
     ratio = (np.isin(meta["statistic"].to_numpy(dtype=object), ["proportion", "rate"])
              & meta["denominator_measure"].notna().to_numpy())[out_k]
@@ -99,29 +128,22 @@ def metric_values(metrics, observations):
         computed = np.where(ratio, numerator / den, numerator) * multiplier
     has_counts = ~np.isnan(computed)
     zero_den = ratio & (denominator == 0)
-    # a zero denominator gives no value, even beside a published one (docs/data-format.md)
     value = np.where(has_counts, computed, np.where(zero_den, np.nan, published))
     basis = np.where(has_counts, 1, np.where(np.isnan(published) | zero_den, 0, 2))
-    # status: a present value keeps a quality flag (implied, provisional, ...); a missing one
-    # says why, the suppression travelling from the cell that carried it.
+    return value, basis, zero_den
+
+
+def _status(statuses, status_cats, value, zero_den):
+    """A present value keeps a quality flag (implied, provisional, ...); a missing one says
+    why, the suppression travelling from the cell that carried it."""
+    blank = status_cats.index("")
     num_st, den_st, pub_st = statuses["numerator"], statuses["denominator"], statuses["published_value"]
     component = np.where(num_st != blank, num_st, np.where(den_st != blank, den_st, pub_st))
     is_quality = np.isin(np.asarray(status_cats, dtype=object), QUALITY_FLAGS)
     why = np.where(component != blank, component, status_cats.index("missing"))
     why = np.where(zero_den, status_cats.index("zero denominator"), why)
     quality = np.where(is_quality[component], component, blank)
-    status = np.where(np.isnan(value), why, quality)
-    return pd.DataFrame({
-        "metric_id": categorical(out_k, metric_ids),
-        "area_code": categorical(out_a, a_cats),
-        "period": categorical(out_p, p_cats),
-        "numerator": numerator, "denominator": denominator, "published_value": published, "value": value,
-        "value_basis": categorical(basis, ["", "counts", "published"]),
-        "status": categorical(status, status_cats),
-        "numerator_status": categorical(num_st, status_cats),
-        "denominator_status": categorical(den_st, status_cats),
-        "published_status": categorical(pub_st, status_cats),
-    })
+    return np.where(np.isnan(value), why, quality)
 
 
 def published_mismatch(values, metrics):

@@ -81,11 +81,12 @@ def quantile_groups(values, groups: int = 5, *, method: str = "type7", invert: b
     return out
 
 
-def band(values, bounds, labels=None):
+def band(values, bounds, labels=None, closed: str = "left"):
     """The band of each value from supplied bounds, lowest first (LAIT's quartile bands).
 
-    ``bounds`` are ``m + 1`` increasing edges of ``m`` bands; a value on an inner edge falls in
-    the upper band, the top edge is inside the top band. ``labels`` (default 1 ... m) name
+    ``bounds`` are ``m + 1`` increasing edges of ``m`` bands. ``closed="left"`` (the default):
+    bands are ``[a, b)``, a value on an inner edge falls in the upper band; ``closed="right"``:
+    bands are ``(a, b]``, it falls in the lower one. Both outer edges are inside. ``labels`` (default 1 ... m) name
     the bands. A value outside ``[bounds[0], bounds[-1]]`` is an error: supplied bounds that
     do not cover a value are wrong bounds, not a band. A missing value gets no band (None).
     """
@@ -93,6 +94,8 @@ def band(values, bounds, labels=None):
     if edges.ndim != 1 or edges.size < 2 or np.isnan(edges).any() or np.any(np.diff(edges) <= 0):
         raise AscbenchError("band bounds must be two or more increasing numbers", field="bounds",
                             expected="increasing edges such as [0, 25, 50, 75, 100]")
+    if closed not in ("left", "right"):
+        raise AscbenchError(f"closed={closed!r} is not a side", field="closed", expected="left or right")
     m = edges.size - 1
     names = list(range(1, m + 1)) if labels is None else list(labels)
     if len(names) != m:
@@ -104,7 +107,8 @@ def band(values, bounds, labels=None):
         bad = x[outside][0]
         raise AscbenchError(f"value {bad:g} is outside the band bounds {edges[0]:g} to {edges[-1]:g}",
                             field="bounds", expected="bounds that cover every value")
-    idx = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, m - 1)
+    side = "right" if closed == "left" else "left"
+    idx = np.clip(np.searchsorted(edges, x, side=side) - 1, 0, m - 1)
     named = np.empty(m, dtype=object)
     named[:] = names
     out = named[idx]
