@@ -8,6 +8,7 @@ package prints.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -90,8 +91,6 @@ def printable(text) -> str:
     """Text with control characters (terminal escape sequences, C0 and C1 controls, bidi
     overrides) taken out, and line breaks and tabs turned into spaces: what a data file says
     reaches a terminal as text, never as instructions to it."""
-    import re
-
     global _CONTROLS
     if _CONTROLS is None:
         _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")

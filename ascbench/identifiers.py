@@ -21,6 +21,9 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+import pandas as pd
+
 GSS_PATTERN = r"^[EWSNK]\d{8}$"
 _SPACES = r"\s+"
 
@@ -49,9 +52,6 @@ def nhs_number(numbers):
     (``9434765919.0``, ``9.434765919E+09``) written back as its digits. A cell that does not
     fold to ten digits is returned as written (trimmed), so it still keys one person
     consistently and can be reported."""
-    import numpy as np
-    import pandas as pd
-
     codes, uniques = pd.factorize(numbers.astype(str), use_na_sentinel=False)
     if len(uniques) < len(numbers):  # folded once per distinct number (an extract repeats each)
         folded = nhs_number(pd.Series(uniques, dtype=object))

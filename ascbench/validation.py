@@ -16,6 +16,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
+from ascbench.catalogue import load_catalogue
+from ascbench.engine.data import load as load_dataset
+from ascbench.engine.pipeline import default_area
+from ascbench.engine.values import metric_values, published_mismatch
 from ascbench.errors import AscbenchError, Problems
 
 
@@ -27,8 +33,6 @@ def check_measures(catalogue, dataset, problems: Problems, metric_ids=None) -> N
     """Cross-checks of catalogue against data (see the module docstring), for ``metric_ids``
     (default: every metric). Vectorised: the cost is a few merges, whatever the number of
     metrics."""
-    import pandas as pd
-
     obs = dataset.observations
     present = set(obs["measure"].unique())
     areas = set(dataset.areas["area_code"])
@@ -83,8 +87,6 @@ def _impossible_published(chosen, obs, problems: Problems) -> None:
     """A published value a statistic cannot take: a proportion outside 0 to its multiplier
     (0-100 for a percentage: 150%, -5% and 1000% are errors), a negative rate. (A count or
     score may be a net change; its counts are checked as numerators.)"""
-    import pandas as pd
-
     limits = pd.DataFrame([(m.value, m.id, m.statistic, m.multiplier) for m in chosen if m.value
                            and m.statistic in ("proportion", "rate")],
                           columns=["measure", "metric_id", "statistic", "multiplier"]).drop_duplicates("measure")
@@ -112,8 +114,6 @@ def check_ratable(catalogue, problems: Problems) -> None:
 
 
 def check_values(catalogue, dataset, problems: Problems) -> None:
-    from ascbench.engine.pipeline import default_area
-    from ascbench.engine.values import metric_values, published_mismatch
 
     metrics = catalogue.metrics_frame()
     values = metric_values(metrics, dataset.observations)
@@ -136,8 +136,6 @@ def check_values(catalogue, dataset, problems: Problems) -> None:
 
 
 def validate_all(catalogue_path: str | Path, data_path: str | Path) -> Problems:
-    from ascbench.catalogue import load_catalogue
-    from ascbench.engine.data import load as load_dataset
 
     problems = Problems()
     catalogue = load_catalogue(catalogue_path, problems)

@@ -10,14 +10,16 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import string
 from pathlib import Path
 
 from ascbench.catalogue.model import (
     BENCHMARK_BASES,
     COMPARATOR_TYPES,
+    DIRECTION_METHODS,
     LIMITS_EQUAL,
     METHOD_ALIASES,
-    DIRECTION_METHODS,
+    NARRATIVE_FIELDS,
     PERIOD_BASES,
     POLARITIES,
     PREVIOUS_RULES,
@@ -34,10 +36,10 @@ from ascbench.catalogue.model import (
     RatingRule,
     Tolerance,
 )
-from ascbench.yaml_strict import LineDict, load_yaml
 from ascbench.errors import AscbenchError, Problems
 from ascbench.identifiers import measure_name
 from ascbench.periods import parse_period
+from ascbench.yaml_strict import LineDict, load_yaml
 
 TOP_KEYS = {"catalogue", "layers", "defaults", "metrics"}
 METRIC_KEYS = {
@@ -496,9 +498,6 @@ def _narrative(ctx: _LoadContext, raw, item) -> str | None:
     """A narrative template: text with ``{field}`` placeholders of :data:`NARRATIVE_FIELDS`
     only - no positional fields, attributes, indexes, conversions or format specs (a
     ``{value:>2000000000}`` would ask for a 2 GB string)."""
-    import string
-
-    from ascbench.catalogue.model import NARRATIVE_FIELDS
 
     text = _str(ctx, raw, "narrative", item)
     if text is None:

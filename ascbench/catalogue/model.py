@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 STATISTICS = ("proportion", "rate", "count", "score", "published")
 POLARITIES = ("high", "low", "range", "none")
 COMPARATOR_TYPES = ("area", "target", "baseline", "value")
@@ -165,8 +167,6 @@ class Catalogue:
 
     def metrics_frame(self):
         """One row per metric: the columns the engine joins on."""
-        import pandas as pd
-
         layer_order = {k: i for i, k in enumerate(self.layers)}
         rows = []
         for m in self.metrics:
@@ -221,8 +221,6 @@ class Catalogue:
 
     def comparators_frame(self):
         """One row per metric x comparator, ``preference`` 1 = most preferred."""
-        import pandas as pd
-
         rows = []
         for m in self.metrics:
             for preference, c in enumerate(m.comparators, start=1):

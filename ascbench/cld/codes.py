@@ -6,6 +6,10 @@ mapped to its canonical spelling by :func:`canonical`.
 
 from __future__ import annotations
 
+import pandas as pd
+
+from ascbench.keys import per_category
+
 EVENT_TYPES = ["Request", "Assessment", "Service", "Review"]
 CLIENT_TYPES = {
     "service user": "Service user", "unpaid carer": "Unpaid carer",
@@ -88,9 +92,6 @@ def lookup(values) -> dict:
 def per_value(series, func):
     """``series.map(func)`` with ``func`` called once per distinct value (an extract repeats
     a few dozen codes half a million times); missing cells get ``func(None)``."""
-    import pandas as pd
-
-    from ascbench.keys import per_category
 
     return pd.Series(per_category(series, func, missing=None), index=series.index, dtype=object)
 

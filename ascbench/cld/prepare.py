@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ascbench.cld import codes
+from ascbench.identifiers import nhs_number
 
 OPEN = pd.Timestamp("9999-01-01")
 DAY = pd.Timedelta(days=1)  # an open event, as the measures treat a missing end
@@ -23,8 +24,6 @@ def person_keys(rows, mode: str = "row"):
     same LA person ID share the NHS number any of their rows carries. NHS numbers are folded
     first (:func:`ascbench.identifiers.nhs_number`): ``943 476 5919``, ``943-476-5919`` and an
     Excel float ``9.434765919E+09`` are one person."""
-    from ascbench.identifiers import nhs_number
-
     nhs = nhs_number(rows["NHS_Number"].fillna("").astype(str))
     la_id = rows["LA_Code"].astype(str) + "_" + rows["LA_Person_Unique_Identifier"].fillna("").astype(str).str.strip()
     key = nhs.where(nhs != "", la_id)

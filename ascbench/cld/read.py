@@ -20,8 +20,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from ascbench.cld import codes
 from ascbench.errors import AscbenchError
+from ascbench.io.dataset import read_csv
 
 REQUIRED = ["LA_Code", "Event_Type", "Event_Start_Date", "Client_Type"]
 DATE_FIELDS = ["Event_Start_Date", "Event_End_Date", "Date_of_Birth", "Date_of_Death",
@@ -53,7 +56,6 @@ class Extract:
 
 
 def _dates(series):
-    import pandas as pd
 
     codes_, uniques = pd.factorize(series.fillna(""))  # dates repeat: trim and parse each distinct text once
     text = pd.Series(uniques, dtype=object).astype(str).str.strip()
@@ -68,9 +70,6 @@ def _dates(series):
 def read_extracts(paths, invalid: str = "map") -> Extract:
     """Read the extracts (oldest first). ``invalid``: ``map`` (DHSC) keeps a value outside
     its code list as "Invalid and not mapped"; ``reject`` rejects the row."""
-    import pandas as pd
-
-    from ascbench.io.dataset import read_csv
 
     if invalid not in INVALID_RULES:
         raise AscbenchError(f"invalid-value rule {invalid!r} is not known", field="--invalid-values",

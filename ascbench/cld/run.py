@@ -6,8 +6,17 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ascbench.cld.measures import Options, ascof_2a, ascof_2b_2c, ascof_2e, ascof_3d, outcomes_2a
+from ascbench.cld.measures import (
+    Options,
+    ascof_2a,
+    ascof_2b_2c,
+    ascof_2e,
+    ascof_3d,
+    outcomes_2a,
+)
 from ascbench.cld.prepare import person_details, stage0, submission_periods
+from ascbench.errors import AscbenchError
+from ascbench.periods import parse_period
 
 
 def _suffix(group: str) -> str:
@@ -42,9 +51,6 @@ def cld_run(extract, period: str, area: str | None = None, populations=None, opt
     ``area`` labels the rows (default: the extract's LA_Code); ``populations`` is an
     observations frame holding ``population.18-64`` and ``population.65+`` (for 2B/2C);
     ``progress`` (optional) is called with the name of each step as it starts."""
-    from ascbench.errors import AscbenchError
-    from ascbench.periods import parse_period
-
     step = progress or (lambda name: None)
     p = parse_period(period)
     start, end = pd.Timestamp(p.start), pd.Timestamp(p.end)

@@ -44,6 +44,22 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
+import yaml
+
+from ascbench.errors import AscbenchError
+from ascbench.identifiers import cassr_code, gss_code, is_gss, slug
+from ascbench.importers.common import (
+    Imported,
+    council_type_from_code,
+    located,
+    read_official_csv,
+    refuse_conflicts,
+)
+from ascbench.importers.reorganisations import current_code
+from ascbench.io.cells import parse_values
+from ascbench.periods import parse_period
+
 SOURCE = "ASCOF data file (NHS England/DHSC)"
 FIELDS = {
     "geographical code": "geo_code", "geographical description": "geo_name", "geographical level": "level",
@@ -117,8 +133,6 @@ def group_code(codes, suffixes, has_group: bool):
 
 def crosswalk():
     """The shipped code crosswalk across the 2023 refresh (``data/ascof_codes.csv``)."""
-    import pandas as pd
-
     path = Path(__file__).with_name("data") / "ascof_codes.csv"
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
@@ -135,9 +149,6 @@ def current_codes(groups, years):
 
 def cassr_table():
     """CASSR (and region) code -> GSS code, name, council type, region: the shipped table."""
-    import pandas as pd
-
-    from ascbench.identifiers import cassr_code, gss_code
 
     t = pd.read_csv(Path(__file__).with_name("data") / "cassr_ons_codes.csv", dtype=str, keep_default_na=False)
     t.columns = [c.strip() for c in t.columns]
@@ -148,8 +159,6 @@ def cassr_table():
 
 def council_type_code(names):
     """Vectorised: the area code of a council-type aggregate, from its description."""
-    from ascbench.identifiers import slug
-
     lowered = names.str.strip().str.lower()
     canonical = lowered.map(COUNCIL_TYPES)
     fallback = lowered.map(slug).str.upper()
@@ -166,10 +175,6 @@ def year_from_name(path) -> str | None:
 
 def _read_files(paths):
     """Each file's rows with canonical field names, ``_file`` and ``line``; the layout of each."""
-    import pandas as pd
-
-    from ascbench.errors import AscbenchError
-    from ascbench.importers.common import read_official_csv
 
     frames, layouts = [], []
     for path in paths:
@@ -206,9 +211,6 @@ def _read_files(paths):
 
 
 def _years(d, period):
-    from ascbench.errors import AscbenchError
-    from ascbench.importers.common import located
-    from ascbench.periods import parse_period
 
     years = d["year"].str.replace("/", "-", regex=False).str.replace(r"^(\d{4})-(\d{2})(\d{2})$", r"\1-\3", regex=True)
     if period:
@@ -234,11 +236,6 @@ def _years(d, period):
 def _area_codes(d, level):
     """Each row's area code (see the module docstring); a located error for one that cannot
     be resolved."""
-    import pandas as pd
-
-    from ascbench.identifiers import cassr_code, gss_code, is_gss
-    from ascbench.importers.common import located
-    from ascbench.importers.reorganisations import current_code
 
     ons = gss_code(d["ons"])
     geo = cassr_code(d["geo_code"])
@@ -264,10 +261,7 @@ def _area_codes(d, level):
 
 
 def read(paths, period: str | None = None):
-    import pandas as pd
 
-    from ascbench.importers.common import Imported, council_type_from_code, located, refuse_conflicts
-    from ascbench.io.cells import parse_values
 
     d, layouts = _read_files(paths)
 
@@ -329,8 +323,6 @@ def catalogue_fragment(obs, has_england: bool) -> str:
     """A catalogue for the series imported: one metric per series, with its statistic,
     polarity and definition breaks from the crosswalk, counts where the file has them and the
     published value otherwise. Ids are ``ASCOF_<code>[_<disaggregation>]``."""
-    import yaml
-
     walk = crosswalk()
     by_code = {r["code"] or f"PRE2023_{r['code_before_2023']}": r for r in walk.to_dict("records")}
     base = obs["measure"].str.rsplit(".", n=1)

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import io
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
+from ascbench.engine.data import load as load_dataset
 from ascbench.errors import AscbenchError
+from ascbench.io.atomic import write_set_atomic
+from ascbench.io.csv_safety import neutralise
+from ascbench.io.dataset import read_csv
+from ascbench.validation import validate_all
 
 AREA_TYPES = {
     "counties": "county", "county": "county", "shire county": "county",
@@ -41,8 +51,6 @@ def read_official_csv(path: Path, required: list[str], source: str):
     """Read an official CSV as text cells (stripped), with a ``line`` column, through the same
     strict reader as the data directory (:func:`ascbench.io.dataset.read_csv`): an empty file,
     a row of the wrong length, a repeated column or a missing one is a located error."""
-    from ascbench.io.dataset import read_csv
-
     try:
         frame = read_csv(Path(path), tuple(required), lower=False)
     except AscbenchError as exc:
@@ -99,14 +107,7 @@ def write_data_dir(imported: Imported, out: Path, source: str, protect=()) -> li
     written. Then every file is renamed into place together, under a lock
     (:func:`ascbench.io.atomic.write_set_atomic`).
     """
-    import io
-    import shutil
-    import tempfile
 
-    import pandas as pd
-
-    from ascbench.io.atomic import write_set_atomic
-    from ascbench.io.csv_safety import neutralise
 
     out = Path(out)
     files: dict[str, str] = {}
@@ -152,10 +153,6 @@ def write_data_dir(imported: Imported, out: Path, source: str, protect=()) -> li
 def _check_staged(out: Path, files: dict[str, str], source: str) -> None:
     """Read the directory as the import would leave it, in a staging copy: any problem is
     raised (and nothing is written)."""
-    import shutil
-    import tempfile
-
-    from ascbench.engine.data import load as load_dataset
 
     with tempfile.TemporaryDirectory(prefix="ascbench-import-") as tmp:
         staging = Path(tmp) / "data"
@@ -168,7 +165,6 @@ def _check_staged(out: Path, files: dict[str, str], source: str) -> None:
             load_dataset(staging)
             fragment = files.get(f"catalogue-{source}.yaml")
             if fragment:
-                from ascbench.validation import validate_all
 
                 problems = validate_all(staging / f"catalogue-{source}.yaml", staging)
                 problems.raise_first()

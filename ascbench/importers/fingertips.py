@@ -37,6 +37,21 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+import pandas as pd
+import yaml
+
+from ascbench.errors import AscbenchError
+from ascbench.identifiers import gss_code
+from ascbench.importers.common import (
+    Imported,
+    council_type_from_code,
+    located,
+    read_official_csv,
+    refuse_conflicts,
+)
+from ascbench.io.cells import parse_values
+
 SOURCE = "OHID Fingertips data download"
 REQUIRED = ["Indicator ID", "Indicator Name", "Area Code", "Area Name", "Time period", "Value"]
 LIMITS = {"Lower CI 95.0 limit": "lower95", "Upper CI 95.0 limit": "upper95",
@@ -117,10 +132,7 @@ def _slug(text: str) -> str:
 
 
 def _read(paths):
-    import pandas as pd
 
-    from ascbench.errors import AscbenchError
-    from ascbench.importers.common import read_official_csv
 
     frames = []
     for path in paths:
@@ -136,11 +148,7 @@ def _read(paths):
 
 
 def read(paths, period: str | None = None):
-    import pandas as pd
 
-    from ascbench.identifiers import gss_code
-    from ascbench.importers.common import Imported, council_type_from_code, located, refuse_conflicts
-    from ascbench.io.cells import parse_values
 
     d = _read(paths)
     distinct = pd.Series(d["Time period"].unique())
@@ -224,10 +232,6 @@ def _polarity(d, rows, value) -> str:
 def _catalogue(d, base, meta) -> str:
     """A catalogue fragment: one metric per series (module docstring for the statistic and
     polarity rules)."""
-    import numpy as np
-    import pandas as pd
-    import yaml
-
     lines = ["# written by ascbench import fingertips: check polarity and titles before use", "metrics:"]
     value = pd.to_numeric(d["Value"], errors="coerce")
     count = pd.to_numeric(d.get("Count", pd.Series(np.nan, index=d.index)), errors="coerce")

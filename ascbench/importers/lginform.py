@@ -21,7 +21,17 @@ polarity ``none`` until edited).
 
 from __future__ import annotations
 
+import io
 import re
+
+import pandas as pd
+import yaml
+
+from ascbench.errors import AscbenchError
+from ascbench.identifiers import gss_code
+from ascbench.importers.common import Imported, council_type_from_code, refuse_conflicts
+from ascbench.io.cells import parse_values
+from ascbench.io.dataset import read_text
 
 SOURCE = "LG Inform download"
 MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
@@ -58,11 +68,8 @@ def slug(name: str) -> str:
 def _rows(path):
     """The file's rows as lists of text cells, each with its line number."""
     import csv
-    import io
 
-    from ascbench.io.dataset import read_text
 
-    from ascbench.errors import AscbenchError
 
     text = read_text(path).replace("\r\n", "\n").replace("\r", "\n")
     reader = csv.reader(io.StringIO(text))
@@ -73,7 +80,6 @@ def _rows(path):
 
 
 def _header_at(rows, path):
-    from ascbench.errors import AscbenchError
 
     for i, (_, row) in enumerate(rows):
         lowered = [c.lower() for c in row]
@@ -99,12 +105,7 @@ def _numbers(cells):
 
 
 def read(paths, period: str | None = None, measure: str | None = None):
-    import pandas as pd
 
-    from ascbench.errors import AscbenchError
-    from ascbench.identifiers import gss_code
-    from ascbench.importers.common import Imported, council_type_from_code, refuse_conflicts
-    from ascbench.io.cells import parse_values
 
     parts, areas, titles, notes = [], [], {}, []
     for path in paths:
@@ -165,7 +166,6 @@ def read(paths, period: str | None = None, measure: str | None = None):
     roles = {"national": "E92000001"} if "E92000001" in set(area_frame["area_code"]) else {}
     notes.append(f"{len(titles)} series, {len(area_frame)} areas, {len(obs):,} observations, "
                  f"{int((obs['status'] != '').sum()):,} suppressed or missing cells kept as such")
-    import yaml
 
     lines_out = ["# written by ascbench import lginform: set polarity, statistic and decimals before use", "metrics:"]
     for key, title in titles.items():

@@ -16,6 +16,15 @@ fragment ``catalogues/oflog-asc.yaml`` declares the measures as metrics.
 
 from __future__ import annotations
 
+import pandas as pd
+
+from ascbench.errors import AscbenchError
+from ascbench.identifiers import gss_code
+from ascbench.importers.common import AREA_TYPES, Imported, read_official_csv
+from ascbench.importers.reorganisations import current_code, predecessors
+from ascbench.io.cells import parse_values
+from ascbench.periods import parse_period
+
 SOURCE = "Oflog adult social care file (ASCOF via Oflog)"
 DATA_COLUMNS = ["Financial year", "Local authority code", "Local authority name", "Entity_Name", "Region",
                 "Measure", "Code", "Value"]
@@ -30,12 +39,7 @@ def detect(header: list[str]) -> bool:
 def read(paths, period: str | None = None):
     import csv
 
-    import pandas as pd
 
-    from ascbench.errors import AscbenchError
-    from ascbench.importers.common import AREA_TYPES, Imported, read_official_csv
-    from ascbench.io.cells import parse_values
-    from ascbench.periods import parse_period
 
     data_frames, nn_frames = [], []
     for path in paths:
@@ -70,9 +74,7 @@ def read(paths, period: str | None = None):
         raise AscbenchError(f"'{row['Value']}' {hint[bad].iloc[0]}", file=row["_file"], line=int(row["line"]),
                             field="Value", expected="a number or an empty cell")
     status = status.replace({"missing": "not available"})
-    from ascbench.importers.reorganisations import current_code
 
-    from ascbench.identifiers import gss_code
 
     d["Local authority code"] = gss_code(d["Local authority code"]).map(current_code)
     obs = pd.DataFrame({
@@ -88,7 +90,6 @@ def read(paths, period: str | None = None):
     })
     areas["first_year"] = areas["area_code"].map(years["min"])
     areas["last_year"] = areas["area_code"].map(years["max"])
-    from ascbench.importers.reorganisations import predecessors
 
     areas["predecessors"] = areas["area_code"].map(predecessors()).fillna("")
     groups = None

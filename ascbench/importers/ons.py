@@ -24,8 +24,23 @@ error; so is a missing single-year column.
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ascbench.errors import AscbenchError
+from ascbench.identifiers import gss_code
+from ascbench.importers.common import (
+    Imported,
+    council_type_from_code,
+    read_official_csv,
+)
+from ascbench.io.cells import parse_values
+from ascbench.io.dataset import read_text
+from ascbench.periods import parse_period
 
 SOURCE = "ONS mid-year population estimates"
 REQUIRED = ["Code", "Name", "All ages"]
@@ -49,10 +64,7 @@ def _financial_year(mid_year: int) -> str:
 def _sheet_rows(path: Path):
     """The rows of the persons sheet (xlsx) or of the CSV, as lists of text, with line numbers."""
     import csv
-    import io
 
-    from ascbench.errors import AscbenchError
-    from ascbench.io.dataset import read_text
 
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         import openpyxl
@@ -78,11 +90,6 @@ def _sheet_rows(path: Path):
 
 def _numbers(frame, columns, lines, path):
     """Whole, non-negative counts from text cells (thousands separators allowed)."""
-    import numpy as np
-    import pandas as pd
-
-    from ascbench.errors import AscbenchError
-    from ascbench.io.cells import parse_values
 
     out = {}
     for column in columns:
@@ -112,9 +119,7 @@ def _bands(counts, age_columns) -> dict:
 
 
 def _read_mye2(path, rows, where, period):
-    import pandas as pd
 
-    from ascbench.errors import AscbenchError
 
     at = next((i for i, (_, r) in enumerate(rows) if {"code", "name"} <= {c.strip().lower() for c in r}), None)
     if at is None:
@@ -148,7 +153,6 @@ def _read_mye2(path, rows, where, period):
 
 
 def _read_myeb(path, rows, where):
-    import pandas as pd
 
     header_line, header = rows[0]
     lowered = [h.strip().lower() for h in header]
@@ -157,7 +161,6 @@ def _read_myeb(path, rows, where):
     years = {int(m.group(1)): h for h, low in zip(header, lowered, strict=True)
              if (m := re.fullmatch(r"population_(\d{4})", low))}
     if not years or "age" not in lowered:
-        from ascbench.errors import AscbenchError
 
         raise AscbenchError("no population_YYYY columns", file=str(path), line=header_line, field="header",
                             expected="the MYEB columns ladcode.., laname.., sex, age, population_2011, ...")
@@ -182,11 +185,6 @@ def _read_myeb(path, rows, where):
 
 def _county_lookup(path: Path):
     """District -> county from an ONS lookup CSV (``LADyyCD, ..., CTYyyCD, CTYyyNM``)."""
-    import pandas as pd
-
-    from ascbench.errors import AscbenchError
-    from ascbench.identifiers import gss_code
-    from ascbench.importers.common import read_official_csv
 
     t = read_official_csv(path, [], "district-to-county lookup")
     lad = next((c for c in t.columns if re.fullmatch(r"LAD\d{2}CD", str(c), re.I)), None)
@@ -200,12 +198,7 @@ def _county_lookup(path: Path):
 
 
 def read(paths, period: str | None = None, lookup: Path | None = None):
-    import pandas as pd
 
-    from ascbench.errors import AscbenchError
-    from ascbench.identifiers import gss_code
-    from ascbench.importers.common import Imported, council_type_from_code
-    from ascbench.periods import parse_period
 
     if period:
         period = parse_period(period).text

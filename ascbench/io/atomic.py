@@ -3,9 +3,13 @@ failed run never leaves a half-written file and an earlier output stays intact."
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import tempfile
 from pathlib import Path
+
+from ascbench.errors import AscbenchError
 
 
 def _discard(path) -> None:
@@ -17,7 +21,6 @@ def _discard(path) -> None:
 
 
 def _cannot_write(path, exc: OSError):
-    from ascbench.errors import AscbenchError
 
     return AscbenchError(f"cannot write: {exc.strerror or exc}", file=str(path), field="output",
                          expected="a path in a directory that can be written")
@@ -72,8 +75,6 @@ def write_set_atomic(files: dict, lock: str | Path | None = None) -> None:
     ``lock`` (a directory, created if needed) the renames happen under an exclusive ``flock``
     on the directory itself - no lock file is left behind - so two runs writing the same set
     cannot mix their files."""
-    import contextlib
-
     staged: list[tuple[str, Path]] = []
     current = None
     try:
@@ -128,9 +129,6 @@ def _swap_in(staged: list[tuple[str, Path]]) -> None:
 
 def _locked(directory: Path):
     """An exclusive advisory lock on ``directory`` (created), released on exit."""
-    import contextlib
-    import fcntl
-
     @contextlib.contextmanager
     def hold():
         directory.mkdir(parents=True, exist_ok=True)

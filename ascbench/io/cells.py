@@ -22,6 +22,9 @@ than guessed at, because guessing could publish a wrong number.
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
+
 SUPPRESSION_MARKERS = {
     "c": "suppressed",
     "[c]": "suppressed",
@@ -51,9 +54,6 @@ def parse_cells(raw, text=None):
     column as floats, ``raw`` is that float Series and ``text`` holds the original text of
     the cells that are not finite numbers (see :func:`ascbench.io.dataset.read_csv`).
     """
-    import numpy as np
-    import pandas as pd
-
     if text is None:
         values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype="float64", na_value=np.nan).copy()
         cells = raw
@@ -90,9 +90,6 @@ def parse_values(raw, text=None):
     """Vectorised: a Series of cell text -> (values: float Series, status: str Series,
     bad: boolean Series marking cells that are neither numbers nor markers, hint: str Series
     explaining each bad cell), all aligned to ``raw`` (see :func:`parse_cells`)."""
-    import numpy as np
-    import pandas as pd
-
     values, odd, status_odd, bad_odd, hint_odd = parse_cells(raw, text)
     n = len(values)
     status = np.full(n, "", dtype=object)

@@ -5,6 +5,10 @@ never altered."""
 
 from __future__ import annotations
 
+import pandas as pd
+
+from ascbench.keys import is_categorical, recode
+
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -16,9 +20,6 @@ def neutralise(frame):
     """Copy of ``frame`` with formula-like text cells made inert (each distinct text of a
     categorical column is looked at once; other text columns only where a cell starts with a
     dangerous character)."""
-    import pandas as pd
-
-    from ascbench.keys import is_categorical, recode
 
     out = frame.copy(deep=False)
     for column in out.columns:

@@ -16,15 +16,26 @@ only read, never changed.
 
 from __future__ import annotations
 
+import difflib
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import re
+import numpy as np
+import pandas as pd
 
 from ascbench.errors import AscbenchError, Problems
-from ascbench.io.cells import NUMBER_EXPECTED, STATUSES, parse_cells
-from ascbench.periods import NOTATION, period_frame
+from ascbench.identifiers import measure_name
+from ascbench.io.cells import (
+    NUMBER_EXPECTED,
+    STATUSES,
+    SUPPRESSION_MARKERS,
+    parse_cells,
+)
+from ascbench.keys import categorical, is_categorical, key_codes, per_category, recode
+from ascbench.periods import NOTATION, parse_period, period_frame
+from ascbench.yaml_strict import load_yaml
 
 OBSERVATION_COLUMNS = ("area_code", "period", "measure", "value")
 OPTIONAL_OBSERVATION_COLUMNS = ("status", "source", "note")
@@ -136,11 +147,7 @@ def read_csv(path: Path, required: tuple[str, ...], warnings: list[str] | None =
     column makes the parser give up and the column is read as text instead (same result,
     slower).
     """
-    import numpy as np
-    import pandas as pd
-
     import csv
-    import re
 
     data = blank_comments(read_utf8(path, warnings))  # the C parser reads bytes faster than text
     if re.search(rb"\S", data) is None:
@@ -160,7 +167,6 @@ def read_csv(path: Path, required: tuple[str, ...], warnings: list[str] | None =
         seen.add(name)
     import warnings as _warnings
 
-    from ascbench.io.cells import SUPPRESSION_MARKERS
 
     fast = [name for name in header if name in numeric] if b'"' not in data else []
 
@@ -234,8 +240,6 @@ def _first_short_row(data: bytes, n_fields: int):
     comment lines (already emptied) do not count. Quoted text (RFC 4180; a doubled quote is
     two quoted runs) is taken out first, so its commas and newlines neither split nor end a
     row; then the commas of every line are counted at once from their positions."""
-    import numpy as np
-
     if b'"' in data:
         data = re.sub(rb'"[^"]*"', b"", data)
     raw = np.frombuffer(data, dtype=np.uint8)
@@ -256,9 +260,6 @@ def _attach_cell_text(frame, data: bytes, header: list[str], columns: list[str])
     """For float columns read by the parser: ``<column>_text``, the original text of each cell
     that is not a finite number, cut from its line (row r of the frame is line r + 1 of the
     file: the file has no quoted cells, so no cell spans lines)."""
-    import numpy as np
-    import pandas as pd
-
     odd = {column: np.flatnonzero(~np.isfinite(frame[column].to_numpy(dtype="float64"))) for column in columns}
     wanted = np.unique(np.concatenate(list(odd.values()))) + 1  # line numbers (0 is the header)
     starts, ends = _line_bounds(data, wanted)
@@ -277,8 +278,6 @@ def _attach_cell_text(frame, data: bytes, header: list[str], columns: list[str])
 def _line_bounds(data: bytes, lines, chunk: int = 1 << 24):
     """Byte offsets (start, end) of the given 0-based line numbers (sorted), scanning the
     newlines 16 MB at a time so that a large file needs no index of every line."""
-    import numpy as np
-
     starts = np.zeros(len(lines), dtype=np.int64)
     ends = np.full(len(lines), len(data), dtype=np.int64)
     seen = 0  # newlines before this chunk
@@ -297,9 +296,6 @@ def _line_bounds(data: bytes, lines, chunk: int = 1 << 24):
 def strip_cells(series):
     """Trim the cells of a text column, looking at each distinct value once (key columns of
     a long file repeat the same few hundred strings millions of times)."""
-    import pandas as pd
-
-    from ascbench.keys import is_categorical, recode
 
     if is_categorical(series):
         if series.isna().any():
@@ -342,7 +338,6 @@ def _read_table(path: Path, columns, problems: Problems, warnings: list[str], **
 
 
 def read_settings(directory: Path, problems: Problems) -> dict:
-    from ascbench.yaml_strict import load_yaml
 
     path = directory / "dataset.yaml"
     if not path.exists():
@@ -358,7 +353,6 @@ def read_settings(directory: Path, problems: Problems) -> dict:
         return {}
     for key in doc:
         if key not in SETTINGS_KEYS:
-            import difflib
 
             close = difflib.get_close_matches(str(key), sorted(SETTINGS_KEYS), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
@@ -376,7 +370,6 @@ def read_settings(directory: Path, problems: Problems) -> dict:
 
 
 def read_areas(directory: Path, problems: Problems, warnings: list[str]):
-    import pandas as pd
 
     path = directory / "areas.csv"
     empty = pd.DataFrame(columns=[*AREA_COLUMNS, "is_aggregate", "line"])
@@ -406,8 +399,6 @@ def read_groups(directory: Path, known: set[str], problems: Problems, warnings: 
     """``groups.csv``: the members of each comparison group (a peer group, nearest
     neighbours ``NN-<code>``), one row per group and member. Optional. A group_code that is
     also in areas.csv is an aggregate area whose value can be computed from its members."""
-    import pandas as pd
-
     path = directory / "groups.csv"
     empty = pd.DataFrame(columns=[*GROUP_COLUMNS, "line"])
     if not path.exists():
@@ -444,10 +435,6 @@ def read_observations(path: Path, known_areas: set[str], problems: Problems, war
     """Read one observation file, checking every row; rows with problems are reported and
     dropped (the run then fails: a problem is never silently skipped). The text columns come
     back as categoricals; ``value`` as floats."""
-    import numpy as np
-    import pandas as pd
-
-    from ascbench.keys import categorical, per_category, recode
 
     frame = _read_table(path, OBSERVATION_COLUMNS, problems, warnings, categorical=KEY_COLUMNS, numeric=("value",))
     if frame is None:
@@ -469,14 +456,12 @@ def read_observations(path: Path, known_areas: set[str], problems: Problems, war
     if known_areas:
         report(~frame["area_code"].isin(known_areas), "area_code",
                lambda r: f"unknown area code '{r['area_code']}'", "an area_code listed in areas.csv")
-    from ascbench.identifiers import measure_name
 
     frame["measure"] = recode(frame["measure"], measure_name)  # 'Falls' is 'falls', as in the catalogue
     measure_ok = per_category(frame["measure"], lambda m: bool(re.fullmatch(r"[A-Za-z0-9_.+\-]+", m)), bool)
     report(~measure_ok, "measure", lambda r: f"'{r['measure']}' is not a measure name",
            "letters, digits and _ . + - only")
     # periods: each distinct string parsed once, written in its canonical form
-    from ascbench.periods import parse_period
 
     def canonical(text):
         try:
@@ -518,10 +503,6 @@ def read_observations(path: Path, known_areas: set[str], problems: Problems, war
 
 def duplicated_keys(frame, key):
     """Rows whose ``key`` columns repeat another row's (every such row), over integer codes."""
-    import numpy as np
-    import pandas as pd
-
-    from ascbench.keys import key_codes
 
     combined = np.zeros(len(frame), dtype=np.int64)
     for column in key:
@@ -536,8 +517,6 @@ def duplicated_keys(frame, key):
 def as_keys(observations):
     """The text columns of an observations frame as categoricals (files read separately, or
     roll-ups added, come back from ``concat`` as plain text)."""
-    from ascbench.keys import is_categorical
-
     for column in (*KEY_COLUMNS, "file"):
         if column in observations.columns and not is_categorical(observations[column]):
             observations[column] = observations[column].fillna("").astype("str").astype("category")
@@ -548,8 +527,6 @@ def load_dataset(directory: str | Path, problems: Problems | None = None, derive
     """Read a data directory. Without ``problems`` the first problem is raised. ``derive``
     (observations -> observations) adds derived rows before the keys are encoded: the
     engine passes its roll-ups (:func:`ascbench.engine.data.load`); io knows nothing of them."""
-    import pandas as pd
-
     collect = problems is not None
     problems = problems if collect else Problems()
     directory = Path(directory)
@@ -598,7 +575,6 @@ def load_dataset(directory: str | Path, problems: Problems | None = None, derive
         problems.add(AscbenchError(f"default_area '{default_area}' is not in areas.csv", file=settings.get("_file"),
                                    field="default_area", expected="an area_code listed in areas.csv"))
     if settings.get("default_period") is not None:
-        from ascbench.periods import parse_period
 
         try:
             settings["default_period"] = parse_period(str(settings["default_period"])).text

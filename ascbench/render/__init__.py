@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import importlib
 
+from ascbench.render.fit import fit_table
+
 FORMATS = {
     "table": "ascbench.render.table",
     "csv": "ascbench.render.csv_out",
@@ -45,7 +47,6 @@ def render_catalogue(metrics, fmt: str, width: int = 80) -> str:
     ``width`` (ids, codes and tags are never broken)."""
     frame = metrics[CATALOGUE_COLUMNS]
     if fmt == "table":
-        from ascbench.render.fit import fit_table
 
         rows = frame.fillna("").astype(str).values.tolist()
         rows = [r[:-1] + [r[-1].replace(",", ", ")] for r in rows]  # tags wrap between tags

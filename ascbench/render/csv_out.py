@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
+import pandas as pd
+
 from ascbench.io.csv_safety import neutralise
+from ascbench.keys import is_categorical
 
 LARGE = 50_000  # rows: from here on polars writes the file
 
 
 def whole_number_columns(frame) -> list[str]:
     """Float columns whose values are all whole numbers (counts): written without ``.0``."""
-    import numpy as np
-
     out = []
     for column in frame.columns:
         series = frame[column]
@@ -50,10 +52,7 @@ def _polars_frame(frame, whole: list[str]):
         import polars as pl
     except ImportError:
         return None
-    import numpy as np
-    import pandas as pd
 
-    from ascbench.keys import is_categorical
 
     columns = []
     for name in frame.columns:

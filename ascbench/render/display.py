@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ascbench.render.numbers import fmt_count, fmt_value, is_missing
+from ascbench.catalogue.model import SCALE_SUFFIX, SCALES
+from ascbench.periods import parse_period
+from ascbench.render.numbers import fmt_count, fmt_number, fmt_value, is_missing
 
 AIM_WORDS = {"high": "High", "low": "Low", "range": "Range", "none": "N/A"}
 DOT_SYMBOLS = {
@@ -65,8 +67,6 @@ def interval_cell(row: dict) -> str:
     lower, upper = row.get(f"lower{level}"), row.get(f"upper{level}")
     if is_missing(lower) or is_missing(upper):
         return ""
-    from ascbench.render.numbers import fmt_number
-    from ascbench.catalogue.model import SCALES, SCALE_SUFFIX
 
     divisor = SCALES.get(row.get("scale") or "none", 1)
     suffix = SCALE_SUFFIX.get(row.get("scale") or "none", "")
@@ -101,8 +101,6 @@ def gap_text(row: dict) -> str:
     """How far a target, milestone, baseline or band is from the value: in the metric's own
     units (percentage points for a percentage) and, but for a band, relatively:
     ``3.0 points above, 3.5% above``."""
-    from ascbench.render.numbers import fmt_number
-
     diff = row.get("diff")
     if is_missing(diff):
         return ""
@@ -154,7 +152,6 @@ def position_cell(row: dict, short: bool = False) -> str:
     rank (LG Inform's convention). Empty when there is no rank."""
     if not has_position(row):
         return ""
-    from ascbench.periods import parse_period
 
     year = parse_period(str(row["rank_period"])).label if row.get("rank_period") else ""
     when = f" ({year})" if year else ""

@@ -13,12 +13,17 @@ from html import escape
 
 import numpy as np
 
+from ascbench import stats
+from ascbench.engine.position import group_members
+from ascbench.keys import decategorised
+from ascbench.periods import parse_period
+from ascbench.render.numbers import fmt_number
+
 WIDTH, HEIGHT, PAD_L, PAD_R, PAD_T, PAD_B = 360, 220, 48, 10, 18, 30
 FOCUS, OTHER, AVERAGE, L95, L998 = "#0b0c0c", "#9aa0a6", "#1d70b8", "#f47738", "#d4351c"
 
 
 def _fmt(value: float, decimals: int, unit: str) -> str:
-    from ascbench.render.numbers import fmt_number
 
     text = fmt_number(value, decimals)
     return f"{text}%" if unit == "%" else (f"{text} {unit}" if unit else text)
@@ -27,8 +32,6 @@ def _fmt(value: float, decimals: int, unit: str) -> str:
 def funnel_data(table, statistic: str, multiplier: float):
     """The points (``area_code, area_name, numerator, denominator, value, significance``) of
     the members with counts, and the funnel lines, from a league table with counts."""
-    from ascbench import stats
-
     t = table[table["numerator"].notna() & (table["denominator"] > 0)].sort_values(["denominator", "area_code"])
     if len(t) < 3 or statistic not in ("proportion", "rate"):
         return None, None
@@ -125,10 +128,6 @@ def dashboard_funnels(results, values, metrics, dataset, group: str = "all") -> 
     """metric_id -> funnel plot, for every ranked result row whose metric is a proportion or
     rate with counts for every group member that has a value in its benchmark period
     (``rank_period``); others get none (a funnel of some members would mislead)."""
-    from ascbench.keys import decategorised
-    from ascbench.engine.position import group_members
-    from ascbench.periods import parse_period
-
     meta = metrics.set_index("metric_id")
     ranked = results[results["rank_period"].notna() & results["rank"].notna()
                      & results["metric_id"].map(meta["statistic"]).isin(["proportion", "rate"])]

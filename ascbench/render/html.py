@@ -7,13 +7,26 @@ depends only on its inputs (no clock), unless a ``stamp`` is passed.
 
 from __future__ import annotations
 
+import math
 from html import escape
 
-from ascbench.render.numbers import is_missing
+from ascbench.periods import parse_period
 from ascbench.render.display import (
-    AIM_WORDS, DOT_SYMBOLS, DOT_WORDS_SHOWN, RAG_SYMBOLS, as_at_label, comparator_cell, current_cell, forecast_cell,
-    has_position, interval_cell, position_cell, previous_cell, records,
+    AIM_WORDS,
+    DOT_SYMBOLS,
+    DOT_WORDS_SHOWN,
+    RAG_SYMBOLS,
+    as_at_label,
+    comparator_cell,
+    current_cell,
+    forecast_cell,
+    has_position,
+    interval_cell,
+    position_cell,
+    previous_cell,
+    records,
 )
+from ascbench.render.numbers import is_missing
 
 RAG_STYLE = {  # colours only: the shapes are display.RAG_SYMBOLS, one vocabulary for every format
     "green": ("#00703c", "#ffffff", RAG_SYMBOLS["green"], "Better"),
@@ -61,8 +74,6 @@ def _svg(points_council, points_england, labels, name: str, segments=None) -> st
     (one per label) number the metric's definitions: no line joins points of two segments,
     so a definition change shows as a gap. With more than four years only the first and last
     are labelled (the rest would overlap)."""
-    import math
-
     segments = segments or [0] * len(labels)
     series = [p for p in points_council + points_england if p is not None and not math.isnan(p)]
     if len([p for p in points_council if p is not None]) < 2 or not series:
@@ -135,8 +146,6 @@ COLUMNS = ["Code", "Description", "Aim", "Rating and comparator", "Direction of 
 
 def _comparator_words(row) -> str:
     """The comparator in words, not the report's shorthand: "England average 2024/25: 67.8%"."""
-    from ascbench.periods import parse_period
-
     if row.get("comparator_type") == "area" and not is_missing(row.get("comparator_value")) \
             and row.get("comparator_period"):
         value = comparator_cell({**row, "comparator": ""}).strip()

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import math
 
+from ascbench.render.csv_out import whole_number_columns
+
 
 def _clean(value):
     if isinstance(value, float) and not math.isfinite(value):
@@ -17,7 +19,6 @@ def _clean(value):
 
 
 def render(results, **_) -> str:
-    from ascbench.render.csv_out import whole_number_columns
 
     whole = set(whole_number_columns(results))
     rows = [{k: (int(v) if k in whole and isinstance(v, float) and math.isfinite(v) else v)

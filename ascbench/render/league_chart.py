@@ -11,13 +11,19 @@ from __future__ import annotations
 
 from html import escape
 
+import numpy as np
+
+from ascbench.engine.position import group_members, positions
+from ascbench.keys import decategorised
+from ascbench.periods import parse_period
+from ascbench.render.numbers import fmt_number
+
 WIDTH, HEIGHT, PAD_X, PAD_TOP, PAD_BOTTOM = 320, 120, 8, 16, 18
 BAND_FILLS = ("#f3f2f1", "#e8e7e5", "#f3f2f1", "#e8e7e5")
 FOCUS, OTHER, ENGLAND = "#0b0c0c", "#9aa0a6", "#1d70b8"
 
 
 def _fmt(value: float, decimals: int, unit: str) -> str:
-    from ascbench.render.numbers import fmt_number
 
     text = fmt_number(value, decimals)
     return f"{text}%" if unit == "%" else (f"{text} {unit}" if unit else text)
@@ -45,8 +51,6 @@ def league_svg(table, focus: str | None, national: float | None, name: str, peri
     """The chart for one metric's league ``table`` (rows of :func:`ascbench.engine.position.positions`
     with ``area_name``). ``chart_id`` makes the element ids unique in a page; ``standalone``
     adds the SVG namespace a file of its own needs (inline in HTML it is implied)."""
-    import numpy as np
-
     t = table.dropna(subset=["value"]).sort_values(["value", "area_code"]).reset_index(drop=True)
     if len(t) < 2:
         return ""
@@ -102,10 +106,6 @@ def league_svg(table, focus: str | None, national: float | None, name: str, peri
 def dashboard_charts(results, values, metrics, dataset, group: str = "all") -> dict[str, str]:
     """metric_id -> chart, for every result row ranked among the group (the councils of its
     benchmark period, ``rank_period``), with England marked when the data have it."""
-    from ascbench.keys import decategorised
-    from ascbench.engine.position import group_members, positions
-    from ascbench.periods import parse_period
-
     ranked = results[results["rank_period"].notna() & results["rank"].notna()]
     if ranked.empty:
         return {}

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from ascbench.errors import printable
 from ascbench.render.display import (
-    AIM_WORDS, comparator_cell, current_cell, dot_cell, forecast_cell, has_position, position_cell, previous_cell,
-    rating_cell, records,
+    AIM_WORDS,
+    comparator_cell,
+    current_cell,
+    dot_cell,
+    forecast_cell,
+    has_position,
+    position_cell,
+    previous_cell,
+    rating_cell,
+    records,
 )
 
 
@@ -12,8 +21,6 @@ def _md(text) -> str:
     """Text as Markdown shows it and nothing more: ``<`` and ``>`` escaped (a title with
     <script> stays text; a lone ``&`` reads as itself), line breaks and control characters
     out, so no cell or heading can open markup."""
-    from ascbench.errors import printable
-
     return printable(text or "").replace("<", "&lt;").replace(">", "&gt;")
 
 

@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import re
 
+from ascbench.catalogue.model import SCALES
+from ascbench.periods import parse_period
 from ascbench.render.display import is_missing
-from ascbench.render.numbers import fmt_count, fmt_value
+from ascbench.render.numbers import fmt_count, fmt_value, round_half_away
 
 DEFAULT_TEMPLATES = {
     "proportion": "In {area}, {title_lc} was {value}{counts} {in_period}, {comparison} {comparator_phrase} of {comparator_value}.",
@@ -113,8 +115,6 @@ def comparator_phrase(row, roles: dict) -> str:
 
 def _in_period(row) -> str:
     """'in 2024/25', 'in the 12 months to Sep 2025', 'at 31 Dec 2025', 'in Apr-Dec 2025'."""
-    from ascbench.periods import parse_period
-
     label = row.get("period_label") or row.get("period") or ""
     try:
         kind = parse_period(row["period"]).kind
@@ -125,9 +125,6 @@ def _in_period(row) -> str:
 
 def _printed(x, decimals: int, scale: str) -> float:
     """A value as printed (rounded half away from zero at the shown scale), back in units."""
-    from ascbench.catalogue.model import SCALES
-    from ascbench.render.numbers import round_half_away
-
     if is_missing(x):
         return float("nan")
     divisor = SCALES.get(scale or "none", 1)
@@ -187,7 +184,6 @@ def update_sentence(bench, now, roles: dict) -> str:
         movement = "was little changed at"
     else:
         movement = "rose to" if change > 0 else ("fell to" if change < 0 else "was unchanged at")
-    from ascbench.periods import parse_period
 
     label = now.get("period_label") or now["period"]
     kind = parse_period(now["period"]).kind

@@ -11,7 +11,6 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 
 from ascbench.catalogue.model import SCALE_SUFFIX, SCALES
 
-
 _WIDE = Context(prec=400)
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+from ascbench.engine.trend import sparkline
 from ascbench.errors import printable
 from ascbench.render.display import (
     AIM_WORDS,
@@ -29,7 +32,6 @@ def _paint(text: str, rag: str | None, colour: bool) -> str:
 
 
 def _sparklines(history, focus) -> dict:
-    from ascbench.engine.trend import sparkline
 
     if history is None or len(history) == 0:
         return {}
@@ -47,8 +49,6 @@ def render(results, layers: dict | None = None, width: int = 100, colour: bool =
     :data:`WIDE` columns the aim joins the description and the rating and direction share a
     column. Cells wrap at spaces only - never inside a number, id or code - and an interval
     is written "68.0 to 71.4" so that it can wrap."""
-    import re
-
     from tabulate import tabulate
 
     layers = layers or {}

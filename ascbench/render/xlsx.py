@@ -14,6 +14,7 @@ import numbers
 
 import numpy as np
 
+from ascbench.periods import parse_period
 from ascbench.render.display import AIM_WORDS, as_at_label, records
 from ascbench.render.numbers import is_missing
 
@@ -131,7 +132,6 @@ def render_bytes(results, layers: dict | None = None, title: str = "Performance 
         num(17, r.get("rank_of"), "0")
         num(18, r.get("quartile"), "0")
         if r.get("rank_period") and not is_missing(r.get("rank")):
-            from ascbench.periods import parse_period
 
             sheet.write_string(i, 19, parse_period(str(r["rank_period"])).label, text)
         else:
