@@ -5,17 +5,8 @@ from __future__ import annotations
 import click
 
 from ascbench.cli.common import (
-    area_option,
-    catalogue_option,
-    data_option,
-    emit,
-    format_option,
-    load,
-    metric_option,
-    output_option,
-    period_option,
-    terminal_width,
-    width_option,
+    area_option, catalogue_option, data_option, emit, format_option, load, metric_option, output_option,
+    period_option, terminal_width, width_option
 )
 
 

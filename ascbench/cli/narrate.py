@@ -6,7 +6,7 @@ import click
 
 from ascbench.cli.common import (
     area_option, catalogue_option, data_option, emit, load, metric_option, output_option, period_option,
-    terminal_width,
+    terminal_width
 )
 
 

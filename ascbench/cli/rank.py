@@ -7,17 +7,8 @@ from pathlib import Path
 import click
 
 from ascbench.cli.common import (
-    area_option,
-    catalogue_option,
-    data_option,
-    emit,
-    format_option,
-    load,
-    metric_option,
-    output_option,
-    period_option,
-    terminal_width,
-    width_option,
+    area_option, catalogue_option, data_option, emit, format_option, load, metric_option, output_option,
+    period_option, terminal_width, width_option
 )
 from ascbench.render.fit import fit_table, wrap_lines
 

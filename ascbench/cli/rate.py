@@ -6,7 +6,7 @@ import click
 
 from ascbench.cli.common import (
     EXIT_GATE, area_option, catalogue_option, data_option, emit, format_option, load, metric_option, output_option,
-    period_option, say_as_at, tag_option, use_colour, warn,
+    period_option, say_as_at, tag_option, use_colour, warn
 )
 
 GATES = {

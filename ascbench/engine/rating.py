@@ -179,6 +179,15 @@ def rate_against_comparators(current, comparisons, metrics):
     return cur, comparisons
 
 
+def _bounded_rows(current, rows, meta, low_column: str, high_column: str):
+    """A copy of ``current`` to rate, its ``rows``, and their metrics' two bounds."""
+    cur = current.copy()
+    sub = cur[rows]
+    low = sub["metric_id"].map(meta[low_column]).astype("float64")
+    high = sub["metric_id"].map(meta[high_column]).astype("float64")
+    return cur, sub, low, high
+
+
 def rate_against_band(current, metrics):
     """A ``polarity: range`` metric that no comparator rates is rated against its own band:
     inside is better, outside by at most the rating tolerance similar, further worse, with
@@ -189,10 +198,7 @@ def rate_against_band(current, metrics):
     rows = (polarity == "range") & current["comparator_value"].isna() & current["value"].notna()
     if not rows.any():
         return current
-    cur = current.copy()
-    sub = cur[rows]
-    low = sub["metric_id"].map(meta["range_low"]).astype("float64")
-    high = sub["metric_id"].map(meta["range_high"]).astype("float64")
+    cur, sub, low, high = _bounded_rows(current, rows, meta, "range_low", "range_high")
     within = sub["metric_id"].map(meta["rating_within"]).astype("float64").fillna(0.0)
     relative = sub["metric_id"].map(meta["rating_relative"]).astype("boolean").fillna(False).astype(bool)
     value = sub["value"].astype("float64")
@@ -322,10 +328,7 @@ def rate_against_range_target(current, metrics):
     rows = (method == "range_target") & current["value"].notna()
     if not rows.any():
         return current
-    cur = current.copy()
-    sub = cur[rows]
-    low = sub["metric_id"].map(meta["range_target_low"]).astype("float64")
-    high = sub["metric_id"].map(meta["range_target_high"]).astype("float64")
+    cur, sub, low, high = _bounded_rows(current, rows, meta, "range_target_low", "range_target_high")
     polarity = sub["metric_id"].map(meta["polarity"]).to_numpy(dtype=object)
     codes = stats.judge_range_target(sub["value"].astype("float64"), low, high, polarity)
     cur.loc[rows, "rating"] = words(codes, RATING_WORDS, "not compared")

@@ -17,16 +17,10 @@ from ascbench import stats
 from ascbench.engine.position import group_members
 from ascbench.keys import decategorised
 from ascbench.periods import parse_period
-from ascbench.render.numbers import fmt_number
+from ascbench.render.svg import document, with_unit
 
 WIDTH, HEIGHT, PAD_L, PAD_R, PAD_T, PAD_B = 360, 220, 48, 10, 18, 30
 FOCUS, OTHER, AVERAGE, L95, L998 = "#0b0c0c", "#9aa0a6", "#1d70b8", "#f47738", "#d4351c"
-
-
-def _fmt(value: float, decimals: int, unit: str) -> str:
-
-    text = fmt_number(value, decimals)
-    return f"{text}%" if unit == "%" else (f"{text} {unit}" if unit else text)
 
 
 def funnel_data(table, statistic: str, multiplier: float):
@@ -84,8 +78,8 @@ def funnel_svg(points, lines, focus: str | None, name: str, period_label: str, c
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="1.8" fill="{OTHER}"/>')
     labels = [f'<text x="{PAD_L}" y="{HEIGHT - 4}">0</text>',
               f'<text x="{WIDTH - PAD_R}" y="{HEIGHT - 4}" text-anchor="end">denominator {x_max:,.0f}</text>',
-              f'<text x="{PAD_L - 3}" y="{PAD_T + 4}" text-anchor="end">{escape(_fmt(y_hi, decimals, unit))}</text>',
-              f'<text x="{PAD_L - 3}" y="{HEIGHT - PAD_B}" text-anchor="end">{escape(_fmt(y_lo, decimals, unit))}'
+              f'<text x="{PAD_L - 3}" y="{PAD_T + 4}" text-anchor="end">{escape(with_unit(y_hi, decimals, unit))}</text>',
+              f'<text x="{PAD_L - 3}" y="{HEIGHT - PAD_B}" text-anchor="end">{escape(with_unit(y_lo, decimals, unit))}'
               '</text>']
     mine = points[points["area_code"] == focus]
     if len(mine):
@@ -94,16 +88,12 @@ def funnel_svg(points, lines, focus: str | None, name: str, period_label: str, c
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{FOCUS}" stroke="#ffffff" stroke-width="1"/>')
         anchor = "start" if x < WIDTH / 2 else "end"
         labels.append(f'<text x="{x + (5 if anchor == "start" else -5):.1f}" y="{y - 5:.1f}" text-anchor="{anchor}">'
-                      f'{escape(str(r["area_name"]))} {escape(_fmt(r["value"], decimals, unit))}</text>')
+                      f'{escape(str(r["area_name"]))} {escape(with_unit(r["value"], decimals, unit))}</text>')
     labels.append(f'<text x="{PAD_L}" y="{PAD_T - 5}" fill="{AVERAGE}">average '
-                  f'{escape(_fmt(baseline, decimals, unit))}; limits 95% (dashed) and 99.8% (dotted)</text>')
+                  f'{escape(with_unit(baseline, decimals, unit))}; limits 95% (dashed) and 99.8% (dotted)</text>')
     text = summary(points, focus, baseline, name, period_label, decimals, unit)
     title = f"{name}: funnel plot, {period_label}"
-    return (f'<svg width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-            f'aria-labelledby="{chart_id}-t {chart_id}-d" font-size="9" font-family="sans-serif"'
-            + (' xmlns="http://www.w3.org/2000/svg"' if standalone else "") + ">"
-            f'<title id="{chart_id}-t">{escape(title)}</title><desc id="{chart_id}-d">{escape(text)}</desc>'
-            + "".join(parts) + "".join(labels) + "</svg>")
+    return document(WIDTH, HEIGHT, chart_id, title, text, "".join(parts) + "".join(labels), standalone)
 
 
 def summary(points, focus, baseline, name, period_label, decimals, unit) -> str:
@@ -112,7 +102,7 @@ def summary(points, focus, baseline, name, period_label, decimals, unit) -> str:
     above998, below998 = int((sig == "High (0.001)").sum()), int((sig == "Low (0.001)").sum())
     above95, below95 = above998 + int((sig == "High (0.025)").sum()), below998 + int((sig == "Low (0.025)").sum())
     text = (f"{name}, {period_label}: {len(points)} councils around a pooled average of "
-            f"{_fmt(baseline, decimals, unit)}; {above95} above and {below95} below the 95% limits, "
+            f"{with_unit(baseline, decimals, unit)}; {above95} above and {below95} below the 95% limits, "
             f"{above998} above and {below998} below the 99.8% limits")
     mine = points[points["area_code"] == focus]
     if len(mine):
@@ -120,7 +110,7 @@ def summary(points, focus, baseline, name, period_label, decimals, unit) -> str:
         place = {"High (0.001)": "above the 99.8% limits", "High (0.025)": "above the 95% limits",
                  "Low (0.001)": "below the 99.8% limits", "Low (0.025)": "below the 95% limits"}.get(
             r["significance"], "within the limits")
-        text += f"; {r['area_name']} {_fmt(r['value'], decimals, unit)}, {place}"
+        text += f"; {r['area_name']} {with_unit(r['value'], decimals, unit)}, {place}"
     return text + "."
 
 

@@ -16,33 +16,28 @@ import numpy as np
 from ascbench.engine.position import group_members, positions
 from ascbench.keys import decategorised
 from ascbench.periods import parse_period
-from ascbench.render.numbers import fmt_number
+from ascbench.render.svg import document, with_unit
 
 WIDTH, HEIGHT, PAD_X, PAD_TOP, PAD_BOTTOM = 320, 120, 8, 16, 18
 BAND_FILLS = ("#f3f2f1", "#e8e7e5", "#f3f2f1", "#e8e7e5")
 FOCUS, OTHER, ENGLAND = "#0b0c0c", "#9aa0a6", "#1d70b8"
 
 
-def _fmt(value: float, decimals: int, unit: str) -> str:
-
-    text = fmt_number(value, decimals)
-    return f"{text}%" if unit == "%" else (f"{text} {unit}" if unit else text)
-
-
 def summary(table, focus: str | None, national: float | None, name: str, period_label: str, decimals: int = 1,
             unit: str = "") -> str:
     """One sentence for the caption and the chart's description."""
     n = int(table["value"].notna().sum())
-    parts = [f"{name}, {period_label}: {n} councils, from {_fmt(table['value'].min(), decimals, unit)} to "
-             f"{_fmt(table['value'].max(), decimals, unit)}, median {_fmt(table['group_median'].iloc[0], decimals, unit)}"]
+    lowest, highest = with_unit(table["value"].min(), decimals, unit), with_unit(table["value"].max(), decimals, unit)
+    median = with_unit(table["group_median"].iloc[0], decimals, unit)
+    parts = [f"{name}, {period_label}: {n} councils, from {lowest} to {highest}, median {median}"]
     mine = table[table["area_code"] == focus]
     if len(mine):
         r = mine.iloc[0]
         rank = "" if r["rank"] != r["rank"] else f", ranked {int(r['rank'])} of {int(r['rank_of'])}"
         q = "" if r["quartile"] != r["quartile"] else f", quartile {int(r['quartile'])}"
-        parts.append(f"{r['area_name']} {_fmt(r['value'], decimals, unit)}{rank}{q}")
+        parts.append(f"{r['area_name']} {with_unit(r['value'], decimals, unit)}{rank}{q}")
     if national is not None and national == national:
-        parts.append(f"England {_fmt(national, decimals, unit)}")
+        parts.append(f"England {with_unit(national, decimals, unit)}")
     return "; ".join(parts) + "."
 
 
@@ -85,22 +80,19 @@ def league_svg(table, focus: str | None, national: float | None, name: str, peri
         x = PAD_X + (i + 0.5) * step
         anchor = "start" if x < WIDTH / 2 else "end"
         labels.append(f'<text x="{x:.1f}" y="{PAD_TOP - 4}" text-anchor="{anchor}">'
-                      f'{escape(str(t.loc[i, "area_name"]))} {escape(_fmt(values[i], decimals, unit))}</text>')
+                      f'{escape(str(t.loc[i, "area_name"]))} {escape(with_unit(values[i], decimals, unit))}</text>')
     if national is not None and national == national:
         yy = y(float(national))
         parts.append(f'<line x1="{PAD_X}" x2="{WIDTH - PAD_X}" y1="{yy:.1f}" y2="{yy:.1f}" stroke="{ENGLAND}" '
                      f'stroke-width="1.5" stroke-dasharray="4 2"/>')
         labels.append(f'<text x="{WIDTH - PAD_X}" y="{HEIGHT - 4}" text-anchor="end" fill="{ENGLAND}">'
-                      f'England {escape(_fmt(float(national), decimals, unit))} (dashed)</text>')
+                      f'England {escape(with_unit(float(national), decimals, unit))} (dashed)</text>')
     labels.append(f'<text x="{PAD_X}" y="{HEIGHT - 4}">lowest</text>')
     text = summary(t, focus, national, name, period_label, decimals, unit)
     title = f"{name}: every council, {period_label}"
-    return (f'<svg width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-            f'aria-labelledby="{chart_id}-t {chart_id}-d" font-size="9" font-family="sans-serif"'
-            + (' xmlns="http://www.w3.org/2000/svg"' if standalone else "") + ">"
-            f'<title id="{chart_id}-t">{escape(title)}</title><desc id="{chart_id}-d">{escape(text)} Bars from '
-            f'the lowest value to the highest; shaded bands are the quartiles.</desc>'
-            + "".join(parts) + "".join(labels) + "</svg>")
+    return document(WIDTH, HEIGHT, chart_id, title,
+                    f"{text} Bars from the lowest value to the highest; shaded bands are the quartiles.",
+                    "".join(parts) + "".join(labels), standalone)
 
 
 def dashboard_charts(results, values, metrics, dataset, group: str = "all") -> dict[str, str]:

@@ -85,20 +85,21 @@ def poisson_expected(observed, p: float, side: str, *, solver: str = "phe"):
     return (1 + o) * v / (1 - v)
 
 
-def _signif_floor(x: float) -> float:
+def _signif(x: float, factor: float, kept: int, rounding) -> float:
+    """PHE's ``signif.floor`` / ``signif.ceiling``: ``x * factor`` rounded (by ``rounding``,
+    floor or ceil) to its leading digits, dropping all but ``kept`` of them."""
     if x == 0:
         return 0.0
-    v = np.floor(x * 0.95)
-    digits = len(str(int(v))) - 1
-    return float(np.floor(x * 0.95 / 10 ** digits) * 10 ** digits)
+    digits = len(str(int(rounding(x * factor)))) - kept
+    return float(rounding(x * factor / 10.0 ** digits) * 10.0 ** digits)
+
+
+def _signif_floor(x: float) -> float:
+    return _signif(x, 0.95, 1, np.floor)  # the axis starts just below the smallest area
 
 
 def _signif_ceiling(x: float) -> float:
-    if x == 0:
-        return 0.0
-    v = np.ceil(x * 1.05)
-    digits = len(str(int(v))) - 2
-    return float(np.ceil(x * 1.05 / 10.0 ** digits) * 10.0 ** digits)
+    return _signif(x, 1.05, 2, np.ceil)  # and ends just beyond the largest
 
 
 def _axis(axis_minimum: float, axis_maximum: float, statistic: str, points: int) -> np.ndarray:
