@@ -88,14 +88,14 @@ def submission_periods(rows):
     return periods, won.reset_index(drop=True)
 
 
-def stage0(rows, person_key_mode: str = "row"):
-    """Rows -> unique events with ``person``, ``end`` (derived; NaT open) and ``ref_end``.
-    Which file supplied each quarter: :func:`submission_periods`."""
+def stage0(rows, person_key_mode: str = "row", with_quarters: bool = False):
+    """Rows -> unique events with ``person``, ``end`` (derived; NaT open) and ``ref_end``;
+    with ``with_quarters``, also which file supplied each quarter (:func:`submission_periods`)."""
     d = rows.copy()
     d["person"] = person_keys(d, person_key_mode)
     start, dod = d["Event_Start_Date"], d["Date_of_Death"]
     d["end"] = derived_end(start, d["Event_End_Date"], dod)
-    periods, _ = submission_periods(d)
+    periods, quarters = submission_periods(d)
     d = d[d["submission"].isin(periods.index)]  # a file that supplies no quarter is not used
     start, dod = d["Event_Start_Date"], d["Date_of_Death"]
     d = d.assign(ref_start=d["submission"].map(periods["ref_start"]), ref_end=d["submission"].map(periods["ref_end"]))
@@ -107,7 +107,8 @@ def stage0(rows, person_key_mode: str = "row"):
     died_before = dod.notna() & (((dod < d["ref_start"]) & stated) | (dod < start))
     d = d[(keep_other | keep_service | ~stated) & ~died_before].copy()
     d = _crop(d)
-    return _deduplicate(d)
+    events = _deduplicate(d)
+    return (events, quarters) if with_quarters else events
 
 
 def _event_key(d):

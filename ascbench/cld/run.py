@@ -14,7 +14,7 @@ from ascbench.cld.measures import (
     ascof_3d,
     outcomes_2a,
 )
-from ascbench.cld.prepare import person_details, stage0, submission_periods
+from ascbench.cld.prepare import person_details, stage0
 from ascbench.errors import AscbenchError
 from ascbench.periods import parse_period
 
@@ -55,8 +55,7 @@ def cld_run(extract, period: str, area: str | None = None, populations=None, opt
     p = parse_period(period)
     start, end = pd.Timestamp(p.start), pd.Timestamp(p.end)
     step("submissions and unique events")
-    _, quarters = submission_periods(extract.rows)
-    events = stage0(extract.rows, options.person_key)
+    events, quarters = stage0(extract.rows, options.person_key, with_quarters=True)
     step("person details")
     people = person_details(events)
     las = sorted(events["LA_Code"].astype(str).unique())

@@ -6,7 +6,7 @@ import click
 
 from ascbench.cli.common import (
     EXIT_GATE, area_option, catalogue_option, data_option, emit, format_option, load, metric_option, output_option,
-    period_option, say_as_at, tag_option, use_colour, warn
+    period_option, say_as_at, tag_option, terminal_width, use_colour, warn, width_option
 )
 
 GATES = {
@@ -32,7 +32,7 @@ GATES = {
 @click.option("--fail-on", "fail_on", type=click.Choice(sorted(GATES)), multiple=True,
               help="Exit with status 3 if any metric is rated so (red, amber, worse, not-compared).")
 @click.option("--no-color", is_flag=True, help="No colour in the table (also: NO_COLOR=1).")
-@click.option("--width", type=click.IntRange(60, 400), default=None, help="Table width (default: the terminal's, 80 when piped).")
+@width_option
 def rate(catalogue_path, data_path, areas, period, metrics, tags, group, fmt, output, bom, fail_on, no_color, width):
     """Rate every metric: value from counts, comparator, RAG, direction of travel.
 
@@ -40,8 +40,6 @@ def rate(catalogue_path, data_path, areas, period, metrics, tags, group, fmt, ou
     measure a quarter behind, a survey's last year), compared with its first available
     comparator and with the like-for-like period a year earlier.
     """
-    import shutil
-
     from ascbench.engine import build_results
     from ascbench.render import render
 
@@ -58,7 +56,7 @@ def rate(catalogue_path, data_path, areas, period, metrics, tags, group, fmt, ou
 
         history = trend_history(values, results, list(results["area_code"].unique()), catalogue.metrics_frame())
     options = {"layers": catalogue.layers, "bom": bom, "history": history, "colour": fmt == "table" and output is None
-               and use_colour(no_color), "width": width or shutil.get_terminal_size((80, 24)).columns}  # 80 when piped
+               and use_colour(no_color), "width": terminal_width(width)}
     emit(render(results, fmt, binary=True, **options), output)
     tripped = [g for g in fail_on if GATES[g](results).any()]
     if tripped:
