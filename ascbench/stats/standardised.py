@@ -47,11 +47,16 @@ def _groups(groups, n):
     return keys
 
 
+def _zero_missing(values: np.ndarray) -> np.ndarray:
+    """Missing counts or populations as 0 (``na.zero`` in PHEindicatormethods)."""
+    return np.where(np.isnan(values), 0.0, values)
+
+
 def _check_nonnegative(values: np.ndarray, name: str, *, allow_missing: bool, positive: bool = False) -> None:
     if not allow_missing and np.isnan(values).any():
         raise AscbenchError(f"{name} has a missing value", field=name, expected="a number on every row")
-    bad = values <= 0 if positive else values < 0
-    if np.any(bad[~np.isnan(values)]):
+    bad = values <= 0 if positive else values < 0  # NaN compares False: a missing value is not bad here
+    if bad.any():
         raise AscbenchError(f"{name} must be {'greater than zero' if positive else 'zero or more'}", field=name,
                             expected="a count of people or events" if not positive else "a population above zero")
 
@@ -98,7 +103,7 @@ def dsr(count, population, standard=None, *, groups=None, confidence: float = 0.
     keys = _groups(groups, len(x))
     w = _standard(standard, keys, len(x))
     _check_nonnegative(w, "standard", allow_missing=False)
-    x0 = np.nan_to_num(x)
+    x0 = _zero_missing(x)
     parts = pd.DataFrame({"key": keys.to_numpy(), "x": x0, "n": n, "w": w,
                           "wt": x0 * w / n, "sq": x0 * (w / n) ** 2})
     s = parts.groupby("key", sort=False)[["x", "n", "w", "wt", "sq"]].sum()
@@ -118,7 +123,7 @@ def dsr(count, population, standard=None, *, groups=None, confidence: float = 0.
     return out if groups is not None else out.reset_index(drop=True)
 
 
-def _expected(count, population, ref_count, ref_population, groups, observed):
+def _expected(count, population, ref_count, ref_population, groups, observed, reference_sums: bool = False):
 
     n = np.asarray(population, dtype="float64")
     rx = np.asarray(ref_count, dtype="float64")
@@ -130,15 +135,17 @@ def _expected(count, population, ref_count, ref_population, groups, observed):
     _check_nonnegative(rx, "ref_count", allow_missing=True)
     _check_nonnegative(rn, "ref_population", allow_missing=False, positive=True)
     keys = _groups(groups, len(n))
-    frame = pd.DataFrame({"key": keys.to_numpy(), "exp": np.nan_to_num(rx) / rn * np.nan_to_num(n),
-                          "rx": np.nan_to_num(rx), "rn": rn})
+    columns = {"key": keys.to_numpy(), "exp": _zero_missing(rx) / rn * _zero_missing(n)}
+    if reference_sums:  # the ISR's reference rate
+        columns.update(rx=_zero_missing(rx), rn=rn)
+    frame = pd.DataFrame(columns)
     if observed is None:
         x = np.asarray(count, dtype="float64")
         if x.shape != n.shape:
             raise AscbenchError("counts and populations differ in length", field="count",
                                 expected="one count per age band")
         _check_nonnegative(x, "count", allow_missing=True)
-        frame["x"] = np.nan_to_num(x)
+        frame["x"] = _zero_missing(x)
     s = frame.groupby("key", sort=False).sum()
     if observed is not None:
         obs = pd.Series(observed, dtype="float64") if not np.isscalar(observed) else pd.Series([observed], dtype="float64")
@@ -190,7 +197,7 @@ def isr(count, population, ref_count, ref_population, *, groups=None, observed=N
     ``calculate_ISRate``). Returns ``observed, expected, ref_rate, value, lower, upper, method``.
     """
     _check_confidence(confidence)
-    s = _expected(count, population, ref_count, ref_population, groups, observed)
+    s = _expected(count, population, ref_count, ref_population, groups, observed, reference_sums=True)
     ref_rate = s["rx"].to_numpy() / s["rn"].to_numpy() * multiplier
     out = _indirect(s, confidence, 1.0)
     for col in ("value", "lower", "upper"):
