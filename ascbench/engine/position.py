@@ -183,6 +183,34 @@ def _descending_quantiles(value, starts, sizes, probabilities):
 PROBABILITIES = (0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9)
 
 
+def _member_rows(values, members):
+    """The rows of ``values`` inside each group that have a value: ``(group names, rows, each
+    row's group number, each row's group size in members)``; a council in several groups
+    gives one row per group."""
+    group_names = list(pd.unique(members["group"]))
+    parts = []
+    has_value = values["value"].notna().to_numpy()
+    for number, name in enumerate(group_names):  # one pass per group, not per row
+        codes = members.loc[members["group"] == name, "area_code"]
+        inside = values["area_code"].isin(codes).to_numpy() & has_value
+        parts.append((number, np.flatnonzero(inside), len(codes)))
+    rows = np.concatenate([p[1] for p in parts]) if parts else np.empty(0, dtype=np.int64)
+    group_no = np.concatenate([np.full(len(p[1]), p[0]) for p in parts]) if parts else np.empty(0, dtype=np.int64)
+    n_members = np.array([p[2] for p in parts])[group_no] if parts else np.empty(0, dtype=np.int64)
+    return group_names, rows, group_no, n_members
+
+
+def _range_ranks(value, gid, m_codes, meta, m_ids):
+    """Performance ranks of a range metric's rows (already in group order): by distance from
+    the metric's band, nearest first, ties sharing the best rank."""
+    low = meta["range_low"].reindex(m_ids).to_numpy(dtype="float64")[m_codes]
+    high = meta["range_high"].reindex(m_ids).to_numpy(dtype="float64")[m_codes]
+    distance = np.where(value < low, low - value, np.where(value > high, value - high, 0.0))
+    sub_gid = pd.factorize(gid)[0]
+    sub_sizes = np.bincount(sub_gid)
+    return _min_ranks(sub_gid, distance, np.r_[0, np.cumsum(sub_sizes)[:-1]])
+
+
 def positions(values, metrics, members):
     """Position columns (:data:`POSITION_COLUMNS`) for every member with a value.
 
@@ -190,18 +218,9 @@ def positions(values, metrics, members):
     output order and gives both value ranks (so high and low polarity ranks) and every
     quantile; a second gives the MAD; range metrics sort their distances from the band."""
     meta = metrics.drop_duplicates("metric_id").set_index("metric_id")
-    group_names = list(pd.unique(members["group"]))
-    parts = []
-    has_value = values["value"].notna().to_numpy()
-    for number, name in enumerate(group_names):
-        codes = members.loc[members["group"] == name, "area_code"]
-        inside = values["area_code"].isin(codes).to_numpy() & has_value
-        parts.append((number, np.flatnonzero(inside), len(codes)))
-    rows = np.concatenate([p[1] for p in parts])
+    group_names, rows, group_no, n_members = _member_rows(values, members)
     if len(rows) == 0:
         return pd.DataFrame(columns=POSITION_COLUMNS)
-    group_no = np.concatenate([np.full(len(p[1]), p[0]) for p in parts])
-    n_members = np.array([p[2] for p in parts])[group_no]
     m_codes, m_cats = key_codes(values["metric_id"])
     p_codes, p_cats = key_codes(values["period"])
     a_codes, a_cats = key_codes(values["area_code"])
@@ -247,13 +266,7 @@ def positions(values, metrics, members):
     del ascending_rank
     in_range = np.flatnonzero(polarity_code == 2)
     if len(in_range):
-        low = meta["range_low"].reindex(m_ids).to_numpy(dtype="float64")[m_codes[in_range]]
-        high = meta["range_high"].reindex(m_ids).to_numpy(dtype="float64")[m_codes[in_range]]
-        v = value[in_range]
-        distance = np.where(v < low, low - v, np.where(v > high, v - high, 0.0))
-        sub_gid = pd.factorize(gid[in_range])[0]
-        sub_sizes = np.bincount(sub_gid)
-        rank[in_range] = _min_ranks(sub_gid, distance, np.r_[0, np.cumsum(sub_sizes)[:-1]])
+        rank[in_range] = _range_ranks(value[in_range], gid[in_range], m_codes[in_range], meta, m_ids)
 
     def bucket(name, bounds, minimum):
         count = np.ones(n, dtype=np.int8)
