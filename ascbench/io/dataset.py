@@ -34,7 +34,7 @@ from ascbench.io.cells import (
     parse_cells,
 )
 from ascbench.keys import categorical, is_categorical, key_codes, per_category, recode
-from ascbench.periods import NOTATION, parse_period, period_frame
+from ascbench.periods import NOTATION, parse_period
 from ascbench.yaml_strict import load_yaml
 
 OBSERVATION_COLUMNS = ("area_code", "period", "measure", "value")
@@ -131,6 +131,64 @@ def blank_comments(data: bytes) -> bytes:
     return data[: first + 1] + _COMMENT_LINE.sub(b"", data[first + 1:])
 
 
+def _header(data: bytes, path, required, lower: bool):
+    """The header as written and as folded; an empty file, an empty header or a column named
+    twice is an error naming the file."""
+    import csv
+
+    if re.search(rb"\S", data) is None:
+        raise AscbenchError("the file is empty", file=str(path), line=1,
+                            expected="a header line: " + ",".join(required))
+    first = data.find(b"\n")
+    given_header = next(csv.reader(io.StringIO(data[: first if first >= 0 else len(data)].decode("utf-8"))), [])
+    header = [h.strip().lower() if lower else h.strip() for h in given_header]
+    if not any(header):
+        raise AscbenchError("the header line is empty", file=str(path), line=1,
+                            expected="a header line: " + ",".join(required))
+    seen: set[str] = set()
+    for name in header:
+        if name in seen and name:
+            raise AscbenchError(f"column '{name}' appears twice", file=str(path), line=1, field=name,
+                                expected="each column once")
+        seen.add(name)
+    return given_header, header
+
+
+def _parse(data: bytes, path, given_header, header, categorical, fast):
+    """The C parser's frame, or ``None`` when a ``fast`` (float) column holds text the parser
+    cannot read as a number; a row that does not match the header is an error naming its line."""
+    import csv
+    import warnings as _warnings
+
+    dtype = {given: ("category" if name in categorical else "float64" if name in fast else object)
+             for given, name in zip(given_header, header, strict=True)}
+    na = {given: ["", *SUPPRESSION_MARKERS] for given, name in zip(given_header, header, strict=True)
+          if name in fast}
+    try:
+        with _warnings.catch_warnings():
+            _warnings.simplefilter("error", pd.errors.ParserWarning)
+            return pd.read_csv(io.BytesIO(data), dtype=dtype, keep_default_na=False, na_values=na or None,
+                               skip_blank_lines=False, index_col=False, encoding="utf-8")
+    except pd.errors.ParserWarning:
+        for number, row in enumerate(csv.reader(io.StringIO(data.decode("utf-8"))), start=1):
+            if row and len(row) != len(header):
+                raise AscbenchError(f"the row has {len(row)} fields, the header {len(header)}", file=str(path),
+                                    line=number, expected="one value per column; quote text that contains commas"
+                                    ) from None
+        raise AscbenchError("the rows do not match the header", file=str(path)) from None
+    except pd.errors.ParserError as exc:
+        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if found:
+            want, line, saw = (int(g) for g in found.groups())
+            raise AscbenchError(f"the row has {saw} fields, the header {want}", file=str(path), line=line,
+                                expected="one value per column; quote text that contains commas") from None
+        raise AscbenchError(f"cannot parse the CSV: {str(exc).strip()}", file=str(path)) from None
+    except ValueError:
+        if not fast:
+            raise
+        return None
+
+
 def read_csv(path: Path, required: tuple[str, ...], warnings: list[str] | None = None, lower: bool = True,
              categorical: tuple[str, ...] = (), numeric: tuple[str, ...] = ()):
     """Read a CSV as text cells, with a ``line`` column giving each row's line in the file.
@@ -147,61 +205,13 @@ def read_csv(path: Path, required: tuple[str, ...], warnings: list[str] | None =
     column makes the parser give up and the column is read as text instead (same result,
     slower).
     """
-    import csv
-
     data = blank_comments(read_utf8(path, warnings))  # the C parser reads bytes faster than text
-    if re.search(rb"\S", data) is None:
-        raise AscbenchError("the file is empty", file=str(path), line=1,
-                            expected="a header line: " + ",".join(required))
-    first = data.find(b"\n")
-    given_header = next(csv.reader(io.StringIO(data[: first if first >= 0 else len(data)].decode("utf-8"))), [])
-    header = [h.strip().lower() if lower else h.strip() for h in given_header]
-    if not any(header):
-        raise AscbenchError("the header line is empty", file=str(path), line=1,
-                            expected="a header line: " + ",".join(required))
-    seen: set[str] = set()
-    for name in header:
-        if name in seen and name:
-            raise AscbenchError(f"column '{name}' appears twice", file=str(path), line=1, field=name,
-                                expected="each column once")
-        seen.add(name)
-    import warnings as _warnings
-
-
+    given_header, header = _header(data, path, required, lower)
     fast = [name for name in header if name in numeric] if b'"' not in data else []
-
-    def parse(fast_columns):
-        dtype = {given: ("category" if name in categorical else "float64" if name in fast_columns else object)
-                 for given, name in zip(given_header, header, strict=True)}
-        na = {given: ["", *SUPPRESSION_MARKERS] for given, name in zip(given_header, header, strict=True)
-              if name in fast_columns}
-        with _warnings.catch_warnings():
-            _warnings.simplefilter("error", pd.errors.ParserWarning)
-            return pd.read_csv(io.BytesIO(data), dtype=dtype, keep_default_na=False, na_values=na or None,
-                               skip_blank_lines=False, index_col=False, encoding="utf-8")
-
-    try:
-        try:
-            frame = parse(fast)
-        except ValueError as exc:
-            if not fast or isinstance(exc, pd.errors.ParserError):
-                raise
-            fast = []  # text the parser cannot read as a number: read the column as text
-            frame = parse(fast)
-    except pd.errors.ParserWarning:
-        for number, row in enumerate(csv.reader(io.StringIO(data.decode("utf-8"))), start=1):
-            if row and len(row) != len(header):
-                raise AscbenchError(f"the row has {len(row)} fields, the header {len(header)}", file=str(path),
-                                    line=number, expected="one value per column; quote text that contains commas"
-                                    ) from None
-        raise AscbenchError("the rows do not match the header", file=str(path)) from None
-    except pd.errors.ParserError as exc:
-        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
-        if found:
-            want, line, saw = (int(g) for g in found.groups())
-            raise AscbenchError(f"the row has {saw} fields, the header {want}", file=str(path), line=line,
-                                expected="one value per column; quote text that contains commas") from None
-        raise AscbenchError(f"cannot parse the CSV: {str(exc).strip()}", file=str(path)) from None
+    frame = _parse(data, path, given_header, header, categorical, fast)
+    if frame is None:  # text the parser cannot read as a number: read the columns as text
+        fast = []
+        frame = _parse(data, path, given_header, header, categorical, fast)
     short = _first_short_row(data, len(header))
     if short:
         line, fields = short
