@@ -180,13 +180,13 @@ def _rating(ctx, raw, item, where="rating") -> RatingRule | None:
     return RatingRule(method=method, tolerance=tol or Tolerance(), limits_equal_target=limits_equal or "similar")
 
 
-def _pair(ctx, raw, key, item, expected: str) -> tuple[float, float] | None:
-    """``key: [low, high]``: two numbers, low first."""
+def _pair(ctx, raw, key, item, expected: str, what: str | None = None) -> tuple[float, float] | None:
+    """``key: [low, high]``: two numbers, low first (``what`` words the problem)."""
     r = raw.get(key)
     if (not isinstance(r, list) or len(r) != 2
             or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in r) or r[0] > r[1]):
-        ctx.error(f"'{key}' should be [low, high], got {r!r}", line=_line(raw, key), item=item, field=key,
-                  expected=expected)
+        ctx.error(f"{what or repr(key) + ' should be [low, high]'}, got {r!r}", line=_line(raw, key), item=item,
+                  field=key, expected=expected)
         return None
     return float(r[0]), float(r[1])
 
@@ -363,14 +363,8 @@ def _merged(defaults: dict, statistic: str | None, raw: dict) -> dict:
     return merged
 
 
-def _metric(ctx, raw, defaults, order: int, layers: dict) -> Metric | None:
-    line = _line(raw)
-    item = raw.get("id") if isinstance(raw.get("id"), str) else f"metric #{order + 1}"
-    _check_keys(ctx, raw, METRIC_KEYS, item, "metric")
-    mid = _str(ctx, raw, "id", item, required=True, pattern=ID_RE)
-    statistic = _str(ctx, raw, "statistic", item, required=True, choices=STATISTICS)
-    raw = _merged(defaults, statistic, raw)
-    title = _str(ctx, raw, "title", item, required=True)
+def _measures(ctx, raw, item, statistic, line):
+    """``numerator``, ``denominator``, ``value``: the measures the statistic needs."""
     numerator = measure_name(_str(ctx, raw, "numerator", item, pattern=MEASURE_RE))
     denominator = measure_name(_str(ctx, raw, "denominator", item, pattern=MEASURE_RE))
     value = measure_name(_str(ctx, raw, "value", item, pattern=MEASURE_RE))
@@ -393,6 +387,11 @@ def _metric(ctx, raw, defaults, order: int, layers: dict) -> Metric | None:
         if value is None and numerator is None:
             ctx.error(f"a {statistic} needs a value measure", line=line, item=item, field="value",
                       expected="value: a measure name")
+    return numerator, denominator, value
+
+
+def _display(ctx, raw, item, statistic):
+    """``multiplier``, ``decimals``, ``scale``, ``unit``, with the statistic's defaults."""
     stat_defaults = STATISTIC_DEFAULTS.get(statistic or "published")
     multiplier = _number(ctx, raw, "multiplier", item, default=stat_defaults["multiplier"], low=1e-12)
     decimals = _number(ctx, raw, "decimals", item, default=stat_defaults["decimals"], integer=True, low=0, high=6)
@@ -405,19 +404,67 @@ def _metric(ctx, raw, defaults, order: int, layers: dict) -> Metric | None:
             unit = f"per {multiplier:,.0f}"
         else:
             unit = ""
-    polarity = _str(ctx, raw, "polarity", item, choices=POLARITIES, default="none")
-    band = None
+    return multiplier, decimals, scale, unit
+
+
+def _band(ctx, raw, item, polarity):
+    """``range: [low, high]``, required by and only used with polarity ``range``."""
     if polarity == "range":
-        r = raw.get("range")
-        if (not isinstance(r, list) or len(r) != 2
-                or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in r) or r[0] > r[1]):
-            ctx.error(f"polarity 'range' needs range: [low, high], got {r!r}", line=_line(raw, "range"), item=item,
-                      field="range", expected="two numbers, low first, such as [55, 60]")
-        else:
-            band = (float(r[0]), float(r[1]))
-    elif "range" in raw:
+        return _pair(ctx, raw, "range", item, "two numbers, low first, such as [55, 60]",
+                     what="polarity 'range' needs range: [low, high]")
+    if "range" in raw:
         ctx.error("'range' is only used with polarity: range", line=_line(raw, "range"), item=item,
                   field="range", expected="polarity: range")
+    return None
+
+
+def _comparators(ctx, raw, item):
+    """The metric's comparators, most preferred first."""
+    raw_comparators = raw.get("comparators") or []
+    if not isinstance(raw_comparators, list):
+        ctx.error("'comparators' should be a list", line=_line(raw, "comparators"), item=item,
+                  field="comparators", expected="a list of comparators, most preferred first")
+        raw_comparators = []
+    found = (_comparator(ctx, rc, item) for rc in raw_comparators)
+    return [c for c in found if c is not None]
+
+
+def _footnotes(ctx, raw, item) -> tuple[str, ...]:
+    """``footnote`` or ``footnotes``: a text or a list of texts."""
+    footnotes = raw.get("footnotes", raw.get("footnote"))
+    if footnotes is None:
+        return ()
+    if isinstance(footnotes, str):
+        return (footnotes.strip(),)
+    if isinstance(footnotes, list) and all(isinstance(f, str) for f in footnotes):
+        return tuple(f.strip() for f in footnotes)
+    ctx.error("'footnote' should be text or a list of texts", line=_line(raw, "footnote"), item=item,
+              field="footnote", expected="text")
+    return ()
+
+
+def _tags(ctx, raw, item) -> list[str]:
+    """``tags``: a list of words."""
+    tags = raw.get("tags") or []
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        ctx.error("'tags' should be a list of words", line=_line(raw, "tags"), item=item, field="tags",
+                  expected="a list such as [appendix-a, bcf]")
+        return []
+    return tags
+
+
+def _metric(ctx, raw, defaults, order: int, layers: dict) -> Metric | None:
+    line = _line(raw)
+    item = raw.get("id") if isinstance(raw.get("id"), str) else f"metric #{order + 1}"
+    _check_keys(ctx, raw, METRIC_KEYS, item, "metric")
+    mid = _str(ctx, raw, "id", item, required=True, pattern=ID_RE)
+    statistic = _str(ctx, raw, "statistic", item, required=True, choices=STATISTICS)
+    raw = _merged(defaults, statistic, raw)
+    title = _str(ctx, raw, "title", item, required=True)
+    numerator, denominator, value = _measures(ctx, raw, item, statistic, line)
+    multiplier, decimals, scale, unit = _display(ctx, raw, item, statistic)
+    polarity = _str(ctx, raw, "polarity", item, choices=POLARITIES, default="none")
+    band = _band(ctx, raw, item, polarity)
     range_target = None
     if "range_target" in raw:
         range_target = _pair(ctx, raw, "range_target", item, "two numbers, low first, such as [80, 90]")
@@ -425,16 +472,7 @@ def _metric(ctx, raw, defaults, order: int, layers: dict) -> Metric | None:
     if layer is not None and layers and layer not in layers:
         ctx.error(f"'{layer}' is not a layer of this catalogue{_suggest(layer, layers)}", line=_line(raw, "layer"),
                   item=item, field="layer", expected="one of " + ", ".join(layers))
-    comparators = []
-    raw_comparators = raw.get("comparators") or []
-    if not isinstance(raw_comparators, list):
-        ctx.error("'comparators' should be a list", line=_line(raw, "comparators"), item=item,
-                  field="comparators", expected="a list of comparators, most preferred first")
-        raw_comparators = []
-    for rc in raw_comparators:
-        c = _comparator(ctx, rc, item)
-        if c is not None:
-            comparators.append(c)
+    comparators = _comparators(ctx, raw, item)
     rating = _rating(ctx, _mapping(ctx, raw, "rating", item), item) or RatingRule()
     if rating.method == "range_target" and range_target is None and "range_target" not in raw:
         ctx.error("rating method 'range_target' needs range_target: [low, high]", line=_line(raw, "rating"),
@@ -442,22 +480,7 @@ def _metric(ctx, raw, defaults, order: int, layers: dict) -> Metric | None:
     quantiles = _quantiles(ctx, raw, item)
     direction = _direction(ctx, _mapping(ctx, raw, "direction", item), item, DirectionRule())
     basis = _str(ctx, raw, "period_basis", item, choices=PERIOD_BASES)
-    footnotes = raw.get("footnotes", raw.get("footnote"))
-    if footnotes is None:
-        footnotes = ()
-    elif isinstance(footnotes, str):
-        footnotes = (footnotes.strip(),)
-    elif isinstance(footnotes, list) and all(isinstance(f, str) for f in footnotes):
-        footnotes = tuple(f.strip() for f in footnotes)
-    else:
-        ctx.error("'footnote' should be text or a list of texts", line=_line(raw, "footnote"), item=item,
-                  field="footnote", expected="text")
-        footnotes = ()
-    tags = raw.get("tags") or []
-    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        ctx.error("'tags' should be a list of words", line=_line(raw, "tags"), item=item, field="tags",
-                  expected="a list such as [appendix-a, bcf]")
-        tags = []
+    footnotes, tags = _footnotes(ctx, raw, item), _tags(ctx, raw, item)
     breaks = _breaks(ctx, raw, item)
     interval = _interval(ctx, raw, item, statistic, rating, direction, comparators)
     if mid is None or statistic is None or title is None:
@@ -467,7 +490,8 @@ def _metric(ctx, raw, defaults, order: int, layers: dict) -> Metric | None:
         layer=layer, outcome=_str(ctx, raw, "outcome", item), aim=_str(ctx, raw, "aim", item),
         description=_str(ctx, raw, "description", item), numerator=numerator, denominator=denominator,
         value=value, multiplier=float(multiplier), decimals=int(decimals), scale=scale, unit=unit,
-        polarity=polarity, range=band, range_target=range_target, quantiles=quantiles, comparators=tuple(comparators), rating=rating, direction=direction,
+        polarity=polarity, range=band, range_target=range_target, quantiles=quantiles,
+        comparators=tuple(comparators), rating=rating, direction=direction,
         period_basis=basis, source=_str(ctx, raw, "source", item), footnotes=tuple(footnotes),
         tags=tuple(tags), trend_note=_str(ctx, raw, "trend_note", item),
         narrative=_narrative(ctx, raw, item), breaks=breaks, interval=interval,
