@@ -7,8 +7,17 @@ from pathlib import Path
 import click
 
 from ascbench.cli.common import (
-    area_option, catalogue_option, data_option, emit, format_option, load, metric_option, output_option,
-    period_option, terminal_width, width_option
+    area_option,
+    catalogue_option,
+    data_option,
+    emit,
+    format_option,
+    load,
+    metric_option,
+    output_option,
+    period_option,
+    terminal_width,
+    width_option,
 )
 from ascbench.render.fit import fit_table, wrap_lines
 
@@ -95,13 +104,13 @@ def _plain(frame, width: int) -> str:
 
 
 def _league(table, focus, catalogue, width: int) -> str:
-    from ascbench.render.numbers import fmt_number
+    from ascbench.render.numbers import fmt_number, is_missing
 
     m = catalogue.get(table["metric_id"].iloc[0])
     rows = []
     for r in table.sort_values(["rank", "value_rank", "area_code"], na_position="last").itertuples():
         mark = "▶" if r.area_code == focus else ""
-        rank = "" if r.rank != r.rank else f"{int(r.rank)} of {int(r.rank_of)}"
+        rank = "" if is_missing(r.rank) else f"{int(r.rank)} of {int(r.rank_of)}"
         rows.append([mark, rank, int(r.value_rank), r.area_name, r.area_code, fmt_number(r.value, m.decimals),
                      "" if r.quartile != r.quartile else int(r.quartile), r.band or "",
                      fmt_number(r.mad_from_median, 2), r.mad_wording])

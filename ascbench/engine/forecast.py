@@ -55,7 +55,7 @@ def forecasts(results, values, observations, metrics, comparators):
     keyed = values.set_index(["metric_id", "area_code", "period"])["value"]
     obs = observations.set_index(["area_code", "period", "measure"])["value"]
     for r in results.itertuples(index=False):  # one row per metric: a handful
-        if not isinstance(r.period, str) or r.value != r.value:
+        if not isinstance(r.period, str) or np.isnan(r.value):
             continue
         year = _year_of(r.period)
         if year is None:
@@ -75,7 +75,7 @@ def forecasts(results, values, observations, metrics, comparators):
         ly_full = keyed.get((r.metric_id, r.area_code, year.year_earlier().text), np.nan)
         if elapsed == 12:
             seasonal, basis = r.value, "the year is complete"
-        elif ly_same == ly_same and ly_full == ly_full and ly_same != 0 and so_far == so_far:
+        elif not np.isnan([ly_same, ly_full, so_far]).any() and ly_same != 0:
             seasonal = so_far * ly_full / ly_same if count else so_far + (ly_full - ly_same)
             basis = f"last year's {p.year_earlier().text} to {year.year_earlier().text}"
         else:
@@ -84,7 +84,7 @@ def forecasts(results, values, observations, metrics, comparators):
         mine = comparators[(comparators["metric_id"] == r.metric_id) & (comparators["type"] == "target")]
         for c in mine.itertuples(index=False):
             target = obs.get((r.area_code, year.text, c.measure), np.nan)
-            if target == target:
+            if not np.isnan(target):
                 break
         rows.append({"metric_id": r.metric_id, "area_code": r.area_code, "period": r.period, "value": so_far,
                      "year": year.text, "months_elapsed": elapsed, "year_months": 12, "straight_line": straight,

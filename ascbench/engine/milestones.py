@@ -16,6 +16,8 @@ Shares need not add up to 1: they are normalised over the year.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ascbench.periods import MONTHS, parse_period
@@ -58,7 +60,7 @@ def share_of_year(profile: str, period_text: str, year_text: str, weights: list[
     if not year.contains(period):
         return float("nan")
     weights = weights if weights is not None else monthly_shares(profile, year.kind)
-    if weights is None or len(weights) != 12 or any(w != w for w in weights) or sum(weights) <= 0:
+    if weights is None or len(weights) != 12 or any(w is None or math.isnan(w) for w in weights) or sum(weights) <= 0:
         return float("nan")
     first = _months(year)[0]
     covered = [m - first for m in _months(period) if 0 <= m - first < 12]
@@ -78,6 +80,6 @@ def measure_weights(observations, measure: str, area: str, year_text: str) -> li
     rows = observations[(observations["measure"] == measure) & (observations["area_code"] == area)]
     lookup = dict(zip(rows["period"], rows["value"], strict=False))
     weights = [lookup.get(w) for w in wanted]
-    if any(w is None or w != w for w in weights):
+    if any(w is None or math.isnan(w) for w in weights):
         return None
     return [float(w) for w in weights]

@@ -16,6 +16,7 @@ import numpy as np
 from ascbench.engine.position import group_members, positions
 from ascbench.keys import decategorised
 from ascbench.periods import parse_period
+from ascbench.render.numbers import is_missing
 from ascbench.render.svg import document, with_unit
 
 WIDTH, HEIGHT, PAD_X, PAD_TOP, PAD_BOTTOM = 320, 120, 8, 16, 18
@@ -33,10 +34,10 @@ def summary(table, focus: str | None, national: float | None, name: str, period_
     mine = table[table["area_code"] == focus]
     if len(mine):
         r = mine.iloc[0]
-        rank = "" if r["rank"] != r["rank"] else f", ranked {int(r['rank'])} of {int(r['rank_of'])}"
-        q = "" if r["quartile"] != r["quartile"] else f", quartile {int(r['quartile'])}"
+        rank = "" if is_missing(r["rank"]) else f", ranked {int(r['rank'])} of {int(r['rank_of'])}"
+        q = "" if is_missing(r["quartile"]) else f", quartile {int(r['quartile'])}"
         parts.append(f"{r['area_name']} {with_unit(r['value'], decimals, unit)}{rank}{q}")
-    if national is not None and national == national:
+    if not is_missing(national):
         parts.append(f"England {with_unit(national, decimals, unit)}")
     return "; ".join(parts) + "."
 
@@ -51,7 +52,7 @@ def league_svg(table, focus: str | None, national: float | None, name: str, peri
         return ""
     values = t["value"].to_numpy(dtype="float64")
     lo = min(0.0, float(values.min()))
-    hi = max(float(values.max()), float(national) if national is not None and national == national else -np.inf)
+    hi = max(float(values.max()), float(national) if not is_missing(national) else -np.inf)
     span = (hi - lo) or 1.0
     n = len(t)
     step = (WIDTH - 2 * PAD_X) / n
@@ -81,7 +82,7 @@ def league_svg(table, focus: str | None, national: float | None, name: str, peri
         anchor = "start" if x < WIDTH / 2 else "end"
         labels.append(f'<text x="{x:.1f}" y="{PAD_TOP - 4}" text-anchor="{anchor}">'
                       f'{escape(str(t.loc[i, "area_name"]))} {escape(with_unit(values[i], decimals, unit))}</text>')
-    if national is not None and national == national:
+    if not is_missing(national):
         yy = y(float(national))
         parts.append(f'<line x1="{PAD_X}" x2="{WIDTH - PAD_X}" y1="{yy:.1f}" y2="{yy:.1f}" stroke="{ENGLAND}" '
                      f'stroke-width="1.5" stroke-dasharray="4 2"/>')
