@@ -181,3 +181,19 @@ def test_build_command_is_reproducible_and_keeps_the_reports_rows(tmp_path):
     assert ("E10000018", "2023-24", "ascof_2b.published") in keys
     # the report prints England's 2023-24 3C2 (59.1): its row is kept, the national one dropped
     assert ("E92000001", "2023-24", "ascof_3c2.published") not in keys
+
+
+def test_rank_without_a_period_uses_the_latest_period_most_of_the_group_has():
+    """Not the first year (a categorical sorted by its codes picked 2017-18) and not a period only
+    the council itself has (R12-2025-Sep): the latest year at least half the group report."""
+    import csv
+    import io
+
+    from click.testing import CliRunner
+
+    from ascbench.cli import cli
+
+    for group, n in (("all", 152), ("region", 10)):
+        out = CliRunner().invoke(cli, ["rank", "--metric", "ASCOF_2B", "--group", group, "--format", "csv"])
+        rows = list(csv.DictReader(io.StringIO(out.stdout)))
+        assert {r["period"] for r in rows} == {"2023-24"} and int(rows[0]["rank_of"]) <= n

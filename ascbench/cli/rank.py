@@ -29,7 +29,7 @@ GROUP_HELP = ("all (every council), region, type, neighbours (NN-<area> of group
 @catalogue_option
 @data_option
 @metric_option(multiple=False, required=True, help="Metric id.")
-@period_option(help="Period (default: the metric's latest with values).")
+@period_option(help="Period (default: the latest that half the group's councils have values for).")
 @click.option("--group", default="all", show_default=True, help="Comparison group: " + GROUP_HELP + ".")
 @area_option(help="Council to highlight (default: the dataset's).")
 @click.option("--composite", "theme", type=click.Choice(["layer", "outcome", "tag", "overall"]), default=None,

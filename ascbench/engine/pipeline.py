@@ -20,7 +20,12 @@ from ascbench.engine.direction import attach_direction
 from ascbench.engine.forecast import attach_recorded_forecasts
 from ascbench.engine.groups import group_values
 from ascbench.engine.intervals import add_intervals
-from ascbench.engine.position import attach_quantiles, group_members, positions
+from ascbench.engine.position import (
+    attach_quantiles,
+    benchmark_periods,
+    group_members,
+    positions,
+)
 from ascbench.engine.rating import rate, rate_missing
 from ascbench.engine.select import attach_previous, select_current
 from ascbench.engine.trend import recent_trend
@@ -147,28 +152,6 @@ def reporting_period(dataset, values, areas: list[str], period: str | None):
         why += f"; the data run to {latest.date()}"
     label = f"as at {p.text} ({p.label})"
     return end, p.kind, {"period": p.text, "label": label, "say": beyond, "sentence": f"{label}, from {why}"}
-
-
-def benchmark_periods(values, members, focus: str, end):
-    """For each metric, the period its ranks come from: the latest period ending on or before
-    the reporting date ``end`` in which the focus area has a value and at least half of the
-    group's members (and two or more) have one. That is the current period when the group
-    has data for it; else, typically, the last year with all-council data (the national
-    ASCOF files appear a year after the year they cover). Returns ``metric_id, period``."""
-    codes = set(members["area_code"])
-    have = values[values["area_code"].isin(codes) & values["value"].notna()]
-    if have.empty:
-        return pd.DataFrame(columns=["metric_id", "period"])
-    counts = have.groupby(["metric_id", "period"], observed=True).size().rename("n").reset_index()
-    focus_has = have.loc[have["area_code"] == focus, ["metric_id", "period"]].drop_duplicates()
-    counts = counts.merge(focus_has, on=["metric_id", "period"])
-    counts = counts[(counts["n"] >= max(2, len(codes) / 2))]
-    if counts.empty:
-        return pd.DataFrame(columns=["metric_id", "period"])
-    ends = period_frame(counts["period"].astype(str)).set_index("period")["end"]
-    counts = counts.assign(end=counts["period"].astype(str).map(ends))
-    counts = counts[counts["end"] <= end].sort_values(["metric_id", "end"])
-    return decategorised(counts.drop_duplicates("metric_id", keep="last")[["metric_id", "period"]])
 
 
 def attach_position(current, values, metrics, dataset, group: str | None, end=None):

@@ -30,7 +30,7 @@ import pandas as pd
 from ascbench import stats
 from ascbench.engine.groups import pool
 from ascbench.errors import AscbenchError
-from ascbench.keys import categorical, combine, key_codes, sorted_keys, stable_order
+from ascbench.keys import categorical, combine, decategorised, key_codes, sorted_keys, stable_order
 from ascbench.periods import parse_period, period_frame
 
 POSITION_COLUMNS = [
@@ -308,10 +308,36 @@ def positions(values, metrics, members):
     return frame
 
 
+def benchmark_periods(values, members, focus: str | None = None, end=None):
+    """For each metric, the period its ranks come from: the latest period (ending on or before
+    ``end``, when given) in which at least half of the group's members (and two or more) have
+    a value - and the ``focus`` area has one, when given. That is the current period when the
+    group has data for it; else, typically, the last year with all-council data (the national
+    ASCOF files appear a year after the year they cover). Returns ``metric_id, period``."""
+    codes = set(members["area_code"])
+    have = values[values["area_code"].isin(codes) & values["value"].notna()]
+    if have.empty:
+        return pd.DataFrame(columns=["metric_id", "period"])
+    counts = have.groupby(["metric_id", "period"], observed=True).size().rename("n").reset_index()
+    if focus is not None:
+        focus_has = have.loc[have["area_code"] == focus, ["metric_id", "period"]].drop_duplicates()
+        counts = counts.merge(focus_has, on=["metric_id", "period"])
+    counts = counts[(counts["n"] >= max(2, len(codes) / 2))]
+    if counts.empty:
+        return pd.DataFrame(columns=["metric_id", "period"])
+    ends = period_frame(counts["period"].astype(str)).set_index("period")["end"]
+    counts = counts.assign(end=counts["period"].astype(str).map(ends).to_numpy(dtype="datetime64[us]"))
+    if end is not None:
+        counts = counts[counts["end"] <= end]
+    counts = counts.sort_values(["metric_id", "end"])
+    return decategorised(counts.drop_duplicates("metric_id", keep="last")[["metric_id", "period"]])
+
+
 def league_table(values, metrics, members, period: str | None = None):
     """The league table of each metric of ``values`` within ``members``: the positions of
-    every member with a value, in ``period``, or else in each metric's latest period with a
-    council value in the group. Raises when no member has a value."""
+    every member with a value, in ``period``, or else in each metric's benchmark period
+    (:func:`benchmark_periods`: the latest that at least half the group, and two or more, have
+    values for). Raises when no member has a value."""
     if period:
         period = parse_period(period).text
         values = values[values["period"] == period]
@@ -320,10 +346,12 @@ def league_table(values, metrics, members, period: str | None = None):
         if inside.empty:
             raise AscbenchError("no council of the group has a value", field="metric",
                                 expected="a metric with council values")
-        ends = period_frame(inside["period"]).set_index("period")["end"]
-        inside = inside.assign(_end=inside["period"].map(ends))
-        latest = inside.sort_values("_end").groupby("metric_id", observed=True)["period"].last()
-        values = values[values["period"] == values["metric_id"].map(latest)]
+        chosen = benchmark_periods(values, members)
+        if chosen.empty:
+            raise AscbenchError("no period has values for half of the group's councils", field="period",
+                                expected="a period, or a group whose councils have values")
+        latest = chosen.set_index("metric_id")["period"]
+        values = values[values["period"].astype(str) == values["metric_id"].astype(str).map(latest)]
     table = positions(values, metrics, members)
     if table.empty:
         raise AscbenchError("no council of the group has a value" + (f" in {period}" if period else ""),
