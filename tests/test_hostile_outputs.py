@@ -115,3 +115,22 @@ def test_huge_values_render(tmp_path, value):
     for fmt in ("table", "markdown", "csv", "json"):
         out = _run("rate", "--catalogue", catalogue, "--data", data, "--format", fmt, "--metric", "falls")
         assert out.exit_code == 0 and "Traceback" not in out.output, out.stderr
+
+
+@pytest.mark.parametrize("option", ["--chart", "--funnel"])
+def test_rank_charts_never_overwrite_an_input(tmp_path, option):
+    import shutil
+
+    from click.testing import CliRunner
+
+    from ascbench.cli import cli
+    from ascbench.sources import embedded_root
+
+    root = tmp_path / "copy"
+    shutil.copytree(embedded_root(), root)
+    catalogue = root / "metrics.yaml"
+    before = catalogue.read_bytes()
+    out = CliRunner().invoke(cli, ["rank", "--catalogue", str(catalogue), "--data", str(root / "data"), "--metric",
+                                   "ASCOF_2B", "--period", "2023-24", option, str(catalogue)])
+    assert out.exit_code == 1 and f"{option}: the output would overwrite an input" in out.stderr
+    assert catalogue.read_bytes() == before

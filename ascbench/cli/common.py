@@ -206,21 +206,21 @@ def remember_inputs(*paths: Path) -> None:
     _INPUTS.extend(Path(p) for p in paths)
 
 
-def check_output(path: Path) -> None:
+def check_output(path: Path, field: str = "--output") -> None:
     """Refuse an output path that is one of the command's inputs (the catalogue, or any file
     of the data directory) or that exists and is not a regular file (a FIFO, a device, a
     directory): one located line, exit 1, nothing touched."""
     path = Path(path)
     if path.exists() or path.is_symlink():
         if not path.is_file():
-            raise AscbenchError("the output exists and is not a regular file", file=str(path), field="--output",
+            raise AscbenchError("the output exists and is not a regular file", file=str(path), field=field,
                                 expected="a new file name or a regular file to replace")
     target = path.resolve()
     for given in _INPUTS:
         source = given.resolve()
         if target == source or (source.is_dir() and source in target.parents and target.exists()):
             raise AscbenchError("the output would overwrite an input of this command", file=str(path),
-                                field="--output", expected="a file outside the catalogue and the data directory")
+                                field=field, expected="a file outside the catalogue and the data directory")
 
 
 def emit(text: str | bytes, output: Path | None) -> None:

@@ -7,17 +7,8 @@ from pathlib import Path
 import click
 
 from ascbench.cli.common import (
-    area_option,
-    catalogue_option,
-    data_option,
-    emit,
-    format_option,
-    load,
-    metric_option,
-    output_option,
-    period_option,
-    terminal_width,
-    width_option,
+    area_option, catalogue_option, check_output, data_option, emit, format_option, load, metric_option,
+    output_option, period_option, terminal_width, width_option
 )
 from ascbench.render.fit import fit_table, wrap_lines
 
@@ -87,8 +78,10 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
         return
     table.insert(4, "area_name", table["area_code"].map(names))
     if chart:
+        check_output(chart, "--chart")  # never onto the catalogue or a data file
         _write_chart(chart, table, focus, dataset, catalogue)
     if funnel:
+        check_output(funnel, "--funnel")
         _write_funnel(funnel, table, values, focus, catalogue)
     if fmt == "table":
         emit(_league(table, focus, catalogue, terminal_width(width)), output)
