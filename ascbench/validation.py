@@ -114,7 +114,6 @@ def check_ratable(catalogue, problems: Problems) -> None:
 
 
 def check_values(catalogue, dataset, problems: Problems) -> None:
-
     metrics = catalogue.metrics_frame()
     values = metric_values(metrics, dataset.observations)
     differs = values[published_mismatch(values, metrics)]
@@ -136,7 +135,6 @@ def check_values(catalogue, dataset, problems: Problems) -> None:
 
 
 def validate_all(catalogue_path: str | Path, data_path: str | Path) -> Problems:
-
     problems = Problems()
     catalogue = load_catalogue(catalogue_path, problems)
     dataset = load_dataset(data_path, problems)

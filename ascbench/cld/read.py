@@ -56,7 +56,6 @@ class Extract:
 
 
 def _dates(series):
-
     codes_, uniques = pd.factorize(series.fillna(""))  # dates repeat: trim and parse each distinct text once
     text = pd.Series(uniques, dtype=object).astype(str).str.strip()
     iso = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")

@@ -31,7 +31,6 @@ FORECAST_COLUMNS = [
 
 
 def _year_of(text: str):
-
     p = parse_period(text)
     if p.is_snapshot:
         return None

@@ -164,7 +164,6 @@ def attach_position(current, values, metrics, dataset, group: str | None, end=No
         return current
     focus = current["area_code"].iloc[0]
     if end is None:
-
         end = period_frame(current["period"].dropna().astype(str))["end"].max()
     metric_values = values[values["metric_id"].isin(current["metric_id"])]
     cols = ["metric_id", "area_code", "group", "rank", "rank_of", "quartile", "quintile", "band", "group_median",

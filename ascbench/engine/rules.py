@@ -48,7 +48,6 @@ def tolerance(reference, within, relative):
 
 
 def _band_distance(value, low, high):
-
     return np.where(value < low, low - value, np.where(value > high, value - high, 0.0))
 
 

@@ -26,7 +26,6 @@ CARRIED = ("lower95", "upper95", "lower998", "upper998")
 
 
 def _with_periods(frame):
-
     return attach_periods(frame)
 
 

@@ -73,7 +73,6 @@ def _chi2_trend(x, n):
 
 
 def _weighted_slope(y, se, t=None):
-
     if t is None:
         t = np.broadcast_to(np.arange(y.shape[1], dtype="float64"), y.shape)
     w = 1.0 / (se * se)

@@ -211,7 +211,6 @@ def _read_files(paths):
 
 
 def _years(d, period):
-
     years = d["year"].str.replace("/", "-", regex=False).str.replace(r"^(\d{4})-(\d{2})(\d{2})$", r"\1-\3", regex=True)
     if period:
         years = years.mask(years == "", parse_period(period).text)
@@ -261,8 +260,6 @@ def _area_codes(d, level):
 
 
 def read(paths, period: str | None = None):
-
-
     d, layouts = _read_files(paths)
 
     def fail(mask, column, message, expected):

@@ -165,7 +165,6 @@ def _check_staged(out: Path, files: dict[str, str], source: str) -> None:
             load_dataset(staging)
             fragment = files.get(f"catalogue-{source}.yaml")
             if fragment:
-
                 problems = validate_all(staging / f"catalogue-{source}.yaml", staging)
                 problems.raise_first()
         except AscbenchError as exc:

@@ -132,8 +132,6 @@ def _slug(text: str) -> str:
 
 
 def _read(paths):
-
-
     frames = []
     for path in paths:
         frame = read_official_csv(path, [], "Fingertips data")
@@ -148,8 +146,6 @@ def _read(paths):
 
 
 def read(paths, period: str | None = None):
-
-
     d = _read(paths)
     distinct = pd.Series(d["Time period"].unique())
     mapping = dict(zip(distinct, distinct.map(period_of), strict=True))

@@ -80,7 +80,6 @@ def _rows(path):
 
 
 def _header_at(rows, path):
-
     for i, (_, row) in enumerate(rows):
         lowered = [c.lower() for c in row]
         if any(c in lowered for c in CODE_COLUMNS) and any(c in lowered for c in NAME_COLUMNS):
@@ -105,8 +104,6 @@ def _numbers(cells):
 
 
 def read(paths, period: str | None = None, measure: str | None = None):
-
-
     parts, areas, titles, notes = [], [], {}, []
     for path in paths:
         rows = _rows(path)

@@ -119,8 +119,6 @@ def _bands(counts, age_columns) -> dict:
 
 
 def _read_mye2(path, rows, where, period):
-
-
     at = next((i for i, (_, r) in enumerate(rows) if {"code", "name"} <= {c.strip().lower() for c in r}), None)
     if at is None:
         raise AscbenchError("no header row with 'Code' and 'Name'", file=str(path), line=1, field="header",
@@ -153,7 +151,6 @@ def _read_mye2(path, rows, where, period):
 
 
 def _read_myeb(path, rows, where):
-
     header_line, header = rows[0]
     lowered = [h.strip().lower() for h in header]
     code_col = next(h for h, low in zip(header, lowered, strict=True) if low.startswith("ladcode"))
@@ -161,7 +158,6 @@ def _read_myeb(path, rows, where):
     years = {int(m.group(1)): h for h, low in zip(header, lowered, strict=True)
              if (m := re.fullmatch(r"population_(\d{4})", low))}
     if not years or "age" not in lowered:
-
         raise AscbenchError("no population_YYYY columns", file=str(path), line=header_line, field="header",
                             expected="the MYEB columns ladcode.., laname.., sex, age, population_2011, ...")
     body = [(n, r) for n, r in rows[1:] if any(r)]
@@ -198,8 +194,6 @@ def _county_lookup(path: Path):
 
 
 def read(paths, period: str | None = None, lookup: Path | None = None):
-
-
     if period:
         period = parse_period(period).text
     frames, areas, notes = [], [], []

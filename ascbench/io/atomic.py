@@ -21,7 +21,6 @@ def _discard(path) -> None:
 
 
 def _cannot_write(path, exc: OSError):
-
     return AscbenchError(f"cannot write: {exc.strerror or exc}", file=str(path), field="output",
                          expected="a path in a directory that can be written")
 

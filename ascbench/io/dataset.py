@@ -348,7 +348,6 @@ def _read_table(path: Path, columns, problems: Problems, warnings: list[str], **
 
 
 def read_settings(directory: Path, problems: Problems) -> dict:
-
     path = directory / "dataset.yaml"
     if not path.exists():
         return {}
@@ -363,7 +362,6 @@ def read_settings(directory: Path, problems: Problems) -> dict:
         return {}
     for key in doc:
         if key not in SETTINGS_KEYS:
-
             close = difflib.get_close_matches(str(key), sorted(SETTINGS_KEYS), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             problems.add(AscbenchError(f"unknown key '{key}'{hint}", file=str(path), line=doc.line_of(key),
@@ -380,7 +378,6 @@ def read_settings(directory: Path, problems: Problems) -> dict:
 
 
 def read_areas(directory: Path, problems: Problems, warnings: list[str]):
-
     path = directory / "areas.csv"
     empty = pd.DataFrame(columns=[*AREA_COLUMNS, "is_aggregate", "line"])
     if not path.exists():
@@ -585,7 +582,6 @@ def load_dataset(directory: str | Path, problems: Problems | None = None, derive
         problems.add(AscbenchError(f"default_area '{default_area}' is not in areas.csv", file=settings.get("_file"),
                                    field="default_area", expected="an area_code listed in areas.csv"))
     if settings.get("default_period") is not None:
-
         try:
             settings["default_period"] = parse_period(str(settings["default_period"])).text
         except AscbenchError as exc:

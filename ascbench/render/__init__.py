@@ -47,7 +47,6 @@ def render_catalogue(metrics, fmt: str, width: int = 80) -> str:
     ``width`` (ids, codes and tags are never broken)."""
     frame = metrics[CATALOGUE_COLUMNS]
     if fmt == "table":
-
         rows = frame.fillna("").astype(str).values.tolist()
         rows = [r[:-1] + [r[-1].replace(",", ", ")] for r in rows]  # tags wrap between tags
         return fit_table(rows, CATALOGUE_COLUMNS, width, weights=[2, 1, 6, 1, 1, 1, 1, 2, 2])

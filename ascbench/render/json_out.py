@@ -19,7 +19,6 @@ def _clean(value):
 
 
 def render(results, **_) -> str:
-
     whole = set(whole_number_columns(results))
     rows = [{k: (int(v) if k in whole and isinstance(v, float) and math.isfinite(v) else v)
              for k, v in ((k, _clean(v)) for k, v in row.items())}

@@ -32,7 +32,6 @@ def _paint(text: str, rag: str | None, colour: bool) -> str:
 
 
 def _sparklines(history, focus) -> dict:
-
     if history is None or len(history) == 0:
         return {}
     mine = history[history["area_code"] == focus]

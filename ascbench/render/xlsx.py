@@ -132,7 +132,6 @@ def render_bytes(results, layers: dict | None = None, title: str = "Performance 
         num(17, r.get("rank_of"), "0")
         num(18, r.get("quartile"), "0")
         if r.get("rank_period") and not is_missing(r.get("rank")):
-
             sheet.write_string(i, 19, parse_period(str(r["rank_period"])).label, text)
         else:
             sheet.write_blank(i, 19, None, text)

@@ -38,7 +38,6 @@ def words(codes, vocabulary: dict, missing: str) -> np.ndarray:
 
 def _check_limits_equal(limits_equal: str) -> None:
     if limits_equal not in LIMITS_EQUAL:
-
         raise AscbenchError(f"limits_equal {limits_equal!r} is not a convention", field="limits_equal",
                             expected="similar or significant")
 

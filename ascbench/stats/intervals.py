@@ -41,7 +41,6 @@ def _as_float(values) -> np.ndarray:
 
 
 def _frame(value, lower, upper, index=None):
-
     return pd.DataFrame(
         {"value": np.atleast_1d(value), "lower": np.atleast_1d(lower), "upper": np.atleast_1d(upper)},
         index=index,

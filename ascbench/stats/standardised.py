@@ -35,7 +35,6 @@ def esp2013():
 
 
 def _groups(groups, n):
-
     if groups is None:
         return pd.Series(np.zeros(n, dtype=int))
     keys = pd.Series(np.asarray(groups))
@@ -124,7 +123,6 @@ def dsr(count, population, standard=None, *, groups=None, confidence: float = 0.
 
 
 def _expected(count, population, ref_count, ref_population, groups, observed, reference_sums: bool = False):
-
     n = np.asarray(population, dtype="float64")
     rx = np.asarray(ref_count, dtype="float64")
     rn = np.asarray(ref_population, dtype="float64")
@@ -157,7 +155,6 @@ def _expected(count, population, ref_count, ref_population, groups, observed, re
 
 
 def _indirect(s, confidence, scale):
-
     obs = s["x"].to_numpy()
     exp = s["exp"].to_numpy()
     lo, up = poisson_limits(obs, confidence)  # exact below 10 events, Byar's from 10
