@@ -274,7 +274,7 @@ def rate_by_funnel(current, values, metrics, periods, members):
     focus = current["area_code"].iloc[0]
     mine = pool[pool["area_code"] == focus]
     mine = mine.assign(statistic=mine["metric_id"].map(meta["statistic"]))
-    mine = mine[mine["statistic"].isin(list(FUNNEL_STATISTICS))]
+    mine = mine[mine["statistic"].isin(FUNNEL_STATISTICS)]
     if mine.empty:
         return current
     label = pd.Series("", index=mine.index, dtype=object)
@@ -282,7 +282,7 @@ def rate_by_funnel(current, values, metrics, periods, members):
         rows = mine["statistic"] == statistic
         sub = mine[rows]
         multiplier = sub["metric_id"].map(meta["multiplier"]).to_numpy(dtype="float64")
-        kw = {"statistic": FUNNEL_STATISTICS[statistic], "average": sub["average"].to_numpy()}
+        kw = {"statistic": statistic, "average": sub["average"].to_numpy()}
         if statistic == "rate":
             kw.update(rate=sub["numerator"].to_numpy() / sub["denominator"].to_numpy() * multiplier,
                       rate_type="crude", multiplier=multiplier)

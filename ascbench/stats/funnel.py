@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ascbench.errors import AscbenchError
-from ascbench.stats.intervals import EXACT_BELOW, byars_limits, exact_poisson_limits
+from ascbench.stats.intervals import poisson_limits
 
 STATISTICS = ("proportion", "rate", "ratio")
 LEVELS = {"2s": 0.975, "3s": 0.999}  # one-sided probabilities of the 95% and 99.8% limits
@@ -156,14 +156,10 @@ def _check_inputs(numerator, denominator, rate, statistic, rate_type, multiplier
                             expected="a numerator no greater than the denominator for a proportion")
 
 
-def funnel_average(numerator, denominator=None, rate=None, *, statistic: str = "proportion", rate_type: str = "crude",
-                   multiplier: float = 100):
-    """The pooled average the funnel is drawn around: Σ numerators / Σ denominators (for a
-    rate, denominators derived as ``multiplier × count / rate``), as a proportion of 1, a
-    rate per head, or a ratio."""
-    _check_inputs(numerator, denominator, rate, statistic, rate_type, multiplier)
-    d = _derived_denominator(numerator, denominator, rate, statistic, rate_type, multiplier)
-    return float(np.sum(np.asarray(numerator, dtype="float64")) / np.nansum(d))
+def _pooled_average(numerator, derived_denominator) -> float:
+    """The average the funnel is drawn around: Σ numerators / Σ denominators (for a rate, the
+    denominators derived from the rates), a proportion of 1, a rate per head or a ratio."""
+    return float(np.sum(np.asarray(numerator, dtype="float64")) / np.nansum(derived_denominator))
 
 
 def funnel_limits(numerator, denominator=None, rate=None, *, statistic: str = "proportion", multiplier: float = 100,
@@ -184,7 +180,7 @@ def funnel_limits(numerator, denominator=None, rate=None, *, statistic: str = "p
     if statistic == "ratio" and ratio_type not in ("count", "isr"):
         raise AscbenchError(f"ratio type {ratio_type!r} is not known", field="ratio_type", expected="count or isr")
     d = _derived_denominator(numerator, denominator, rate, statistic, rate_type, multiplier)
-    av = float(np.sum(np.asarray(numerator, dtype="float64")) / np.nansum(d))
+    av = _pooled_average(numerator, d)
     dmin, dmax = float(np.nanmin(d)), float(np.nanmax(d))
     per_year = years_of_data if statistic == "rate" else 1
     axis_min = 0.0 if dmax > 2 * dmin else _signif_floor(dmin / per_year) * per_year
@@ -221,20 +217,10 @@ def funnel_limits(numerator, denominator=None, rate=None, *, statistic: str = "p
 def _ratio_test_statistic(observed, expected, p: float, side: str):
     """PHE's ``funnel_ratio_significance``: the limit of O/E at one-sided level (0.5 + p/2):
     exact below 10 events, Byar's from 10; 0 for the lower limit of no events."""
-    o = np.asarray(observed, dtype="float64")
     e = np.asarray(expected, dtype="float64")
-    confidence = p  # a two-sided level: 0.95 or 0.998
-    lo_b, up_b = byars_limits(o, confidence)
-    small = o < EXACT_BELOW
-    lo, up = lo_b.copy(), up_b.copy()
-    if small.any():
-        lo_e, up_e = exact_poisson_limits(o[small], confidence)
-        lo[small], up[small] = lo_e, up_e
-    limit = lo if side == "low" else up
-    if side == "low":
-        limit = np.where(o == 0, 0.0, limit)
+    lo, up = poisson_limits(observed, p)  # p is a two-sided level: 0.95 or 0.998; no events: lower 0
     with np.errstate(invalid="ignore", divide="ignore"):
-        return limit / e
+        return (lo if side == "low" else up) / e
 
 
 def funnel_significance(numerator, denominator=None, rate=None, *, statistic: str = "proportion",
@@ -249,7 +235,7 @@ def funnel_significance(numerator, denominator=None, rate=None, *, statistic: st
     x = np.asarray(numerator, dtype="float64")
     d = _derived_denominator(numerator, denominator, rate, statistic, rate_type, multiplier)
     if average is None:
-        average = 1.0 if statistic == "ratio" else float(np.sum(x) / np.nansum(d))
+        average = 1.0 if statistic == "ratio" else _pooled_average(x, d)
     label = np.full(x.shape, "Not significant", dtype=object)
     if statistic == "proportion":
         value = x / d
