@@ -154,12 +154,13 @@ def reporting_period(dataset, values, areas: list[str], period: str | None):
     return end, p.kind, {"period": p.text, "label": label, "say": beyond, "sentence": f"{label}, from {why}"}
 
 
-def attach_position(current, values, metrics, dataset, group: str | None, end=None):
+def attach_position(current, values, metrics, dataset, group: str | None, end=None, members=None, periods=None):
     """Rank, quartile and median of each current row within ``group``, from the metric's
     benchmark period (:func:`benchmark_periods`: the current period when the group has data
     for it, else the latest earlier period that has), in ``rank_period``; and the rank
     within the area's nearest neighbours (``NN-<area>`` of groups.csv) from the same period,
-    in ``neighbour_rank`` / ``neighbour_rank_of``."""
+    in ``neighbour_rank`` / ``neighbour_rank_of``. ``members`` and ``periods``: the group and
+    its benchmark periods when the caller has them already (:func:`group_context`)."""
     if not group or current.empty:
         return current
     focus = current["area_code"].iloc[0]
@@ -169,18 +170,20 @@ def attach_position(current, values, metrics, dataset, group: str | None, end=No
     cols = ["metric_id", "area_code", "group", "rank", "rank_of", "quartile", "quintile", "band", "group_median",
             "quantile", "quantile_of"]
 
-    def ranked(members):
-        periods = benchmark_periods(metric_values, members, focus, end)
+    def ranked(members, periods=None):
+        if periods is None:
+            periods = benchmark_periods(metric_values, members, focus, end)
         if periods.empty:
             return None
         pool = metric_values.merge(periods, on=["metric_id", "period"])
         pos = decategorised(attach_quantiles(positions(pool, metrics, members), metrics))
         return pos[pos["area_code"] == focus].rename(columns={"period": "rank_period"})
 
-    members = group_members(dataset.areas, dataset.groups, group, focus)
+    if members is None:
+        members = group_members(dataset.areas, dataset.groups, group, focus)
     if len(members) < 2:  # a group of one council ranks nobody
         return current
-    pos = ranked(members)
+    pos = ranked(members, periods)
     if pos is None:
         return current
     out = current.merge(pos[cols + ["rank_period"]], on=["metric_id", "area_code"], how="left")
@@ -195,8 +198,8 @@ def attach_position(current, values, metrics, dataset, group: str | None, end=No
 
 
 def group_context(current, values, dataset, group: str | None, end):
-    """The comparison group's members and each metric's benchmark period, for the ratings that
-    need the group (funnels); ``(None, None)`` without a group."""
+    """The comparison group's members and each metric's benchmark period, for the positions
+    and the ratings that need the group (funnels); ``(None, None)`` without a group."""
     if not group or current.empty:
         return None, None
     focus = current["area_code"].iloc[0]
@@ -230,9 +233,9 @@ def build_results(catalogue, dataset, areas: list[str] | None = None, period: st
     current, comparisons = decategorised(current), decategorised(comparisons)
     current = attach_direction(current, metrics)
     current["trend"], current["trend_statistic"] = recent_trend(current, values, metrics, with_statistic=True)
-    current = attach_position(current, values, metrics, dataset, group, end)
+    periods, members = group_context(current, values, dataset, group, end)  # once, for ranks and funnels
+    current = attach_position(current, values, metrics, dataset, group, end, members, periods)
     current = attach_recorded_forecasts(current, dataset.observations, metrics, areas, end)
-    periods, members = group_context(current, values, dataset, group, end)
     current, comparisons = rate(current, comparisons, metrics, values, periods, members)
 
     # published values that disagree with their counts
