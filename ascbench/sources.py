@@ -2,7 +2,9 @@
 
 The embedded default (Leicestershire's Q3 2025/26 dashboard and every council's published
 ASCOF values) ships inside the package, in ``ascbench/default/``, and is found with
-:mod:`importlib.resources`, so an installed wheel runs from any directory. The first of
+:mod:`importlib.resources`, so an installed wheel runs from any directory. In the repository
+``ascbench/default/`` holds links to ``metrics.yaml`` and ``data/`` at its top (one copy; a
+wheel build follows the links). The first of
 these that applies wins:
 
 1. the ``--catalogue FILE`` / ``--data DIR`` options;

@@ -48,3 +48,10 @@ def built(catalogue, dataset):
 @pytest.fixture(scope="session")
 def results(built):
     return built[0].set_index("metric_id")
+
+
+@pytest.fixture(autouse=True)
+def _away_from_the_clone(tmp_path_factory, monkeypatch):
+    """Every test runs in an empty working directory, so none depends on where the clone
+    lives or picks up the clone's own ./metrics.yaml and ./data by the working-directory rule."""
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))

@@ -41,13 +41,24 @@ def test_the_default_lives_inside_the_package():
     assert embedded_root().parent == Path(__import__("ascbench").__file__).parent
 
 
+def test_the_repository_top_is_the_embedded_default():
+    """metrics.yaml and data/ at the top of a clone are the embedded default, one copy: the
+    package's default/ holds links to them, which a wheel build follows."""
+    package_default = ROOT / "ascbench" / "default"
+    for name in ("metrics.yaml", "data"):
+        assert (package_default / name).is_symlink()
+        assert (package_default / name).resolve() == (ROOT / name).resolve()
+    assert (ROOT / "data" / "areas.csv").is_file() and (ROOT / "metrics.yaml").is_file()
+
+
 def test_package_data_globs_ship_every_default_and_template_file():
     """What pyproject.toml declares as package data covers every file of ascbench/default and
     ascbench/template, so a wheel (not only an editable install) carries them."""
     globs = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["ascbench"]
     package = ROOT / "ascbench"
-    shipped = [p for folder in ("default", "template") for p in (package / folder).rglob("*")
-               if p.is_file() and "__pycache__" not in p.parts]
+    shipped = [Path(top) / name for folder in ("default", "template")
+               for top, _, names in os.walk(package / folder, followlinks=True) for name in names
+               if "__pycache__" not in top]
     assert len(shipped) >= 9
     for path in shipped:
         rel = path.relative_to(package).as_posix()

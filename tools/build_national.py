@@ -5,7 +5,7 @@
 
 Reads the stacked ASCOF data files (every council, region, council type and England,
 2017-18 to 2023-24) with ascbench's own importer (``ascbench import ascof``), keeps the
-series the default catalogue's metrics read, and writes into ``ascbench/default/data/``:
+series the default catalogue's metrics read, and writes into ``data/`` (the embedded default):
 
 * ``observations-national-ascof.csv``: one row per area, year and series;
 * ``areas.csv``: the default's own areas, then every area of the national file;
