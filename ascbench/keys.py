@@ -66,8 +66,11 @@ def recode(series, func):
     remap, uniques = pd.factorize(new)
     codes = series.cat.codes.to_numpy()
     out_codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1) if len(remap) else codes
-    return pd.Series(pd.Categorical.from_codes(out_codes, categories=pd.Index(uniques, dtype="str")),
-                     index=series.index, name=series.name)
+    return pd.Series(
+        pd.Categorical.from_codes(out_codes, categories=pd.Index(uniques, dtype="str")),
+        index=series.index,
+        name=series.name,
+    )
 
 
 def decategorised(frame):

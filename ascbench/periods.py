@@ -446,13 +446,30 @@ def _period_frame(uniques: tuple[str, ...]):
             }
         )
     columns = [
-        "period", "canonical", "kind", "family", "start", "end", "months", "is_snapshot",
-        "is_whole_year", "label", "short", "year_earlier", "preceding",
+        "period",
+        "canonical",
+        "kind",
+        "family",
+        "start",
+        "end",
+        "months",
+        "is_snapshot",
+        "is_whole_year",
+        "label",
+        "short",
+        "year_earlier",
+        "preceding",
     ]
     # typed even with no rows: date arithmetic on an empty selection must not fail
     return pd.DataFrame(rows, columns=columns).astype(
-        {"start": "datetime64[us]", "end": "datetime64[us]", "months": "int64", "is_snapshot": "bool",
-         "is_whole_year": "bool"})
+        {
+            "start": "datetime64[us]",
+            "end": "datetime64[us]",
+            "months": "int64",
+            "is_snapshot": "bool",
+            "is_whole_year": "bool",
+        }
+    )
 
 
 def definition_side(breaks, periods):
@@ -468,8 +485,9 @@ def definition_side(breaks, periods):
     has = (breaks != "").to_numpy() & periods.notna().to_numpy()
     if not has.any():
         return side
-    long = pd.DataFrame({"row": np.flatnonzero(has), "brk": breaks[has].str.split(",").to_numpy(),
-                         "period": periods[has].to_numpy()}).explode("brk")
+    long = pd.DataFrame(
+        {"row": np.flatnonzero(has), "brk": breaks[has].str.split(",").to_numpy(), "period": periods[has].to_numpy()}
+    ).explode("brk")
     starts = period_frame(pd.concat([long["brk"], long["period"]])).set_index("period")["start"]
     on_or_after = (long["brk"].map(starts) <= long["period"].map(starts)).to_numpy()
     np.add.at(side, long["row"].to_numpy(dtype="int64")[on_or_after], 1)

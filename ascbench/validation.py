@@ -43,63 +43,114 @@ def check_measures(catalogue, dataset, problems: Problems, metric_ids=None) -> N
             if role == "value" and m.numerator:
                 continue  # a published value beside counts is optional: it is only checked against them
             if name and name not in present:
-                problems.add(AscbenchError(
-                    f"{role} measure '{name}' is not in the data", file=catalogue.path, line=m.line, item=m.id,
-                    field=role, expected="a measure that appears in an observation file"))
+                problems.add(
+                    AscbenchError(
+                        f"{role} measure '{name}' is not in the data",
+                        file=catalogue.path,
+                        line=m.line,
+                        item=m.id,
+                        field=role,
+                        expected="a measure that appears in an observation file",
+                    )
+                )
         for c in m.comparators:
             if c.type == "target" and c.measure and c.measure not in present:
-                problems.add(AscbenchError(
-                    f"comparator measure '{c.measure}' is not in the data", file=catalogue.path,
-                    line=c.line or m.line, item=m.id, field="comparators", expected="a measure in the data"))
+                problems.add(
+                    AscbenchError(
+                        f"comparator measure '{c.measure}' is not in the data",
+                        file=catalogue.path,
+                        line=c.line or m.line,
+                        item=m.id,
+                        field="comparators",
+                        expected="a measure in the data",
+                    )
+                )
             if c.type == "area" and c.area and c.area not in dataset.roles and c.area not in areas:
-                problems.add(AscbenchError(
-                    f"comparator area '{c.area}' is neither a role in dataset.yaml nor an area code",
-                    file=catalogue.path, line=c.line or m.line, item=m.id, field="comparators",
-                    expected="a role such as " + (", ".join(sorted(dataset.roles)) or "national") + " or an area code"))
+                problems.add(
+                    AscbenchError(
+                        f"comparator area '{c.area}' is neither a role in dataset.yaml nor an area code",
+                        file=catalogue.path,
+                        line=c.line or m.line,
+                        item=m.id,
+                        field="comparators",
+                        expected="a role such as "
+                        + (", ".join(sorted(dataset.roles)) or "national")
+                        + " or an area code",
+                    )
+                )
     counts = {x for m in chosen for x in (m.numerator, m.denominator) if x}
     negative = obs[obs["measure"].isin(counts) & (obs["value"] < 0)]
     for _, row in negative.head(50).iterrows():
-        problems.add(_row_error(row, "value", f"negative count {row['value']:g} for {row['measure']}",
-                                "a count of 0 or more"))
+        problems.add(
+            _row_error(row, "value", f"negative count {row['value']:g} for {row['measure']}", "a count of 0 or more")
+        )
     _impossible_published(chosen, obs, problems)
-    pairs = pd.DataFrame([(m.id, m.numerator, m.denominator) for m in chosen
-                          if m.statistic == "proportion" and m.numerator and m.denominator],
-                         columns=["metric_id", "numerator", "denominator"])
+    pairs = pd.DataFrame(
+        [
+            (m.id, m.numerator, m.denominator)
+            for m in chosen
+            if m.statistic == "proportion" and m.numerator and m.denominator
+        ],
+        columns=["metric_id", "numerator", "denominator"],
+    )
     if pairs.empty:
         return
     cols = ["area_code", "period", "measure", "value", "file", "line"]
     both = pairs.merge(obs[cols], left_on="numerator", right_on="measure").merge(
         obs[["area_code", "period", "measure", "value"]].rename(columns={"value": "value_den"}),
-        left_on=["denominator", "area_code", "period"], right_on=["measure", "area_code", "period"])
+        left_on=["denominator", "area_code", "period"],
+        right_on=["measure", "area_code", "period"],
+    )
     over = both[both["value"] > both["value_den"]]
     for _, row in over.head(50).iterrows():
-        problems.add(_row_error(row, "value",
-                                f"{row['metric_id']}: numerator {row['value']:g} is above its denominator "
-                                f"{row['value_den']:g} for {row['area_code']} {row['period']}",
-                                "a numerator no greater than the denominator"))
+        problems.add(
+            _row_error(
+                row,
+                "value",
+                f"{row['metric_id']}: numerator {row['value']:g} is above its denominator "
+                f"{row['value_den']:g} for {row['area_code']} {row['period']}",
+                "a numerator no greater than the denominator",
+            )
+        )
     zero = both[both["value_den"] == 0]
     for _, row in zero.head(20).iterrows():
-        problems.warn(f"{row['file']}:{row['line']}: {row['metric_id']}: zero denominator for {row['area_code']} "
-                      f"{row['period']}; the value is missing")
+        problems.warn(
+            f"{row['file']}:{row['line']}: {row['metric_id']}: zero denominator for {row['area_code']} "
+            f"{row['period']}; the value is missing"
+        )
 
 
 def _impossible_published(chosen, obs, problems: Problems) -> None:
     """A published value a statistic cannot take: a proportion outside 0 to its multiplier
     (0-100 for a percentage: 150%, -5% and 1000% are errors), a negative rate. (A count or
     score may be a net change; its counts are checked as numerators.)"""
-    limits = pd.DataFrame([(m.value, m.id, m.statistic, m.multiplier) for m in chosen if m.value
-                           and m.statistic in ("proportion", "rate")],
-                          columns=["measure", "metric_id", "statistic", "multiplier"]).drop_duplicates("measure")
+    limits = pd.DataFrame(
+        [
+            (m.value, m.id, m.statistic, m.multiplier)
+            for m in chosen
+            if m.value and m.statistic in ("proportion", "rate")
+        ],
+        columns=["measure", "metric_id", "statistic", "multiplier"],
+    ).drop_duplicates("measure")
     if limits.empty:
         return
     rows = obs[obs["measure"].isin(limits["measure"]) & obs["value"].notna()][["measure", "value", "file", "line"]]
     rows = rows.astype({"measure": str}).merge(limits, on="measure")
     bad = (rows["value"] < 0) | ((rows["statistic"] == "proportion") & (rows["value"] > rows["multiplier"]))
     for _, row in rows[bad].head(50).iterrows():
-        expected = (f"a proportion from 0 to {row['multiplier']:g}" if row["statistic"] == "proportion"
-                    else f"a {row['statistic']} of 0 or more")
-        problems.add(_row_error(row, "value", f"{row['metric_id']}: {row['value']:g} is not a possible "
-                                f"{row['statistic']} ({row['measure']})", expected))
+        expected = (
+            f"a proportion from 0 to {row['multiplier']:g}"
+            if row["statistic"] == "proportion"
+            else f"a {row['statistic']} of 0 or more"
+        )
+        problems.add(
+            _row_error(
+                row,
+                "value",
+                f"{row['metric_id']}: {row['value']:g} is not a possible {row['statistic']} ({row['measure']})",
+                expected,
+            )
+        )
 
 
 def check_ratable(catalogue, problems: Problems) -> None:
@@ -109,8 +160,10 @@ def check_ratable(catalogue, problems: Problems) -> None:
     shown for information on purpose.)"""
     for m in catalogue.metrics:
         if not m.comparators and m.polarity in ("high", "low") and m.rating.method != "quintile":
-            problems.warn(f"{catalogue.path}:{m.line}: {m.id}: polarity {m.polarity} but no comparator, so it is "
-                          "never rated (add a comparator, a band with polarity: range, or polarity: none)")
+            problems.warn(
+                f"{catalogue.path}:{m.line}: {m.id}: polarity {m.polarity} but no comparator, so it is "
+                "never rated (add a comparator, a band with polarity: range, or polarity: none)"
+            )
 
 
 def check_values(catalogue, dataset, problems: Problems) -> None:
@@ -122,7 +175,8 @@ def check_values(catalogue, dataset, problems: Problems) -> None:
         problems.warn(
             f"{row['metric_id']} {row['area_code']} {row['period']}: {row['numerator']:g} / {row['denominator']:g} "
             f"gives {row['value']:.{m.decimals + 2}f}, but the published value is {row['published_value']:g}; "
-            "ascbench uses the value computed from the counts")
+            "ascbench uses the value computed from the counts"
+        )
     try:
         area = default_area(dataset)
     except AscbenchError as exc:

@@ -152,9 +152,12 @@ def _load(text: str, filename: str, cls):
         try:
             size = _expanded_size(node)
         except RecursiveAlias as exc:
-            raise AscbenchError("an alias refers to the value that contains it (a recursive alias)", file=filename,
-                                line=exc.node.start_mark.line + 1,
-                                expected="aliases (*name) of values defined before and outside them") from None
+            raise AscbenchError(
+                "an alias refers to the value that contains it (a recursive alias)",
+                file=filename,
+                line=exc.node.start_mark.line + 1,
+                expected="aliases (*name) of values defined before and outside them",
+            ) from None
         if size > MAX_EXPANDED_NODES:
             raise AscbenchError(
                 "the document expands to too many values through aliases (an alias bomb?)",

@@ -40,10 +40,14 @@ def build(rows: int, seed: int = 1, metrics: int = 300):
     n_areas, n_metrics, n_years = shape(rows, metrics)
     codes = np.array([f"E{6 + i % 5:02d}{i:06d}" for i in range(n_areas)])
     years = [f"{y}-{(y + 1) % 100:02d}" for y in range(2025 - n_years, 2025)]
-    kinds = np.where(np.arange(n_metrics) < n_metrics // 2, "proportion",
-                     np.where(np.arange(n_metrics) < n_metrics * 5 // 6, "rate", "count"))
+    kinds = np.where(
+        np.arange(n_metrics) < n_metrics // 2,
+        "proportion",
+        np.where(np.arange(n_metrics) < n_metrics * 5 // 6, "rate", "count"),
+    )
     grid = pd.MultiIndex.from_product([range(n_metrics), codes, years], names=["m", "area_code", "period"]).to_frame(
-        index=False)
+        index=False
+    )
     k = kinds[grid["m"].to_numpy()]
     den = np.where(k == "rate", rng.integers(50_000, 1_500_000, len(grid)), rng.integers(50, 20_000, len(grid)))
     p = np.where(k == "rate", rng.uniform(0.0001, 0.01, len(grid)), rng.uniform(0.05, 0.95, len(grid)))
@@ -51,20 +55,43 @@ def build(rows: int, seed: int = 1, metrics: int = 300):
     suppressed = rng.random(len(grid)) < 0.01
     num_text = np.where(suppressed, "c", num.astype(str))
     mname = np.char.add("m", grid["m"].to_numpy().astype(str))
-    obs = pd.concat([
-        pd.DataFrame({"area_code": grid["area_code"], "period": grid["period"], "measure": np.char.add(mname, ".num"),
-                      "value": num_text}),
-        pd.DataFrame({"area_code": grid["area_code"], "period": grid["period"], "measure": np.char.add(mname, ".den"),
-                      "value": den.astype(str)}),
-    ], ignore_index=True)
-    areas = pd.DataFrame({"area_code": codes, "area_name": [f"Council {i}" for i in range(n_areas)],
-                          "area_type": "unitary", "region": [f"Region {i % 9}" for i in range(n_areas)]})
+    obs = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "area_code": grid["area_code"],
+                    "period": grid["period"],
+                    "measure": np.char.add(mname, ".num"),
+                    "value": num_text,
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "area_code": grid["area_code"],
+                    "period": grid["period"],
+                    "measure": np.char.add(mname, ".den"),
+                    "value": den.astype(str),
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    areas = pd.DataFrame(
+        {
+            "area_code": codes,
+            "area_name": [f"Council {i}" for i in range(n_areas)],
+            "area_type": "unitary",
+            "region": [f"Region {i % 9}" for i in range(n_areas)],
+        }
+    )
     catalogue = ["metrics:"]
     for i, kind in enumerate(kinds):
         extra = ", multiplier: 100000" if kind == "rate" else ""
         den_part = f", denominator: m{i}.den" if kind != "count" else ""
-        catalogue.append(f"  - {{id: M{i}, title: Metric {i}, statistic: {kind}, numerator: m{i}.num{den_part}{extra}, "
-                         f"polarity: {'high' if i % 2 else 'low'}}}")
+        catalogue.append(
+            f"  - {{id: M{i}, title: Metric {i}, statistic: {kind}, numerator: m{i}.num{den_part}{extra}, "
+            f"polarity: {'high' if i % 2 else 'low'}}}"
+        )
     return obs, areas, "\n".join(catalogue) + "\n", (n_areas, n_metrics, n_years)
 
 
@@ -87,8 +114,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
     dims = write(args.out, args.rows, args.seed, args.metrics)
-    print(f"{dims[0]} areas x {dims[1]} metrics x {dims[2]} years = {dims[0] * dims[1] * dims[2]:,} metric rows "
-          f"-> {args.out}")
+    print(
+        f"{dims[0]} areas x {dims[1]} metrics x {dims[2]} years = {dims[0] * dims[1] * dims[2]:,} metric rows "
+        f"-> {args.out}"
+    )
 
 
 if __name__ == "__main__":

@@ -88,29 +88,36 @@ def pipeline(size: int, work: Path, repeat: int = 1) -> list[tuple]:
     rows = dims[0] * dims[1] * dims[2]
     runs = [in_fresh_process("stages", directory, rows) for _ in range(repeat)]
     shutil.rmtree(directory, ignore_errors=True)
-    return [(name, rows, runs[0][i][2], min(r[i][2] for r in runs), max(r[i][4] for r in runs))
-            for i, (name, *_) in enumerate(runs[0])]
+    return [
+        (name, rows, runs[0][i][2], min(r[i][2] for r in runs), max(r[i][4] for r in runs))
+        for i, (name, *_) in enumerate(runs[0])
+    ]
 
 
 def _pipeline_once(directory: Path, rows: int) -> list[tuple]:
 
     from ascbench.catalogue import load_catalogue
+    from ascbench.engine.data import load as load_dataset
     from ascbench.engine.groups import group_values
     from ascbench.engine.intervals import add_intervals
     from ascbench.engine.position import positions
     from ascbench.engine.rules import judge, judge_interval
     from ascbench.engine.values import metric_values
-    from ascbench.engine.data import load as load_dataset
     from ascbench.io.atomic import write_atomic
     from ascbench.render.csv_out import write as csv_write
 
     table: list[tuple] = []
-    catalogue, dataset = stage("load", rows, lambda: (load_catalogue(directory / "metrics.yaml"),
-                                                      load_dataset(directory / "data")), table)
+    catalogue, dataset = stage(
+        "load", rows, lambda: (load_catalogue(directory / "metrics.yaml"), load_dataset(directory / "data")), table
+    )
 
     metrics = catalogue.metrics_frame()
-    values = stage("rates + 95/99.8% intervals", rows,
-                   lambda: add_intervals(metric_values(metrics, dataset.observations), metrics), table)
+    values = stage(
+        "rates + 95/99.8% intervals",
+        rows,
+        lambda: add_intervals(metric_values(metrics, dataset.observations), metrics),
+        table,
+    )
 
     def compare():
         import pandas as pd
@@ -216,22 +223,38 @@ def side_by_side(rows: int = 1_000_000) -> list[tuple]:
     t = time.perf_counter()
     naive_out = naive(x[:sample], n[:sample], z)
     t_naive = (time.perf_counter() - t) * rows / sample
-    diff = max(float(np.nanmax(np.abs(a - b[:sample]) / np.maximum(np.abs(b[:sample]), 1e-300)))
-               for a, b in zip(naive_out, reference))
+    diff = max(
+        float(np.nanmax(np.abs(a - b[:sample]) / np.maximum(np.abs(b[:sample]), 1e-300)))
+        for a, b in zip(naive_out, reference)
+    )
     out.append((f"naive per-row (timed on {sample:,}, scaled)", rows, t_naive, t_naive / t_np, diff))
     try:
         import PHStatsMethods  # noqa: F401
     except ImportError:
-        out.append(("phstatsmethods: not installed (pip install phstatsmethods)", rows, float("nan"), float("nan"),
-                    float("nan")))
+        out.append(
+            (
+                "phstatsmethods: not installed (pip install phstatsmethods)",
+                rows,
+                float("nan"),
+                float("nan"),
+                float("nan"),
+            )
+        )
     else:
         sample = 2_000
         xs, ns = x[:sample], n[:sample]
         try:
             phstats(np.array([0.0]), np.array([10.0]), z)
         except ValueError:
-            out.append(("phstatsmethods: fails on a zero count (ascbench gives lower limit 0)", 1, float("nan"),
-                        float("nan"), float("nan")))
+            out.append(
+                (
+                    "phstatsmethods: fails on a zero count (ascbench gives lower limit 0)",
+                    1,
+                    float("nan"),
+                    float("nan"),
+                    float("nan"),
+                )
+            )
         keep = xs > 0
         ref = [r[:sample][keep] for r in reference]
         t = time.perf_counter()
@@ -271,14 +294,21 @@ def methods_side_by_side(rows: int = 1_000_000) -> list[tuple]:
         value = wt / ws * 1e5
         z = 1.959963984540054
         lo = total * (1 - 1 / (9 * total) - z / (3 * np.sqrt(total))) ** 3
-        return value + np.sqrt(sq / ws ** 2 / total) * (lo - total) * 1e5
+        return value + np.sqrt(sq / ws**2 / total) * (lo - total) * 1e5
 
     ref, t_np = timed(bare_dsr)
     ours, t_ours = timed(lambda: stats.dsr(x, n, w, groups=key)["lower"].to_numpy())
     ok = ~np.isnan(ours)
     out.append(("dsr (Dobson): bare numpy", rows, t_np, 1.0, 0.0))
-    out.append(("dsr (Dobson): ascbench.stats.dsr", rows, t_ours, t_ours / t_np,
-                float(np.nanmax(np.abs(ours[ok] - ref[ok]) / np.abs(ref[ok])))))
+    out.append(
+        (
+            "dsr (Dobson): ascbench.stats.dsr",
+            rows,
+            t_ours,
+            t_ours / t_np,
+            float(np.nanmax(np.abs(ours[ok] - ref[ok]) / np.abs(ref[ok]))),
+        )
+    )
     obs = rng.poisson(50, rows).astype(float)
     exp = rng.uniform(20, 80, rows)
 
@@ -296,8 +326,15 @@ def methods_side_by_side(rows: int = 1_000_000) -> list[tuple]:
     ref, t_np = timed(bare_smr)
     ours, t_ours = timed(lambda: stats.smr(x, n, ref_x, ref_n, groups=key)["lower"].to_numpy())
     out.append(("smr (19 bands an area): bare numpy/scipy", rows, t_np, 1.0, 0.0))
-    out.append(("smr (19 bands an area): ascbench.stats.smr", rows, t_ours, t_ours / t_np,
-                float(np.nanmax(np.abs(ours - ref) / np.maximum(np.abs(ref), 1e-300)))))
+    out.append(
+        (
+            "smr (19 bands an area): ascbench.stats.smr",
+            rows,
+            t_ours,
+            t_ours / t_np,
+            float(np.nanmax(np.abs(ours - ref) / np.maximum(np.abs(ref), 1e-300))),
+        )
+    )
     pop = rng.integers(50, 100_000, rows).astype(float)
 
     def bare_funnel():
@@ -305,15 +342,24 @@ def methods_side_by_side(rows: int = 1_000_000) -> list[tuple]:
 
         a, z2 = 0.7, NormalDist().inv_cdf(0.975) ** 2
         first = a * (pop / z2 + 1)
-        root = np.sqrt((-8 * a * (pop / z2 + 1)) ** 2 - 64 * (1 / z2 + 1 / pop) * a
-                       * (pop * (a * (pop / z2 + 2) - 1) + z2 * (a - 1)))
+        root = np.sqrt(
+            (-8 * a * (pop / z2 + 1)) ** 2
+            - 64 * (1 / z2 + 1 / pop) * a * (pop * (a * (pop / z2 + 2) - 1) + z2 * (a - 1))
+        )
         return (first - root / 8) / (1 / z2 + 1 / pop) / pop
 
     ref, t_np = timed(bare_funnel)
     ours, t_ours = timed(lambda: stats.funnel.proportion_limit(0.7, pop, 0.975, "low"))
     out.append(("funnel limits (proportion): bare numpy", rows, t_np, 1.0, 0.0))
-    out.append(("funnel limits (proportion): ascbench", rows, t_ours, t_ours / t_np,
-                float(np.nanmax(np.abs(ours - ref) / np.abs(ref)))))
+    out.append(
+        (
+            "funnel limits (proportion): ascbench",
+            rows,
+            t_ours,
+            t_ours / t_np,
+            float(np.nanmax(np.abs(ours - ref) / np.abs(ref))),
+        )
+    )
     return out
 
 
@@ -359,9 +405,12 @@ def startup(runs: int = 9) -> list[tuple]:
     helps = median([exe, "--help"])
     rate = median([exe, "rate"])
     league = median([exe, "rank", "--metric", "ASCOF_2B", "--period", "2023-24"])
-    return [("python -c 'import click'", click, 1.0), ("ascbench --help", helps, helps / click),
-            ("ascbench rate (default data with the national benchmark)", rate, float("nan")),
-            ("ascbench rank --metric ASCOF_2B (152 councils)", league, float("nan"))]
+    return [
+        ("python -c 'import click'", click, 1.0),
+        ("ascbench --help", helps, helps / click),
+        ("ascbench rate (default data with the national benchmark)", rate, float("nan")),
+        ("ascbench rank --metric ASCOF_2B (152 councils)", league, float("nan")),
+    ]
 
 
 def main() -> None:
@@ -369,8 +418,13 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--quick", action="store_true", help="10k and 100k rows, a small side-by-side")
     parser.add_argument("--side-rows", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3, help="runs of the pipeline per size up to 1M rows (best "
-                        "time and largest memory are shown); larger sizes run once")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="runs of the pipeline per size up to 1M rows (best "
+        "time and largest memory are shown); larger sizes run once",
+    )
     parser.add_argument("--_run", nargs="+", help=argparse.SUPPRESS)  # internal: one measurement in a child
     args = parser.parse_args()
     if args._run:
@@ -397,33 +451,44 @@ def main() -> None:
     print("Targets: --help within 3x 'import click'; rate on the default data <= 0.8 s.")
     work = Path(tempfile.mkdtemp(prefix="ascbench-bench-"))
     try:
-        print(f"\nFull pipeline (seeded data from benchmarks/generate.py; best of {args.repeat} runs up to 1M rows, "
-              "each in a fresh process)")
-        print(f"{'stage':<38} {'metric rows':>12} {'first s':>8} {'best s':>8} {'rows/s (best)':>14} "
-              f"{'peak RSS MB':>12}")
+        print(
+            f"\nFull pipeline (seeded data from benchmarks/generate.py; best of {args.repeat} runs up to 1M rows, "
+            "each in a fresh process)"
+        )
+        print(
+            f"{'stage':<38} {'metric rows':>12} {'first s':>8} {'best s':>8} {'rows/s (best)':>14} {'peak RSS MB':>12}"
+        )
         verdicts = []
         for size in sizes:
             table = pipeline(size, work, args.repeat if size <= 1_000_000 else 1)
             if size == 1_000_000:
                 first, load, peak = sum(t[2] for t in table), table[0][2], max(t[4] for t in table)
                 met = "met" if first - load <= 3 and peak <= 1024 else "NOT met"
-                verdicts.append(f"1M rows, first run: {first:.2f} s in all ({first - load:.2f} s of compute after "
-                                f"loading), peak {peak:,.0f} MB: target {met}")
+                verdicts.append(
+                    f"1M rows, first run: {first:.2f} s in all ({first - load:.2f} s of compute after "
+                    f"loading), peak {peak:,.0f} MB: target {met}"
+                )
             for name, rows, first, best, peak in table:
                 print(f"{name:<38} {rows:>12,} {first:>8.2f} {best:>8.2f} {rows / best:>14,.0f} {peak:>12,.0f}")
             first = sum(t[2] for t in table)
             best = sum(t[3] for t in table)
-            print(f"{'  total':<38} {table[0][1]:>12,} {first:>8.2f} {best:>8.2f} {'':>14} "
-                  f"{max(t[4] for t in table):>12,.0f}")
-            print(f"{'  of which compute (all but load)':<38} {'':>12} {first - table[0][2]:>8.2f} "
-                  f"{best - table[0][3]:>8.2f}")
+            print(
+                f"{'  total':<38} {table[0][1]:>12,} {first:>8.2f} {best:>8.2f} {'':>14} "
+                f"{max(t[4] for t in table):>12,.0f}"
+            )
+            print(
+                f"{'  of which compute (all but load)':<38} {'':>12} {first - table[0][2]:>8.2f} "
+                f"{best - table[0][3]:>8.2f}"
+            )
         print("\nTarget: 1M rows through the pipeline in <= 3 s of compute with <= 1 GB peak; linear scaling.")
         for line in verdicts:
             print(line)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"\nInterval functions side by side (Wilson for proportions, Byar / exact Poisson below 10), "
-          f"{side_rows:,} rows, 95%")
+    print(
+        f"\nInterval functions side by side (Wilson for proportions, Byar / exact Poisson below 10), "
+        f"{side_rows:,} rows, 95%"
+    )
     print(f"{'implementation':<48} {'seconds':>9} {'x numpy':>9} {'max rel. diff':>14}")
     for name, rows, seconds, ratio, diff in side_by_side(side_rows):
         print(f"{name:<48} {seconds:>9.3f} {ratio:>9.1f} {diff:>14.2e}")
@@ -438,8 +503,10 @@ def main() -> None:
         rows, seconds, peak = in_fresh_process("cld", 2_500 if args.quick else 25_000, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"\nClient Level Data to ASCOF counts: {rows:,} event rows in {seconds:.2f} s, peak RSS {peak:,.0f} MB "
-          "(target: a county's year, about 500,000 rows, in under 10 s and 2 GB)")
+    print(
+        f"\nClient Level Data to ASCOF counts: {rows:,} event rows in {seconds:.2f} s, peak RSS {peak:,.0f} MB "
+        "(target: a county's year, about 500,000 rows, in under 10 s and 2 GB)"
+    )
 
 
 if __name__ == "__main__":

@@ -48,29 +48,39 @@ def test_entering_or_nearing_the_band_is_improved(q1):
     assert q1.loc["carers_28d", "dot"] == "improved"
     from ascbench.engine.rules import BETTER, SIMILAR, WORSE, judge_change
 
-    codes = judge_change([57.0, 62.0, 58.0, 61.0], [60.3, 58.0, 56.0, 61.5], ["range"] * 4, 1.0, False,
-                         [55] * 4, [60] * 4)
+    codes = judge_change(
+        [57.0, 62.0, 58.0, 61.0], [60.3, 58.0, 56.0, 61.5], ["range"] * 4, 1.0, False, [55] * 4, [60] * 4
+    )
     assert list(codes) == [BETTER, WORSE, SIMILAR, SIMILAR]  # in; out; both in; 1.0 vs 1.5 out, within 1
 
 
 def test_academic_year_to_date_by_month(q1):
     ehc = q1.loc["ehc_timely"]
-    assert (ehc["period"], ehc["previous_period"], ehc["dot"]) == ("AY2021-22-YTD-Jun", "AY2020-21-YTD-Jun",
-                                                                   "improved")
+    assert (ehc["period"], ehc["previous_period"], ehc["dot"]) == ("AY2021-22-YTD-Jun", "AY2020-21-YTD-Jun", "improved")
     from ascbench.periods import parse_period
 
     p = parse_period("AY2021-22-YTD-Jun")
-    assert (str(p.start), str(p.end), p.months, p.year_earlier().text) == ("2021-09-01", "2022-06-30", 10,
-                                                                          "AY2020-21-YTD-Jun")
+    assert (str(p.start), str(p.end), p.months, p.year_earlier().text) == (
+        "2021-09-01",
+        "2022-06-30",
+        10,
+        "AY2020-21-YTD-Jun",
+    )
     assert parse_period("ay2021-22-ytd-dec").text == "AY2021-22-YTD-T1"
 
 
 def test_year_end_finds_the_previous_academic_year(tmp_path):
-    text = (Q1 / "metrics.yaml").read_text().replace("    direction: {similar_within: 1.0}\n",
-                                                     "    direction: {similar_within: 1.0, previous: [year_end]}\n", 1)
+    text = (
+        (Q1 / "metrics.yaml")
+        .read_text()
+        .replace(
+            "    direction: {similar_within: 1.0}\n", "    direction: {similar_within: 1.0, previous: [year_end]}\n", 1
+        )
+    )
     (tmp_path / "m.yaml").write_text(text)
-    rows = pd.read_csv(io.StringIO(_rate("--format", "csv", "--metric", "ehc_timely",
-                                         catalogue=tmp_path / "m.yaml"))).set_index("metric_id")
+    rows = pd.read_csv(
+        io.StringIO(_rate("--format", "csv", "--metric", "ehc_timely", catalogue=tmp_path / "m.yaml"))
+    ).set_index("metric_id")
     assert rows.loc["ehc_timely", "previous_period"] == "AY2020-21"
 
 
@@ -98,21 +108,31 @@ def test_value_comparator_selections_no_longer_crash():
     """Selecting metrics whose only comparators are fixed values crashed with exit 70."""
     other = FIXTURES / "othertown"
     for args in (["rate", "--metric", "carers_assessed"], ["explain", "carers_assessed"]):
-        out = CliRunner().invoke(cli, [*args, "--catalogue", str(other / "metrics.yaml"), "--data", str(other / "data")])
+        out = CliRunner().invoke(
+            cli, [*args, "--catalogue", str(other / "metrics.yaml"), "--data", str(other / "data")]
+        )
         assert out.exit_code == 0, out.stderr
 
 
 def test_validate_warns_about_a_metric_that_can_never_be_rated(tmp_path):
     text = (Q1 / "metrics.yaml").read_text() + (
-        "  - {id: orphan, title: Orphan, layer: main, statistic: count, value: admissions_65, polarity: high}\n")
+        "  - {id: orphan, title: Orphan, layer: main, statistic: count, value: admissions_65, polarity: high}\n"
+    )
     (tmp_path / "m.yaml").write_text(text)
     out = CliRunner().invoke(cli, ["validate", "--catalogue", str(tmp_path / "m.yaml"), "--data", str(Q1 / "data")])
     assert out.exit_code == 0
     assert "orphan: polarity high but no comparator, so it is never rated" in out.stderr
 
 
-QUARTERS = ["2024-25-YTD-Q1", "2024-25-YTD-Q2", "2024-25-YTD-Q3", "2024-25", "2025-26-YTD-Q1", "2025-26-YTD-Q2",
-            "2025-26-YTD-Q3"]
+QUARTERS = [
+    "2024-25-YTD-Q1",
+    "2024-25-YTD-Q2",
+    "2024-25-YTD-Q3",
+    "2024-25",
+    "2025-26-YTD-Q1",
+    "2025-26-YTD-Q2",
+    "2025-26-YTD-Q3",
+]
 
 
 @pytest.mark.parametrize("as_at", QUARTERS)
@@ -122,8 +142,8 @@ def test_the_default_as_at_each_earlier_quarter_shows_nothing_dated_after_it(as_
     plans for the year, not data: they are the one exception, and say so)."""
     from ascbench.catalogue import load_catalogue
     from ascbench.engine import build_results
-    from ascbench.engine.trend import history
     from ascbench.engine.data import load as load_dataset
+    from ascbench.engine.trend import history
     from ascbench.periods import parse_period
     from tests.conftest import DEFAULT_CATALOGUE, DEFAULT_DATA
 

@@ -74,8 +74,20 @@ def test_case(case, tmp_path):
     assert {p: p.read_bytes() for p in data.iterdir()} == before  # inputs are never modified
     if case["exit"] == 1:
         # the same problem stops `rate` with one located line and status 1
-        rate = CliRunner().invoke(cli, ["rate", "--catalogue", str(catalogue), "--data", str(data), "-o",
-                                        str(tmp_path / "out.csv"), "--format", "csv"])
+        rate = CliRunner().invoke(
+            cli,
+            [
+                "rate",
+                "--catalogue",
+                str(catalogue),
+                "--data",
+                str(data),
+                "-o",
+                str(tmp_path / "out.csv"),
+                "--format",
+                "csv",
+            ],
+        )
         assert rate.exit_code == 1 and rate.stderr.startswith("ascbench: error: ")
         assert len(rate.stderr.strip().splitlines()) == 1
         assert not (tmp_path / "out.csv").exists()

@@ -37,31 +37,58 @@ def test_death_on_the_start_of_an_open_event_does_not_end_it():
 
 
 def test_an_open_service_with_death_on_its_start_day_stays_in_2e(tmp_path):
-    ev, people = prepared(tmp_path, [row(Event_Type="Service", Service_Type=COMM, Service_Component="Day support",
-                                         Event_Start_Date="2025-06-01", Date_of_Death="2025-06-01",
-                                         Accommodation_Status="Tenant: Private landlord")])
+    ev, people = prepared(
+        tmp_path,
+        [
+            row(
+                Event_Type="Service",
+                Service_Type=COMM,
+                Service_Component="Day support",
+                Event_Start_Date="2025-06-01",
+                Date_of_Death="2025-06-01",
+                Accommodation_Status="Tenant: Private landlord",
+            )
+        ],
+    )
     assert pd.isna(ev["end"].iloc[0])
     assert counts(ascof_2e(ev, people, S, E)[0], "ascof_2e_all", "65ov") == (1, 1)
 
 
 # ---------------------------------------------------------------------- submissions
 def _files(tmp_path, a_rows, b_rows):
-    a = write(tmp_path, [{**r, "Reporting_Period_Start_Date": "2025-04-01", "Reporting_Period_End_Date": "2025-09-30"}
-                         for r in a_rows], "a.csv")
-    b = write(tmp_path, [{**r, "Reporting_Period_Start_Date": "2025-07-01", "Reporting_Period_End_Date": "2025-12-31"}
-                         for r in b_rows], "b.csv")
+    a = write(
+        tmp_path,
+        [{**r, "Reporting_Period_Start_Date": "2025-04-01", "Reporting_Period_End_Date": "2025-09-30"} for r in a_rows],
+        "a.csv",
+    )
+    b = write(
+        tmp_path,
+        [{**r, "Reporting_Period_Start_Date": "2025-07-01", "Reporting_Period_End_Date": "2025-12-31"} for r in b_rows],
+        "b.csv",
+    )
     return a, b
 
 
 def test_each_quarter_comes_from_the_latest_file_that_covers_it(tmp_path):
     # a request in the older file ending in a quarter the newer file won: the newer file
     # dropped it, so DHSC does not count it
-    request = row(Event_Type="Request", Event_Start_Date="2025-08-01", Event_End_Date="2025-08-15",
-                  Event_Outcome="NFA: Information and advice or signposting")
-    kept = row(Event_Type="Request", Event_Start_Date="2025-05-01", Event_End_Date="2025-05-15",
-               Event_Outcome="NFA: Information and advice or signposting")
-    a, b = _files(tmp_path, [request, kept], [row(Event_Type="Service", Service_Type=COMM, Event_Start_Date="2025-07-10",
-                                                  Service_Component="Day support")])
+    request = row(
+        Event_Type="Request",
+        Event_Start_Date="2025-08-01",
+        Event_End_Date="2025-08-15",
+        Event_Outcome="NFA: Information and advice or signposting",
+    )
+    kept = row(
+        Event_Type="Request",
+        Event_Start_Date="2025-05-01",
+        Event_End_Date="2025-05-15",
+        Event_Outcome="NFA: Information and advice or signposting",
+    )
+    a, b = _files(
+        tmp_path,
+        [request, kept],
+        [row(Event_Type="Service", Service_Type=COMM, Event_Start_Date="2025-07-10", Service_Component="Day support")],
+    )
     extract = read_extracts([a, b])
     periods, quarters = submission_periods(extract.rows)
     assert list(quarters["quarter_start"].dt.strftime("%Y-%m-%d")) == ["2025-04-01", "2025-07-01", "2025-10-01"]
@@ -74,11 +101,14 @@ def test_each_quarter_comes_from_the_latest_file_that_covers_it(tmp_path):
 
 def test_a_service_ending_after_its_files_period_and_missing_from_the_next_is_cropped(tmp_path):
     # future-dated end in file a (ref period to 2025-06-30 once b wins Jul-Sep), absent from b
-    future = row(Event_Type="Service", Service_Type="Short term support: Other short term",
-                 Service_Component="Other short term support", Event_Start_Date="2025-06-01",
-                 Event_End_Date="2025-12-31")
-    still = row(Event_Type="Service", Service_Type=COMM, Service_Component="Day support",
-                Event_Start_Date="2025-05-01")
+    future = row(
+        Event_Type="Service",
+        Service_Type="Short term support: Other short term",
+        Service_Component="Other short term support",
+        Event_Start_Date="2025-06-01",
+        Event_End_Date="2025-12-31",
+    )
+    still = row(Event_Type="Service", Service_Type=COMM, Service_Component="Day support", Event_Start_Date="2025-05-01")
     a, b = _files(tmp_path, [future, still], [still])
     ev = stage0(read_extracts([a, b]).rows)
     cropped = ev[ev["Service_Type"] == "Short term support: Other short term"]
@@ -88,10 +118,11 @@ def test_a_service_ending_after_its_files_period_and_missing_from_the_next_is_cr
 
 
 def test_the_cli_reports_which_file_supplied_each_quarter(tmp_path):
-    a, b = _files(tmp_path, [row(Event_Type="Service", Service_Type=COMM, Service_Component="Day support",
-                                 Event_Start_Date="2025-05-01")],
-                  [row(Event_Type="Service", Service_Type=COMM, Service_Component="Day support",
-                       Event_Start_Date="2025-05-01")])
+    a, b = _files(
+        tmp_path,
+        [row(Event_Type="Service", Service_Type=COMM, Service_Component="Day support", Event_Start_Date="2025-05-01")],
+        [row(Event_Type="Service", Service_Type=COMM, Service_Component="Day support", Event_Start_Date="2025-05-01")],
+    )
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["cld", str(a), str(b), "--period", "2025-26", "--out", str(out)])
     assert result.exit_code == 0, result.output
@@ -99,8 +130,12 @@ def test_the_cli_reports_which_file_supplied_each_quarter(tmp_path):
     assert f"quarter 2025-10-01 to 2025-12-31 from {b}" in result.stderr
     quarters = pd.read_csv(out / "cld-quarters.csv")
     assert len(quarters) == 3
-    assert {p.name for p in out.iterdir()} == {"observations-cld.csv", "cld-2a-outcomes.csv", "cld-quality.csv",
-                                               "cld-quarters.csv"}
+    assert {p.name for p in out.iterdir()} == {
+        "observations-cld.csv",
+        "cld-2a-outcomes.csv",
+        "cld-quality.csv",
+        "cld-quarters.csv",
+    }
 
 
 # ------------------------------------------------------------------------- 2B / 2C
@@ -120,14 +155,24 @@ def test_age_on_the_admission_date_by_365_25_day_years(tmp_path, start, band):
 
 
 def test_a_self_funder_is_not_an_admission(tmp_path):
-    ev, people = prepared(tmp_path, [adm("2025-06-01", Event_Outcome="NFA: Self-funded client or under 12wk disregard"),
-                                     adm("2025-06-01", person="P2")])
+    ev, people = prepared(
+        tmp_path,
+        [
+            adm("2025-06-01", Event_Outcome="NFA: Self-funded client or under 12wk disregard"),
+            adm("2025-06-01", person="P2"),
+        ],
+    )
     assert ascof_2b_2c(ev, people, S, E)[0][1]["numerator"] == 1
 
 
 def test_a_short_term_component_is_not_a_long_term_admission(tmp_path):
-    ev, people = prepared(tmp_path, [adm("2025-06-01", component="Short term residential care"),
-                                     adm("2025-06-01", stype=NURS, component="Long term nursing care", person="P2")])
+    ev, people = prepared(
+        tmp_path,
+        [
+            adm("2025-06-01", component="Short term residential care"),
+            adm("2025-06-01", stype=NURS, component="Long term nursing care", person="P2"),
+        ],
+    )
     assert ascof_2b_2c(ev, people, S, E)[0][1]["numerator"] == 1
 
 
@@ -144,18 +189,38 @@ def test_an_admission_with_an_outcome_outside_the_list_still_counts(tmp_path):
 
 # ------------------------------------------------------------------------------ 2E
 def test_an_accommodation_outside_the_list_is_imputed(tmp_path):
-    ev, people = prepared(tmp_path, [row(Event_Type="Service", Service_Type=COMM,
-                                         Service_Component="Home support or domiciliary care",
-                                         Event_Start_Date="2025-05-01", Accommodation_Status="Living in a tent")])
+    ev, people = prepared(
+        tmp_path,
+        [
+            row(
+                Event_Type="Service",
+                Service_Type=COMM,
+                Service_Component="Home support or domiciliary care",
+                Event_Start_Date="2025-05-01",
+                Accommodation_Status="Living in a tent",
+            )
+        ],
+    )
     assert people["accommodation"].iloc[0] == "Unknown: Presumed at home"
     assert counts(ascof_2e(ev, people, S, E)[0], "ascof_2e_all", "65ov") == (1, 1)
 
 
 def test_2e_by_gender(tmp_path):
-    service = {"Event_Type": "Service", "Service_Type": COMM, "Service_Component": "Day support",
-               "Event_Start_Date": "2025-05-01", "Accommodation_Status": "Tenant: Private landlord"}
-    ev, people = prepared(tmp_path, [row(**service, Gender="Female"), row(**service, Gender="Male", person="P2"),
-                                     row(**service, Gender="Other", person="P3")])
+    service = {
+        "Event_Type": "Service",
+        "Service_Type": COMM,
+        "Service_Component": "Day support",
+        "Event_Start_Date": "2025-05-01",
+        "Accommodation_Status": "Tenant: Private landlord",
+    }
+    ev, people = prepared(
+        tmp_path,
+        [
+            row(**service, Gender="Female"),
+            row(**service, Gender="Male", person="P2"),
+            row(**service, Gender="Other", person="P3"),
+        ],
+    )
     result = ascof_2e(ev, people, S, E)[0]
     assert counts(result, "ascof_2e_all", "65ov") == (3, 3)
     assert counts(result, "ascof_2e_all", "65ov_female") == (1, 1)
@@ -175,22 +240,46 @@ def test_the_clusters_own_equipment_row_is_not_nested_equipment(tmp_path):
 
 
 def test_nested_equipment_is_a_success(tmp_path):
-    rows = [stmax("2025-06-01", "2025-06-20", "Continuation of support or services"),
-            row(Event_Type="Service", Service_Type="Short term support: Ongoing low level", Service_Component="Equipment",
-                Event_Start_Date="2025-06-05", Event_End_Date="2025-06-06")]
+    rows = [
+        stmax("2025-06-01", "2025-06-20", "Continuation of support or services"),
+        row(
+            Event_Type="Service",
+            Service_Type="Short term support: Ongoing low level",
+            Service_Component="Equipment",
+            Event_Start_Date="2025-06-05",
+            Event_End_Date="2025-06-06",
+        ),
+    ]
     ev, people = prepared(tmp_path, rows)
     result, clusters = ascof_2a(ev, people, S, E)
     assert counts(result, "ascof_2a") == (1, 1)
     table = outcomes_2a(clusters)
-    assert table.to_dict("records") == [{"rule": "5 equipment during the reablement",
-                                         "final_outcome": "Short term support: Ongoing low level",
-                                         "counts_in": "numerator and denominator", "clusters": 1}]
+    assert table.to_dict("records") == [
+        {
+            "rule": "5 equipment during the reablement",
+            "final_outcome": "Short term support: Ongoing low level",
+            "counts_in": "numerator and denominator",
+            "clusters": 1,
+        }
+    ]
 
 
 def test_the_quality_table_counts_invalid_and_blank_values(tmp_path):
-    path = write(tmp_path, [row(Event_Type="Service", Service_Type=RES, Service_Component="Respite (local name)",
-                                Event_Start_Date="2025-06-01", Accommodation_Status=""),
-                            stmax("2025-06-01", "2025-06-10")])
+    path = write(
+        tmp_path,
+        [
+            row(
+                Event_Type="Service",
+                Service_Type=RES,
+                Service_Component="Respite (local name)",
+                Event_Start_Date="2025-06-01",
+                Accommodation_Status="",
+            ),
+            stmax("2025-06-01", "2025-06-10"),
+        ],
+    )
     q = read_extracts([path]).quality.set_index("field")
-    assert q.loc["Service_Component", "invalid"] == 1 and q.loc["Service_Component", "example"] == "Respite (local name)"
+    assert (
+        q.loc["Service_Component", "invalid"] == 1 and q.loc["Service_Component", "example"] == "Respite (local name)"
+    )
     assert q.loc["Accommodation_Status", "blank"] == 2 and q.loc["Service_Type", "invalid"] == 0

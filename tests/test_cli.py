@@ -17,8 +17,22 @@ from click.testing import CliRunner
 from ascbench.cli import cli
 from tests.conftest import FIXTURES, ROOT
 
-REQUIRED = ["metric_id", "area_code", "period", "numerator", "denominator", "value", "unit", "comparator",
-            "comparator_value", "rating", "rag", "dot", "previous_period", "previous_value"]
+REQUIRED = [
+    "metric_id",
+    "area_code",
+    "period",
+    "numerator",
+    "denominator",
+    "value",
+    "unit",
+    "comparator",
+    "comparator_value",
+    "rating",
+    "rag",
+    "dot",
+    "previous_period",
+    "previous_value",
+]
 
 
 def invoke(*args, **kwargs):
@@ -53,15 +67,20 @@ def test_rate_table_and_markdown_show_the_dashboard():
     assert "69.7% (1,917 out of 2,749)" in table.replace("\n", " ") or "69.7%" in table
     assert max(len(line) for line in table.splitlines()) <= 100
     md = invoke("rate", "--format", "markdown", "--tag", "appendix-a").stdout
-    assert "| ASCOF 2A | % of people who had no need for ongoing services following reablement | High | 77.1% 24/25 Nat. Ave | worse (red) |" in md
+    assert (
+        "| ASCOF 2A | % of people who had no need for ongoing services following reablement | High | 77.1% 24/25 Nat. Ave | worse (red) |"
+        in md
+    )
     assert md.count("\n| ") == 25 + 4  # 25 metric rows and 4 header rows
 
 
 def test_unknown_metric_suggests_and_exits_1():
     out = CliRunner().invoke(cli, ["rate", "--metric", "ASCOF_4BB"])
     assert out.exit_code == 1
-    assert out.stderr.strip() == ("ascbench: error: --metric: no metric 'ASCOF_4BB' in the catalogue; did you mean "
-                                  "'ASCOF_4B'? (expected an id listed by 'ascbench metrics')")
+    assert out.stderr.strip() == (
+        "ascbench: error: --metric: no metric 'ASCOF_4BB' in the catalogue; did you mean "
+        "'ASCOF_4B'? (expected an id listed by 'ascbench metrics')"
+    )
 
 
 def test_bad_period_exits_1_and_usage_error_exits_2():
@@ -104,8 +123,9 @@ def test_validate_lists_every_problem(tmp_path):
     shutil.copytree(FIXTURES / "othertown" / "data", data)
     with open(data / "observations.csv", "a") as f:
         f.write("X99000001,2031-32,meals,12a,,bad\nX99000009,2031-32,meals,1,,bad\n")
-    out = CliRunner().invoke(cli, ["validate", "--catalogue", str(FIXTURES / "othertown" / "metrics.yaml"),
-                                   "--data", str(data)])
+    out = CliRunner().invoke(
+        cli, ["validate", "--catalogue", str(FIXTURES / "othertown" / "metrics.yaml"), "--data", str(data)]
+    )
     assert out.exit_code == 1
     assert "observations.csv:21: value: '12a' is not a number" in out.stderr
     assert "observations.csv:22: area_code: unknown area code 'X99000009'" in out.stderr
@@ -121,34 +141,51 @@ def _console_script() -> str:
 
 
 def test_console_script_runs_as_a_real_process():
-    proc = subprocess.run([_console_script(), "rate", "--format", "csv", "--metric", "ASCOF_2A"],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    proc = subprocess.run(
+        [_console_script(), "rate", "--format", "csv", "--metric", "ASCOF_2A"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     row = next(csv.DictReader(io.StringIO(proc.stdout)))
     assert row["metric_id"] == "ASCOF_2A" and row["rating"] == "worse"
 
 
 def test_console_script_finds_the_default_data_from_any_directory(tmp_path):
-    proc = subprocess.run([_console_script(), "rate", "--format", "csv", "--metric", "ASCOF_2C"],
-                          capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    proc = subprocess.run(
+        [_console_script(), "rate", "--format", "csv", "--metric", "ASCOF_2C"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "ASCOF_2C" in proc.stdout
 
 
 def test_python_dash_m_and_error_is_one_line_without_traceback(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "ascbench", "rate", "--data", str(tmp_path)],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "ascbench", "rate", "--data", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert proc.returncode == 1
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert "no areas.csv in the data directory" in proc.stderr
 
 
 def test_help_does_not_import_pandas():
-    code = ("import sys\nfrom ascbench.cli import cli\n"
-            "try:\n    cli(['--help'], prog_name='ascbench')\nexcept SystemExit:\n    pass\n"
-            "for cmd in ('rate', 'validate', 'metrics'):\n"
-            "    try:\n        cli([cmd, '--help'], prog_name='ascbench')\n    except SystemExit:\n        pass\n"
-            "print('PANDAS' if 'pandas' in sys.modules else 'NO-PANDAS', file=sys.stderr)\n")
+    code = (
+        "import sys\nfrom ascbench.cli import cli\n"
+        "try:\n    cli(['--help'], prog_name='ascbench')\nexcept SystemExit:\n    pass\n"
+        "for cmd in ('rate', 'validate', 'metrics'):\n"
+        "    try:\n        cli([cmd, '--help'], prog_name='ascbench')\n    except SystemExit:\n        pass\n"
+        "print('PANDAS' if 'pandas' in sys.modules else 'NO-PANDAS', file=sys.stderr)\n"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.stderr.strip().endswith("NO-PANDAS")
     assert "Commands:" in proc.stdout
@@ -158,9 +195,24 @@ def test_a_real_process_writes_its_file_and_status_before_it_ends(tmp_path):
     """main() ends the process with os._exit after flushing: the output file must be
     complete, the message on stderr, and --fail-on's exit status kept."""
     out = tmp_path / "r.csv"
-    proc = subprocess.run([_console_script(), "rate", "--format", "csv", "--output", str(out), "--fail-on", "worse",
-                           "--tag", "appendix-a"],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    proc = subprocess.run(
+        [
+            _console_script(),
+            "rate",
+            "--format",
+            "csv",
+            "--output",
+            str(out),
+            "--fail-on",
+            "worse",
+            "--tag",
+            "appendix-a",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert proc.returncode == 3
     assert f"wrote {out}" in proc.stderr
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
@@ -169,8 +221,9 @@ def test_a_real_process_writes_its_file_and_status_before_it_ends(tmp_path):
 
 def test_a_closed_pipe_ends_quietly():
     """``ascbench rate | head -1``: the reader goes away; no traceback, no 'Exception ignored'."""
-    proc = subprocess.Popen([_console_script(), "rate", "--format", "csv"], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [_console_script(), "rate", "--format", "csv"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     proc.stdout.read(10)
     proc.stdout.close()
     _, err = proc.communicate(timeout=120)
@@ -190,8 +243,14 @@ def test_rate_table_fits_the_width_and_never_breaks_a_word(width):
 
 
 def test_rate_table_is_80_columns_when_piped():
-    proc = subprocess.run([_console_script(), "rate"], capture_output=True, text=True, cwd=ROOT, timeout=120,
-                          env={k: v for k, v in __import__("os").environ.items() if k != "COLUMNS"})
+    proc = subprocess.run(
+        [_console_script(), "rate"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env={k: v for k, v in __import__("os").environ.items() if k != "COLUMNS"},
+    )
     assert proc.returncode == 0, proc.stderr
     assert max(len(line) for line in proc.stdout.splitlines()) <= 80
 
@@ -222,10 +281,25 @@ def test_a_measure_without_polarity_is_never_amber_and_never_trips_a_gate(tmp_pa
     data.mkdir()
     (data / "areas.csv").write_text("area_code,area_name,area_type\nX1,Town,council\nE92000001,England,national\n")
     (data / "dataset.yaml").write_text("default_area: X1\nroles: {national: E92000001}\n")
-    (data / "observations.csv").write_text("area_code,period,measure,value\nX1,2024-25,contacts,100\n"
-                                           "E92000001,2024-25,contacts,100\n")
-    out = CliRunner().invoke(cli, ["rate", "--catalogue", str(catalogue), "--data", str(data), "--format", "csv",
-                                   "--fail-on", "amber", "--fail-on", "red"])
+    (data / "observations.csv").write_text(
+        "area_code,period,measure,value\nX1,2024-25,contacts,100\nE92000001,2024-25,contacts,100\n"
+    )
+    out = CliRunner().invoke(
+        cli,
+        [
+            "rate",
+            "--catalogue",
+            str(catalogue),
+            "--data",
+            str(data),
+            "--format",
+            "csv",
+            "--fail-on",
+            "amber",
+            "--fail-on",
+            "red",
+        ],
+    )
     assert out.exit_code == 0, out.stderr
     row = next(csv.DictReader(io.StringIO(out.stdout)))
     assert (row["rating"], row["rag"]) == ("similar", "blue")
@@ -245,8 +319,9 @@ def test_one_vocabulary_of_symbols_and_no_symbol_with_two_meanings(tmp_path):
     from ascbench.render.display import DOT_SYMBOLS, RAG_SYMBOLS
     from ascbench.render.html import RAG_STYLE
 
-    assert {k: v[2] for k, v in RAG_STYLE.items() if k != "none"} == {k: v for k, v in RAG_SYMBOLS.items()
-                                                                      if k != "none"}
+    assert {k: v[2] for k, v in RAG_STYLE.items() if k != "none"} == {
+        k: v for k, v in RAG_SYMBOLS.items() if k != "none"
+    }
     rating_shapes = {v for v in RAG_SYMBOLS.values() if v}
     direction_shapes = {v for v in DOT_SYMBOLS.values() if v}
     assert not rating_shapes & direction_shapes  # never ▲ for a red rating beside ▲ improved
@@ -258,17 +333,27 @@ def test_one_vocabulary_of_symbols_and_no_symbol_with_two_meanings(tmp_path):
 def test_validate_summarises_follow_on_errors(tmp_path):
     target = tmp_path / "c"
     assert CliRunner().invoke(cli, ["init", str(target)]).exit_code == 0
-    out = CliRunner().invoke(cli, ["validate", "--catalogue", str(target / "metrics.yaml"), "--data",
-                                   str(target / "data")])
+    out = CliRunner().invoke(
+        cli, ["validate", "--catalogue", str(target / "metrics.yaml"), "--data", str(target / "data")]
+    )
     lines = out.stderr.splitlines()
     assert out.exit_code == 1 and len(lines) < 25  # 67 problems, a few lines each kind
     assert any("more of the same kind as:" in line for line in lines)
     assert lines[-1].endswith("67 problems, 0 warnings")
 
 
-@pytest.mark.parametrize("args", [["rate"], ["metrics"], ["rank", "--metric", "ASCOF_2B", "--period", "2023-24"],
-                                  ["rank", "--composite", "layer", "--metric", "all"], ["forecast"],
-                                  ["explain", "ASCOF_2A"], ["narrate", "--width", "80"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["rate"],
+        ["metrics"],
+        ["rank", "--metric", "ASCOF_2B", "--period", "2023-24"],
+        ["rank", "--composite", "layer", "--metric", "all"],
+        ["forecast"],
+        ["explain", "ASCOF_2A"],
+        ["narrate", "--width", "80"],
+    ],
+)
 def test_every_command_fits_80_columns_when_piped_and_breaks_no_id(args):
     from ascbench.catalogue import load_catalogue
     from ascbench.sources import catalogue_source
@@ -283,21 +368,29 @@ def test_every_command_fits_80_columns_when_piped_and_breaks_no_id(args):
         assert all(i in words for i in ids)  # every id whole, on one line
 
 
-@pytest.mark.parametrize("words, expected", [
-    ("ascbench rate --metric ASCOF_2", "ASCOF_2A"),
-    ("ascbench rank --metric ASCOF_4", "ASCOF_4A"),
-    ("ascbench rate --tag asc", "ascof"),
-    ("ascbench rate --area E1000001", "E10000018"),
-])
+@pytest.mark.parametrize(
+    "words, expected",
+    [
+        ("ascbench rate --metric ASCOF_2", "ASCOF_2A"),
+        ("ascbench rank --metric ASCOF_4", "ASCOF_4A"),
+        ("ascbench rate --tag asc", "ascof"),
+        ("ascbench rate --area E1000001", "E10000018"),
+    ],
+)
 def test_shell_completion_offers_metric_ids_tags_and_areas(words, expected, tmp_path):
     """As the shell calls it: a real subprocess with click's completion variables."""
     import os
     import subprocess
     import sys
 
-    env = {**os.environ, "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - 1),
-           "_ASCBENCH_COMPLETE": "bash_complete"}
-    out = subprocess.run([sys.executable, "-m", "ascbench"], env=env, cwd=tmp_path, capture_output=True, text=True,
-                         timeout=60)
+    env = {
+        **os.environ,
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split()) - 1),
+        "_ASCBENCH_COMPLETE": "bash_complete",
+    }
+    out = subprocess.run(
+        [sys.executable, "-m", "ascbench"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
     offered = [line.split(",", 1)[1] for line in out.stdout.splitlines() if "," in line]
     assert expected in offered and all(o.startswith(words.split()[-1]) for o in offered)

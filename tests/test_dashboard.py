@@ -73,8 +73,10 @@ def test_workbook_fills_number_formats_and_frozen_header(site):
     sheet = book["Dashboard"]
     # title rows (title, area, as at), then the header, frozen and repeated on every printed page
     assert [sheet.cell(row=i, column=1).value for i in (1, 2, 3)] == [
-        "Leicestershire County Council - adult social care, position at quarter 3 2025/26", "Leicestershire (E10000018)",
-        "as at 2025-26-YTD-Q3 (Apr-Dec 2025)"]
+        "Leicestershire County Council - adult social care, position at quarter 3 2025/26",
+        "Leicestershire (E10000018)",
+        "as at 2025-26-YTD-Q3 (Apr-Dec 2025)",
+    ]
     assert sheet.freeze_panes == "A5"
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth in (None, 1)  # 1: the default
     assert sheet.page_setup.fitToHeight == 0  # one page wide, as many tall as it takes
@@ -111,14 +113,29 @@ def test_html_page_in_a_headless_browser(site, tmp_path, catalogue):
     browser = _chromium()
     if browser is None:
         pytest.skip("no Chromium on this machine: .ci/run installs Debian's chromium; install it to run this test")
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0"]
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--enable-logging=stderr",
+        "--v=0",
+    ]
     url = (site / "dashboard.html").as_uri()
     shot = tmp_path / "dashboard.png"
     env = {**os.environ, "HOME": str(tmp_path)}
-    done = subprocess.run([browser, *flags, "--window-size=1400,4000", f"--screenshot={shot}", url],
-                          capture_output=True, text=True, timeout=120, env=env)
+    done = subprocess.run(
+        [browser, *flags, "--window-size=1400,4000", f"--screenshot={shot}", url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
     assert shot.exists() and shot.stat().st_size > 50_000, done.stderr[-2000:]
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     dom = subprocess.run([browser, *flags, "--dump-dom", url], capture_output=True, text=True, timeout=120, env=env)
@@ -126,8 +143,11 @@ def test_html_page_in_a_headless_browser(site, tmp_path, catalogue):
     for m in catalogue.metrics:
         if "appendix-a" in m.tags:
             assert m.title.replace("&", "&amp;") in dom.stdout, m.id
-    console = [line for line in (done.stderr + dom.stderr).splitlines() if "CONSOLE" in line or "Uncaught" in line
-               or "Failed to load resource" in line]
+    console = [
+        line
+        for line in (done.stderr + dom.stderr).splitlines()
+        if "CONSOLE" in line or "Uncaught" in line or "Failed to load resource" in line
+    ]
     assert console == []
 
 
@@ -166,11 +186,26 @@ def test_html_passes_axe_wcag22_aa_and_never_scrolls_sideways(site, tmp_path, wi
     page = tmp_path / "probe.html"
     text = (site / "dashboard.html").read_text()
     page.write_text(text.replace("</body>", AXE_PROBE.format(axe=Path(axe).read_text()) + "</body>"))
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={tmp_path / 'profile'}", f"--window-size={width},2000", "--virtual-time-budget=30000"]
-    dom = subprocess.run([browser, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=180,
-                         env={**os.environ, "HOME": str(tmp_path)})
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        f"--window-size={width},2000",
+        "--virtual-time-budget=30000",
+    ]
+    dom = subprocess.run(
+        [browser, *flags, "--dump-dom", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
     found = re.search(r'<pre id="axe-result">(.*?)</pre>', dom.stdout, re.S)
     assert found, dom.stderr[-2000:]
     result = json.loads(html_module.unescape(found.group(1)))
@@ -194,16 +229,23 @@ def test_narrative_sentence_as_the_report_writes_it():
     assert out.exit_code == 0
     # para 14 reads "this was 73.7% ... slightly below the national average": the sentence now has
     # its subject, and a measure the dashboard rates red (worse) is "below", never "slightly below"
-    assert out.stdout.startswith("In Leicestershire, the % of people who had no need for ongoing services following "
-                                 "reablement was 73.7% (2,067 out of 2,805) in 2024/25, below the national average "
-                                 "of 77.1%.")
+    assert out.stdout.startswith(
+        "In Leicestershire, the % of people who had no need for ongoing services following "
+        "reablement was 73.7% (2,067 out of 2,805) in 2024/25, below the national average "
+        "of 77.1%."
+    )
     # para 14 goes on: 'For the 12 months to September 2025, ASCOF 2A fell to 69.7% (1,917 out of 2,749)'
     assert "For the 12 months to Sep 2025, this fell to 69.7% (1,917 out of 2,749)." in out.stdout
 
 
 def test_default_templates_and_report_wording():
-    out = CliRunner().invoke(cli, ["narrate", "--metric", "ASCOF_2D", "--metric", "local_heritage_visits",
-                                   "--metric", "new_contacts"]).stdout
+    out = (
+        CliRunner()
+        .invoke(
+            cli, ["narrate", "--metric", "ASCOF_2D", "--metric", "local_heritage_visits", "--metric", "new_contacts"]
+        )
+        .stdout
+    )
     # para 14: 'Leicestershire recorded 58.7% (1,201 out of 2,046) in 2024/25, close to the national figure of 60.7%'
     # the report says "close to"; 58.70 is 2.0001 below 60.7, outside the tolerance of 2, so the
     # dashboard rates it red and the sentence says "below" (the words follow the rating)

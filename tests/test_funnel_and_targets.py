@@ -14,8 +14,18 @@ from ascbench import stats
 from ascbench.cli import cli
 
 # ten councils: carers assessed (numerator, denominator); C01 is the council
-COUNTS = {"C01": (900, 1000), "C02": (700, 1000), "C03": (720, 1000), "C04": (150, 200), "C05": (730, 1000),
-          "C06": (3550, 5000), "C07": (690, 1000), "C08": (71, 100), "C09": (1420, 2000), "C10": (735, 1000)}
+COUNTS = {
+    "C01": (900, 1000),
+    "C02": (700, 1000),
+    "C03": (720, 1000),
+    "C04": (150, 200),
+    "C05": (730, 1000),
+    "C06": (3550, 5000),
+    "C07": (690, 1000),
+    "C08": (71, 100),
+    "C09": (1420, 2000),
+    "C10": (735, 1000),
+}
 
 CATALOGUE = textwrap.dedent("""\
     metrics:
@@ -76,8 +86,10 @@ def group(tmp_path):
 
 
 def _rate(path, *extra):
-    out = CliRunner().invoke(cli, ["rate", "--catalogue", str(path / "metrics.yaml"), "--data", str(path / "data"),
-                                   "--format", "json", *extra])
+    out = CliRunner().invoke(
+        cli,
+        ["rate", "--catalogue", str(path / "metrics.yaml"), "--data", str(path / "data"), "--format", "json", *extra],
+    )
     assert out.exit_code == 0, out.output
     return {r["metric_id"]: r for r in json.loads(out.stdout)}
 
@@ -105,16 +117,30 @@ def test_range_target_rates_by_direction(group):
 def test_a_limit_equal_to_the_target_counts_as_significant_when_asked(group):
     rows = _rate(group)
     assert rows["target_limit"]["rating"] == "better"
-    similar = (group / "metrics.yaml").read_text(encoding="utf-8").replace(
-        "limits_equal_target: significant", "limits_equal_target: similar")
+    similar = (
+        (group / "metrics.yaml")
+        .read_text(encoding="utf-8")
+        .replace("limits_equal_target: significant", "limits_equal_target: similar")
+    )
     (group / "metrics.yaml").write_text(similar, encoding="utf-8")
     assert _rate(group)["target_limit"]["rating"] == "similar"
 
 
 def test_rank_gives_quantile_groups_cut_points_and_a_funnel(group, tmp_path):
     svg = tmp_path / "funnel.svg"
-    args = ["rank", "--catalogue", str(group / "metrics.yaml"), "--data", str(group / "data"), "--metric", "assessed",
-            "--format", "json", "--funnel", str(svg)]
+    args = [
+        "rank",
+        "--catalogue",
+        str(group / "metrics.yaml"),
+        "--data",
+        str(group / "data"),
+        "--metric",
+        "assessed",
+        "--format",
+        "json",
+        "--funnel",
+        str(svg),
+    ]
     out = CliRunner().invoke(cli, args)
     assert out.exit_code == 0, out.output
     table = {r["area_code"]: r for r in json.loads(out.stdout)}
@@ -156,7 +182,8 @@ def test_the_dashboard_draws_a_funnel_for_metrics_with_counts_for_every_member(g
 
 def test_rate_gives_each_councils_quantile_and_a_phe_rank_quintile_rating(group):
     text = (group / "metrics.yaml").read_text(encoding="utf-8")
-    text += textwrap.indent(textwrap.dedent("""\
+    text += textwrap.indent(
+        textwrap.dedent("""\
         - id: quint_phe
           code: T5
           title: Carers assessed, PHE quintiles
@@ -166,7 +193,9 @@ def test_rate_gives_each_councils_quantile_and_a_phe_rank_quintile_rating(group)
           polarity: high
           rating: {method: quintile}
           quantiles: {groups: 5, method: phe_rank}
-        """), "  ")
+        """),
+        "  ",
+    )
     (group / "metrics.yaml").write_text(text, encoding="utf-8")
     rows = _rate(group)
     values = np.array([x / n * 100 for x, n in COUNTS.values()])

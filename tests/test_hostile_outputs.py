@@ -74,8 +74,9 @@ def test_a_failed_dashboard_leaves_the_previous_set_whole(tmp_path, monkeypatch)
 
 def test_markdown_escapes_markup_and_line_breaks_from_the_data(tmp_path):
     catalogue, data = _copy(tmp_path)
-    text = catalogue.read_text().replace("title: Falls admissions per 1,000 people aged 80+",
-                                         'title: "<script>alert(1)</script> Falls\\nnew line"')
+    text = catalogue.read_text().replace(
+        "title: Falls admissions per 1,000 people aged 80+", 'title: "<script>alert(1)</script> Falls\\nnew line"'
+    )
     catalogue.write_text(text)
     out = _run("rate", "--catalogue", catalogue, "--data", data, "--format", "markdown")
     assert out.exit_code == 0, out.stderr
@@ -84,8 +85,11 @@ def test_markdown_escapes_markup_and_line_breaks_from_the_data(tmp_path):
 
 def test_terminal_escape_sequences_from_the_data_never_reach_the_terminal(tmp_path):
     catalogue, data = _copy(tmp_path)
-    catalogue.write_text(catalogue.read_text().replace("title: Falls admissions per 1,000 people aged 80+",
-                                                       'title: "\\e[2J\\e]0;owned\\a Falls"'))
+    catalogue.write_text(
+        catalogue.read_text().replace(
+            "title: Falls admissions per 1,000 people aged 80+", 'title: "\\e[2J\\e]0;owned\\a Falls"'
+        )
+    )
     out = _run("rate", "--catalogue", catalogue, "--data", data, "--no-color")
     assert out.exit_code == 0, out.stderr
     assert "\x1b" not in out.stdout and "\x07" not in out.stdout and "Falls" in out.stdout
@@ -130,7 +134,21 @@ def test_rank_charts_never_overwrite_an_input(tmp_path, option):
     shutil.copytree(embedded_root(), root)
     catalogue = root / "metrics.yaml"
     before = catalogue.read_bytes()
-    out = CliRunner().invoke(cli, ["rank", "--catalogue", str(catalogue), "--data", str(root / "data"), "--metric",
-                                   "ASCOF_2B", "--period", "2023-24", option, str(catalogue)])
+    out = CliRunner().invoke(
+        cli,
+        [
+            "rank",
+            "--catalogue",
+            str(catalogue),
+            "--data",
+            str(root / "data"),
+            "--metric",
+            "ASCOF_2B",
+            "--period",
+            "2023-24",
+            option,
+            str(catalogue),
+        ],
+    )
     assert out.exit_code == 1 and f"{option}: the output would overwrite an input" in out.stderr
     assert catalogue.read_bytes() == before

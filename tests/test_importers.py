@@ -18,8 +18,7 @@ OFFICIAL = FIXTURES / "official"
 
 def run_import(source, tmp_path, *files, extra=()):
     out = tmp_path / source
-    result = CliRunner().invoke(cli, ["import", source, *[str(OFFICIAL / f) for f in files], "--out", str(out),
-                                      *extra])
+    result = CliRunner().invoke(cli, ["import", source, *[str(OFFICIAL / f) for f in files], "--out", str(out), *extra])
     assert result.exit_code == 0, result.stderr
     obs = pd.read_csv(out / f"observations-{source}.csv", dtype={"status": str}, keep_default_na=False)
     obs["value"] = pd.to_numeric(obs["value"])
@@ -27,8 +26,9 @@ def run_import(source, tmp_path, *files, extra=()):
 
 
 def rank_csv(data, catalogue, metric, *extra):
-    out = CliRunner().invoke(cli, ["rank", "--data", str(data), "--catalogue", str(catalogue), "--metric", metric,
-                                   "--format", "csv", *extra])
+    out = CliRunner().invoke(
+        cli, ["rank", "--data", str(data), "--catalogue", str(catalogue), "--metric", metric, "--format", "csv", *extra]
+    )
     assert out.exit_code == 0, out.stderr
     return pd.read_csv(io.StringIO(out.stdout))
 
@@ -60,8 +60,9 @@ def test_ascof_2024_25_layout_every_number(tmp_path):
 
 
 def test_ascof_import_reports_layout_and_every_row(tmp_path):
-    result = CliRunner().invoke(cli, ["import", "ascof", str(OFFICIAL / "ascof-2024-25.csv"), "--out",
-                                      str(tmp_path / "x")])
+    result = CliRunner().invoke(
+        cli, ["import", "ascof", str(OFFICIAL / "ascof-2024-25.csv"), "--out", str(tmp_path / "x")]
+    )
     assert result.exit_code == 0, result.stderr
     assert "ASCOF data file, 2024-25 layout (sentence-case headers)" in result.stderr
     assert "read 29 rows; kept 29 observations" in result.stderr
@@ -93,10 +94,14 @@ def test_ascof_real_stacked_rows_every_one_accounted_for(tmp_path):
     walk = pd.read_csv(ROOT / "ascbench" / "importers" / "data" / "ascof_codes.csv", dtype=str, keep_default_na=False)
     renamed = dict(zip(walk["code_before_2023"], walk["code"], strict=True))
     for row in rows:
-        code = row["Measure Group"] if row["Year"] >= "2023-24" else (renamed.get(row["Measure Group"]) or
-                                                                       "pre2023_" + row["Measure Group"])
+        code = (
+            row["Measure Group"]
+            if row["Year"] >= "2023-24"
+            else (renamed.get(row["Measure Group"]) or "pre2023_" + row["Measure Group"])
+        )
         area = {"Shire Counties": "CT-COUNTY", "Inner London": "CT-INNER-LONDON"}.get(
-            row["Geographical Description"], row["ONS Code"])
+            row["Geographical Description"], row["ONS Code"]
+        )
         assert obs.loc[(area, row["Year"], f"ascof_{code.lower()}.published"), "value"] == float(row["Measure_Value"])
     fragment = (out / "catalogue-ascof.yaml").read_text()
     assert "id: ASCOF_2B," in fragment and "breaks: [2024-25]" in fragment
@@ -120,9 +125,26 @@ def test_ascof_direction_never_crosses_a_definition_break(tmp_path):
     out, _ = run_import("ascof", tmp_path, "ascof-stacked-2017-2024.csv", "ascof-2024-25.csv")
     catalogue = (out / "catalogue-ascof.yaml").read_text()
     assert "id: ASCOF_2B," in catalogue
-    result = CliRunner().invoke(cli, ["rate", "--data", str(out), "--catalogue", str(out / "catalogue-ascof.yaml"),
-                                      "--area", "E10000018", "--period", "2024-25", "--metric", "ASCOF_2B",
-                                      "--metric", "ASCOF_3C1", "--format", "csv"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "rate",
+            "--data",
+            str(out),
+            "--catalogue",
+            str(out / "catalogue-ascof.yaml"),
+            "--area",
+            "E10000018",
+            "--period",
+            "2024-25",
+            "--metric",
+            "ASCOF_2B",
+            "--metric",
+            "ASCOF_3C1",
+            "--format",
+            "csv",
+        ],
+    )
     assert result.exit_code == 0, result.stderr
     rows = pd.read_csv(io.StringIO(result.stdout)).set_index("metric_id")
     assert rows.loc["ASCOF_2B", "previous_period"] == "2023-24"
@@ -138,15 +160,21 @@ def test_ascof_year_from_period_option_or_a_located_error(tmp_path):
     result = CliRunner().invoke(cli, ["import", "ascof", str(nameless), "--out", str(tmp_path / "x")])
     assert result.exit_code == 1 and not (tmp_path / "x").exists()
     assert f"{nameless}:2: --period: no year for this row" in result.stderr
-    ok = CliRunner().invoke(cli, ["import", "ascof", str(nameless), "--out", str(tmp_path / "y"), "--period", "2024-25"])
+    ok = CliRunner().invoke(
+        cli, ["import", "ascof", str(nameless), "--out", str(tmp_path / "y"), "--period", "2024-25"]
+    )
     assert ok.exit_code == 0, ok.stderr
 
 
-@pytest.mark.parametrize("header", [
-    "GEOGRAPHICAL CODE,Geographical_Description,geographical level,ONS_Code,ASCOF Measure Code,Disaggregation Level,"
-    "Measure Type,Measure_Value",
-    " Geographical code , Geographical description ,Geographical level,ONS code,ascof measure code,"
-    "disaggregation level,measure type,measure value"])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "GEOGRAPHICAL CODE,Geographical_Description,geographical level,ONS_Code,ASCOF Measure Code,Disaggregation Level,"
+        "Measure Type,Measure_Value",
+        " Geographical code , Geographical description ,Geographical level,ONS code,ascof measure code,"
+        "disaggregation level,measure type,measure value",
+    ],
+)
 def test_ascof_headers_in_any_case_spacing_or_underscores(tmp_path, header):
     text = (OFFICIAL / "ascof-2024-25.csv").read_text().split("\n", 1)[1]
     path = tmp_path / "ascof_2024_25.csv"
@@ -162,11 +190,18 @@ def test_ascof_codes_are_folded_or_refused_never_misfiled(tmp_path):
     _, obs = run_import("ascof", tmp_path, path)
     assert obs.loc[("E10000018", "2024-25", "ascof_2a.num"), "value"] == 2067
     for old, new, message in [
-        ("509,Leicester,Local authority,,", "999,Leicester,Local authority,,", "its CASSR code is not in the shipped table"),
+        (
+            "509,Leicester,Local authority,,",
+            "999,Leicester,Local authority,,",
+            "its CASSR code is not in the shipped table",
+        ),
         (",E10000018,2A,Total,Numerator,", ",E1000018,2A,Total,Numerator,", "'E1000018' is not an ONS (GSS) code"),
         (",Numerator,2067", ",Numerater,2067", "unknown measure type 'Numerater'"),
-        ("Local authority,E10000018,2A,Total,Numerator", "Borough,E10000018,2A,Total,Numerator",
-         "unknown geographical level 'Borough'"),
+        (
+            "Local authority,E10000018,2A,Total,Numerator",
+            "Borough,E10000018,2A,Total,Numerator",
+            "unknown geographical level 'Borough'",
+        ),
     ]:
         path.write_text(base.replace(old, new, 1))
         result = CliRunner().invoke(cli, ["import", "ascof", str(path), "--out", str(tmp_path / "bad")])
@@ -185,8 +220,10 @@ def test_ascof_repeated_rows_dropped_conflicting_rows_refused(tmp_path):
     path.write_text(base + line.replace("2067", "2068"))
     result = CliRunner().invoke(cli, ["import", "ascof", str(path), "--out", str(tmp_path / "b")])
     assert result.exit_code == 1
-    assert f"{path}:31: value: two different values for E10000018 2024-25 ascof_2a.num (the other at line 11)" \
+    assert (
+        f"{path}:31: value: two different values for E10000018 2024-25 ascof_2a.num (the other at line 11)"
         in result.stderr
+    )
 
 
 def test_changed_layout_is_a_located_error(tmp_path):
@@ -194,9 +231,11 @@ def test_changed_layout_is_a_located_error(tmp_path):
     bad.write_text((OFFICIAL / "ascof-2024-25.csv").read_text().replace("Measure type", "Type of measure"))
     result = CliRunner().invoke(cli, ["import", "ascof", str(bad), "--out", str(tmp_path / "x")])
     assert result.exit_code == 1
-    assert result.stderr.strip() == (f"ascbench: error: {bad}:1: Measure Type: this is not an ASCOF data file: no "
-                                     "column 'Measure Type' (expected the ASCOF data file's columns "
-                                     "(docs/importing.md))")
+    assert result.stderr.strip() == (
+        f"ascbench: error: {bad}:1: Measure Type: this is not an ASCOF data file: no "
+        "column 'Measure Type' (expected the ASCOF data file's columns "
+        "(docs/importing.md))"
+    )
 
 
 def test_fingertips_values_counts_limits_and_comparisons(tmp_path):
@@ -207,8 +246,10 @@ def test_fingertips_values_counts_limits_and_comparisons(tmp_path):
     assert obs.loc[("E10000018", "2022-23", f"{m}.den"), "value"] == 157500
     assert obs.loc[("E10000018", "2022-23", f"{m}.published.lower95"), "value"] == 1537.0
     assert obs.loc[("E10000018", "2022-23", f"{m}.published.upper998"), "value"] == 1698.0
-    assert "Compared to England value or percentiles: Better 95%" in obs.loc[
-        ("E10000018", "2022-23", f"{m}.published"), "note"]
+    assert (
+        "Compared to England value or percentiles: Better 95%"
+        in obs.loc[("E10000018", "2022-23", f"{m}.published"), "note"]
+    )
     assert obs.loc[("E10000018", "2022-23", "fingertips_90282_female_65plus-yrs.num"), "value"] == 1530
     assert ("E06000017", "2022-23", f"{m}.num") not in obs.index  # '*' count: not imported as a number
     assert pd.isna(obs.loc[("E06000017", "2022-23", f"{m}.published"), "value"])
@@ -221,8 +262,7 @@ def test_fingertips_breakdown_rows_never_replace_the_total(tmp_path):
     _, obs = run_import("fingertips", tmp_path, "fingertips.csv")
     assert obs.loc[("E92000001", "2022-23", "fingertips_90282_65plus-yrs.published"), "value"] == 1933.1
     england = obs.xs(("E92000001", "2022-23"), level=["area_code", "period"])
-    decile = [m for m in england.index if "most-deprived-decile" in m and
-              m.endswith(".published")]
+    decile = [m for m in england.index if "most-deprived-decile" in m and m.endswith(".published")]
     assert len(decile) == 1 and obs.loc[("E92000001", "2022-23", decile[0]), "value"] == 2480.0
 
 
@@ -233,8 +273,22 @@ def test_fingertips_standardised_rate_is_kept_as_published(tmp_path):
     fragment = (out / "catalogue-fingertips.yaml").read_text()
     line = next(x for x in fragment.splitlines() if "id: FT_40401_lt75-yrs," in x)
     assert "statistic: published" in line and "numerator" not in line and "polarity: low" in line
-    result = CliRunner().invoke(cli, ["rate", "--data", str(out), "--catalogue", str(out / "catalogue-fingertips.yaml"),
-                                      "--area", "E10000018", "--metric", "FT_40401_lt75-yrs", "--format", "csv"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "rate",
+            "--data",
+            str(out),
+            "--catalogue",
+            str(out / "catalogue-fingertips.yaml"),
+            "--area",
+            "E10000018",
+            "--metric",
+            "FT_40401_lt75-yrs",
+            "--format",
+            "csv",
+        ],
+    )
     assert result.exit_code == 0, result.stderr
     row = pd.read_csv(io.StringIO(result.stdout)).iloc[0]
     assert row["value"] == 65.4 and row["period"] == "R36-2022-Dec"
@@ -260,11 +314,21 @@ def test_fingertipsr_column_names_read_the_same(tmp_path):
     assert b.set_index(["area_code", "period", "measure"])["value"].equals(a["value"])
 
 
-@pytest.mark.parametrize("written, notation", [
-    ("2006", "CY2006"), ("2006 - 08", "R36-2008-Dec"), ("2006 Q1", "2006-CQ1"), ("2006/07", "2006-07"),
-    ("2006/07 - 08/09", "R36-2009-Mar"), ("2006/07 Q1", "2006-07-Q1"), ("2006/07 Q1 - 2007/08 Q4", "R24-2008-Mar"),
-    ("2006/07 Q1-Q3", "2006-07-YTD-Q3"), ("Aug 2006 - Jul 2007", "R12-2007-Jul"), ("Mar 2006", "2006-Mar"),
-])
+@pytest.mark.parametrize(
+    "written, notation",
+    [
+        ("2006", "CY2006"),
+        ("2006 - 08", "R36-2008-Dec"),
+        ("2006 Q1", "2006-CQ1"),
+        ("2006/07", "2006-07"),
+        ("2006/07 - 08/09", "R36-2009-Mar"),
+        ("2006/07 Q1", "2006-07-Q1"),
+        ("2006/07 Q1 - 2007/08 Q4", "R24-2008-Mar"),
+        ("2006/07 Q1-Q3", "2006-07-YTD-Q3"),
+        ("Aug 2006 - Jul 2007", "R12-2007-Jul"),
+        ("Mar 2006", "2006-Mar"),
+    ],
+)
 def test_fingertips_every_period_form(written, notation):
     from ascbench.importers.fingertips import period_of
     from ascbench.periods import parse_period
@@ -294,8 +358,22 @@ def test_fingertips_round_trip_and_agreement_with_its_own_limits(tmp_path):
     table = rank_csv(out, catalogue, "FT_90282_65plus-yrs", "--period", "2022-23").sort_values("rank")
     assert list(table["area_code"]) == ["E10000018", "E10000007", "E06000016"]  # low is good
     assert list(table["rank"]) == [1, 2, 3]
-    result = CliRunner().invoke(cli, ["rate", "--data", str(out), "--catalogue", str(catalogue), "--area",
-                                      "E10000018", "--metric", "FT_90282_65plus-yrs", "--format", "csv"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "rate",
+            "--data",
+            str(out),
+            "--catalogue",
+            str(catalogue),
+            "--area",
+            "E10000018",
+            "--metric",
+            "FT_90282_65plus-yrs",
+            "--format",
+            "csv",
+        ],
+    )
     row = pd.read_csv(io.StringIO(result.stdout)).iloc[0]
     assert row["value"] == pytest.approx(2520 / 157500 * 100000)  # recomputed: 1,600 per 100,000
     # ascbench's Byar limits agree with Fingertips' published 95% limits at their printed precision
@@ -310,8 +388,10 @@ def test_lginform_api_download_with_preamble_periods_alone_and_thousands(tmp_pat
     """The LG Inform Plus download: title lines, 'area, area label, area long label', one column
     per period, a repeated header row and numbers written with thousands separators."""
     out, obs = run_import("lginform", tmp_path, "lginform.csv")
-    m = "lginform_" + "long_term_support_clients_aged_18_64_per_100_000_population_with_a_name_over_sixty_" \
+    m = (
+        "lginform_" + "long_term_support_clients_aged_18_64_per_100_000_population_with_a_name_over_sixty_"
         "characters_long.published"
+    )
     assert obs.loc[("E10000018", "2021-22", m), "value"] == 1210.5
     assert obs.loc[("E92000001", "2023-24", m), "value"] == 1305.0
     assert obs.loc[("E06000016", "2022-23", m), "status"] == "suppressed"
@@ -326,8 +406,9 @@ def test_lginform_metric_from_the_option(tmp_path):
     path.write_text("area,area label,area long label,2022/23\nE10000018,Leicestershire,Leicestershire CC,5\n")
     result = CliRunner().invoke(cli, ["import", "lginform", str(path), "--out", str(tmp_path / "x")])
     assert result.exit_code == 1 and "name the metric with --measure" in result.stderr
-    result = CliRunner().invoke(cli, ["import", "lginform", str(path), "--out", str(tmp_path / "y"), "--measure",
-                                      "Carers assessed"])
+    result = CliRunner().invoke(
+        cli, ["import", "lginform", str(path), "--out", str(tmp_path / "y"), "--measure", "Carers assessed"]
+    )
     assert result.exit_code == 0, result.stderr
     assert "lginform_carers_assessed.published" in (tmp_path / "y" / "observations-lginform.csv").read_text()
 
@@ -340,8 +421,9 @@ def test_lginform_report_download_metric_and_period_in_the_header(tmp_path):
     assert obs.loc[("E06000016", "2023-24", m), "status"] == "suppressed"
     assert obs.loc[("E10000018", "2023-24-Q3", "lginform_long_term_support_clients.published"), "value"] == 5120
     assert obs.loc[("E92000001", "AY2021-22", "lginform_pupils_with_an_ehc_plan.published"), "value"] == 389171
-    table = rank_csv(out, out / "catalogue-lginform.yaml", "LGI_delayed_transfers_of_care_per_100k", "--period",
-                     "2022-23")
+    table = rank_csv(
+        out, out / "catalogue-lginform.yaml", "LGI_delayed_transfers_of_care_per_100k", "--period", "2022-23"
+    )
     assert list(table["area_code"]) == ["E06000016", "E10000018", "E06000017"]
     assert list(table["value_rank"]) == [1, 2, 3] and table["rank"].isna().all()  # no polarity: no 'best'
 
@@ -350,21 +432,25 @@ def test_lginform_unreadable_column(tmp_path):
     bad = tmp_path / "lg.csv"
     bad.write_text("area label,area long label,area code,Some metric without a period\nA,A,E10000018,1\n")
     result = CliRunner().invoke(cli, ["import", "lginform", str(bad), "--out", str(tmp_path / "x")])
-    assert result.exit_code == 1 and "cannot read a period and metric in the column 'Some metric without a period'" \
-        in result.stderr
+    assert (
+        result.exit_code == 1
+        and "cannot read a period and metric in the column 'Some metric without a period'" in result.stderr
+    )
 
 
 def test_the_wrong_source_is_named(tmp_path):
-    result = CliRunner().invoke(cli, ["import", "fingertips", str(OFFICIAL / "lginform-report.csv"), "--out",
-                                      str(tmp_path / "x")])
+    result = CliRunner().invoke(
+        cli, ["import", "fingertips", str(OFFICIAL / "lginform-report.csv"), "--out", str(tmp_path / "x")]
+    )
     assert result.exit_code == 1 and "this looks like a lginform file, not fingertips" in result.stderr
 
 
 def test_a_one_metric_catalogue_validates(tmp_path):
     """validate crashed on a one-metric catalogue (a categorical key mapped to a categorical)."""
     out, _ = run_import("lginform", tmp_path, "lginform.csv")
-    result = CliRunner().invoke(cli, ["validate", "--data", str(out), "--catalogue",
-                                      str(out / "catalogue-lginform.yaml")])
+    result = CliRunner().invoke(
+        cli, ["validate", "--data", str(out), "--catalogue", str(out / "catalogue-lginform.yaml")]
+    )
     assert result.exit_code == 0, result.stderr
 
 
@@ -429,12 +515,19 @@ def _myeb(path, districts):
 
 def test_ons_myeb_long_series_summed_into_counties(tmp_path):
     path = tmp_path / "MYEB1_detailed_population_estimates_series.csv"
-    _myeb(path, [("E07000129", "Blaby", lambda a: 500 if a < 65 else 700),
-                 ("E07000130", "Charnwood", lambda a: 800 if a < 65 else 900),
-                 ("E06000016", "Leicester", lambda a: 2000 if a < 65 else 1500)])
+    _myeb(
+        path,
+        [
+            ("E07000129", "Blaby", lambda a: 500 if a < 65 else 700),
+            ("E07000130", "Charnwood", lambda a: 800 if a < 65 else 900),
+            ("E06000016", "Leicester", lambda a: 2000 if a < 65 else 1500),
+        ],
+    )
     lookup = tmp_path / "LAD23_CTY23_EN_LU.csv"
-    lookup.write_text("LAD23CD,LAD23NM,CTY23CD,CTY23NM\nE07000129,Blaby,E10000018,Leicestershire\n"
-                      "E07000130,Charnwood,E10000018,Leicestershire\n")
+    lookup.write_text(
+        "LAD23CD,LAD23NM,CTY23CD,CTY23NM\nE07000129,Blaby,E10000018,Leicestershire\n"
+        "E07000130,Charnwood,E10000018,Leicestershire\n"
+    )
     refused = CliRunner().invoke(cli, ["import", "ons", str(path), "--out", str(tmp_path / "x")])
     assert refused.exit_code == 1 and "district-to-county lookup" in refused.stderr
     _, obs = run_import("ons", tmp_path, path, extra=("--lookup", str(lookup)))
@@ -446,9 +539,14 @@ def test_ons_myeb_long_series_summed_into_counties(tmp_path):
     assert obs.loc[("E07000129", "2023-24", "population.18+"), "value"] == 2 * (47 * 500 + 26 * 700)
 
 
-@pytest.mark.parametrize("cell, message", [("-5", "'-5' is not a count of people (negative or fractional)"),
-                                           ("12.5", "'12.5' is not a count of people (negative or fractional)"),
-                                           ("c", "'c' is missing or suppressed")])
+@pytest.mark.parametrize(
+    "cell, message",
+    [
+        ("-5", "'-5' is not a count of people (negative or fractional)"),
+        ("12.5", "'12.5' is not a count of people (negative or fractional)"),
+        ("c", "'c' is missing or suppressed"),
+    ],
+)
 def test_ons_bad_counts_are_located_errors(tmp_path, cell, message):
     import csv
     import io
@@ -466,17 +564,27 @@ def test_ons_bad_counts_are_located_errors(tmp_path, cell, message):
 
 
 def test_an_option_for_another_source_is_refused(tmp_path):
-    result = CliRunner().invoke(cli, ["import", "ascof", str(OFFICIAL / "ascof-2024-25.csv"), "--out",
-                                      str(tmp_path / "x"), "--lookup", str(OFFICIAL / "ascof-2024-25.csv")])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "import",
+            "ascof",
+            str(OFFICIAL / "ascof-2024-25.csv"),
+            "--out",
+            str(tmp_path / "x"),
+            "--lookup",
+            str(OFFICIAL / "ascof-2024-25.csv"),
+        ],
+    )
     assert result.exit_code == 1 and "--lookup does not apply to ascof" in result.stderr
 
 
 def test_import_merges_into_one_data_directory(tmp_path):
     out = tmp_path / "national"
-    for source, files, extra in (("ascof", ["ascof-2024-25.csv"], []),
-                                 ("ons", ["ons-mye2-mid2023.csv"], [])):
-        result = CliRunner().invoke(cli, ["import", source, *[str(OFFICIAL / f) for f in files], "--out", str(out),
-                                          *extra])
+    for source, files, extra in (("ascof", ["ascof-2024-25.csv"], []), ("ons", ["ons-mye2-mid2023.csv"], [])):
+        result = CliRunner().invoke(
+            cli, ["import", source, *[str(OFFICIAL / f) for f in files], "--out", str(out), *extra]
+        )
         assert result.exit_code == 0, result.stderr
     assert {p.name for p in out.glob("observations-*.csv")} == {"observations-ascof.csv", "observations-ons.csv"}
     areas = pd.read_csv(out / "areas.csv", dtype=str)

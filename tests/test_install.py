@@ -5,8 +5,8 @@ and runs the default dashboard from a temporary directory: see .ci/run.)"""
 from __future__ import annotations
 
 import ast
-import os
 import fnmatch
+import os
 import shutil
 import subprocess
 import sys
@@ -27,8 +27,9 @@ SHARED = "shared"  # the project's reference folder beside the clone, which test
 def _version(cwd: Path, env_extra: dict | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASCBENCH_")}
     env.update(env_extra or {})
-    proc = subprocess.run([sys.executable, "-m", "ascbench", "--version"], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "ascbench", "--version"], capture_output=True, text=True, cwd=cwd, env=env, timeout=60
+    )
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0].startswith("ascbench ")
@@ -36,7 +37,7 @@ def _version(cwd: Path, env_extra: dict | None = None) -> dict[str, str]:
 
 
 def test_the_default_lives_inside_the_package():
-    assert DEFAULT_CATALOGUE == embedded_root() / "metrics.yaml" and DEFAULT_CATALOGUE.is_file()
+    assert embedded_root() / "metrics.yaml" == DEFAULT_CATALOGUE and DEFAULT_CATALOGUE.is_file()
     assert (DEFAULT_DATA / "areas.csv").is_file() and (DEFAULT_DATA / "dataset.yaml").is_file()
     assert embedded_root().parent == Path(__import__("ascbench").__file__).parent
 
@@ -56,9 +57,13 @@ def test_package_data_globs_ship_every_default_and_template_file():
     ascbench/template, so a wheel (not only an editable install) carries them."""
     globs = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["ascbench"]
     package = ROOT / "ascbench"
-    shipped = [Path(top) / name for folder in ("default", "template")
-               for top, _, names in os.walk(package / folder, followlinks=True) for name in names
-               if "__pycache__" not in top]
+    shipped = [
+        Path(top) / name
+        for folder in ("default", "template")
+        for top, _, names in os.walk(package / folder, followlinks=True)
+        for name in names
+        if "__pycache__" not in top
+    ]
     assert len(shipped) >= 9
     for path in shipped:
         rel = path.relative_to(package).as_posix()
@@ -91,8 +96,13 @@ def test_options_come_first_and_validate_names_what_it_used(tmp_path, monkeypatc
 
 
 def test_rate_runs_from_any_directory_as_a_real_process(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "ascbench", "rate", "--format", "csv", "--metric", "ASCOF_2C"],
-                          capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "ascbench", "rate", "--format", "csv", "--metric", "ASCOF_2C"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[1].startswith("ASCOF_2C,")
 
@@ -126,18 +136,19 @@ def test_the_template_reads_and_its_commented_rows_are_real_rows(tmp_path):
     assert loaded.loc[("E06000016", "ascof_2a.num"), "value"] == 1917
     assert loaded.loc[("E06000016", "population.65+"), "status"] == "suppressed"
     # validate in the new directory names what is still missing, as rate would
-    out = CliRunner().invoke(cli, ["validate", "--catalogue", str(target / "metrics.yaml"), "--data",
-                                   str(target / "data")])
+    out = CliRunner().invoke(
+        cli, ["validate", "--catalogue", str(target / "metrics.yaml"), "--data", str(target / "data")]
+    )
     assert out.exit_code == 1 and "is not in the data" in out.stderr
 
 
 def test_comment_lines_keep_line_numbers(tmp_path):
-    from ascbench.errors import AscbenchError
     from ascbench.io.dataset import read_csv
 
     path = tmp_path / "o.csv"
-    path.write_text("area_code,period,measure,value\n# a comment, with a comma\n  # indented\n"
-                    "E1,2024-25,m,1\nE1,2024-25,m,#2\n")
+    path.write_text(
+        "area_code,period,measure,value\n# a comment, with a comma\n  # indented\nE1,2024-25,m,1\nE1,2024-25,m,#2\n"
+    )
     frame = read_csv(path, ("area_code", "period", "measure", "value"))
     assert list(frame["line"]) == [4, 5] and list(frame["value"]) == ["1", "#2"]  # '#' mid-line is text
 
@@ -147,21 +158,35 @@ def _outside_references(source: str, name: str, depth: int) -> list[str]:
     a '..' component, a 'shared' folder, ``parents[n]`` reaching above the repository from a
     module ``depth`` folders below it, or ``ROOT.parent``."""
     tree = ast.parse(source, filename=name)
-    docstrings = {id(n.body[0].value) for n in ast.walk(tree)
-                  if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef)) and n.body
-                  and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+    docstrings = {
+        id(n.body[0].value)
+        for n in ast.walk(tree)
+        if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef))
+        and n.body
+        and isinstance(n.body[0], ast.Expr)
+        and isinstance(n.body[0].value, ast.Constant)
+    }
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
             parts = node.value.replace("\\", "/").split("/")
             if len(parts) > 1 and (os.pardir in parts or SHARED in parts):  # a bare '..' is a marker
                 found.append(f"{name}:{node.lineno}: {node.value!r}")
-        if (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "parents"
-                and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, int)
-                and node.slice.value > depth):
+        if (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.value, ast.Attribute)
+            and node.value.attr == "parents"
+            and isinstance(node.slice, ast.Constant)
+            and isinstance(node.slice.value, int)
+            and node.slice.value > depth
+        ):
             found.append(f"{name}:{node.lineno}: parents[{node.slice.value}]")
-        if isinstance(node, ast.Attribute) and node.attr == "parent" and isinstance(node.value, ast.Name) \
-                and node.value.id == "ROOT":
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr == "parent"
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "ROOT"
+        ):
             found.append(f"{name}:{node.lineno}: ROOT.parent")
     return found
 
@@ -169,13 +194,21 @@ def _outside_references(source: str, name: str, depth: int) -> list[str]:
 def test_no_test_refers_to_a_path_outside_the_repository():
     modules = sorted(TESTS.rglob("*.py"))
     assert len(modules) > 15
-    found = [ref for m in modules
-             for ref in _outside_references(m.read_text(), m.name, len(m.relative_to(ROOT).parts) - 1)]
+    found = [
+        ref for m in modules for ref in _outside_references(m.read_text(), m.name, len(m.relative_to(ROOT).parts) - 1)
+    ]
     assert found == []
 
 
-@pytest.mark.parametrize("text", ['p = ROOT.parent / "x"', f'p = Path("{os.pardir}/x/a.csv")',
-                                  'p = Path(__file__).parents[2]', f'p = Path("{SHARED}/seeds")'])
+@pytest.mark.parametrize(
+    "text",
+    [
+        'p = ROOT.parent / "x"',
+        f'p = Path("{os.pardir}/x/a.csv")',
+        "p = Path(__file__).parents[2]",
+        f'p = Path("{SHARED}/seeds")',
+    ],
+)
 def test_the_outside_path_check_catches(text):
     assert _outside_references(text + "\n", "probe.py", depth=1)
     assert not _outside_references('p = Path(__file__).parents[1] / "tests"\n', "probe.py", depth=1)

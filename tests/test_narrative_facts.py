@@ -90,8 +90,9 @@ FIGURES = [
 ]
 
 
-@pytest.mark.parametrize("para, metric, column, printed, decimals", FIGURES,
-                         ids=[f"para{f[0]}-{f[1]}-{f[2]}" for f in FIGURES])
+@pytest.mark.parametrize(
+    "para, metric, column, printed, decimals", FIGURES, ids=[f"para{f[0]}-{f[1]}-{f[2]}" for f in FIGURES]
+)
 def test_narrative_figure(results, para, metric, column, printed, decimals):
     assert r1(results.loc[metric, column], decimals) == pytest.approx(printed)
 
@@ -119,8 +120,9 @@ COMPARISONS = [
 ]
 
 
-@pytest.mark.parametrize("para, metric, area, rating", COMPARISONS,
-                         ids=[f"para{c[0]}-{c[1]}-{c[2]}" for c in COMPARISONS])
+@pytest.mark.parametrize(
+    "para, metric, area, rating", COMPARISONS, ids=[f"para{c[0]}-{c[1]}-{c[2]}" for c in COMPARISONS]
+)
 def test_narrative_comparison(built, para, metric, area, rating):
     comparisons = built[2]
     row = comparisons[(comparisons["metric_id"] == metric) & (comparisons["comparator_area"] == area)]

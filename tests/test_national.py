@@ -21,14 +21,25 @@ from ascbench.cli import cli
 from tests.conftest import DEFAULT_DATA, FIXTURES, MATERIAL, ROOT
 
 NATIONAL = DEFAULT_DATA / "observations-national-ascof.csv"
-ASCOF_RANKED = ["ASCOF_3C1", "ASCOF_3C2", "ASCOF_2E", "ASCOF_5A1", "ASCOF_5A2", "ASCOF_2A", "ASCOF_2B", "ASCOF_2C",
-                "ASCOF_3D_2A", "ASCOF_4A"]
+ASCOF_RANKED = [
+    "ASCOF_3C1",
+    "ASCOF_3C2",
+    "ASCOF_2E",
+    "ASCOF_5A1",
+    "ASCOF_5A2",
+    "ASCOF_2A",
+    "ASCOF_2B",
+    "ASCOF_2C",
+    "ASCOF_3D_2A",
+    "ASCOF_4A",
+]
 
 
 def _councils():
     areas = pd.read_csv(DEFAULT_DATA / "areas.csv", dtype=str, keep_default_na=False)
-    return set(areas.loc[areas["area_type"].isin(["county", "unitary", "metropolitan", "london", "council"]),
-                         "area_code"])
+    return set(
+        areas.loc[areas["area_type"].isin(["county", "unitary", "metropolitan", "london", "council"]), "area_code"]
+    )
 
 
 def _published(measure, period):
@@ -45,23 +56,39 @@ def invoke(*args):
 
 def test_the_embedded_file_holds_every_council_and_the_aggregates():
     obs = pd.read_csv(NATIONAL, dtype=str, keep_default_na=False)
-    assert sorted(obs["period"].unique()) == ["2017-18", "2018-19", "2019-20", "2020-21", "2021-22", "2022-23",
-                                              "2023-24"]
+    assert sorted(obs["period"].unique()) == [
+        "2017-18",
+        "2018-19",
+        "2019-20",
+        "2020-21",
+        "2021-22",
+        "2022-23",
+        "2023-24",
+    ]
     b = obs[(obs["measure"] == "ascof_2b.published") & (obs["period"] == "2023-24")]
     assert len(set(b["area_code"]) & _councils()) == 152
     assert {"E92000001", "E12000004", "CT-COUNTY"} <= set(b["area_code"])
     # the published spot checks of the source (PROVENANCE): Leicestershire 2023-24, from the
     # national file or, where the report prints the same figure, the report's row (which wins:
     # 4A is printed "72%" in the report, 72.2 in the national file)
-    every = pd.concat([pd.read_csv(p, dtype=str, keep_default_na=False) for p in DEFAULT_DATA.glob("observations*.csv")])
+    every = pd.concat(
+        [pd.read_csv(p, dtype=str, keep_default_na=False) for p in DEFAULT_DATA.glob("observations*.csv")]
+    )
     lc = every[(every["area_code"] == "E10000018") & (every["period"] == "2023-24")].set_index("measure")["value"]
-    assert [float(lc[m]) for m in ("ascof_2b.published", "ascof_2c.published", "ascof_3c1.published",
-                                   "ascof_5a2.published", "ascof_4a.published")] == [12.0, 509.8, 59.3, 25.4, 72.0]
+    assert [
+        float(lc[m])
+        for m in (
+            "ascof_2b.published",
+            "ascof_2c.published",
+            "ascof_3c1.published",
+            "ascof_5a2.published",
+            "ascof_4a.published",
+        )
+    ] == [12.0, 509.8, 59.3, 25.4, 72.0]
 
 
 def test_league_table_on_the_default_data_against_independent_arithmetic():
-    table = pd.read_csv(io.StringIO(invoke("rank", "--metric", "ASCOF_2B", "--period", "2023-24", "--format",
-                                           "csv")))
+    table = pd.read_csv(io.StringIO(invoke("rank", "--metric", "ASCOF_2B", "--period", "2023-24", "--format", "csv")))
     values = _published("ascof_2b.published", "2023-24")
     assert len(table) == len(values) == 152
     mine = table.set_index("area_code").loc["E10000018"]
@@ -69,14 +96,17 @@ def test_league_table_on_the_default_data_against_independent_arithmetic():
     assert mine["rank"] == 1 + int((values < 12.0).sum()) and mine["rank_of"] == 152
     v = np.sort(values.to_numpy())
     assert table["group_median"].iloc[0] == pytest.approx(np.percentile(v, 50))
-    assert mine["quartile"] == 1 + sum(12.0 > np.percentile(v, q) for q in (25, 50, 75))
+    assert mine["quartile"] == 1 + sum(np.percentile(v, q) < 12.0 for q in (25, 50, 75))
     tied = table[table["value"] == 0.0]
     assert len(tied) == 2 and set(tied["rank"]) == {1}  # Isles of Scilly and City of London share 1st
 
 
 def test_neighbour_league_table_on_the_default_data():
-    table = pd.read_csv(io.StringIO(invoke("rank", "--metric", "ASCOF_2B", "--period", "2023-24", "--group",
-                                           "neighbours", "--format", "csv")))
+    table = pd.read_csv(
+        io.StringIO(
+            invoke("rank", "--metric", "ASCOF_2B", "--period", "2023-24", "--group", "neighbours", "--format", "csv")
+        )
+    )
     nn = pd.read_csv(MATERIAL / "public-data" / "oflog_nearest_neighbours.csv", dtype=str)
     members = set(nn.loc[nn["area_code"] == "E10000018", "neighbour_code"])
     values = _published("ascof_2b.published", "2023-24")
@@ -102,8 +132,10 @@ def test_rate_shows_rank_quartile_median_and_neighbour_rank_for_every_ascof_metr
 
 def test_every_output_format_carries_the_position():
     md = invoke("rate", "--format", "markdown", "--metric", "ASCOF_2B")
-    assert "| Position among councils |" in md and "60th of 152 councils (2023/24), quartile 2, median 14.9 per 100k;" \
-        " 5th of 14 nearest neighbours" in md
+    assert (
+        "| Position among councils |" in md
+        and "60th of 152 councils (2023/24), quartile 2, median 14.9 per 100k; 5th of 14 nearest neighbours" in md
+    )
     table = invoke("rate", "--metric", "ASCOF_2B", "--width", "100")
     assert "60th of 152" in table.replace("\n", " ") or "60th of" in table
     data = json.loads(invoke("rate", "--format", "json", "--metric", "ASCOF_2B"))
@@ -118,8 +150,10 @@ def test_dashboard_files_show_positions_and_a_chart_per_ranked_metric(tmp_path):
     html = (tmp_path / "dashboard.html").read_text()
     assert html.count('<tr class="league">') == len(ASCOF_RANKED)
     assert 'aria-labelledby="league-ASCOF-2B-t league-ASCOF-2B-d"' in html
-    assert "<title id=\"league-ASCOF-2B-t\">ASCOF 2B Permanent admissions to care (aged 18-64) per 100,000 pop.: " \
-           "every council, 2023/24</title>" in html
+    assert (
+        '<title id="league-ASCOF-2B-t">ASCOF 2B Permanent admissions to care (aged 18-64) per 100,000 pop.: '
+        "every council, 2023/24</title>" in html
+    )
     assert "Leicestershire 12.0 per 100k, ranked 60 of 152, quartile 2; England 15.2 per 100k." in html
     sheet = openpyxl.load_workbook(tmp_path / "dashboard.xlsx")["Dashboard"]
     header = [c.value for c in sheet[4]]  # after the title rows
@@ -130,23 +164,29 @@ def test_dashboard_files_show_positions_and_a_chart_per_ranked_metric(tmp_path):
 
 def test_rank_chart_is_an_accessible_svg_with_identical_bytes(tmp_path):
     for name in ("a.svg", "b.svg"):
-        invoke("rank", "--metric", "ASCOF_2C", "--period", "2023-24", "--chart", str(tmp_path / name), "--format",
-               "csv")
+        invoke(
+            "rank", "--metric", "ASCOF_2C", "--period", "2023-24", "--chart", str(tmp_path / name), "--format", "csv"
+        )
     a, b = (tmp_path / "a.svg").read_bytes(), (tmp_path / "b.svg").read_bytes()
-    assert a == b and a.startswith(b'<?xml') and b'xmlns="http://www.w3.org/2000/svg"' in a
+    assert a == b and a.startswith(b"<?xml") and b'xmlns="http://www.w3.org/2000/svg"' in a
     text = a.decode()
     assert 'role="img"' in text and "<desc id=" in text and "Leicestershire 509.8 per 100k" in text
-    assert text.count('<rect') == 152 + 4  # a bar per council, four quartile bands
+    assert text.count("<rect") == 152 + 4  # a bar per council, four quartile bands
 
 
 def test_composite_theme_ranks_across_councils_by_the_compendium_method():
-    table = pd.read_csv(io.StringIO(invoke("rank", "--metric", "all", "--composite", "layer", "--period", "2023-24",
-                                           "--format", "csv")))
+    table = pd.read_csv(
+        io.StringIO(invoke("rank", "--metric", "all", "--composite", "layer", "--period", "2023-24", "--format", "csv"))
+    )
     delay = table[table["theme"] == "delay"]
     assert delay["indicators"].iloc[0] == "ASCOF_2A, ASCOF_2B, ASCOF_2C"
     assert len(delay) >= 150
-    single = {m: pd.read_csv(io.StringIO(invoke("rank", "--metric", m, "--period", "2023-24", "--format", "csv")))
-              .set_index("area_code")["rank"] for m in ("ASCOF_2A", "ASCOF_2B", "ASCOF_2C")}
+    single = {
+        m: pd.read_csv(io.StringIO(invoke("rank", "--metric", m, "--period", "2023-24", "--format", "csv"))).set_index(
+            "area_code"
+        )["rank"]
+        for m in ("ASCOF_2A", "ASCOF_2B", "ASCOF_2C")
+    }
     mine = delay.set_index("area_code").loc["E10000018"]
     assert mine["mean_rank"] == pytest.approx(np.mean([single[m]["E10000018"] for m in single]))
     assert mine["position"] == 1 + (delay["mean_rank"] < mine["mean_rank"]).sum()
@@ -168,10 +208,21 @@ def test_build_command_is_reproducible_and_keeps_the_reports_rows(tmp_path):
         data = tmp_path / run
         shutil.copytree(DEFAULT_DATA, data)
         (data / "observations-national-ascof.csv").unlink()
-        proc = subprocess.run([sys.executable, str(ROOT / "tools" / "build_national.py"), "--ascof",
-                               str(FIXTURES / "official" / "ascof-stacked-2017-2024.csv"), "--neighbours",
-                               str(MATERIAL / "public-data" / "oflog_nearest_neighbours.csv"), "--data", str(data)],
-                              capture_output=True, text=True, timeout=120)
+        proc = subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "tools" / "build_national.py"),
+                "--ascof",
+                str(FIXTURES / "official" / "ascof-stacked-2017-2024.csv"),
+                "--neighbours",
+                str(MATERIAL / "public-data" / "oflog_nearest_neighbours.csv"),
+                "--data",
+                str(data),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert proc.returncode == 0, proc.stderr
         assert "check: the default data load" in proc.stdout
         outputs.append((data / "observations-national-ascof.csv").read_bytes())

@@ -65,7 +65,8 @@ def test_cli_runs_on_the_other_council(tmp_path):
 
     from ascbench.cli import cli
 
-    out = CliRunner().invoke(cli, ["rate", "--catalogue", str(HERE / "metrics.yaml"), "--data", str(HERE / "data"),
-                                   "--format", "csv"])
+    out = CliRunner().invoke(
+        cli, ["rate", "--catalogue", str(HERE / "metrics.yaml"), "--data", str(HERE / "data"), "--format", "csv"]
+    )
     assert out.exit_code == 0, out.output
     assert "Othertown" in out.stdout and "Leicestershire" not in out.stdout

@@ -11,17 +11,33 @@ import pytest
 from click.testing import CliRunner
 
 from ascbench.cli import cli
-from ascbench.engine.position import composite, oflog_wording, positions
+from ascbench.engine.position import oflog_wording, positions
 from tests.conftest import ROOT, material
 
 
 def _frame(values, polarity="high", metric="m"):
     n = len(values)
-    vals = pd.DataFrame({"metric_id": metric, "area_code": [f"A{i:02d}" for i in range(n)], "period": "2024-25",
-                         "value": values, "value_basis": "published", "numerator": np.nan,
-                         "denominator": np.nan})
-    metrics = pd.DataFrame({"metric_id": [metric], "polarity": [polarity], "range_low": [np.nan],
-                            "range_high": [np.nan], "statistic": ["published"], "multiplier": [1.0]})
+    vals = pd.DataFrame(
+        {
+            "metric_id": metric,
+            "area_code": [f"A{i:02d}" for i in range(n)],
+            "period": "2024-25",
+            "value": values,
+            "value_basis": "published",
+            "numerator": np.nan,
+            "denominator": np.nan,
+        }
+    )
+    metrics = pd.DataFrame(
+        {
+            "metric_id": [metric],
+            "polarity": [polarity],
+            "range_low": [np.nan],
+            "range_high": [np.nan],
+            "statistic": ["published"],
+            "multiplier": [1.0],
+        }
+    )
     members = pd.DataFrame({"group": "g", "area_code": vals["area_code"]})
     return positions(vals, metrics, members).set_index("area_code")
 
@@ -57,10 +73,17 @@ def test_no_polarity_gets_value_ranks_but_no_best():
 
 def test_oflog_wording_bands():
     words = oflog_wording([0.2, -0.49, 0.5, -1.49, 1.5, -2.99, 3, -7.49, 7.5])
-    assert list(words) == ["broadly similar to the median", "broadly similar to the median",
-                           "slightly above the median", "slightly below the median", "above the median",
-                           "below the median", "much above the median", "much below the median",
-                           "far above the median"]
+    assert list(words) == [
+        "broadly similar to the median",
+        "broadly similar to the median",
+        "slightly above the median",
+        "slightly below the median",
+        "above the median",
+        "below the median",
+        "much above the median",
+        "much below the median",
+        "far above the median",
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -74,8 +97,19 @@ def oflog_dir(tmp_path_factory):
 
 
 def _rank_csv(oflog_dir, *extra):
-    out = CliRunner().invoke(cli, ["rank", "--data", str(oflog_dir), "--catalogue",
-                                   str(ROOT / "catalogues" / "oflog-asc.yaml"), "--format", "csv", *extra])
+    out = CliRunner().invoke(
+        cli,
+        [
+            "rank",
+            "--data",
+            str(oflog_dir),
+            "--catalogue",
+            str(ROOT / "catalogues" / "oflog-asc.yaml"),
+            "--format",
+            "csv",
+            *extra,
+        ],
+    )
     assert out.exit_code == 0, out.stderr
     return pd.read_csv(io.StringIO(out.stdout))
 
@@ -87,13 +121,29 @@ def test_real_oflog_league_table_against_independent_arithmetic(oflog_dir):
     raw = raw[(raw["Code"] == "ASC5") & (raw["Financial year"] == "2022-23") & raw["Value"].notna()]
     values = np.sort(raw["Value"].to_numpy())
     assert len(table) == len(values) == 151
-    expected_cols = ["metric_id", "period", "group", "area_code", "area_name", "value", "value_rank", "rank",
-                     "rank_of", "quartile", "band", "group_mean", "group_median", "group_pooled", "p10", "p90",
-                     "mad_from_median"]
+    expected_cols = [
+        "metric_id",
+        "period",
+        "group",
+        "area_code",
+        "area_name",
+        "value",
+        "value_rank",
+        "rank",
+        "rank_of",
+        "quartile",
+        "band",
+        "group_mean",
+        "group_median",
+        "group_pooled",
+        "p10",
+        "p90",
+        "mad_from_median",
+    ]
     assert set(expected_cols) <= set(table.columns)
     # independent: median and MAD by sorting, type-7 quartiles by hand
     n = len(values)
-    median = (values[n // 2] if n % 2 else (values[n // 2 - 1] + values[n // 2]) / 2)
+    median = values[n // 2] if n % 2 else (values[n // 2 - 1] + values[n // 2]) / 2
     dev = np.sort(np.abs(values - median))
     mad = dev[n // 2] if n % 2 else (dev[n // 2 - 1] + dev[n // 2]) / 2
 
@@ -109,14 +159,15 @@ def test_real_oflog_league_table_against_independent_arithmetic(oflog_dir):
     assert leics["mad_from_median"] == pytest.approx((87.8 - median) / mad)
     assert leics["value_rank"] == 1 + (values > 87.8).sum()
     q1, q2, q3 = type7(0.25), type7(0.5), type7(0.75)
-    assert leics["quartile"] == 1 + (87.8 > q1) + (87.8 > q2) + (87.8 > q3)
+    assert leics["quartile"] == 1 + (q1 < 87.8) + (q2 < 87.8) + (q3 < 87.8)
     assert table["rank_of"].eq(151).all() and table["missing"].eq(councils - 151).all()
     assert table["group_pooled"].isna().all()  # values only: nothing to pool
 
 
 def test_nearest_neighbour_group_and_the_focus_council(oflog_dir):
-    table = _rank_csv(oflog_dir, "--metric", "ASC5", "--period", "2022-23", "--group", "neighbours", "--area",
-                      "E10000018")
+    table = _rank_csv(
+        oflog_dir, "--metric", "ASC5", "--period", "2022-23", "--group", "neighbours", "--area", "E10000018"
+    )
     nn = pd.read_csv(material("public-data", "oflog_nearest_neighbours.csv"))
     members = set(nn.loc[nn["area_code"] == "E10000018", "neighbour_code"])
     assert set(table["area_code"]) == members and len(members) == 16
@@ -135,32 +186,69 @@ def test_council_absent_in_a_year_is_not_ranked(oflog_dir):
 
 
 def test_composite_theme_ranks_from_catalogue_tags(oflog_dir):
-    out = CliRunner().invoke(cli, ["rank", "--data", str(oflog_dir), "--catalogue",
-                                   str(ROOT / "catalogues" / "oflog-asc.yaml"), "--metric", "all", "--composite",
-                                   "tag", "--period", "2021-22", "--format", "csv"])
+    out = CliRunner().invoke(
+        cli,
+        [
+            "rank",
+            "--data",
+            str(oflog_dir),
+            "--catalogue",
+            str(ROOT / "catalogues" / "oflog-asc.yaml"),
+            "--metric",
+            "all",
+            "--composite",
+            "tag",
+            "--period",
+            "2021-22",
+            "--format",
+            "csv",
+        ],
+    )
     assert out.exit_code == 0, out.stderr
     table = pd.read_csv(io.StringIO(out.stdout))
     assert set(table["theme"]) == {"survey", "carers", "quality-of-life", "information", "reablement"}
     # check one council's 'information' theme by hand: the mean of its ASC3 and ASC4 ranks
-    single = {m: _rank_csv(oflog_dir, "--metric", m, "--period", "2021-22").set_index("area_code")
-              for m in ("ASC3", "ASC4")}
+    single = {
+        m: _rank_csv(oflog_dir, "--metric", m, "--period", "2021-22").set_index("area_code") for m in ("ASC3", "ASC4")
+    }
     row = table[(table["theme"] == "information") & (table["area_code"] == "E10000018")].iloc[0]
-    assert row["mean_rank"] == pytest.approx((single["ASC3"].loc["E10000018", "rank"]
-                                              + single["ASC4"].loc["E10000018", "rank"]) / 2)
+    assert row["mean_rank"] == pytest.approx(
+        (single["ASC3"].loc["E10000018", "rank"] + single["ASC4"].loc["E10000018", "rank"]) / 2
+    )
     assert row["metrics"] == 2
 
 
 def test_rate_gains_rank_and_quartile(oflog_dir):
-    out = CliRunner().invoke(cli, ["rate", "--data", str(oflog_dir), "--catalogue",
-                                   str(ROOT / "catalogues" / "oflog-asc.yaml"), "--area", "E10000018", "--period",
-                                   "2022-23", "--metric", "ASC5", "--format", "csv"])
+    out = CliRunner().invoke(
+        cli,
+        [
+            "rate",
+            "--data",
+            str(oflog_dir),
+            "--catalogue",
+            str(ROOT / "catalogues" / "oflog-asc.yaml"),
+            "--area",
+            "E10000018",
+            "--period",
+            "2022-23",
+            "--metric",
+            "ASC5",
+            "--format",
+            "csv",
+        ],
+    )
     assert out.exit_code == 0, out.stderr
     row = next(csv.DictReader(io.StringIO(out.stdout)))
     raw = pd.read_csv(material("public-data", "oflog_asc_outcomes_2019_2023.csv"))
     raw = raw[(raw["Code"] == "ASC5") & (raw["Financial year"] == "2022-23")]
     better = int((raw["Value"] > 87.8).sum())
     assert (row["group"], row["rank"], row["rank_of"], row["quartile"], row["band"]) == (
-        "all", str(better + 1), "151", "4", "A")
+        "all",
+        str(better + 1),
+        "151",
+        "4",
+        "A",
+    )
 
 
 def test_spend_quadrants():
@@ -174,18 +262,38 @@ def test_spend_quadrants():
 
 
 def test_quintile_rating_method(oflog_dir, tmp_path):
-    text = (ROOT / "catalogues" / "oflog-asc.yaml").read_text().replace(
-        "polarity: high, source: ASCOF (SALT) via Oflog,", "polarity: high, rating: {method: quintile}, "
-                                                           "source: ASCOF (SALT) via Oflog,")
+    text = (
+        (ROOT / "catalogues" / "oflog-asc.yaml")
+        .read_text()
+        .replace(
+            "polarity: high, source: ASCOF (SALT) via Oflog,",
+            "polarity: high, rating: {method: quintile}, source: ASCOF (SALT) via Oflog,",
+        )
+    )
     (tmp_path / "q.yaml").write_text(text)
-    out = CliRunner().invoke(cli, ["rate", "--data", str(oflog_dir), "--catalogue", str(tmp_path / "q.yaml"),
-                                   "--area", "E10000018", "--period", "2022-23", "--metric", "ASC5", "--format",
-                                   "csv"])
+    out = CliRunner().invoke(
+        cli,
+        [
+            "rate",
+            "--data",
+            str(oflog_dir),
+            "--catalogue",
+            str(tmp_path / "q.yaml"),
+            "--area",
+            "E10000018",
+            "--period",
+            "2022-23",
+            "--metric",
+            "ASC5",
+            "--format",
+            "csv",
+        ],
+    )
     assert out.exit_code == 0, out.stderr
     row = next(csv.DictReader(io.StringIO(out.stdout)))
     raw = pd.read_csv(material("public-data", "oflog_asc_outcomes_2019_2023.csv"))
     v = np.sort(raw[(raw["Code"] == "ASC5") & (raw["Financial year"] == "2022-23")]["Value"].dropna().to_numpy())
-    quintile = 1 + sum(87.8 > np.percentile(v, p) for p in (20, 40, 60, 80))
+    quintile = 1 + sum(np.percentile(v, p) < 87.8 for p in (20, 40, 60, 80))
     words = {5: "best", 4: "better", 3: "middle", 2: "worse", 1: "worst"}
     assert (row["quintile"], row["rating"], row["method"]) == (str(quintile), words[quintile], "quintile")
 
@@ -200,9 +308,15 @@ def _reference(values_by_group, polarity):
         mad = np.percentile(np.abs(v - median), 50)
         for i, x in enumerate(v):
             better = (v > x).sum() if polarity == "high" else (v < x).sum()
-            out[(g, f"A{i:02d}")] = {"value_rank": 1 + (v > x).sum(), "rank": 1 + better, "median": median,
-                                     "p10": np.percentile(v, 10), "p90": np.percentile(v, 90), "mad": mad,
-                                     "mean": v.mean()}
+            out[(g, f"A{i:02d}")] = {
+                "value_rank": 1 + (v > x).sum(),
+                "rank": 1 + better,
+                "median": median,
+                "p10": np.percentile(v, 10),
+                "p90": np.percentile(v, 90),
+                "mad": mad,
+                "mean": v.mean(),
+            }
     return out
 
 
@@ -212,14 +326,38 @@ def test_vectorised_positions_equal_per_group_arithmetic(seed):
     MAD (found without a second sort) equal the per-group calculation exactly."""
     rng = np.random.default_rng(seed)
     polarity = "high" if seed % 2 else "low"
-    groups = {f"{2000 + g}-12-31": (rng.integers(0, 6, rng.integers(1, 41)).astype(float) if seed % 3
-                                    else np.round(rng.normal(50, 10, rng.integers(1, 41)), 1))
-              for g in range(rng.integers(1, 12))}  # one group per period (a snapshot date)
-    rows = [{"metric_id": "m", "area_code": f"A{i:02d}", "period": period, "value": x, "value_basis": "published",
-             "numerator": np.nan, "denominator": np.nan} for period, vals in groups.items() for i, x in enumerate(vals)]
+    groups = {
+        f"{2000 + g}-12-31": (
+            rng.integers(0, 6, rng.integers(1, 41)).astype(float)
+            if seed % 3
+            else np.round(rng.normal(50, 10, rng.integers(1, 41)), 1)
+        )
+        for g in range(rng.integers(1, 12))
+    }  # one group per period (a snapshot date)
+    rows = [
+        {
+            "metric_id": "m",
+            "area_code": f"A{i:02d}",
+            "period": period,
+            "value": x,
+            "value_basis": "published",
+            "numerator": np.nan,
+            "denominator": np.nan,
+        }
+        for period, vals in groups.items()
+        for i, x in enumerate(vals)
+    ]
     vals = pd.DataFrame(rows).sample(frac=1, random_state=seed).reset_index(drop=True)
-    metrics = pd.DataFrame({"metric_id": ["m"], "polarity": [polarity], "range_low": [np.nan],
-                            "range_high": [np.nan], "statistic": ["published"], "multiplier": [1.0]})
+    metrics = pd.DataFrame(
+        {
+            "metric_id": ["m"],
+            "polarity": [polarity],
+            "range_low": [np.nan],
+            "range_high": [np.nan],
+            "statistic": ["published"],
+            "multiplier": [1.0],
+        }
+    )
     members = pd.DataFrame({"group": "g", "area_code": sorted(vals["area_code"].unique())})
     got = positions(vals, metrics, members)
     ref = _reference(groups, polarity)
@@ -240,8 +378,8 @@ def test_vectorised_positions_equal_per_group_arithmetic(seed):
 def test_per_group_table_sort_orders_as_one_stable_sort(seed):
     """From 100,000 rows each group is sorted in its own padded row: the order (group, value
     from the highest, area) must equal one chain of stable sorts, ties included."""
-    from ascbench.keys import stable_order
     from ascbench.engine.position import _group_value_order
+    from ascbench.keys import stable_order
 
     rng = np.random.default_rng(seed)
     sizes = rng.integers(100, 160, 900)

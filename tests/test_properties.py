@@ -16,22 +16,43 @@ from ascbench.errors import AscbenchError
 from tools.fuzz import HOSTILE, run_pipeline
 
 AREAS = ["A1", "A2", "ENG", "ZZ9"]
-PERIODS = ["2023-24", "2024-25", "2024-25-YTD-Q3", "2025-26-YTD-Q3", "R12-2025-Sep", "2025-03-31",
-           "2025-12-31", "AY2025-26-T1", "AY2024-25", "2025-13", "Q3", ""]
+PERIODS = [
+    "2023-24",
+    "2024-25",
+    "2024-25-YTD-Q3",
+    "2025-26-YTD-Q3",
+    "R12-2025-Sep",
+    "2025-03-31",
+    "2025-12-31",
+    "AY2025-26-T1",
+    "AY2024-25",
+    "2025-13",
+    "Q3",
+    "",
+]
 MEASURES = ["n1", "d1", "p1", "t1", "bad measure", ""]
 
-cell = st.one_of(st.integers(-5, 10**6).map(str), st.floats(allow_nan=True, allow_infinity=True).map(repr),
-                 st.sampled_from(HOSTILE))
-row = st.tuples(st.sampled_from(AREAS), st.sampled_from(PERIODS), st.sampled_from(MEASURES), cell,
-                st.sampled_from(["", "", "suppressed", "implied", "nonsense"]))
+cell = st.one_of(
+    st.integers(-5, 10**6).map(str), st.floats(allow_nan=True, allow_infinity=True).map(repr), st.sampled_from(HOSTILE)
+)
+row = st.tuples(
+    st.sampled_from(AREAS),
+    st.sampled_from(PERIODS),
+    st.sampled_from(MEASURES),
+    cell,
+    st.sampled_from(["", "", "suppressed", "implied", "nonsense"]),
+)
 tolerance = st.one_of(st.floats(-1, 100, allow_nan=False), st.sampled_from(["2%", "x", "-1%", "5 %"]), st.none())
 comparator = st.one_of(
     st.fixed_dictionaries({"area": st.sampled_from(["national", "peer", "A2", "nowhere"])}),
-    st.fixed_dictionaries({"measure": st.sampled_from(["t1", "missing"]),
-                           "period": st.sampled_from(["same", "containing", "latest", "2024-25", "Q9"])}),
+    st.fixed_dictionaries(
+        {
+            "measure": st.sampled_from(["t1", "missing"]),
+            "period": st.sampled_from(["same", "containing", "latest", "2024-25", "Q9"]),
+        }
+    ),
     st.fixed_dictionaries({"type": st.just("baseline"), "period": st.sampled_from(["year_end", "2025-03-31"])}),
-    st.fixed_dictionaries({"value": st.one_of(st.floats(allow_nan=False, allow_infinity=False),
-                                              st.text(max_size=3))}),
+    st.fixed_dictionaries({"value": st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=3))}),
 )
 metric = st.fixed_dictionaries(
     {
@@ -48,13 +69,23 @@ metric = st.fixed_dictionaries(
         "polarity": st.sampled_from(["high", "low", "none", "range", "up"]),
         "range": st.lists(st.floats(0, 100, allow_nan=False), min_size=0, max_size=3),
         "comparators": st.lists(comparator, max_size=3),
-        "rating": st.fixed_dictionaries({}, optional={
-            "method": st.sampled_from(["tolerance", "target", "ci_overlap", "ci_overlap_both", "spc998", "zzz"]),
-            "similar_within": tolerance}),
-        "direction": st.fixed_dictionaries({}, optional={
-            "method": st.sampled_from(["tolerance", "ci_overlap", "none"]),
-            "previous": st.sampled_from(["year_earlier", "preceding", "year_end", "2024-25", ["preceding", "year_end"]]),
-            "compare_unequal_periods": st.booleans()}),
+        "rating": st.fixed_dictionaries(
+            {},
+            optional={
+                "method": st.sampled_from(["tolerance", "target", "ci_overlap", "ci_overlap_both", "spc998", "zzz"]),
+                "similar_within": tolerance,
+            },
+        ),
+        "direction": st.fixed_dictionaries(
+            {},
+            optional={
+                "method": st.sampled_from(["tolerance", "ci_overlap", "none"]),
+                "previous": st.sampled_from(
+                    ["year_earlier", "preceding", "year_end", "2024-25", ["preceding", "year_end"]]
+                ),
+                "compare_unequal_periods": st.booleans(),
+            },
+        ),
         "scale": st.sampled_from(["none", "thousands", "lots"]),
     },
 )
@@ -63,8 +94,9 @@ metric = st.fixed_dictionaries(
 def write_case(root: Path, metrics: list, rows: list) -> tuple[Path, Path]:
     data = root / "data"
     data.mkdir(parents=True, exist_ok=True)
-    (data / "areas.csv").write_text("area_code,area_name,area_type\nA1,One,unitary\nA2,=Two,county\n"
-                                    "ENG,England,national\n")
+    (data / "areas.csv").write_text(
+        "area_code,area_name,area_type\nA1,One,unitary\nA2,=Two,county\nENG,England,national\n"
+    )
     (data / "dataset.yaml").write_text("default_area: A1\nroles: {national: ENG, peer: A2}\n")
     buf = io.StringIO()
     writer = csv.writer(buf)
@@ -87,20 +119,42 @@ def test_pipeline_returns_a_result_or_raises_its_own_error(metrics, rows):
             assert "\n" not in exc.one_line()
 
 
-VALID_ROWS = st.lists(st.tuples(st.sampled_from(["A1", "A2", "ENG"]), st.sampled_from(PERIODS[:9]),
-                                st.sampled_from(["n1", "d1", "p1", "t1"]),
-                                st.one_of(st.integers(0, 5000).map(str), st.sampled_from(["c", "[x]", ""])),
-                                st.just("")),
-                      min_size=1, max_size=40, unique_by=lambda r: r[:3])
+VALID_ROWS = st.lists(
+    st.tuples(
+        st.sampled_from(["A1", "A2", "ENG"]),
+        st.sampled_from(PERIODS[:9]),
+        st.sampled_from(["n1", "d1", "p1", "t1"]),
+        st.one_of(st.integers(0, 5000).map(str), st.sampled_from(["c", "[x]", ""])),
+        st.just(""),
+    ),
+    min_size=1,
+    max_size=40,
+    unique_by=lambda r: r[:3],
+)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(VALID_ROWS)
 def test_valid_data_never_fails_and_suppressed_never_becomes_zero(rows):
-    metrics = [{"id": "m", "title": "M", "statistic": "rate", "numerator": "n1", "denominator": "d1",
-                "polarity": "low", "comparators": [{"area": "national"}, {"measure": "t1"}]},
-               {"id": "c", "title": "C", "statistic": "count", "numerator": "n1", "polarity": "high",
-                "comparators": [{"type": "baseline"}]}]
+    metrics = [
+        {
+            "id": "m",
+            "title": "M",
+            "statistic": "rate",
+            "numerator": "n1",
+            "denominator": "d1",
+            "polarity": "low",
+            "comparators": [{"area": "national"}, {"measure": "t1"}],
+        },
+        {
+            "id": "c",
+            "title": "C",
+            "statistic": "count",
+            "numerator": "n1",
+            "polarity": "high",
+            "comparators": [{"type": "baseline"}],
+        },
+    ]
     with tempfile.TemporaryDirectory() as tmp:
         catalogue, data = write_case(Path(tmp), metrics, rows)
         from ascbench.catalogue import load_catalogue

@@ -41,9 +41,13 @@ def test_readme_states_the_python_versions_pyproject_claims():
     import tomllib
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    claimed = [c.rsplit(" :: ", 1)[1] for c in project["classifiers"] if c.startswith("Programming Language :: Python :: 3.")]
+    claimed = [
+        c.rsplit(" :: ", 1)[1] for c in project["classifiers"] if c.startswith("Programming Language :: Python :: 3.")
+    ]
     assert project["requires-python"] == f">={claimed[0]}"
     first_screen = (ROOT / "README.md").read_text().split("```bash")[0]
     assert f"Python {', '.join(claimed[:-1])} or {claimed[-1]}" in first_screen
     ci = (ROOT / ".ci" / "run").read_text()
-    assert f"for name in python{claimed[0]} python{claimed[-1]}; do" in ci  # CI installs the wheel on the oldest and newest
+    assert (
+        f"for name in python{claimed[0]} python{claimed[-1]}; do" in ci
+    )  # CI installs the wheel on the oldest and newest

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ascbench import stats
-from tests.conftest import DEFAULT_CATALOGUE, DEFAULT_DATA, ROOT, material
+from tests.conftest import DEFAULT_CATALOGUE, DEFAULT_DATA, material
 
 
 def test_compare_reproduces_fingertips_ci_overlap_reference():
@@ -54,8 +54,11 @@ def test_switching_a_metric_to_ci_overlap_changes_its_rating_and_names_the_metho
     data = load_dataset(DEFAULT_DATA)
     before = build_results(load_catalogue(DEFAULT_CATALOGUE), data, metric_ids=["local_heritage_visits"])[0]
     assert (before["rating"][0], before["method"][0]) == ("similar", "target")  # 1.9% short, tolerance 2.5%
-    after = build_results(load_catalogue(_switch(tmp_path, "local_heritage_visits", "ci_overlap95")), data,
-                          metric_ids=["local_heritage_visits"])[0]
+    after = build_results(
+        load_catalogue(_switch(tmp_path, "local_heritage_visits", "ci_overlap95")),
+        data,
+        metric_ids=["local_heritage_visits"],
+    )[0]
     # 119,244 visits: Poisson 95% limits 118,568-119,922 exclude the milestone 121,588
     assert (after["rating"][0], after["method"][0], after["confidence"][0]) == ("worse", "ci_overlap95", 0.95)
     assert after["lower95"][0] == pytest.approx(float(stats.byars_limits(119244, 0.95)[0][()]))
@@ -68,8 +71,9 @@ def test_both_levels_and_spc(tmp_path):
     from ascbench.engine.data import load as load_dataset
 
     data = load_dataset(DEFAULT_DATA)
-    both = build_results(load_catalogue(_switch(tmp_path, "ASCOF_2A", "ci_overlap_both")), data,
-                         metric_ids=["ASCOF_2A"])[0]
+    both = build_results(
+        load_catalogue(_switch(tmp_path, "ASCOF_2A", "ci_overlap_both")), data, metric_ids=["ASCOF_2A"]
+    )[0]
     assert both["rating"][0] == "worst"  # 69.7% (68.0-71.4 at 95%) far below 77.1%
     spc = build_results(load_catalogue(_switch(tmp_path, "ASCOF_2D", "spc998")), data, metric_ids=["ASCOF_2D"])[0]
     lo, up = stats.control_limits(60.7, 2049, "proportion", 0.998)
@@ -100,8 +104,9 @@ def test_a_count_gets_its_interval_when_the_catalogue_says_it_is_a_rate_of_event
     end = text.index("    comparators:\n", start) if "    comparators:\n" in text[start:] else len(text)
     text = text[:end] + "    interval: true\n" + text[end:]
     (tmp_path / "m.yaml").write_text(text)
-    six = build_results(load_catalogue(tmp_path / "m.yaml"), load_dataset(DEFAULT_DATA),
-                        metric_ids=["local_awaiting_assessment_6m"])[0].iloc[0]
+    six = build_results(
+        load_catalogue(tmp_path / "m.yaml"), load_dataset(DEFAULT_DATA), metric_ids=["local_awaiting_assessment_6m"]
+    )[0].iloc[0]
     exact = stats.rate_ci(8, 1, multiplier=1)
     assert six["ci_method"] == "exact Poisson" and six["upper95"] == pytest.approx(exact["upper"][0])
 
@@ -117,8 +122,10 @@ def _trend_data(tmp_path, rows, statistic="proportion", polarity="high"):
         lines += [f"A1,{fy},x,{x}", f"A1,{fy},n,{n}"]
     (data / "observations.csv").write_text("\n".join(lines) + "\n")
     cat = tmp_path / "metrics.yaml"
-    cat.write_text(f"metrics:\n  - {{id: m, title: M, statistic: {statistic}, numerator: x, denominator: n, "
-                   f"polarity: {polarity}}}\n")
+    cat.write_text(
+        f"metrics:\n  - {{id: m, title: M, statistic: {statistic}, numerator: x, denominator: n, "
+        f"polarity: {polarity}}}\n"
+    )
     from ascbench.catalogue import load_catalogue
     from ascbench.engine import build_results
     from ascbench.engine.data import load as load_dataset
@@ -160,13 +167,15 @@ def test_direction_by_interval_overlap(tmp_path):
     (data / "areas.csv").write_text("area_code,area_name,area_type\nA1,Alpha,unitary\n")
     (data / "observations.csv").write_text(
         "area_code,period,measure,value\nA1,2023-24,x,50\nA1,2023-24,n,100\nA1,2024-25,x,62\nA1,2024-25,n,100\n"
-        "A1,2023-24,y,500\nA1,2023-24,z,1000\nA1,2024-25,y,600\nA1,2024-25,z,1000\n")
+        "A1,2023-24,y,500\nA1,2023-24,z,1000\nA1,2024-25,y,600\nA1,2024-25,z,1000\n"
+    )
     (tmp_path / "m.yaml").write_text(
         "metrics:\n"
         "  - {id: small, title: S, statistic: proportion, numerator: x, denominator: n, polarity: high,"
         " direction: {method: ci_overlap}}\n"
         "  - {id: large, title: L, statistic: proportion, numerator: y, denominator: z, polarity: high,"
-        " direction: {method: ci_overlap}}\n")
+        " direction: {method: ci_overlap}}\n"
+    )
     from ascbench.catalogue import load_catalogue
     from ascbench.engine import build_results
     from ascbench.engine.data import load as load_dataset
@@ -189,7 +198,7 @@ def test_proportion_value_lies_within_limits_and_998_contains_95(x, extra):
     b = stats.proportion_ci(x, n, 0.998)
     assert a["lower"][0] <= a["value"][0] + 1e-9 and a["value"][0] <= a["upper"][0] + 1e-9
     assert b["lower"][0] <= a["lower"][0] + 1e-9 and a["upper"][0] <= b["upper"][0] + 1e-9
-    assert 0 <= b["lower"][0] and b["upper"][0] <= 100 + 1e-9
+    assert b["lower"][0] >= 0 and b["upper"][0] <= 100 + 1e-9
 
 
 @settings(max_examples=300, deadline=None)
@@ -222,9 +231,13 @@ def test_flipping_polarity_swaps_better_and_worse(value, half, spread, benchmark
             assert h == -lo
 
 
-@pytest.mark.parametrize("basis, expected, label",
-                         [("pooled", (45 + 30) / (12000 + 10000) * 1000, "pooled of 2 members"),
-                          ("mean", (45 / 12000 * 1000 + 30 / 10000 * 1000) / 2, "mean of 2 members")])
+@pytest.mark.parametrize(
+    "basis, expected, label",
+    [
+        ("pooled", (45 + 30) / (12000 + 10000) * 1000, "pooled of 2 members"),
+        ("mean", (45 / 12000 * 1000 + 30 / 10000 * 1000) / 2, "mean of 2 members"),
+    ],
+)
 def test_group_benchmark_from_members(tmp_path, basis, expected, label):
     import shutil
 
@@ -236,9 +249,14 @@ def test_group_benchmark_from_members(tmp_path, basis, expected, label):
     data = tmp_path / "data"
     shutil.copytree(FIXTURES / "othertown" / "data", data)
     (data / "groups.csv").write_text("group_code,member_code\nX12000009,X99000001\nX12000009,X99000002\n")
-    text = (FIXTURES / "othertown" / "metrics.yaml").read_text().replace(
-        '{area: region, label: "{period} regional average"}',
-        f'{{area: region, basis: {basis}, label: "{{period}} regional average"}}')
+    text = (
+        (FIXTURES / "othertown" / "metrics.yaml")
+        .read_text()
+        .replace(
+            '{area: region, label: "{period} regional average"}',
+            f'{{area: region, basis: {basis}, label: "{{period}} regional average"}}',
+        )
+    )
     (tmp_path / "m.yaml").write_text(text)
     r = build_results(load_catalogue(tmp_path / "m.yaml"), load_dataset(data), metric_ids=["falls"])[0].iloc[0]
     # the region's own count is suppressed ('c'); asked for, the members are pooled (and said so)
@@ -261,8 +279,9 @@ def test_auto_never_replaces_a_suppressed_group_value(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(FIXTURES / "othertown" / "data", data)
     (data / "groups.csv").write_text("group_code,member_code\nX12000009,X99000001\nX12000009,X99000002\n")
-    results, _, comparisons = build_results(load_catalogue(FIXTURES / "othertown" / "metrics.yaml"),
-                                            load_dataset(data), metric_ids=["falls"])
+    results, _, comparisons = build_results(
+        load_catalogue(FIXTURES / "othertown" / "metrics.yaml"), load_dataset(data), metric_ids=["falls"]
+    )
     r = results.iloc[0]
     assert r["period"] == "2031-32"
     region = comparisons[comparisons["comparator_area"] == "X12000009"]

@@ -27,10 +27,48 @@ SMALL = [12, 4, 3, 2, 3, 4, 8, 2, 2, 3, 4, 5, 6, 8, 5, 6, 5, 5, 4]
 TINY = [0, 0, np.nan, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 1, 2, 2, 1, 1]
 POP = [636, 558, 609, 543, 384, 594, 669, 843, 660, 576, 606, 522, 426, 273, 300, 288, 153, 123, 207]
 # refdata
-REF_COUNT = [10303, 2824, 0, 3615, 3641, 3490, 3789, 3213, 3031, 2771, 3089, 3490, 3595, 4745, 5514, 7125, 5694,
-             6210, 5757]
-REF_POP = [50520, 57173, 60213, 54659, 44345, 50128, 62163, 67423, 62899, 55463, 60479, 49974, 44140, 40888, 37239,
-           30819, 18136, 15325, 13918]
+REF_COUNT = [
+    10303,
+    2824,
+    0,
+    3615,
+    3641,
+    3490,
+    3789,
+    3213,
+    3031,
+    2771,
+    3089,
+    3490,
+    3595,
+    4745,
+    5514,
+    7125,
+    5694,
+    6210,
+    5757,
+]
+REF_POP = [
+    50520,
+    57173,
+    60213,
+    54659,
+    44345,
+    50128,
+    62163,
+    67423,
+    62899,
+    55463,
+    60479,
+    49974,
+    44140,
+    40888,
+    37239,
+    30819,
+    18136,
+    15325,
+    13918,
+]
 
 
 def _areas():
@@ -52,12 +90,15 @@ def test_dsr_matches_phe_at_95_and_998():
     per_10000 = stats.dsr(counts, pops, groups=groups, multiplier=10000)
     assert per_10000.loc["big", "total_count"] == 895 and per_10000.loc["big", "total_pop"] == 8970
     assert per_10000.loc["big", ["value", "lower", "upper"]].tolist() == pytest.approx(
-        [1043.024799, 971.770907, 1117.894092], rel=REL * 100)
+        [1043.024799, 971.770907, 1117.894092], rel=REL * 100
+    )
     assert per_10000.loc["small", ["value", "lower", "upper"]].tolist() == pytest.approx(
-        [110.321203, 87.745577, 136.708822], rel=1e-8 * 100)
+        [110.321203, 87.745577, 136.708822], rel=1e-8 * 100
+    )
     at998 = stats.dsr(counts, pops, groups=groups, confidence=0.998)
     assert at998.loc["big", ["value", "lower", "upper"]].tolist() == pytest.approx(
-        [10430.247991, 9323.287880, 11620.596000], rel=1e-9 * 100)
+        [10430.247991, 9323.287880, 11620.596000], rel=1e-9 * 100
+    )
     assert at998.loc["small", ["lower", "upper"]].tolist() == pytest.approx([763.642036, 1530.032895], rel=1e-6)
 
 
@@ -71,22 +112,44 @@ def test_dsr_is_suppressed_below_ten_events():
 
 def test_dsr_with_a_supplied_standard_population():
     # testdata_1976: 18 bands (85+ last) and the European Standard Population 1976
-    esp1976 = [8000, 7000, 7000, 7000, 7000, 7000, 7000, 7000, 7000, 7000, 7000, 6000, 5000, 4000, 3000, 2000, 1000,
-               1000]
+    esp1976 = [
+        8000,
+        7000,
+        7000,
+        7000,
+        7000,
+        7000,
+        7000,
+        7000,
+        7000,
+        7000,
+        7000,
+        6000,
+        5000,
+        4000,
+        3000,
+        2000,
+        1000,
+        1000,
+    ]
     counts = BIG[:17] + [82]
     pops = POP[:17] + [123]
     out = stats.dsr(counts, pops, esp1976)
     assert out.loc[0, ["value", "lower", "upper"]].tolist() == pytest.approx(
-        [8592.097585, 7991.160931, 9225.253880], rel=1e-9)
+        [8592.097585, 7991.160931, 9225.253880], rel=1e-9
+    )
 
 
-@pytest.mark.parametrize("counts, pops, standard, field", [
-    ([1, -1], [10, 10], [1, 1], "count"),
-    ([1, 1], [10, 0], [1, 1], "population"),
-    ([1, 1], [10, np.nan], [1, 1], "population"),
-    ([1, 1], [10, 10], [1, -1], "standard"),
-    ([1, 1], [10, 10], None, "standard"),  # ESP2013 needs 19 bands
-])
+@pytest.mark.parametrize(
+    "counts, pops, standard, field",
+    [
+        ([1, -1], [10, 10], [1, 1], "count"),
+        ([1, 1], [10, 0], [1, 1], "population"),
+        ([1, 1], [10, np.nan], [1, 1], "population"),
+        ([1, 1], [10, 10], [1, -1], "standard"),
+        ([1, 1], [10, 10], None, "standard"),  # ESP2013 needs 19 bands
+    ],
+)
 def test_dsr_checks_its_arguments_first(counts, pops, standard, field):
     with pytest.raises(AscbenchError) as err:
         stats.dsr(counts, pops, standard)
@@ -102,17 +165,21 @@ def test_isr_and_smr_match_phe():
     assert isr.loc["big", "expected"] == pytest.approx(835.883561, rel=1e-9)
     assert isr.loc["big", "ref_rate"] == pytest.approx(9349.883092, rel=1e-9)
     assert isr.loc["big", ["value", "lower", "upper"]].tolist() == pytest.approx(
-        [10011.137622, 9365.916003, 10689.097583], rel=1e-9)
+        [10011.137622, 9365.916003, 10689.097583], rel=1e-9
+    )
     assert isr.loc["tiny", ["value", "lower", "upper"]].tolist() == pytest.approx(
-        [100.670658, 46.033035, 191.104267], rel=1e-8)
+        [100.670658, 46.033035, 191.104267], rel=1e-8
+    )
     assert list(isr["method"]) == ["Byars", "Byars", "Exact"]
     smr = stats.smr(counts, pops, ref_count, ref_pop, groups=groups, refvalue=100, confidence=0.998)
     assert smr.loc["big", ["value", "lower", "upper"]].tolist() == pytest.approx(
-        [107.072329, 96.351556, 118.600704], rel=1e-8)
+        [107.072329, 96.351556, 118.600704], rel=1e-8
+    )
     assert smr.loc["tiny", ["lower", "upper"]].tolist() == pytest.approx([0.293393, 2.710590], rel=1e-6)
     ratio = stats.smr(counts, pops, ref_count, ref_pop, groups=groups)
     assert ratio.loc["small", ["value", "lower", "upper"]].tolist() == pytest.approx(
-        [0.108867, 0.087650, 0.133666], rel=1e-5)
+        [0.108867, 0.087650, 0.133666], rel=1e-5
+    )
 
 
 def test_isr_from_observed_totals():
@@ -127,9 +194,11 @@ def test_mean_with_t_limits_matches_phe():
     out = stats.mean(area1)
     assert out.loc[0, "value_count"] == 8
     assert out.loc[0, ["value_sum", "stdev", "value", "lower", "upper"]].tolist() == pytest.approx(
-        [429.63476, 20.975575, 53.704345, 36.168325, 71.240365], rel=1e-7)
+        [429.63476, 20.975575, 53.704345, 36.168325, 71.240365], rel=1e-7
+    )
     assert stats.mean(area1, confidence=0.998).loc[0, ["lower", "upper"]].tolist() == pytest.approx(
-        [18.216705, 89.191985], rel=1e-7)
+        [18.216705, 89.191985], rel=1e-7
+    )
     with pytest.raises(AscbenchError):
         stats.mean([1.0, np.nan])
 
@@ -156,8 +225,14 @@ def test_funnel_axis_follows_phe():
     out = stats.funnel_limits([5, 50, 400], [10, 100, 1000], statistic="proportion")
     xs = out["Population"].to_numpy()
     assert len(xs) == 100 and xs[0] == 1 and xs[-1] >= 1000 and np.all(np.diff(xs) >= 1)
-    assert list(out.columns) == ["Population", "lower_2s_limit", "upper_2s_limit", "lower_3s_limit",
-                                 "upper_3s_limit", "baseline"]
+    assert list(out.columns) == [
+        "Population",
+        "lower_2s_limit",
+        "upper_2s_limit",
+        "lower_3s_limit",
+        "upper_3s_limit",
+        "baseline",
+    ]
     assert out["baseline"].iloc[0] == pytest.approx(455 / 1110 * 100)
 
 
@@ -169,8 +244,12 @@ def test_ratio_funnel_expected_events_match_phe():
         (67, 85.0876134, 51.92408873, 96.35358134, 44.52205864),
         (716, 770.4222128, 664.5083011, 802.60414, 636.1521174),
     ]:
-        got = [stats.funnel.poisson_expected(obs, 0.975, "high"), stats.funnel.poisson_expected(obs, 0.975, "low"),
-               stats.funnel.poisson_expected(obs, 0.999, "high"), stats.funnel.poisson_expected(obs, 0.999, "low")]
+        got = [
+            stats.funnel.poisson_expected(obs, 0.975, "high"),
+            stats.funnel.poisson_expected(obs, 0.975, "low"),
+            stats.funnel.poisson_expected(obs, 0.999, "high"),
+            stats.funnel.poisson_expected(obs, 0.999, "low"),
+        ]
         assert got == pytest.approx([lo2, up2, lo3, up3], rel=1e-7)  # the figures have 10 digits
         exact = stats.funnel.poisson_expected(obs, 0.975, "high", solver="exact")
         assert float(exact) == pytest.approx(lo2, rel=1e-4)  # PHE's bisection stops at a step of 1e-7
@@ -178,19 +257,30 @@ def test_ratio_funnel_expected_events_match_phe():
 
 def test_ratio_funnel_significance_matches_phe():
     # testdata_funnel_ratio_inputs.csv
-    rows = [(8, 6.239860227, "Not significant"), (151, 106.4429719, "High (0.001)"),
-            (159, 232.9329036, "Low (0.001)"), (191, 184.0963855, "Not significant"),
-            (124, 183.894409, "Low (0.001)"), (150, 119.5695496, "High (0.025)"), (0, 240.6273499, "Low (0.001)"),
-            (206, 139.4719025, "High (0.001)"), (113, 96.14566494, "Not significant")]
+    rows = [
+        (8, 6.239860227, "Not significant"),
+        (151, 106.4429719, "High (0.001)"),
+        (159, 232.9329036, "Low (0.001)"),
+        (191, 184.0963855, "Not significant"),
+        (124, 183.894409, "Low (0.001)"),
+        (150, 119.5695496, "High (0.025)"),
+        (0, 240.6273499, "Low (0.001)"),
+        (206, 139.4719025, "High (0.001)"),
+        (113, 96.14566494, "Not significant"),
+    ]
     obs, exp, want = zip(*rows, strict=True)
     assert list(stats.funnel_significance(obs, exp, statistic="ratio")) == list(want)
 
 
 def test_proportion_funnel_significance_matches_phe():
     # testdata_funnel_prop_inputs.csv rows, against the pooled average of all 303
-    rows = [(35078.4880, 41980, "High (0.001)"), (24803.6256, 31824, "Low (0.001)"),
-            (50050.7443, 61921, "Not significant"), (35795.6324, 45449, "Low (0.001)"),
-            (22506.3828, 25932, "High (0.001)")]
+    rows = [
+        (35078.4880, 41980, "High (0.001)"),
+        (24803.6256, 31824, "Low (0.001)"),
+        (50050.7443, 61921, "Not significant"),
+        (35795.6324, 45449, "Low (0.001)"),
+        (22506.3828, 25932, "High (0.001)"),
+    ]
     num, den, want = zip(*rows, strict=True)
     got = stats.funnel_significance(num, den, statistic="proportion", average=0.80642448)
     assert list(got) == list(want)
@@ -205,13 +295,23 @@ def test_rate_funnel_limits_match_phe():
     ]:
         lam_lo = stats.funnel.poisson_expected(events, 0.975, "high")
         lam_up = stats.funnel.poisson_expected(events, 0.975, "low")
-        assert [lam_lo / av / 3, events / (lam_lo / av) * 1e5, lam_up / av / 3, events / (lam_up / av) * 1e5] == \
-            pytest.approx([lo_pop, lo_limit, up_pop, up_limit], rel=1e-8)
+        assert [
+            lam_lo / av / 3,
+            events / (lam_lo / av) * 1e5,
+            lam_up / av / 3,
+            events / (lam_up / av) * 1e5,
+        ] == pytest.approx([lo_pop, lo_limit, up_pop, up_limit], rel=1e-8)
 
 
 def test_dsr_funnel_significance_needs_ten_events():
-    labels = stats.funnel_significance([5, 2419, 2337], [50000, 264102, 259711], rate=[10.0, 907.6, 948.6],
-                                       statistic="rate", rate_type="dsr", multiplier=1e5)
+    labels = stats.funnel_significance(
+        [5, 2419, 2337],
+        [50000, 264102, 259711],
+        rate=[10.0, 907.6, 948.6],
+        statistic="rate",
+        rate_type="dsr",
+        multiplier=1e5,
+    )
     assert labels[0] == stats.funnel.DSR_TOO_FEW
 
 
@@ -227,11 +327,39 @@ def test_funnel_refuses_bad_input():
 
 
 # --------------------------------------------------------------------------- quantiles
-SOUTH_WEST_90366 = [82.65352, 82.66577, 82.80399, 83.00369, 83.00592, 83.39545, 83.56296, 83.60254, 83.64126,
-                    84.06265, 84.11249, 84.18526, 84.53047, 84.66648, 84.98198, np.nan]
+SOUTH_WEST_90366 = [
+    82.65352,
+    82.66577,
+    82.80399,
+    83.00369,
+    83.00592,
+    83.39545,
+    83.56296,
+    83.60254,
+    83.64126,
+    84.06265,
+    84.11249,
+    84.18526,
+    84.53047,
+    84.66648,
+    84.98198,
+    np.nan,
+]
 SOUTH_WEST_DECILES = [1, 1, 2, 3, 3, 4, 5, 5, 6, 7, 7, 8, 9, 9, 10, np.nan]
-NORTH_EAST_40501 = [118.746048, 131.277828, 137.109864, 137.725653, 138.900523, 143.263302, 145.596671,
-                    146.697126, 153.691283, 155.763081, 157.122229, 171.217046]
+NORTH_EAST_40501 = [
+    118.746048,
+    131.277828,
+    137.109864,
+    137.725653,
+    138.900523,
+    143.263302,
+    145.596671,
+    146.697126,
+    153.691283,
+    155.763081,
+    157.122229,
+    171.217046,
+]
 NORTH_EAST_DECILES = [10, 9, 8, 7, 6, 6, 5, 4, 3, 2, 1, 1]
 
 
@@ -248,8 +376,10 @@ def test_quantile_conventions_differ_where_the_count_is_not_a_multiple():
     assert not np.array_equal(phe, type7)
     # twenty values in quintiles: the two agree
     twenty = np.arange(1.0, 21.0)
-    np.testing.assert_array_equal(stats.quantile_groups(twenty, 5, method="phe_rank", invert=False),
-                                  stats.quantile_groups(twenty, 5, method="type7"))
+    np.testing.assert_array_equal(
+        stats.quantile_groups(twenty, 5, method="phe_rank", invert=False),
+        stats.quantile_groups(twenty, 5, method="type7"),
+    )
 
 
 def test_quantile_groups_any_number_and_too_few():

@@ -74,8 +74,9 @@ def test_rollup_does_not_override_given_data(tmp_path):
 
 def test_forecast_from_one_quarter_of_monthly_counts(tmp_path):
     cat, data = make_monthly(tmp_path, 3, CATALOGUE, ["T1,2025-26,admissions.target,30"])
-    out = CliRunner().invoke(cli, ["forecast", "--catalogue", str(cat), "--data", str(data), "--period",
-                                   "2025-26-Q1", "--format", "csv"])
+    out = CliRunner().invoke(
+        cli, ["forecast", "--catalogue", str(cat), "--data", str(data), "--period", "2025-26-Q1", "--format", "csv"]
+    )
     assert out.exit_code == 0, out.stderr
     row = pd.read_csv(pd.io.common.StringIO(out.stdout)).iloc[0]
     assert row["period"] == "2025-26-Q1" and row["value"] == 8  # the quarter, as asked
@@ -92,10 +93,13 @@ def test_milestone_from_an_annual_target_flat_and_profiled(tmp_path):
     from ascbench.engine.data import load as load_dataset
 
     months = [f"T1,{_calendar(2025, i)},admissions.profile,{w}" for i, w in enumerate([1] * 6 + [2] * 6)]
-    cat, data = make_monthly(tmp_path, 9, CATALOGUE.replace("profile: flat", "profile: {measure: admissions.profile}")
-                             + CATALOGUE.replace("id: adm", "id: flat").replace("Admissions", "Flat")
-                             .replace("\nmetrics:\n", "\n"),
-                             ["T1,2025-26,admissions.target,40", *months])
+    cat, data = make_monthly(
+        tmp_path,
+        9,
+        CATALOGUE.replace("profile: flat", "profile: {measure: admissions.profile}")
+        + CATALOGUE.replace("id: adm", "id: flat").replace("Admissions", "Flat").replace("\nmetrics:\n", "\n"),
+        ["T1,2025-26,admissions.target,40", *months],
+    )
     r = build_results(load_catalogue(cat), load_dataset(data), period="2025-26-YTD-Q3", group=None)[0]
     r = r.set_index("metric_id")
     assert r.loc["flat", "value"] == 8 + 12 + 12  # Apr-Dec
@@ -121,8 +125,14 @@ def test_seed_milestones_in_the_table(results):
     assert round_half_away(h["diff_pct"], 1) == -1.9 and h["comparator_value"] == 121588
     lib = results.loc["local_library_visits"]
     assert (lib["diff"], round_half_away(lib["diff_pct"], 1)) == (8183, 1.4)
-    table = CliRunner().invoke(cli, ["rate", "--format", "markdown", "--metric", "local_heritage_visits",
-                                     "--metric", "local_library_visits"]).stdout
+    table = (
+        CliRunner()
+        .invoke(
+            cli,
+            ["rate", "--format", "markdown", "--metric", "local_heritage_visits", "--metric", "local_library_visits"],
+        )
+        .stdout
+    )
     # the gap in the metric's own units beside the relative one: 119,244 - 121,588 = -2,344
     assert "121.6k Local milestone, Apr-Dec 2025 (2.3k below, 1.9% below)" in table
     assert "585.0k Local milestone, Apr-Dec 2025 (8.2k above, 1.4% above)" in table
@@ -138,8 +148,9 @@ def test_like_for_like_only(results):
 
 def test_forecast_from_a_later_quarter_uses_the_year_to_date(tmp_path):
     cat, data = make_monthly(tmp_path, 9, CATALOGUE, ["T1,2025-26,admissions.target,60"])
-    out = CliRunner().invoke(cli, ["forecast", "--catalogue", str(cat), "--data", str(data), "--period",
-                                   "2025-26-Q3", "--format", "csv"])
+    out = CliRunner().invoke(
+        cli, ["forecast", "--catalogue", str(cat), "--data", str(data), "--period", "2025-26-Q3", "--format", "csv"]
+    )
     row = pd.read_csv(pd.io.common.StringIO(out.stdout)).iloc[0]
     assert row["value"] == 32 and row["months_elapsed"] == 9  # April-December, not the quarter's 12
     assert row["straight_line"] == pytest.approx(32 * 12 / 9)

@@ -61,25 +61,63 @@ def test_vectorised_values_equal_row_by_row_rules(seed):
             for measure in rng.choice(measures, rng.integers(1, len(measures) + 1), replace=False):
                 status = str(rng.choice(STATUSES))
                 value = np.nan if status == "suppressed" else float(rng.integers(0, 5))  # zeros: zero denominators
-                rows.append({"area_code": f"A{a}", "period": f"{2020 + p}-{21 + p}", "measure": str(measure),
-                             "value": value, "status": status})
+                rows.append(
+                    {
+                        "area_code": f"A{a}",
+                        "period": f"{2020 + p}-{21 + p}",
+                        "measure": str(measure),
+                        "value": value,
+                        "status": status,
+                    }
+                )
     observations = pd.DataFrame(rows)
-    metrics = pd.DataFrame([
-        {"metric_id": "prop", "statistic": "proportion", "numerator_measure": "m0", "denominator_measure": "m1",
-         "value_measure": "m2", "multiplier": 100.0},
-        {"metric_id": "rate", "statistic": "rate", "numerator_measure": "m3", "denominator_measure": "m1",
-         "value_measure": None, "multiplier": 100000.0},
-        {"metric_id": "count", "statistic": "count", "numerator_measure": "m4", "denominator_measure": None,
-         "value_measure": None, "multiplier": 1.0},
-        {"metric_id": "score", "statistic": "score", "numerator_measure": None, "denominator_measure": None,
-         "value_measure": "m5", "multiplier": 1.0},
-        {"metric_id": "shared", "statistic": "proportion", "numerator_measure": "m4", "denominator_measure": "m1",
-         "value_measure": "m5", "multiplier": 100.0},  # measures shared with other metrics
-    ])
+    metrics = pd.DataFrame(
+        [
+            {
+                "metric_id": "prop",
+                "statistic": "proportion",
+                "numerator_measure": "m0",
+                "denominator_measure": "m1",
+                "value_measure": "m2",
+                "multiplier": 100.0,
+            },
+            {
+                "metric_id": "rate",
+                "statistic": "rate",
+                "numerator_measure": "m3",
+                "denominator_measure": "m1",
+                "value_measure": None,
+                "multiplier": 100000.0,
+            },
+            {
+                "metric_id": "count",
+                "statistic": "count",
+                "numerator_measure": "m4",
+                "denominator_measure": None,
+                "value_measure": None,
+                "multiplier": 1.0,
+            },
+            {
+                "metric_id": "score",
+                "statistic": "score",
+                "numerator_measure": None,
+                "denominator_measure": None,
+                "value_measure": "m5",
+                "multiplier": 1.0,
+            },
+            {
+                "metric_id": "shared",
+                "statistic": "proportion",
+                "numerator_measure": "m4",
+                "denominator_measure": "m1",
+                "value_measure": "m5",
+                "multiplier": 100.0,
+            },  # measures shared with other metrics
+        ]
+    )
     got = metric_values(metrics, observations)
     ref = _reference(metrics, observations)
-    keys = list(zip(got["metric_id"].astype(str), got["area_code"].astype(str), got["period"].astype(str),
-                    strict=True))
+    keys = list(zip(got["metric_id"].astype(str), got["area_code"].astype(str), got["period"].astype(str), strict=True))
     assert sorted(keys) == sorted(ref) and keys == sorted(keys)  # the same rows, in key order
     for key, r in zip(keys, got.itertuples(), strict=True):
         x, n, v, value, basis, status = ref[key]

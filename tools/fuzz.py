@@ -27,28 +27,73 @@ from pathlib import Path
 
 from ascbench.sources import embedded_catalogue, embedded_data
 
-HOSTILE = ["", "c", "*", "[x]", "..", "-", "-1", "0", "1e309", "nan", "inf", "1,234", "45%", "=1+1",
-           "@SUM(A1)", "\t", "2024-25", "2025-13-01", "R99-2025-Sep", "AY2025-26-T4", "E92000001", "é", "\u202e",
-           "x" * 300, "'", '"', "null", "~", "[]", "{}", "&a", "*a", "!!python/object:os.system", "\x00"]
+HOSTILE = [
+    "",
+    "c",
+    "*",
+    "[x]",
+    "..",
+    "-",
+    "-1",
+    "0",
+    "1e309",
+    "nan",
+    "inf",
+    "1,234",
+    "45%",
+    "=1+1",
+    "@SUM(A1)",
+    "\t",
+    "2024-25",
+    "2025-13-01",
+    "R99-2025-Sep",
+    "AY2025-26-T4",
+    "E92000001",
+    "é",
+    "\u202e",
+    "x" * 300,
+    "'",
+    '"',
+    "null",
+    "~",
+    "[]",
+    "{}",
+    "&a",
+    "*a",
+    "!!python/object:os.system",
+    "\x00",
+]
 
 
 def mutate(text: str, rng: random.Random) -> tuple[str, str]:
     lines = text.split("\n")
-    kind = rng.choice(["delete_char", "insert_char", "dup_line", "drop_line", "swap_lines", "replace_token",
-                       "truncate", "replace_cell", "indent", "empty"])
+    kind = rng.choice(
+        [
+            "delete_char",
+            "insert_char",
+            "dup_line",
+            "drop_line",
+            "swap_lines",
+            "replace_token",
+            "truncate",
+            "replace_cell",
+            "indent",
+            "empty",
+        ]
+    )
     if kind == "delete_char" and text:
         i = rng.randrange(len(text))
-        return text[:i] + text[i + 1:], f"delete char {i}"
+        return text[:i] + text[i + 1 :], f"delete char {i}"
     if kind == "insert_char":
         i = rng.randrange(len(text) + 1)
         ch = rng.choice([",", ":", "-", " ", "\t", "\n", '"', "[", "{", "#", "&", "*", "!", "%", "\r"])
         return text[:i] + ch + text[i:], f"insert {ch!r} at {i}"
     if kind == "dup_line" and lines:
         i = rng.randrange(len(lines))
-        return "\n".join(lines[: i + 1] + [lines[i]] + lines[i + 1:]), f"duplicate line {i + 1}"
+        return "\n".join(lines[: i + 1] + [lines[i]] + lines[i + 1 :]), f"duplicate line {i + 1}"
     if kind == "drop_line" and lines:
         i = rng.randrange(len(lines))
-        return "\n".join(lines[:i] + lines[i + 1:]), f"drop line {i + 1}"
+        return "\n".join(lines[:i] + lines[i + 1 :]), f"drop line {i + 1}"
     if kind == "swap_lines" and len(lines) > 1:
         i, j = rng.randrange(len(lines)), rng.randrange(len(lines))
         lines[i], lines[j] = lines[j], lines[i]
@@ -80,8 +125,8 @@ def mutate(text: str, rng: random.Random) -> tuple[str, str]:
 def run_pipeline(catalogue: Path, data: Path) -> None:
     from ascbench.catalogue import load_catalogue
     from ascbench.engine import build_results
-    from ascbench.errors import Problems
     from ascbench.engine.data import load as load_dataset
+    from ascbench.errors import Problems
     from ascbench.render import FORMATS, render
     from ascbench.validation import check_measures
 
@@ -128,21 +173,32 @@ def fuzz(iterations: int, seed: int, verbose: bool = False) -> list[tuple[str, s
             except AscbenchError:
                 expected += 1
             except Exception as exc:  # noqa: BLE001 - this is what we hunt for
-                failures.append((target, "; ".join(how) + f" [{encoding}]",
-                                 "".join(traceback.format_exception_only(type(exc), exc)).strip()))
+                failures.append(
+                    (
+                        target,
+                        "; ".join(how) + f" [{encoding}]",
+                        "".join(traceback.format_exception_only(type(exc), exc)).strip(),
+                    )
+                )
                 if verbose:
                     traceback.print_exc()
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"fuzz: {iterations} mutated inputs (seed {seed}): {expected} located errors, "
-          f"{iterations - expected - len(failures)} ran clean, {len(failures)} unexpected exceptions", file=sys.stderr)
+    print(
+        f"fuzz: {iterations} mutated inputs (seed {seed}): {expected} located errors, "
+        f"{iterations - expected - len(failures)} ran clean, {len(failures)} unexpected exceptions",
+        file=sys.stderr,
+    )
     return failures
 
 
 OFFICIAL = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "official"
-IMPORT_SEEDS = {"ascof": ["ascof-2024-25.csv", "ascof-2018-19.csv", "ascof-stacked-2017-2024.csv"],
-                "fingertips": ["fingertips.csv"], "lginform": ["lginform.csv", "lginform-report.csv"],
-                "ons": ["ons-mye2-mid2023.csv"]}
+IMPORT_SEEDS = {
+    "ascof": ["ascof-2024-25.csv", "ascof-2018-19.csv", "ascof-stacked-2017-2024.csv"],
+    "fingertips": ["fingertips.csv"],
+    "lginform": ["lginform.csv", "lginform-report.csv"],
+    "ons": ["ons-mye2-mid2023.csv"],
+}
 
 
 def fuzz_imports(iterations: int, seed: int, verbose: bool = False) -> list[tuple[str, str, str]]:
@@ -158,8 +214,7 @@ def fuzz_imports(iterations: int, seed: int, verbose: bool = False) -> list[tupl
 
     rng = random.Random(seed)
     work = Path(tempfile.mkdtemp(prefix="ascbench-fuzz-imports-"))
-    seeds = {(source, name): (OFFICIAL / name).read_bytes() for source, names in IMPORT_SEEDS.items()
-             for name in names}
+    seeds = {(source, name): (OFFICIAL / name).read_bytes() for source, names in IMPORT_SEEDS.items() for name in names}
     synthesise(work / "seed-cld.csv", people=40, seed=seed)
     seeds[("cld", "cld.csv")] = (work / "seed-cld.csv").read_bytes()
     failures, expected = [], 0
@@ -184,15 +239,23 @@ def fuzz_imports(iterations: int, seed: int, verbose: bool = False) -> list[tupl
             except AscbenchError:
                 expected += 1
             except Exception as exc:  # noqa: BLE001 - this is what we hunt for
-                failures.append((f"{source}:{name}", "; ".join(how),
-                                 "".join(traceback.format_exception_only(type(exc), exc)).strip()))
+                failures.append(
+                    (
+                        f"{source}:{name}",
+                        "; ".join(how),
+                        "".join(traceback.format_exception_only(type(exc), exc)).strip(),
+                    )
+                )
                 if verbose:
                     traceback.print_exc()
             shutil.rmtree(run, ignore_errors=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"fuzz imports: {iterations} mutated files (seed {seed}): {expected} located errors, "
-          f"{len(failures)} unexpected exceptions", file=sys.stderr)
+    print(
+        f"fuzz imports: {iterations} mutated files (seed {seed}): {expected} located errors, "
+        f"{len(failures)} unexpected exceptions",
+        file=sys.stderr,
+    )
     return failures
 
 

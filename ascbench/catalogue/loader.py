@@ -43,11 +43,38 @@ from ascbench.yaml_strict import LineDict, load_yaml
 
 TOP_KEYS = {"catalogue", "layers", "defaults", "metrics"}
 METRIC_KEYS = {
-    "id", "code", "title", "layer", "outcome", "aim", "description", "statistic",
-    "numerator", "denominator", "value", "multiplier", "decimals", "scale", "unit",
-    "polarity", "range", "comparators", "rating", "direction", "period_basis", "source",
-    "footnote", "footnotes", "tags", "trend_note", "narrative", "breaks", "forecast", "interval",
-    "range_target", "quantiles",
+    "id",
+    "code",
+    "title",
+    "layer",
+    "outcome",
+    "aim",
+    "description",
+    "statistic",
+    "numerator",
+    "denominator",
+    "value",
+    "multiplier",
+    "decimals",
+    "scale",
+    "unit",
+    "polarity",
+    "range",
+    "comparators",
+    "rating",
+    "direction",
+    "period_basis",
+    "source",
+    "footnote",
+    "footnotes",
+    "tags",
+    "trend_note",
+    "narrative",
+    "breaks",
+    "forecast",
+    "interval",
+    "range_target",
+    "quantiles",
 }
 DEFAULTABLE_KEYS = {"multiplier", "decimals", "scale", "unit", "polarity", "rating", "direction", "source"}
 COMPARATOR_KEYS = {"type", "area", "measure", "value", "period", "label", "rating", "basis", "profile"}
@@ -67,9 +94,7 @@ class _LoadContext:
         self.problems = problems
 
     def error(self, message, *, line=None, item=None, field=None, expected=None):
-        self.problems.add(
-            AscbenchError(message, file=self.file, line=line, item=item, field=field, expected=expected)
-        )
+        self.problems.add(AscbenchError(message, file=self.file, line=line, item=item, field=field, expected=expected))
 
 
 def _line(mapping, key=None) -> int | None:
@@ -98,22 +123,36 @@ def _check_keys(ctx: _LoadContext, mapping, allowed, item, where: str) -> None:
 def _str(ctx, mapping, key, item, *, required=False, pattern=None, choices=None, default=None):
     if key not in mapping or mapping[key] is None:
         if required:
-            ctx.error(f"'{key}' is missing", line=_line(mapping), item=item, field=key,
-                      expected="a value for " + key)
+            ctx.error(f"'{key}' is missing", line=_line(mapping), item=item, field=key, expected="a value for " + key)
         return default
     value = mapping[key]
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        ctx.error(f"'{key}' should be text, not {type(value).__name__}", line=_line(mapping, key),
-                  item=item, field=key, expected="text")
+        ctx.error(
+            f"'{key}' should be text, not {type(value).__name__}",
+            line=_line(mapping, key),
+            item=item,
+            field=key,
+            expected="text",
+        )
         return default
     value = str(value).strip()
     if choices is not None and value not in choices:
-        ctx.error(f"'{value}' is not a valid {key}{_suggest(value, choices)}", line=_line(mapping, key),
-                  item=item, field=key, expected="one of " + ", ".join(choices))
+        ctx.error(
+            f"'{value}' is not a valid {key}{_suggest(value, choices)}",
+            line=_line(mapping, key),
+            item=item,
+            field=key,
+            expected="one of " + ", ".join(choices),
+        )
         return default
     if pattern is not None and not pattern.match(value):
-        ctx.error(f"'{value}' is not a valid {key}", line=_line(mapping, key), item=item, field=key,
-                  expected="letters, digits and _ . + - only")
+        ctx.error(
+            f"'{value}' is not a valid {key}",
+            line=_line(mapping, key),
+            item=item,
+            field=key,
+            expected="letters, digits and _ . + - only",
+        )
         return default
     return value
 
@@ -124,13 +163,13 @@ def _number(ctx, mapping, key, item, *, default=None, integer=False, low=None, h
     value = mapping[key]
     kind = "a whole number" if integer else "a number"
     if isinstance(value, bool) or not isinstance(value, (int, float)) or (integer and not isinstance(value, int)):
-        ctx.error(f"'{key}' should be {kind}, not {value!r}", line=_line(mapping, key), item=item,
-                  field=key, expected=kind)
+        ctx.error(
+            f"'{key}' should be {kind}, not {value!r}", line=_line(mapping, key), item=item, field=key, expected=kind
+        )
         return default
     if not math.isfinite(value) or (low is not None and value < low) or (high is not None and value > high):
         bounds = f" from {low} to {high}" if high is not None else (f" of at least {low}" if low is not None else "")
-        ctx.error(f"'{key}' is {value!r}", line=_line(mapping, key), item=item, field=key,
-                  expected=f"{kind}{bounds}")
+        ctx.error(f"'{key}' is {value!r}", line=_line(mapping, key), item=item, field=key, expected=f"{kind}{bounds}")
         return default
     return value
 
@@ -163,8 +202,13 @@ def _mapping(ctx, parent, key, item) -> LineDict | dict | None:
     if value is None:
         return None
     if not isinstance(value, dict):
-        ctx.error(f"'{key}' should be a mapping of settings", line=_line(parent, key), item=item,
-                  field=key, expected="key: value pairs")
+        ctx.error(
+            f"'{key}' should be a mapping of settings",
+            line=_line(parent, key),
+            item=item,
+            field=key,
+            expected="key: value pairs",
+        )
         return None
     return value
 
@@ -183,10 +227,19 @@ def _rating(ctx, raw, item, where="rating") -> RatingRule | None:
 def _pair(ctx, raw, key, item, expected: str, what: str | None = None) -> tuple[float, float] | None:
     """``key: [low, high]``: two numbers, low first (``what`` words the problem)."""
     r = raw.get(key)
-    if (not isinstance(r, list) or len(r) != 2
-            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in r) or r[0] > r[1]):
-        ctx.error(f"{what or repr(key) + ' should be [low, high]'}, got {r!r}", line=_line(raw, key), item=item,
-                  field=key, expected=expected)
+    if (
+        not isinstance(r, list)
+        or len(r) != 2
+        or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in r)
+        or r[0] > r[1]
+    ):
+        ctx.error(
+            f"{what or repr(key) + ' should be [low, high]'}, got {r!r}",
+            line=_line(raw, key),
+            item=item,
+            field=key,
+            expected=expected,
+        )
         return None
     return float(r[0]), float(r[1])
 
@@ -201,8 +254,13 @@ def _quantiles(ctx, raw, item) -> QuantileRule | None:
     method = _str(ctx, q, "method", item, choices=QUANTILE_METHODS, default="type7")
     invert = q.get("invert", False)
     if not isinstance(invert, bool):
-        ctx.error(f"'invert' is {invert!r}", line=_line(q, "invert"), item=item, field="quantiles.invert",
-                  expected="true or false")
+        ctx.error(
+            f"'invert' is {invert!r}",
+            line=_line(q, "invert"),
+            item=item,
+            field="quantiles.invert",
+            expected="true or false",
+        )
         invert = False
     return QuantileRule(groups=int(groups or 4), method=method or "type7", invert=invert)
 
@@ -222,9 +280,13 @@ def _previous(ctx, raw, item) -> tuple[str, ...] | None:
         try:
             out.append(parse_period(v).text)
         except AscbenchError:
-            ctx.error(f"'{v}' is not a previous-period rule{_suggest(v, PREVIOUS_RULES)}",
-                      line=_line(raw, "previous"), item=item, field="direction.previous",
-                      expected="year_earlier, preceding, year_end or a period such as 2024-25")
+            ctx.error(
+                f"'{v}' is not a previous-period rule{_suggest(v, PREVIOUS_RULES)}",
+                line=_line(raw, "previous"),
+                item=item,
+                field="direction.previous",
+                expected="year_earlier, preceding, year_end or a period such as 2024-25",
+            )
     return tuple(out)
 
 
@@ -238,18 +300,28 @@ def _direction(ctx, raw, item, base: DirectionRule) -> DirectionRule:
     previous = _previous(ctx, raw, item) or base.previous
     unequal = raw.get("compare_unequal_periods", base.compare_unequal_periods)
     if not isinstance(unequal, bool):
-        ctx.error("'compare_unequal_periods' should be true or false", line=_line(raw, "compare_unequal_periods"),
-                  item=item, field="compare_unequal_periods", expected="true or false")
+        ctx.error(
+            "'compare_unequal_periods' should be true or false",
+            line=_line(raw, "compare_unequal_periods"),
+            item=item,
+            field="compare_unequal_periods",
+            expected="true or false",
+        )
         unequal = base.compare_unequal_periods
     polarity = _str(ctx, raw, "polarity", item, choices=("high", "low", "none", "range"), default=base.polarity)
-    return DirectionRule(method=method, tolerance=tol, previous=previous, compare_unequal_periods=unequal,
-                         polarity=polarity)
+    return DirectionRule(
+        method=method, tolerance=tol, previous=previous, compare_unequal_periods=unequal, polarity=polarity
+    )
 
 
 def _comparator(ctx, raw, item) -> Comparator | None:
     if not isinstance(raw, dict):
-        ctx.error("a comparator should be a mapping", item=item, field="comparators",
-                  expected="a mapping such as {area: national, label: '{period} Nat. Ave'}")
+        ctx.error(
+            "a comparator should be a mapping",
+            item=item,
+            field="comparators",
+            expected="a mapping such as {area: national, label: '{period} Nat. Ave'}",
+        )
         return None
     _check_keys(ctx, raw, COMPARATOR_KEYS, item, "comparator")
     line = _line(raw)
@@ -264,8 +336,13 @@ def _comparator(ctx, raw, item) -> Comparator | None:
         elif "period" in raw:
             ctype = "baseline"
         else:
-            ctx.error("a comparator needs an area, a measure, a value or a period", line=line, item=item,
-                      field="comparators", expected="area:, measure:, value: or period:")
+            ctx.error(
+                "a comparator needs an area, a measure, a value or a period",
+                line=line,
+                item=item,
+                field="comparators",
+                expected="area:, measure:, value: or period:",
+            )
             return None
     area = _str(ctx, raw, "area", item, pattern=MEASURE_RE)
     measure = measure_name(_str(ctx, raw, "measure", item, pattern=MEASURE_RE))
@@ -276,28 +353,51 @@ def _comparator(ctx, raw, item) -> Comparator | None:
         try:
             period = parse_period(period).text
         except AscbenchError:
-            ctx.error(f"'{period}' is not a comparator period", line=_line(raw, "period"), item=item,
-                      field="period", expected="latest, same, containing, year_end or a period such as 2024-25")
+            ctx.error(
+                f"'{period}' is not a comparator period",
+                line=_line(raw, "period"),
+                item=item,
+                field="period",
+                expected="latest, same, containing, year_end or a period such as 2024-25",
+            )
     required = {"area": ("area", area), "target": ("measure", measure), "value": ("value", fixed)}
     if ctype in required and required[ctype][1] is None:
         key = required[ctype][0]
-        ctx.error(f"a comparator of type {ctype} needs '{key}'", line=line, item=item, field=key,
-                  expected=f"{key}: ...")
+        ctx.error(
+            f"a comparator of type {ctype} needs '{key}'", line=line, item=item, field=key, expected=f"{key}: ..."
+        )
     label = _str(ctx, raw, "label", item, default="")
     basis = _str(ctx, raw, "basis", item, choices=BENCHMARK_BASES, default="auto")
     profile = _profile(ctx, raw, item) if "profile" in raw else None
     if profile is not None and ctype != "target":
-        ctx.error("'profile' belongs to a target comparator (an annual target spread over the year)",
-                  line=_line(raw, "profile"), item=item, field="profile", expected="type: target with measure:")
+        ctx.error(
+            "'profile' belongs to a target comparator (an annual target spread over the year)",
+            line=_line(raw, "profile"),
+            item=item,
+            field="profile",
+            expected="type: target with measure:",
+        )
     rating = _rating(ctx, _mapping(ctx, raw, "rating", item), item, "comparator rating")
     if profile is not None and "period" not in raw:
         period = "year"
-    return Comparator(type=ctype, area=area, measure=measure, value=fixed, period=period, label=label,
-                      basis=basis, profile=profile, rating=rating, line=line or 0)
+    return Comparator(
+        type=ctype,
+        area=area,
+        measure=measure,
+        value=fixed,
+        period=period,
+        label=label,
+        basis=basis,
+        profile=profile,
+        rating=rating,
+        line=line or 0,
+    )
 
 
-PROFILE_EXPECTED = ("flat, a list of 12 monthly shares from the year's first month, quarter shares "
-                    "{Q1: .., Q2: .., Q3: .., Q4: ..}, term shares {T1: .., T2: .., T3: ..}, or measure: NAME")
+PROFILE_EXPECTED = (
+    "flat, a list of 12 monthly shares from the year's first month, quarter shares "
+    "{Q1: .., Q2: .., Q3: .., Q4: ..}, term shares {T1: .., T2: .., T3: ..}, or measure: NAME"
+)
 
 
 def _profile(ctx, raw, item) -> str | None:
@@ -371,22 +471,47 @@ def _measures(ctx, raw, item, statistic, line):
     if statistic in ("proportion", "rate"):
         if (numerator is None) != (denominator is None):
             missing = "denominator" if denominator is None else "numerator"
-            ctx.error(f"a {statistic} needs both a numerator and a denominator", line=line, item=item,
-                      field=missing, expected="numerator: and denominator: measure names")
+            ctx.error(
+                f"a {statistic} needs both a numerator and a denominator",
+                line=line,
+                item=item,
+                field=missing,
+                expected="numerator: and denominator: measure names",
+            )
         elif numerator is None and value is None:
-            ctx.error(f"a {statistic} needs a numerator and denominator, or a published value", line=line,
-                      item=item, field="numerator", expected="numerator: and denominator:, or value:")
+            ctx.error(
+                f"a {statistic} needs a numerator and denominator, or a published value",
+                line=line,
+                item=item,
+                field="numerator",
+                expected="numerator: and denominator:, or value:",
+            )
     elif statistic == "count":
         if denominator is not None:
-            ctx.error("a count has no denominator", line=_line(raw, "denominator"), item=item,
-                      field="denominator", expected="statistic: proportion or rate for a ratio")
+            ctx.error(
+                "a count has no denominator",
+                line=_line(raw, "denominator"),
+                item=item,
+                field="denominator",
+                expected="statistic: proportion or rate for a ratio",
+            )
         if numerator is None and value is None:
-            ctx.error("a count needs a numerator (the measure counted) or a value", line=line, item=item,
-                      field="numerator", expected="numerator: a measure name")
+            ctx.error(
+                "a count needs a numerator (the measure counted) or a value",
+                line=line,
+                item=item,
+                field="numerator",
+                expected="numerator: a measure name",
+            )
     elif statistic in ("score", "published"):
         if value is None and numerator is None:
-            ctx.error(f"a {statistic} needs a value measure", line=line, item=item, field="value",
-                      expected="value: a measure name")
+            ctx.error(
+                f"a {statistic} needs a value measure",
+                line=line,
+                item=item,
+                field="value",
+                expected="value: a measure name",
+            )
     return numerator, denominator, value
 
 
@@ -410,11 +535,22 @@ def _display(ctx, raw, item, statistic):
 def _band(ctx, raw, item, polarity):
     """``range: [low, high]``, required by and only used with polarity ``range``."""
     if polarity == "range":
-        return _pair(ctx, raw, "range", item, "two numbers, low first, such as [55, 60]",
-                     what="polarity 'range' needs range: [low, high]")
+        return _pair(
+            ctx,
+            raw,
+            "range",
+            item,
+            "two numbers, low first, such as [55, 60]",
+            what="polarity 'range' needs range: [low, high]",
+        )
     if "range" in raw:
-        ctx.error("'range' is only used with polarity: range", line=_line(raw, "range"), item=item,
-                  field="range", expected="polarity: range")
+        ctx.error(
+            "'range' is only used with polarity: range",
+            line=_line(raw, "range"),
+            item=item,
+            field="range",
+            expected="polarity: range",
+        )
     return None
 
 
@@ -422,8 +558,13 @@ def _comparators(ctx, raw, item):
     """The metric's comparators, most preferred first."""
     raw_comparators = raw.get("comparators") or []
     if not isinstance(raw_comparators, list):
-        ctx.error("'comparators' should be a list", line=_line(raw, "comparators"), item=item,
-                  field="comparators", expected="a list of comparators, most preferred first")
+        ctx.error(
+            "'comparators' should be a list",
+            line=_line(raw, "comparators"),
+            item=item,
+            field="comparators",
+            expected="a list of comparators, most preferred first",
+        )
         raw_comparators = []
     found = (_comparator(ctx, rc, item) for rc in raw_comparators)
     return [c for c in found if c is not None]
@@ -438,8 +579,13 @@ def _footnotes(ctx, raw, item) -> tuple[str, ...]:
         return (footnotes.strip(),)
     if isinstance(footnotes, list) and all(isinstance(f, str) for f in footnotes):
         return tuple(f.strip() for f in footnotes)
-    ctx.error("'footnote' should be text or a list of texts", line=_line(raw, "footnote"), item=item,
-              field="footnote", expected="text")
+    ctx.error(
+        "'footnote' should be text or a list of texts",
+        line=_line(raw, "footnote"),
+        item=item,
+        field="footnote",
+        expected="text",
+    )
     return ()
 
 
@@ -447,8 +593,13 @@ def _tags(ctx, raw, item) -> list[str]:
     """``tags``: a list of words."""
     tags = raw.get("tags") or []
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        ctx.error("'tags' should be a list of words", line=_line(raw, "tags"), item=item, field="tags",
-                  expected="a list such as [appendix-a, bcf]")
+        ctx.error(
+            "'tags' should be a list of words",
+            line=_line(raw, "tags"),
+            item=item,
+            field="tags",
+            expected="a list such as [appendix-a, bcf]",
+        )
         return []
     return tags
 
@@ -470,13 +621,23 @@ def _metric(ctx, raw, defaults, order: int, layers: dict) -> Metric | None:
         range_target = _pair(ctx, raw, "range_target", item, "two numbers, low first, such as [80, 90]")
     layer = _str(ctx, raw, "layer", item)
     if layer is not None and layers and layer not in layers:
-        ctx.error(f"'{layer}' is not a layer of this catalogue{_suggest(layer, layers)}", line=_line(raw, "layer"),
-                  item=item, field="layer", expected="one of " + ", ".join(layers))
+        ctx.error(
+            f"'{layer}' is not a layer of this catalogue{_suggest(layer, layers)}",
+            line=_line(raw, "layer"),
+            item=item,
+            field="layer",
+            expected="one of " + ", ".join(layers),
+        )
     comparators = _comparators(ctx, raw, item)
     rating = _rating(ctx, _mapping(ctx, raw, "rating", item), item) or RatingRule()
     if rating.method == "range_target" and range_target is None and "range_target" not in raw:
-        ctx.error("rating method 'range_target' needs range_target: [low, high]", line=_line(raw, "rating"),
-                  item=item, field="range_target", expected="two numbers, low first, such as [80, 90]")
+        ctx.error(
+            "rating method 'range_target' needs range_target: [low, high]",
+            line=_line(raw, "rating"),
+            item=item,
+            field="range_target",
+            expected="two numbers, low first, such as [80, 90]",
+        )
     quantiles = _quantiles(ctx, raw, item)
     direction = _direction(ctx, _mapping(ctx, raw, "direction", item), item, DirectionRule())
     basis = _str(ctx, raw, "period_basis", item, choices=PERIOD_BASES)
@@ -486,16 +647,39 @@ def _metric(ctx, raw, defaults, order: int, layers: dict) -> Metric | None:
     if mid is None or statistic is None or title is None:
         return None
     return Metric(
-        id=mid, title=title, statistic=statistic, code=_str(ctx, raw, "code", item, default=mid),
-        layer=layer, outcome=_str(ctx, raw, "outcome", item), aim=_str(ctx, raw, "aim", item),
-        description=_str(ctx, raw, "description", item), numerator=numerator, denominator=denominator,
-        value=value, multiplier=float(multiplier), decimals=int(decimals), scale=scale, unit=unit,
-        polarity=polarity, range=band, range_target=range_target, quantiles=quantiles,
-        comparators=tuple(comparators), rating=rating, direction=direction,
-        period_basis=basis, source=_str(ctx, raw, "source", item), footnotes=tuple(footnotes),
-        tags=tuple(tags), trend_note=_str(ctx, raw, "trend_note", item),
-        narrative=_narrative(ctx, raw, item), breaks=breaks, interval=interval,
-        forecast=measure_name(_str(ctx, raw, "forecast", item, pattern=MEASURE_RE)), line=line or 0, order=order,
+        id=mid,
+        title=title,
+        statistic=statistic,
+        code=_str(ctx, raw, "code", item, default=mid),
+        layer=layer,
+        outcome=_str(ctx, raw, "outcome", item),
+        aim=_str(ctx, raw, "aim", item),
+        description=_str(ctx, raw, "description", item),
+        numerator=numerator,
+        denominator=denominator,
+        value=value,
+        multiplier=float(multiplier),
+        decimals=int(decimals),
+        scale=scale,
+        unit=unit,
+        polarity=polarity,
+        range=band,
+        range_target=range_target,
+        quantiles=quantiles,
+        comparators=tuple(comparators),
+        rating=rating,
+        direction=direction,
+        period_basis=basis,
+        source=_str(ctx, raw, "source", item),
+        footnotes=tuple(footnotes),
+        tags=tuple(tags),
+        trend_note=_str(ctx, raw, "trend_note", item),
+        narrative=_narrative(ctx, raw, item),
+        breaks=breaks,
+        interval=interval,
+        forecast=measure_name(_str(ctx, raw, "forecast", item, pattern=MEASURE_RE)),
+        line=line or 0,
+        order=order,
     )
 
 
@@ -512,8 +696,13 @@ def _interval(ctx: _LoadContext, raw, item, statistic, rating, direction, compar
     default = statistic in ("proportion", "rate") or bool(methods & set(STATISTICAL_METHODS))
     value = raw.get("interval", default)
     if not isinstance(value, bool):
-        ctx.error("'interval' should be true or false", line=_line(raw, "interval"), item=item, field="interval",
-                  expected="true or false")
+        ctx.error(
+            "'interval' should be true or false",
+            line=_line(raw, "interval"),
+            item=item,
+            field="interval",
+            expected="true or false",
+        )
         return default
     return value
 
@@ -529,17 +718,26 @@ def _narrative(ctx: _LoadContext, raw, item) -> str | None:
     try:
         parts = list(string.Formatter().parse(text))
     except ValueError as exc:
-        ctx.error(f"the narrative template cannot be read: {exc}", line=_line(raw, "narrative"), item=item,
-                  field="narrative", expected="text with {field} placeholders; write {{ and }} for braces")
+        ctx.error(
+            f"the narrative template cannot be read: {exc}",
+            line=_line(raw, "narrative"),
+            item=item,
+            field="narrative",
+            expected="text with {field} placeholders; write {{ and }} for braces",
+        )
         return None
     for _, name, spec, conversion in parts:
         if name is None:
             continue
         if name not in NARRATIVE_FIELDS or spec or conversion:
             shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
-            ctx.error(f"the narrative template asks for {shown}", line=_line(raw, "narrative"), item=item,
-                      field="narrative", expected="placeholders {name} with a name among "
-                      + ", ".join(NARRATIVE_FIELDS) + " and no format")
+            ctx.error(
+                f"the narrative template asks for {shown}",
+                line=_line(raw, "narrative"),
+                item=item,
+                field="narrative",
+                expected="placeholders {name} with a name among " + ", ".join(NARRATIVE_FIELDS) + " and no format",
+            )
             return None
     return text
 
@@ -556,8 +754,13 @@ def _breaks(ctx: _LoadContext, raw, item) -> tuple[str, ...]:
         try:
             out.append(parse_period(str(text)).text)
         except AscbenchError as exc:
-            ctx.error(f"'{text}' in breaks is not a period ({exc.message})", line=_line(raw, "breaks"), item=item,
-                      field="breaks", expected="a list of periods such as [2024-25]")
+            ctx.error(
+                f"'{text}' in breaks is not a period ({exc.message})",
+                line=_line(raw, "breaks"),
+                item=item,
+                field="breaks",
+                expected="a list of periods such as [2024-25]",
+            )
     return tuple(sorted(set(out)))
 
 
@@ -585,17 +788,29 @@ def parse_catalogue(text: str, filename: str, problems: Problems | None = None) 
     elif isinstance(raw_layers, list):
         layers = {str(k): str(k) for k in raw_layers}
     else:
-        ctx.error("'layers' should map layer ids to headings", line=_line(doc, "layers"), field="layers",
-                  expected="a mapping such as {prevent: Prevent need}")
+        ctx.error(
+            "'layers' should map layer ids to headings",
+            line=_line(doc, "layers"),
+            field="layers",
+            expected="a mapping such as {prevent: Prevent need}",
+        )
     defaults = doc.get("defaults") or {}
     if not isinstance(defaults, dict):
-        ctx.error("'defaults' should be a mapping", line=_line(doc, "defaults"), field="defaults",
-                  expected="statistic names mapping to settings")
+        ctx.error(
+            "'defaults' should be a mapping",
+            line=_line(doc, "defaults"),
+            field="defaults",
+            expected="statistic names mapping to settings",
+        )
         defaults = {}
     for stat, block in defaults.items():
         if stat != "all" and stat not in STATISTICS:
-            ctx.error(f"'{stat}' is not a statistic{_suggest(stat, STATISTICS)}", line=_line(defaults, stat),
-                      field="defaults", expected="all or one of " + ", ".join(STATISTICS))
+            ctx.error(
+                f"'{stat}' is not a statistic{_suggest(stat, STATISTICS)}",
+                line=_line(defaults, stat),
+                field="defaults",
+                expected="all or one of " + ", ".join(STATISTICS),
+            )
         elif not isinstance(block, dict):
             ctx.error(f"defaults for '{stat}' should be a mapping", line=_line(defaults, stat), field="defaults")
         else:
@@ -603,22 +818,35 @@ def parse_catalogue(text: str, filename: str, problems: Problems | None = None) 
     defaults = {k: v for k, v in defaults.items() if isinstance(v, dict)}
     raw_metrics = doc.get("metrics")
     if not isinstance(raw_metrics, list) or not raw_metrics:
-        ctx.error("the catalogue has no metrics", line=_line(doc, "metrics") if "metrics" in doc else 1,
-                  field="metrics", expected="a non-empty list under 'metrics:'")
+        ctx.error(
+            "the catalogue has no metrics",
+            line=_line(doc, "metrics") if "metrics" in doc else 1,
+            field="metrics",
+            expected="a non-empty list under 'metrics:'",
+        )
         raw_metrics = []
     metrics: list[Metric] = []
     seen: dict[str, int] = {}
     for order, raw in enumerate(raw_metrics):
         if not isinstance(raw, dict):
-            ctx.error(f"metric #{order + 1} should be a mapping", line=_line(doc, "metrics"), field="metrics",
-                      expected="id:, title:, statistic: ...")
+            ctx.error(
+                f"metric #{order + 1} should be a mapping",
+                line=_line(doc, "metrics"),
+                field="metrics",
+                expected="id:, title:, statistic: ...",
+            )
             continue
         metric = _metric(ctx, raw, defaults, order, layers)
         if metric is None:
             continue
         if metric.id in seen:
-            ctx.error(f"duplicate metric id '{metric.id}' (first on line {seen[metric.id]})", line=metric.line,
-                      item=metric.id, field="id", expected="each id once")
+            ctx.error(
+                f"duplicate metric id '{metric.id}' (first on line {seen[metric.id]})",
+                line=metric.line,
+                item=metric.id,
+                field="id",
+                expected="each id once",
+            )
             continue
         seen[metric.id] = metric.line
         metrics.append(metric)
@@ -626,8 +854,12 @@ def parse_catalogue(text: str, filename: str, problems: Problems | None = None) 
         for m in metrics:
             if m.layer and m.layer not in layers:
                 layers[m.layer] = m.layer
-    catalogue = Catalogue(path=filename, metrics=metrics, layers=layers,
-                          title=str((doc.get("catalogue") or {}).get("title", "")) if isinstance(doc.get("catalogue"), dict) else "")
+    catalogue = Catalogue(
+        path=filename,
+        metrics=metrics,
+        layers=layers,
+        title=str((doc.get("catalogue") or {}).get("title", "")) if isinstance(doc.get("catalogue"), dict) else "",
+    )
     if not collect:
         problems.raise_first()
     return catalogue
@@ -648,8 +880,9 @@ def load_catalogue(path: str | Path, problems: Problems | None = None) -> Catalo
         text = raw.decode("utf-16") if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        error = AscbenchError("the catalogue is not UTF-8 text", file=str(path), line=line,
-                              expected="a UTF-8 encoded YAML file")
+        error = AscbenchError(
+            "the catalogue is not UTF-8 text", file=str(path), line=line, expected="a UTF-8 encoded YAML file"
+        )
         if problems is None:
             raise error from None
         problems.add(error)

@@ -15,8 +15,21 @@ import pandas as pd
 STATISTICS = ("proportion", "rate", "count", "score", "published")
 POLARITIES = ("high", "low", "range", "none")
 COMPARATOR_TYPES = ("area", "target", "baseline", "value")
-RATING_METHODS = ("tolerance", "target", "ci_overlap", "ci_overlap95", "ci_overlap998", "ci_overlap_both",
-                  "spc95", "spc998", "quintile", "funnel95", "funnel998", "range_target", "none")
+RATING_METHODS = (
+    "tolerance",
+    "target",
+    "ci_overlap",
+    "ci_overlap95",
+    "ci_overlap998",
+    "ci_overlap_both",
+    "spc95",
+    "spc998",
+    "quintile",
+    "funnel95",
+    "funnel998",
+    "range_target",
+    "none",
+)
 QUANTILE_METHODS = ("type7", "phe_rank")
 # methods that rate a metric without a comparator (from its group or its own target range)
 SELF_RATING_METHODS = ("quintile", "funnel95", "funnel998", "range_target")
@@ -26,8 +39,17 @@ DIRECTION_METHODS = ("tolerance", "ci_overlap", "ci_overlap95", "ci_overlap998",
 BENCHMARK_BASES = ("auto", "data", "pooled", "mean")
 PREVIOUS_RULES = ("year_earlier", "preceding", "year_end")
 PERIOD_BASES = (
-    "financial-year", "year-to-date", "quarter", "month", "rolling", "snapshot",
-    "academic-year", "academic-term", "survey-year", "calendar-year", "mixed",
+    "financial-year",
+    "year-to-date",
+    "quarter",
+    "month",
+    "rolling",
+    "snapshot",
+    "academic-year",
+    "academic-term",
+    "survey-year",
+    "calendar-year",
+    "mixed",
 )
 SCALES = {"none": 1, "thousands": 1_000, "millions": 1_000_000}
 SCALE_SUFFIX = {"none": "", "thousands": "k", "millions": "m"}
@@ -92,9 +114,23 @@ class Comparator:
 
 # The fields a narrative template may name, as ``{name}`` only (no format spec, no
 # conversion, no attribute or index): render/narrative.py fills exactly these.
-NARRATIVE_FIELDS = ("area", "title", "title_lc", "code", "value", "numerator", "denominator", "counts", "period",
-                    "in_period", "comparison", "comparator_phrase", "comparator_value", "previous_value",
-                    "previous_period")
+NARRATIVE_FIELDS = (
+    "area",
+    "title",
+    "title_lc",
+    "code",
+    "value",
+    "numerator",
+    "denominator",
+    "counts",
+    "period",
+    "in_period",
+    "comparison",
+    "comparator_phrase",
+    "comparator_value",
+    "previous_value",
+    "previous_period",
+)
 
 
 @dataclass(frozen=True)
@@ -246,7 +282,19 @@ class Catalogue:
                     }
                 )
         columns = [
-            "metric_id", "preference", "type", "area", "measure", "fixed_value", "period_rule",
-            "label", "basis", "profile", "rating_method", "rating_within", "rating_relative", "rating_limits_equal",
+            "metric_id",
+            "preference",
+            "type",
+            "area",
+            "measure",
+            "fixed_value",
+            "period_rule",
+            "label",
+            "basis",
+            "profile",
+            "rating_method",
+            "rating_within",
+            "rating_relative",
+            "rating_limits_equal",
         ]
         return pd.DataFrame(rows, columns=columns)

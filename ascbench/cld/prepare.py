@@ -14,8 +14,12 @@ from ascbench.identifiers import nhs_number
 
 OPEN = pd.Timestamp("9999-01-01")
 DAY = pd.Timedelta(days=1)  # an open event, as the measures treat a missing end
-IMPUTE_COMPONENTS = ("Shared Lives", "Community supported living", "Extra care housing",
-                     "Home support or domiciliary care")
+IMPUTE_COMPONENTS = (
+    "Shared Lives",
+    "Community supported living",
+    "Extra care housing",
+    "Home support or domiciliary care",
+)
 
 
 def person_keys(rows, mode: str = "row"):
@@ -71,15 +75,21 @@ def submission_periods(rows):
     cover_start = stated_start.where(stated, dates.dt.to_period("M").dt.start_time)
     cover_end = stated_end.where(stated, last.dt.to_period("M").dt.end_time.dt.normalize())
     if len(files) == 1:
-        periods = pd.DataFrame({"ref_start": stated_start, "ref_end": stated_end.where(stated, last),
-                                "stated": stated})
-        quarters = pd.DataFrame({"quarter_start": cover_start, "quarter_end": cover_end, "submission": files.index,
-                                 "file": files.to_numpy()})
+        periods = pd.DataFrame({"ref_start": stated_start, "ref_end": stated_end.where(stated, last), "stated": stated})
+        quarters = pd.DataFrame(
+            {
+                "quarter_start": cover_start,
+                "quarter_end": cover_end,
+                "submission": files.index,
+                "file": files.to_numpy(),
+            }
+        )
         return periods, quarters
     starts = _quarter_starts(cover_start.min(), cover_end.max())
     q = pd.DataFrame({"quarter_start": starts, "quarter_end": starts + pd.offsets.QuarterEnd(0)})
-    pairs = q.merge(pd.DataFrame({"submission": files.index, "cs": cover_start.to_numpy(), "ce": cover_end.to_numpy()}),
-                    how="cross")
+    pairs = q.merge(
+        pd.DataFrame({"submission": files.index, "cs": cover_start.to_numpy(), "ce": cover_end.to_numpy()}), how="cross"
+    )
     pairs = pairs[(pairs["cs"] <= pairs["quarter_start"]) & (pairs["ce"] >= pairs["quarter_end"])]
     won = pairs.sort_values(["quarter_start", "submission"]).drop_duplicates("quarter_start", keep="last")
     won = won.assign(file=won["submission"].map(files))[["quarter_start", "quarter_end", "submission", "file"]]
@@ -101,8 +111,13 @@ def stage0(rows, person_key_mode: str = "row", with_quarters: bool = False):
     d = d.assign(ref_start=d["submission"].map(periods["ref_start"]), ref_end=d["submission"].map(periods["ref_end"]))
     stated = d["submission"].map(periods["stated"]).astype(bool)
     service = d["Event_Type"] == "Service"
-    keep_other = ~service & d["end"].notna() & (d["end"] >= d["ref_start"]) & (d["end"] <= d["ref_end"]) & (
-        start <= d["ref_end"])
+    keep_other = (
+        ~service
+        & d["end"].notna()
+        & (d["end"] >= d["ref_start"])
+        & (d["end"] <= d["ref_end"])
+        & (start <= d["ref_end"])
+    )
     keep_service = service & (start <= d["ref_end"]) & (d["end"].isna() | (d["end"] >= d["ref_start"]))
     died_before = dod.notna() & (((dod < d["ref_start"]) & stated) | (dod < start))
     d = d[(keep_other | keep_service | ~stated) & ~died_before].copy()
@@ -118,14 +133,20 @@ def _event_key(d):
     service type and component for services."""
     t = d["Event_Type"]
     service = t == "Service"
-    parts = pd.DataFrame({
-        "type": t, "la": d["LA_Code"].astype(str), "person": d["person"], "start": d["Event_Start_Date"],
-        "client": d["Client_Type"], "end": d["end"].where(~service),
-        "route": codes.fold_all(d["Request_Route_of_Access"]).where(t == "Request", ""),
-        "assessment": codes.fold_all(d["Assessment_Type"]).where(t == "Assessment", ""),
-        "service": d["Service_Type"].fillna("").where(service, ""),
-        "component": d["Service_Component"].fillna("").where(service, ""),
-    })
+    parts = pd.DataFrame(
+        {
+            "type": t,
+            "la": d["LA_Code"].astype(str),
+            "person": d["person"],
+            "start": d["Event_Start_Date"],
+            "client": d["Client_Type"],
+            "end": d["end"].where(~service),
+            "route": codes.fold_all(d["Request_Route_of_Access"]).where(t == "Request", ""),
+            "assessment": codes.fold_all(d["Assessment_Type"]).where(t == "Assessment", ""),
+            "service": d["Service_Type"].fillna("").where(service, ""),
+            "component": d["Service_Component"].fillna("").where(service, ""),
+        }
+    )
     return parts.groupby(list(parts.columns), sort=False, dropna=False).ngroup()
 
 
@@ -157,8 +178,9 @@ def _deduplicate(d):
     d["_key"] = _event_key(d)
     d["outcome_rank"] = d["Event_Outcome"].map(codes.OUTCOME_RANK).fillna(999)
     d["_end_sort"] = d["end"].fillna(OPEN)
-    d = d.sort_values(["_key", "ref_end", "_end_sort", "outcome_rank", "record"],
-                      ascending=[True, False, False, True, False])
+    d = d.sort_values(
+        ["_key", "ref_end", "_end_sort", "outcome_rank", "record"], ascending=[True, False, False, True, False]
+    )
     return d.drop_duplicates("_key", keep="first").drop(columns=["_key", "_end_sort"]).reset_index(drop=True)
 
 
@@ -176,8 +198,11 @@ def _latest_attribute(d, column: str, unknown: tuple[str, ...]):
     x["_known"] = ~codes.fold_all(x[column]).isin(unknown)
     x["_end"] = x["end"].fillna(OPEN)
     top = _top(x, ["_known", "ref_end", "_end", "Event_Start_Date"])
-    values = top.assign(_v=codes.fold_all(top[column])).groupby("person").agg(
-        n=("_v", "nunique"), value=(column, "first"), known=("_known", "first"))
+    values = (
+        top.assign(_v=codes.fold_all(top[column]))
+        .groupby("person")
+        .agg(n=("_v", "nunique"), value=(column, "first"), known=("_known", "first"))
+    )
     return values["value"].where((values["n"] == 1) & values["known"], "Unknown")
 
 
@@ -185,12 +210,16 @@ def person_details(d):
     """One row per person: birth (1st of the birth month), death, accommodation (imputed from
     services when unknown), gender, primary support reason."""
     people = pd.DataFrame(index=pd.Index(d["person"].unique(), name="person"))
-    dob = d[d["Date_of_Birth"].notna()].sort_values(["person", "ref_end", "Date_of_Birth"],
-                                                     ascending=[True, False, True])
+    dob = d[d["Date_of_Birth"].notna()].sort_values(
+        ["person", "ref_end", "Date_of_Birth"], ascending=[True, False, True]
+    )
     dob = dob.drop_duplicates("person")
     people["birth"] = dob.set_index("person")["Date_of_Birth"].dt.to_period("M").dt.to_timestamp()
-    dod = d[d["Date_of_Death"].notna()].sort_values(["person", "ref_end", "Date_of_Death"],
-                                                     ascending=[True, False, False]).drop_duplicates("person")
+    dod = (
+        d[d["Date_of_Death"].notna()]
+        .sort_values(["person", "ref_end", "Date_of_Death"], ascending=[True, False, False])
+        .drop_duplicates("person")
+    )
     people["death"] = dod.set_index("person")["Date_of_Death"]
     people["gender"] = _latest_attribute(d, "Gender", codes.UNKNOWN_VALUES)
     people["psr"] = _latest_attribute(d, "Primary_Support_Reason", codes.UNKNOWN_VALUES + (codes.CARER_PSR,))
@@ -218,18 +247,37 @@ def _impute_accommodation(d):
     top = _top(s, ["_end", "_type", "_comp", "Event_Start_Date"])
     top["_known_type"] = top["Service_Type"].where(top["Service_Type"].isin(codes.SERVICE_RANK))
     top["_known_comp"] = top["Service_Component"].where(top["Service_Component"].isin(IMPUTE_COMPONENTS))
-    g = top.groupby("person").agg(types=("_known_type", "nunique"), t=("_known_type", "first"),
-                                  comps=("_known_comp", "nunique"), c=("_known_comp", "first"))
+    g = top.groupby("person").agg(
+        types=("_known_type", "nunique"),
+        t=("_known_type", "first"),
+        comps=("_known_comp", "nunique"),
+        c=("_known_comp", "first"),
+    )
     t = g["t"].where(g["types"] == 1)
     c = g["c"].where(g["comps"] == 1)
     status = np.select(
-        [t == codes.NURSING, t == codes.RESIDENTIAL, c == "Shared Lives", c == "Extra care housing",
-         c == "Community supported living", (t == codes.COMMUNITY) & (c == "Home support or domiciliary care"),
-         t == codes.COMMUNITY, t == codes.PRISON],
-        ["Registered nursing home", "Registered care home", "Shared Lives scheme",
-         "Sheltered housing, extra care housing or other sheltered housing",
-         "Supported accommodation, supported lodgings or supported group home", "Unknown: Presumed at home",
-         "Unknown: Presumed in community", "Prison, young offenders institution or detention centre"], "Unknown")
+        [
+            t == codes.NURSING,
+            t == codes.RESIDENTIAL,
+            c == "Shared Lives",
+            c == "Extra care housing",
+            c == "Community supported living",
+            (t == codes.COMMUNITY) & (c == "Home support or domiciliary care"),
+            t == codes.COMMUNITY,
+            t == codes.PRISON,
+        ],
+        [
+            "Registered nursing home",
+            "Registered care home",
+            "Shared Lives scheme",
+            "Sheltered housing, extra care housing or other sheltered housing",
+            "Supported accommodation, supported lodgings or supported group home",
+            "Unknown: Presumed at home",
+            "Unknown: Presumed in community",
+            "Prison, young offenders institution or detention centre",
+        ],
+        "Unknown",
+    )
     return pd.Series(status, index=g.index)
 
 

@@ -37,15 +37,15 @@ class CldResult:
     quarters: object
 
 
-def cld_observations(extract, period: str, area: str | None = None, populations=None,
-                     options: Options = Options()):
+def cld_observations(extract, period: str, area: str | None = None, populations=None, options: Options = Options()):
     """Observations (ascbench's format) of every measure's numerator and denominator
     (:func:`cld_run` for the other tables)."""
     return cld_run(extract, period, area, populations, options).observations
 
 
-def cld_run(extract, period: str, area: str | None = None, populations=None, options: Options = Options(),
-            progress=None) -> CldResult:
+def cld_run(
+    extract, period: str, area: str | None = None, populations=None, options: Options = Options(), progress=None
+) -> CldResult:
     """Run DHSC's method on the extract for ``period``.
 
     ``area`` labels the rows (default: the extract's LA_Code); ``populations`` is an
@@ -60,8 +60,11 @@ def cld_run(extract, period: str, area: str | None = None, populations=None, opt
     people = person_details(events)
     las = sorted(events["LA_Code"].astype(str).unique())
     if len(las) > 1 and area:
-        raise AscbenchError(f"the extracts hold {len(las)} councils ({', '.join(las[:5])}); --area names one",
-                            field="--area", expected="extracts of one council, or no --area")
+        raise AscbenchError(
+            f"the extracts hold {len(las)} councils ({', '.join(las[:5])}); --area names one",
+            field="--area",
+            expected="extracts of one council, or no --area",
+        )
     rows, outcome_tables = [], []
     for la in las:
         ev = events[events["LA_Code"].astype(str) == la]
@@ -90,14 +93,16 @@ def cld_run(extract, period: str, area: str | None = None, populations=None, opt
     out = pd.DataFrame(rows, columns=["area_code", "period", "measure", "value", "status"])
     out["value"] = out["value"].astype("Int64")  # counts print as whole numbers
     out["source"] = "ascbench cld from " + ", ".join(sorted(set(extract.rows["file"])))
-    out["note"] = out["status"].map({"not available": "2D needs hospital discharge (SUS) data linked on NHS number"}
-                                    ).fillna("")
+    out["note"] = (
+        out["status"].map({"not available": "2D needs hospital discharge (SUS) data linked on NHS number"}).fillna("")
+    )
     outcomes = pd.concat(outcome_tables, ignore_index=True) if outcome_tables else pd.DataFrame()
     cols = ["area_code", "period", "rule", "final_outcome", "counts_in", "clusters"]
     outcomes = outcomes.reindex(columns=cols)
-    q = quarters.assign(quarter_start=quarters["quarter_start"].dt.strftime("%Y-%m-%d"),
-                        quarter_end=quarters["quarter_end"].dt.strftime("%Y-%m-%d"))[
-        ["quarter_start", "quarter_end", "file"]]
+    q = quarters.assign(
+        quarter_start=quarters["quarter_start"].dt.strftime("%Y-%m-%d"),
+        quarter_end=quarters["quarter_end"].dt.strftime("%Y-%m-%d"),
+    )[["quarter_start", "quarter_end", "file"]]
     return CldResult(out, outcomes, extract.quality, q)
 
 

@@ -11,19 +11,48 @@ import click
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--period", required=True, help="Reporting period, e.g. 2025-26 or R12-2025-Dec.")
 @click.option("--area", default=None, help="Area code for the output rows (default: the extract's LA_Code).")
-@click.option("--population", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="Observations CSV with population.18-64 and population.65+ (e.g. from 'ascbench import ons').")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Data directory to write observations-cld.csv into (default: CSV to stdout).")
-@click.option("--person-key", type=click.Choice(["row", "linked"]), default="row", show_default=True,
-              help="row: DHSC's per-row key; linked: rows of one LA person ID share its NHS number.")
-@click.option("--blank-component", type=click.Choice(["exclude", "include"]), default="exclude", show_default=True,
-              help="2B/2C: a long-term residential or nursing service with a blank component (DHSC excludes it).")
-@click.option("--carer-blank-component", type=click.Choice(["exclude", "include"]), default="exclude",
-              show_default=True, help="3D carers: a PB or commissioned service with a blank component (DHSC drops it).")
-@click.option("--invalid-values", "invalid", type=click.Choice(["map", "reject"]), default="map", show_default=True,
-              help="A value outside its CLD code list: map keeps the row as 'Invalid and not mapped' (DHSC); "
-                   "reject rejects the row.")
+@click.option(
+    "--population",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Observations CSV with population.18-64 and population.65+ (e.g. from 'ascbench import ons').",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Data directory to write observations-cld.csv into (default: CSV to stdout).",
+)
+@click.option(
+    "--person-key",
+    type=click.Choice(["row", "linked"]),
+    default="row",
+    show_default=True,
+    help="row: DHSC's per-row key; linked: rows of one LA person ID share its NHS number.",
+)
+@click.option(
+    "--blank-component",
+    type=click.Choice(["exclude", "include"]),
+    default="exclude",
+    show_default=True,
+    help="2B/2C: a long-term residential or nursing service with a blank component (DHSC excludes it).",
+)
+@click.option(
+    "--carer-blank-component",
+    type=click.Choice(["exclude", "include"]),
+    default="exclude",
+    show_default=True,
+    help="3D carers: a PB or commissioned service with a blank component (DHSC drops it).",
+)
+@click.option(
+    "--invalid-values",
+    "invalid",
+    type=click.Choice(["map", "reject"]),
+    default="map",
+    show_default=True,
+    help="A value outside its CLD code list: map keeps the row as 'Invalid and not mapped' (DHSC); "
+    "reject rejects the row.",
+)
 @click.option("--strict", is_flag=True, help="Fail (exit 1) if any row is rejected.")
 def cld(files, period, area, population, out, person_key, blank_component, carer_blank_component, invalid, strict):
     """Compute ASCOF 2A, 2B, 2C, 2E and 3D counts from CLD extracts (FILES, oldest first;
@@ -49,21 +78,22 @@ def cld(files, period, area, population, out, person_key, blank_component, carer
         warn(w)
     click.echo(f"ascbench: cld: {extract.summary()}", err=True)
     for _, r in extract.rejected.head(20).iterrows():
-        click.echo(f"ascbench: rejected: {r['file']}:{r['line']}: {r['field']}: {r['reason']} (got '{r['value']}')",
-                   err=True)
+        click.echo(
+            f"ascbench: rejected: {r['file']}:{r['line']}: {r['field']}: {r['reason']} (got '{r['value']}')", err=True
+        )
     if strict and len(extract.rejected):
         raise AscbenchError(f"{len(extract.rejected)} rows rejected", field="--strict", expected="no rejected rows")
     populations = None
     if population is not None:
-        from ascbench.io.dataset import read_observations
-
         from ascbench.errors import Problems
+        from ascbench.io.dataset import read_observations
 
         problems = Problems()
         populations = read_observations(population, set(), problems, [])
         problems.raise_first()
-    options = Options(person_key=person_key, blank_component=blank_component,
-                      carer_blank_component=carer_blank_component)
+    options = Options(
+        person_key=person_key, blank_component=blank_component, carer_blank_component=carer_blank_component
+    )
     result = cld_run(extract, period, area, populations, options, progress=progress)
     if progress:
         progress(None)
@@ -75,8 +105,10 @@ def cld(files, period, area, population, out, person_key, blank_component, carer
             warn(f"{f} supplies no quarter (a later file covers each of its quarters): not used")
     invalid_fields = result.quality[result.quality["invalid"] > 0]
     for q in invalid_fields.itertuples():
-        warn(f"{q.field}: {q.invalid:,} of {q.rows:,} rows hold a value outside the CLD list (e.g. '{q.example}'), "
-             + ("kept as 'Invalid and not mapped'" if invalid == "map" else "rejected"))
+        warn(
+            f"{q.field}: {q.invalid:,} of {q.rows:,} rows hold a value outside the CLD list (e.g. '{q.example}'), "
+            + ("kept as 'Invalid and not mapped'" if invalid == "map" else "rejected")
+        )
     warn("ASCOF 2D is not available from CLD alone: it needs hospital discharge (SUS) data linked on NHS number")
 
     def csv_text(frame):
@@ -88,10 +120,12 @@ def cld(files, period, area, population, out, person_key, blank_component, carer
     from ascbench.cli.common import check_output
     from ascbench.io.atomic import write_set_atomic
 
-    targets = {Path(out) / "observations-cld.csv": csv_text(result.observations),
-               Path(out) / "cld-2a-outcomes.csv": csv_text(result.outcomes_2a),
-               Path(out) / "cld-quality.csv": csv_text(result.quality),
-               Path(out) / "cld-quarters.csv": csv_text(result.quarters)}
+    targets = {
+        Path(out) / "observations-cld.csv": csv_text(result.observations),
+        Path(out) / "cld-2a-outcomes.csv": csv_text(result.outcomes_2a),
+        Path(out) / "cld-quality.csv": csv_text(result.quality),
+        Path(out) / "cld-quarters.csv": csv_text(result.quarters),
+    }
     Path(out).mkdir(parents=True, exist_ok=True)
     for target in targets:
         check_output(target)

@@ -16,14 +16,23 @@ EXIT_GATE = 3
 
 
 def catalogue_option(f):
-    return click.option("--catalogue", "catalogue_path", type=click.Path(dir_okay=False, path_type=Path),
-                        default=None, help="Metric catalogue (default: $ASCBENCH_CATALOGUE, ./metrics.yaml, "
-                                           "else the embedded default).")(f)
+    return click.option(
+        "--catalogue",
+        "catalogue_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Metric catalogue (default: $ASCBENCH_CATALOGUE, ./metrics.yaml, else the embedded default).",
+    )(f)
 
 
 def data_option(f):
-    return click.option("--data", "data_path", type=click.Path(file_okay=False, path_type=Path), default=None,
-                        help="Data directory (default: $ASCBENCH_DATA, ./data, else the embedded default).")(f)
+    return click.option(
+        "--data",
+        "data_path",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Data directory (default: $ASCBENCH_DATA, ./data, else the embedded default).",
+    )(f)
 
 
 EXTENSIONS = {".csv": "csv", ".json": "json", ".md": "markdown", ".markdown": "markdown", ".txt": "table"}
@@ -39,8 +48,11 @@ def format_for(fmt: str | None, output: Path | None, choices, default: str) -> s
     if fmt is None:
         return implied or default
     if implied is not None and implied != fmt:
-        raise AscbenchError(f"--format {fmt} does not match the extension of {output}", field="--format",
-                            expected=f"--format {implied} for a {Path(output).suffix} file, or another file name")
+        raise AscbenchError(
+            f"--format {fmt} does not match the extension of {output}",
+            field="--format",
+            expected=f"--format {implied} for a {Path(output).suffix} file, or another file name",
+        )
     return fmt
 
 
@@ -59,15 +71,25 @@ def format_option(choices=None, default="table"):
             kwargs["fmt"] = format_for(kwargs.get("fmt"), kwargs.get("output"), choices, default)
             return f(*args, **kwargs)
 
-        return click.option("--format", "fmt", type=click.Choice(choices), default=None,
-                            help=f"Output format (default: from -o's extension, else {default}).")(resolved)
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(choices),
+            default=None,
+            help=f"Output format (default: from -o's extension, else {default}).",
+        )(resolved)
+
     return deco
 
 
 def width_option(f):
     """``--width``: the terminal table's width (default: the terminal's, 80 when piped)."""
-    return click.option("--width", type=click.IntRange(60, 400), default=None,
-                        help="Table width (default: the terminal's, 80 when piped).")(f)
+    return click.option(
+        "--width",
+        type=click.IntRange(60, 400),
+        default=None,
+        help="Table width (default: the terminal's, 80 when piped).",
+    )(f)
 
 
 def terminal_width(width: int | None) -> int:
@@ -123,8 +145,11 @@ def complete_area(ctx, param, incomplete: str):
             rows = [r for r in csv.DictReader(line for line in fh if not line.startswith("#"))]
     except Exception:  # noqa: BLE001
         return []
-    return [CompletionItem(r["area_code"], help=r.get("area_name") or "") for r in rows
-            if (r.get("area_code") or "").startswith(incomplete)]
+    return [
+        CompletionItem(r["area_code"], help=r.get("area_name") or "")
+        for r in rows
+        if (r.get("area_code") or "").startswith(incomplete)
+    ]
 
 
 AREA_HELP = "Area code or name (default: the dataset's)."
@@ -156,17 +181,23 @@ def tag_option(help: str = "Only metrics with this tag (repeatable)."):
 
 
 def output_option(f):
-    return click.option("--output", "-o", "output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                        help="Write to this file (atomically) instead of stdout.")(f)
+    return click.option(
+        "--output",
+        "-o",
+        "output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Write to this file (atomically) instead of stdout.",
+    )(f)
 
 
 def load(catalogue_path: Path | None, data_path: Path | None, metrics=(), tags=(), all_if_none: bool = True):
     """Catalogue, dataset and the chosen metric ids (``--metric`` checked with suggestions,
     ``--tag``), checked against each other for those metrics: a problem stops the command."""
     from ascbench.catalogue import load_catalogue
+    from ascbench.engine.data import load as load_dataset
     from ascbench.engine.pipeline import select_tags
     from ascbench.errors import Problems
-    from ascbench.engine.data import load as load_dataset
     from ascbench.validation import check_measures
 
     catalogue_file, data_dir = catalogue_source(catalogue_path).path, data_source(data_path).path
@@ -213,14 +244,22 @@ def check_output(path: Path, field: str = "--output") -> None:
     path = Path(path)
     if path.exists() or path.is_symlink():
         if not path.is_file():
-            raise AscbenchError("the output exists and is not a regular file", file=str(path), field=field,
-                                expected="a new file name or a regular file to replace")
+            raise AscbenchError(
+                "the output exists and is not a regular file",
+                file=str(path),
+                field=field,
+                expected="a new file name or a regular file to replace",
+            )
     target = path.resolve()
     for given in _INPUTS:
         source = given.resolve()
         if target == source or (source.is_dir() and source in target.parents and target.exists()):
-            raise AscbenchError("the output would overwrite an input of this command", file=str(path),
-                                field=field, expected="a file outside the catalogue and the data directory")
+            raise AscbenchError(
+                "the output would overwrite an input of this command",
+                file=str(path),
+                field=field,
+                expected="a file outside the catalogue and the data directory",
+            )
 
 
 def emit(text: str | bytes, output: Path | None) -> None:

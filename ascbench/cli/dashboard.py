@@ -14,14 +14,21 @@ FILES = ("dashboard.html", "dashboard.md", "dashboard.xlsx", "dashboard.csv")
 @click.command()
 @catalogue_option
 @data_option
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Directory for dashboard.html, .md, .xlsx and .csv (created).")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory for dashboard.html, .md, .xlsx and .csv (created).",
+)
 @area_option()
 @period_option()
 @tag_option()
 @click.option("--group", default="all", show_default=True, help="Comparison group for ranks.")
 @click.option("--title", default=None, help="Page title (default: the dataset's title).")
-@click.option("--stamp", is_flag=True, help="Print the generation time in the page (breaks byte-for-byte reproducibility).")
+@click.option(
+    "--stamp", is_flag=True, help="Print the generation time in the page (breaks byte-for-byte reproducibility)."
+)
 def dashboard(catalogue_path, data_path, out, area, period, tags, group, title, stamp):
     """Write the dashboard as four files in one run.
 
@@ -37,26 +44,36 @@ def dashboard(catalogue_path, data_path, out, area, period, tags, group, title, 
     results, values, _ = build_results(catalogue, dataset, [area] if area else None, period, ids, group)
     say_as_at(results)
     national = dataset.roles.get("national")
-    hist = history(values, results, [results["area_code"].iloc[0]] + ([national] if national else []),
-                   catalogue.metrics_frame())
+    hist = history(
+        values, results, [results["area_code"].iloc[0]] + ([national] if national else []), catalogue.metrics_frame()
+    )
     title = title or dataset.settings.get("title") or "Performance dashboard"
     when = None
     if stamp:
         import datetime
 
-        when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     notes = {}
     if dataset.settings.get("source"):
         notes["source"] = "Source: " + str(dataset.settings["source"])
-    from ascbench.render.league_chart import dashboard_charts
-
     from ascbench.render.funnel_chart import dashboard_funnels
+    from ascbench.render.league_chart import dashboard_charts
 
     charts = dashboard_charts(results, values, catalogue.metrics_frame(), dataset, group)
     funnels = dashboard_funnels(results, values, catalogue.metrics_frame(), dataset, group)
     outputs = {
-        "dashboard.html": render(results, "html", layers=catalogue.layers, title=title, history=hist,
-                                 national=national, notes=notes, stamp=when, charts=charts, funnels=funnels),
+        "dashboard.html": render(
+            results,
+            "html",
+            layers=catalogue.layers,
+            title=title,
+            history=hist,
+            national=national,
+            notes=notes,
+            stamp=when,
+            charts=charts,
+            funnels=funnels,
+        ),
         "dashboard.md": render(results, "markdown", layers=catalogue.layers, title=title, sections=True, stamp=when),
         "dashboard.xlsx": render(results, "xlsx", binary=True, layers=catalogue.layers, title=title),
         "dashboard.csv": render(results, "csv"),

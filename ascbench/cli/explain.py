@@ -5,8 +5,15 @@ from __future__ import annotations
 import click
 
 from ascbench.cli.common import (
-    area_option, catalogue_option, data_option, emit, load, output_option, period_option, terminal_width,
-    width_option
+    area_option,
+    catalogue_option,
+    data_option,
+    emit,
+    load,
+    output_option,
+    period_option,
+    terminal_width,
+    width_option,
 )
 
 

@@ -5,8 +5,17 @@ from __future__ import annotations
 import click
 
 from ascbench.cli.common import (
-    area_option, catalogue_option, data_option, emit, format_option, load, metric_option, output_option,
-    period_option, terminal_width, width_option
+    area_option,
+    catalogue_option,
+    data_option,
+    emit,
+    format_option,
+    load,
+    metric_option,
+    output_option,
+    period_option,
+    terminal_width,
+    width_option,
 )
 
 
@@ -28,8 +37,7 @@ def forecast(catalogue_path, data_path, metrics, area, period, fmt, output, widt
 
     catalogue, dataset, ids = load(catalogue_path, data_path, metrics)
     results, values, _ = build_results(catalogue, dataset, [area] if area else None, period, ids, group=None)
-    frame = forecasts(results, values, dataset.observations, catalogue.metrics_frame(),
-                      catalogue.comparators_frame())
+    frame = forecasts(results, values, dataset.observations, catalogue.metrics_frame(), catalogue.comparators_frame())
     if fmt == "table":
         emit(_table(frame, catalogue, terminal_width(width)), output)
     else:
@@ -47,7 +55,21 @@ def _table(frame, catalogue, width: int) -> str:
         def f(x, m=m):
             return fmt_value(x, m.decimals, m.unit, m.scale, "-")
 
-        rows.append([r.metric_id, f"{f(r.value)} ({r.period})", f"{r.months_elapsed}/12 of {r.year}",
-                     f(r.straight_line), r.verdict_straight_line, f(r.seasonal), r.verdict_seasonal, f(r.target)])
-    return fit_table(rows, ["metric", "so far", "elapsed", "straight line", "verdict", "seasonal", "verdict",
-                            "annual target"], width, weights=[2, 2, 1, 1, 1, 1, 1, 1])
+        rows.append(
+            [
+                r.metric_id,
+                f"{f(r.value)} ({r.period})",
+                f"{r.months_elapsed}/12 of {r.year}",
+                f(r.straight_line),
+                r.verdict_straight_line,
+                f(r.seasonal),
+                r.verdict_seasonal,
+                f(r.target),
+            ]
+        )
+    return fit_table(
+        rows,
+        ["metric", "so far", "elapsed", "straight line", "verdict", "seasonal", "verdict", "annual target"],
+        width,
+        weights=[2, 2, 1, 1, 1, 1, 1, 1],
+    )

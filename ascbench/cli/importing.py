@@ -12,12 +12,21 @@ from ascbench.importers import IMPORTERS
 @click.command(name="import")
 @click.argument("source", type=click.Choice(sorted(IMPORTERS)))
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Data directory to write (created; areas and groups are merged with what it holds).")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Data directory to write (created; areas and groups are merged with what it holds).",
+)
 @click.option("--period", default=None, help="The period of a file that does not say (ascof, ons).")
 @click.option("--measure", default=None, help="The metric of a file that does not name it (lginform).")
-@click.option("--lookup", default=None, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A district-to-county lookup, to sum districts into counties (ons).")
+@click.option(
+    "--lookup",
+    default=None,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A district-to-county lookup, to sum districts into counties (ons).",
+)
 def import_(source, files, out, period, measure, lookup):
     """Read official files (SOURCE: ascof, fingertips, lginform, oflog, ons) into a data directory.
 
@@ -30,11 +39,13 @@ def import_(source, files, out, period, measure, lookup):
 
     suggest_source(source, files)
     module = get(source)
-    imported = module.read(list(files), **read_options(source, module, period=period, measure=measure,
-                                                        lookup=lookup))
+    imported = module.read(list(files), **read_options(source, module, period=period, measure=measure, lookup=lookup))
     written = write_data_dir(imported, out, source, protect=[*files, *([lookup] if lookup else [])])
     for note in imported.notes:
         click.echo(f"ascbench: {note}", err=True)
     n = len(imported.observations)
-    click.echo(f"ascbench: {source}: {n:,} observations, {len(imported.areas):,} areas -> "
-               + ", ".join(str(p) for p in written), err=True)
+    click.echo(
+        f"ascbench: {source}: {n:,} observations, {len(imported.areas):,} areas -> "
+        + ", ".join(str(p) for p in written),
+        err=True,
+    )

@@ -36,8 +36,9 @@ def init(directory: Path) -> None:
     targets = {directory / rel: src for rel, src in files.items()}
     existing = [str(t) for t in targets if t.exists() or t.is_symlink()]
     if existing:
-        raise ProblemExit(f"{existing[0]}: already exists (expected a directory without metrics.yaml or "
-                          f"data/; init never overwrites)")
+        raise ProblemExit(
+            f"{existing[0]}: already exists (expected a directory without metrics.yaml or data/; init never overwrites)"
+        )
     if directory.exists() and not directory.is_dir():
         raise ProblemExit(f"{directory}: exists and is not a directory (expected a directory to create)")
     try:

@@ -5,7 +5,13 @@ from __future__ import annotations
 import click
 
 from ascbench.cli.common import (
-    catalogue_option, emit, format_option, output_option, tag_option, terminal_width, width_option
+    catalogue_option,
+    emit,
+    format_option,
+    output_option,
+    tag_option,
+    terminal_width,
+    width_option,
 )
 from ascbench.sources import catalogue_source
 

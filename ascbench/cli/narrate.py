@@ -5,8 +5,15 @@ from __future__ import annotations
 import click
 
 from ascbench.cli.common import (
-    area_option, catalogue_option, data_option, emit, load, metric_option, output_option, period_option,
-    terminal_width
+    area_option,
+    catalogue_option,
+    data_option,
+    emit,
+    load,
+    metric_option,
+    output_option,
+    period_option,
+    terminal_width,
 )
 
 
@@ -17,9 +24,13 @@ from ascbench.cli.common import (
 @area_option()
 @period_option()
 @output_option
-@click.option("--width", type=click.IntRange(40, 400), default=None,
-              help="Wrap the paragraphs to this width (default: the terminal's on a terminal; unwrapped in a "
-                   "file or pipe, for a document).")
+@click.option(
+    "--width",
+    type=click.IntRange(40, 400),
+    default=None,
+    help="Wrap the paragraphs to this width (default: the terminal's on a terminal; unwrapped in a "
+    "file or pipe, for a document).",
+)
 def narrate(catalogue_path, data_path, metrics, area, period, output, width):
     """Write each metric's sentence as a committee report would.
 
@@ -46,13 +57,16 @@ def narrate(catalogue_path, data_path, metrics, area, period, output, width):
             match = frame[(frame["metric_id"] == m.id) & (frame["period"] != row["period"])]
             bench = match.iloc[0].to_dict() if len(match) and match["value"].notna().iloc[0] else None
         if bench is not None:
-            paragraphs.append(sentence(bench, m.narrative, dataset.roles) + " " + update_sentence(bench, row, dataset.roles))
+            paragraphs.append(
+                sentence(bench, m.narrative, dataset.roles) + " " + update_sentence(bench, row, dataset.roles)
+            )
         else:
             paragraphs.append(sentence(row, m.narrative, dataset.roles))
     import sys
     import textwrap
 
     if width or (output is None and sys.stdout.isatty()):
-        paragraphs = [textwrap.fill(p, terminal_width(width), break_long_words=False, break_on_hyphens=False)
-                      for p in paragraphs]
+        paragraphs = [
+            textwrap.fill(p, terminal_width(width), break_long_words=False, break_on_hyphens=False) for p in paragraphs
+        ]
     emit("\n\n".join(f"{p}" for p in paragraphs) + "\n", output)

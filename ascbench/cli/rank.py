@@ -7,13 +7,25 @@ from pathlib import Path
 import click
 
 from ascbench.cli.common import (
-    area_option, catalogue_option, check_output, data_option, emit, format_option, load, metric_option,
-    output_option, period_option, terminal_width, width_option
+    area_option,
+    catalogue_option,
+    check_output,
+    data_option,
+    emit,
+    format_option,
+    load,
+    metric_option,
+    output_option,
+    period_option,
+    terminal_width,
+    width_option,
 )
 from ascbench.render.fit import fit_table, wrap_lines
 
-GROUP_HELP = ("all (every council), region, type, neighbours (NN-<area> of groups.csv), region:NAME, "
-              "type:TYPE, or a group_code of groups.csv")
+GROUP_HELP = (
+    "all (every council), region, type, neighbours (NN-<area> of groups.csv), region:NAME, "
+    "type:TYPE, or a group_code of groups.csv"
+)
 
 
 @click.command()
@@ -23,13 +35,28 @@ GROUP_HELP = ("all (every council), region, type, neighbours (NN-<area> of group
 @period_option(help="Period (default: the latest that half the group's councils have values for).")
 @click.option("--group", default="all", show_default=True, help="Comparison group: " + GROUP_HELP + ".")
 @area_option(help="Council to highlight (default: the dataset's).")
-@click.option("--composite", "theme", type=click.Choice(["layer", "outcome", "tag", "overall"]), default=None,
-              help="Instead of one metric's table: average performance ranks by theme.")
-@click.option("--chart", "chart", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also write the league table as a chart (SVG): every council's value, sorted.")
-@click.option("--funnel", "funnel", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also write a funnel plot (SVG): every council's value against its denominator, with PHE's "
-                   "95% and 99.8% limits around the group's pooled average (proportions and rates with counts).")
+@click.option(
+    "--composite",
+    "theme",
+    type=click.Choice(["layer", "outcome", "tag", "overall"]),
+    default=None,
+    help="Instead of one metric's table: average performance ranks by theme.",
+)
+@click.option(
+    "--chart",
+    "chart",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the league table as a chart (SVG): every council's value, sorted.",
+)
+@click.option(
+    "--funnel",
+    "funnel",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write a funnel plot (SVG): every council's value against its denominator, with PHE's "
+    "95% and 99.8% limits around the group's pooled average (proportions and rates with counts).",
+)
 @format_option()
 @output_option
 @width_option
@@ -61,18 +88,28 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
     try:
         table = decategorised(league_table(values, metrics, members, period))
     except AscbenchError as exc:
-        raise AscbenchError(f"{exc.message} for {metric} in group '{group}'", field="--period" if period else "--metric",
-                            expected=exc.expected) from None
+        raise AscbenchError(
+            f"{exc.message} for {metric} in group '{group}'",
+            field="--period" if period else "--metric",
+            expected=exc.expected,
+        ) from None
     names = dict(zip(dataset.areas["area_code"], dataset.areas["area_name"], strict=False))
     if theme:
         table = composite(table, catalogue, theme)
         table.insert(2, "area_name", table["area_code"].map(names))
         if fmt == "table":
             themes = table.drop_duplicates("theme")
-            legend = "".join(f"{t}: mean of the ranks of {ind}\n" for t, ind in zip(themes["theme"],
-                                                                                   themes["indicators"], strict=True))
-            emit(_plain(table.drop(columns="indicators"), terminal_width(width)) + "\n"
-                 + wrap_lines(legend.rstrip("\n"), terminal_width(width)) + "\n", output)
+            legend = "".join(
+                f"{t}: mean of the ranks of {ind}\n"
+                for t, ind in zip(themes["theme"], themes["indicators"], strict=True)
+            )
+            emit(
+                _plain(table.drop(columns="indicators"), terminal_width(width))
+                + "\n"
+                + wrap_lines(legend.rstrip("\n"), terminal_width(width))
+                + "\n",
+                output,
+            )
         else:
             emit(render(table, fmt), output)
         return
@@ -104,16 +141,31 @@ def _league(table, focus, catalogue, width: int) -> str:
     for r in table.sort_values(["rank", "value_rank", "area_code"], na_position="last").itertuples():
         mark = "▶" if r.area_code == focus else ""
         rank = "" if is_missing(r.rank) else f"{int(r.rank)} of {int(r.rank_of)}"
-        rows.append([mark, rank, int(r.value_rank), r.area_name, r.area_code, fmt_number(r.value, m.decimals),
-                     "" if r.quartile != r.quartile else int(r.quartile), r.band or "",
-                     fmt_number(r.mad_from_median, 2), r.mad_wording])
-    head = (f"{m.code} {m.title} - {table['period'].iloc[0]} - group {table['group'].iloc[0]}: "
-            f"median {fmt_number(table['group_median'].iloc[0], m.decimals + 1)}, "
-            f"p10 {fmt_number(table['p10'].iloc[0], m.decimals + 1)}, p90 {fmt_number(table['p90'].iloc[0], m.decimals + 1)}"
-            f"{', ' + str(int(table['missing'].iloc[0])) + ' without a value' if table['missing'].iloc[0] else ''}\n")
+        rows.append(
+            [
+                mark,
+                rank,
+                int(r.value_rank),
+                r.area_name,
+                r.area_code,
+                fmt_number(r.value, m.decimals),
+                "" if r.quartile != r.quartile else int(r.quartile),
+                r.band or "",
+                fmt_number(r.mad_from_median, 2),
+                r.mad_wording,
+            ]
+        )
+    head = (
+        f"{m.code} {m.title} - {table['period'].iloc[0]} - group {table['group'].iloc[0]}: "
+        f"median {fmt_number(table['group_median'].iloc[0], m.decimals + 1)}, "
+        f"p10 {fmt_number(table['p10'].iloc[0], m.decimals + 1)}, p90 {fmt_number(table['p90'].iloc[0], m.decimals + 1)}"
+        f"{', ' + str(int(table['missing'].iloc[0])) + ' without a value' if table['missing'].iloc[0] else ''}\n"
+    )
     if table["quantile_of"].notna().any():
-        head += (f"{int(table['quantile_of'].iloc[0])} quantile groups ({table['quantile_method'].iloc[0]}); "
-                 f"type-7 cut points {table['quantile_cuts'].iloc[0]}\n")
+        head += (
+            f"{int(table['quantile_of'].iloc[0])} quantile groups ({table['quantile_method'].iloc[0]}); "
+            f"type-7 cut points {table['quantile_cuts'].iloc[0]}\n"
+        )
     headers = ["", "rank", "value rank", "council", "code", "value", "quartile", "band", "MADs", "vs median"]
     weights = [0, 1, 1, 4, 1, 1, 1, 1, 1, 3]
     if width < 110:  # a narrow terminal: the columns that repeat others (value rank, code, MADs) go
@@ -136,8 +188,17 @@ def _write_chart(path, table, focus, dataset, catalogue) -> None:
     if national and m.value:
         hit = obs[(obs["area_code"] == national) & (obs["period"] == period) & (obs["measure"] == m.value)]
         england = float(hit["value"].iloc[0]) if len(hit) and hit["value"].notna().iloc[0] else None
-    svg = league_svg(table, focus, england, f"{m.code} {m.title}", parse_period(period).label, "league",
-                     m.decimals, m.unit, standalone=True)
+    svg = league_svg(
+        table,
+        focus,
+        england,
+        f"{m.code} {m.title}",
+        parse_period(period).label,
+        "league",
+        m.decimals,
+        m.unit,
+        standalone=True,
+    )
     write_atomic(path, '<?xml version="1.0" encoding="UTF-8"?>\n' + svg + "\n")
     click.echo(f"ascbench: wrote {path}", err=True)
 
@@ -155,10 +216,22 @@ def _write_funnel(path, table, values, focus, catalogue) -> None:
     withcounts = table.merge(counts[["area_code", "numerator", "denominator"]], on="area_code", how="left")
     points, lines = funnel_data(withcounts, m.statistic, m.multiplier)
     if points is None:
-        raise AscbenchError(f"no funnel plot for {m.id} in {period}: it needs a proportion or rate with counts for "
-                            "three or more councils", field="--funnel",
-                            expected="a metric computed from numerators and denominators")
-    svg = funnel_svg(points, lines, focus, f"{m.code} {m.title}", parse_period(period).label, "funnel", m.decimals,
-                     m.unit, standalone=True)
+        raise AscbenchError(
+            f"no funnel plot for {m.id} in {period}: it needs a proportion or rate with counts for "
+            "three or more councils",
+            field="--funnel",
+            expected="a metric computed from numerators and denominators",
+        )
+    svg = funnel_svg(
+        points,
+        lines,
+        focus,
+        f"{m.code} {m.title}",
+        parse_period(period).label,
+        "funnel",
+        m.decimals,
+        m.unit,
+        standalone=True,
+    )
     write_atomic(path, '<?xml version="1.0" encoding="UTF-8"?>\n' + svg + "\n")
     click.echo(f"ascbench: wrote {path}", err=True)

@@ -5,8 +5,22 @@ from __future__ import annotations
 import click
 
 from ascbench.cli.common import (
-    EXIT_GATE, area_option, catalogue_option, data_option, emit, format_option, load, metric_option, output_option,
-    period_option, say_as_at, tag_option, terminal_width, use_colour, warn, width_option
+    EXIT_GATE,
+    area_option,
+    catalogue_option,
+    data_option,
+    emit,
+    format_option,
+    load,
+    metric_option,
+    output_option,
+    period_option,
+    say_as_at,
+    tag_option,
+    terminal_width,
+    use_colour,
+    warn,
+    width_option,
 )
 
 GATES = {
@@ -24,13 +38,22 @@ GATES = {
 @period_option(help="Reporting period, e.g. 2025-26-YTD-Q3 (default: the dataset's).")
 @metric_option()
 @tag_option(help="Only metrics with this catalogue tag (repeatable).")
-@click.option("--group", default="all", show_default=True,
-              help="Comparison group for rank and quartile (see 'ascbench rank --help').")
+@click.option(
+    "--group",
+    default="all",
+    show_default=True,
+    help="Comparison group for rank and quartile (see 'ascbench rank --help').",
+)
 @format_option()
 @output_option
 @click.option("--bom", is_flag=True, help="Start CSV output with a byte-order mark (for Excel).")
-@click.option("--fail-on", "fail_on", type=click.Choice(sorted(GATES)), multiple=True,
-              help="Exit with status 3 if any metric is rated so (red, amber, worse, not-compared).")
+@click.option(
+    "--fail-on",
+    "fail_on",
+    type=click.Choice(sorted(GATES)),
+    multiple=True,
+    help="Exit with status 3 if any metric is rated so (red, amber, worse, not-compared).",
+)
 @click.option("--no-color", is_flag=True, help="No colour in the table (also: NO_COLOR=1).")
 @width_option
 def rate(catalogue_path, data_path, areas, period, metrics, tags, group, fmt, output, bom, fail_on, no_color, width):
@@ -48,15 +71,22 @@ def rate(catalogue_path, data_path, areas, period, metrics, tags, group, fmt, ou
     say_as_at(results)
     differs = results[results["published_check"] == "differs"]
     for _, row in differs.iterrows():
-        warn(f"{row['metric_id']} {row['area_code']} {row['period']}: computed {row['value']:.4g} from "
-             f"{row['numerator']:g}/{row['denominator']:g} but the data publish {row['published_value']:g}")
+        warn(
+            f"{row['metric_id']} {row['area_code']} {row['period']}: computed {row['value']:.4g} from "
+            f"{row['numerator']:g}/{row['denominator']:g} but the data publish {row['published_value']:g}"
+        )
     history = None
     if fmt == "table":
         from ascbench.engine.trend import history as trend_history
 
         history = trend_history(values, results, list(results["area_code"].unique()), catalogue.metrics_frame())
-    options = {"layers": catalogue.layers, "bom": bom, "history": history, "colour": fmt == "table" and output is None
-               and use_colour(no_color), "width": terminal_width(width)}
+    options = {
+        "layers": catalogue.layers,
+        "bom": bom,
+        "history": history,
+        "colour": fmt == "table" and output is None and use_colour(no_color),
+        "width": terminal_width(width),
+    }
     emit(render(results, fmt, binary=True, **options), output)
     tripped = [g for g in fail_on if GATES[g](results).any()]
     if tripped:

@@ -37,6 +37,7 @@ def summarised(lines: list[tuple[str, str]]) -> list[str]:
         out.append(f"{label}: ... and {n} more of the same kind as: {rest[:100]}")
     return out
 
+
 @click.command()
 @catalogue_option
 @data_option
@@ -54,12 +55,16 @@ def validate(catalogue_path, data_path, strict):
     click.echo(f"catalogue: {catalogue.describe()}", err=True)
     click.echo(f"data: {data.describe()}", err=True)
     problems = validate_all(catalogue_file, data_dir)
-    errors = [(f"error: {e.one_line()}", f"{e.location.file}|{e.location.field}|{e.message}|{e.expected}")
-              for e in problems.errors]
+    errors = [
+        (f"error: {e.one_line()}", f"{e.location.file}|{e.location.field}|{e.message}|{e.expected}")
+        for e in problems.errors
+    ]
     for line in summarised(errors) + summarised([(f"warning: {w}", w) for w in problems.warnings]):
         click.echo(printable(line), err=True)
     n_err, n_warn = len(problems.errors), len(problems.warnings)
-    click.echo(f"{catalogue_file}, {data_dir}: {n_err} problem{'s' * (n_err != 1)}, "
-               f"{n_warn} warning{'s' * (n_warn != 1)}", err=True)
+    click.echo(
+        f"{catalogue_file}, {data_dir}: {n_err} problem{'s' * (n_err != 1)}, {n_warn} warning{'s' * (n_warn != 1)}",
+        err=True,
+    )
     if n_err or (strict and n_warn):
         raise click.exceptions.Exit(EXIT_PROBLEM)

@@ -35,7 +35,8 @@ def _candidates(comparators, values, observations, group_values):
     """Every (metric, comparator preference, area, period, value, basis) a comparator could use."""
     by_metric = comparators[comparators["type"].isin(["area", "baseline"])][[*KEYS, "basis"]]
     from_values = by_metric.merge(
-        values[["metric_id", "area_code", "period", "value", "value_basis", "status"]], on="metric_id")
+        values[["metric_id", "area_code", "period", "value", "value_basis", "status"]], on="metric_id"
+    )
     from_values = from_values.rename(columns={"value_basis": "c_basis"})
     parts = [from_values]
     if group_values is not None and len(group_values):
@@ -50,36 +51,57 @@ def _candidates(comparators, values, observations, group_values):
             g = g[~((g["basis"] == "auto") & g["_withheld"].eq(True))].drop(columns="_withheld")
         for basis in ("pooled", "mean"):
             part = g[["metric_id", "preference", "basis", "area_code", "period", basis, "n_members"]].rename(
-                columns={basis: "value"})
+                columns={basis: "value"}
+            )
             parts.append(part.assign(c_basis=basis, status=""))
     targets = comparators[comparators["type"] == "target"][[*KEYS, "basis", "measure"]]
     from_obs = targets.merge(observations[["area_code", "period", "measure", "value", "status"]], on="measure")
     parts.append(from_obs.drop(columns="measure").assign(c_basis="measure"))
     cands = pd.concat(parts, ignore_index=True)
-    wanted = np.where(cands["basis"] == "auto", True,
-                      np.where(cands["basis"] == "data", cands["c_basis"].isin(["counts", "published", "measure"]),
-                               cands["c_basis"] == cands["basis"]))
+    wanted = np.where(
+        cands["basis"] == "auto",
+        True,
+        np.where(
+            cands["basis"] == "data",
+            cands["c_basis"].isin(["counts", "published", "measure"]),
+            cands["c_basis"] == cands["basis"],
+        ),
+    )
     cands = cands[wanted & cands["value"].notna()].drop(columns="basis")
     if "n_members" not in cands.columns:
         cands["n_members"] = np.nan
     return attach_periods(cands)
 
 
-def resolve_comparators(current, comparators, values, observations, roles: dict, area_names: dict,
-                        group_values=None):
+def resolve_comparators(current, comparators, values, observations, roles: dict, area_names: dict, group_values=None):
     """Long frame: one row per current row (its ``metric_id, area_code``) x comparator with a
     resolved value, in the order of ``current`` and then of preference. Joined on keys, never
     on row positions."""
-    columns = ["area_code", *KEYS, "comparator_type", "comparator_area", "comparator_period", "comparator_value",
-               "annual_target", "benchmark_basis", "rating_method", "rating_within", "rating_relative", "rating_limits_equal",
-               "comparator_area_name", "comparator"]
+    columns = [
+        "area_code",
+        *KEYS,
+        "comparator_type",
+        "comparator_area",
+        "comparator_period",
+        "comparator_value",
+        "annual_target",
+        "benchmark_basis",
+        "rating_method",
+        "rating_within",
+        "rating_relative",
+        "rating_limits_equal",
+        "comparator_area_name",
+        "comparator",
+    ]
     if current.empty or comparators.empty:
         return pd.DataFrame(columns=columns)
-    left = current[["metric_id", "area_code", "period", "start", "end", "months", "is_snapshot", "family",
-                    "kind"]].copy()
+    left = current[
+        ["metric_id", "area_code", "period", "start", "end", "months", "is_snapshot", "family", "kind"]
+    ].copy()
     left = left.merge(comparators, on="metric_id", how="inner")
     left["lookup_area"] = np.where(
-        left["type"] == "area", left["area"].map(lambda a: roles.get(a, a) if isinstance(a, str) else a),
+        left["type"] == "area",
+        left["area"].map(lambda a: roles.get(a, a) if isinstance(a, str) else a),
         left["area_code"],
     )
     cands = _candidates(comparators, values, observations, group_values)
@@ -91,9 +113,19 @@ def resolve_comparators(current, comparators, values, observations, roles: dict,
         ((rule == "same") & (m["c_period"] == m["period"]))
         | ((rule == "latest") & (m["c_end"] <= m["end"]))
         | ((rule == "containing") & (m["c_start"] <= m["start"]) & (m["c_end"] >= m["end"]))
-        | ((rule == "year_end") & year_end & (m["c_end"] < m["end"]) & (year_end_family(m["c_family"]) == year_end_family(m["family"])))
-        | ((rule == "year") & m["c_is_whole_year"] & ~m["c_is_snapshot"] & (m["c_start"] <= m["start"])
-           & (m["c_end"] >= m["end"]))
+        | (
+            (rule == "year_end")
+            & year_end
+            & (m["c_end"] < m["end"])
+            & (year_end_family(m["c_family"]) == year_end_family(m["family"]))
+        )
+        | (
+            (rule == "year")
+            & m["c_is_whole_year"]
+            & ~m["c_is_snapshot"]
+            & (m["c_start"] <= m["start"])
+            & (m["c_end"] >= m["end"])
+        )
         | (~rule.isin(["same", "latest", "containing", "year_end", "year"]) & (m["c_period"] == rule))
     )
     m = m[keep].copy()
@@ -102,36 +134,77 @@ def resolve_comparators(current, comparators, values, observations, roles: dict,
     m["_same_len"] = like_for_like(m["c_months"], m["c_is_snapshot"], m["months"], m["is_snapshot"])
     m["_length_pref"] = np.where(m["period_rule"] == "containing", -m["c_months"], m["c_months"])
     m["_basis_pref"] = m["c_basis"].map(BASIS_PREFERENCE).fillna(9)
-    m = m.sort_values([*ROW, "preference", "c_end", "_same_len", "_basis_pref", "_length_pref"],
-                      ascending=[True, True, True, False, False, True, False])
+    m = m.sort_values(
+        [*ROW, "preference", "c_end", "_same_len", "_basis_pref", "_length_pref"],
+        ascending=[True, True, True, False, False, True, False],
+    )
     m = m.drop_duplicates([*ROW, "preference"], keep="first")
     m = _apply_profiles(m, observations)
-    resolved = m[["area_code", *KEYS, "type", "lookup_area", "c_period", "c_short", "c_value", "c_basis",
-                  "c_n_members", "label", "rating_method", "rating_within", "rating_relative", "rating_limits_equal",
-                  "annual_target", "share"]]
+    resolved = m[
+        [
+            "area_code",
+            *KEYS,
+            "type",
+            "lookup_area",
+            "c_period",
+            "c_short",
+            "c_value",
+            "c_basis",
+            "c_n_members",
+            "label",
+            "rating_method",
+            "rating_within",
+            "rating_relative",
+            "rating_limits_equal",
+            "annual_target",
+            "share",
+        ]
+    ]
     # fixed values written in the catalogue
     fixed = left[(left["type"] == "value") & left["fixed_value"].notna()].copy()
-    fixed = fixed.merge(current[["period", "short"]].drop_duplicates("period").rename(columns={"short": "c_short"}),
-                        on="period", how="left")
-    fixed = fixed.assign(c_period=fixed["period"], c_value=fixed["fixed_value"], lookup_area=fixed["area_code"],
-                         c_basis="fixed", c_n_members=np.nan, annual_target=np.nan, share=np.nan)
+    fixed = fixed.merge(
+        current[["period", "short"]].drop_duplicates("period").rename(columns={"short": "c_short"}),
+        on="period",
+        how="left",
+    )
+    fixed = fixed.assign(
+        c_period=fixed["period"],
+        c_value=fixed["fixed_value"],
+        lookup_area=fixed["area_code"],
+        c_basis="fixed",
+        c_n_members=np.nan,
+        annual_target=np.nan,
+        share=np.nan,
+    )
     order = current[ROW].drop_duplicates().reset_index(drop=True).rename_axis("_order").reset_index()
     out = pd.concat([resolved, fixed[resolved.columns]], ignore_index=True).merge(order, on=ROW, how="left")
     out = out.sort_values(["_order", "preference"], kind="stable").drop(columns="_order")
-    out = out.rename(columns={"lookup_area": "comparator_area", "c_period": "comparator_period",
-                              "c_value": "comparator_value", "type": "comparator_type"})
-    basis = out["c_basis"].replace({"counts": "computed from counts", "published": "published",
-                                    "measure": "data", "fixed": "catalogue"})
-    members = pd.Series(["" if pd.isna(n) else f" of {int(n)} members" for n in out["c_n_members"]],
-                        index=out.index, dtype="object")
-    out["benchmark_basis"] = np.where(out["c_basis"].isin(["pooled", "mean"]), basis.astype("object") + members,
-                                      basis)
+    out = out.rename(
+        columns={
+            "lookup_area": "comparator_area",
+            "c_period": "comparator_period",
+            "c_value": "comparator_value",
+            "type": "comparator_type",
+        }
+    )
+    basis = out["c_basis"].replace(
+        {"counts": "computed from counts", "published": "published", "measure": "data", "fixed": "catalogue"}
+    )
+    members = pd.Series(
+        ["" if pd.isna(n) else f" of {int(n)} members" for n in out["c_n_members"]], index=out.index, dtype="object"
+    )
+    out["benchmark_basis"] = np.where(out["c_basis"].isin(["pooled", "mean"]), basis.astype("object") + members, basis)
     profiled = out["share"].notna()
     if profiled.any():
         out.loc[profiled, "benchmark_basis"] = [
             f"milestone: {share * 100:.1f}% of the {year} target of {target:,.10g}"
-            for share, year, target in zip(out.loc[profiled, "share"], out.loc[profiled, "comparator_period"],
-                                           out.loc[profiled, "annual_target"], strict=True)]
+            for share, year, target in zip(
+                out.loc[profiled, "share"],
+                out.loc[profiled, "comparator_period"],
+                out.loc[profiled, "annual_target"],
+                strict=True,
+            )
+        ]
     names = out["comparator_area"].map(area_names).fillna(out["comparator_area"])
     out["comparator_area_name"] = names
     template = out["label"].fillna("").astype(str)
@@ -159,10 +232,20 @@ def _apply_profiles(m, observations):
         weights = None
         if profile.startswith("measure:"):
             weights = measure_weights(observations, profile.split(":", 1)[1], area, year)
-        shares[key] = share_of_year(profile, period, year, weights) if (weights or not profile.startswith("measure:")) \
+        shares[key] = (
+            share_of_year(profile, period, year, weights)
+            if (weights or not profile.startswith("measure:"))
             else float("nan")
-    keys = list(zip(m.loc[rows, "profile"], m.loc[rows, "period"], m.loc[rows, "c_period"], m.loc[rows, "lookup_area"],
-                    strict=True))
+        )
+    keys = list(
+        zip(
+            m.loc[rows, "profile"],
+            m.loc[rows, "period"],
+            m.loc[rows, "c_period"],
+            m.loc[rows, "lookup_area"],
+            strict=True,
+        )
+    )
     share = np.array([shares[k] for k in keys], dtype="float64")
     m.loc[rows, "annual_target"] = m.loc[rows, "c_value"]
     m.loc[rows, "share"] = share

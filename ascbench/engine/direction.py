@@ -35,23 +35,39 @@ def attach_direction(current, metrics):
     prev_months = cur["previous_period"].map(prev_periods["months"])
     prev_snapshot = cur["previous_period"].map(prev_periods["is_snapshot"])
     cur["previous_label"] = cur["previous_period"].map(prev_periods["label"])
-    same_shape = pd.Series(like_for_like(cur["months"], cur["is_snapshot"], prev_months,
-                                         prev_snapshot.astype("boolean").fillna(False)), index=cur.index)
+    same_shape = pd.Series(
+        like_for_like(cur["months"], cur["is_snapshot"], prev_months, prev_snapshot.astype("boolean").fillna(False)),
+        index=cur.index,
+    )
     unequal_ok = cur["metric_id"].map(meta["dot_unequal_ok"]).astype(bool)
     comparable = same_shape | unequal_ok
     polarity = cur["metric_id"].map(meta["dot_polarity"] if "dot_polarity" in meta.columns else meta["polarity"])
     codes = judge_change(
-        cur["value"], cur["previous_value"], polarity,
-        cur["metric_id"].map(meta["dot_within"]), cur["metric_id"].map(meta["dot_relative"]).astype(bool),
-        cur["metric_id"].map(meta["range_low"]), cur["metric_id"].map(meta["range_high"]),
+        cur["value"],
+        cur["previous_value"],
+        polarity,
+        cur["metric_id"].map(meta["dot_within"]),
+        cur["metric_id"].map(meta["dot_relative"]).astype(bool),
+        cur["metric_id"].map(meta["range_low"]),
+        cur["metric_id"].map(meta["range_high"]),
     )
     method = cur["metric_id"].map(meta["dot_method"]).fillna("tolerance")
     for level in ("95", "998"):
         mask = (method == f"ci_overlap{level}").to_numpy()
         if mask.any() and f"previous_lower{level}" in cur.columns:
-            codes = np.where(mask, intervals_overlap(
-                cur[f"lower{level}"], cur[f"upper{level}"], cur[f"previous_lower{level}"],
-                cur[f"previous_upper{level}"], cur["value"], cur["previous_value"], polarity), codes)
+            codes = np.where(
+                mask,
+                intervals_overlap(
+                    cur[f"lower{level}"],
+                    cur[f"upper{level}"],
+                    cur[f"previous_lower{level}"],
+                    cur[f"previous_upper{level}"],
+                    cur["value"],
+                    cur["previous_value"],
+                    polarity,
+                ),
+                codes,
+            )
     dot = words(codes, DOT_WORDS, "not compared")
     has_previous = cur["previous_period"].notna().to_numpy()
     breaks = cur["metric_id"].map(meta["breaks"]) if "breaks" in meta.columns else None
@@ -65,9 +81,16 @@ def attach_direction(current, metrics):
     cur["dot"] = dot
     cur["dot_basis"] = np.where(
         has_previous,
-        cur["period"].astype(str) + " vs " + cur["previous_period"].fillna("").astype(str)
-        + np.where(same_shape, "", np.where(unequal_ok, " (periods of different length, allowed by the catalogue)",
-                                            " (periods of different length)"))
+        cur["period"].astype(str)
+        + " vs "
+        + cur["previous_period"].fillna("").astype(str)
+        + np.where(
+            same_shape,
+            "",
+            np.where(
+                unequal_ok, " (periods of different length, allowed by the catalogue)", " (periods of different length)"
+            ),
+        )
         + np.where(changed, " (definition changed between them)", ""),
         "",
     )

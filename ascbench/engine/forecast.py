@@ -25,8 +25,19 @@ from ascbench.periods import Period, parse_period, period_frame
 
 VERDICT = {BETTER: "on track", SIMILAR: "at risk", WORSE: "off track"}
 FORECAST_COLUMNS = [
-    "metric_id", "area_code", "period", "value", "year", "months_elapsed", "year_months", "straight_line",
-    "seasonal", "seasonal_basis", "target", "verdict_straight_line", "verdict_seasonal",
+    "metric_id",
+    "area_code",
+    "period",
+    "value",
+    "year",
+    "months_elapsed",
+    "year_months",
+    "straight_line",
+    "seasonal",
+    "seasonal_basis",
+    "target",
+    "verdict_straight_line",
+    "verdict_seasonal",
 ]
 
 
@@ -34,7 +45,9 @@ def _year_of(text: str):
     p = parse_period(text)
     if p.is_snapshot:
         return None
-    year = Period("ay", p.year) if p.family == "academic" else Period("fy", p.year if p.start.month >= 4 else p.year - 1)
+    year = (
+        Period("ay", p.year) if p.family == "academic" else Period("fy", p.year if p.start.month >= 4 else p.year - 1)
+    )
     if p.family == "calendar" and p.kind != "month":
         return None
     return year if year.contains(p) else None
@@ -85,9 +98,21 @@ def forecasts(results, values, observations, metrics, comparators):
             target = obs.get((r.area_code, year.text, c.measure), np.nan)
             if not np.isnan(target):
                 break
-        rows.append({"metric_id": r.metric_id, "area_code": r.area_code, "period": r.period, "value": so_far,
-                     "year": year.text, "months_elapsed": elapsed, "year_months": 12, "straight_line": straight,
-                     "seasonal": seasonal, "seasonal_basis": basis, "target": target})
+        rows.append(
+            {
+                "metric_id": r.metric_id,
+                "area_code": r.area_code,
+                "period": r.period,
+                "value": so_far,
+                "year": year.text,
+                "months_elapsed": elapsed,
+                "year_months": 12,
+                "straight_line": straight,
+                "seasonal": seasonal,
+                "seasonal_basis": basis,
+                "target": target,
+            }
+        )
     out = pd.DataFrame(rows, columns=FORECAST_COLUMNS[:11])
     if out.empty:
         return pd.DataFrame(columns=FORECAST_COLUMNS)
@@ -118,8 +143,11 @@ def attach_recorded_forecasts(current, observations, metrics, areas, report_end)
     wanted = metrics.dropna(subset=["forecast_measure"])[["metric_id", "forecast_measure"]]
     if wanted.empty or out.empty:
         return out
-    obs = observations[observations["measure"].isin(wanted["forecast_measure"]) & observations["area_code"].isin(areas)
-                       & observations["value"].notna()]
+    obs = observations[
+        observations["measure"].isin(wanted["forecast_measure"])
+        & observations["area_code"].isin(areas)
+        & observations["value"].notna()
+    ]
     if obs.empty:
         return out
     obs = obs[["area_code", "period", "measure", "value"]].astype({"area_code": str, "period": str, "measure": str})
@@ -131,8 +159,9 @@ def attach_recorded_forecasts(current, observations, metrics, areas, report_end)
 
     def year_of(text):
         p = parse_period(text)
-        year = parse_period(f"AY{p.year}-{(p.year + 1) % 100:02d}" if p.family == "academic"
-                            else f"{p.year}-{(p.year + 1) % 100:02d}")
+        year = parse_period(
+            f"AY{p.year}-{(p.year + 1) % 100:02d}" if p.family == "academic" else f"{p.year}-{(p.year + 1) % 100:02d}"
+        )
         return year.text
 
     years = {t: year_of(t) for t in obs["period"].unique()}
@@ -156,7 +185,8 @@ def attach_recorded_forecasts(current, observations, metrics, areas, report_end)
     out.loc[hit, "forecast_value"] = found["value"].to_numpy()[hit]
     out.loc[hit, "forecast_period"] = found["year"].to_numpy()[hit]
     out.loc[hit, "forecast_made_at"] = found["period"].to_numpy()[hit]
-    out.loc[hit, "forecast_label"] = [f"forecast for {parse_period(y).label} (made at {made_label(m, y)})"
-                                      for y, m in zip(found["year"].to_numpy()[hit], found["period"].to_numpy()[hit],
-                                                      strict=True)]
+    out.loc[hit, "forecast_label"] = [
+        f"forecast for {parse_period(y).label} (made at {made_label(m, y)})"
+        for y, m in zip(found["year"].to_numpy()[hit], found["period"].to_numpy()[hit], strict=True)
+    ]
     return out

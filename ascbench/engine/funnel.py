@@ -12,8 +12,10 @@ Wilson limits, rates exact Poisson limits (crude rates, with the population supp
 
 from __future__ import annotations
 
-FUNNEL_METHODS = {"funnel95": ("High (0.025)", "High (0.001)", "Low (0.025)", "Low (0.001)"),
-                  "funnel998": ("High (0.001)", "Low (0.001)")}
+FUNNEL_METHODS = {
+    "funnel95": ("High (0.025)", "High (0.001)", "Low (0.025)", "Low (0.001)"),
+    "funnel998": ("High (0.001)", "Low (0.001)"),
+}
 FUNNEL_STATISTICS = ("proportion", "rate")  # the statistics a funnel rating can judge
 
 

@@ -51,8 +51,9 @@ def group_values(values, metrics, groups):
     group_codes = pd.unique(groups["group_code"])
     a_codes, a_cats = key_codes(values["area_code"])
     # area -> the groups it belongs to
-    links = pd.DataFrame({"a": a_cats.get_indexer(groups["member_code"]),
-                          "g": pd.Index(group_codes).get_indexer(groups["group_code"])})
+    links = pd.DataFrame(
+        {"a": a_cats.get_indexer(groups["member_code"]), "g": pd.Index(group_codes).get_indexer(groups["group_code"])}
+    )
     links = links[links["a"] >= 0].drop_duplicates().sort_values(["a", "g"])
     has = values["value"].notna().to_numpy()
     rows, link = expand(np.where(has, a_codes, -1), links["a"].to_numpy())
@@ -68,11 +69,20 @@ def group_values(values, metrics, groups):
     n_members = np.bincount(slot, minlength=len(keys))
     mean = np.bincount(slot, weights=values["value"].to_numpy(dtype="float64")[rows], minlength=len(keys)) / n_members
     meta = metrics.drop_duplicates("metric_id").set_index("metric_id")
-    pooled = pool(values, rows, slot, meta["statistic"].reindex(m_cats).to_numpy(dtype=object)[metric],
-                  meta["multiplier"].reindex(m_cats).to_numpy(dtype="float64")[metric])
-    return pd.DataFrame({
-        "metric_id": categorical(metric, m_cats),
-        "area_code": categorical(group, [str(c) for c in group_codes]),
-        "period": categorical(period, p_cats),
-        "pooled": pooled, "mean": mean, "n_members": n_members.astype(np.int64),
-    })
+    pooled = pool(
+        values,
+        rows,
+        slot,
+        meta["statistic"].reindex(m_cats).to_numpy(dtype=object)[metric],
+        meta["multiplier"].reindex(m_cats).to_numpy(dtype="float64")[metric],
+    )
+    return pd.DataFrame(
+        {
+            "metric_id": categorical(metric, m_cats),
+            "area_code": categorical(group, [str(c) for c in group_codes]),
+            "period": categorical(period, p_cats),
+            "pooled": pooled,
+            "mean": mean,
+            "n_members": n_members.astype(np.int64),
+        }
+    )

@@ -28,7 +28,6 @@ INTERVAL_COLUMNS = ["lower95", "upper95", "lower998", "upper998", "ci_method"]
 def add_intervals(values, metrics, observations=None):
     """``values`` (from :func:`~ascbench.engine.values.metric_values`) with the interval columns."""
 
-
     out = values.copy(deep=False)
     meta = metrics.drop_duplicates("metric_id").set_index("metric_id")
     statistic = lookup(out["metric_id"], meta["statistic"], object)
@@ -59,7 +58,9 @@ def add_intervals(values, metrics, observations=None):
         out[f"upper{suffix}"] = upper
     method = np.where(is_prop, 1, np.where(is_rate | is_count, np.where(x < stats.EXACT_BELOW, 2, 3), 0))
     method = np.where(np.isnan(out["lower95"].to_numpy()), 0, method)
-    out["ci_method"] = pd.Categorical.from_codes(method, categories=["", "Wilson", "exact Poisson", "Byar", "published"])
+    out["ci_method"] = pd.Categorical.from_codes(
+        method, categories=["", "Wilson", "exact Poisson", "Byar", "published"]
+    )
     if observations is not None:
         out = _published_limits(out, metrics, observations)
     return out
@@ -70,16 +71,22 @@ def _published_limits(out, metrics, observations):
     vm = metrics[["metric_id", "value_measure"]].dropna()
     if vm.empty:
         return out
-    names = {f"{m}.{c}": (mid, c) for mid, m in zip(vm["metric_id"], vm["value_measure"], strict=True)
-             for c in ("lower95", "upper95", "lower998", "upper998")}
+    names = {
+        f"{m}.{c}": (mid, c)
+        for mid, m in zip(vm["metric_id"], vm["value_measure"], strict=True)
+        for c in ("lower95", "upper95", "lower998", "upper998")
+    }
     obs = observations[observations["measure"].isin(names)]
     if obs.empty:
         return out
     measure = obs["measure"].astype("str")
-    obs = obs.assign(metric_id=measure.map({k: v[0] for k, v in names.items()}),
-                     column=measure.map({k: v[1] for k, v in names.items()}))
-    wide = obs.pivot_table(index=["metric_id", "area_code", "period"], columns="column", values="value",
-                           aggfunc="first")
+    obs = obs.assign(
+        metric_id=measure.map({k: v[0] for k, v in names.items()}),
+        column=measure.map({k: v[1] for k, v in names.items()}),
+    )
+    wide = obs.pivot_table(
+        index=["metric_id", "area_code", "period"], columns="column", values="value", aggfunc="first"
+    )
     keyed = out.set_index(["metric_id", "area_code", "period"])
     published = out["value_basis"].eq("published").to_numpy()
     for column in wide.columns:

@@ -66,7 +66,7 @@ def share_of_year(profile: str, period_text: str, year_text: str, weights: list[
     covered = [m - first for m in _months(period) if 0 <= m - first < 12]
     # a year to date counts from the year's start; any other period, only its own months
     if period.kind in ("fytd", "aytd"):
-        covered = list(range(0, max(covered) + 1))
+        covered = list(range(max(covered) + 1))
     return float(np.sum([weights[i] for i in covered]) / np.sum(weights))
 
 

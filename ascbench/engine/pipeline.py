@@ -35,19 +35,86 @@ from ascbench.keys import decategorised
 from ascbench.periods import parse_period, period_frame
 
 RESULT_COLUMNS = [
-    "metric_id", "code", "title", "layer", "outcome", "aim", "area_code", "area_name",
-    "period", "period_label", "numerator", "denominator", "value", "value_basis", "status",
-    "lower95", "upper95", "lower998", "upper998", "ci_method",
-    "unit", "decimals", "scale", "polarity", "published_value", "published_check",
-    "comparator", "comparator_type", "comparator_area", "comparator_area_name",
-    "comparator_period", "comparator_value", "benchmark_basis", "diff", "diff_pct", "rating", "rag",
-    "method", "confidence", "rating_rule", "rating_within", "rating_relative", "annual_target", "quintile", "previous_period", "previous_label", "previous_value", "previous_status", "previous_rule",
-    "dot", "dot_basis", "dot_method", "change", "change_pct", "trend",
-    "group", "rank_period", "rank", "rank_of", "quartile", "band", "group_median", "neighbour_rank",
-    "neighbour_rank_of", "quantile", "quantile_of", "forecast_value", "forecast_period", "forecast_made_at", "forecast_label",
-    "statistic", "source", "footnote",
-    "trend_note", "trend_statistic", "funnel", "funnel_average", "funnel_of",
-    "layer_order", "order",
+    "metric_id",
+    "code",
+    "title",
+    "layer",
+    "outcome",
+    "aim",
+    "area_code",
+    "area_name",
+    "period",
+    "period_label",
+    "numerator",
+    "denominator",
+    "value",
+    "value_basis",
+    "status",
+    "lower95",
+    "upper95",
+    "lower998",
+    "upper998",
+    "ci_method",
+    "unit",
+    "decimals",
+    "scale",
+    "polarity",
+    "published_value",
+    "published_check",
+    "comparator",
+    "comparator_type",
+    "comparator_area",
+    "comparator_area_name",
+    "comparator_period",
+    "comparator_value",
+    "benchmark_basis",
+    "diff",
+    "diff_pct",
+    "rating",
+    "rag",
+    "method",
+    "confidence",
+    "rating_rule",
+    "rating_within",
+    "rating_relative",
+    "annual_target",
+    "quintile",
+    "previous_period",
+    "previous_label",
+    "previous_value",
+    "previous_status",
+    "previous_rule",
+    "dot",
+    "dot_basis",
+    "dot_method",
+    "change",
+    "change_pct",
+    "trend",
+    "group",
+    "rank_period",
+    "rank",
+    "rank_of",
+    "quartile",
+    "band",
+    "group_median",
+    "neighbour_rank",
+    "neighbour_rank_of",
+    "quantile",
+    "quantile_of",
+    "forecast_value",
+    "forecast_period",
+    "forecast_made_at",
+    "forecast_label",
+    "statistic",
+    "source",
+    "footnote",
+    "trend_note",
+    "trend_statistic",
+    "funnel",
+    "funnel_average",
+    "funnel_of",
+    "layer_order",
+    "order",
 ]
 
 
@@ -65,8 +132,9 @@ def resolve_metric_ids(catalogue, wanted: list[str] | None) -> list[str]:
         else:
             close = difflib.get_close_matches(w, ids, n=1, cutoff=0.5)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            raise AscbenchError(f"no metric '{w}' in the catalogue{hint}", field="metric",
-                                expected="an id listed by 'ascbench metrics'")
+            raise AscbenchError(
+                f"no metric '{w}' in the catalogue{hint}", field="metric", expected="an id listed by 'ascbench metrics'"
+            )
     return out
 
 
@@ -80,8 +148,9 @@ def select_tags(catalogue, metric_ids: list[str], tags: list[str]) -> list[str]:
         if t not in known:
             close = difflib.get_close_matches(t, sorted(known), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            raise AscbenchError(f"no metric has the tag '{t}'{hint}", field="tag",
-                                expected="one of " + ", ".join(sorted(known)))
+            raise AscbenchError(
+                f"no metric has the tag '{t}'{hint}", field="tag", expected="one of " + ", ".join(sorted(known))
+            )
     wanted = set(tags)
     return [m.id for m in catalogue.metrics if m.id in ids and wanted & set(m.tags)]
 
@@ -93,8 +162,12 @@ def default_area(dataset) -> str:
     councils = dataset.areas.loc[~dataset.areas["is_aggregate"], "area_code"]
     if len(councils) == 1:
         return str(councils.iloc[0])
-    raise AscbenchError("no default area: set default_area in dataset.yaml or pass --area",
-                        file=dataset.path, field="default_area", expected="an area code")
+    raise AscbenchError(
+        "no default area: set default_area in dataset.yaml or pass --area",
+        file=dataset.path,
+        field="default_area",
+        expected="an area code",
+    )
 
 
 def check_areas(dataset, areas: list[str]) -> list[str]:
@@ -109,8 +182,9 @@ def check_areas(dataset, areas: list[str]) -> list[str]:
         else:
             close = difflib.get_close_matches(a, sorted(known), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            raise AscbenchError(f"no area '{a}' in areas.csv{hint}", field="area",
-                                expected="an area code or name listed in areas.csv")
+            raise AscbenchError(
+                f"no area '{a}' in areas.csv{hint}", field="area", expected="an area code or name listed in areas.csv"
+            )
     return out
 
 
@@ -122,22 +196,32 @@ def reporting_period(dataset, values, areas: list[str], period: str | None):
     ``label`` ("as at 2025-26-YTD-Q3 (Apr-Dec 2025)"), ``sentence`` (which period and why)
     and ``say`` (whether to say it on stderr: the period was not given, or the data run
     beyond it)."""
-    mine = values.loc[values["area_code"].isin(areas) & (values["value"].notna() | (values["status"] != "")),
-                      "period"].astype(str)
+    mine = values.loc[
+        values["area_code"].isin(areas) & (values["value"].notna() | (values["status"] != "")), "period"
+    ].astype(str)
     ends = period_frame(mine).set_index("period")["end"] if len(mine) else None
     latest = ends.max() if ends is not None else None
     last = mine[ends.reindex(mine).to_numpy() == latest].iloc[0] if ends is not None else None
-    text, why = (period, "--period") if period else (dataset.settings.get("default_period"),
-                                                   "default_period in dataset.yaml")
+    text, why = (
+        (period, "--period") if period else (dataset.settings.get("default_period"), "default_period in dataset.yaml")
+    )
     if not text:
         if latest is None:
-            raise AscbenchError("no values for the chosen area(s) in the data", field="area",
-                                expected="an area with observations")
+            raise AscbenchError(
+                "no values for the chosen area(s) in the data", field="area", expected="an area with observations"
+            )
         p = parse_period(last)
         label = f"as at {p.text} ({p.label})"
-        return latest, None, {"period": p.text, "label": label, "say": True,
-                              "sentence": f"{label}: the latest period in the data, as no --period or default_period "
-                                          "is given"}
+        return (
+            latest,
+            None,
+            {
+                "period": p.text,
+                "label": label,
+                "say": True,
+                "sentence": f"{label}: the latest period in the data, as no --period or default_period is given",
+            },
+        )
     try:
         p = parse_period(text)
     except AscbenchError as exc:
@@ -145,8 +229,11 @@ def reporting_period(dataset, values, areas: list[str], period: str | None):
         raise
     end = pd.Timestamp(p.end)
     if period and latest is not None and pd.Timestamp(p.start) > latest:
-        raise AscbenchError(f"no data as at {p.text}: the latest period in the data is {last} (to {latest.date()})",
-                            field="period", expected=f"a reporting period up to {last}")
+        raise AscbenchError(
+            f"no data as at {p.text}: the latest period in the data is {last} (to {latest.date()})",
+            field="period",
+            expected=f"a reporting period up to {last}",
+        )
     beyond = latest is not None and latest > end
     if beyond:
         why += f"; the data run to {latest.date()}"
@@ -167,8 +254,19 @@ def attach_position(current, values, metrics, dataset, group: str | None, end=No
     if end is None:
         end = period_frame(current["period"].dropna().astype(str))["end"].max()
     metric_values = values[values["metric_id"].isin(current["metric_id"])]
-    cols = ["metric_id", "area_code", "group", "rank", "rank_of", "quartile", "quintile", "band", "group_median",
-            "quantile", "quantile_of"]
+    cols = [
+        "metric_id",
+        "area_code",
+        "group",
+        "rank",
+        "rank_of",
+        "quartile",
+        "quintile",
+        "band",
+        "group_median",
+        "quantile",
+        "quantile_of",
+    ]
 
     def ranked(members, periods=None):
         if periods is None:
@@ -192,7 +290,8 @@ def attach_position(current, values, metrics, dataset, group: str | None, end=No
         nn = ranked(group_members(dataset.areas, dataset.groups, "neighbours", focus))
         if nn is not None:
             nn = nn[["metric_id", "rank_period", "rank", "rank_of"]].rename(
-                columns={"rank": "neighbour_rank", "rank_of": "neighbour_rank_of"})
+                columns={"rank": "neighbour_rank", "rank_of": "neighbour_rank_of"}
+            )
             out = out.merge(nn, on=["metric_id", "rank_period"], how="left")
     return out
 
@@ -207,8 +306,14 @@ def group_context(current, values, dataset, group: str | None, end):
     return benchmark_periods(values[values["metric_id"].isin(current["metric_id"])], members, focus, end), members
 
 
-def build_results(catalogue, dataset, areas: list[str] | None = None, period: str | None = None,
-                  metric_ids: list[str] | None = None, group: str | None = "all"):
+def build_results(
+    catalogue,
+    dataset,
+    areas: list[str] | None = None,
+    period: str | None = None,
+    metric_ids: list[str] | None = None,
+    group: str | None = "all",
+):
     """The results frame for ``areas`` (default: the dataset's default area) as at ``period``.
 
     Returns ``(results, values, comparisons)``: the results frame (:data:`RESULT_COLUMNS`),
@@ -228,8 +333,9 @@ def build_results(catalogue, dataset, areas: list[str] | None = None, period: st
     current = decategorised(attach_previous(select_current(values, areas, end, kind), values, metrics))
     area_names = dict(zip(dataset.areas["area_code"], dataset.areas["area_name"], strict=False))
     groups = group_values(values, metrics, dataset.groups)
-    comparisons = resolve_comparators(current, comparators, values, dataset.observations, dataset.roles,
-                                      area_names, groups)
+    comparisons = resolve_comparators(
+        current, comparators, values, dataset.observations, dataset.roles, area_names, groups
+    )
     current, comparisons = decategorised(current), decategorised(comparisons)
     current = attach_direction(current, metrics)
     current["trend"], current["trend_statistic"] = recent_trend(current, values, metrics, with_statistic=True)
@@ -240,18 +346,41 @@ def build_results(catalogue, dataset, areas: list[str] | None = None, period: st
 
     # published values that disagree with their counts
     mismatch = published_mismatch(current, metrics)
-    current["published_check"] = np.where(current["published_value"].notna() & (current["value_basis"] == "counts"),
-                                          "ok", "")
+    current["published_check"] = np.where(
+        current["published_value"].notna() & (current["value_basis"] == "counts"), "ok", ""
+    )
     current.loc[mismatch, "published_check"] = "differs"
 
     # metrics with no data for an area still get a row: a dashboard shows every metric
     grid = pd.MultiIndex.from_product([metrics["metric_id"], areas], names=["metric_id", "area_code"]).to_frame(
-        index=False)
+        index=False
+    )
     results = grid.merge(current, on=["metric_id", "area_code"], how="left")
     results = results.merge(
-        metrics[["metric_id", "code", "title", "layer", "outcome", "aim", "unit", "decimals", "scale", "polarity",
-                 "statistic", "source", "footnote", "trend_note", "layer_order", "order", "n_comparators"]],
-        on="metric_id", how="left")
+        metrics[
+            [
+                "metric_id",
+                "code",
+                "title",
+                "layer",
+                "outcome",
+                "aim",
+                "unit",
+                "decimals",
+                "scale",
+                "polarity",
+                "statistic",
+                "source",
+                "footnote",
+                "trend_note",
+                "layer_order",
+                "order",
+                "n_comparators",
+            ]
+        ],
+        on="metric_id",
+        how="left",
+    )
     results = rate_missing(results, metrics)
     results["area_name"] = results["area_code"].map(area_names)
     results["period_label"] = results["label"]

@@ -34,12 +34,47 @@ from ascbench.keys import categorical, combine, decategorised, key_codes, sorted
 from ascbench.periods import parse_period, period_frame
 
 POSITION_COLUMNS = [
-    "metric_id", "period", "group", "area_code", "value", "value_rank", "rank", "rank_of", "missing",
-    "quartile", "quintile", "decile", "band", "group_mean", "group_median", "group_pooled", "p10", "p25",
-    "p75", "p90", "mad", "mad_from_median", "mad_wording",
+    "metric_id",
+    "period",
+    "group",
+    "area_code",
+    "value",
+    "value_rank",
+    "rank",
+    "rank_of",
+    "missing",
+    "quartile",
+    "quintile",
+    "decile",
+    "band",
+    "group_mean",
+    "group_median",
+    "group_pooled",
+    "p10",
+    "p25",
+    "p75",
+    "p90",
+    "mad",
+    "mad_from_median",
+    "mad_wording",
 ]
-FLOAT_COLUMNS = {"value", "value_rank", "rank", "quartile", "quintile", "decile", "group_mean", "group_median",
-                 "group_pooled", "p10", "p25", "p75", "p90", "mad", "mad_from_median"}
+FLOAT_COLUMNS = {
+    "value",
+    "value_rank",
+    "rank",
+    "quartile",
+    "quintile",
+    "decile",
+    "group_mean",
+    "group_median",
+    "group_pooled",
+    "p10",
+    "p25",
+    "p75",
+    "p90",
+    "mad",
+    "mad_from_median",
+}
 
 
 def group_members(areas, groups, group: str, focus: str | None = None):
@@ -50,7 +85,11 @@ def group_members(areas, groups, group: str, focus: str | None = None):
     region = councils["region"] if "region" in councils.columns else pd.Series("", index=councils.index)
     name = group
     if group in ("region", "type", "neighbours") and focus is None:
-        raise AscbenchError(f"group '{group}' needs an area", field="group", expected="the area whose region, type or neighbours to use (area)")
+        raise AscbenchError(
+            f"group '{group}' needs an area",
+            field="group",
+            expected="the area whose region, type or neighbours to use (area)",
+        )
     if group == "region":
         match = region[councils["area_code"] == focus]
         group = "region:" + (match.iloc[0] if len(match) else "")
@@ -70,17 +109,32 @@ def group_members(areas, groups, group: str, focus: str | None = None):
         codes = codes[codes.isin(councils["area_code"])]
     else:
         known = sorted(set(groups["group_code"])) if groups is not None else []
-        raise AscbenchError(f"no group '{name}'", field="group",
-                            expected="all, region, type, neighbours, region:NAME, type:TYPE"
-                            + (" or one of " + ", ".join(known[:10]) + (" ..." if len(known) > 10 else "") if known else ""))
+        raise AscbenchError(
+            f"no group '{name}'",
+            field="group",
+            expected="all, region, type, neighbours, region:NAME, type:TYPE"
+            + (" or one of " + ", ".join(known[:10]) + (" ..." if len(known) > 10 else "") if known else ""),
+        )
     if len(codes) == 0:
         raise AscbenchError(f"group '{name}' has no councils", field="group", expected="a group with members")
     return pd.DataFrame({"group": group, "area_code": codes.to_numpy()})
 
 
-WORDINGS = np.array(["broadly similar to the median", "slightly above the median", "slightly below the median",
-                     "above the median", "below the median", "much above the median", "much below the median",
-                     "far above the median", "far below the median", ""], dtype=object)
+WORDINGS = np.array(
+    [
+        "broadly similar to the median",
+        "slightly above the median",
+        "slightly below the median",
+        "above the median",
+        "below the median",
+        "much above the median",
+        "much below the median",
+        "far above the median",
+        "far below the median",
+        "",
+    ],
+    dtype=object,
+)
 
 
 def oflog_codes(distance):
@@ -228,8 +282,9 @@ def positions(values, metrics, members):
     # every row in output order: group, value from the highest, area
     group_rank = np.argsort(np.argsort(np.asarray(group_names, dtype=object), kind="stable"))
     m_codes, p_codes, a_codes = m_codes[rows], p_codes[rows], a_codes[rows]
-    gid = sorted_keys(*combine((m_codes, p_codes, group_rank[group_no]),
-                               (len(m_cats), len(p_cats), len(group_names))))[1]
+    gid = sorted_keys(*combine((m_codes, p_codes, group_rank[group_no]), (len(m_cats), len(p_cats), len(group_names))))[
+        1
+    ]
     value = values["value"].to_numpy(dtype="float64")[rows]
     order = _group_value_order(gid, value, a_codes)
     rows, group_no, n_members, gid = rows[order], group_no[order], n_members[order], gid[order]
@@ -261,8 +316,9 @@ def positions(values, metrics, members):
     pol = meta["polarity"].reindex(m_ids).to_numpy(dtype=object)
     polarity_code = np.select([pol == "high", pol == "low", pol == "range"], [0, 1, 2], 3).astype(np.int8)[m_codes]
     rank = col["rank"]
-    np.copyto(rank, np.where(polarity_code == 0, col["value_rank"], np.where(polarity_code == 1, ascending_rank,
-                                                                             np.nan)))
+    np.copyto(
+        rank, np.where(polarity_code == 0, col["value_rank"], np.where(polarity_code == 1, ascending_rank, np.nan))
+    )
     del ascending_rank
     in_range = np.flatnonzero(polarity_code == 2)
     if len(in_range):
@@ -285,8 +341,13 @@ def positions(values, metrics, members):
     np.take(np.bincount(gid, weights=value) / sizes, gid, out=col["group_mean"])
     # pooled: only when every ranked member has counts (a group is one metric and period)
     group_metric = m_codes[group_start]
-    pooled = pool(values, rows, gid, meta["statistic"].reindex(m_ids).to_numpy(dtype=object)[group_metric],
-                  meta["multiplier"].reindex(m_ids).to_numpy(dtype="float64")[group_metric])
+    pooled = pool(
+        values,
+        rows,
+        gid,
+        meta["statistic"].reindex(m_ids).to_numpy(dtype=object)[group_metric],
+        meta["multiplier"].reindex(m_ids).to_numpy(dtype="float64")[group_metric],
+    )
     np.take(pooled, gid, out=col["group_pooled"])
     median = col["group_median"]
     np.take(_median_deviation(value, median, gid, group_start, sizes), gid, out=col["mad"])
@@ -295,9 +356,12 @@ def positions(values, metrics, members):
     with np.errstate(divide="ignore", invalid="ignore"):
         np.divide(from_median, np.where(col["mad"] > 0, col["mad"], np.nan), out=from_median)
     others = {
-        "metric_id": categorical(m_codes, m_cats), "period": categorical(p_codes, p_cats),
-        "group": categorical(group_no, group_names), "area_code": categorical(a_codes, a_cats),
-        "rank_of": rank_of.astype(np.int64), "missing": (n_members - rank_of).astype(np.int64),
+        "metric_id": categorical(m_codes, m_cats),
+        "period": categorical(p_codes, p_cats),
+        "group": categorical(group_no, group_names),
+        "area_code": categorical(a_codes, a_cats),
+        "rank_of": rank_of.astype(np.int64),
+        "missing": (n_members - rank_of).astype(np.int64),
         "band": pd.Categorical.from_codes(band_code, categories=["A", "B", "C", "D"]),
         "mad_wording": pd.Categorical.from_codes(oflog_codes(from_median), categories=list(WORDINGS[:-1]) + [""]),
     }
@@ -344,18 +408,25 @@ def league_table(values, metrics, members, period: str | None = None):
     else:
         inside = values[values["area_code"].isin(members["area_code"]) & values["value"].notna()]
         if inside.empty:
-            raise AscbenchError("no council of the group has a value", field="metric",
-                                expected="a metric with council values")
+            raise AscbenchError(
+                "no council of the group has a value", field="metric", expected="a metric with council values"
+            )
         chosen = benchmark_periods(values, members)
         if chosen.empty:
-            raise AscbenchError("no period has values for half of the group's councils", field="period",
-                                expected="a period, or a group whose councils have values")
+            raise AscbenchError(
+                "no period has values for half of the group's councils",
+                field="period",
+                expected="a period, or a group whose councils have values",
+            )
         latest = chosen.set_index("metric_id")["period"]
         values = values[values["period"].astype(str) == values["metric_id"].astype(str).map(latest)]
     table = positions(values, metrics, members)
     if table.empty:
-        raise AscbenchError("no council of the group has a value" + (f" in {period}" if period else ""),
-                            field="period", expected="a period with values")
+        raise AscbenchError(
+            "no council of the group has a value" + (f" in {period}" if period else ""),
+            field="period",
+            expected="a period with values",
+        )
     return attach_quantiles(table, metrics)
 
 
@@ -366,8 +437,14 @@ def attach_quantiles(table, metrics):
     with the type-7 cut points of the group in ``quantile_cuts`` ("a | b | c")."""
     keys = ["metric_id", "period", "group"]
     grouped = table.groupby(keys, observed=True, sort=False)["value"]
-    table = table.assign(group_min=grouped.transform("min"), group_max=grouped.transform("max"),
-                         quantile=np.nan, quantile_of=np.nan, quantile_method="", quantile_cuts="")
+    table = table.assign(
+        group_min=grouped.transform("min"),
+        group_max=grouped.transform("max"),
+        quantile=np.nan,
+        quantile_of=np.nan,
+        quantile_method="",
+        quantile_cuts="",
+    )
     meta = metrics.set_index("metric_id")
     if "quantile_groups" not in meta.columns or not (meta["quantile_groups"] > 0).any():
         return table
@@ -375,8 +452,11 @@ def attach_quantiles(table, metrics):
     for _, idx in table[wanted].groupby(keys, observed=True, sort=False).groups.items():  # one call per group
         rows = table.loc[idx]
         mid = rows["metric_id"].iloc[0]
-        k, method, invert = (int(meta.at[mid, "quantile_groups"]), meta.at[mid, "quantile_method"],
-                             bool(meta.at[mid, "quantile_invert"]))
+        k, method, invert = (
+            int(meta.at[mid, "quantile_groups"]),
+            meta.at[mid, "quantile_method"],
+            bool(meta.at[mid, "quantile_invert"]),
+        )
         value = rows["value"].to_numpy(dtype="float64")
         table.loc[idx, "quantile"] = stats.quantile_groups(value, k, method=method, invert=invert)
         cuts = stats.groups.type7_cut_points(value, k)
@@ -406,8 +486,11 @@ def composite(position, catalogue, theme: str = "layer"):
     else:
         p["theme"] = p["metric_id"].map(meta[theme])
     p = p.dropna(subset=["theme"])
-    out = p.groupby(["theme", "area_code"], sort=True, observed=True).agg(mean_rank=("rank", "mean"),
-                                                            metrics=("rank", "size")).reset_index()
+    out = (
+        p.groupby(["theme", "area_code"], sort=True, observed=True)
+        .agg(mean_rank=("rank", "mean"), metrics=("rank", "size"))
+        .reset_index()
+    )
     out["position"] = out.groupby("theme")["mean_rank"].rank(method="min")
     behind = p.drop_duplicates(["theme", "metric_id"]).sort_values("metric_id").groupby("theme")["metric_id"]
     out["indicators"] = out["theme"].map(behind.agg(", ".join))
@@ -426,5 +509,6 @@ def spend_quadrants(performance, spend):
     df["quadrant"] = np.select(
         [high_perf & ~high_spend, high_perf & high_spend, ~high_perf & ~high_spend],
         ["high performance, low spend", "high performance, high spend", "low performance, low spend"],
-        "low performance, high spend")
+        "low performance, high spend",
+    )
     return df.sort_values("position").reset_index(drop=True)

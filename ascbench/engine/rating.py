@@ -65,14 +65,16 @@ def rate_missing(results, metrics):
     method."""
     nodata = results["period"].isna()
     results.loc[nodata, list(NO_DATA)] = list(NO_DATA.values())
-    info = nodata & (results["n_comparators"] == 0) & ~results["metric_id"].isin(
-        metrics.loc[metrics["rating_method"].isin(SELF_RATING_METHODS), "metric_id"])
+    info = (
+        nodata
+        & (results["n_comparators"] == 0)
+        & ~results["metric_id"].isin(metrics.loc[metrics["rating_method"].isin(SELF_RATING_METHODS), "metric_id"])
+    )
     results.loc[info, list(FOR_INFORMATION)] = list(FOR_INFORMATION.values())
     return results
 
 
-CONFIDENCE = {"ci_overlap95": 0.95, "ci_overlap998": 0.998, "ci_overlap_both": 0.998, "spc95": 0.95,
-              "spc998": 0.998}
+CONFIDENCE = {"ci_overlap95": 0.95, "ci_overlap998": 0.998, "ci_overlap_both": 0.998, "spc95": 0.95, "spc998": 0.998}
 
 
 def judge_comparisons(current, comparisons, metrics):
@@ -113,8 +115,9 @@ def judge_comparisons(current, comparisons, metrics):
             for name, level in (("spc95", 0.95), ("spc998", 0.998)):
                 mask = spc & (statistic == stat).to_numpy() & (method == name).to_numpy()
                 if mask.any():
-                    lo[mask], up[mask] = stats.control_limits(bench[mask], comp["denominator"][mask], stat, level,
-                                                              multiplier[mask].to_numpy())
+                    lo[mask], up[mask] = stats.control_limits(
+                        bench[mask], comp["denominator"][mask], stat, level, multiplier[mask].to_numpy()
+                    )
         comp["control_lower"], comp["control_upper"] = lo, up
         codes = np.where(spc, judge_control_limits(comp["value"], lo, up, polarity), codes)
     comp["rating"] = words(codes, RATING_WORDS, "not compared")
@@ -137,8 +140,16 @@ def _rule_text(comp, method, within, relative, polarity, low, high):
         return pd.Series([], dtype="object")
     unit = np.where(relative, "%", "")
     within_text = within.map("{:g}".format)
-    band = ("range: inside " + low.map("{:g}".format) + "-" + high.map("{:g}".format)
-            + " is better, outside by at most " + within_text + unit + " is similar")
+    band = (
+        "range: inside "
+        + low.map("{:g}".format)
+        + "-"
+        + high.map("{:g}".format)
+        + " is better, outside by at most "
+        + within_text
+        + unit
+        + " is similar"
+    )
     ci = {
         "ci_overlap95": "95% confidence interval overlapping the benchmark is similar (Fingertips)",
         "ci_overlap998": "99.8% confidence interval overlapping the benchmark is similar (Fingertips)",
@@ -148,9 +159,15 @@ def _rule_text(comp, method, within, relative, polarity, low, high):
     }
     text = np.select(
         [method == "none", method.isin(list(ci)), polarity == "range", method == "target", method == "tolerance"],
-        [np.full(len(comp), ""), method.map(ci).fillna(""), band,
-         "target: met is better, short by at most " + within_text + unit + " is similar",
-         "tolerance: similar within " + within_text + unit + " of the comparator"], "")
+        [
+            np.full(len(comp), ""),
+            method.map(ci).fillna(""),
+            band,
+            "target: met is better, short by at most " + within_text + unit + " is similar",
+            "tolerance: similar within " + within_text + unit + " of the comparator",
+        ],
+        "",
+    )
     return text
 
 
@@ -163,9 +180,26 @@ def rate_against_comparators(current, comparisons, metrics):
     """
     cur = current.reset_index(drop=True).copy()
     comparisons = judge_comparisons(cur, comparisons, metrics)
-    keep = [*ROW, "comparator", "comparator_type", "comparator_area", "comparator_area_name", "comparator_period",
-            "comparator_value", "benchmark_basis", "rating", "rag", "diff", "diff_pct", "rating_rule", "method",
-            "confidence", "rating_within", "rating_relative", "annual_target"]
+    keep = [
+        *ROW,
+        "comparator",
+        "comparator_type",
+        "comparator_area",
+        "comparator_area_name",
+        "comparator_period",
+        "comparator_value",
+        "benchmark_basis",
+        "rating",
+        "rag",
+        "diff",
+        "diff_pct",
+        "rating_rule",
+        "method",
+        "confidence",
+        "rating_within",
+        "rating_relative",
+        "annual_target",
+    ]
     chosen = comparisons.drop_duplicates(ROW, keep="first")[keep]
     cur = cur.merge(chosen, on=ROW, how="left", validate="one_to_one")
     meta = metrics.set_index("metric_id")
@@ -174,7 +208,8 @@ def rate_against_comparators(current, comparisons, metrics):
     cur["rating_rule"] = cur["rating_rule"].fillna("")
     cur["method"] = cur["method"].fillna("")
     info = (cur["metric_id"].map(meta["n_comparators"]) == 0) & ~cur["metric_id"].map(meta["rating_method"]).isin(
-        SELF_RATING_METHODS)
+        SELF_RATING_METHODS
+    )
     cur.loc[info, ["rating", "rag", "rating_rule"]] = [FOR_INFORMATION["rating"], FOR_INFORMATION["rag"], ""]
     return cur, comparisons
 
@@ -202,8 +237,16 @@ def rate_against_band(current, metrics):
     within = sub["metric_id"].map(meta["rating_within"]).astype("float64").fillna(0.0)
     relative = sub["metric_id"].map(meta["rating_relative"]).astype("boolean").fillna(False).astype(bool)
     value = sub["value"].astype("float64")
-    codes = judge(value, np.full(len(sub), np.nan), np.full(len(sub), "range", dtype=object), "tolerance", within,
-                  relative, low, high)
+    codes = judge(
+        value,
+        np.full(len(sub), np.nan),
+        np.full(len(sub), "range", dtype=object),
+        "tolerance",
+        within,
+        relative,
+        low,
+        high,
+    )
     nearest = value.clip(lower=low, upper=high)
     cur.loc[rows, "rating"] = words(codes, RATING_WORDS, "not compared")
     cur.loc[rows, "rag"] = words(codes, RAG, "grey")
@@ -216,17 +259,35 @@ def rate_against_band(current, metrics):
     cur.loc[rows, "comparator"] = "band " + low.map("{:g}".format) + "-" + high.map("{:g}".format) + shown
     cur.loc[rows, "comparator_type"] = "band"
     cur.loc[rows, "method"] = "band"
-    cur.loc[rows, "rating_rule"] = ("band: inside " + low.map("{:g}".format) + "-" + high.map("{:g}".format)
-                                    + " is better, outside by at most " + within.map("{:g}".format) + unit
-                                    + " is similar, further is worse")
+    cur.loc[rows, "rating_rule"] = (
+        "band: inside "
+        + low.map("{:g}".format)
+        + "-"
+        + high.map("{:g}".format)
+        + " is better, outside by at most "
+        + within.map("{:g}".format)
+        + unit
+        + " is similar, further is worse"
+    )
     return cur
 
 
-QUINTILE_WORDS = {"high": {5: "best", 4: "better", 3: "middle", 2: "worse", 1: "worst"},
-                  "low": {1: "best", 2: "better", 3: "middle", 4: "worse", 5: "worst"},
-                  "none": {5: "highest", 4: "high", 3: "middle", 2: "low", 1: "lowest"}}
-QUINTILE_RAG = {"best": "green", "better": "green", "middle": "amber", "worse": "red", "worst": "red",
-                "highest": "blue", "high": "blue", "low": "blue", "lowest": "blue"}
+QUINTILE_WORDS = {
+    "high": {5: "best", 4: "better", 3: "middle", 2: "worse", 1: "worst"},
+    "low": {1: "best", 2: "better", 3: "middle", 4: "worse", 5: "worst"},
+    "none": {5: "highest", 4: "high", 3: "middle", 2: "low", 1: "lowest"},
+}
+QUINTILE_RAG = {
+    "best": "green",
+    "better": "green",
+    "middle": "amber",
+    "worse": "red",
+    "worst": "red",
+    "highest": "blue",
+    "high": "blue",
+    "low": "blue",
+    "lowest": "blue",
+}
 
 
 def rate_by_quintile(current, metrics):
@@ -243,7 +304,8 @@ def rate_by_quintile(current, metrics):
     if "quantile" in current.columns:
         meta = metrics.set_index("metric_id")
         phe = (current.loc[rows, "metric_id"].map(meta["quantile_groups"]) == 5) & (
-            current.loc[rows, "metric_id"].map(meta["quantile_method"]) == "phe_rank")
+            current.loc[rows, "metric_id"].map(meta["quantile_method"]) == "phe_rank"
+        )
         own = current.loc[rows, "quantile"].astype("float64")
         inverted = current.loc[rows, "metric_id"].map(meta["quantile_invert"]).astype(bool)
         quintile = quintile.where(~phe, own.where(~inverted, 6 - own))  # 1 the lowest values, as type 7
@@ -256,8 +318,9 @@ def rate_by_quintile(current, metrics):
     current.loc[rows, "rating"] = said
     current.loc[rows, "rag"] = said.map(QUINTILE_RAG).fillna("grey")
     current.loc[rows, "method"] = "quintile"
-    current.loc[rows, "rating_rule"] = np.where(phe, "quintile of the comparison group (PHE's rank method)",
-                                                "quintile of the comparison group (type-7 bounds)")
+    current.loc[rows, "rating_rule"] = np.where(
+        phe, "quintile of the comparison group (PHE's rank method)", "quintile of the comparison group (type-7 bounds)"
+    )
     return current
 
 
@@ -284,21 +347,33 @@ def rate_by_funnel(current, values, metrics, periods, members):
         multiplier = sub["metric_id"].map(meta["multiplier"]).to_numpy(dtype="float64")
         kw = {"statistic": statistic, "average": sub["average"].to_numpy()}
         if statistic == "rate":
-            kw.update(rate=sub["numerator"].to_numpy() / sub["denominator"].to_numpy() * multiplier,
-                      rate_type="crude", multiplier=multiplier)
+            kw.update(
+                rate=sub["numerator"].to_numpy() / sub["denominator"].to_numpy() * multiplier,
+                rate_type="crude",
+                multiplier=multiplier,
+            )
         label[rows] = stats.funnel_significance(sub["numerator"], sub["denominator"], **kw)
     members_with_counts = pool.groupby("metric_id", observed=True).size()
-    found = pd.DataFrame({"metric_id": mine["metric_id"].astype(str), "funnel": label.to_numpy(),
-                          "funnel_average": mine["average"].to_numpy(), "funnel_period": mine["period"].astype(str),
-                          "funnel_of": mine["metric_id"].map(members_with_counts).to_numpy()})
+    found = pd.DataFrame(
+        {
+            "metric_id": mine["metric_id"].astype(str),
+            "funnel": label.to_numpy(),
+            "funnel_average": mine["average"].to_numpy(),
+            "funnel_period": mine["period"].astype(str),
+            "funnel_of": mine["metric_id"].map(members_with_counts).to_numpy(),
+        }
+    )
     out = current.merge(found, on="metric_id", how="left")
     method = out["metric_id"].map(meta["rating_method"])
     rows = method.isin(list(FUNNEL_METHODS)) & out["funnel"].notna()
     if not rows.any():
         return out
     sub = out[rows]
-    significant = np.where(method[rows] == "funnel998", sub["funnel"].isin(FUNNEL_METHODS["funnel998"]),
-                           sub["funnel"].isin(FUNNEL_METHODS["funnel95"]))
+    significant = np.where(
+        method[rows] == "funnel998",
+        sub["funnel"].isin(FUNNEL_METHODS["funnel998"]),
+        sub["funnel"].isin(FUNNEL_METHODS["funnel95"]),
+    )
     side = np.where(significant, np.where(sub["funnel"].str.startswith("High"), 1.0, -1.0), 0.0)
     codes = direction_code(side, sub["metric_id"].map(meta["polarity"]).to_numpy(dtype=object))
     out.loc[rows, "rating"] = words(codes, RATING_WORDS, "not compared")
@@ -308,14 +383,19 @@ def rate_by_funnel(current, values, metrics, periods, members):
     out.loc[rows, "confidence"] = np.where(method[rows] == "funnel95", 0.95, 0.998)
     scale = sub["metric_id"].map(meta["multiplier"]).astype("float64")
     unit = sub["metric_id"].map(meta["unit"]).fillna("")
-    out.loc[rows, "comparator"] = ("funnel of " + sub["funnel_of"].astype(int).astype(str) + " councils, average "
-                                   + (sub["funnel_average"] * scale).map("{:.1f}".format)
-                                   + unit.where(unit == "%", " " + unit))
+    out.loc[rows, "comparator"] = (
+        "funnel of "
+        + sub["funnel_of"].astype(int).astype(str)
+        + " councils, average "
+        + (sub["funnel_average"] * scale).map("{:.1f}".format)
+        + unit.where(unit == "%", " " + unit)
+    )
     out.loc[rows, "comparator_type"] = "funnel"
     out.loc[rows, "rating_rule"] = np.where(
         method[rows] == "funnel95",
         "funnel plot (PHE): outside the 95% limits around the group's pooled average is better or worse",
-        "funnel plot (PHE): outside the 99.8% limits around the group's pooled average is better or worse")
+        "funnel plot (PHE): outside the 99.8% limits around the group's pooled average is better or worse",
+    )
     return out
 
 
@@ -340,8 +420,20 @@ def rate_against_range_target(current, metrics):
     cur.loc[rows, "method"] = "range_target"
     good_high = pd.Series(polarity, index=sub.index) != "low"
     cur.loc[rows, "rating_rule"] = np.where(
-        good_high, "target range " + span + ": at or above " + high.map("{:g}".format) + " is better, below "
-        + low.map("{:g}".format) + " is worse",
-        "target range " + span + ": at or below " + low.map("{:g}".format) + " is better, above "
-        + high.map("{:g}".format) + " is worse")
+        good_high,
+        "target range "
+        + span
+        + ": at or above "
+        + high.map("{:g}".format)
+        + " is better, below "
+        + low.map("{:g}".format)
+        + " is worse",
+        "target range "
+        + span
+        + ": at or below "
+        + low.map("{:g}".format)
+        + " is better, above "
+        + high.map("{:g}".format)
+        + " is worse",
+    )
     return cur

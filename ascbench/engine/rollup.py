@@ -63,8 +63,13 @@ def _text(kind: str, year: int, month: int) -> str | None:
 def _length(kind: str, month: int) -> int:
     """Months a derived period ending in ``month`` covers."""
     return {
-        "fq": 3, "fytd": (month - 4) % 12 + 1, "fy": 12, "ay": 12, "rolling12": 12,
-        "term": {12: 4, 3: 3, 8: 5}.get(month, 0), "aytd": (month - 9) % 12 + 1,
+        "fq": 3,
+        "fytd": (month - 4) % 12 + 1,
+        "fy": 12,
+        "ay": 12,
+        "rolling12": 12,
+        "term": {12: 4, 3: 3, 8: 5}.get(month, 0),
+        "aytd": (month - 9) % 12 + 1,
     }[kind]
 
 
@@ -100,10 +105,16 @@ def rollup_months(observations):
             ok = count == n
             if not ok.any():
                 continue
-            parts.append(pd.DataFrame({
-                "area_code": wide.index.get_level_values(0)[ok], "measure": wide.index.get_level_values(1)[ok],
-                "period": canonical(text), "value": total[ok],
-            }))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "area_code": wide.index.get_level_values(0)[ok],
+                        "measure": wide.index.get_level_values(1)[ok],
+                        "period": canonical(text),
+                        "value": total[ok],
+                    }
+                )
+            )
     if not parts:
         return observations.iloc[0:0]
     derived = pd.concat(parts, ignore_index=True).drop_duplicates(["area_code", "period", "measure"])

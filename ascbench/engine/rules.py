@@ -113,6 +113,13 @@ def judge_change(current, previous, polarity, within, relative, range_low=None, 
     return code
 
 
-DOT_WORDS = {BETTER: "improved", SIMILAR: "similar", WORSE: "worse", HIGHER: "increased", LOWER: "decreased",
-             BEST: "improved", WORST: "worse"}
+DOT_WORDS = {
+    BETTER: "improved",
+    SIMILAR: "similar",
+    WORSE: "worse",
+    HIGHER: "increased",
+    LOWER: "decreased",
+    BEST: "improved",
+    WORST: "worse",
+}
 RAG = {BETTER: "green", SIMILAR: "amber", WORSE: "red", HIGHER: "blue", LOWER: "blue", BEST: "green", WORST: "red"}

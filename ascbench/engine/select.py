@@ -35,8 +35,9 @@ def select_current(values, areas: list[str], report_end, report_kind: str | None
     v = _with_periods(v)
     v = v[v["end"] <= report_end].copy()
     v["_same_kind"] = (v["kind"] == report_kind) if report_kind else False
-    v = v.sort_values(["metric_id", "area_code", "end", "_same_kind", "months"],
-                      ascending=[True, True, False, False, False])
+    v = v.sort_values(
+        ["metric_id", "area_code", "end", "_same_kind", "months"], ascending=[True, True, False, False, False]
+    )
     current = v.drop_duplicates(["metric_id", "area_code"], keep="first").drop(columns="_same_kind")
     return current.reset_index(drop=True)
 
@@ -79,8 +80,11 @@ def year_end_lookup(left, candidates, key_area: str = "area_code", end_col: str 
     cands = cands.dropna(subset=["value"])
     merged = left[["_row", "metric_id", key_area, "_serves", end_col]].merge(
         cands[["metric_id", key_area, "_serves", "period", "end", "value", "status"]].rename(
-            columns={"end": "_cand_end", "period": "_cand_period", "value": "_cand_value", "status": "_cand_status"}),
-        on=["metric_id", key_area, "_serves"], how="inner")
+            columns={"end": "_cand_end", "period": "_cand_period", "value": "_cand_value", "status": "_cand_status"}
+        ),
+        on=["metric_id", key_area, "_serves"],
+        how="inner",
+    )
     merged = merged[merged["_cand_end"] < merged[end_col]]
     merged = merged.sort_values(["_row", "_cand_end"]).drop_duplicates("_row", keep="last")
     return merged.set_index("_row")[["_cand_period", "_cand_value", "_cand_status"]].reindex(range(len(left)))

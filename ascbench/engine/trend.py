@@ -152,8 +152,7 @@ def recent_trend(current, values, metrics, with_statistic: bool = False):
     up_word = np.where(direction > 0, "increasing", "decreasing")
     good = np.where(polarity == "low", -direction, direction) > 0
     judged = np.where(good, " and getting better", " and getting worse")
-    text = np.where(np.isin(polarity, ["high", "low"]), np.char.add(up_word.astype(str), judged.astype(str)),
-                    up_word)
+    text = np.where(np.isin(polarity, ["high", "low"]), np.char.add(up_word.astype(str), judged.astype(str)), up_word)
     label[significant] = text[significant]
     return (label, statistic_out) if with_statistic else label
 
@@ -166,9 +165,9 @@ def history(values, results, areas: list[str], metrics=None):
     after the metric's current period (the latest on or before the reporting date) is left
     out, so a re-run as at an earlier quarter draws nothing dated after it."""
 
-
-    v = values[values["metric_id"].isin(results["metric_id"]) & values["area_code"].isin(areas)
-               & values["value"].notna()]
+    v = values[
+        values["metric_id"].isin(results["metric_id"]) & values["area_code"].isin(areas) & values["value"].notna()
+    ]
     columns = ["metric_id", "area_code", "period", "short", "end", "value", "segment"]
     if v.empty:
         return pd.DataFrame(columns=columns)
@@ -186,8 +185,11 @@ def sparkline(points, segments=None) -> str:
     ``segments`` (the definition of each point), a thin gap '┊' where the definition changed."""
     bars = "▁▂▃▄▅▆▇█"
     segments = list(segments) if segments is not None else [0] * len(points)
-    kept = [(p, s) for p, s in zip(points, segments, strict=True)
-            if p is not None and not (isinstance(p, float) and math.isnan(p))]
+    kept = [
+        (p, s)
+        for p, s in zip(points, segments, strict=True)
+        if p is not None and not (isinstance(p, float) and math.isnan(p))
+    ]
     if len(kept) < 2:
         return ""
     pts = [p for p, _ in kept]

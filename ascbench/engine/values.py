@@ -26,8 +26,18 @@ from ascbench.keys import categorical, combine, expand, key_codes, sorted_keys, 
 ROLES = {"numerator_measure": "numerator", "denominator_measure": "denominator", "value_measure": "published_value"}
 QUALITY_FLAGS = ["implied", "estimated", "provisional", "low reliability"]
 VALUE_COLUMNS = [
-    "metric_id", "area_code", "period", "numerator", "denominator", "published_value", "value",
-    "value_basis", "status", "numerator_status", "denominator_status", "published_status",
+    "metric_id",
+    "area_code",
+    "period",
+    "numerator",
+    "denominator",
+    "published_value",
+    "value",
+    "value_basis",
+    "status",
+    "numerator_status",
+    "denominator_status",
+    "published_status",
 ]
 
 
@@ -50,18 +60,22 @@ def metric_values(metrics, observations):
     out_k, out_a, out_p = split(keys, sizes)
     value, basis, zero_den = _computed(metrics, metric_ids, out_k, columns)
     status = _status(statuses, status_cats, value, zero_den)
-    return pd.DataFrame({
-        "metric_id": categorical(out_k, metric_ids),
-        "area_code": categorical(out_a, a_cats),
-        "period": categorical(out_p, p_cats),
-        "numerator": columns["numerator"], "denominator": columns["denominator"],
-        "published_value": columns["published_value"], "value": value,
-        "value_basis": categorical(basis, ["", "counts", "published"]),
-        "status": categorical(status, status_cats),
-        "numerator_status": categorical(statuses["numerator"], status_cats),
-        "denominator_status": categorical(statuses["denominator"], status_cats),
-        "published_status": categorical(statuses["published_value"], status_cats),
-    })
+    return pd.DataFrame(
+        {
+            "metric_id": categorical(out_k, metric_ids),
+            "area_code": categorical(out_a, a_cats),
+            "period": categorical(out_p, p_cats),
+            "numerator": columns["numerator"],
+            "denominator": columns["denominator"],
+            "published_value": columns["published_value"],
+            "value": value,
+            "value_basis": categorical(basis, ["", "counts", "published"]),
+            "status": categorical(status, status_cats),
+            "numerator_status": categorical(statuses["numerator"], status_cats),
+            "denominator_status": categorical(statuses["denominator"], status_cats),
+            "published_status": categorical(statuses["published_value"], status_cats),
+        }
+    )
 
 
 def _placed(metrics, observations):
@@ -69,9 +83,9 @@ def _placed(metrics, observations):
     denominator serves many metrics), placed by its (metric, area, period) key. Returns the
     distinct keys, the key sizes, the categories, and per role the values and status codes
     (``None`` when nothing is placed)."""
-    roles = metrics.melt(
-        id_vars=["metric_id"], value_vars=list(ROLES), var_name="role", value_name="measure"
-    ).dropna(subset=["measure"])
+    roles = metrics.melt(id_vars=["metric_id"], value_vars=list(ROLES), var_name="role", value_name="measure").dropna(
+        subset=["measure"]
+    )
     role_names = list(ROLES.values())
     roles["role"] = roles["role"].map(ROLES).map(role_names.index)
     if observations.empty or roles.empty:
@@ -119,8 +133,10 @@ def _computed(metrics, metric_ids, out_k, columns):
     multiplier, a count times its multiplier, else the published value; a zero denominator
     gives no value, even beside a published one (docs/data-format.md)."""
     meta = metrics.drop_duplicates("metric_id").set_index("metric_id").loc[metric_ids]
-    ratio = (np.isin(meta["statistic"].to_numpy(dtype=object), ["proportion", "rate"])
-             & meta["denominator_measure"].notna().to_numpy())[out_k]
+    ratio = (
+        np.isin(meta["statistic"].to_numpy(dtype=object), ["proportion", "rate"])
+        & meta["denominator_measure"].notna().to_numpy()
+    )[out_k]
     multiplier = meta["multiplier"].to_numpy(dtype="float64")[out_k]
     numerator, denominator, published = columns["numerator"], columns["denominator"], columns["published_value"]
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -38,8 +38,13 @@ def suggest_source(source: str, paths) -> None:
         return
     for other in sorted(IMPORTERS):
         if other != source and any(get(other).detect(row) for row in headers):
-            raise AscbenchError(f"this looks like a {other} file, not {source}", file=str(path), line=1,
-                                field="SOURCE", expected=f"ascbench import {other} {path} ...")
+            raise AscbenchError(
+                f"this looks like a {other} file, not {source}",
+                file=str(path),
+                line=1,
+                field="SOURCE",
+                expected=f"ascbench import {other} {path} ...",
+            )
 
 
 def read_options(source: str, module, **given) -> dict:
@@ -53,8 +58,11 @@ def read_options(source: str, module, **given) -> dict:
     for name, value in given.items():
         if value is not None and name not in accepted:
             users = [s for s in sorted(IMPORTERS) if name in inspect.signature(get(s).read).parameters]
-            raise AscbenchError(f"--{name} does not apply to {source}", field=f"--{name}",
-                                expected="--" + name + " with " + " or ".join(users))
+            raise AscbenchError(
+                f"--{name} does not apply to {source}",
+                field=f"--{name}",
+                expected="--" + name + " with " + " or ".join(users),
+            )
     return {k: v for k, v in given.items() if k in accepted}
 
 

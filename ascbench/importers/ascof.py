@@ -62,17 +62,40 @@ from ascbench.periods import parse_period
 
 SOURCE = "ASCOF data file (NHS England/DHSC)"
 FIELDS = {
-    "geographical code": "geo_code", "geographical description": "geo_name", "geographical level": "level",
-    "ons code": "ons", "ons area code": "ons", "ascof measure code": "code", "measure group": "group",
-    "measure group description": "description", "disaggregation level": "disaggregation",
-    "measure type": "type", "measure value": "value", "year": "year", "reporting period": "year",
-    "financial year": "year", "reporting year": "year",
+    "geographical code": "geo_code",
+    "geographical description": "geo_name",
+    "geographical level": "level",
+    "ons code": "ons",
+    "ons area code": "ons",
+    "ascof measure code": "code",
+    "measure group": "group",
+    "measure group description": "description",
+    "disaggregation level": "disaggregation",
+    "measure type": "type",
+    "measure value": "value",
+    "year": "year",
+    "reporting period": "year",
+    "financial year": "year",
+    "reporting year": "year",
 }
 REQUIRED = ("geo_name", "level", "type", "value")
-LEVELS = {"council": "council", "local authority": "council", "region": "region", "regional": "region",
-          "council type": "council_type", "england": "national", "national": "national"}
-TYPES = {"numerator": "num", "denominator": "den", "outcome": "published", "base": "base",
-         "margin of error": "moe", "": "published"}
+LEVELS = {
+    "council": "council",
+    "local authority": "council",
+    "region": "region",
+    "regional": "region",
+    "council type": "council_type",
+    "england": "national",
+    "national": "national",
+}
+TYPES = {
+    "numerator": "num",
+    "denominator": "den",
+    "outcome": "published",
+    "base": "base",
+    "margin of error": "moe",
+    "": "published",
+}
 TOTAL = {"", "total", "all", "all ages", "persons", "overall"}
 DISAGGREGATIONS = {  # canonical suffix -> spellings in the files (after lower-casing)
     "1864": ("18 to 64", "18-64", "aged 18-64", "aged 18 to 64", "1864", "18-64 years"),
@@ -81,10 +104,20 @@ DISAGGREGATIONS = {  # canonical suffix -> spellings in the files (after lower-c
     "female": ("female", "f", "women", "females"),
 }
 JOINED = {"1864": ("1864",), "65ov": ("65OV", "65+", "65"), "male": ("MALE", "M"), "female": ("FEMALE", "F")}
-COUNCIL_TYPES = {"shire counties": "COUNTY", "shire county": "COUNTY", "counties": "COUNTY", "county": "COUNTY",
-                 "unitary authorities": "UNITARY", "unitary authority": "UNITARY", "unitaries": "UNITARY",
-                 "metropolitan districts": "METROPOLITAN", "metropolitan district": "METROPOLITAN",
-                 "london boroughs": "LONDON", "london borough": "LONDON", "districts": "DISTRICT"}
+COUNCIL_TYPES = {
+    "shire counties": "COUNTY",
+    "shire county": "COUNTY",
+    "counties": "COUNTY",
+    "county": "COUNTY",
+    "unitary authorities": "UNITARY",
+    "unitary authority": "UNITARY",
+    "unitaries": "UNITARY",
+    "metropolitan districts": "METROPOLITAN",
+    "metropolitan district": "METROPOLITAN",
+    "london boroughs": "LONDON",
+    "london borough": "LONDON",
+    "districts": "DISTRICT",
+}
 NEW_FRAMEWORK_FROM = "2023-24"
 ENGLAND = "E92000001"
 
@@ -152,8 +185,12 @@ def cassr_table():
 
     t = pd.read_csv(Path(__file__).with_name("data") / "cassr_ons_codes.csv", dtype=str, keep_default_na=False)
     t.columns = [c.strip() for c in t.columns]
-    t = t.assign(cassr=cassr_code(t["LA Code"]), gss=gss_code(t["ONS Area Code"]),
-                 name=t["Geography"].str.strip(), region=t["Council region"].str.strip())
+    t = t.assign(
+        cassr=cassr_code(t["LA Code"]),
+        gss=gss_code(t["ONS Area Code"]),
+        name=t["Geography"].str.strip(),
+        region=t["Council region"].str.strip(),
+    )
     return t[t["cassr"] != ""]
 
 
@@ -184,8 +221,13 @@ def _read_files(paths):
         seen = {}
         for header, name in mapping.items():
             if name in seen:
-                raise AscbenchError(f"columns '{seen[name]}' and '{header}' are the same field", file=str(path),
-                                    line=1, field=header, expected="each ASCOF column once")
+                raise AscbenchError(
+                    f"columns '{seen[name]}' and '{header}' are the same field",
+                    file=str(path),
+                    line=1,
+                    field=header,
+                    expected="each ASCOF column once",
+                )
             seen[name] = header
         missing = [f for f in REQUIRED if f not in seen]
         if "code" not in seen and "group" not in seen:
@@ -193,11 +235,21 @@ def _read_files(paths):
         if "ons" not in seen and "geo_code" not in seen:
             missing.append("ons")
         if missing:
-            wanted = {"geo_name": "Geographical Description", "level": "Geographical Level",
-                      "type": "Measure Type", "value": "Measure Value", "code": "ASCOF Measure Code or Measure Group",
-                      "ons": "ONS Code or Geographical Code"}[missing[0]]
-            raise AscbenchError(f"this is not an ASCOF data file: no column '{wanted}'", file=str(path), line=1,
-                                field=wanted, expected="the ASCOF data file's columns (docs/importing.md)")
+            wanted = {
+                "geo_name": "Geographical Description",
+                "level": "Geographical Level",
+                "type": "Measure Type",
+                "value": "Measure Value",
+                "code": "ASCOF Measure Code or Measure Group",
+                "ons": "ONS Code or Geographical Code",
+            }[missing[0]]
+            raise AscbenchError(
+                f"this is not an ASCOF data file: no column '{wanted}'",
+                file=str(path),
+                line=1,
+                field=wanted,
+                expected="the ASCOF data file's columns (docs/importing.md)",
+            )
         frame = frame.rename(columns=mapping)
         frame["_file"] = str(path)
         frame["_name_year"] = year_from_name(path) or ""
@@ -217,9 +269,13 @@ def _years(d, period):
     years = years.mask(years == "", d["_name_year"])
     if (years == "").any():
         row = d[years == ""].iloc[0]
-        raise AscbenchError("no year for this row: the file has no Year column and its name has no year",
-                            file=row["_file"], line=int(row["line"]), field="--period",
-                            expected="--period 2024-25, or a year in the file name such as ascof-2024-25.csv")
+        raise AscbenchError(
+            "no year for this row: the file has no Year column and its name has no year",
+            file=row["_file"],
+            line=int(row["line"]),
+            field="--period",
+            expected="--period 2024-25, or a year in the file name such as ascof-2024-25.csv",
+        )
     parsed = {}
     for text in years.unique():
         try:
@@ -249,13 +305,22 @@ def _area_codes(d, level):
     code = code.mask(level == "council_type", council_type_code(d["geo_name"]))
     bad_ons = (ons != "") & ~valid_ons & (level != "council_type")
     if bad_ons.any():
-        raise located(d, bad_ons, "ons", "'{ons}' is not an ONS (GSS) code",
-                      "a code such as E10000018 (a letter and eight digits)")
+        raise located(
+            d,
+            bad_ons,
+            "ons",
+            "'{ons}' is not an ONS (GSS) code",
+            "a code such as E10000018 (a letter and eight digits)",
+        )
     unresolved = code == ""
     if unresolved.any():
-        raise located(d, unresolved, "geo_code", "the area '{geo_name}' ({geo_code}) has no ONS code and its CASSR "
-                      "code is not in the shipped table", "an ONS Code column, or a CASSR code of "
-                      "ascbench/importers/data/cassr_ons_codes.csv")
+        raise located(
+            d,
+            unresolved,
+            "geo_code",
+            "the area '{geo_name}' ({geo_code}) has no ONS code and its CASSR code is not in the shipped table",
+            "an ONS Code column, or a CASSR code of ascbench/importers/data/cassr_ons_codes.csv",
+        )
     return code.map(current_code)
 
 
@@ -267,12 +332,20 @@ def read(paths, period: str | None = None):
 
     level = d["level"].str.strip().str.lower().map(LEVELS)
     if level.isna().any():
-        fail(level.isna(), "level", "unknown geographical level '{level}'",
-             "Council or Local authority, Region or Regional, Council Type, England or National")
+        fail(
+            level.isna(),
+            "level",
+            "unknown geographical level '{level}'",
+            "Council or Local authority, Region or Regional, Council Type, England or National",
+        )
     mtype = d["type"].str.strip().str.lower()
     if (~mtype.isin(TYPES)).any():
-        fail(~mtype.isin(TYPES), "type", "unknown measure type '{type}'",
-             "Numerator, Denominator, Outcome, Base or Margin of Error")
+        fail(
+            ~mtype.isin(TYPES),
+            "type",
+            "unknown measure type '{type}'",
+            "Numerator, Denominator, Outcome, Base or Margin of Error",
+        )
     years = _years(d, period)
     values, status, bad, hint = parse_values(d["value"])
     if bad.any():
@@ -284,10 +357,17 @@ def read(paths, period: str | None = None):
         fail(raw_group.str.strip() == "", "code", "the measure code is empty", "an ASCOF code such as 2A")
     group = current_codes(group_code(raw_group, suffix, bool((d["group"] != "").any())), years)
     name = "ascof_" + group.str.lower() + suffix.where(suffix == "", "_" + suffix)
-    obs = pd.DataFrame({
-        "area_code": code, "period": years, "measure": name + "." + mtype.map(TYPES),
-        "value": values, "status": status, "source": SOURCE, "note": d["description"].str.replace("\x96", "-"),
-    })
+    obs = pd.DataFrame(
+        {
+            "area_code": code,
+            "period": years,
+            "measure": name + "." + mtype.map(TYPES),
+            "value": values,
+            "status": status,
+            "source": SOURCE,
+            "note": d["description"].str.replace("\x96", "-"),
+        }
+    )
     key = ["area_code", "period", "measure"]
     first = obs.duplicated(key, keep="first")
     if first.any():
@@ -296,8 +376,14 @@ def read(paths, period: str | None = None):
     area_type = level.map({"region": "region", "council_type": "council_type", "national": "national"})
     area_type = area_type.where(area_type.notna(), code.map(council_type_from_code))
     regions = cassr_table().drop_duplicates("gss").set_index("gss")["region"]
-    areas = pd.DataFrame({"area_code": code, "area_name": d["geo_name"].str.strip(), "area_type": area_type,
-                          "region": code.map(regions).fillna("").where(level == "council", "")})
+    areas = pd.DataFrame(
+        {
+            "area_code": code,
+            "area_name": d["geo_name"].str.strip(),
+            "area_type": area_type,
+            "region": code.map(regions).fillna("").where(level == "council", ""),
+        }
+    )
     areas = areas.drop_duplicates("area_code", keep="last").sort_values("area_code").reset_index(drop=True)
     notes = layouts + [
         f"read {len(d):,} rows; kept {len(kept):,} observations"
@@ -312,8 +398,12 @@ def read(paths, period: str | None = None):
     return Imported(kept, areas, None, roles, notes, catalogue=catalogue_fragment(kept, bool(roles)))
 
 
-DISAGGREGATION_WORDS = {"1864": ("18-64", "aged 18-64"), "65ov": ("65+", "aged 65 and over"),
-                        "male": ("men", "men"), "female": ("women", "women")}
+DISAGGREGATION_WORDS = {
+    "1864": ("18-64", "aged 18-64"),
+    "65ov": ("65+", "aged 65 and over"),
+    "male": ("men", "men"),
+    "female": ("women", "women"),
+}
 
 
 def catalogue_fragment(obs, has_england: bool) -> str:
@@ -325,9 +415,13 @@ def catalogue_fragment(obs, has_england: bool) -> str:
     base = obs["measure"].str.rsplit(".", n=1)
     series, kinds = base.str[0], base.str[1]
     have = obs.assign(series=series, kind=kinds).groupby("series")["kind"].agg(set)
-    lines = ["# written by ascbench import ascof: one metric per series imported (docs/importing.md).",
-             "# Statistic, polarity and definition breaks come from the shipped ASCOF code crosswalk.",
-             "catalogue:", "  title: ASCOF measures (imported)", "metrics:"]
+    lines = [
+        "# written by ascbench import ascof: one metric per series imported (docs/importing.md).",
+        "# Statistic, polarity and definition breaks come from the shipped ASCOF code crosswalk.",
+        "catalogue:",
+        "  title: ASCOF measures (imported)",
+        "metrics:",
+    ]
     for name, kinds_present in have.items():
         code_part, _, dis = name.removeprefix("ascof_").partition("_")
         if code_part == "pre2023":
@@ -339,11 +433,13 @@ def catalogue_fragment(obs, has_england: bool) -> str:
         label, words = DISAGGREGATION_WORDS.get(dis, (dis, dis))
         shown = code.replace("PRE2023_", "") + (" (before 2023)" if code.startswith("PRE2023_") else "")
         statistic = row.get("statistic", "score")
-        spec = {"id": f"ASCOF_{code}" + (f"_{dis.upper()}" if dis else ""),
-                "code": f"ASCOF {shown}" + (f" ({label})" if dis else ""),
-                "title": (row.get("description") or f"ASCOF {shown}") + (f", {words}" if dis else ""),
-                "statistic": statistic if {"num", "den"} <= kinds_present and statistic != "score" else "published",
-                "value": f"{name}.published"}
+        spec = {
+            "id": f"ASCOF_{code}" + (f"_{dis.upper()}" if dis else ""),
+            "code": f"ASCOF {shown}" + (f" ({label})" if dis else ""),
+            "title": (row.get("description") or f"ASCOF {shown}") + (f", {words}" if dis else ""),
+            "statistic": statistic if {"num", "den"} <= kinds_present and statistic != "score" else "published",
+            "value": f"{name}.published",
+        }
         if spec["statistic"] != "published":
             spec.update({"numerator": f"{name}.num", "denominator": f"{name}.den"})
             if statistic == "rate":

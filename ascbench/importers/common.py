@@ -18,16 +18,35 @@ from ascbench.io.dataset import read_csv
 from ascbench.validation import validate_all
 
 AREA_TYPES = {
-    "counties": "county", "county": "county", "shire county": "county",
-    "unitary authorities": "unitary", "unitary authority": "unitary", "unitary": "unitary",
-    "metropolitan districts": "metropolitan", "metropolitan district": "metropolitan",
-    "london boroughs": "london", "london borough": "london",
+    "counties": "county",
+    "county": "county",
+    "shire county": "county",
+    "unitary authorities": "unitary",
+    "unitary authority": "unitary",
+    "unitary": "unitary",
+    "metropolitan districts": "metropolitan",
+    "metropolitan district": "metropolitan",
+    "london boroughs": "london",
+    "london borough": "london",
 }
 
 
-GSS_TYPES = {"E06": "unitary", "E08": "metropolitan", "E09": "london", "E10": "county", "E92": "national",
-             "E12": "region", "E13": "region", "E11": "aggregate", "K02": "aggregate", "K03": "aggregate",
-             "K04": "aggregate", "W92": "aggregate", "S92": "aggregate", "N92": "aggregate"}
+GSS_TYPES = {
+    "E06": "unitary",
+    "E08": "metropolitan",
+    "E09": "london",
+    "E10": "county",
+    "E92": "national",
+    "E12": "region",
+    "E13": "region",
+    "E11": "aggregate",
+    "K02": "aggregate",
+    "K03": "aggregate",
+    "K04": "aggregate",
+    "W92": "aggregate",
+    "S92": "aggregate",
+    "N92": "aggregate",
+}
 
 
 def council_type_from_code(code: str) -> str:
@@ -56,8 +75,13 @@ def read_official_csv(path: Path, required: list[str], source: str):
     except AscbenchError as exc:
         if exc.message.startswith("missing column"):
             field = exc.location.field
-            raise AscbenchError(f"this is not a {source} file: column '{field}' is missing", file=str(path),
-                                line=1, field=field, expected="the columns " + ", ".join(required)) from None
+            raise AscbenchError(
+                f"this is not a {source} file: column '{field}' is missing",
+                file=str(path),
+                line=1,
+                field=field,
+                expected="the columns " + ", ".join(required),
+            ) from None
         raise
     for column in frame.columns:
         if column != "line" and frame[column].dtype != object:
@@ -90,9 +114,12 @@ def refuse_conflicts(d, obs, key) -> None:
         o = rows.iloc[0]
         raise AscbenchError(
             f"two different values for {o['area_code']} {o['period']} {o['measure']} (the other at line "
-            f"{int(a['line'])})", file=b["_file"], line=int(b["line"]), field="value",
-            expected="one value per area, period and series")
-
+            f"{int(a['line'])})",
+            file=b["_file"],
+            line=int(b["line"]),
+            field="value",
+            expected="one value per area, period and series",
+        )
 
 
 def write_data_dir(imported: Imported, out: Path, source: str, protect=()) -> list[Path]:
@@ -107,7 +134,6 @@ def write_data_dir(imported: Imported, out: Path, source: str, protect=()) -> li
     written. Then every file is renamed into place together, under a lock
     (:func:`ascbench.io.atomic.write_set_atomic`).
     """
-
 
     out = Path(out)
     files: dict[str, str] = {}
@@ -143,8 +169,12 @@ def write_data_dir(imported: Imported, out: Path, source: str, protect=()) -> li
     inputs = {Path(p).resolve() for p in protect}
     for name in files:
         if (out / name).resolve() in inputs:
-            raise AscbenchError("the import would overwrite one of its own input files", file=str(out / name),
-                                field="--out", expected="a data directory other than the one the input files are in")
+            raise AscbenchError(
+                "the import would overwrite one of its own input files",
+                file=str(out / name),
+                field="--out",
+                expected="a data directory other than the one the input files are in",
+            )
     _check_staged(out, files, source)
     write_set_atomic({out / name: text for name, text in files.items()}, lock=out)
     return [out / name for name in files]
@@ -169,5 +199,6 @@ def _check_staged(out: Path, files: dict[str, str], source: str) -> None:
                 problems.raise_first()
         except AscbenchError as exc:
             message = exc.one_line().replace(str(staging), str(out))
-            raise AscbenchError(f"the imported directory would not be valid, so nothing was written: {message}",
-                                file=str(out)) from None
+            raise AscbenchError(
+                f"the imported directory would not be valid, so nothing was written: {message}", file=str(out)
+            ) from None

@@ -54,13 +54,40 @@ from ascbench.io.cells import parse_values
 
 SOURCE = "OHID Fingertips data download"
 REQUIRED = ["Indicator ID", "Indicator Name", "Area Code", "Area Name", "Time period", "Value"]
-LIMITS = {"Lower CI 95.0 limit": "lower95", "Upper CI 95.0 limit": "upper95",
-          "Lower CI 99.8 limit": "lower998", "Upper CI 99.8 limit": "upper998"}
-CANONICAL = ["Indicator ID", "Indicator Name", "Parent Code", "Parent Name", "Area Code", "Area Name", "Area Type",
-             "Sex", "Age", "Category Type", "Category", "Time period", "Value", *LIMITS, "Count", "Denominator",
-             "Value note", "Recent Trend", "Time period Sortable", "New data", "Compared to goal", "Time period range"]
-MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
-                                      "dec"], start=1)}
+LIMITS = {
+    "Lower CI 95.0 limit": "lower95",
+    "Upper CI 95.0 limit": "upper95",
+    "Lower CI 99.8 limit": "lower998",
+    "Upper CI 99.8 limit": "upper998",
+}
+CANONICAL = [
+    "Indicator ID",
+    "Indicator Name",
+    "Parent Code",
+    "Parent Name",
+    "Area Code",
+    "Area Name",
+    "Area Type",
+    "Sex",
+    "Age",
+    "Category Type",
+    "Category",
+    "Time period",
+    "Value",
+    *LIMITS,
+    "Count",
+    "Denominator",
+    "Value note",
+    "Recent Trend",
+    "Time period Sortable",
+    "New data",
+    "Compared to goal",
+    "Time period range",
+]
+MONTHS = {
+    m: i
+    for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)
+}
 MONTH_NAMES = {v: k.title() for k, v in MONTHS.items()}
 
 
@@ -138,8 +165,13 @@ def _read(paths):
         frame.columns = [canonical_header(c) if c != "line" else c for c in frame.columns]
         missing = [c for c in REQUIRED if c not in frame.columns]
         if missing:
-            raise AscbenchError(f"this is not a Fingertips data file: no column '{missing[0]}'", file=str(path),
-                                line=1, field=missing[0], expected="the columns " + ", ".join(REQUIRED))
+            raise AscbenchError(
+                f"this is not a Fingertips data file: no column '{missing[0]}'",
+                file=str(path),
+                line=1,
+                field=missing[0],
+                expected="the columns " + ", ".join(REQUIRED),
+            )
         frame["_file"] = str(path)
         frames.append(frame)
     return pd.concat(frames, ignore_index=True).fillna("")
@@ -151,8 +183,13 @@ def read(paths, period: str | None = None):
     mapping = dict(zip(distinct, distinct.map(period_of), strict=True))
     periods = d["Time period"].map(mapping)
     if periods.isna().any():
-        raise located(d, periods.isna(), "Time period", "'{Time period}' is not a Fingertips period form ascbench reads",
-                      "2022/23, 2022, 2020 - 22, 2022 Q1, 2022/23 Q1, 2022/23 Q1-Q3, Aug 2022 - Jul 2023 or Mar 2022")
+        raise located(
+            d,
+            periods.isna(),
+            "Time period",
+            "'{Time period}' is not a Fingertips period form ascbench reads",
+            "2022/23, 2022, 2020 - 22, 2022 Q1, 2022/23 Q1, 2022/23 Q1-Q3, Aug 2022 - Jul 2023 or Mar 2022",
+        )
     d["Area Code"] = gss_code(d["Area Code"])
 
     def part(column, skip):
@@ -162,17 +199,25 @@ def read(paths, period: str | None = None):
 
     sex, age = part("Sex", ("persons", "")), part("Age", ("all ages", ""))
     ctype, cat = part("Category Type", ("",)), part("Category", ("",))
-    base = ("fingertips_" + d["Indicator ID"].str.replace(r"\D", "", regex=True)
-            + ("_" + sex).where(sex != "", "") + ("_" + age).where(age != "", "")
-            + ("_" + ctype + "-" + cat).where(ctype != "", ""))
+    base = (
+        "fingertips_"
+        + d["Indicator ID"].str.replace(r"\D", "", regex=True)
+        + ("_" + sex).where(sex != "", "")
+        + ("_" + age).where(age != "", "")
+        + ("_" + ctype + "-" + cat).where(ctype != "", "")
+    )
     comparisons = [c for c in d.columns if str(c).startswith("Compared to")]
     note = pd.Series("", index=d.index)
     for c in comparisons:
         note = note + ("; " + c + ": " + d[c]).where(d[c] != "", "")
     note = note.str.removeprefix("; ")
     parts = []
-    columns = {"Value": "published", "Count": "num", "Denominator": "den",
-               **{k: f"published.{v}" for k, v in LIMITS.items()}}
+    columns = {
+        "Value": "published",
+        "Count": "num",
+        "Denominator": "den",
+        **{k: f"published.{v}" for k, v in LIMITS.items()},
+    }
     for column, suffix in columns.items():
         if column not in d.columns:
             continue
@@ -181,29 +226,41 @@ def read(paths, period: str | None = None):
             cell = str(d.loc[bad, column].iloc[0]).replace("{", "{{").replace("}", "}}")
             raise located(d, bad, column, f"'{cell}' {hint[bad].iloc[0]}", "a number, or empty")
         keep = values.notna() if column != "Value" else pd.Series(True, index=d.index)
-        parts.append(pd.DataFrame({
-            "area_code": d["Area Code"], "period": periods, "measure": base + "." + suffix,
-            "value": values, "status": status if column == "Value" else "",
-            "source": SOURCE + ": " + d["Indicator Name"], "note": note if column == "Value" else "",
-        })[keep])
+        parts.append(
+            pd.DataFrame(
+                {
+                    "area_code": d["Area Code"],
+                    "period": periods,
+                    "measure": base + "." + suffix,
+                    "value": values,
+                    "status": status if column == "Value" else "",
+                    "source": SOURCE + ": " + d["Indicator Name"],
+                    "note": note if column == "Value" else "",
+                }
+            )[keep]
+        )
     obs = pd.concat(parts)
     key = ["area_code", "period", "measure"]
     repeated = obs.duplicated(key, keep="first")
     refuse_conflicts(d, obs, key)
     obs = obs[~repeated.to_numpy()].reset_index(drop=True)
-    areas = d[["Area Code", "Area Name"]].drop_duplicates("Area Code").rename(
-        columns={"Area Code": "area_code", "Area Name": "area_name"})
+    areas = (
+        d[["Area Code", "Area Name"]]
+        .drop_duplicates("Area Code")
+        .rename(columns={"Area Code": "area_code", "Area Name": "area_name"})
+    )
     areas["area_type"] = areas["area_code"].map(council_type_from_code)
     areas["region"] = ""
     roles = {"national": "E92000001"} if "E92000001" in set(areas["area_code"]) else {}
     meta = d.assign(measure=base).drop_duplicates("measure")[["measure", "Indicator Name"]]
-    notes = [f"Fingertips data ({'fingertipsR names' if 'IndicatorID' in ''.join(d.columns) else 'web/API names'}): "
-             f"read {len(d):,} rows; kept {len(obs):,} observations"
-             + (f"; {int(repeated.sum()):,} repeated rows dropped" if repeated.any() else ""),
-             f"{len(meta)} series, {len(areas)} areas, periods " + ", ".join(sorted(set(periods))),
-             f"{int((obs['status'] != '').sum()):,} suppressed or unavailable values kept as such"]
-    return Imported(obs, areas.reset_index(drop=True), None, roles, notes=notes,
-                    catalogue=_catalogue(d, base, meta))
+    notes = [
+        f"Fingertips data ({'fingertipsR names' if 'IndicatorID' in ''.join(d.columns) else 'web/API names'}): "
+        f"read {len(d):,} rows; kept {len(obs):,} observations"
+        + (f"; {int(repeated.sum()):,} repeated rows dropped" if repeated.any() else ""),
+        f"{len(meta)} series, {len(areas)} areas, periods " + ", ".join(sorted(set(periods))),
+        f"{int((obs['status'] != '').sum()):,} suppressed or unavailable values kept as such",
+    ]
+    return Imported(obs, areas.reset_index(drop=True), None, roles, notes=notes, catalogue=_catalogue(d, base, meta))
 
 
 def _polarity(d, rows, value) -> str:
@@ -243,8 +300,15 @@ def _catalogue(d, base, meta) -> str:
                     statistic, multiplier = ("proportion" if m == 100 else "rate"), m
                     break
         mid = measure.replace("fingertips_", "FT_")
-        spec = {"id": mid, "title": title, "statistic": statistic, "polarity": _polarity(d, rows, value),
-                "value": f"{measure}.published", "source": "OHID Fingertips", "comparators": [{"area": "national"}]}
+        spec = {
+            "id": mid,
+            "title": title,
+            "statistic": statistic,
+            "polarity": _polarity(d, rows, value),
+            "value": f"{measure}.published",
+            "source": "OHID Fingertips",
+            "comparators": [{"area": "national"}],
+        }
         if statistic in ("proportion", "rate"):
             spec.update({"numerator": f"{measure}.num", "denominator": f"{measure}.den", "multiplier": multiplier})
         lines.append("  - " + yaml.safe_dump(spec, default_flow_style=True, sort_keys=False, width=10**6).strip())

@@ -35,8 +35,10 @@ from ascbench.io.dataset import read_text
 
 SOURCE = "LG Inform download"
 MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
-PERIOD_FORMS = (rf"Q[1-4] \d{{4}}/\d{{2}}|\d{{4}}/\d{{2}} Q[1-4]|\d{{4}}/\d{{2}}(?: \((?:academic|financial)\))?"
-                rf"|(?:{MONTHS}) \d{{4}}|\d{{4}}")
+PERIOD_FORMS = (
+    rf"Q[1-4] \d{{4}}/\d{{2}}|\d{{4}}/\d{{2}} Q[1-4]|\d{{4}}/\d{{2}}(?: \((?:academic|financial)\))?"
+    rf"|(?:{MONTHS}) \d{{4}}|\d{{4}}"
+)
 PERIOD = re.compile(rf"^(?P<name>.*?)[\s,(\-]*\(?(?P<period>{PERIOD_FORMS})\)?\s*$")
 THOUSANDS = re.compile(r"^\s*-?\d{1,3}(,\d{3})+(\.\d+)?\s*$")
 CODE_COLUMNS = ("area", "area code")
@@ -69,8 +71,6 @@ def _rows(path):
     """The file's rows as lists of text cells, each with its line number."""
     import csv
 
-
-
     text = read_text(path).replace("\r\n", "\n").replace("\r", "\n")
     reader = csv.reader(io.StringIO(text))
     try:
@@ -84,9 +84,13 @@ def _header_at(rows, path):
         lowered = [c.lower() for c in row]
         if any(c in lowered for c in CODE_COLUMNS) and any(c in lowered for c in NAME_COLUMNS):
             return i
-    raise AscbenchError("this is not an LG Inform download: no header row with 'area' (or 'area code') and "
-                        "'area label'", file=str(path), line=1, field="header",
-                        expected="the columns area, area label, area long label, then one column per period")
+    raise AscbenchError(
+        "this is not an LG Inform download: no header row with 'area' (or 'area code') and 'area label'",
+        file=str(path),
+        line=1,
+        field="header",
+        expected="the columns area, area label, area long label, then one column per period",
+    )
 
 
 def _preamble_metric(rows, at) -> str | None:
@@ -113,15 +117,22 @@ def read(paths, period: str | None = None, measure: str | None = None):
         code_col = next(lowered.index(c) for c in CODE_COLUMNS if c in lowered)
         name_col = next(lowered.index(c) for c in NAME_COLUMNS if c in lowered)
         fixed = {i for i, c in enumerate(lowered) if c in CODE_COLUMNS + NAME_COLUMNS}
-        body = [(n, r) for n, r in rows[at + 1:] if any(r) and [c.lower() for c in r] != lowered]
-        repeated_headers = sum(1 for _, r in rows[at + 1:] if [c.lower() for c in r] == lowered)
+        body = [(n, r) for n, r in rows[at + 1 :] if any(r) and [c.lower() for c in r] != lowered]
+        repeated_headers = sum(1 for _, r in rows[at + 1 :] if [c.lower() for c in r] == lowered)
         for n, r in body:
             if len(r) != len(header):
-                raise AscbenchError(f"the row has {len(r)} fields, the header {len(header)}", file=str(path), line=n,
-                                    expected="one value per column")
+                raise AscbenchError(
+                    f"the row has {len(r)} fields, the header {len(header)}",
+                    file=str(path),
+                    line=n,
+                    expected="one value per column",
+                )
         lines = pd.Series([n for n, _ in body], dtype="int64")
-        cells = pd.DataFrame([r for _, r in body], columns=range(len(header))) if body else \
-            pd.DataFrame(columns=range(len(header)))
+        cells = (
+            pd.DataFrame([r for _, r in body], columns=range(len(header)))
+            if body
+            else pd.DataFrame(columns=range(len(header)))
+        )
         codes = gss_code(cells[code_col]) if len(cells) else pd.Series([], dtype=object)
         fallback = measure or _preamble_metric(rows, at)
         for i, column in enumerate(header):
@@ -131,28 +142,55 @@ def read(paths, period: str | None = None, measure: str | None = None):
             p = period_of(m.group("period")) if m else None
             name = (m.group("name").strip().strip("-,( ") if m else "") or fallback
             if not p or not name:
-                raise AscbenchError(f"cannot read a period{' and metric' if not name else ''} in the column "
-                                    f"'{column}'", file=str(path), line=header_line, field=column,
-                                    expected="a period such as 2022/23, 2021/22 (academic) or 2010/11 Q1; name the "
-                                    "metric with --measure when neither the header nor the preamble does")
+                raise AscbenchError(
+                    f"cannot read a period{' and metric' if not name else ''} in the column '{column}'",
+                    file=str(path),
+                    line=header_line,
+                    field=column,
+                    expected="a period such as 2022/23, 2021/22 (academic) or 2010/11 Q1; name the "
+                    "metric with --measure when neither the header nor the preamble does",
+                )
             key = slug(name)
             titles[key] = name
             text = _numbers(cells[i]) if len(cells) else cells.get(i, pd.Series([], dtype=object))
             values, status, bad, hint = parse_values(text)
             if bad.any():
                 first = int(bad.to_numpy().argmax())
-                raise AscbenchError(f"'{cells[i].iloc[first]}' {hint[bad].iloc[0]}", file=str(path),
-                                    line=int(lines.iloc[first]), field=column, expected="a number or a suppression marker")
-            parts.append(pd.DataFrame({"area_code": codes, "period": p, "measure": f"{key}.published",
-                                       "value": values, "status": status, "source": f"{SOURCE}: {name} {column}",
-                                       "note": "", "_file": str(path), "line": lines}))
+                raise AscbenchError(
+                    f"'{cells[i].iloc[first]}' {hint[bad].iloc[0]}",
+                    file=str(path),
+                    line=int(lines.iloc[first]),
+                    field=column,
+                    expected="a number or a suppression marker",
+                )
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "area_code": codes,
+                        "period": p,
+                        "measure": f"{key}.published",
+                        "value": values,
+                        "status": status,
+                        "source": f"{SOURCE}: {name} {column}",
+                        "note": "",
+                        "_file": str(path),
+                        "line": lines,
+                    }
+                )
+            )
         areas.append(pd.DataFrame({"area_code": codes, "area_name": cells[name_col] if len(cells) else codes}))
-        notes.append(f"{path}: LG Inform download, header at line {header_line}"
-                     + (f", {at} preamble line(s)" if at else "")
-                     + (f", {repeated_headers} repeated header row(s) skipped" if repeated_headers else ""))
+        notes.append(
+            f"{path}: LG Inform download, header at line {header_line}"
+            + (f", {at} preamble line(s)" if at else "")
+            + (f", {repeated_headers} repeated header row(s) skipped" if repeated_headers else "")
+        )
     if not parts or all(p.empty for p in parts):
-        raise AscbenchError("no values: the file has no period columns or no area rows", file=str(paths[0]),
-                            field="header", expected="rows of areas and one column per period")
+        raise AscbenchError(
+            "no values: the file has no period columns or no area rows",
+            file=str(paths[0]),
+            field="header",
+            expected="rows of areas and one column per period",
+        )
     obs = pd.concat(parts, ignore_index=True)
     key_cols = ["area_code", "period", "measure"]
     refuse_conflicts(obs, obs, key_cols)
@@ -161,18 +199,27 @@ def read(paths, period: str | None = None, measure: str | None = None):
     area_frame["area_type"] = area_frame["area_code"].map(council_type_from_code)
     area_frame["region"] = ""
     roles = {"national": "E92000001"} if "E92000001" in set(area_frame["area_code"]) else {}
-    notes.append(f"{len(titles)} series, {len(area_frame)} areas, {len(obs):,} observations, "
-                 f"{int((obs['status'] != '').sum()):,} suppressed or missing cells kept as such")
+    notes.append(
+        f"{len(titles)} series, {len(area_frame)} areas, {len(obs):,} observations, "
+        f"{int((obs['status'] != '').sum()):,} suppressed or missing cells kept as such"
+    )
 
     lines_out = ["# written by ascbench import lginform: set polarity, statistic and decimals before use", "metrics:"]
     for key, title in titles.items():
-        spec = {"id": key.replace("lginform_", "LGI_"), "title": title, "statistic": "published",
-                "value": f"{key}.published", "polarity": "none", "source": "LG Inform"}
+        spec = {
+            "id": key.replace("lginform_", "LGI_"),
+            "title": title,
+            "statistic": "published",
+            "value": f"{key}.published",
+            "polarity": "none",
+            "source": "LG Inform",
+        }
         if roles:
             spec["comparators"] = [{"area": "national"}]
         lines_out.append("  - " + yaml.safe_dump(spec, default_flow_style=True, sort_keys=False, width=10**6).strip())
-    return Imported(obs, area_frame.reset_index(drop=True), None, roles, notes=notes,
-                    catalogue="\n".join(lines_out) + "\n")
+    return Imported(
+        obs, area_frame.reset_index(drop=True), None, roles, notes=notes, catalogue="\n".join(lines_out) + "\n"
+    )
 
 
 def detect(header: list[str]) -> bool:

@@ -26,8 +26,16 @@ from ascbench.io.cells import parse_values
 from ascbench.periods import parse_period
 
 SOURCE = "Oflog adult social care file (ASCOF via Oflog)"
-DATA_COLUMNS = ["Financial year", "Local authority code", "Local authority name", "Entity_Name", "Region",
-                "Measure", "Code", "Value"]
+DATA_COLUMNS = [
+    "Financial year",
+    "Local authority code",
+    "Local authority name",
+    "Entity_Name",
+    "Region",
+    "Measure",
+    "Code",
+    "Value",
+]
 NN_COLUMNS = ["area_code", "neighbour_code"]
 CITATION = "Source: ASCOF (NHS England/DHSC) via Oflog"
 
@@ -38,8 +46,6 @@ def detect(header: list[str]) -> bool:
 
 def read(paths, period: str | None = None):
     import csv
-
-
 
     data_frames, nn_frames = [], []
     for path in paths:
@@ -52,42 +58,69 @@ def read(paths, period: str | None = None):
             frame["_file"] = str(path)
             data_frames.append(frame)
     if not data_frames:
-        raise AscbenchError("no Oflog data file among the files given", field="FILE",
-                            expected="a CSV with the columns " + ", ".join(DATA_COLUMNS))
+        raise AscbenchError(
+            "no Oflog data file among the files given",
+            field="FILE",
+            expected="a CSV with the columns " + ", ".join(DATA_COLUMNS),
+        )
     d = pd.concat(data_frames, ignore_index=True)
     for text in d["Financial year"].unique():
         try:
             parse_period(text)
         except AscbenchError:
             row = d[d["Financial year"] == text].iloc[0]
-            raise AscbenchError(f"'{text}' is not a financial year", file=row["_file"], line=int(row["line"]),
-                                field="Financial year", expected="a year such as 2022-23") from None
+            raise AscbenchError(
+                f"'{text}' is not a financial year",
+                file=row["_file"],
+                line=int(row["line"]),
+                field="Financial year",
+                expected="a year such as 2022-23",
+            ) from None
     types = d["Entity_Name"].str.lower().map(AREA_TYPES)
     if types.isna().any():
         row = d[types.isna()].iloc[0]
-        raise AscbenchError(f"unknown council type '{row['Entity_Name']}'", file=row["_file"], line=int(row["line"]),
-                            field="Entity_Name", expected="Counties, Unitary Authorities, Metropolitan Districts or "
-                                                          "London Boroughs")
+        raise AscbenchError(
+            f"unknown council type '{row['Entity_Name']}'",
+            file=row["_file"],
+            line=int(row["line"]),
+            field="Entity_Name",
+            expected="Counties, Unitary Authorities, Metropolitan Districts or London Boroughs",
+        )
     values, status, bad, hint = parse_values(d["Value"])
     if bad.any():
         row = d[bad].iloc[0]
-        raise AscbenchError(f"'{row['Value']}' {hint[bad].iloc[0]}", file=row["_file"], line=int(row["line"]),
-                            field="Value", expected="a number or an empty cell")
+        raise AscbenchError(
+            f"'{row['Value']}' {hint[bad].iloc[0]}",
+            file=row["_file"],
+            line=int(row["line"]),
+            field="Value",
+            expected="a number or an empty cell",
+        )
     status = status.replace({"missing": "not available"})
 
-
     d["Local authority code"] = gss_code(d["Local authority code"]).map(current_code)
-    obs = pd.DataFrame({
-        "area_code": d["Local authority code"], "period": d["Financial year"], "measure": d["Code"] + ".value",
-        "value": values, "status": status, "source": CITATION, "note": d["Measure"],
-    })
+    obs = pd.DataFrame(
+        {
+            "area_code": d["Local authority code"],
+            "period": d["Financial year"],
+            "measure": d["Code"] + ".value",
+            "value": values,
+            "status": status,
+            "source": CITATION,
+            "note": d["Measure"],
+        }
+    )
     d = d.assign(area_type=types)
     years = d.groupby("Local authority code")["Financial year"].agg(["min", "max"])
     latest = d.sort_values("Financial year").drop_duplicates("Local authority code", keep="last")
-    areas = pd.DataFrame({
-        "area_code": latest["Local authority code"], "area_name": latest["Local authority name"],
-        "area_type": latest["area_type"], "region": latest["Region"],
-    })
+    areas = pd.DataFrame(
+        {
+            "area_code": latest["Local authority code"],
+            "area_name": latest["Local authority name"],
+            "area_type": latest["area_type"],
+            "region": latest["Region"],
+        }
+    )
     areas["first_year"] = areas["area_code"].map(years["min"])
     areas["last_year"] = areas["area_code"].map(years["max"])
 
@@ -99,8 +132,11 @@ def read(paths, period: str | None = None):
         nn["area_code"], nn["neighbour_code"] = gss_code(nn["area_code"]), gss_code(nn["neighbour_code"])
         councils = set(areas["area_code"])
         keep = nn["area_code"].isin(councils) & nn["neighbour_code"].isin(councils)
-        groups = pd.DataFrame({"group_code": "NN-" + nn.loc[keep, "area_code"],
-                               "member_code": nn.loc[keep, "neighbour_code"]})
-        notes.append(f"nearest neighbours: {groups['group_code'].nunique()} council groups kept, "
-                     f"{int((~keep).sum())} rows naming non-council areas left out")
+        groups = pd.DataFrame(
+            {"group_code": "NN-" + nn.loc[keep, "area_code"], "member_code": nn.loc[keep, "neighbour_code"]}
+        )
+        notes.append(
+            f"nearest neighbours: {groups['group_code'].nunique()} council groups kept, "
+            f"{int((~keep).sum())} rows naming non-council areas left out"
+        )
     return Imported(obs, areas.reset_index(drop=True), groups, notes=notes)

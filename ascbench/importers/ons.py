@@ -44,8 +44,12 @@ from ascbench.periods import parse_period
 
 SOURCE = "ONS mid-year population estimates"
 REQUIRED = ["Code", "Name", "All ages"]
-BANDS = {"population.18-64": (18, 64), "population.65+": (65, 90), "population.18+": (18, 90),
-         "population.all": (0, 90)}
+BANDS = {
+    "population.18-64": (18, 64),
+    "population.65+": (65, 90),
+    "population.18+": (18, 90),
+    "population.all": (0, 90),
+}
 THOUSANDS = r"^\s*-?\d{1,3}(,\d{3})+(\.\d+)?\s*$"
 
 
@@ -65,7 +69,6 @@ def _sheet_rows(path: Path):
     """The rows of the persons sheet (xlsx) or of the CSV, as lists of text, with line numbers."""
     import csv
 
-
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         import openpyxl
 
@@ -76,12 +79,23 @@ def _sheet_rows(path: Path):
         names = book.sheetnames
         sheet = next((n for n in names if re.search(r"persons|all persons|\ball\b", n, re.I)), None)
         if sheet is None:
-            raise AscbenchError("no persons sheet in the workbook", file=str(path), field="sheet",
-                                expected="a sheet such as 'MYE2 - Persons' (sheets: " + ", ".join(names) + ")")
+            raise AscbenchError(
+                "no persons sheet in the workbook",
+                file=str(path),
+                field="sheet",
+                expected="a sheet such as 'MYE2 - Persons' (sheets: " + ", ".join(names) + ")",
+            )
         rows = []
         for n, row in enumerate(book[sheet].iter_rows(values_only=True), start=1):
-            rows.append((n, ["" if v is None else (f"{v:.0f}" if isinstance(v, float) and v.is_integer() else str(v))
-                             for v in row]))
+            rows.append(
+                (
+                    n,
+                    [
+                        "" if v is None else (f"{v:.0f}" if isinstance(v, float) and v.is_integer() else str(v))
+                        for v in row
+                    ],
+                )
+            )
         book.close()
         return rows, f"{path.name}, sheet '{sheet}'"
     reader = csv.reader(io.StringIO(read_text(path)))
@@ -100,45 +114,69 @@ def _numbers(frame, columns, lines, path):
         if wrong.any():
             i = int(np.flatnonzero(wrong.to_numpy())[0])
             why = hint.iloc[i] if bad.iloc[i] else "is missing or suppressed"
-            raise AscbenchError(f"'{frame[column].iloc[i]}' {why}", file=str(path), line=int(lines.iloc[i]),
-                                field=column, expected="a whole number of people")
+            raise AscbenchError(
+                f"'{frame[column].iloc[i]}' {why}",
+                file=str(path),
+                line=int(lines.iloc[i]),
+                field=column,
+                expected="a whole number of people",
+            )
         odd = (values < 0) | (values != np.floor(values))
         if odd.any():
             i = int(np.flatnonzero(odd.to_numpy())[0])
-            raise AscbenchError(f"'{frame[column].iloc[i]}' is not a count of people (negative or fractional)",
-                                file=str(path), line=int(lines.iloc[i]), field=column,
-                                expected="a whole number of people, 0 or more")
+            raise AscbenchError(
+                f"'{frame[column].iloc[i]}' is not a count of people (negative or fractional)",
+                file=str(path),
+                line=int(lines.iloc[i]),
+                field=column,
+                expected="a whole number of people, 0 or more",
+            )
         out[column] = values
     return pd.DataFrame(out)
 
 
 def _bands(counts, age_columns) -> dict:
     """population.<band> -> Series, from single-year columns keyed by age 0..90."""
-    return {measure: counts[[age_columns[a] for a in range(lo, hi + 1)]].sum(axis=1)
-            for measure, (lo, hi) in BANDS.items()}
+    return {
+        measure: counts[[age_columns[a] for a in range(lo, hi + 1)]].sum(axis=1) for measure, (lo, hi) in BANDS.items()
+    }
 
 
 def _read_mye2(path, rows, where, period):
     at = next((i for i, (_, r) in enumerate(rows) if {"code", "name"} <= {c.strip().lower() for c in r}), None)
     if at is None:
-        raise AscbenchError("no header row with 'Code' and 'Name'", file=str(path), line=1, field="header",
-                            expected="the MYE2 table: Code, Name, Geography, All ages, 0, 1, ..., 90+")
+        raise AscbenchError(
+            "no header row with 'Code' and 'Name'",
+            file=str(path),
+            line=1,
+            field="header",
+            expected="the MYE2 table: Code, Name, Geography, All ages, 0, 1, ..., 90+",
+        )
     header_line, header = rows[at]
     header = [h.strip() for h in header]
     lowered = [h.lower() for h in header]
     period = period or _period_from(" ".join(" ".join(r) for _, r in rows[:at]) + " " + path.name)
     if not period:
-        raise AscbenchError("the mid-year of the estimates is not in the title or the file name: give the year "
-                            "they serve with --period", file=str(path), field="--period",
-                            expected="--period 2023-24 (mid-2023 estimates)")
+        raise AscbenchError(
+            "the mid-year of the estimates is not in the title or the file name: give the year "
+            "they serve with --period",
+            file=str(path),
+            field="--period",
+            expected="--period 2023-24 (mid-2023 estimates)",
+        )
     top = "90+" if "90+" in header else "90"
     ages = {a: str(a) for a in range(90)}
     ages[90] = top
     missing = [c for c in [*ages.values(), "All ages"] if c not in header and c.lower() not in lowered]
     if missing:
-        raise AscbenchError(f"column '{missing[0]}' is missing", file=str(path), line=header_line, field=missing[0],
-                            expected="one column per single year of age from 0 to 90 (90 and over), and All ages")
-    body = [(n, r) for n, r in rows[at + 1:] if len(r) > 1 and r[lowered.index("code")].strip()]
+        raise AscbenchError(
+            f"column '{missing[0]}' is missing",
+            file=str(path),
+            line=header_line,
+            field=missing[0],
+            expected="one column per single year of age from 0 to 90 (90 and over), and All ages",
+        )
+    body = [(n, r) for n, r in rows[at + 1 :] if len(r) > 1 and r[lowered.index("code")].strip()]
     width = len(header)
     frame = pd.DataFrame([(r + [""] * width)[:width] for _, r in body], columns=header)
     lines = pd.Series([n for n, _ in body])
@@ -155,11 +193,19 @@ def _read_myeb(path, rows, where):
     lowered = [h.strip().lower() for h in header]
     code_col = next(h for h, low in zip(header, lowered, strict=True) if low.startswith("ladcode"))
     name_col = next((h for h, low in zip(header, lowered, strict=True) if low.startswith("laname")), code_col)
-    years = {int(m.group(1)): h for h, low in zip(header, lowered, strict=True)
-             if (m := re.fullmatch(r"population_(\d{4})", low))}
+    years = {
+        int(m.group(1)): h
+        for h, low in zip(header, lowered, strict=True)
+        if (m := re.fullmatch(r"population_(\d{4})", low))
+    }
     if not years or "age" not in lowered:
-        raise AscbenchError("no population_YYYY columns", file=str(path), line=header_line, field="header",
-                            expected="the MYEB columns ladcode.., laname.., sex, age, population_2011, ...")
+        raise AscbenchError(
+            "no population_YYYY columns",
+            file=str(path),
+            line=header_line,
+            field="header",
+            expected="the MYEB columns ladcode.., laname.., sex, age, population_2011, ...",
+        )
     body = [(n, r) for n, r in rows[1:] if any(r)]
     frame = pd.DataFrame([r for _, r in body], columns=header)
     lines = pd.Series([n for n, _ in body])
@@ -175,8 +221,7 @@ def _read_myeb(path, rows, where):
         wide.columns = [str(c) for c in wide.columns]
         by_period[_financial_year(year)] = _bands(wide.reset_index(drop=True), {a: str(a) for a in range(91)})
     names = frame.drop_duplicates(code_col).set_index(code_col)[name_col]
-    return codes, codes.map(names), by_period, (f"{where}: ONS MYEB time series, mid-years "
-                                                f"{min(years)}-{max(years)}")
+    return codes, codes.map(names), by_period, (f"{where}: ONS MYEB time series, mid-years {min(years)}-{max(years)}")
 
 
 def _county_lookup(path: Path):
@@ -187,10 +232,20 @@ def _county_lookup(path: Path):
     cty = next((c for c in t.columns if re.fullmatch(r"CTY\d{2}CD", str(c), re.I)), None)
     cty_name = next((c for c in t.columns if re.fullmatch(r"CTY\d{2}NM", str(c), re.I)), None)
     if lad is None or cty is None:
-        raise AscbenchError("this is not a district-to-county lookup: no LADyyCD and CTYyyCD columns", file=str(path),
-                            line=1, field="header", expected="the ONS lookup LAD23CD, LAD23NM, CTY23CD, CTY23NM")
-    return pd.DataFrame({"district": gss_code(t[lad]), "county": gss_code(t[cty]),
-                         "county_name": t[cty_name] if cty_name else gss_code(t[cty])})
+        raise AscbenchError(
+            "this is not a district-to-county lookup: no LADyyCD and CTYyyCD columns",
+            file=str(path),
+            line=1,
+            field="header",
+            expected="the ONS lookup LAD23CD, LAD23NM, CTY23CD, CTY23NM",
+        )
+    return pd.DataFrame(
+        {
+            "district": gss_code(t[lad]),
+            "county": gss_code(t[cty]),
+            "county_name": t[cty_name] if cty_name else gss_code(t[cty]),
+        }
+    )
 
 
 def read(paths, period: str | None = None, lookup: Path | None = None):
@@ -203,8 +258,12 @@ def read(paths, period: str | None = None, lookup: Path | None = None):
         if any(c.startswith("ladcode") for c in first) and "age" in first:
             codes, names, by_period, note = _read_myeb(path, rows, where)
             if period:
-                raise AscbenchError("an MYEB time series gives each year's period itself", file=str(path),
-                                    field="--period", expected="no --period with an MYEB file")
+                raise AscbenchError(
+                    "an MYEB time series gives each year's period itself",
+                    file=str(path),
+                    field="--period",
+                    expected="no --period with an MYEB file",
+                )
         else:
             codes, names, by_period, note = _read_mye2(path, rows, where, period)
         codes = gss_code(pd.Series(codes).reset_index(drop=True))
@@ -213,15 +272,22 @@ def read(paths, period: str | None = None, lookup: Path | None = None):
         has_counties = codes.str.startswith("E10").any()
         if districts.any() and not has_counties:
             if lookup is None:
-                raise AscbenchError("the file has districts but no counties: a county's population needs a "
-                                    "district-to-county lookup", file=str(path), field="--lookup",
-                                    expected="--lookup LAD23_CTY23_EN_LU.csv (ONS Open Geography Portal)")
+                raise AscbenchError(
+                    "the file has districts but no counties: a county's population needs a district-to-county lookup",
+                    file=str(path),
+                    field="--lookup",
+                    expected="--lookup LAD23_CTY23_EN_LU.csv (ONS Open Geography Portal)",
+                )
             table = _county_lookup(Path(lookup))
             county = codes.map(table.drop_duplicates("district").set_index("district")["county"])
             unmapped = districts & county.isna()
             if unmapped.any():
-                raise AscbenchError(f"district {codes[unmapped].iloc[0]} is not in the lookup", file=str(lookup),
-                                    field="LAD23CD", expected="every district of the estimates in the lookup")
+                raise AscbenchError(
+                    f"district {codes[unmapped].iloc[0]} is not in the lookup",
+                    file=str(lookup),
+                    field="LAD23CD",
+                    expected="every district of the estimates in the lookup",
+                )
             for p, bands in by_period.items():
                 for m, series in bands.items():
                     summed = series[districts].groupby(county[districts].to_numpy()).sum()
@@ -234,18 +300,34 @@ def read(paths, period: str | None = None, lookup: Path | None = None):
         notes.append(note)
         for p, bands in by_period.items():
             for m, series in bands.items():
-                frames.append(pd.DataFrame({"area_code": codes, "period": p, "measure": m,
-                                            "value": series.to_numpy(dtype="float64"), "status": "",
-                                            "source": f"{SOURCE} ({path.name})", "note": ""}))
+                frames.append(
+                    pd.DataFrame(
+                        {
+                            "area_code": codes,
+                            "period": p,
+                            "measure": m,
+                            "value": series.to_numpy(dtype="float64"),
+                            "status": "",
+                            "source": f"{SOURCE} ({path.name})",
+                            "note": "",
+                        }
+                    )
+                )
         areas.append(pd.DataFrame({"area_code": codes, "area_name": names}))
     obs = pd.concat(frames, ignore_index=True).drop_duplicates(["area_code", "period", "measure"], keep="last")
     area_frame = pd.concat(areas).drop_duplicates("area_code", keep="last")
     area_frame["area_type"] = area_frame["area_code"].map(council_type_from_code)
     area_frame["region"] = ""
-    notes.append(f"{len(area_frame):,} areas, periods {', '.join(sorted(obs['period'].unique()))}, "
-                 f"{len(obs):,} observations")
-    return Imported(obs, area_frame.reset_index(drop=True), None,
-                    {"national": "E92000001"} if "E92000001" in set(area_frame["area_code"]) else {}, notes)
+    notes.append(
+        f"{len(area_frame):,} areas, periods {', '.join(sorted(obs['period'].unique()))}, {len(obs):,} observations"
+    )
+    return Imported(
+        obs,
+        area_frame.reset_index(drop=True),
+        None,
+        {"national": "E92000001"} if "E92000001" in set(area_frame["area_code"]) else {},
+        notes,
+    )
 
 
 def detect(header: list[str]) -> bool:

@@ -21,8 +21,12 @@ def _discard(path) -> None:
 
 
 def _cannot_write(path, exc: OSError):
-    return AscbenchError(f"cannot write: {exc.strerror or exc}", file=str(path), field="output",
-                         expected="a path in a directory that can be written")
+    return AscbenchError(
+        f"cannot write: {exc.strerror or exc}",
+        file=str(path),
+        field="output",
+        expected="a path in a directory that can be written",
+    )
 
 
 def write_atomic(path: str | Path, data, encoding: str = "utf-8") -> None:
@@ -81,7 +85,7 @@ def write_set_atomic(files: dict, lock: str | Path | None = None) -> None:
             current = Path(path)
             staged.append((_stage(current, data), current))
         current = lock
-        with (_locked(Path(lock)) if lock else contextlib.nullcontext()):
+        with _locked(Path(lock)) if lock else contextlib.nullcontext():
             _swap_in(staged)
     except BaseException as exc:
         for tmp, _ in staged:
@@ -128,6 +132,7 @@ def _swap_in(staged: list[tuple[str, Path]]) -> None:
 
 def _locked(directory: Path):
     """An exclusive advisory lock on ``directory`` (created), released on exit."""
+
     @contextlib.contextmanager
     def hold():
         directory.mkdir(parents=True, exist_ok=True)

@@ -37,8 +37,17 @@ SUPPRESSION_MARKERS = {
     "[z]": "not applicable",
     "-": "not applicable",
 }
-STATUSES = ("", "missing", "suppressed", "not available", "not applicable", "implied", "estimated",
-            "provisional", "low reliability")
+STATUSES = (
+    "",
+    "missing",
+    "suppressed",
+    "not available",
+    "not applicable",
+    "implied",
+    "estimated",
+    "provisional",
+    "low reliability",
+)
 NUMBER_EXPECTED = "a plain number such as 1234 or 56.7, or a suppression marker (c, *, [c], x, [x], .., :, z, [z], -)"
 
 
@@ -97,5 +106,9 @@ def parse_values(raw, text=None):
     hint = np.full(n, "", dtype=object)
     status[odd], bad[odd], hint[odd] = status_odd, bad_odd, hint_odd
     index = raw.index
-    return (pd.Series(values, index=index), pd.Series(status, index=index, dtype=object),
-            pd.Series(bad, index=index), pd.Series(hint, index=index, dtype=object))
+    return (
+        pd.Series(values, index=index),
+        pd.Series(status, index=index, dtype=object),
+        pd.Series(bad, index=index),
+        pd.Series(hint, index=index, dtype=object),
+    )

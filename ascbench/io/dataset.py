@@ -62,7 +62,6 @@ class Dataset:
         return dict(self.settings.get("roles") or {})
 
 
-
 def read_text(path: Path, warnings: list[str] | None = None) -> str:
     """Read a text file as UTF-8 (a byte-order mark is allowed); fall back to Windows-1252,
     the encoding of CSV saved by Excel on Windows, with a warning."""
@@ -74,22 +73,28 @@ def read_text(path: Path, warnings: list[str] | None = None) -> str:
         try:
             return raw.decode("utf-16")
         except UnicodeDecodeError:
-            raise AscbenchError("the file starts like UTF-16 text but is not", file=str(path), line=1,
-                                expected="a UTF-8 CSV file") from None
+            raise AscbenchError(
+                "the file starts like UTF-16 text but is not", file=str(path), line=1, expected="a UTF-8 CSV file"
+            ) from None
     try:
         text = raw.decode("utf-8-sig")
         if "\x00" in text:
             line = text[: text.index("\x00")].count("\n") + 1
-            raise AscbenchError("the file contains a NUL character (is it binary?)", file=str(path), line=line,
-                                expected="a text file")
+            raise AscbenchError(
+                "the file contains a NUL character (is it binary?)", file=str(path), line=line, expected="a text file"
+            )
         return text
     except UnicodeDecodeError as exc:
         try:
             text = raw.decode("cp1252")
         except UnicodeDecodeError:
             line = raw[: exc.start].count(b"\n") + 1
-            raise AscbenchError("the file is neither UTF-8 nor Windows-1252 text", file=str(path), line=line,
-                                expected="a UTF-8 CSV file") from None
+            raise AscbenchError(
+                "the file is neither UTF-8 nor Windows-1252 text",
+                file=str(path),
+                line=line,
+                expected="a UTF-8 CSV file",
+            ) from None
         if warnings is not None:
             line = raw[: exc.start].count(b"\n") + 1
             warnings.append(f"{path}:{line}: not UTF-8; read as Windows-1252 (Excel) text")
@@ -128,7 +133,7 @@ def blank_comments(data: bytes) -> bytes:
     first = data.find(b"\n")
     if first < 0:
         return data
-    return data[: first + 1] + _COMMENT_LINE.sub(b"", data[first + 1:])
+    return data[: first + 1] + _COMMENT_LINE.sub(b"", data[first + 1 :])
 
 
 def _header(data: bytes, path, required, lower: bool):
@@ -137,19 +142,22 @@ def _header(data: bytes, path, required, lower: bool):
     import csv
 
     if re.search(rb"\S", data) is None:
-        raise AscbenchError("the file is empty", file=str(path), line=1,
-                            expected="a header line: " + ",".join(required))
+        raise AscbenchError(
+            "the file is empty", file=str(path), line=1, expected="a header line: " + ",".join(required)
+        )
     first = data.find(b"\n")
     given_header = next(csv.reader(io.StringIO(data[: first if first >= 0 else len(data)].decode("utf-8"))), [])
     header = [h.strip().lower() if lower else h.strip() for h in given_header]
     if not any(header):
-        raise AscbenchError("the header line is empty", file=str(path), line=1,
-                            expected="a header line: " + ",".join(required))
+        raise AscbenchError(
+            "the header line is empty", file=str(path), line=1, expected="a header line: " + ",".join(required)
+        )
     seen: set[str] = set()
     for name in header:
         if name in seen and name:
-            raise AscbenchError(f"column '{name}' appears twice", file=str(path), line=1, field=name,
-                                expected="each column once")
+            raise AscbenchError(
+                f"column '{name}' appears twice", file=str(path), line=1, field=name, expected="each column once"
+            )
         seen.add(name)
     return given_header, header
 
@@ -160,28 +168,43 @@ def _parse(data: bytes, path, given_header, header, categorical, fast):
     import csv
     import warnings as _warnings
 
-    dtype = {given: ("category" if name in categorical else "float64" if name in fast else object)
-             for given, name in zip(given_header, header, strict=True)}
-    na = {given: ["", *SUPPRESSION_MARKERS] for given, name in zip(given_header, header, strict=True)
-          if name in fast}
+    dtype = {
+        given: ("category" if name in categorical else "float64" if name in fast else object)
+        for given, name in zip(given_header, header, strict=True)
+    }
+    na = {given: ["", *SUPPRESSION_MARKERS] for given, name in zip(given_header, header, strict=True) if name in fast}
     try:
         with _warnings.catch_warnings():
             _warnings.simplefilter("error", pd.errors.ParserWarning)
-            return pd.read_csv(io.BytesIO(data), dtype=dtype, keep_default_na=False, na_values=na or None,
-                               skip_blank_lines=False, index_col=False, encoding="utf-8")
+            return pd.read_csv(
+                io.BytesIO(data),
+                dtype=dtype,
+                keep_default_na=False,
+                na_values=na or None,
+                skip_blank_lines=False,
+                index_col=False,
+                encoding="utf-8",
+            )
     except pd.errors.ParserWarning:
         for number, row in enumerate(csv.reader(io.StringIO(data.decode("utf-8"))), start=1):
             if row and len(row) != len(header):
-                raise AscbenchError(f"the row has {len(row)} fields, the header {len(header)}", file=str(path),
-                                    line=number, expected="one value per column; quote text that contains commas"
-                                    ) from None
+                raise AscbenchError(
+                    f"the row has {len(row)} fields, the header {len(header)}",
+                    file=str(path),
+                    line=number,
+                    expected="one value per column; quote text that contains commas",
+                ) from None
         raise AscbenchError("the rows do not match the header", file=str(path)) from None
     except pd.errors.ParserError as exc:
         found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         if found:
             want, line, saw = (int(g) for g in found.groups())
-            raise AscbenchError(f"the row has {saw} fields, the header {want}", file=str(path), line=line,
-                                expected="one value per column; quote text that contains commas") from None
+            raise AscbenchError(
+                f"the row has {saw} fields, the header {want}",
+                file=str(path),
+                line=line,
+                expected="one value per column; quote text that contains commas",
+            ) from None
         raise AscbenchError(f"cannot parse the CSV: {str(exc).strip()}", file=str(path)) from None
     except ValueError:
         if not fast:
@@ -189,8 +212,14 @@ def _parse(data: bytes, path, given_header, header, categorical, fast):
         return None
 
 
-def read_csv(path: Path, required: tuple[str, ...], warnings: list[str] | None = None, lower: bool = True,
-             categorical: tuple[str, ...] = (), numeric: tuple[str, ...] = ()):
+def read_csv(
+    path: Path,
+    required: tuple[str, ...],
+    warnings: list[str] | None = None,
+    lower: bool = True,
+    categorical: tuple[str, ...] = (),
+    numeric: tuple[str, ...] = (),
+):
     """Read a CSV as text cells, with a ``line`` column giving each row's line in the file.
 
     Blank lines are skipped, cells are stripped, column names are stripped and lower-cased.
@@ -215,8 +244,12 @@ def read_csv(path: Path, required: tuple[str, ...], warnings: list[str] | None =
     short = _first_short_row(data, len(header))
     if short:
         line, fields = short
-        raise AscbenchError(f"the row has {fields} field{'s' * (fields != 1)}, the header {len(header)}",
-                            file=str(path), line=line, expected="one value per column; quote text that contains commas")
+        raise AscbenchError(
+            f"the row has {fields} field{'s' * (fields != 1)}, the header {len(header)}",
+            file=str(path),
+            line=line,
+            expected="one value per column; quote text that contains commas",
+        )
     frame.columns = [str(c).strip().lower() if lower else str(c).strip() for c in frame.columns]
     if fast:  # after the columns take their folded names ('Value' is 'value')
         _attach_cell_text(frame, data, header, fast)
@@ -224,7 +257,9 @@ def read_csv(path: Path, required: tuple[str, ...], warnings: list[str] | None =
     if missing:
         raise AscbenchError(
             f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
-            file=str(path), line=1, field=missing[0],
+            file=str(path),
+            line=1,
+            field=missing[0],
             expected="a header with " + ", ".join(required),
         )
     frame["line"] = frame.index + 2
@@ -261,7 +296,7 @@ def _first_short_row(data: bytes, n_fields: int):
     fields = np.searchsorted(commas, ends) - np.searchsorted(commas, starts) + 1
     short = np.flatnonzero((fields < n_fields) & (ends > starts))
     for i in short[short > 0]:  # the header itself is not a row; lines of only spaces are blank
-        if data[starts[i]:ends[i]].strip(b" \t\r"):
+        if data[starts[i] : ends[i]].strip(b" \t\r"):
             return int(i) + 1, int(fields[i])
     return None
 
@@ -280,7 +315,7 @@ def _attach_cell_text(frame, data: bytes, header: list[str], columns: list[str])
         codes = np.zeros(len(frame), dtype=np.int32)  # a categorical: "" for the numbers
         for row in odd[column].tolist():
             i = where[row + 1]
-            fields = data[starts[i]:ends[i]].decode("utf-8").split(",")
+            fields = data[starts[i] : ends[i]].decode("utf-8").split(",")
             codes[row] = texts.setdefault(fields[position] if position < len(fields) else "", len(texts))
         frame[f"{column}_text"] = pd.Categorical.from_codes(codes, categories=pd.Index(list(texts), dtype=object))
 
@@ -333,8 +368,9 @@ def report_rows(problems: Problems, path, frame, mask, field: str, message, expe
         text = message(row) if callable(message) else message
         problems.add(AscbenchError(text, file=str(path), line=int(row["line"]), field=field, expected=expected))
     if len(hits) > limit:
-        problems.add(AscbenchError(f"... and {len(hits) - limit} more rows with the same problem", file=str(path),
-                                   field=field))
+        problems.add(
+            AscbenchError(f"... and {len(hits) - limit} more rows with the same problem", file=str(path), field=field)
+        )
 
 
 def _read_table(path: Path, columns, problems: Problems, warnings: list[str], **options):
@@ -357,19 +393,36 @@ def read_settings(directory: Path, problems: Problems) -> dict:
         problems.add(exc)
         return {}
     if not isinstance(doc, dict):
-        problems.add(AscbenchError("dataset.yaml should be a mapping", file=str(path), line=1,
-                                   expected="title:, default_area:, roles: ..."))
+        problems.add(
+            AscbenchError(
+                "dataset.yaml should be a mapping", file=str(path), line=1, expected="title:, default_area:, roles: ..."
+            )
+        )
         return {}
     for key in doc:
         if key not in SETTINGS_KEYS:
             close = difflib.get_close_matches(str(key), sorted(SETTINGS_KEYS), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            problems.add(AscbenchError(f"unknown key '{key}'{hint}", file=str(path), line=doc.line_of(key),
-                                       field=str(key), expected="one of " + ", ".join(sorted(SETTINGS_KEYS))))
+            problems.add(
+                AscbenchError(
+                    f"unknown key '{key}'{hint}",
+                    file=str(path),
+                    line=doc.line_of(key),
+                    field=str(key),
+                    expected="one of " + ", ".join(sorted(SETTINGS_KEYS)),
+                )
+            )
     roles = doc.get("roles") or {}
     if not isinstance(roles, dict):
-        problems.add(AscbenchError("'roles' should map a role to an area code", file=str(path),
-                                   line=doc.line_of("roles"), field="roles", expected="national: E92000001"))
+        problems.add(
+            AscbenchError(
+                "'roles' should map a role to an area code",
+                file=str(path),
+                line=doc.line_of("roles"),
+                field="roles",
+                expected="national: E92000001",
+            )
+        )
         doc["roles"] = {}
     else:
         doc["roles"] = {str(k): str(v) for k, v in roles.items()}
@@ -381,20 +434,45 @@ def read_areas(directory: Path, problems: Problems, warnings: list[str]):
     path = directory / "areas.csv"
     empty = pd.DataFrame(columns=[*AREA_COLUMNS, "is_aggregate", "line"])
     if not path.exists():
-        problems.add(AscbenchError("no areas.csv in the data directory", file=str(directory),
-                                   expected="areas.csv with area_code, area_name, area_type"))
+        problems.add(
+            AscbenchError(
+                "no areas.csv in the data directory",
+                file=str(directory),
+                expected="areas.csv with area_code, area_name, area_type",
+            )
+        )
         return empty
     areas = _read_table(path, AREA_COLUMNS, problems, warnings)
     if areas is None:
         return empty
-    report_rows(problems, path, areas, areas["area_code"] == "", "area_code", "area_code is empty",
-                "an area code such as E10000018")
-    report_rows(problems, path, areas, areas["area_code"].duplicated(keep="first") & (areas["area_code"] != ""),
-                "area_code", lambda r: f"area '{r['area_code']}' is listed twice", "each area once")
+    report_rows(
+        problems,
+        path,
+        areas,
+        areas["area_code"] == "",
+        "area_code",
+        "area_code is empty",
+        "an area code such as E10000018",
+    )
+    report_rows(
+        problems,
+        path,
+        areas,
+        areas["area_code"].duplicated(keep="first") & (areas["area_code"] != ""),
+        "area_code",
+        lambda r: f"area '{r['area_code']}' is listed twice",
+        "each area once",
+    )
     known = set(AGGREGATE_TYPES) | set(COUNCIL_TYPES)
-    report_rows(problems, path, areas, ~areas["area_type"].isin(known), "area_type",
-                lambda r: f"'{r['area_type']}' is not an area type",
-                "one of " + ", ".join(COUNCIL_TYPES + AGGREGATE_TYPES))
+    report_rows(
+        problems,
+        path,
+        areas,
+        ~areas["area_type"].isin(known),
+        "area_type",
+        lambda r: f"'{r['area_type']}' is not an area type",
+        "one of " + ", ".join(COUNCIL_TYPES + AGGREGATE_TYPES),
+    )
     areas["is_aggregate"] = areas["area_type"].isin(AGGREGATE_TYPES)
     return areas
 
@@ -413,14 +491,28 @@ def read_groups(directory: Path, known: set[str], problems: Problems, warnings: 
     groups = _read_table(path, GROUP_COLUMNS, problems, warnings)
     if groups is None:
         return empty
-    report_rows(problems, path, groups, groups["group_code"] == "", "group_code", "group_code is empty",
-                "a name for the group")
-    report_rows(problems, path, groups, ~groups["member_code"].isin(known), "member_code",
-                lambda r: f"unknown area code '{r['member_code']}'", "an area_code listed in areas.csv")
-    report_rows(problems, path, groups, groups.duplicated(list(GROUP_COLUMNS)), "member_code",
-                lambda r: f"{r['member_code']} is listed twice in group {r['group_code']}", "each member once per group")
-    return groups[(groups["group_code"] != "") & groups["member_code"].isin(known)].drop_duplicates(
-        list(GROUP_COLUMNS))
+    report_rows(
+        problems, path, groups, groups["group_code"] == "", "group_code", "group_code is empty", "a name for the group"
+    )
+    report_rows(
+        problems,
+        path,
+        groups,
+        ~groups["member_code"].isin(known),
+        "member_code",
+        lambda r: f"unknown area code '{r['member_code']}'",
+        "an area_code listed in areas.csv",
+    )
+    report_rows(
+        problems,
+        path,
+        groups,
+        groups.duplicated(list(GROUP_COLUMNS)),
+        "member_code",
+        lambda r: f"{r['member_code']} is listed twice in group {r['group_code']}",
+        "each member once per group",
+    )
+    return groups[(groups["group_code"] != "") & groups["member_code"].isin(known)].drop_duplicates(list(GROUP_COLUMNS))
 
 
 def _observation_files(directory: Path, settings: dict) -> list[Path]:
@@ -461,13 +553,18 @@ def read_observations(path: Path, known_areas: set[str], problems: Problems, war
     for column in ("area_code", "period", "measure"):
         report(frame[column] == "", column, lambda r, c=column: f"{c} is empty", f"a value for {column}")
     if known_areas:
-        report(~frame["area_code"].isin(known_areas), "area_code",
-               lambda r: f"unknown area code '{r['area_code']}'", "an area_code listed in areas.csv")
+        report(
+            ~frame["area_code"].isin(known_areas),
+            "area_code",
+            lambda r: f"unknown area code '{r['area_code']}'",
+            "an area_code listed in areas.csv",
+        )
 
     frame["measure"] = recode(frame["measure"], measure_name)  # 'Falls' is 'falls', as in the catalogue
     measure_ok = per_category(frame["measure"], lambda m: bool(re.fullmatch(r"[A-Za-z0-9_.+\-]+", m)), bool)
-    report(~measure_ok, "measure", lambda r: f"'{r['measure']}' is not a measure name",
-           "letters, digits and _ . + - only")
+    report(
+        ~measure_ok, "measure", lambda r: f"'{r['measure']}' is not a measure name", "letters, digits and _ . + - only"
+    )
     # periods: each distinct string parsed once, written in its canonical form
 
     def canonical(text):
@@ -489,17 +586,26 @@ def read_observations(path: Path, known_areas: set[str], problems: Problems, war
             frame["value"] = cell_text  # the text as written, for the messages
         report(bad, "value", lambda r: f"'{r['value']}' {hints[r.name]}", NUMBER_EXPECTED)
     given = recode(frame["status"], str.lower)
-    report(~given.isin(STATUSES), "status", lambda r: f"'{r['status']}' is not a status",
-           "empty or one of " + ", ".join(s for s in STATUSES if s))
-    report(given.isin(("suppressed", "not available", "not applicable", "missing")) & ~np.isnan(values), "value",
-           lambda r: f"a value is given with status '{r['status']}'", "an empty value for a suppressed cell")
+    report(
+        ~given.isin(STATUSES),
+        "status",
+        lambda r: f"'{r['status']}' is not a status",
+        "empty or one of " + ", ".join(s for s in STATUSES if s),
+    )
+    report(
+        given.isin(("suppressed", "not available", "not applicable", "missing")) & ~np.isnan(values),
+        "value",
+        lambda r: f"a value is given with status '{r['status']}'",
+        "an empty value for a suppressed cell",
+    )
     # a marker in the value cell sets the status where none is given
     blank = given.cat.categories.get_indexer([""])[0]  # -1 when no cell is blank
     take = (odd_status != "") & (given.cat.codes.to_numpy()[odd] == blank) & (blank >= 0)
     if take.any():
         marked = odd_status[take]
-        categories = given.cat.categories.append(pd.Index(
-            [c for c in pd.unique(marked) if c not in given.cat.categories], dtype="str"))
+        categories = given.cat.categories.append(
+            pd.Index([c for c in pd.unique(marked) if c not in given.cat.categories], dtype="str")
+        )
         codes = given.cat.codes.to_numpy().copy()
         codes[odd[take]] = categories.get_indexer(marked)
         given = pd.Series(pd.Categorical.from_codes(codes, categories=categories), index=given.index)
@@ -539,23 +645,38 @@ def load_dataset(directory: str | Path, problems: Problems | None = None, derive
     directory = Path(directory)
     warnings: list[str] = []
     if not directory.is_dir():
-        error = AscbenchError("the data directory does not exist", file=str(directory),
-                              expected="a directory with areas.csv and observation CSV files")
+        error = AscbenchError(
+            "the data directory does not exist",
+            file=str(directory),
+            expected="a directory with areas.csv and observation CSV files",
+        )
         if not collect:
             raise error
         problems.add(error)
-        return Dataset(str(directory), pd.DataFrame(columns=[*OBSERVATION_COLUMNS, "status", "line", "file"]),
-                       pd.DataFrame(columns=[*AREA_COLUMNS, "is_aggregate"]), {}, warnings)
+        return Dataset(
+            str(directory),
+            pd.DataFrame(columns=[*OBSERVATION_COLUMNS, "status", "line", "file"]),
+            pd.DataFrame(columns=[*AREA_COLUMNS, "is_aggregate"]),
+            {},
+            warnings,
+        )
     settings = read_settings(directory, problems)
     areas = read_areas(directory, problems, warnings)
     known = set(areas["area_code"])
     files = _observation_files(directory, settings)
     if not files:
-        problems.add(AscbenchError("no observation files", file=str(directory),
-                                   expected="files matching " + " or ".join(DEFAULT_OBSERVATION_GLOBS)))
+        problems.add(
+            AscbenchError(
+                "no observation files",
+                file=str(directory),
+                expected="files matching " + " or ".join(DEFAULT_OBSERVATION_GLOBS),
+            )
+        )
     frames = [f for f in (read_observations(p, known, problems, warnings) for p in files) if f is not None]
     columns = [*OBSERVATION_COLUMNS, *OPTIONAL_OBSERVATION_COLUMNS, "file", "line"]
-    observations = pd.concat([f[columns] for f in frames], ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    observations = (
+        pd.concat([f[columns] for f in frames], ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    )
     observations["value"] = observations["value"].astype("float64")
     observations = as_keys(observations)
     key = ["area_code", "period", "measure"]
@@ -565,22 +686,39 @@ def load_dataset(directory: str | Path, problems: Problems | None = None, derive
         later = observations[dup & observations.duplicated(key, keep="first")]
         for _, row in later.head(50).iterrows():
             f, ln = first.loc[(row["area_code"], row["period"], row["measure"])]
-            problems.add(AscbenchError(
-                f"duplicate row for {row['area_code']} {row['period']} {row['measure']} (first at {f}:{ln})",
-                file=row["file"], line=int(row["line"]), field="measure",
-                expected="one row per area_code, period and measure"))
+            problems.add(
+                AscbenchError(
+                    f"duplicate row for {row['area_code']} {row['period']} {row['measure']} (first at {f}:{ln})",
+                    file=row["file"],
+                    line=int(row["line"]),
+                    field="measure",
+                    expected="one row per area_code, period and measure",
+                )
+            )
         observations = observations.drop_duplicates(key, keep="first")
     if derive is not None:  # the engine's derived rows (roll-ups), before the keys are encoded
         observations = derive(observations)
     observations = as_keys(observations)
     for role, code in (settings.get("roles") or {}).items():
         if known and code not in known:
-            problems.add(AscbenchError(f"role '{role}' names unknown area '{code}'", file=settings.get("_file"),
-                                       field="roles", expected="an area_code listed in areas.csv"))
+            problems.add(
+                AscbenchError(
+                    f"role '{role}' names unknown area '{code}'",
+                    file=settings.get("_file"),
+                    field="roles",
+                    expected="an area_code listed in areas.csv",
+                )
+            )
     default_area = settings.get("default_area")
     if default_area is not None and known and str(default_area) not in known:
-        problems.add(AscbenchError(f"default_area '{default_area}' is not in areas.csv", file=settings.get("_file"),
-                                   field="default_area", expected="an area_code listed in areas.csv"))
+        problems.add(
+            AscbenchError(
+                f"default_area '{default_area}' is not in areas.csv",
+                file=settings.get("_file"),
+                field="default_area",
+                expected="an area_code listed in areas.csv",
+            )
+        )
     if settings.get("default_period") is not None:
         try:
             settings["default_period"] = parse_period(str(settings["default_period"])).text

@@ -37,8 +37,12 @@ def whole_number_columns(frame) -> list[str]:
         if len(head) and not np.all(head == np.round(head)):  # most float columns tell at once
             continue
         finite = values[~np.isnan(values)]
-        if len(finite) and np.all(np.isfinite(finite)) and np.all(finite == np.round(finite)) \
-                and np.abs(finite).max() < 2**53:
+        if (
+            len(finite)
+            and np.all(np.isfinite(finite))
+            and np.all(finite == np.round(finite))
+            and np.abs(finite).max() < 2**53
+        ):
             out.append(column)
     return out
 
@@ -52,7 +56,6 @@ def _polars_frame(frame, whole: list[str]):
         import polars as pl
     except ImportError:
         return None
-
 
     columns = []
     for name in frame.columns:
@@ -98,7 +101,7 @@ def write(results, handle, bom: bool = False) -> None:
         del frame
         fast.write_csv(handle, null_value="", quote_style="necessary", line_terminator="\n")
         return
-    frame = frame.astype({c: "Int64" for c in whole})
+    frame = frame.astype(dict.fromkeys(whole, "Int64"))
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False, lineterminator="\n")
     handle.write(buffer.getvalue().encode("utf-8"))

@@ -8,20 +8,39 @@ from ascbench.render.numbers import fmt_count, fmt_number, fmt_value, is_missing
 
 AIM_WORDS = {"high": "High", "low": "Low", "range": "Range", "none": "N/A"}
 DOT_SYMBOLS = {
-    "improved": "▲", "worse": "▼", "similar": "◄►", "increased": "▲", "decreased": "▼",
-    "not comparable": "≠", "definition changed": "≠", "no previous data": "–", "not compared": "–", "n/a": "", "no data": "–",
+    "improved": "▲",
+    "worse": "▼",
+    "similar": "◄►",
+    "increased": "▲",
+    "decreased": "▼",
+    "not comparable": "≠",
+    "definition changed": "≠",
+    "no previous data": "–",
+    "not compared": "–",
+    "n/a": "",
+    "no data": "–",
 }
 # One vocabulary of symbols for every format: no symbol means two things, every state has a
 # word beside it (readable without colour), and ratings and directions use different shapes.
 RAG_SYMBOLS = {"green": "●", "amber": "◐", "red": "○", "blue": "◆", "grey": "·", "none": ""}
-RAG_WORDS = {"green": "better (green)", "amber": "similar (amber)", "red": "worse (red)",
-             "blue": "higher or lower, no judgement (blue)", "grey": "not compared (grey)"}
-DOT_WORDS_SHOWN = {"▲": "improved (or increased)", "▼": "worse (or decreased)", "◄►": "similar",
-                   "≠": "not comparable or definition changed", "–": "no previous data"}
+RAG_WORDS = {
+    "green": "better (green)",
+    "amber": "similar (amber)",
+    "red": "worse (red)",
+    "blue": "higher or lower, no judgement (blue)",
+    "grey": "not compared (grey)",
+}
+DOT_WORDS_SHOWN = {
+    "▲": "improved (or increased)",
+    "▼": "worse (or decreased)",
+    "◄►": "similar",
+    "≠": "not comparable or definition changed",
+    "–": "no previous data",
+}
 
 
 def as_at_label(results) -> str:
-    """"as at 2025-26-YTD-Q3 (Apr-Dec 2025)": the reporting period the results are as at
+    """ "as at 2025-26-YTD-Q3 (Apr-Dec 2025)": the reporting period the results are as at
     (set by the engine in ``results.attrs``), or "" when unknown."""
     return str((getattr(results, "attrs", {}).get("as_at") or {}).get("label") or "")
 
@@ -41,8 +60,12 @@ def legend(rows: list[dict]) -> str:
 
 def current_cell(row: dict) -> str:
     value = fmt_value(row["value"], int(row["decimals"]), row["unit"], row["scale"], row.get("status") or "")
-    if not is_missing(row.get("numerator")) and not is_missing(row.get("denominator")) \
-            and row.get("statistic") == "proportion" and not is_missing(row["value"]):
+    if (
+        not is_missing(row.get("numerator"))
+        and not is_missing(row.get("denominator"))
+        and row.get("statistic") == "proportion"
+        and not is_missing(row["value"])
+    ):
         value += f" ({fmt_count(row['numerator'])} out of {fmt_count(row['denominator'])})"
     elif row.get("statistic") == "rate" and not is_missing(row.get("numerator")) and not is_missing(row["value"]):
         value += f" ({fmt_count(row['numerator'])})"
@@ -53,12 +76,18 @@ def forecast_cell(row: dict) -> str:
     """``forecast for 2022/23 (made at Q1): 61.2%`` when the data hold one; never the value."""
     if is_missing(row.get("forecast_value")) or not row.get("forecast_label"):
         return ""
-    return f"{row['forecast_label']}: " + fmt_value(row["forecast_value"], int(row["decimals"]), row["unit"],
-                                                      row["scale"])
+    return f"{row['forecast_label']}: " + fmt_value(
+        row["forecast_value"], int(row["decimals"]), row["unit"], row["scale"]
+    )
 
 
-METHOD_SHORT = {"ci_overlap95": "95% CI", "ci_overlap998": "99.8% CI", "ci_overlap_both": "95/99.8% CI",
-                "spc95": "95% SPC", "spc998": "99.8% SPC"}
+METHOD_SHORT = {
+    "ci_overlap95": "95% CI",
+    "ci_overlap998": "99.8% CI",
+    "ci_overlap_both": "95/99.8% CI",
+    "spc95": "95% SPC",
+    "spc998": "99.8% SPC",
+}
 
 
 def interval_cell(row: dict) -> str:
@@ -78,8 +107,9 @@ def interval_cell(row: dict) -> str:
 def previous_cell(row: dict) -> str:
     if is_missing(row.get("previous_period")) or not row.get("previous_period"):
         return ""
-    value = fmt_value(row["previous_value"], int(row["decimals"]), row["unit"], row["scale"],
-                      row.get("previous_status") or "")
+    value = fmt_value(
+        row["previous_value"], int(row["decimals"]), row["unit"], row["scale"], row.get("previous_status") or ""
+    )
     return f"{value} ({row['previous_label']})"
 
 
@@ -164,8 +194,7 @@ def position_cell(row: dict, short: bool = False) -> str:
     if not is_missing(row.get("group_median")):
         text += ", median " + fmt_value(row["group_median"], int(row["decimals"]), row["unit"], row["scale"])
     if not is_missing(row.get("neighbour_rank")) and not is_missing(row.get("neighbour_rank_of")):
-        text += (f"; {_ordinal(int(row['neighbour_rank']))} of {int(row['neighbour_rank_of'])} "
-                 "nearest neighbours")
+        text += f"; {_ordinal(int(row['neighbour_rank']))} of {int(row['neighbour_rank_of'])} nearest neighbours"
     return text
 
 

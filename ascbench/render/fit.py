@@ -20,8 +20,7 @@ def layout(cells_by_row: list[list[str]], headers: list[str], weights: list[int]
     n = len(headers)
     head = [len(h) + 2 for h in headers]  # tabulate pads a header by two (MIN_PADDING)
     need = [max([head[c]] + [len(r[c]) for r in cells_by_row]) for c in range(n)]
-    least = [max([head[c]] + [max((len(t) for t in tokens(r[c])), default=0) for r in cells_by_row])
-             for c in range(n)]
+    least = [max([head[c]] + [max((len(t) for t in tokens(r[c])), default=0) for r in cells_by_row]) for c in range(n)]
     widths = least[:]
     spare = width - GAP * (n - 1) - sum(widths)
     while spare > 0:
@@ -75,8 +74,9 @@ def records(rows: list[list[str]], headers: list[str], width: int) -> str:
         for h, c in zip(headers, row, strict=True):
             if not c:
                 continue
-            text = textwrap.wrap(c.replace("\n", " "), width=max(width - label, 20), break_long_words=False,
-                                 break_on_hyphens=False) or [""]
+            text = textwrap.wrap(
+                c.replace("\n", " "), width=max(width - label, 20), break_long_words=False, break_on_hyphens=False
+            ) or [""]
             lines.append(f"{(h + ':').ljust(label)}{text[0]}")
             lines += [" " * label + t for t in text[1:]]
         blocks.append("\n".join(lines))
@@ -89,6 +89,10 @@ def wrap_lines(text: str, width: int) -> str:
     out = []
     for line in text.split("\n"):
         indent = line[: len(line) - len(line.lstrip(" "))]
-        out.extend(textwrap.wrap(line, width=width, subsequent_indent=indent + "  ", break_long_words=False,
-                                 break_on_hyphens=False) or [""])
+        out.extend(
+            textwrap.wrap(
+                line, width=width, subsequent_indent=indent + "  ", break_long_words=False, break_on_hyphens=False
+            )
+            or [""]
+        )
     return "\n".join(out)

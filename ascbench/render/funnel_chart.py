@@ -41,8 +41,17 @@ def funnel_data(table, statistic: str, multiplier: float):
     return points, lines
 
 
-def funnel_svg(points, lines, focus: str | None, name: str, period_label: str, chart_id: str, decimals: int = 1,
-               unit: str = "", standalone: bool = False) -> str:
+def funnel_svg(
+    points,
+    lines,
+    focus: str | None,
+    name: str,
+    period_label: str,
+    chart_id: str,
+    decimals: int = 1,
+    unit: str = "",
+    standalone: bool = False,
+) -> str:
     """The funnel plot of ``points`` and ``lines`` (:func:`funnel_data`)."""
     x_max = float(max(points["denominator"].max(), lines["Population"].max()))
     cols = ["lower_2s_limit", "upper_2s_limit", "lower_3s_limit", "upper_3s_limit"]
@@ -57,40 +66,57 @@ def funnel_svg(points, lines, focus: str | None, name: str, period_label: str, c
         return PAD_L + (WIDTH - PAD_L - PAD_R) * np.asarray(v, dtype="float64") / x_max
 
     def Y(v):
-        return HEIGHT - PAD_B - (HEIGHT - PAD_T - PAD_B) * (np.clip(np.asarray(v, dtype="float64"), y_lo, y_hi)
-                                                            - y_lo) / span
+        return (
+            HEIGHT
+            - PAD_B
+            - (HEIGHT - PAD_T - PAD_B) * (np.clip(np.asarray(v, dtype="float64"), y_lo, y_hi) - y_lo) / span
+        )
 
-    parts = [f'<rect x="{PAD_L}" y="{PAD_T}" width="{WIDTH - PAD_L - PAD_R}" height="{HEIGHT - PAD_T - PAD_B}" '
-             'fill="#f8f8f8"/>']
+    parts = [
+        f'<rect x="{PAD_L}" y="{PAD_T}" width="{WIDTH - PAD_L - PAD_R}" height="{HEIGHT - PAD_T - PAD_B}" '
+        'fill="#f8f8f8"/>'
+    ]
     xs = X(lines["Population"])
-    for col, colour, dash in (("lower_3s_limit", L998, "2 2"), ("upper_3s_limit", L998, "2 2"),
-                              ("lower_2s_limit", L95, "5 2"), ("upper_2s_limit", L95, "5 2")):
+    for col, colour, dash in (
+        ("lower_3s_limit", L998, "2 2"),
+        ("upper_3s_limit", L998, "2 2"),
+        ("lower_2s_limit", L95, "5 2"),
+        ("upper_2s_limit", L95, "5 2"),
+    ):
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, Y(lines[col]), strict=True))
-        parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="1" '
-                     f'stroke-dasharray="{dash}"/>')
+        parts.append(
+            f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="1" stroke-dasharray="{dash}"/>'
+        )
     baseline = float(lines["baseline"].iloc[0])
     yb = float(Y(baseline))
-    parts.append(f'<line x1="{PAD_L}" x2="{WIDTH - PAD_R}" y1="{yb:.1f}" y2="{yb:.1f}" stroke="{AVERAGE}" '
-                 'stroke-width="1.2"/>')
+    parts.append(
+        f'<line x1="{PAD_L}" x2="{WIDTH - PAD_R}" y1="{yb:.1f}" y2="{yb:.1f}" stroke="{AVERAGE}" stroke-width="1.2"/>'
+    )
     px, py = X(points["denominator"]), Y(points["value"])
     for code, x, y in zip(points["area_code"], px, py, strict=True):
         if code != focus:
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="1.8" fill="{OTHER}"/>')
-    labels = [f'<text x="{PAD_L}" y="{HEIGHT - 4}">0</text>',
-              f'<text x="{WIDTH - PAD_R}" y="{HEIGHT - 4}" text-anchor="end">denominator {x_max:,.0f}</text>',
-              f'<text x="{PAD_L - 3}" y="{PAD_T + 4}" text-anchor="end">{escape(with_unit(y_hi, decimals, unit))}</text>',
-              f'<text x="{PAD_L - 3}" y="{HEIGHT - PAD_B}" text-anchor="end">{escape(with_unit(y_lo, decimals, unit))}'
-              '</text>']
+    labels = [
+        f'<text x="{PAD_L}" y="{HEIGHT - 4}">0</text>',
+        f'<text x="{WIDTH - PAD_R}" y="{HEIGHT - 4}" text-anchor="end">denominator {x_max:,.0f}</text>',
+        f'<text x="{PAD_L - 3}" y="{PAD_T + 4}" text-anchor="end">{escape(with_unit(y_hi, decimals, unit))}</text>',
+        f'<text x="{PAD_L - 3}" y="{HEIGHT - PAD_B}" text-anchor="end">{escape(with_unit(y_lo, decimals, unit))}'
+        "</text>",
+    ]
     mine = points[points["area_code"] == focus]
     if len(mine):
         r = mine.iloc[0]
         x, y = float(X(r["denominator"])), float(Y(r["value"]))
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{FOCUS}" stroke="#ffffff" stroke-width="1"/>')
         anchor = "start" if x < WIDTH / 2 else "end"
-        labels.append(f'<text x="{x + (5 if anchor == "start" else -5):.1f}" y="{y - 5:.1f}" text-anchor="{anchor}">'
-                      f'{escape(str(r["area_name"]))} {escape(with_unit(r["value"], decimals, unit))}</text>')
-    labels.append(f'<text x="{PAD_L}" y="{PAD_T - 5}" fill="{AVERAGE}">average '
-                  f'{escape(with_unit(baseline, decimals, unit))}; limits 95% (dashed) and 99.8% (dotted)</text>')
+        labels.append(
+            f'<text x="{x + (5 if anchor == "start" else -5):.1f}" y="{y - 5:.1f}" text-anchor="{anchor}">'
+            f"{escape(str(r['area_name']))} {escape(with_unit(r['value'], decimals, unit))}</text>"
+        )
+    labels.append(
+        f'<text x="{PAD_L}" y="{PAD_T - 5}" fill="{AVERAGE}">average '
+        f"{escape(with_unit(baseline, decimals, unit))}; limits 95% (dashed) and 99.8% (dotted)</text>"
+    )
     text = summary(points, focus, baseline, name, period_label, decimals, unit)
     title = f"{name}: funnel plot, {period_label}"
     return document(WIDTH, HEIGHT, chart_id, title, text, "".join(parts) + "".join(labels), standalone)
@@ -101,15 +127,20 @@ def summary(points, focus, baseline, name, period_label, decimals, unit) -> str:
     sig = points["significance"]
     above998, below998 = int((sig == "High (0.001)").sum()), int((sig == "Low (0.001)").sum())
     above95, below95 = above998 + int((sig == "High (0.025)").sum()), below998 + int((sig == "Low (0.025)").sum())
-    text = (f"{name}, {period_label}: {len(points)} councils around a pooled average of "
-            f"{with_unit(baseline, decimals, unit)}; {above95} above and {below95} below the 95% limits, "
-            f"{above998} above and {below998} below the 99.8% limits")
+    text = (
+        f"{name}, {period_label}: {len(points)} councils around a pooled average of "
+        f"{with_unit(baseline, decimals, unit)}; {above95} above and {below95} below the 95% limits, "
+        f"{above998} above and {below998} below the 99.8% limits"
+    )
     mine = points[points["area_code"] == focus]
     if len(mine):
         r = mine.iloc[0]
-        place = {"High (0.001)": "above the 99.8% limits", "High (0.025)": "above the 95% limits",
-                 "Low (0.001)": "below the 99.8% limits", "Low (0.025)": "below the 95% limits"}.get(
-            r["significance"], "within the limits")
+        place = {
+            "High (0.001)": "above the 99.8% limits",
+            "High (0.025)": "above the 95% limits",
+            "Low (0.001)": "below the 99.8% limits",
+            "Low (0.025)": "below the 95% limits",
+        }.get(r["significance"], "within the limits")
         text += f"; {r['area_name']} {with_unit(r['value'], decimals, unit)}, {place}"
     return text + "."
 
@@ -119,8 +150,11 @@ def dashboard_funnels(results, values, metrics, dataset, group: str = "all") -> 
     rate with counts for every group member that has a value in its benchmark period
     (``rank_period``); others get none (a funnel of some members would mislead)."""
     meta = metrics.set_index("metric_id")
-    ranked = results[results["rank_period"].notna() & results["rank"].notna()
-                     & results["metric_id"].map(meta["statistic"]).isin(["proportion", "rate"])]
+    ranked = results[
+        results["rank_period"].notna()
+        & results["rank"].notna()
+        & results["metric_id"].map(meta["statistic"]).isin(["proportion", "rate"])
+    ]
     if ranked.empty:
         return {}
     focus = str(ranked["area_code"].iloc[0])
@@ -134,12 +168,19 @@ def dashboard_funnels(results, values, metrics, dataset, group: str = "all") -> 
         t = pool[pool["metric_id"] == r.metric_id]
         if t.empty or t["numerator"].isna().any() or not (t["denominator"] > 0).all():
             continue
-        points, lines = funnel_data(t.assign(area_name=t["area_code"].map(names)), r.statistic,
-                                    float(meta.at[r.metric_id, "multiplier"]))
+        points, lines = funnel_data(
+            t.assign(area_name=t["area_code"].map(names)), r.statistic, float(meta.at[r.metric_id, "multiplier"])
+        )
         if points is None:
             continue
-        funnels[r.metric_id] = funnel_svg(points, lines, focus, f"{r.code} {r.title}",
-                                          parse_period(r.rank_period).label,
-                                          "funnel-" + "".join(c if c.isalnum() else "-" for c in r.metric_id),
-                                          int(r.decimals), r.unit or "")
+        funnels[r.metric_id] = funnel_svg(
+            points,
+            lines,
+            focus,
+            f"{r.code} {r.title}",
+            parse_period(r.rank_period).label,
+            "funnel-" + "".join(c if c.isalnum() else "-" for c in r.metric_id),
+            int(r.decimals),
+            r.unit or "",
+        )
     return funnels

@@ -99,28 +99,36 @@ def _svg(points_council, points_england, labels, name: str, segments=None) -> st
             runs[-1].append((i, v))
         coords = [xy(i, v) for i, v in kept]
         dots = "".join(f'<circle cx="{c.split(",")[0]}" cy="{c.split(",")[1]}" r="2"/>' for c in coords)
-        lines = "".join(f'<polyline fill="none" stroke="#0b0c0c" stroke-width="1.5" {style} '
-                        f'points="{" ".join(xy(i, v) for i, v in run)}"/>' for run in runs if len(run) > 1)
+        lines = "".join(
+            f'<polyline fill="none" stroke="#0b0c0c" stroke-width="1.5" {style} '
+            f'points="{" ".join(xy(i, v) for i, v in run)}"/>'
+            for run in runs
+            if len(run) > 1
+        )
         return lines + dots
 
     desc = "; ".join(f"{lab}: {v:g}" for lab, v in zip(labels, points_council, strict=True) if v is not None)
     eng = "; ".join(f"{lab}: {v:g}" for lab, v in zip(labels, points_england, strict=True) if v is not None)
     title = f"{name} by year - {desc}" + (f"; England - {eng}" if eng else "")
     shown = range(n) if n <= 4 else (0, n - 1)
-    ticks = "".join(f'<text x="{xy(i, lo).split(",")[0]}" y="{h - 1}" text-anchor="middle">{escape(labels[i])}</text>'
-                    for i in shown)
+    ticks = "".join(
+        f'<text x="{xy(i, lo).split(",")[0]}" y="{h - 1}" text-anchor="middle">{escape(labels[i])}</text>'
+        for i in shown
+    )
     if len(set(segments)) > 1:
         title += " (the definition changed where the line breaks)"
-    return (f'<svg width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" aria-label="{escape(title)}">'
-            f"<title>{escape(title)}</title>{line(points_council, '')}"
-            f'<g opacity="0.6">{line(points_england, DASHED)}</g>'
-            f"{ticks}</svg>")
+    return (
+        f'<svg width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" aria-label="{escape(title)}">'
+        f"<title>{escape(title)}</title>{line(points_council, '')}"
+        f'<g opacity="0.6">{line(points_england, DASHED)}</g>'
+        f"{ticks}</svg>"
+    )
 
 
 def _chart_caption(svg: str) -> str:
     """The chart's own description (already escaped inside its ``<desc>``), shown as text."""
     start = svg.index("<desc")
-    return svg[svg.index(">", start) + 1: svg.index("</desc>")]
+    return svg[svg.index(">", start) + 1 : svg.index("</desc>")]
 
 
 def _trend_cell(row, history, focus, national) -> str:
@@ -129,34 +137,60 @@ def _trend_cell(row, history, focus, national) -> str:
     h = history[history["metric_id"] == row["metric_id"]]
     ordered = h.sort_values("end").drop_duplicates("short")
     labels = list(ordered["short"])
-    segment = dict(zip(ordered["short"], ordered["segment"] if "segment" in ordered else [0] * len(ordered),
-                       strict=True))
+    segment = dict(
+        zip(ordered["short"], ordered["segment"] if "segment" in ordered else [0] * len(ordered), strict=True)
+    )
     council = {r.short: r.value for r in h[h["area_code"] == focus].itertuples()}
     england = {r.short: r.value for r in h[h["area_code"] == national].itertuples()}
-    svg = _svg([council.get(lab) for lab in labels], [england.get(lab) for lab in labels], labels, row["title"],
-               [int(segment[lab]) for lab in labels])
+    svg = _svg(
+        [council.get(lab) for lab in labels],
+        [england.get(lab) for lab in labels],
+        labels,
+        row["title"],
+        [int(segment[lab]) for lab in labels],
+    )
     if svg:
         return svg
     return f'<span class="small">{escape(row.get("trend_note") or "Not enough years for a trend.")}</span>'
 
 
-COLUMNS = ["Code", "Description", "Aim", "Rating and comparator", "Direction of travel", "Current value",
-           "Previous value", "Past trend"]
+COLUMNS = [
+    "Code",
+    "Description",
+    "Aim",
+    "Rating and comparator",
+    "Direction of travel",
+    "Current value",
+    "Previous value",
+    "Past trend",
+]
 
 
 def _comparator_words(row) -> str:
     """The comparator in words, not the report's shorthand: "England average 2024/25: 67.8%"."""
-    if row.get("comparator_type") == "area" and not is_missing(row.get("comparator_value")) \
-            and row.get("comparator_period"):
+    if (
+        row.get("comparator_type") == "area"
+        and not is_missing(row.get("comparator_value"))
+        and row.get("comparator_period")
+    ):
         value = comparator_cell({**row, "comparator": ""}).strip()
         label = parse_period(str(row["comparator_period"])).label
         return f"{row.get('comparator_area_name') or row.get('comparator_area')} average {label}: {value}"
     return comparator_cell(row)
 
 
-def render(results, layers: dict | None = None, title: str = "Performance dashboard", history=None,
-           national: str | None = None, notes: dict | None = None, stamp: str | None = None,
-           charts: dict | None = None, funnels: dict | None = None, **_) -> str:
+def render(
+    results,
+    layers: dict | None = None,
+    title: str = "Performance dashboard",
+    history=None,
+    national: str | None = None,
+    notes: dict | None = None,
+    stamp: str | None = None,
+    charts: dict | None = None,
+    funnels: dict | None = None,
+    **_,
+) -> str:
     """The dashboard page: content in ``<main>``, a caption and a heading for every table,
     column headers with ``scope`` and each metric's description as its row header, footnote
     marks that link to their notes, glyphs hidden from screen readers beside their words, a
@@ -172,17 +206,31 @@ def render(results, layers: dict | None = None, title: str = "Performance dashbo
     focus = rows[0]["area_code"] if rows else ""
     area_name = rows[0]["area_name"] if rows else ""
     as_at = as_at_label(results)
-    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{escape(title)}</title>", f"<style>{CSS}</style>", "</head>", "<body>", "<main>",
-           f"<h1>{escape(title)}</h1>",
-           f'<p class="small">{escape(area_name)} ({escape(focus)}){" - " + escape(as_at) if as_at else ""}</p>']
-    out.append('<p class="key small"><strong>Rating:</strong> ' + "".join(
-        f'<span><span class="rag" style="background:{bg};color:{fg}" aria-hidden="true">{shape}</span> {word}</span>'
-        for key, (bg, fg, shape, word) in RAG_STYLE.items() if key in ("green", "amber", "red", "blue", "grey"))
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(title)}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+        "<main>",
+        f"<h1>{escape(title)}</h1>",
+        f'<p class="small">{escape(area_name)} ({escape(focus)}){" - " + escape(as_at) if as_at else ""}</p>',
+    ]
+    out.append(
+        '<p class="key small"><strong>Rating:</strong> '
+        + "".join(
+            f'<span><span class="rag" style="background:{bg};color:{fg}" aria-hidden="true">{shape}</span> {word}</span>'
+            for key, (bg, fg, shape, word) in RAG_STYLE.items()
+            if key in ("green", "amber", "red", "blue", "grey")
+        )
         + " <strong>Direction of travel:</strong> "
         + ", ".join(f'<span aria-hidden="true">{sym}</span> {word}' for sym, word in DOT_WORDS_SHOWN.items())
-        + "</p>")
+        + "</p>"
+    )
     head = "<tr>" + "".join(f'<th scope="col">{c}</th>' for c in COLUMNS) + "</tr>"
     layer, outcome, heading = object(), object(), ""
     footnotes: list[str] = []
@@ -190,8 +238,11 @@ def render(results, layers: dict | None = None, title: str = "Performance dashbo
 
     def close_layer():
         if footnotes:
-            out.append('<ol class="notes">' + "".join(
-                f'<li id="note-{section}-{i}">{escape(f)}</li>' for i, f in enumerate(footnotes, start=1)) + "</ol>")
+            out.append(
+                '<ol class="notes">'
+                + "".join(f'<li id="note-{section}-{i}">{escape(f)}</li>' for i, f in enumerate(footnotes, start=1))
+                + "</ol>"
+            )
             footnotes.clear()
 
     open_table = False
@@ -249,12 +300,16 @@ def render(results, layers: dict | None = None, title: str = "Performance dashbo
         out.append("<tr>" + "".join(cells) + "</tr>")
         if charts.get(r["metric_id"]):
             caption = _chart_caption(charts[r["metric_id"]])
-            out.append(f'<tr class="league"><td colspan="8"><figure>{charts[r["metric_id"]]}'
-                       f'<figcaption class="small">{caption}</figcaption></figure></td></tr>')
+            out.append(
+                f'<tr class="league"><td colspan="8"><figure>{charts[r["metric_id"]]}'
+                f'<figcaption class="small">{caption}</figcaption></figure></td></tr>'
+            )
         if funnels.get(r["metric_id"]):
             caption = _chart_caption(funnels[r["metric_id"]])
-            out.append(f'<tr class="league"><td colspan="8"><figure>{funnels[r["metric_id"]]}'
-                       f'<figcaption class="small">{caption}</figcaption></figure></td></tr>')
+            out.append(
+                f'<tr class="league"><td colspan="8"><figure>{funnels[r["metric_id"]]}'
+                f'<figcaption class="small">{caption}</figcaption></figure></td></tr>'
+            )
     if open_table:
         out.append("</tbody></table>")
     close_layer()

@@ -20,7 +20,11 @@ def _clean(value):
 
 def render(results, **_) -> str:
     whole = set(whole_number_columns(results))
-    rows = [{k: (int(v) if k in whole and isinstance(v, float) and math.isfinite(v) else v)
-             for k, v in ((k, _clean(v)) for k, v in row.items())}
-            for row in results.astype(object).to_dict("records")]
+    rows = [
+        {
+            k: (int(v) if k in whole and isinstance(v, float) and math.isfinite(v) else v)
+            for k, v in ((k, _clean(v)) for k, v in row.items())
+        }
+        for row in results.astype(object).to_dict("records")
+    ]
     return json.dumps(rows, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

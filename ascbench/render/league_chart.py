@@ -24,8 +24,9 @@ BAND_FILLS = ("#f3f2f1", "#e8e7e5", "#f3f2f1", "#e8e7e5")
 FOCUS, OTHER, ENGLAND = "#0b0c0c", "#9aa0a6", "#1d70b8"
 
 
-def summary(table, focus: str | None, national: float | None, name: str, period_label: str, decimals: int = 1,
-            unit: str = "") -> str:
+def summary(
+    table, focus: str | None, national: float | None, name: str, period_label: str, decimals: int = 1, unit: str = ""
+) -> str:
     """One sentence for the caption and the chart's description."""
     n = int(table["value"].notna().sum())
     lowest, highest = with_unit(table["value"].min(), decimals, unit), with_unit(table["value"].max(), decimals, unit)
@@ -42,8 +43,17 @@ def summary(table, focus: str | None, national: float | None, name: str, period_
     return "; ".join(parts) + "."
 
 
-def league_svg(table, focus: str | None, national: float | None, name: str, period_label: str, chart_id: str,
-               decimals: int = 1, unit: str = "", standalone: bool = False) -> str:
+def league_svg(
+    table,
+    focus: str | None,
+    national: float | None,
+    name: str,
+    period_label: str,
+    chart_id: str,
+    decimals: int = 1,
+    unit: str = "",
+    standalone: bool = False,
+) -> str:
     """The chart for one metric's league ``table`` (rows of :func:`ascbench.engine.position.positions`
     with ``area_name``). ``chart_id`` makes the element ids unique in a page; ``standalone``
     adds the SVG namespace a file of its own needs (inline in HTML it is implied)."""
@@ -67,33 +77,49 @@ def league_svg(table, focus: str | None, national: float | None, name: str, peri
     for q in range(4):
         if edges[q + 1] > edges[q]:
             x = PAD_X + edges[q] * step
-            parts.append(f'<rect x="{x:.1f}" y="{PAD_TOP}" width="{(edges[q + 1] - edges[q]) * step:.1f}" '
-                         f'height="{base - PAD_TOP}" fill="{BAND_FILLS[q]}"/>')
+            parts.append(
+                f'<rect x="{x:.1f}" y="{PAD_TOP}" width="{(edges[q + 1] - edges[q]) * step:.1f}" '
+                f'height="{base - PAD_TOP}" fill="{BAND_FILLS[q]}"/>'
+            )
     for i, (code, v) in enumerate(zip(t["area_code"], values, strict=True)):
         top = y(v)
         colour = FOCUS if code == focus else OTHER
-        parts.append(f'<rect x="{PAD_X + i * step:.2f}" y="{top:.1f}" width="{max(step - 0.4, 0.6):.2f}" '
-                     f'height="{max(base - top, 0.5):.1f}" fill="{colour}"/>')
+        parts.append(
+            f'<rect x="{PAD_X + i * step:.2f}" y="{top:.1f}" width="{max(step - 0.4, 0.6):.2f}" '
+            f'height="{max(base - top, 0.5):.1f}" fill="{colour}"/>'
+        )
     labels = []
     mine = t.index[t["area_code"] == focus]
     if len(mine):
         i = int(mine[0])
         x = PAD_X + (i + 0.5) * step
         anchor = "start" if x < WIDTH / 2 else "end"
-        labels.append(f'<text x="{x:.1f}" y="{PAD_TOP - 4}" text-anchor="{anchor}">'
-                      f'{escape(str(t.loc[i, "area_name"]))} {escape(with_unit(values[i], decimals, unit))}</text>')
+        labels.append(
+            f'<text x="{x:.1f}" y="{PAD_TOP - 4}" text-anchor="{anchor}">'
+            f"{escape(str(t.loc[i, 'area_name']))} {escape(with_unit(values[i], decimals, unit))}</text>"
+        )
     if not is_missing(national):
         yy = y(float(national))
-        parts.append(f'<line x1="{PAD_X}" x2="{WIDTH - PAD_X}" y1="{yy:.1f}" y2="{yy:.1f}" stroke="{ENGLAND}" '
-                     f'stroke-width="1.5" stroke-dasharray="4 2"/>')
-        labels.append(f'<text x="{WIDTH - PAD_X}" y="{HEIGHT - 4}" text-anchor="end" fill="{ENGLAND}">'
-                      f'England {escape(with_unit(float(national), decimals, unit))} (dashed)</text>')
+        parts.append(
+            f'<line x1="{PAD_X}" x2="{WIDTH - PAD_X}" y1="{yy:.1f}" y2="{yy:.1f}" stroke="{ENGLAND}" '
+            f'stroke-width="1.5" stroke-dasharray="4 2"/>'
+        )
+        labels.append(
+            f'<text x="{WIDTH - PAD_X}" y="{HEIGHT - 4}" text-anchor="end" fill="{ENGLAND}">'
+            f"England {escape(with_unit(float(national), decimals, unit))} (dashed)</text>"
+        )
     labels.append(f'<text x="{PAD_X}" y="{HEIGHT - 4}">lowest</text>')
     text = summary(t, focus, national, name, period_label, decimals, unit)
     title = f"{name}: every council, {period_label}"
-    return document(WIDTH, HEIGHT, chart_id, title,
-                    f"{text} Bars from the lowest value to the highest; shaded bands are the quartiles.",
-                    "".join(parts) + "".join(labels), standalone)
+    return document(
+        WIDTH,
+        HEIGHT,
+        chart_id,
+        title,
+        f"{text} Bars from the lowest value to the highest; shaded bands are the quartiles.",
+        "".join(parts) + "".join(labels),
+        standalone,
+    )
 
 
 def dashboard_charts(results, values, metrics, dataset, group: str = "all") -> dict[str, str]:
@@ -115,7 +141,14 @@ def dashboard_charts(results, values, metrics, dataset, group: str = "all") -> d
     for r in ranked.itertuples():
         t = table[table["metric_id"] == r.metric_id]
         value = england.get(r.metric_id) if len(england) else None
-        charts[r.metric_id] = league_svg(t, focus, value, f"{r.code} {r.title}", parse_period(r.rank_period).label,
-                                         "league-" + "".join(c if c.isalnum() else "-" for c in r.metric_id),
-                                         int(r.decimals), r.unit or "")
+        charts[r.metric_id] = league_svg(
+            t,
+            focus,
+            value,
+            f"{r.code} {r.title}",
+            parse_period(r.rank_period).label,
+            "league-" + "".join(c if c.isalnum() else "-" for c in r.metric_id),
+            int(r.decimals),
+            r.unit or "",
+        )
     return charts

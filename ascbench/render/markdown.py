@@ -28,8 +28,9 @@ def _cell(text) -> str:
     return _md(text).replace("|", "\\|")
 
 
-def render(results, layers: dict | None = None, sections: bool = False, title: str | None = None,
-           stamp: str | None = None, **_) -> str:
+def render(
+    results, layers: dict | None = None, sections: bool = False, title: str | None = None, stamp: str | None = None, **_
+) -> str:
     """Tables by layer; with ``sections`` also headings by strategic outcome, footnotes and a
     title (the dashboard file)."""
     layers = layers or {}
@@ -42,7 +43,8 @@ def render(results, layers: dict | None = None, sections: bool = False, title: s
     notes: list[str] = []
     ranked = any(has_position(r) for r in rows)  # a position column only when some metric is ranked
     header = "| Code | Description | Aim | Comparator | Rating | DoT | Current | Previous |" + (
-        " Position among councils |" if ranked else "")
+        " Position among councils |" if ranked else ""
+    )
     rule = "|---|---|---|---|---|---|---|---|" + ("---|" if ranked else "")
     for r in rows:
         if r["layer"] != current_layer:
@@ -54,8 +56,12 @@ def render(results, layers: dict | None = None, sections: bool = False, title: s
                 out += [header, rule]
         if sections and (r.get("outcome"), r.get("aim")) != outcome:
             outcome = (r.get("outcome"), r.get("aim"))
-            out += [""] + ([f"### {_md(r['outcome'])}", ""] if r.get("outcome") else []) + (
-                [f"*{_md(r['aim'])}*", ""] if r.get("aim") else []) + [header, rule]
+            out += (
+                [""]
+                + ([f"### {_md(r['outcome'])}", ""] if r.get("outcome") else [])
+                + ([f"*{_md(r['aim'])}*", ""] if r.get("aim") else [])
+                + [header, rule]
+            )
         numbers = []
         for note in (r.get("footnote") or "").split(" | ") if sections else []:
             if note:
@@ -66,9 +72,16 @@ def render(results, layers: dict | None = None, sections: bool = False, title: s
         current = current_cell(r) + (f" ({r['period_label']})" if r.get("period_label") else "")
         if forecast_cell(r):
             current += f"; {forecast_cell(r)}"
-        cells = [r["code"], r["title"], AIM_WORDS.get(r["polarity"], ""), comparator_cell(r),
-                 rating_cell(r, symbols=False) + (f" ({r['rag']})" if r.get("rag") not in (None, "none") else ""),
-                 dot_cell(r, symbols=False), current, previous_cell(r)] + ([position_cell(r)] if ranked else [])
+        cells = [
+            r["code"],
+            r["title"],
+            AIM_WORDS.get(r["polarity"], ""),
+            comparator_cell(r),
+            rating_cell(r, symbols=False) + (f" ({r['rag']})" if r.get("rag") not in (None, "none") else ""),
+            dot_cell(r, symbols=False),
+            current,
+            previous_cell(r),
+        ] + ([position_cell(r)] if ranked else [])
         cells = [_cell(c) for c in cells]
         cells[1] += marks  # the footnote marks are this renderer's own markup, after the escaping
         out.append("| " + " | ".join(cells) + " |")

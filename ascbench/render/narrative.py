@@ -41,7 +41,7 @@ UPDATE = "{opening}, this {movement} {value_update}{counts_update}."
 
 
 def comparison_words(diff, reference, within, relative, rating: str | None = None) -> str:
-    """"close to", "slightly above", "above", "well above" (or below) by the size of the gap
+    """ "close to", "slightly above", "above", "well above" (or below) by the size of the gap
     against the rating tolerance, held to the rating (module docstring)."""
     if is_missing(diff) or is_missing(reference):
         return ""
@@ -56,7 +56,11 @@ def comparison_words(diff, reference, within, relative, rating: str | None = Non
         words = side
     else:
         words = f"well {side}"
-    if rating in ("better", "worse", "best", "worst") and a > 0 and (words == "close to" or words.startswith("slightly")):
+    if (
+        rating in ("better", "worse", "best", "worst")
+        and a > 0
+        and (words == "close to" or words.startswith("slightly"))
+    ):
         return side  # a red or green rating is a real difference
     if rating == "similar" and words.startswith("well"):
         return f"slightly {side}"
@@ -106,8 +110,11 @@ def comparator_phrase(row, roles: dict) -> str:
             return "the peer group average"
         return f"the {row.get('comparator_area_name')} figure"
     if ctype == "target":
-        return "the milestone" if not is_missing(row.get("annual_target")) or "milestone" in str(
-            row.get("comparator", "")).lower() else "the target"
+        return (
+            "the milestone"
+            if not is_missing(row.get("annual_target")) or "milestone" in str(row.get("comparator", "")).lower()
+            else "the target"
+        )
     if ctype == "baseline":
         return "the position"
     return "the target"
@@ -134,22 +141,33 @@ def _printed(x, decimals: int, scale: str) -> float:
 def _fields(row, roles):
     d, unit, scale = int(row["decimals"]), row["unit"], row["scale"]
     counts = ""
-    if not is_missing(row.get("numerator")) and not is_missing(row.get("denominator")) \
-            and row.get("statistic") == "proportion":
+    if (
+        not is_missing(row.get("numerator"))
+        and not is_missing(row.get("denominator"))
+        and row.get("statistic") == "proportion"
+    ):
         counts = f" ({fmt_count(row['numerator'])} out of {fmt_count(row['denominator'])})"
     title = clean_title(row["title"])
     title_lc = subject(title)
     shown_unit = "" if _unit_in_title(title, unit or "") else unit
     return {
-        "area": row.get("area_name") or row["area_code"], "title": title, "title_lc": title_lc,
-        "code": row.get("code") or "", "value": fmt_value(row["value"], d, shown_unit, scale, row.get("status") or ""),
-        "numerator": fmt_count(row.get("numerator")), "denominator": fmt_count(row.get("denominator")),
-        "counts": counts, "period": row.get("period_label") or row.get("period") or "",
+        "area": row.get("area_name") or row["area_code"],
+        "title": title,
+        "title_lc": title_lc,
+        "code": row.get("code") or "",
+        "value": fmt_value(row["value"], d, shown_unit, scale, row.get("status") or ""),
+        "numerator": fmt_count(row.get("numerator")),
+        "denominator": fmt_count(row.get("denominator")),
+        "counts": counts,
+        "period": row.get("period_label") or row.get("period") or "",
         "in_period": _in_period(row),
-        "comparison": comparison_words(_printed(row.get("value"), d, scale) - _printed(row.get("comparator_value"), d, scale),
-                                       _printed(row.get("comparator_value"), d, scale),
-                                       row.get("rating_within") or 0.0, bool(row.get("rating_relative")),
-                                       row.get("rating")),
+        "comparison": comparison_words(
+            _printed(row.get("value"), d, scale) - _printed(row.get("comparator_value"), d, scale),
+            _printed(row.get("comparator_value"), d, scale),
+            row.get("rating_within") or 0.0,
+            bool(row.get("rating_relative")),
+            row.get("rating"),
+        ),
         "comparator_phrase": comparator_phrase(row, roles),
         "comparator_value": fmt_value(row.get("comparator_value"), d, shown_unit, scale),
         "previous_value": fmt_value(row.get("previous_value"), d, shown_unit, scale),
@@ -170,7 +188,9 @@ def sentence(row, template: str | None, roles: dict) -> str:
     text = " ".join(template.format_map(_Default(fields)).split())
     opening = f"In {fields['area']}, "
     if text.startswith(opening) and fields["title_lc"].startswith(str(fields["area"])):
-        text = text[len(opening):]  # "Leicestershire Adult Learning Service ... was", not "In Leicestershire, Leicestershire ..."
+        text = text[
+            len(opening) :
+        ]  # "Leicestershire Adult Learning Service ... was", not "In Leicestershire, Leicestershire ..."
     return text
 
 
@@ -188,8 +208,9 @@ def update_sentence(bench, now, roles: dict) -> str:
     label = now.get("period_label") or now["period"]
     kind = parse_period(now["period"]).kind
     opening = {"rolling": f"For the {label}", "snapshot": f"At {label}"}.get(kind, f"For {label}")
-    return UPDATE.format(opening=opening, movement=movement, value_update=fields["value"],
-                         counts_update=fields["counts"])
+    return UPDATE.format(
+        opening=opening, movement=movement, value_update=fields["value"], counts_update=fields["counts"]
+    )
 
 
 class _Default(dict):

@@ -14,13 +14,18 @@ def with_unit(value: float, decimals: int, unit: str) -> str:
     return f"{text}%" if unit == "%" else (f"{text} {unit}" if unit else text)
 
 
-def document(width: int, height: int, chart_id: str, title: str, description: str, body: str,
-             standalone: bool = False) -> str:
+def document(
+    width: int, height: int, chart_id: str, title: str, description: str, body: str, standalone: bool = False
+) -> str:
     """The SVG element: ``chart_id`` makes its ids unique in a page; ``standalone`` adds the
     namespace a file of its own needs (inline in HTML it is implied). ``title`` and
     ``description`` are plain text (escaped here); ``body`` is SVG markup."""
-    return (f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
-            f'aria-labelledby="{chart_id}-t {chart_id}-d" font-size="9" font-family="sans-serif"'
-            + (' xmlns="http://www.w3.org/2000/svg"' if standalone else "") + ">"
-            f'<title id="{chart_id}-t">{escape(title)}</title><desc id="{chart_id}-d">{escape(description)}</desc>'
-            + body + "</svg>")
+    return (
+        f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="{chart_id}-t {chart_id}-d" font-size="9" font-family="sans-serif"'
+        + (' xmlns="http://www.w3.org/2000/svg"' if standalone else "")
+        + ">"
+        f'<title id="{chart_id}-t">{escape(title)}</title><desc id="{chart_id}-d">{escape(description)}</desc>'
+        + body
+        + "</svg>"
+    )

@@ -35,15 +35,16 @@ def _sparklines(history, focus) -> dict:
     if history is None or len(history) == 0:
         return {}
     mine = history[history["area_code"] == focus]
-    return {m: sparkline(list(g["value"]), list(g["segment"]) if "segment" in g else None)
-            for m, g in mine.groupby("metric_id", observed=True)}
+    return {
+        m: sparkline(list(g["value"]), list(g["segment"]) if "segment" in g else None)
+        for m, g in mine.groupby("metric_id", observed=True)
+    }
 
 
 WIDE = 110  # from this width the table has a column each for Aim, Rating and DoT
 
 
-def render(results, layers: dict | None = None, width: int = 100, colour: bool = False, history=None,
-           **_) -> str:
+def render(results, layers: dict | None = None, width: int = 100, colour: bool = False, history=None, **_) -> str:
     """One table per layer, at most ``width`` columns wide (80 when piped): below
     :data:`WIDE` columns the aim joins the description and the rating and direction share a
     column. Cells wrap at spaces only - never inside a number, id or code - and an interval
@@ -53,8 +54,11 @@ def render(results, layers: dict | None = None, width: int = 100, colour: bool =
     layers = layers or {}
     rows = records(results)
     wide = width >= WIDE
-    headers = (["Code", "Description", "Aim", "Current", "Comparator", "Rating", "DoT", "Previous"] if wide
-               else ["Code", "Description", "Current", "Comparator", "Rating/DoT", "Previous"])
+    headers = (
+        ["Code", "Description", "Aim", "Current", "Comparator", "Rating", "DoT", "Previous"]
+        if wide
+        else ["Code", "Description", "Current", "Comparator", "Rating/DoT", "Previous"]
+    )
     weights = [1, 5, 0, 4, 4, 0, 0, 3] if wide else [1, 5, 4, 4, 1, 3]
     multiple_areas = len({r["area_code"] for r in rows}) > 1
     sparks = _sparklines(history, rows[0]["area_code"]) if rows and not multiple_areas else {}
@@ -86,10 +90,20 @@ def render(results, layers: dict | None = None, width: int = 100, colour: bool =
         if wide:
             cells = [r["code"] or "", desc + marks, aim, current, comparator, rating_cell(r), dot, previous_cell(r)]
         else:
-            cells = [r["code"] or "", desc + (f" (aim: {aim.lower()})" if aim and aim != "N/A" else "") + marks,
-                     current, comparator, rating_cell(r) + "\n" + dot, previous_cell(r)]
-        sections[-1][1].append([printable(c) if i != len(cells) - 2 or wide else
-                                "\n".join(printable(x) for x in c.split("\n")) for i, c in enumerate(cells)])
+            cells = [
+                r["code"] or "",
+                desc + (f" (aim: {aim.lower()})" if aim and aim != "N/A" else "") + marks,
+                current,
+                comparator,
+                rating_cell(r) + "\n" + dot,
+                previous_cell(r),
+            ]
+        sections[-1][1].append(
+            [
+                printable(c) if i != len(cells) - 2 or wide else "\n".join(printable(x) for x in c.split("\n"))
+                for i, c in enumerate(cells)
+            ]
+        )
         sections[-1][2].append(r.get("rag"))
     every = [cells for _, block, _, _ in sections for cells in block]
     widths = _layout(every, headers, weights, width)

@@ -18,8 +18,14 @@ from ascbench.periods import parse_period
 from ascbench.render.display import AIM_WORDS, as_at_label, records
 from ascbench.render.numbers import is_missing
 
-RAG_FILL = {"green": "#00703C", "amber": "#FFDD00", "red": "#D4351C", "blue": "#1D70B8", "grey": "#B1B4B6",
-            "none": "#F3F2F1"}
+RAG_FILL = {
+    "green": "#00703C",
+    "amber": "#FFDD00",
+    "red": "#D4351C",
+    "blue": "#1D70B8",
+    "grey": "#B1B4B6",
+    "none": "#F3F2F1",
+}
 RAG_FONT = {"green": "#FFFFFF", "red": "#FFFFFF", "blue": "#FFFFFF"}
 FIXED_DATE = datetime.datetime(2000, 1, 1)
 TITLE_ROWS = 3  # title, area, as at; the table's header is the row after
@@ -61,11 +67,11 @@ def render_bytes(results, layers: dict | None = None, title: str = "Performance 
 
     layers = layers or {}
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-                                        "nan_inf_to_errors": True})
+    book = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "nan_inf_to_errors": True}
+    )
     book.set_properties({"title": title, "created": FIXED_DATE, "author": "ascbench"})
-    header = book.add_format({"bold": True, "bg_color": "#F3F2F1", "border": 1, "text_wrap": True,
-                              "valign": "top"})
+    header = book.add_format({"bold": True, "bg_color": "#F3F2F1", "border": 1, "text_wrap": True, "valign": "top"})
     text = book.add_format({"text_wrap": True, "valign": "top", "border": 1})
     formats: dict = {}
 
@@ -82,11 +88,31 @@ def render_bytes(results, layers: dict | None = None, title: str = "Performance 
     sheet = book.add_worksheet("Dashboard")
     _title_rows(book, sheet, title, rows, results)
     top = TITLE_ROWS
-    columns = [("Layer", 12), ("Outcome", 18), ("Code", 12), ("Description", 44), ("Aim", 6), ("Value", 11),
-               ("Numerator", 11), ("Denominator", 12), ("Period", 16), ("Comparator value", 12), ("Comparator", 26),
-               ("Rating", 12), ("RAG", 8), ("Direction of travel", 14), ("Previous value", 11),
-               ("Previous period", 16), ("Rank", 7), ("Of", 6), ("Quartile", 8), ("Rank year", 10),
-               ("Group median", 12), ("Neighbour rank", 10), ("Of neighbours", 10)]
+    columns = [
+        ("Layer", 12),
+        ("Outcome", 18),
+        ("Code", 12),
+        ("Description", 44),
+        ("Aim", 6),
+        ("Value", 11),
+        ("Numerator", 11),
+        ("Denominator", 12),
+        ("Period", 16),
+        ("Comparator value", 12),
+        ("Comparator", 26),
+        ("Rating", 12),
+        ("RAG", 8),
+        ("Direction of travel", 14),
+        ("Previous value", 11),
+        ("Previous period", 16),
+        ("Rank", 7),
+        ("Of", 6),
+        ("Quartile", 8),
+        ("Rank year", 10),
+        ("Group median", 12),
+        ("Neighbour rank", 10),
+        ("Of neighbours", 10),
+    ]
     for c, (name, width) in enumerate(columns):
         sheet.write_string(top, c, name, header)
         sheet.set_column(c, c, width)
@@ -96,7 +122,10 @@ def render_bytes(results, layers: dict | None = None, title: str = "Performance 
         number = number_format(int(r["decimals"]), r["unit"] or "", r["scale"] or "none")
         rag = r.get("rag") or "none"
         cells = [
-            layers.get(r["layer"], r["layer"] or ""), r.get("outcome") or "", r["code"] or "", r["title"],
+            layers.get(r["layer"], r["layer"] or ""),
+            r.get("outcome") or "",
+            r["code"] or "",
+            r["title"],
             AIM_WORDS.get(r["polarity"], ""),
         ]
 

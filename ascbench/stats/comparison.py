@@ -23,8 +23,15 @@ BETTER, SIMILAR, WORSE, HIGHER, LOWER = 1, 0, -1, 2, -2
 BEST, WORST = 3, -3  # significant at the higher of two confidence levels
 LIMITS_EQUAL = ("similar", "significant")
 
-RATING_WORDS = {BETTER: "better", SIMILAR: "similar", WORSE: "worse", HIGHER: "higher", LOWER: "lower",
-                BEST: "best", WORST: "worst"}
+RATING_WORDS = {
+    BETTER: "better",
+    SIMILAR: "similar",
+    WORSE: "worse",
+    HIGHER: "higher",
+    LOWER: "lower",
+    BEST: "best",
+    WORST: "worst",
+}
 
 
 def words(codes, vocabulary: dict, missing: str) -> np.ndarray:
@@ -38,8 +45,11 @@ def words(codes, vocabulary: dict, missing: str) -> np.ndarray:
 
 def _check_limits_equal(limits_equal: str) -> None:
     if limits_equal not in LIMITS_EQUAL:
-        raise AscbenchError(f"limits_equal {limits_equal!r} is not a convention", field="limits_equal",
-                            expected="similar or significant")
+        raise AscbenchError(
+            f"limits_equal {limits_equal!r} is not a convention",
+            field="limits_equal",
+            expected="similar or significant",
+        )
 
 
 def direction_code(side, polarity):
@@ -69,8 +79,7 @@ def interval_side(lower, upper, reference, limits_equal: str = "similar"):
     return np.where(np.isnan(lower) | np.isnan(upper) | np.isnan(reference), np.nan, side)
 
 
-def judge_interval(lower, upper, reference, polarity, range_low=None, range_high=None,
-                   limits_equal: str = "similar"):
+def judge_interval(lower, upper, reference, polarity, range_low=None, range_high=None, limits_equal: str = "similar"):
     """Fingertips "confidence interval overlapping the benchmark": similar when the
     benchmark lies within [lower, upper] (inclusive, unless ``limits_equal="significant"``);
     otherwise higher or lower, judged by polarity. For polarity ``range``: the interval inside
@@ -127,14 +136,26 @@ def judge_range_target(value, target_low, target_high, polarity):
     low = np.broadcast_to(np.asarray(target_low, dtype="float64"), value.shape)
     high = np.broadcast_to(np.asarray(target_high, dtype="float64"), value.shape)
     is_low = polarity == "low"
-    side = np.where(is_low, np.where(value <= low, -1.0, np.where(value > high, 1.0, 0.0)),
-                    np.where(value >= high, 1.0, np.where(value < low, -1.0, 0.0)))
+    side = np.where(
+        is_low,
+        np.where(value <= low, -1.0, np.where(value > high, 1.0, 0.0)),
+        np.where(value >= high, 1.0, np.where(value < low, -1.0, 0.0)),
+    )
     side = np.where(np.isnan(value) | np.isnan(low) | np.isnan(high), np.nan, side)
     return direction_code(side, polarity)
 
 
-def compare(value, lower, upper, benchmark, polarity: str = "high", *, range_low=None, range_high=None,
-            limits_equal: str = "similar"):
+def compare(
+    value,
+    lower,
+    upper,
+    benchmark,
+    polarity: str = "high",
+    *,
+    range_low=None,
+    range_high=None,
+    limits_equal: str = "similar",
+):
     """Fingertips' comparison with a benchmark by confidence interval overlap, in words.
 
     The interval [lower, upper] containing the benchmark is "similar" (a limit equal to the

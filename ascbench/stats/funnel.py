@@ -44,8 +44,9 @@ def proportion_limit(average, population, p: float, side: str):
     z2 = NormalDist().inv_cdf(p) ** 2
     with np.errstate(invalid="ignore", divide="ignore"):
         first = a * (n / z2 + 1)
-        root = np.sqrt((-8 * a * (n / z2 + 1)) ** 2
-                       - 64 * (1 / z2 + 1 / n) * a * (n * (a * (n / z2 + 2) - 1) + z2 * (a - 1)))
+        root = np.sqrt(
+            (-8 * a * (n / z2 + 1)) ** 2 - 64 * (1 / z2 + 1 / n) * a * (n * (a * (n / z2 + 2) - 1) + z2 * (a - 1))
+        )
         last = 1 / z2 + 1 / n
         limit = (first - root / 8) / last if side == "low" else (first + root / 8) / last
         return limit / n
@@ -91,7 +92,7 @@ def _signif(x: float, factor: float, kept: int, rounding) -> float:
     if x == 0:
         return 0.0
     digits = len(str(int(rounding(x * factor)))) - kept
-    return float(rounding(x * factor / 10.0 ** digits) * 10.0 ** digits)
+    return float(rounding(x * factor / 10.0**digits) * 10.0**digits)
 
 
 def _signif_floor(x: float) -> float:
@@ -130,8 +131,9 @@ def _check_inputs(numerator, denominator, rate, statistic, rate_type, multiplier
     _check_statistic(statistic)
     x = np.asarray(numerator, dtype="float64")
     if np.isnan(x).any():
-        raise AscbenchError("a numerator is missing", field="numerator",
-                            expected="a count for every area, 0 where there were none")
+        raise AscbenchError(
+            "a numerator is missing", field="numerator", expected="a count for every area, 0 where there were none"
+        )
     if np.any(x < 0):
         raise AscbenchError("numerators must be 0 or more", field="numerator", expected="a count of 0 or more")
     if statistic == "rate":
@@ -140,20 +142,30 @@ def _check_inputs(numerator, denominator, rate, statistic, rate_type, multiplier
         if rate is None:
             raise AscbenchError("a funnel of rates needs the rates", field="rate", expected="each area's rate")
         if multiplier is None or multiplier <= 0:
-            raise AscbenchError("a funnel of rates needs its multiplier", field="multiplier",
-                                expected="the rate's multiplier, such as 100000")
+            raise AscbenchError(
+                "a funnel of rates needs its multiplier",
+                field="multiplier",
+                expected="the rate's multiplier, such as 100000",
+            )
         zero = x == 0
         if zero.any() and (denominator is None or np.any(~(np.asarray(denominator, dtype="float64")[zero] > 0))):
-            raise AscbenchError("an area with no events needs its denominator", field="denominator",
-                                expected="a population above 0 where the count is 0")
+            raise AscbenchError(
+                "an area with no events needs its denominator",
+                field="denominator",
+                expected="a population above 0 where the count is 0",
+            )
         return
     n = np.asarray(denominator, dtype="float64")
     if np.isnan(n).any() or np.any(n <= 0):
-        raise AscbenchError("every denominator must be above 0", field="denominator",
-                            expected="a denominator for every area")
+        raise AscbenchError(
+            "every denominator must be above 0", field="denominator", expected="a denominator for every area"
+        )
     if statistic == "proportion" and np.any(x > n):
-        raise AscbenchError("a numerator is greater than its denominator", field="numerator",
-                            expected="a numerator no greater than the denominator for a proportion")
+        raise AscbenchError(
+            "a numerator is greater than its denominator",
+            field="numerator",
+            expected="a numerator no greater than the denominator for a proportion",
+        )
 
 
 def _pooled_average(numerator, derived_denominator) -> float:
@@ -162,8 +174,18 @@ def _pooled_average(numerator, derived_denominator) -> float:
     return float(np.sum(np.asarray(numerator, dtype="float64")) / np.nansum(derived_denominator))
 
 
-def funnel_limits(numerator, denominator=None, rate=None, *, statistic: str = "proportion", multiplier: float = 100,
-                  rate_type: str = "crude", ratio_type: str = "count", years_of_data: float = 1, points: int = 100):
+def funnel_limits(
+    numerator,
+    denominator=None,
+    rate=None,
+    *,
+    statistic: str = "proportion",
+    multiplier: float = 100,
+    rate_type: str = "crude",
+    ratio_type: str = "count",
+    years_of_data: float = 1,
+    points: int = 100,
+):
     """The funnel lines for a chart: ``points`` rows of 95% (``2s``) and 99.8% (``3s``)
     limits, as PHEindicatormethods ``calculate_funnel_limits``.
 
@@ -223,8 +245,16 @@ def _ratio_test_statistic(observed, expected, p: float, side: str):
         return (lo if side == "low" else up) / e
 
 
-def funnel_significance(numerator, denominator=None, rate=None, *, statistic: str = "proportion",
-                        rate_type: str = "crude", multiplier: float = 100, average=None):
+def funnel_significance(
+    numerator,
+    denominator=None,
+    rate=None,
+    *,
+    statistic: str = "proportion",
+    rate_type: str = "crude",
+    multiplier: float = 100,
+    average=None,
+):
     """Each area's place on the funnel: ``High (0.001)`` (above the 99.8% limit), ``High
     (0.025)`` (above the 95%), ``Low (0.001)``, ``Low (0.025)`` or ``Not significant``, as
     PHEindicatormethods ``assign_funnel_significance``. Limits count as inside. The average
@@ -239,15 +269,19 @@ def funnel_significance(numerator, denominator=None, rate=None, *, statistic: st
     label = np.full(x.shape, "Not significant", dtype=object)
     if statistic == "proportion":
         value = x / d
-        checks = [(value < proportion_limit(average, d, 0.999, "low"), "Low (0.001)"),
-                  (value < proportion_limit(average, d, 0.975, "low"), "Low (0.025)"),
-                  (value > proportion_limit(average, d, 0.999, "high"), "High (0.001)"),
-                  (value > proportion_limit(average, d, 0.975, "high"), "High (0.025)")]
+        checks = [
+            (value < proportion_limit(average, d, 0.999, "low"), "Low (0.001)"),
+            (value < proportion_limit(average, d, 0.975, "low"), "Low (0.025)"),
+            (value > proportion_limit(average, d, 0.999, "high"), "High (0.001)"),
+            (value > proportion_limit(average, d, 0.975, "high"), "High (0.025)"),
+        ]
     else:
-        checks = [(average < _ratio_test_statistic(x, d, 0.998, "low"), "High (0.001)"),
-                  (average < _ratio_test_statistic(x, d, 0.95, "low"), "High (0.025)"),
-                  (average > _ratio_test_statistic(x, d, 0.998, "high"), "Low (0.001)"),
-                  (average > _ratio_test_statistic(x, d, 0.95, "high"), "Low (0.025)")]
+        checks = [
+            (average < _ratio_test_statistic(x, d, 0.998, "low"), "High (0.001)"),
+            (average < _ratio_test_statistic(x, d, 0.95, "low"), "High (0.025)"),
+            (average > _ratio_test_statistic(x, d, 0.998, "high"), "Low (0.001)"),
+            (average > _ratio_test_statistic(x, d, 0.95, "high"), "Low (0.025)"),
+        ]
     decided = np.zeros(x.shape, dtype=bool)
     for test, name in checks:  # the first test that holds decides, as case_when
         hit = test & ~decided

@@ -32,8 +32,11 @@ def _check_groups(groups) -> int:
     except (TypeError, ValueError):
         ok = False
     if not ok:
-        raise AscbenchError(f"{groups!r} is not a number of quantile groups", field="groups",
-                            expected="a whole number of 2 or more (4 quartiles, 5 quintiles, 10 deciles)")
+        raise AscbenchError(
+            f"{groups!r} is not a number of quantile groups",
+            field="groups",
+            expected="a whole number of 2 or more (4 quartiles, 5 quintiles, 10 deciles)",
+        )
     return k
 
 
@@ -59,8 +62,7 @@ def quantile_groups(values, groups: int = 5, *, method: str = "type7", invert: b
     """
     k = _check_groups(groups)
     if method not in QUANTILE_METHODS:
-        raise AscbenchError(f"quantile method {method!r} is not known", field="method",
-                            expected="type7 or phe_rank")
+        raise AscbenchError(f"quantile method {method!r} is not known", field="method", expected="type7 or phe_rank")
     x = np.asarray(values, dtype="float64")
     present = ~np.isnan(x)
     n = int(present.sum())
@@ -92,8 +94,11 @@ def band(values, bounds, labels=None, closed: str = "left"):
     """
     edges = np.asarray(bounds, dtype="float64")
     if edges.ndim != 1 or edges.size < 2 or np.isnan(edges).any() or np.any(np.diff(edges) <= 0):
-        raise AscbenchError("band bounds must be two or more increasing numbers", field="bounds",
-                            expected="increasing edges such as [0, 25, 50, 75, 100]")
+        raise AscbenchError(
+            "band bounds must be two or more increasing numbers",
+            field="bounds",
+            expected="increasing edges such as [0, 25, 50, 75, 100]",
+        )
     if closed not in ("left", "right"):
         raise AscbenchError(f"closed={closed!r} is not a side", field="closed", expected="left or right")
     m = edges.size - 1
@@ -105,8 +110,11 @@ def band(values, bounds, labels=None, closed: str = "left"):
     outside = present & ((x < edges[0]) | (x > edges[-1]))
     if outside.any():
         bad = x[outside][0]
-        raise AscbenchError(f"value {bad:g} is outside the band bounds {edges[0]:g} to {edges[-1]:g}",
-                            field="bounds", expected="bounds that cover every value")
+        raise AscbenchError(
+            f"value {bad:g} is outside the band bounds {edges[0]:g} to {edges[-1]:g}",
+            field="bounds",
+            expected="bounds that cover every value",
+        )
     side = "right" if closed == "left" else "left"
     idx = np.clip(np.searchsorted(edges, x, side=side) - 1, 0, m - 1)
     named = np.empty(m, dtype=object)

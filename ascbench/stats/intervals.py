@@ -248,8 +248,9 @@ def mean_ci(mean, sd, n, confidence: float = 0.95):
 
 
 # -------------------------------------------------------------------------- comparison
-def control_limits(benchmark, denominator, statistic: str = "proportion", confidence: float = 0.998,
-                   multiplier: float = 100):
+def control_limits(
+    benchmark, denominator, statistic: str = "proportion", confidence: float = 0.998, multiplier: float = 100
+):
     """Control limits around a benchmark for an area of a given size (funnel-plot limits).
 
     A proportion's limits are the Wilson limits of ``benchmark/multiplier * n`` out of ``n``;

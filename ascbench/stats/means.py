@@ -25,12 +25,21 @@ def mean(values, *, groups=None, confidence: float = 0.95):
         raise AscbenchError("a value is missing", field="values", expected="a number on every row")
     keys = np.zeros(len(x), dtype=int) if groups is None else np.asarray(groups, dtype=object)
     if len(keys) != len(x):
-        raise AscbenchError("groups has a different length from the values", field="groups",
-                            expected="one group key per value")
+        raise AscbenchError(
+            "groups has a different length from the values", field="groups", expected="one group key per value"
+        )
     s = pd.DataFrame({"key": keys, "x": x}).groupby("key", sort=False)["x"].agg(["sum", "count", "std"])
     ci = mean_ci(s["sum"] / s["count"], s["std"], s["count"], confidence)
-    out = pd.DataFrame({"value_sum": s["sum"].to_numpy(), "value_count": s["count"].to_numpy(),
-                        "stdev": s["std"].to_numpy(), "value": ci["value"].to_numpy(),
-                        "lower": ci["lower"].to_numpy(), "upper": ci["upper"].to_numpy()}, index=s.index)
+    out = pd.DataFrame(
+        {
+            "value_sum": s["sum"].to_numpy(),
+            "value_count": s["count"].to_numpy(),
+            "stdev": s["std"].to_numpy(),
+            "value": ci["value"].to_numpy(),
+            "lower": ci["lower"].to_numpy(),
+            "upper": ci["upper"].to_numpy(),
+        },
+        index=s.index,
+    )
     out.index.name = None
     return out if groups is not None else out.reset_index(drop=True)

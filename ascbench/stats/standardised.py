@@ -22,8 +22,27 @@ DSR_MIN_COUNT = 10  # PHE: no DSR is published for fewer than 10 events in total
 
 #: The 19 bands of the European Standard Population 2013 as PHEindicatormethods ``esp2013``
 #: uses them (0-4 combined; 90+ last), in order.
-ESP2013_BANDS = ("0-4", "5-9", "10-14", "15-19", "20-24", "25-29", "30-34", "35-39", "40-44", "45-49",
-                 "50-54", "55-59", "60-64", "65-69", "70-74", "75-79", "80-84", "85-89", "90+")
+ESP2013_BANDS = (
+    "0-4",
+    "5-9",
+    "10-14",
+    "15-19",
+    "20-24",
+    "25-29",
+    "30-34",
+    "35-39",
+    "40-44",
+    "45-49",
+    "50-54",
+    "55-59",
+    "60-64",
+    "65-69",
+    "70-74",
+    "75-79",
+    "80-84",
+    "85-89",
+    "90+",
+)
 
 
 def esp2013():
@@ -39,8 +58,9 @@ def _groups(groups, n):
         return pd.Series(np.zeros(n, dtype=int))
     keys = pd.Series(np.asarray(groups))
     if len(keys) != n:
-        raise AscbenchError("groups has a different length from the counts", field="groups",
-                            expected="one group key per age-band row")
+        raise AscbenchError(
+            "groups has a different length from the counts", field="groups", expected="one group key per age-band row"
+        )
     if keys.isna().any():
         raise AscbenchError("a group key is missing", field="groups", expected="a key on every row")
     return keys
@@ -56,8 +76,11 @@ def _check_nonnegative(values: np.ndarray, name: str, *, allow_missing: bool, po
         raise AscbenchError(f"{name} has a missing value", field=name, expected="a number on every row")
     bad = values <= 0 if positive else values < 0  # NaN compares False: a missing value is not bad here
     if bad.any():
-        raise AscbenchError(f"{name} must be {'greater than zero' if positive else 'zero or more'}", field=name,
-                            expected="a count of people or events" if not positive else "a population above zero")
+        raise AscbenchError(
+            f"{name} must be {'greater than zero' if positive else 'zero or more'}",
+            field=name,
+            expected="a count of people or events" if not positive else "a population above zero",
+        )
 
 
 def _standard(standard, groups, n):
@@ -66,14 +89,25 @@ def _standard(standard, groups, n):
     esp = esp2013()["population"].to_numpy(dtype="float64")
     sizes = groups.groupby(groups, sort=False).transform("size").to_numpy()
     if n == 0 or np.any(sizes != len(esp)):
-        raise AscbenchError("the European Standard Population needs 19 age bands for each group", field="standard",
-                            expected="rows in the ESP2013 bands 0-4, 5-9, ... 90+, or a standard population")
+        raise AscbenchError(
+            "the European Standard Population needs 19 age bands for each group",
+            field="standard",
+            expected="rows in the ESP2013 bands 0-4, 5-9, ... 90+, or a standard population",
+        )
     position = groups.groupby(groups, sort=False).cumcount().to_numpy()
     return esp[position]
 
 
-def dsr(count, population, standard=None, *, groups=None, confidence: float = 0.95, multiplier: float = 100000,
-        min_count: int = DSR_MIN_COUNT):
+def dsr(
+    count,
+    population,
+    standard=None,
+    *,
+    groups=None,
+    confidence: float = 0.95,
+    multiplier: float = 100000,
+    min_count: int = DSR_MIN_COUNT,
+):
     """Directly standardised rate per ``multiplier`` with Dobson's confidence limits.
 
     One row per age band (``groups`` gives each row's area or other key). ``standard`` is the
@@ -95,16 +129,16 @@ def dsr(count, population, standard=None, *, groups=None, confidence: float = 0.
     x = np.asarray(count, dtype="float64")
     n = np.asarray(population, dtype="float64")
     if x.shape != n.shape:
-        raise AscbenchError("counts and populations differ in length", field="population",
-                            expected="one population per count")
+        raise AscbenchError(
+            "counts and populations differ in length", field="population", expected="one population per count"
+        )
     _check_nonnegative(x, "count", allow_missing=True)
     _check_nonnegative(n, "population", allow_missing=False, positive=True)
     keys = _groups(groups, len(x))
     w = _standard(standard, keys, len(x))
     _check_nonnegative(w, "standard", allow_missing=False)
     x0 = _zero_missing(x)
-    parts = pd.DataFrame({"key": keys.to_numpy(), "x": x0, "n": n, "w": w,
-                          "wt": x0 * w / n, "sq": x0 * (w / n) ** 2})
+    parts = pd.DataFrame({"key": keys.to_numpy(), "x": x0, "n": n, "w": w, "wt": x0 * w / n, "sq": x0 * (w / n) ** 2})
     s = parts.groupby("key", sort=False)[["x", "n", "w", "wt", "sq"]].sum()
     total = s["x"].to_numpy()
     value = s["wt"].to_numpy() / s["w"].to_numpy() * multiplier
@@ -115,9 +149,16 @@ def dsr(count, population, standard=None, *, groups=None, confidence: float = 0.
     lower = value + scale * (lo_count - total)
     upper = value + scale * (up_count - total)
     small = total < min_count
-    out = pd.DataFrame({"total_count": total, "total_pop": s["n"].to_numpy(),
-                        "value": np.where(small, np.nan, value), "lower": np.where(small, np.nan, lower),
-                        "upper": np.where(small, np.nan, upper)}, index=s.index)
+    out = pd.DataFrame(
+        {
+            "total_count": total,
+            "total_pop": s["n"].to_numpy(),
+            "value": np.where(small, np.nan, value),
+            "lower": np.where(small, np.nan, lower),
+            "upper": np.where(small, np.nan, upper),
+        },
+        index=s.index,
+    )
     out.index.name = None
     return out if groups is not None else out.reset_index(drop=True)
 
@@ -127,8 +168,11 @@ def _expected(count, population, ref_count, ref_population, groups, observed, re
     rx = np.asarray(ref_count, dtype="float64")
     rn = np.asarray(ref_population, dtype="float64")
     if not (n.shape == rx.shape == rn.shape):
-        raise AscbenchError("populations and reference values differ in length", field="ref_population",
-                            expected="one reference count and population per age band")
+        raise AscbenchError(
+            "populations and reference values differ in length",
+            field="ref_population",
+            expected="one reference count and population per age band",
+        )
     _check_nonnegative(n, "population", allow_missing=True)
     _check_nonnegative(rx, "ref_count", allow_missing=True)
     _check_nonnegative(rn, "ref_population", allow_missing=False, positive=True)
@@ -140,13 +184,18 @@ def _expected(count, population, ref_count, ref_population, groups, observed, re
     if observed is None:
         x = np.asarray(count, dtype="float64")
         if x.shape != n.shape:
-            raise AscbenchError("counts and populations differ in length", field="count",
-                                expected="one count per age band")
+            raise AscbenchError(
+                "counts and populations differ in length", field="count", expected="one count per age band"
+            )
         _check_nonnegative(x, "count", allow_missing=True)
         frame["x"] = _zero_missing(x)
     s = frame.groupby("key", sort=False).sum()
     if observed is not None:
-        obs = pd.Series(observed, dtype="float64") if not np.isscalar(observed) else pd.Series([observed], dtype="float64")
+        obs = (
+            pd.Series(observed, dtype="float64")
+            if not np.isscalar(observed)
+            else pd.Series([observed], dtype="float64")
+        )
         if groups is None:
             obs.index = s.index[: len(obs)]
         s["x"] = obs.reindex(s.index).to_numpy()
@@ -159,15 +208,32 @@ def _indirect(s, confidence, scale):
     exp = s["exp"].to_numpy()
     lo, up = poisson_limits(obs, confidence)  # exact below 10 events, Byar's from 10
     with np.errstate(invalid="ignore", divide="ignore"):
-        out = pd.DataFrame({"observed": obs, "expected": exp, "value": obs / exp * scale,
-                            "lower": lo / exp * scale, "upper": up / exp * scale}, index=s.index)
+        out = pd.DataFrame(
+            {
+                "observed": obs,
+                "expected": exp,
+                "value": obs / exp * scale,
+                "lower": lo / exp * scale,
+                "upper": up / exp * scale,
+            },
+            index=s.index,
+        )
     out["method"] = pd.Categorical.from_codes((obs < 10).astype("int8"), ["Byars", "Exact"])
     out.index.name = None
     return out
 
 
-def smr(count, population, ref_count, ref_population, *, groups=None, observed=None, confidence: float = 0.95,
-        refvalue: float = 1):
+def smr(
+    count,
+    population,
+    ref_count,
+    ref_population,
+    *,
+    groups=None,
+    observed=None,
+    confidence: float = 0.95,
+    refvalue: float = 1,
+):
     """Indirectly standardised ratio (standardised mortality/admission ratio) × ``refvalue``.
 
         E = Σ n_i · X_i / N_i          (X, N: the reference counts and populations)
@@ -184,8 +250,17 @@ def smr(count, population, ref_count, ref_population, *, groups=None, observed=N
     return out if groups is not None else out.reset_index(drop=True)
 
 
-def isr(count, population, ref_count, ref_population, *, groups=None, observed=None, confidence: float = 0.95,
-        multiplier: float = 100000):
+def isr(
+    count,
+    population,
+    ref_count,
+    ref_population,
+    *,
+    groups=None,
+    observed=None,
+    confidence: float = 0.95,
+    multiplier: float = 100000,
+):
     """Indirectly standardised rate per ``multiplier``: the SMR times the reference rate.
 
         ref_rate = Σ X_i / Σ N_i · multiplier;   ISR = O / E · ref_rate
