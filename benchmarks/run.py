@@ -217,7 +217,9 @@ def side_by_side(rows: int = 1_000_000) -> list[tuple]:
     t = time.perf_counter()
     ours = ascbench_stats(x, n, z)
     t_ours = time.perf_counter() - t
-    diff = max(float(np.nanmax(np.abs(a - b) / np.maximum(np.abs(b), 1e-300))) for a, b in zip(ours, reference))
+    diff = max(
+        float(np.nanmax(np.abs(a - b) / np.maximum(np.abs(b), 1e-300))) for a, b in zip(ours, reference, strict=False)
+    )
     out.append(("ascbench.stats", rows, t_ours, t_ours / t_np, diff))
     sample = 20_000
     t = time.perf_counter()
@@ -225,7 +227,7 @@ def side_by_side(rows: int = 1_000_000) -> list[tuple]:
     t_naive = (time.perf_counter() - t) * rows / sample
     diff = max(
         float(np.nanmax(np.abs(a - b[:sample]) / np.maximum(np.abs(b[:sample]), 1e-300)))
-        for a, b in zip(naive_out, reference)
+        for a, b in zip(naive_out, reference, strict=False)
     )
     out.append((f"naive per-row (timed on {sample:,}, scaled)", rows, t_naive, t_naive / t_np, diff))
     try:
@@ -260,7 +262,9 @@ def side_by_side(rows: int = 1_000_000) -> list[tuple]:
         t = time.perf_counter()
         ph_out = phstats(xs[keep], ns[keep], z)
         t_ph = (time.perf_counter() - t) * rows / int(keep.sum())
-        diff = max(float(np.nanmax(np.abs(a - b) / np.maximum(np.abs(b), 1e-300))) for a, b in zip(ph_out, ref))
+        diff = max(
+            float(np.nanmax(np.abs(a - b) / np.maximum(np.abs(b), 1e-300))) for a, b in zip(ph_out, ref, strict=False)
+        )
         out.append((f"phstatsmethods (timed on {sample:,}, scaled)", rows, t_ph, t_ph / t_np, diff))
     return out
 
@@ -309,8 +313,8 @@ def methods_side_by_side(rows: int = 1_000_000) -> list[tuple]:
             float(np.nanmax(np.abs(ours[ok] - ref[ok]) / np.abs(ref[ok]))),
         )
     )
-    obs = rng.poisson(50, rows).astype(float)
-    exp = rng.uniform(20, 80, rows)
+    rng.poisson(50, rows).astype(float)
+    rng.uniform(20, 80, rows)
 
     ref_x = np.tile(rng.integers(100, 5_000, 19).astype(float), areas)
     ref_n = np.tile(rng.integers(40_000, 70_000, 19).astype(float), areas)
@@ -490,12 +494,12 @@ def main() -> None:
         f"{side_rows:,} rows, 95%"
     )
     print(f"{'implementation':<48} {'seconds':>9} {'x numpy':>9} {'max rel. diff':>14}")
-    for name, rows, seconds, ratio, diff in side_by_side(side_rows):
+    for name, _rows, seconds, ratio, diff in side_by_side(side_rows):
         print(f"{name:<48} {seconds:>9.3f} {ratio:>9.1f} {diff:>14.2e}")
     print("Targets: ascbench within 2x bare numpy; results equal to 1e-9.")
     print(f"\nStandardised rates, ratios and funnels side by side, {side_rows:,} rows")
     print(f"{'implementation':<48} {'seconds':>9} {'x numpy':>9} {'max rel. diff':>14}")
-    for name, rows, seconds, ratio, diff in methods_side_by_side(side_rows):
+    for name, _rows, seconds, ratio, diff in methods_side_by_side(side_rows):
         print(f"{name:<48} {seconds:>9.3f} {ratio:>9.1f} {diff:>14.2e}")
     print("Targets: each within 2x the bare implementation.")
     work = Path(tempfile.mkdtemp(prefix="ascbench-cld-"))

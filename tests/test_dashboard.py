@@ -301,7 +301,7 @@ def test_every_default_sentence_reads_as_a_committee_member_would_write_it():
     catalogue = load_catalogue(catalogue_source(None).path)
     assert len(paragraphs) == len(catalogue.metrics)
     ratings = {r["metric_id"]: r for r in json.loads(CliRunner().invoke(cli, ["rate", "--format", "json"]).stdout)}
-    for m, text in zip(catalogue.metrics, paragraphs, strict=True):
+    for _m, text in zip(catalogue.metrics, paragraphs, strict=True):
         text = " ".join(text.split())
         assert text.endswith(".") and ". was" not in text and " ." not in text, text
         assert not re.search(r"\bthis (was|fell|rose)\b", text.split(". ")[0]), text  # a subject, not "this"

@@ -55,7 +55,13 @@ def test_fast_and_text_paths_agree(tmp_path, monkeypatch):
     a = fast[columns].astype({"area_code": str, "period": str, "measure": str, "status": str})
     b = text[columns].astype({"area_code": str, "period": str, "measure": str, "status": str})
     pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True))
-    got = dict(zip(zip(a["area_code"], a["period"], a["measure"]), zip(a["value"], a["status"]), strict=True))
+    got = dict(
+        zip(
+            zip(a["area_code"], a["period"], a["measure"], strict=False),
+            zip(a["value"], a["status"], strict=False),
+            strict=True,
+        )
+    )
     assert got[("E1", "2024-25", "a.den")] == (40.0, "")
     assert got[("E2", "2024-25", "a.num")][1] == "suppressed" and np.isnan(got[("E2", "2024-25", "a.num")][0])
     assert got[("E2", "2024-25", "a.den")][1] == "not available"

@@ -151,7 +151,7 @@ def fuzz(iterations: int, seed: int, verbose: bool = False) -> list[tuple[str, s
     failures = []
     expected = 0
     try:
-        for it in range(iterations):
+        for _it in range(iterations):
             shutil.rmtree(work, ignore_errors=True)
             (work / "data").mkdir(parents=True)
             for name, content in originals.items():

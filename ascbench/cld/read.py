@@ -123,12 +123,12 @@ def read_extracts(paths, invalid: str = "map") -> Extract:
                 rejected.append(
                     pd.DataFrame(
                         {
-                            "file": str(path),
-                            "line": frame.loc[hit, "line"],
+                            "file": str(path),  # noqa: B023 (called within the same iteration)
+                            "line": frame.loc[hit, "line"],  # noqa: B023 (called within the same iteration)
                             "field": column,
-                            "value": frame.loc[hit, column],
+                            "value": frame.loc[hit, column],  # noqa: B023 (called within the same iteration)
                             "reason": reason,
-                            "_order": order,
+                            "_order": order,  # noqa: B023 (called within the same iteration)
                         }
                     )
                 )

@@ -142,7 +142,7 @@ def complete_area(ctx, param, incomplete: str):
 
     try:
         with open(Path(_completing(ctx, "data")) / "areas.csv", encoding="utf-8-sig", newline="") as fh:
-            rows = [r for r in csv.DictReader(line for line in fh if not line.startswith("#"))]
+            rows = list(csv.DictReader(line for line in fh if not line.startswith("#")))
     except Exception:  # noqa: BLE001
         return []
     return [

@@ -288,7 +288,7 @@ def read(paths, period: str | None = None, lookup: Path | None = None):
                     field="LAD23CD",
                     expected="every district of the estimates in the lookup",
                 )
-            for p, bands in by_period.items():
+            for bands in by_period.values():
                 for m, series in bands.items():
                     summed = series[districts].groupby(county[districts].to_numpy()).sum()
                     bands[m] = pd.concat([series, pd.Series(summed.to_numpy())], ignore_index=True)
