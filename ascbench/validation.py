@@ -21,7 +21,7 @@ import pandas as pd
 from ascbench.catalogue import load_catalogue
 from ascbench.engine.data import load as load_dataset
 from ascbench.engine.pipeline import default_area
-from ascbench.engine.values import metric_values, published_mismatch
+from ascbench.engine.values import ROUNDING, metric_values, published_mismatch, rounded_range
 from ascbench.errors import AscbenchError, Problems
 
 
@@ -170,13 +170,21 @@ def check_values(catalogue, dataset, problems: Problems) -> None:
     metrics = catalogue.metrics_frame()
     values = metric_values(metrics, dataset.observations)
     differs = values[published_mismatch(values, metrics)]
-    for _, row in differs.iterrows():
+    low, high = rounded_range(differs, metrics)
+    for i, (_, row) in enumerate(differs.iterrows()):
         m = catalogue.get(row["metric_id"])
-        problems.warn(
-            f"{row['metric_id']} {row['area_code']} {row['period']}: {row['numerator']:g} / {row['denominator']:g} "
-            f"gives {row['value']:.{m.decimals + 2}f}, but the published value is {row['published_value']:g}; "
-            "ascbench uses the value computed from the counts"
-        )
+        counts = f"{row['metric_id']} {row['area_code']} {row['period']}: {row['numerator']:g} / {row['denominator']:g}"
+        if row["value_basis"] == "published":  # rounded counts
+            problems.warn(
+                f"{counts} (rounded to the nearest {ROUNDING}) allow {low[i]:.{m.decimals + 2}f} to "
+                f"{high[i]:.{m.decimals + 2}f}, but the published value is {row['published_value']:g}; "
+                "ascbench shows the published value"
+            )
+        else:
+            problems.warn(
+                f"{counts} gives {row['value']:.{m.decimals + 2}f}, but the published value is "
+                f"{row['published_value']:g}; ascbench uses the value computed from the counts"
+            )
     try:
         area = default_area(dataset)
     except AscbenchError as exc:
