@@ -46,16 +46,16 @@ NO_DATA = {"status": "no data", "rating": "not compared", "rag": "grey", "dot": 
 FOR_INFORMATION = {"rating": "for information", "rag": "none"}
 
 
-def rate(current, comparisons, metrics, values=None, periods=None, members=None):
-    """Every rating of the current rows (module docstring, steps 1-4). ``periods`` (each
-    metric's benchmark period) and ``members`` (the comparison group) are needed only by the
+def rate(current, comparisons, metrics, values=None, context=None):
+    """Every rating of the current rows (module docstring, steps 1-4). ``context`` (the
+    comparison group, :class:`ascbench.engine.ranking.GroupContext`) is needed only by the
     funnel methods. Returns ``(current, comparisons)``."""
     current, comparisons = rate_against_comparators(current, comparisons, metrics)
     current = rate_against_band(current, metrics)
     current = rate_against_range_target(current, metrics)
     current = rate_by_quintile(current, metrics)
-    if values is not None and periods is not None and members is not None:
-        current = rate_by_funnel(current, values, metrics, periods, members)
+    if values is not None and context is not None:
+        current = rate_by_funnel(current, values, metrics, context)
     return current, comparisons
 
 
@@ -324,20 +324,21 @@ def rate_by_quintile(current, metrics):
     return current
 
 
-def rate_by_funnel(current, values, metrics, periods, members):
-    """Rate the current rows of funnel-rated metrics on the group's funnel (module docstring).
-    ``periods``: each metric's benchmark period (``metric_id, period``); ``members``: the
-    group. Adds ``funnel`` (PHE's label), ``funnel_average`` and ``funnel_of``."""
+def rate_by_funnel(current, values, metrics, context):
+    """Rate the current rows of funnel-rated metrics on their area's group's funnel (module
+    docstring), in the area's benchmark period. ``context``: the comparison group
+    (:class:`ascbench.engine.ranking.GroupContext`). Adds ``funnel`` (PHE's label),
+    ``funnel_average`` and ``funnel_of``."""
     if current.empty or not metrics["rating_method"].isin(list(FUNNEL_METHODS)).any():
         return current
-    pool = funnel_pool(values, metrics, periods, members)
+    pool = funnel_pool(values, metrics, context)
     if pool.empty:
         return current
     meta = metrics.set_index("metric_id")
-    focus = current["area_code"].iloc[0]
-    mine = pool[pool["area_code"] == focus]
+    keys = ["group", "metric_id", "period"]
+    mine = context.periods.merge(pool, on=[*keys, "area_code"])
     mine = mine.assign(statistic=mine["metric_id"].map(meta["statistic"]))
-    mine = mine[mine["statistic"].isin(FUNNEL_STATISTICS)]
+    mine = mine[mine["statistic"].isin(FUNNEL_STATISTICS)].reset_index(drop=True)
     if mine.empty:
         return current
     label = pd.Series("", index=mine.index, dtype=object)
@@ -353,17 +354,19 @@ def rate_by_funnel(current, values, metrics, periods, members):
                 multiplier=multiplier,
             )
         label[rows] = stats.funnel_significance(sub["numerator"], sub["denominator"], **kw)
-    members_with_counts = pool.groupby("metric_id", observed=True).size()
+    with_counts = pool.groupby(keys, observed=True).size().rename("funnel_of").reset_index()
+    mine = mine.merge(with_counts, on=keys, how="left")
     found = pd.DataFrame(
         {
             "metric_id": mine["metric_id"].astype(str),
+            "area_code": mine["area_code"].astype(str),
             "funnel": label.to_numpy(),
             "funnel_average": mine["average"].to_numpy(),
             "funnel_period": mine["period"].astype(str),
-            "funnel_of": mine["metric_id"].map(members_with_counts).to_numpy(),
+            "funnel_of": mine["funnel_of"].to_numpy(),
         }
     )
-    out = current.merge(found, on="metric_id", how="left")
+    out = current.merge(found, on=["metric_id", "area_code"], how="left", validate="many_to_one")
     method = out["metric_id"].map(meta["rating_method"])
     rows = method.isin(list(FUNNEL_METHODS)) & out["funnel"].notna()
     if not rows.any():
