@@ -114,6 +114,23 @@ def test_range_target_rates_by_direction(group):
     assert rows["in_range"]["comparator"] == "target range 80-90"
 
 
+def test_a_statistics_error_reaches_the_user_as_an_ascbench_error():
+    """ascbench.stats raises StatsError (a ValueError); where the user's counts are at fault
+    the funnel chart turns it into the one-line AscbenchError, naming the field."""
+    import pandas as pd
+
+    from ascbench.errors import AscbenchError
+    from ascbench.render.funnel_chart import funnel_data
+
+    table = pd.DataFrame(
+        {"area_code": ["C01", "C02", "C03"], "numerator": [5.0, 12.0, 7.0], "denominator": [10.0, 10.0, 10.0]}
+    )
+    with pytest.raises(AscbenchError) as err:
+        funnel_data(table, "proportion", 100)
+    assert err.value.location.field == "numerator"
+    assert "greater than its denominator" in err.value.one_line()
+
+
 def test_a_limit_equal_to_the_target_counts_as_significant_when_asked(group):
     rows = _rate(group)
     assert rows["target_limit"]["rating"] == "better"

@@ -40,6 +40,7 @@ from ascbench.engine.rules import (
     judge_two_levels,
     words,
 )
+from ascbench.errors import AscbenchError
 
 DEFAULT_METHOD = {"area": "tolerance", "target": "target", "baseline": "target", "value": "target"}
 NO_DATA = {"status": "no data", "rating": "not compared", "rag": "grey", "dot": "no data"}
@@ -352,7 +353,10 @@ def rate_by_funnel(current, values, metrics, periods, members):
                 rate_type="crude",
                 multiplier=multiplier,
             )
-        label[rows] = stats.funnel_significance(sub["numerator"], sub["denominator"], **kw)
+        try:
+            label[rows] = stats.funnel_significance(sub["numerator"], sub["denominator"], **kw)
+        except stats.StatsError as exc:  # the data's counts are at fault (a numerator above its denominator)
+            raise AscbenchError.from_stats(exc, item=", ".join(sorted(set(sub["metric_id"].astype(str))))) from None
     members_with_counts = pool.groupby("metric_id", observed=True).size()
     found = pd.DataFrame(
         {

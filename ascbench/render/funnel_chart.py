@@ -15,6 +15,7 @@ import numpy as np
 
 from ascbench import stats
 from ascbench.engine.position import group_members
+from ascbench.errors import AscbenchError
 from ascbench.keys import decategorised
 from ascbench.periods import parse_period
 from ascbench.render.svg import document, with_unit
@@ -33,8 +34,11 @@ def funnel_data(table, statistic: str, multiplier: float):
     kw = {"statistic": statistic, "multiplier": multiplier}
     if statistic == "rate":
         kw.update(rate=num / den * multiplier, rate_type="crude")
-    lines = stats.funnel_limits(num, den, **kw)
-    points = t.assign(significance=stats.funnel_significance(num, den, **kw), value=num / den * multiplier)
+    try:
+        lines = stats.funnel_limits(num, den, **kw)
+        points = t.assign(significance=stats.funnel_significance(num, den, **kw), value=num / den * multiplier)
+    except stats.StatsError as exc:  # the data's counts are at fault (a numerator above its denominator)
+        raise AscbenchError.from_stats(exc) from None
     if statistic == "rate":  # the x axis is the population, as the proportion's is
         av = lines["baseline"].iloc[0] / multiplier
         lines = lines.assign(Population=lines["Events"] / av)

@@ -23,12 +23,14 @@ Formulas, sources and where conventions differ: ``docs/methods.md``.
 
 Missing or zero denominators give missing results (NaN), never an error; negative counts, a
 numerator above its denominator, or a confidence level outside (0, 1) raise
-:class:`ascbench.errors.AscbenchError`.
+:class:`StatsError`, a ``ValueError`` naming the argument at fault (``error.argument``); the
+engine and the CLI turn it into their located error where a user's file is at fault.
 """
 
 from __future__ import annotations
 
 from ascbench.stats.comparison import LIMITS_EQUAL, compare, judge_range_target
+from ascbench.stats.errors import StatsError
 from ascbench.stats.funnel import funnel_limits, funnel_significance
 from ascbench.stats.groups import band, quantile_groups
 from ascbench.stats.intervals import (
@@ -50,6 +52,7 @@ __all__ = [
     "EXACT_BELOW",
     "ESP2013_BANDS",
     "LIMITS_EQUAL",
+    "StatsError",
     "band",
     "byars_limits",
     "compare",

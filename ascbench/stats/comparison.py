@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ascbench.errors import AscbenchError
+from ascbench.stats.errors import StatsError
 
 BETTER, SIMILAR, WORSE, HIGHER, LOWER = 1, 0, -1, 2, -2
 BEST, WORST = 3, -3  # significant at the higher of two confidence levels
@@ -45,9 +45,9 @@ def words(codes, vocabulary: dict, missing: str) -> np.ndarray:
 
 def _check_limits_equal(limits_equal: str) -> None:
     if limits_equal not in LIMITS_EQUAL:
-        raise AscbenchError(
+        raise StatsError(
             f"limits_equal {limits_equal!r} is not a convention",
-            field="limits_equal",
+            argument="limits_equal",
             expected="similar or significant",
         )
 

@@ -10,7 +10,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from ascbench.errors import AscbenchError
+from ascbench.stats.errors import StatsError
 
 EXACT_BELOW = 10  # phe_rate: counts below 10 use exact Poisson limits, 10 or more Byar's
 SCIPY_FROM = 200  # exact limits for more rows than this use scipy.special.gammaincinv
@@ -29,9 +29,9 @@ def _check_confidence(confidence: float) -> None:
     except (TypeError, ValueError):
         ok = False
     if not ok:
-        raise AscbenchError(
+        raise StatsError(
             f"confidence level {confidence!r} is outside (0, 1)",
-            field="confidence",
+            argument="confidence",
             expected="a level such as 0.95 or 0.998",
         )
 
@@ -49,7 +49,7 @@ def _frame(value, lower, upper, index=None):
 
 def _check_counts(x: np.ndarray, name: str) -> None:
     if np.any(x < 0):
-        raise AscbenchError(f"{name} must not be negative", field=name, expected="a count of 0 or more")
+        raise StatsError(f"{name} must not be negative", argument=name, expected="a count of 0 or more")
 
 
 # ------------------------------------------------------------------- Wilson (proportion)
@@ -79,7 +79,7 @@ def proportion_ci(numerator, denominator, confidence: float = 0.95, multiplier: 
     Returns a DataFrame with columns ``value, lower, upper`` (one row per input), each
     multiplied by ``multiplier`` (100 gives a percentage). A zero or missing denominator, or
     a missing numerator, gives NaN; a negative count or a numerator above its denominator
-    raises :class:`AscbenchError`.
+    raises :class:`~ascbench.stats.StatsError`.
     """
     x = _as_float(numerator)
     n = _as_float(denominator)
@@ -88,9 +88,9 @@ def proportion_ci(numerator, denominator, confidence: float = 0.95, multiplier: 
     with np.errstate(invalid="ignore"):
         over = x > n
     if np.any(over):
-        raise AscbenchError(
+        raise StatsError(
             "numerator is greater than its denominator",
-            field="numerator",
+            argument="numerator",
             expected="a numerator no greater than the denominator for a proportion",
         )
     lower, upper = wilson_limits(x, n, confidence)
@@ -215,7 +215,7 @@ def rate_ci(count, population, confidence: float = 0.95, multiplier: float = 100
     """Crude rate per ``multiplier`` with Poisson limits (exact below 10 events, else Byar).
 
     Returns a DataFrame with columns ``value, lower, upper``. A zero or missing population
-    gives NaN; a negative count raises :class:`AscbenchError`. Also used for a count on its
+    gives NaN; a negative count raises :class:`~ascbench.stats.StatsError`. Also used for a count on its
     own: pass ``population=1, multiplier=1``.
     """
     x = _as_float(count)
@@ -272,4 +272,4 @@ def control_limits(
             lower = np.where(np.isnan(expected), np.nan, lower)
             upper = np.where(np.isnan(expected), np.nan, upper)
             return lower * multiplier / n, upper * multiplier / n
-    raise AscbenchError(f"no control limits for a {statistic}", field="statistic", expected="proportion or rate")
+    raise StatsError(f"no control limits for a {statistic}", argument="statistic", expected="proportion or rate")
