@@ -17,6 +17,7 @@ import pytest
 
 from ascbench import stats
 from ascbench.stats import StatsError
+from ascbench.stats.comparison import RATING_WORDS, words
 
 REL = 1e-8
 
@@ -412,12 +413,48 @@ def test_a_limit_equal_to_the_target_is_significant_only_when_asked():
         stats.compare(80, 75, 85, 85, limits_equal="sometimes")
 
 
-def test_directional_range_target():
-    # high is good: >= upper bound green, < lower bound red, between amber
-    codes = stats.judge_range_target([70, 80, 85, 90, 95], 80, 90, "high")
-    np.testing.assert_array_equal(codes, [-1, 0, 0, 1, 1])
-    codes = stats.judge_range_target([70, 80, 85, 90, 95], 80, 90, "low")
-    np.testing.assert_array_equal(codes, [1, 1, 0, 0, -1])
+# Fingertips' RangeTargetComparerTest (ukhsa-collaboration/fingertips-open, commit 678089724a51,
+# PholioVisualisationWS/AnalysisTest/RangeTargetComparerTest.cs): lower limit 1, upper limit 2.
+FINGERTIPS_RANGE_TARGET = [  # (polarity, value, significance)
+    ("high", 0, "worse"),
+    ("high", 1, "similar"),
+    ("high", 1.5, "similar"),
+    ("high", 2, "better"),
+    ("high", 3, "better"),
+    ("low", 0, "better"),
+    ("low", 1, "similar"),  # on the lower limit: Same
+    ("low", 2, "worse"),  # on the upper limit: Worse
+    ("low", 3, "worse"),
+]
+
+
+@pytest.mark.parametrize("polarity, value, expected", FINGERTIPS_RANGE_TARGET)
+def test_range_target_edges_are_fingertips(polarity, value, expected):
+    code = stats.judge_range_target([value], 1, 2, polarity)
+    assert list(words(code, RATING_WORDS, "not compared")) == [expected]
+
+
+def test_range_target_vectorised_and_the_mirrored_option():
+    values = [70, 80, 85, 90, 95, np.nan]
+    np.testing.assert_array_equal(stats.judge_range_target(values, 80, 90, "high"), [-1, 0, 0, 1, 1, np.nan])
+    np.testing.assert_array_equal(stats.judge_range_target(values, 80, 90, "low"), [1, 0, 0, -1, -1, np.nan])
+    np.testing.assert_array_equal(stats.judge_range_target(values, 80, 90, "none"), [-2, 0, 0, 2, 2, np.nan])
+    # ascbench's earlier convention, kept as an option: low-is-good mirrors high-is-good
+    mirrored = stats.judge_range_target(values, 80, 90, "low", edges="mirrored")
+    np.testing.assert_array_equal(mirrored, [1, 1, 0, 0, -1, np.nan])
+    # the edges only differ for low-is-good
+    np.testing.assert_array_equal(
+        stats.judge_range_target(values, 80, 90, "high", edges="mirrored"),
+        stats.judge_range_target(values, 80, 90, "high"),
+    )
+    # a band of one point (Fingertips allows lower == upper)
+    np.testing.assert_array_equal(stats.judge_range_target([0, 1, 2], 1, 1, "high"), [-1, 1, 1])
+    with pytest.raises(StatsError) as err:
+        stats.judge_range_target([1], 2, 1, "high")  # Fingertips: "Lower limit cannot be greater than upper limit"
+    assert err.value.argument == "target_low"
+    with pytest.raises(StatsError) as err:
+        stats.judge_range_target([1], 1, 2, "high", edges="closed")
+    assert err.value.argument == "edges"
 
 
 def test_band_edges_belong_to_the_side_asked_for():
