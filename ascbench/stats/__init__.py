@@ -46,12 +46,14 @@ from ascbench.stats.intervals import (
     z_value,
 )
 from ascbench.stats.means import mean
+from ascbench.stats.spc import SpcResult, xmr
 from ascbench.stats.standardised import ESP2013_BANDS, dsr, esp2013, isr, smr
 
 __all__ = [
     "EXACT_BELOW",
     "ESP2013_BANDS",
     "LIMITS_EQUAL",
+    "SpcResult",
     "StatsError",
     "band",
     "byars_limits",
@@ -71,6 +73,7 @@ __all__ = [
     "quantile_groups",
     "rate_ci",
     "smr",
+    "xmr",
     "wilson_limits",
     "z_value",
 ]
