@@ -32,6 +32,7 @@ from __future__ import annotations
 from ascbench.stats.comparison import LIMITS_EQUAL, compare, judge_range_target
 from ascbench.stats.errors import StatsError
 from ascbench.stats.funnel import funnel_limits, funnel_significance
+from ascbench.stats.gap import gap_to_target
 from ascbench.stats.groups import band, quantile_groups
 from ascbench.stats.intervals import (
     EXACT_BELOW,
@@ -64,6 +65,7 @@ __all__ = [
     "exact_poisson_limits",
     "funnel_limits",
     "funnel_significance",
+    "gap_to_target",
     "isr",
     "judge_range_target",
     "mean",
