@@ -198,6 +198,11 @@ def compare(
     ``range`` the interval inside ``[range_low, range_high]`` is "better", overlapping it
     "similar", clear of it "worse". A missing value, limit or benchmark gives
     "not compared". Returns an array of words.
+
+    >>> compare([80, 90], [75, 86], [85, 94], 85, "high")  # 75-85 contains 85; 86-94 lies above it
+    array(['similar', 'better'], dtype=object)
+    >>> compare(80, 75, 85, 85, "high", limits_equal="significant")  # Fingertips' rule for a target
+    array(['worse'], dtype=object)
     """
     _check_limits_equal(limits_equal)
     value = np.atleast_1d(np.asarray(value, dtype="float64"))

@@ -260,6 +260,9 @@ def funnel_significance(
     PHEindicatormethods ``assign_funnel_significance``. Limits count as inside. The average
     is the pooled average of the areas given, unless ``average`` (a proportion of 1, a rate
     per head, or a ratio of 1) is supplied. Returns an array of labels.
+
+    >>> funnel_significance([900, 700, 720, 150, 730], [1000, 1000, 1000, 200, 1000]).tolist()
+    ['High (0.001)', 'Low (0.001)', 'Low (0.001)', 'Not significant', 'Low (0.025)']
     """
     _check_inputs(numerator, denominator, rate, statistic, rate_type, multiplier)
     x = np.asarray(numerator, dtype="float64")

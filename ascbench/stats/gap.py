@@ -119,8 +119,8 @@ def gap_to_target(
     >>> gap = gap_to_target(2067, 2805, 77.1)
     >>> gap.loc[0, ["target_numerator", "change", "needed"]].tolist()
     [2163, 96, 96]
-    >>> gap_to_target(2067, 2805, 77.1, reach="displayed").loc[0, "needed"]  # 2,162 of 2,805 prints 77.1%
-    np.int64(95)
+    >>> int(gap_to_target(2067, 2805, 77.1, reach="displayed").loc[0, "needed"])  # 2,162 of 2,805 prints 77.1%
+    95
     """
     _check(statistic, reach, polarity, decimals, multiplier, confidence)
     if statistic == "count":

@@ -91,6 +91,9 @@ def band(values, bounds, labels=None, closed: str = "left"):
     bands are ``(a, b]``, it falls in the lower one. Both outer edges are inside. ``labels`` (default 1 ... m) name
     the bands. A value outside ``[bounds[0], bounds[-1]]`` is an error: supplied bounds that
     do not cover a value are wrong bounds, not a band. A missing value gets no band (None).
+
+    >>> band([10, 25, 60, 100], [0, 25, 50, 75, 100], labels=["D", "C", "B", "A"])
+    array(['D', 'C', 'B', 'A'], dtype=object)
     """
     edges = np.asarray(bounds, dtype="float64")
     if edges.ndim != 1 or edges.size < 2 or np.isnan(edges).any() or np.any(np.diff(edges) <= 0):

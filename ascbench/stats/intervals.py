@@ -18,7 +18,11 @@ SCIPY_FROM = 200  # exact limits for more rows than this use scipy.special.gamma
 
 # ------------------------------------------------------------------------------ helpers
 def z_value(confidence: float) -> float:
-    """Two-sided standard normal quantile: 1.959964 for 0.95, 3.090232 for 0.998."""
+    """Two-sided standard normal quantile: 1.959964 for 0.95, 3.090232 for 0.998.
+
+    >>> round(z_value(0.95), 6), round(z_value(0.998), 6)
+    (1.959964, 3.090232)
+    """
     _check_confidence(confidence)
     return NormalDist().inv_cdf(1 - (1 - confidence) / 2)
 
@@ -60,6 +64,10 @@ def wilson_limits(x, n, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarra
 
     Rows with a missing or non-positive ``n`` give NaN. No validation beyond that: use
     :func:`proportion_ci` for checked input.
+
+    >>> lower, upper = wilson_limits([65, 0], [100, 10])
+    >>> lower.round(6), upper.round(6)
+    (array([0.552544, 0.      ]), array([0.736358, 0.277533]))
     """
     x = _as_float(x)
     n = _as_float(n)
@@ -108,6 +116,9 @@ def byars_limits(x, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
 
     The formula as published, for every x (PHEindicatormethods ``byars_lower/upper``); the
     lower limit for x = 0 is 0. :func:`poisson_limits` switches to exact limits below 10.
+
+    >>> [round(float(limit), 6) for limit in byars_limits(65)]  # PHEindicatormethods' test value
+    [50.163188, 82.849139]
     """
     x = _as_float(x)
     z = z_value(confidence)
@@ -158,6 +169,10 @@ def exact_poisson_limits(x, confidence: float = 0.95) -> tuple[np.ndarray, np.nd
     i.e. quantiles of gamma(x) and gamma(x + 1) variables. A few whole counts (a dashboard's)
     are solved without scipy, so they do not pay scipy's import; many rows, or other values,
     use ``scipy.special.gammaincinv``. The lower limit for x = 0 is 0.
+
+    >>> lower, upper = exact_poisson_limits([0, 3])
+    >>> lower.round(6), upper.round(6)
+    (array([0.      , 0.618672]), array([3.688879, 8.767273]))
     """
     x = _as_float(x)
     _check_confidence(confidence)
@@ -194,6 +209,10 @@ def poisson_limits(x, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]
     """Poisson limits as Fingertips computes them: exact below 10 events, Byar's from 10.
 
     Exact limits are computed only for the rows that need them.
+
+    >>> lower, upper = poisson_limits([3, 65])  # exact for 3 events, Byar's for 65
+    >>> lower.round(4), upper.round(4)
+    (array([ 0.6187, 50.1632]), array([ 8.7673, 82.8491]))
     """
     x = _as_float(x)
     scalar = x.ndim == 0
@@ -257,6 +276,10 @@ def control_limits(
     a rate's are the Poisson limits (exact below 10, Byar's from 10) of the expected count
     ``benchmark * population / multiplier``, scaled back to a rate. Returns ``(lower, upper)``
     in the benchmark's units.
+
+    >>> lower, upper = control_limits(75.0, [100, 1000])  # 99.8% around 75% for 100 and 1,000 people
+    >>> lower.round(3), upper.round(3)
+    (array([59.852, 70.545]), array([85.79 , 78.982]))
     """
     b = _as_float(benchmark)
     n = _as_float(denominator)

@@ -18,6 +18,10 @@ def mean(values, *, groups=None, confidence: float = 0.95):
     A missing value is an error (as ``phe_mean``: every unit record counts). Returns
     ``value_sum, value_count, stdev, value, lower, upper`` per group (one row without
     ``groups``); a group of one value has no limits.
+
+    >>> mean([33.09375, 48.38596, 64.83495, 67.98475, 22.93556, 71.23587, 38.78465, 82.37927]).round(6)
+       value_sum  value_count      stdev      value      lower      upper
+    0  429.63476            8  20.975575  53.704345  36.168325  71.240365
     """
     _check_confidence(confidence)
     x = np.asarray(values, dtype="float64")

@@ -218,8 +218,8 @@ def mean_moving_range(mr, segment=None, screen_outliers: bool = True) -> np.ndar
 
     >>> mean_moving_range([np.nan, 1, 1, 1, 1, 1, 1, 1, 1, 1, 30])
     array([1., 1., 1., 1., 1., 1., 1., 1., 1., 1., 1.])
-    >>> mean_moving_range([np.nan, 1, 1, 1, 1, 1, 1, 1, 1, 1, 30], screen_outliers=False)[0]
-    np.float64(3.9)
+    >>> float(mean_moving_range([np.nan, 1, 1, 1, 1, 1, 1, 1, 1, 1, 30], screen_outliers=False)[0])
+    3.9
     """
     ranges = _flat(mr, "mr")
     ids = _section_ids(_section(segment, ranges.size))

@@ -245,6 +245,10 @@ def smr(
     PHEindicatormethods ``calculate_ISRatio``. ``observed`` gives each group's total events
     where the counts by age band are not known. Returns ``observed, expected, value, lower,
     upper, method`` per group.
+
+    >>> smr([10, 20], [1000, 2000], [100, 300], [10000, 20000]).round(6)  # two age bands, one area
+       observed  expected  value     lower     upper method
+    0      30.0      40.0   0.75  0.505923  1.070709  Byars
     """
     _check_confidence(confidence)
     s = _expected(count, population, ref_count, ref_population, groups, observed)
