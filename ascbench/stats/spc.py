@@ -504,7 +504,7 @@ def _like(points: list, x: pd.Series) -> pd.Series:
     values = pd.Series(points, dtype=object)
     try:
         if pd.api.types.is_datetime64_any_dtype(x):
-            return pd.Series(pd.to_datetime(values).to_numpy(dtype=x.dtype))
+            return pd.to_datetime(values).astype(x.dtype)
         if pd.api.types.is_numeric_dtype(x):
             return pd.to_numeric(values).astype(x.dtype)
     except (TypeError, ValueError):
