@@ -13,6 +13,7 @@ Wilson limits, rates exact Poisson limits (crude rates, with the population supp
 from __future__ import annotations
 
 from ascbench import stats
+from ascbench.errors import AscbenchError
 
 FUNNEL_METHODS = {
     "funnel95": ("High (0.025)", "High (0.001)", "Low (0.025)", "Low (0.001)"),
@@ -51,8 +52,11 @@ def funnel_points(table, statistic: str, multiplier: float):
     kw = {"statistic": statistic, "multiplier": multiplier}
     if statistic == "rate":
         kw.update(rate=num / den * multiplier, rate_type="crude")
-    lines = stats.funnel_limits(num, den, **kw)
-    points = t.assign(significance=stats.funnel_significance(num, den, **kw), value=num / den * multiplier)
+    try:
+        lines = stats.funnel_limits(num, den, **kw)
+        points = t.assign(significance=stats.funnel_significance(num, den, **kw), value=num / den * multiplier)
+    except stats.StatsError as exc:  # the data's counts are at fault (a numerator above its denominator)
+        raise AscbenchError.from_stats(exc) from None
     if statistic == "rate":  # the x axis is the population, as the proportion's is
         av = lines["baseline"].iloc[0] / multiplier
         lines = lines.assign(Population=lines["Events"] / av)
