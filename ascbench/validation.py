@@ -5,9 +5,11 @@ Beyond what the loaders check (syntax, keys, types, columns, codes, periods, dup
 * every measure a metric is computed from exists somewhere in the data (error) - a published
   ``value`` beside counts is optional - and every comparator role is defined in
   ``dataset.yaml`` (error);
-* counts used as numerators or denominators are not negative (error), and a proportion's
-  numerator is not above its denominator (error); a zero denominator is a warning (the value
-  is then missing, never 0);
+* counts used as numerators or denominators are not negative (error); a proportion's
+  numerator above its denominator is a warning naming the row (official files publish such
+  rows: ASCOF 2024-25 4B for three councils, outcome ``[z]``, its note 16; the counts are
+  kept as given and the engine computes no value from them, showing the published value or
+  its status); a zero denominator is a warning (the value is then missing, never 0);
 * a published value that disagrees with its own counts beyond its printed precision is a
   warning, as is a metric with no data for the default area.
 """
@@ -103,14 +105,10 @@ def check_measures(catalogue, dataset, problems: Problems, metric_ids=None) -> N
     )
     over = both[both["value"] > both["value_den"]]
     for _, row in over.head(50).iterrows():
-        problems.add(
-            _row_error(
-                row,
-                "value",
-                f"{row['metric_id']}: numerator {row['value']:g} is above its denominator "
-                f"{row['value_den']:g} for {row['area_code']} {row['period']}",
-                "a numerator no greater than the denominator",
-            )
+        problems.warn(
+            f"{row['file']}:{row['line']}: {row['metric_id']}: numerator {row['value']:g} is above its denominator "
+            f"{row['value_den']:g} for {row['area_code']} {row['period']}; kept as given, no value is computed from "
+            "these counts (the published value or its status is shown instead)"
         )
     zero = both[both["value_den"] == 0]
     for _, row in zero.head(20).iterrows():
