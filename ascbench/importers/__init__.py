@@ -11,6 +11,7 @@ import importlib
 
 IMPORTERS = {
     "ascof": "ascbench.importers.ascof",
+    "ascof-annex": "ascbench.importers.ascof_annex",
     "fingertips": "ascbench.importers.fingertips",
     "lginform": "ascbench.importers.lginform",
     "oflog": "ascbench.importers.oflog",
@@ -27,7 +28,7 @@ def suggest_source(source: str, paths) -> None:
     from ascbench.io.dataset import read_text
 
     path = paths[0]
-    if str(path).lower().endswith((".xlsx", ".xls")):
+    if str(path).lower().endswith((".xlsx", ".xlsm", ".xls", ".ods")):
         return
     try:
         rows = list(csv.reader(read_text(path).splitlines()[:30]))

@@ -57,6 +57,7 @@ from ascbench.importers.common import (
     refuse_conflicts,
 )
 from ascbench.importers.reorganisations import current_code
+from ascbench.importers.workbook import is_workbook
 from ascbench.io.cells import parse_values
 from ascbench.periods import parse_period
 
@@ -213,10 +214,19 @@ def year_from_name(path) -> str | None:
 def _read_files(paths):
     """Each file's rows with canonical field names, ``_file`` and ``line``; the layout of each."""
 
+    from ascbench.importers import ascof_annex
+
     frames, layouts = [], []
+    pieces = []
     for path in paths:
-        frame = read_official_csv(path, [], "ASCOF data")
-        headers = [c for c in frame.columns if c != "line"]
+        if is_workbook(path) or ascof_annex.is_annex_csv(path):
+            tables, notes = ascof_annex.frames(path)
+            pieces += [(path, table, None) for table in tables]
+            layouts += notes
+        else:
+            pieces.append((path, read_official_csv(path, [], "ASCOF data"), "csv"))
+    for path, frame, kind in pieces:
+        headers = [c for c in frame.columns if c not in ("line", "_file")]
         mapping = {h: FIELDS[normalise_header(h)] for h in headers if normalise_header(h) in FIELDS}
         seen = {}
         for header, name in mapping.items():
@@ -251,10 +261,12 @@ def _read_files(paths):
                 expected="the ASCOF data file's columns (docs/importing.md)",
             )
         frame = frame.rename(columns=mapping)
-        frame["_file"] = str(path)
+        if "_file" not in frame.columns:
+            frame["_file"] = str(path)
         frame["_name_year"] = year_from_name(path) or ""
         frames.append(frame)
-        layouts.append(f"{path}: {layout_name(headers)}")
+        if kind == "csv":
+            layouts.append(f"{path}: {layout_name(headers)}")
     data = pd.concat(frames, ignore_index=True)
     for column in ("geo_code", "ons", "code", "group", "description", "disaggregation", "year"):
         if column not in data.columns:
@@ -491,5 +503,9 @@ def catalogue_fragment(obs, has_england: bool) -> str:
 
 
 def detect(header: list[str]) -> bool:
+    """The data file's header, or the time-series tables' (:mod:`ascof_annex`), which
+    ``import ascof`` reads too."""
+    from ascbench.importers import ascof_annex
+
     fields = {FIELDS.get(normalise_header(h)) for h in header}
-    return {"level", "type", "value"} <= fields and bool(fields & {"code", "group"})
+    return ({"level", "type", "value"} <= fields and bool(fields & {"code", "group"})) or ascof_annex.detect(header)
