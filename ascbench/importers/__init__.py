@@ -14,6 +14,7 @@ IMPORTERS = {
     "ascof-annex": "ascbench.importers.ascof_annex",
     "fingertips": "ascbench.importers.fingertips",
     "lginform": "ascbench.importers.lginform",
+    "nomis": "ascbench.importers.nomis",
     "oflog": "ascbench.importers.oflog",
     "ons": "ascbench.importers.ons",
 }
