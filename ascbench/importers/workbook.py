@@ -3,8 +3,8 @@
 Both are zip archives of XML. Before any XML is parsed the archive is checked by real
 expansion: every member is decompressed as a stream and the bytes it gives are counted, so a
 decompression bomb stops at the limit, whatever its headers declare (:data:`MAX_EXPANDED`
-in all; a member that expands more than :data:`MAX_RATIO` times once past
-:data:`RATIO_FROM`). The XML itself is parsed with entity and DTD declarations forbidden
+in all; a member, or the archive so far, that expands more than :data:`MAX_RATIO` times once
+past :data:`RATIO_FROM`, so many small members count as much as one large one). The XML itself is parsed with entity and DTD declarations forbidden
 (``defusedxml``: openpyxl uses it when it is installed, and the ``.ods`` reader here calls it
 directly), so an entity bomb is refused. A truncated or damaged archive is a located error.
 Every refusal is an :class:`~ascbench.errors.AscbenchError` naming the file (exit 1).
@@ -42,11 +42,12 @@ def _refuse(path, message: str, expected: str = "an .xlsx or .ods workbook as th
 def check_archive(path: Path) -> None:
     """Refuse a workbook that is not a whole zip archive or that expands past the limits
     (counted by decompressing, never from the sizes the archive declares)."""
-    total = 0
+    total, packed = 0, 0
     try:
         with zipfile.ZipFile(path) as archive:
             for info in archive.infolist():
                 expanded = 0
+                packed += info.compress_size
                 with archive.open(info) as member:
                     while chunk := member.read(CHUNK):
                         expanded += len(chunk)
@@ -62,6 +63,12 @@ def check_archive(path: Path) -> None:
                                 path,
                                 f"'{info.filename}' expands more than {MAX_RATIO} times (a decompression bomb?)",
                                 f"a workbook whose parts expand at most {MAX_RATIO} times",
+                            )
+                        if total > RATIO_FROM and total > MAX_RATIO * max(packed, 1):
+                            raise _refuse(
+                                path,
+                                f"the workbook expands more than {MAX_RATIO} times (a decompression bomb?)",
+                                f"a workbook that expands at most {MAX_RATIO} times",
                             )
     except AscbenchError:
         raise
@@ -115,7 +122,13 @@ def _xlsx_sheets(path: Path) -> dict[str, Rows]:
     except AscbenchError:
         raise
     except Exception as exc:  # a damaged part: the reader's own words, located on the file
-        raise _refuse(path, f"cannot read the workbook ({type(exc).__name__}: {exc})") from None
+        cause = exc
+        while cause is not None and not isinstance(cause, DefusedXmlException):
+            cause = cause.__cause__ or cause.__context__
+        if cause is not None:  # openpyxl wraps the refusal in its own error
+            raise _refuse(path, f"the workbook's XML declares entities or a DTD, which are refused ({cause})") from None
+        first = str(exc).split(". ")[0]
+        raise _refuse(path, f"cannot read the workbook ({type(exc).__name__}: {first})") from None
 
 
 TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
