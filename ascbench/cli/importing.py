@@ -49,12 +49,17 @@ def import_(source, files, out, period, measure, lookup, mode):
     directory is checked before anything is written: a problem stops the import with
     nothing changed. See docs/importing.md for each source's layout and what is kept.
     """
+    import inspect
+
     from ascbench.importers import get, read_options, suggest_source
     from ascbench.importers.common import write_data_dir
 
     suggest_source(source, files)
     module = get(source)
-    imported = module.read(list(files), **read_options(source, module, period=period, measure=measure, lookup=lookup))
+    options = read_options(source, module, period=period, measure=measure, lookup=lookup)
+    if "out" in inspect.signature(module.read).parameters:  # an importer that looks at what the directory holds
+        options["out"] = out
+    imported = module.read(list(files), **options)
     written = write_data_dir(imported, out, source, protect=[*files, *([lookup] if lookup else [])], mode=mode)
     for note in imported.notes:
         click.echo(f"ascbench: {note}", err=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 
 IMPORTERS = {
+    "ascfr": "ascbench.importers.ascfr",
     "ascof": "ascbench.importers.ascof",
     "ascof-annex": "ascbench.importers.ascof_annex",
     "fingertips": "ascbench.importers.fingertips",
