@@ -25,7 +25,7 @@ from ascbench.importers import IMPORTERS
     "--lookup",
     default=None,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A district-to-county lookup, to sum districts into counties (ons).",
+    help="A district-to-county lookup, to sum districts into counties (ons; default: ONS's 2024 lookup, shipped).",
 )
 @click.option(
     "--append",

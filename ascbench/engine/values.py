@@ -149,7 +149,7 @@ def _computed(metrics, metric_ids, out_k, columns):
         den = np.where(denominator != 0, denominator, np.nan)
         computed = np.where(ratio, numerator / den, numerator) * multiplier
     proportion = (meta["statistic"].to_numpy(dtype=object) == "proportion")[out_k] & ratio
-    over = proportion & (numerator > denominator)
+    over = proportion & (numerator > denominator) & (denominator != 0)  # a zero denominator says so itself
     has_counts = ~np.isnan(computed) & ~over
     zero_den = ratio & (denominator == 0)
     value = np.where(has_counts, computed, np.where(zero_den, np.nan, published))

@@ -122,7 +122,7 @@ def _xlsx_sheets(path: Path) -> dict[str, Rows]:
     except AscbenchError:
         raise
     except Exception as exc:  # a damaged part: the reader's own words, located on the file
-        cause = exc
+        cause: BaseException | None = exc
         while cause is not None and not isinstance(cause, DefusedXmlException):
             cause = cause.__cause__ or cause.__context__
         if cause is not None:  # openpyxl wraps the refusal in its own error
@@ -165,7 +165,7 @@ def _ods_sheets(path: Path) -> dict[str, Rows]:
         raise _refuse(path, f"the workbook's XML declares entities or a DTD, which are refused ({exc})") from None
     except (KeyError, ParseError, zipfile.BadZipFile, EOFError, zlib.error) as exc:
         raise _refuse(path, f"the workbook is damaged or truncated ({type(exc).__name__}: {exc})") from None
-    out = {}
+    out: dict[str, Rows] = {}
     for table in root.iter(f"{TABLE}table"):
         rows, n = [], 0
         for row in table.iter(f"{TABLE}table-row"):
