@@ -5,9 +5,12 @@ Beyond what the loaders check (syntax, keys, types, columns, codes, periods, dup
 * every measure a metric is computed from exists somewhere in the data (error) - a published
   ``value`` beside counts is optional - and every comparator role is defined in
   ``dataset.yaml`` (error);
-* counts used as numerators or denominators are not negative (error), and a proportion's
-  numerator is not above its denominator (error); a zero denominator is a warning (the value
-  is then missing, never 0);
+* counts used as numerators or denominators are not negative (error; a numerator in money,
+  ``unit: £...``, may be: gross spend is published negative at times); a proportion's
+  numerator above its denominator is a warning naming the row (official files publish such
+  rows: ASCOF 2024-25 4B for three councils, outcome ``[z]``, its note 16; the counts are
+  kept as given and the engine computes no value from them, showing the published value or
+  its status); a zero denominator is a warning (the value is then missing, never 0);
 * a published value that disagrees with its own counts beyond its printed precision is a
   warning, as is a metric with no data for the default area.
 """
@@ -78,7 +81,11 @@ def check_measures(catalogue, dataset, problems: Problems, metric_ids=None) -> N
                         + " or an area code",
                     )
                 )
-    counts = {x for m in chosen for x in (m.numerator, m.denominator) if x}
+    # an amount of money is no count: gross spend can be negative as published (an ASC-FR
+    # council's short-term support after income adjustments), so a numerator in £ may be
+    counts = {m.denominator for m in chosen if m.denominator} | {
+        m.numerator for m in chosen if m.numerator and not str(m.unit or "").startswith("£")
+    }
     negative = obs[obs["measure"].isin(counts) & (obs["value"] < 0)]
     for _, row in negative.head(50).iterrows():
         problems.add(
@@ -103,14 +110,10 @@ def check_measures(catalogue, dataset, problems: Problems, metric_ids=None) -> N
     )
     over = both[both["value"] > both["value_den"]]
     for _, row in over.head(50).iterrows():
-        problems.add(
-            _row_error(
-                row,
-                "value",
-                f"{row['metric_id']}: numerator {row['value']:g} is above its denominator "
-                f"{row['value_den']:g} for {row['area_code']} {row['period']}",
-                "a numerator no greater than the denominator",
-            )
+        problems.warn(
+            f"{row['file']}:{row['line']}: {row['metric_id']}: numerator {row['value']:g} is above its denominator "
+            f"{row['value_den']:g} for {row['area_code']} {row['period']}; kept as given, no value is computed from "
+            "these counts (the published value or its status is shown instead)"
         )
     zero = both[both["value_den"] == 0]
     for _, row in zero.head(20).iterrows():

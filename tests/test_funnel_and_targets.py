@@ -147,8 +147,8 @@ def test_a_statistics_error_reaches_the_user_as_an_ascbench_error():
     the funnel chart turns it into the one-line AscbenchError, naming the field."""
     import pandas as pd
 
-    from ascbench.errors import AscbenchError
     from ascbench.engine.funnel import funnel_points
+    from ascbench.errors import AscbenchError
 
     table = pd.DataFrame(
         {"area_code": ["C01", "C02", "C03"], "numerator": [5.0, 12.0, 7.0], "denominator": [10.0, 10.0, 10.0]}

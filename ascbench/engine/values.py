@@ -18,7 +18,11 @@ every area and period in the data:
   counts allow.
 
 Full precision is kept; rounding happens only when rendering. A zero denominator gives a
-missing value (with ``status`` "zero denominator"), never an error and never 0.
+missing value (with ``status`` "zero denominator"), never an error and never 0. A proportion
+whose numerator is above its denominator (three ASCOF 2024-25 4B rows, which the publisher
+marks ``[z]``) is never computed into a value above 100%: the published value is shown
+where there is one, else no value, with the published status (``not applicable`` for
+``[z]``) or ``numerator above denominator``.
 """
 
 from __future__ import annotations
@@ -67,8 +71,8 @@ def metric_values(metrics, observations):
     out_k, out_a, out_p = split(keys, sizes)
     rounded_code = status_cats.index("rounded") if "rounded" in status_cats else -1
     rounded = (statuses["numerator"] == rounded_code) | (statuses["denominator"] == rounded_code)
-    value, basis, zero_den = _computed(metrics, metric_ids, out_k, columns, rounded)
-    status = _status(statuses, status_cats, value, zero_den)
+    value, basis, zero_den, over = _computed(metrics, metric_ids, out_k, columns, rounded)
+    status = _status(statuses, status_cats, value, zero_den, over)
     return pd.DataFrame(
         {
             "metric_id": categorical(out_k, metric_ids),
@@ -120,7 +124,7 @@ def _placed(metrics, observations):
     del key
     status_codes, status_cats = key_codes(observations["status"].fillna(""))
     status_cats = list(status_cats)
-    for extra in ("", "missing", "zero denominator"):
+    for extra in ("", "missing", "zero denominator", "numerator above denominator"):
         if extra not in status_cats:
             status_cats.append(extra)
     blank = status_cats.index("")
@@ -138,10 +142,12 @@ def _placed(metrics, observations):
 
 
 def _computed(metrics, metric_ids, out_k, columns, rounded):
-    """(value, basis code, zero denominator) per placed key: a ratio from its counts times the
-    multiplier, a count times its multiplier, else the published value; the published value
-    before counts that were ``rounded``; a zero denominator gives no value, even beside a
-    published one (docs/data-format.md)."""
+    """(value, basis code, zero denominator, numerator above denominator) per placed key: a
+    ratio from its counts times the multiplier, a count times its multiplier, else the
+    published value; the published value before counts that were ``rounded``; a zero
+    denominator gives no value, even beside a published one (docs/data-format.md); a
+    proportion's numerator above its denominator is never computed (the published value, if
+    any, stands)."""
     meta = metrics.drop_duplicates("metric_id").set_index("metric_id").loc[metric_ids]
     ratio = (
         np.isin(meta["statistic"].to_numpy(dtype=object), ["proportion", "rate"])
@@ -152,14 +158,16 @@ def _computed(metrics, metric_ids, out_k, columns, rounded):
     with np.errstate(divide="ignore", invalid="ignore"):
         den = np.where(denominator != 0, denominator, np.nan)
         computed = np.where(ratio, numerator / den, numerator) * multiplier
-    has_counts = ~np.isnan(computed) & ~(rounded & ~np.isnan(published))
+    proportion = (meta["statistic"].to_numpy(dtype=object) == "proportion")[out_k] & ratio
+    over = proportion & (numerator > denominator) & (denominator != 0)  # a zero denominator says so itself
+    has_counts = ~np.isnan(computed) & ~over & ~(rounded & ~np.isnan(published))
     zero_den = ratio & (denominator == 0)
     value = np.where(has_counts, computed, np.where(zero_den, np.nan, published))
     basis = np.where(has_counts, 1, np.where(np.isnan(published) | zero_den, 0, 2))
-    return value, basis, zero_den
+    return value, basis, zero_den, over
 
 
-def _status(statuses, status_cats, value, zero_den):
+def _status(statuses, status_cats, value, zero_den, over):
     """A present value keeps a quality flag (implied, provisional, ...); a missing one says
     why, the suppression travelling from the cell that carried it."""
     blank = status_cats.index("")
@@ -168,6 +176,8 @@ def _status(statuses, status_cats, value, zero_den):
     is_quality = np.isin(np.asarray(status_cats, dtype=object), QUALITY_FLAGS)
     why = np.where(component != blank, component, status_cats.index("missing"))
     why = np.where(zero_den, status_cats.index("zero denominator"), why)
+    why = np.where(over & (pub_st == blank), status_cats.index("numerator above denominator"), why)
+    why = np.where(over & (pub_st != blank), pub_st, why)
     quality = np.where(is_quality[component], component, blank)
     return np.where(np.isnan(value), why, quality)
 
