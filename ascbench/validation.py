@@ -92,10 +92,18 @@ def check_measures(catalogue, dataset, problems: Problems, metric_ids=None) -> N
             _row_error(row, "value", f"negative count {row['value']:g} for {row['measure']}", "a count of 0 or more")
         )
     _impossible_published(chosen, obs, problems)
+
+
+def check_counts(catalogue, dataset, problems: Problems) -> None:
+    """Counts that give no value, as data warnings for ``validate`` (a command shows the
+    affected rows' status instead of warning about every council's data on every run): a
+    numerator above its denominator (kept as published, never a value above 100%) and a zero
+    denominator."""
+    obs = dataset.observations
     pairs = pd.DataFrame(
         [
             (m.id, m.numerator, m.denominator)
-            for m in chosen
+            for m in catalogue.metrics
             if m.statistic == "proportion" and m.numerator and m.denominator
         ],
         columns=["metric_id", "numerator", "denominator"],
@@ -207,6 +215,7 @@ def validate_all(catalogue_path: str | Path, data_path: str | Path) -> Problems:
     check_ratable(catalogue, problems)
     if catalogue.metrics and dataset.observations is not None:
         check_measures(catalogue, dataset, problems)  # with no rows too: rate refuses what validate passes
+        check_counts(catalogue, dataset, problems)
         if not problems.errors and not dataset.observations.empty:
             check_values(catalogue, dataset, problems)
     return problems

@@ -20,6 +20,7 @@ from ascbench.engine.direction import attach_direction
 from ascbench.engine.forecast import attach_recorded_forecasts
 from ascbench.engine.groups import group_values
 from ascbench.engine.intervals import add_intervals
+from ascbench.engine.membership import declared_members, lifetimes
 from ascbench.engine.ranking import attach_positions, comparison_group, neighbour_context
 from ascbench.engine.rating import rate, rate_missing
 from ascbench.engine.report import Report
@@ -167,22 +168,63 @@ def default_area(dataset) -> str:
     )
 
 
+ALL_AREAS = "all"
+
+
 def check_areas(dataset, areas: list[str]) -> list[str]:
-    known = set(dataset.areas["area_code"])
-    names = dict(zip(dataset.areas["area_name"].str.lower(), dataset.areas["area_code"], strict=False))
+    """Area codes for the codes or names given (names case-insensitively). A name that
+    several areas share (a council abolished and its successor of the same name) is an
+    error that lists them with their lifetimes; an unknown one suggests the nearest code.
+    ``all`` is kept as it is (:func:`every_area`)."""
+    table = dataset.areas
+    known = set(table["area_code"])
+    by_name: dict[str, list[int]] = {}
+    for i, name in enumerate(table["area_name"].astype(str).str.lower()):
+        by_name.setdefault(name, []).append(i)
     out = []
     for a in areas:
-        if a in known:
-            out.append(a)
-        elif a.lower() in names:
-            out.append(names[a.lower()])
+        if a in known or a.lower() == ALL_AREAS:
+            out.append(ALL_AREAS if a.lower() == ALL_AREAS else a)
+        elif len(by_name.get(a.lower(), [])) == 1:
+            out.append(str(table["area_code"].iloc[by_name[a.lower()][0]]))
+        elif a.lower() in by_name:
+            rows = table.iloc[by_name[a.lower()]]
+            listed = "; ".join(f"{r.area_code} ({_lifetime(r)})" for r in rows.itertuples())
+            raise AscbenchError(
+                f"'{a}' names {len(rows)} areas: {listed}",
+                field="area",
+                expected="the area code of the one meant",
+            )
         else:
             close = difflib.get_close_matches(a, sorted(known), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             raise AscbenchError(
                 f"no area '{a}' in areas.csv{hint}", field="area", expected="an area code or name listed in areas.csv"
             )
-    return out
+    return list(dict.fromkeys(out))
+
+
+def _lifetime(row) -> str:
+    start, stop = getattr(row, "valid_from", ""), getattr(row, "valid_to", "")
+    kind = str(row.area_type)
+    if start and stop:
+        return f"{kind}, {start} to {stop}"
+    if start:
+        return f"{kind}, from {start}"
+    if stop:
+        return f"{kind}, to {stop}"
+    return kind
+
+
+def every_area(dataset, group: str | None, end) -> list[str]:
+    """``--area all``: every council of the comparison group that existed at ``end`` (for
+    ``all``, ``region``, ``type`` and ``neighbours``, which differ by area: every council)."""
+    name = group if group and group not in ("region", "type", "neighbours") else "all"
+    codes = declared_members(dataset.areas, dataset.groups, [name])["area_code"]
+    life = lifetimes(dataset.areas).set_index("area_code")
+    end = pd.Timestamp(end)
+    alive = (life["start"].reindex(codes) <= end) & (end <= life["stop"].reindex(codes))
+    return [c for c, ok in zip(codes, alive.fillna(True), strict=True) if ok]
 
 
 def reporting_period(dataset, values, areas: list[str], period: str | None):
@@ -272,7 +314,13 @@ def build_report(
     comparators = comparators[comparators["metric_id"].isin(ids)].reset_index(drop=True)
     values = add_intervals(metric_values(metrics, dataset.observations), metrics, dataset.observations)
     areas = check_areas(dataset, areas) if areas else [default_area(dataset)]
-    end, kind, as_at = reporting_period(dataset, values, areas, period)
+    if ALL_AREAS in areas:  # every council of the group that existed then, after any named first
+        named = [a for a in areas if a != ALL_AREAS]
+        everyone = declared_members(dataset.areas, dataset.groups, ["all"])["area_code"].tolist()
+        end, kind, as_at = reporting_period(dataset, values, named or everyone, period)
+        areas = list(dict.fromkeys(named + every_area(dataset, group, end)))
+    else:
+        end, kind, as_at = reporting_period(dataset, values, areas, period)
 
     # the few rows of the report are edited cell by cell below: plain text columns
     current = decategorised(attach_previous(select_current(values, areas, end, kind), values, metrics))

@@ -141,7 +141,7 @@ def _check_inputs(numerator, denominator, rate, statistic, rate_type, multiplier
             raise StatsError(f"rate type {rate_type!r} is not known", argument="rate_type", expected="crude or dsr")
         if rate is None:
             raise StatsError("a funnel of rates needs the rates", argument="rate", expected="each area's rate")
-        if multiplier is None or multiplier <= 0:
+        if multiplier is None or np.any(np.asarray(multiplier, dtype="float64") <= 0):
             raise StatsError(
                 "a funnel of rates needs its multiplier",
                 argument="multiplier",
