@@ -54,14 +54,37 @@ import click
     "reject rejects the row.",
 )
 @click.option("--strict", is_flag=True, help="Fail (exit 1) if any row is rejected.")
-def cld(files, period, area, population, out, person_key, blank_component, carer_blank_component, invalid, strict):
+@click.option(
+    "--max-rejected",
+    type=click.FloatRange(0, 1),
+    default=0.10,
+    show_default=True,
+    help="Fail (exit 1, nothing written) when more than this share of a file's rows is rejected.",
+)
+@click.option(
+    "--accept-rejections", is_flag=True, help="Count the rows that remain however many are rejected (not all)."
+)
+def cld(
+    files,
+    period,
+    area,
+    population,
+    out,
+    person_key,
+    blank_component,
+    carer_blank_component,
+    invalid,
+    strict,
+    max_rejected,
+    accept_rejections,
+):
     """Compute ASCOF 2A, 2B, 2C, 2E and 3D counts from CLD extracts (FILES, oldest first;
     the latest submission wins for duplicated events). 2D needs hospital data and is written
     as "not available". See docs/cld.md for the method and the choices."""
     import sys
 
     from ascbench.cld.measures import Options
-    from ascbench.cld.read import read_extracts
+    from ascbench.cld.read import check_rejections, read_extracts
     from ascbench.cld.run import cld_run
     from ascbench.cli.common import emit, remember_inputs, warn
     from ascbench.errors import AscbenchError
@@ -83,6 +106,7 @@ def cld(files, period, area, population, out, person_key, blank_component, carer
         )
     if strict and len(extract.rejected):
         raise AscbenchError(f"{len(extract.rejected)} rows rejected", field="--strict", expected="no rejected rows")
+    check_rejections(extract, None if accept_rejections else max_rejected)
     populations = None
     if population is not None:
         from ascbench.errors import Problems
@@ -105,6 +129,11 @@ def cld(files, period, area, population, out, person_key, blank_component, carer
             warn(f"{f} supplies no quarter (a later file covers each of its quarters): not used")
     invalid_fields = result.quality[result.quality["invalid"] > 0]
     for q in invalid_fields.itertuples():
+        if q.check != "in the CLD list":
+            warn(
+                f"{q.field}: {q.invalid:,} of {q.rows:,} rows break the rule '{q.check}' (e.g. {q.example}); used as given"
+            )
+            continue
         warn(
             f"{q.field}: {q.invalid:,} of {q.rows:,} rows hold a value outside the CLD list (e.g. '{q.example}'), "
             + ("kept as 'Invalid and not mapped'" if invalid == "map" else "rejected")
