@@ -94,6 +94,13 @@ class Extract:
     quality: object = None  # DataFrame: field, check, rows, invalid, blank, example (DHSC's DQ counts per field)
     files: object = None  # DataFrame: file, rows (read), rejected
 
+    def first_rejected(self, file: str):
+        """The first rejected row of ``file`` (a row of :attr:`rejected`)."""
+        return self.rejected[self.rejected["file"] == file].iloc[0]
+
+    def rejected_head(self, n: int):
+        return self.rejected.head(n)
+
     def summary(self) -> str:
         if self.rejected.empty:
             return f"{len(self.rows):,} rows read, none rejected"
@@ -147,8 +154,7 @@ def check_rejections(extract: Extract, max_rejected: float | None = MAX_REJECTED
         n, rows = f.rejected, f.rows
         if not n or (n < rows and (max_rejected is None or n <= max_rejected * rows)):
             continue
-        mine = extract.rejected[extract.rejected["file"] == f.file]
-        first = mine.iloc[0]
+        first = extract.first_rejected(f.file)
         if n == rows:
             what = f"{n:,} rows rejected of {rows:,}: every row, so the file gives nothing to count"
         else:
@@ -163,7 +169,7 @@ def check_rejections(extract: Extract, max_rejected: float | None = MAX_REJECTED
             field=str(first["field"]),
             expected="CLD rows with a start date, a person identifier and dates as " + DATE_EXPECTED,
         )
-    if len(extract.rows) == 0:
+    if sum(extract.files["rows"]) == sum(extract.files["rejected"]):
         raise AscbenchError(
             "the extracts hold no CLD rows",
             file=str(extract.files["file"].iloc[0]) if len(extract.files) else None,
@@ -222,7 +228,7 @@ def read_extracts(paths, invalid: str = "map", max_rejected: float | None = None
                             "file": str(path),  # noqa: B023 (called within the same iteration)
                             "line": frame.loc[hit, "line"],  # noqa: B023 (called within the same iteration)
                             "field": column,
-                            "value": frame.loc[hit, column],  # noqa: B023 (called within the same iteration)
+                            "value": (raw_dates if column in DATE_FIELDS else frame).loc[hit, column],  # noqa: B023
                             "reason": reason,
                             "_order": order,  # noqa: B023 (called within the same iteration)
                         }
@@ -230,6 +236,7 @@ def read_extracts(paths, invalid: str = "map", max_rejected: float | None = None
                 )
             ok &= ~mask
 
+        raw_dates = frame[DATE_FIELDS].copy()  # a rejected date is reported as written
         for column in DATE_FIELDS:
             value, bad, us = _dates(frame[column])
             if us.any():
