@@ -104,7 +104,7 @@ class Extract:
     def summary(self) -> str:
         if self.rejected.empty:
             return f"{len(self.rows):,} rows read, none rejected"
-        by = self.rejected.groupby("reason").size().sort_values(ascending=False)
+        by = self.rejected.groupby("reason").size().sort_values(ascending=False, kind="stable")
         return f"{len(self.rows):,} rows read, {len(self.rejected):,} rejected: " + "; ".join(
             f"{n:,} {reason}" for reason, n in by.items()
         )
