@@ -81,9 +81,13 @@ class DuckExtract:
         ).df()
 
     def first_rejected(self, file: str):
-        return self.con.execute(
-            "SELECT file, line, field, value, reason FROM rejected WHERE file = ? ORDER BY line LIMIT 1", [file]
-        ).df().iloc[0]
+        return (
+            self.con.execute(
+                "SELECT file, line, field, value, reason FROM rejected WHERE file = ? ORDER BY line LIMIT 1", [file]
+            )
+            .df()
+            .iloc[0]
+        )
 
     def summary(self) -> str:
         n = self.rows_count
@@ -214,9 +218,7 @@ def _load_with_duckdb(con, path: Path, order: int, header: list[str]) -> bool:
     names = [f"c{i}" for i in range(len(header))]
     columns = "{" + ", ".join(f"{lit(n)}: 'VARCHAR'" for n in names) + "}"
     given = dict(zip(header, names, strict=True))
-    cells = ", ".join(
-        f"coalesce(trim({given[c]}, {WS}), '') AS {q(c)}" if c in given else f"'' AS {q(c)}" for c in ALL
-    )
+    cells = ", ".join(f"coalesce(trim({given[c]}, {WS}), '') AS {q(c)}" if c in given else f"'' AS {q(c)}" for c in ALL)
     blank = " AND ".join(f"coalesce(trim({n}, {WS}), '') = ''" for n in names)
     try:
         con.execute(
@@ -278,10 +280,10 @@ def _code_maps(con) -> None:
             table = {k: codes.CLIENT_TYPES[k] for k in table}
         values = ", ".join(f"({lit(k)}, {lit(v)})" for k, v in table.items())
         con.execute(
-            f"""CREATE OR REPLACE TABLE {q('map_' + column)} AS
+            f"""CREATE OR REPLACE TABLE {q("map_" + column)} AS
             WITH t AS (SELECT DISTINCT {q(column)} AS t FROM raw), l(k, v) AS (VALUES {values})
-            SELECT t, CASE WHEN {fold('t')} = '' OR lower(t) IN ({missing}) THEN '' ELSE l.v END AS v
-            FROM t LEFT JOIN l ON l.k = {fold('t')}"""
+            SELECT t, CASE WHEN {fold("t")} = '' OR lower(t) IN ({missing}) THEN '' ELSE l.v END AS v
+            FROM t LEFT JOIN l ON l.k = {fold("t")}"""
         )
 
 
@@ -332,7 +334,9 @@ def read_extracts_duckdb(con, paths, invalid: str = "map", max_rejected: float |
 def _stages(invalid: str) -> list[tuple[str, str, str, str]]:
     """The row checks in the reference's order: (condition, field, value, reason)."""
     stages = [(f"{c}_bad", c, f"raw_{c}", f"{c} is not a date (expected YYYY-MM-DD)") for c in DATE_FIELDS]
-    stages.append(("Event_Start_Date IS NULL", "Event_Start_Date", "raw_Event_Start_Date", "Event_Start_Date is missing"))
+    stages.append(
+        ("Event_Start_Date IS NULL", "Event_Start_Date", "raw_Event_Start_Date", "Event_Start_Date is missing")
+    )
     stages.append(("no_person", "NHS_Number", "NHS_Number", "no NHS_Number and no LA_Person_Unique_Identifier"))
     if invalid == "reject":
         for c in REJECT_CODED:
@@ -373,7 +377,11 @@ def _checked(con, invalid: str) -> None:
     for i, c in enumerate(DATE_FIELDS):
         joins.append(f"JOIN dates d{i} ON d{i}.t = r.{q(c)}")
         written = text[c] if c in text else f"r.{q(c)}"
-        cols += [f"d{i}.d AS {q(c)}", f"(NOT d{i}.missing AND d{i}.d IS NULL) AS {q(c + '_bad')}", f"{written} AS raw_{c}"]
+        cols += [
+            f"d{i}.d AS {q(c)}",
+            f"(NOT d{i}.missing AND d{i}.d IS NULL) AS {q(c + '_bad')}",
+            f"{written} AS raw_{c}",
+        ]
     for c in CODED_FIELDS:
         joins.append(f"JOIN {q('map_' + c)} {q('m' + c)} ON {q('m' + c)}.t = r.{q(c)}")
         cols += [f"{q('m' + c)}.v AS m_{c}", f"{text[c]} AS raw_{c}"]
@@ -456,7 +464,7 @@ def _accepted(con) -> None:
     plain = [c for c in REQUIRED + TEXT_FIELDS if c not in CODED_FIELDS]
     con.execute(
         f"""CREATE OR REPLACE TABLE rows AS
-        SELECT {', '.join(q(c) for c in plain)}, {', '.join(coded)}, {', '.join(q(c) for c in DATE_FIELDS)},
+        SELECT {", ".join(q(c) for c in plain)}, {", ".join(coded)}, {", ".join(q(c) for c in DATE_FIELDS)},
                f.file, c.sub AS submission, c.line, (row_number() OVER (ORDER BY c.sub, c.line) - 1)::BIGINT AS record
         FROM checked c JOIN files f USING (sub) WHERE stage = 0"""
     )

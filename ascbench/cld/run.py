@@ -78,6 +78,14 @@ def cld_run(
     step = progress or (lambda name: None)
     p = parse_period(period)
     start, end = pd.Timestamp(p.start), pd.Timestamp(p.end)
+    if hasattr(extract, "con"):  # the DuckDB engine's extract
+        from ascbench.cld.duck_run import council_tables
+
+        las = [r[0] for r in extract.con.execute("SELECT DISTINCT LA_Code FROM rows ORDER BY 1").fetchall()]
+        check_area(las, area)
+        counts, outcomes, quarters = council_tables(extract, start, end, options, step)
+        files = [r[0] for r in extract.con.execute("SELECT DISTINCT file FROM rows").fetchall()]
+        return assemble(counts, outcomes, quarters, extract.quality, p, area, populations, files)
     rows = extract.rows
     las = sorted(rows["LA_Code"].astype(str).unique())
     check_area(las, area)
