@@ -24,7 +24,7 @@ def council_areas(la_codes) -> pd.DataFrame:
     table = cassr_table()
     councils = table[table["Council type"].str.strip() != ""].drop_duplicates("cassr").set_index("cassr")
     regions = table[(table["Council type"].str.strip() == "") & (table["gss"].str.startswith("E12"))]
-    region_code = dict(zip(regions["name"], regions["gss"], strict=True))
+    region_code = dict(zip(regions["region"], regions["gss"], strict=True))
     rows = []
     for la in la_codes:
         if la in councils.index:

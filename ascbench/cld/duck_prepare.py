@@ -78,8 +78,8 @@ def _periods(con) -> None:
         WITH g AS (
             SELECT LA_Code, submission, min(file) AS file,
                    min(Reporting_Period_Start_Date) AS stated_start, max(Reporting_Period_End_Date) AS stated_end,
-                   least(min(Event_Start_Date), min("end")) AS first_date,
-                   greatest(max(Event_Start_Date), max("end")) AS last_date
+                   least(min(Event_Start_Date), min(Event_End_Date)) AS first_date,
+                   greatest(max(Event_Start_Date), max(Event_End_Date)) AS last_date
             FROM keyed GROUP BY LA_Code, submission)
         SELECT *, stated_start IS NOT NULL AND stated_end IS NOT NULL AS stated,
                CASE WHEN stated_start IS NOT NULL AND stated_end IS NOT NULL THEN stated_start

@@ -111,7 +111,7 @@ def connect(memory_limit: str | None = None, temp_directory: str | Path | None =
     if base is not None:
         base.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="ascbench-cld-", dir=base))
-    con = duckdb.connect(str(work / "cld.duckdb"), config={"preserve_insertion_order": True})
+    con = duckdb.connect(":memory:", config={"preserve_insertion_order": True})
     con.execute(f"SET temp_directory = {lit(str(work / 'spill'))}")
     if memory_limit:
         try:

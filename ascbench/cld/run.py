@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ascbench.cld.areas import aggregate_counts, areas_file, council_areas
 from ascbench.cld.measures import (
     Options,
     ascof_2a,
@@ -14,7 +15,6 @@ from ascbench.cld.measures import (
     ascof_3d,
     outcomes_2a,
 )
-from ascbench.cld.areas import aggregate_counts, council_areas
 from ascbench.cld.prepare import person_details, stage0
 from ascbench.errors import AscbenchError
 from ascbench.periods import parse_period
@@ -39,6 +39,11 @@ class CldResult:
     quarters: object
     areas: object = None
     warnings: list = field(default_factory=list)
+
+    @property
+    def areas_file(self):
+        """``areas.csv`` for the run: the councils, and the region and England sums."""
+        return areas_file(self.areas, len(self.areas) > 1)
 
 
 def cld_observations(extract, period: str, area: str | None = None, populations=None, options: Options = Options()):
