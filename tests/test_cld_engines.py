@@ -10,7 +10,7 @@ import sys
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from ascbench.cld import codes
@@ -93,7 +93,12 @@ def write_rows(path, rows, period=("", "")):
     return path
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)
 @given(
     files=st.lists(st.tuples(st.lists(row, min_size=1, max_size=14), st.sampled_from(PERIODS)), min_size=1, max_size=3),
     options=st.builds(

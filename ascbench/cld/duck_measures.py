@@ -174,7 +174,7 @@ def _2b_2c(con, s: str, e: str, options: Options) -> str:
                                   AND p.end_f > a.Event_Start_Date - INTERVAL 365 DAY)),
         person_band AS (SELECT LA_Code, person, min(CASE WHEN age >= 65 THEN '65+' ELSE '18-64' END) AS band
                         FROM new WHERE age >= 18 GROUP BY LA_Code, person),
-        la AS (SELECT DISTINCT LA_Code FROM events)
+        la AS (SELECT DISTINCT LA_Code FROM rows)
         SELECT la.LA_Code, 'ascof_2b', 'total', count(pb.person) FILTER (WHERE pb.band = '18-64'), NULL::BIGINT
         FROM la LEFT JOIN person_band pb USING (LA_Code) GROUP BY la.LA_Code
         UNION ALL
@@ -201,7 +201,7 @@ def _2e(con, s: str, e: str) -> list[str]:
         FROM p WHERE age >= 18"""
     )
     parts = []
-    la = "(SELECT DISTINCT LA_Code FROM events)"
+    la = "(SELECT DISTINCT LA_Code FROM rows)"
 
     def add(measure: str, group: str, where: str) -> None:
         for sex in ("", "male", "female"):
@@ -264,7 +264,7 @@ def _3d(con, s: str, e: str, options: Options) -> list[str]:
 def _with_all_councils(groups: str, measure: str) -> str:
     """The groups of every council, zeros where a council has no rows (as the reference)."""
     return f"""WITH g AS ({groups}),
-        grid AS (SELECT la.LA_Code, b.grp FROM (SELECT DISTINCT LA_Code FROM events) la,
+        grid AS (SELECT la.LA_Code, b.grp FROM (SELECT DISTINCT LA_Code FROM rows) la,
                       (VALUES ('total'), ('1864'), ('65ov')) b(grp))
         SELECT grid.LA_Code, {lit(measure)}, grid.grp, coalesce(g.numerator, 0), coalesce(g.denominator, 0)
         FROM grid LEFT JOIN g ON g.LA_Code = grid.LA_Code AND g."group" = grid.grp"""
