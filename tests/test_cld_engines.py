@@ -249,3 +249,74 @@ def test_cld_output_rates_at_once(tmp_path):
     assert pd.read_csv(pd.io.common.StringIO(proc.stdout))["value"].iloc[0] == pytest.approx(
         rows.loc["ASCOF_2A", "value"]
     )
+
+
+# ------------------------------------------------------- DHSC's dashboard views (issue 33)
+def _wait_rows():
+    """One person: a request on 1 May, a long-term assessment on 11 May (progress to services),
+    a community service from 31 May; a second person's request answered by a service first."""
+    base = {"LA_Code": "503", "Date_of_Birth": "1950-01-01", "Client_Type": "Service user", "Gender": "Female"}
+    p1 = {**base, "NHS_Number": "1000000001", "LA_Person_Unique_Identifier": "A"}
+    p2 = {**base, "NHS_Number": "1000000002", "LA_Person_Unique_Identifier": "B", "Date_of_Birth": "1980-01-01"}
+    return [
+        {
+            **p1,
+            "Event_Type": "Request",
+            "Event_Start_Date": "2025-05-01",
+            "Event_End_Date": "2025-05-01",
+            "Event_Outcome": "Progress to assessment, review or reassessment",
+        },
+        {
+            **p1,
+            "Event_Type": "Assessment",
+            "Assessment_Type": "Long term assessment",
+            "Event_Start_Date": "2025-05-11",
+            "Event_End_Date": "2025-05-20",
+            "Event_Outcome": "Progress to support planning or services",
+        },
+        {
+            **p1,
+            "Event_Type": "Service",
+            "Service_Type": codes.COMMUNITY,
+            "Service_Component": "Day support",
+            "Event_Start_Date": "2025-05-31",
+        },
+        {
+            **p2,
+            "Event_Type": "Request",
+            "Event_Start_Date": "2025-07-01",
+            "Event_End_Date": "2025-07-01",
+            "Event_Outcome": "Progress to support planning or services",
+        },
+        {
+            **p2,
+            "Event_Type": "Service",
+            "Service_Type": codes.STMAX,
+            "Service_Component": "Reablement",
+            "Event_Start_Date": "2025-07-05",
+            "Event_End_Date": "2025-07-30",
+        },
+    ]
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "pandas"])
+def test_waiting_times_and_data_quality_by_quarter(tmp_path, engine):
+    path = tmp_path / "w.csv"
+    pd.DataFrame(_wait_rows()).to_csv(path, index=False)
+    out = tmp_path / "o"
+    done = CliRunner().invoke(cli, ["cld", str(path), "--period", "2025-26", "--engine", engine, "--out", str(out)])
+    assert done.exit_code == 0, done.stderr
+    wt = pd.read_csv(out / "cld-waiting-times.csv").set_index(["quarter", "measure", "age_band"])
+    assert wt.loc[("2025-26 Q1", "Wait time to first response", "65 and above"), "median_days"] == 10
+    assert wt.loc[("2025-26 Q1", "Wait time to first service", "65 and above"), "median_days"] == 30
+    assert wt.loc[("2025-26 Q2", "Wait time to first response", "25 to 64"), "median_days"] == 4  # a service first
+    dq = pd.read_csv(out / "cld-data-quality.csv").set_index(["quarter", "field"])
+    assert dq.loc[("2025-26 Q1", "Event_End_Date (Service)"), "blank"] == 1  # the open service
+    assert dq.loc[("2025-26 Q1", "Event_Type"), "validity"] == 100.0
+    from ascbench.render.cld_charts import data_quality_svg, waiting_times_svg
+
+    svg = waiting_times_svg(pd.read_csv(out / "cld-waiting-times.csv"), "E10000019")
+    assert svg.startswith("<svg") and "<title" in svg and "<desc" in svg and "Days from the request" in svg
+    assert "2025-26 Q1: median 10, 90th percentile 10 days (1 waits)" in svg
+    chart = data_quality_svg(pd.read_csv(out / "cld-data-quality.csv"), "E10000019")
+    assert "Event_Type: 100% valid, 100% complete" in chart and waiting_times_svg(wt.reset_index(), "E99") is None

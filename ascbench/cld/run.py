@@ -16,6 +16,7 @@ from ascbench.cld.measures import (
     outcomes_2a,
 )
 from ascbench.cld.prepare import person_details, stage0
+from ascbench.cld.views import data_quality, views_from_frames, waiting_times
 from ascbench.errors import AscbenchError
 from ascbench.periods import parse_period
 
@@ -39,6 +40,8 @@ class CldResult:
     quarters: object
     areas: object = None
     warnings: list = field(default_factory=list)
+    data_quality: object = None  # by council, quarter and field (ascbench.cld.views)
+    waiting_times: object = None  # by council, quarter, measure and age band (ascbench.cld.views)
 
     @property
     def areas_file(self):
@@ -67,7 +70,10 @@ def council_counts(rows, start, end, options: Options = Options(), step=lambda n
     counts += ascof_2e(events, people, start, end)[0]
     step("3D")
     counts += ascof_3d(events, people, start, end, options)[0]
-    return counts, outcomes_2a(clusters), quarters
+    step("data quality, waiting times")
+    la = str(rows["LA_Code"].iloc[0])
+    views = views_from_frames(rows, events, people.rename_axis("person").assign(LA_Code=la), start, end)
+    return counts, outcomes_2a(clusters), quarters, views
 
 
 def cld_run(
@@ -90,20 +96,34 @@ def cld_run(
         check_area(las, area)
         counts, outcomes, quarters = council_tables(extract, start, end, options, step)
         files = [r[0] for r in extract.con.execute("SELECT DISTINCT file FROM rows").fetchall()]
-        return assemble(counts, outcomes, quarters, extract.quality, p, area, populations, files)
+        result = assemble(counts, outcomes, quarters, extract.quality, p, area, populations, files)
+        step("data quality, waiting times")
+        return with_views(result, data_quality(extract.con, start, end), waiting_times(extract.con, start, end))
     rows = extract.rows
     las = sorted(rows["LA_Code"].astype(str).unique())
     check_area(las, area)
-    counts, outcomes, quarters = [], [], []
+    counts, outcomes, quarters, dq, wt = [], [], [], [], []
     for la in las:
         step(f"{la}: submissions and unique events")
         mine = rows[rows["LA_Code"].astype(str) == la]
-        c, o, q = council_counts(mine, start, end, options, lambda name, la=la: step(f"{la}: {name}"))
+        c, o, q, v = council_counts(mine, start, end, options, lambda name, la=la: step(f"{la}: {name}"))
         counts += [{"LA_Code": la, **r} for r in c]
         outcomes.append(o.assign(LA_Code=la))
         quarters.append(q.assign(LA_Code=la))
+        dq.append(v[0])
+        wt.append(v[1])
     files = sorted(set(rows["file"]))
-    return assemble(counts, outcomes, quarters, extract.quality, p, area, populations, files)
+    result = assemble(counts, outcomes, quarters, extract.quality, p, area, populations, files)
+    return with_views(result, pd.concat(dq, ignore_index=True), pd.concat(wt, ignore_index=True))
+
+
+def with_views(result: CldResult, dq, wt) -> CldResult:
+    """The data-quality and waiting-time views, labelled by area like the observations."""
+    code_of = dict(zip(result.areas["LA_Code"], result.areas["area_code"], strict=True))
+    for name, frame in (("data_quality", dq), ("waiting_times", wt)):
+        frame = frame.assign(LA_Code=frame["LA_Code"].map(code_of)).rename(columns={"LA_Code": "area_code"})
+        setattr(result, name, frame.reset_index(drop=True))
+    return result
 
 
 def check_area(las, area):

@@ -210,6 +210,8 @@ def _run(a: dict, session) -> None:
         out / "cld-2a-outcomes.csv": csv_text(result.outcomes_2a),
         out / "cld-quality.csv": csv_text(result.quality),
         out / "cld-quarters.csv": csv_text(result.quarters),
+        out / "cld-data-quality.csv": csv_text(result.data_quality),
+        out / "cld-waiting-times.csv": csv_text(result.waiting_times),
     }
     areas = result.areas_file
     councils = areas[~areas["area_type"].isin(["national", "region"])]
