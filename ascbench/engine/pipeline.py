@@ -108,6 +108,7 @@ RESULT_COLUMNS = [
     "footnote",
     "trend_note",
     "trend_statistic",
+    "trend_reason",
     "funnel",
     "funnel_average",
     "funnel_of",
@@ -331,7 +332,9 @@ def build_report(
     )
     current, comparisons = decategorised(current), decategorised(comparisons)
     current = attach_direction(current, metrics)
-    current["trend"], current["trend_statistic"] = recent_trend(current, values, metrics, with_statistic=True)
+    current["trend"], current["trend_statistic"], current["trend_reason"] = recent_trend(
+        current, values, metrics, with_statistic=True
+    )
     # the comparison group, found once for every chosen area: ranks, quintile and funnel ratings
     context = comparison_group(values, metrics, dataset.areas, dataset.groups, group, areas, end)
     neighbours = neighbour_context(values, metrics, dataset.areas, dataset.groups, group, areas, end)

@@ -123,6 +123,8 @@ def read(paths, period: str | None = None):
     life = lifetimes().set_index("area_code")
     for column in ("valid_from", "valid_to", "successors"):
         areas[column] = areas["area_code"].map(life[column]).fillna("")
+    known = set(areas["area_code"])  # a successor the file never reaches is no area of it
+    areas["successors"] = areas["successors"].map(lambda s: ";".join(c for c in s.split(";") if c in known))
     groups = None
     notes = []
     if nn_frames:

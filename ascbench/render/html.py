@@ -151,7 +151,9 @@ def _trend_cell(row, history, focus, national) -> str:
     )
     if svg:
         return svg
-    return f'<span class="small">{escape(row.get("trend_note") or "Not enough years for a trend.")}</span>'
+    reason = row.get("trend_reason") if isinstance(row.get("trend_reason"), str) else ""
+    said = row.get("trend_note") or (f"No trend: {reason}." if reason else "Not enough years for a trend.")
+    return f'<span class="small">{escape(said)}</span>'
 
 
 COLUMNS = [
