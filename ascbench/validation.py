@@ -21,8 +21,11 @@ import pandas as pd
 from ascbench.catalogue import load_catalogue
 from ascbench.engine.data import load as load_dataset
 from ascbench.engine.pipeline import default_area
+from ascbench.engine.rollup import describe
 from ascbench.engine.values import metric_values, published_mismatch
 from ascbench.errors import AscbenchError, Problems
+from ascbench.keys import decategorised
+from ascbench.periods import attach_periods
 
 
 def _row_error(row, field: str, message: str, expected: str) -> AscbenchError:
@@ -188,12 +191,53 @@ def check_values(catalogue, dataset, problems: Problems) -> None:
             problems.warn(f"{m.id}: no value for the default area {area}")
 
 
+def check_rollups(catalogue, dataset, problems: Problems) -> None:
+    """A note per measure rolled up from months, naming its rule and why
+    (:mod:`ascbench.catalogue.aggregation`), and a warning for a measure summed by default
+    that looks like a stock repeated each month (:func:`ascbench.engine.rollup.describe`)."""
+    notes, warnings = describe(dataset.observations, catalogue)
+    problems.notes.extend(notes)
+    problems.warnings.extend(warnings)
+
+
+def check_period_names(dataset, problems: Problems, limit: int = 20) -> None:
+    """A warning for each area and measure that the files give the same months under
+    several period names (``2024-25``, ``2024-25-YTD-Q4`` and ``R12-2025-Mar`` are all April
+    2024 to March 2025): which of the values a report shows would depend on the name asked
+    for. Snapshots are dates, one name each."""
+    obs = dataset.observations
+    given = obs[obs["file"].astype(str) != ""][["area_code", "measure", "period", "value", "file", "line"]]
+    if given.empty:
+        return
+    given = attach_periods(decategorised(given))
+    given = given[~given["is_snapshot"]]
+    key = ["area_code", "measure", "start", "end"]
+    names = given.groupby(key)["period"].transform("nunique")
+    clash = given[names > 1].sort_values([*key, "line"])
+    for n, ((area, measure, _, _), rows) in enumerate(clash.groupby(key, sort=False)):
+        if n == limit:
+            problems.warn(f"... and {clash.groupby(key).ngroups - limit} more areas and measures with the same problem")
+            break
+        first = rows.iloc[0]
+        shown = ", ".join(
+            f"{p} = {v:g}" if v == v else f"{p} (no value)" for p, v in zip(rows["period"], rows["value"], strict=True)
+        )
+        problems.warn(
+            f"{first['file']}:{first['line']}: {area} {measure}: the same months ({first['label']}) under "
+            f"{len(rows)} period names: {shown}; a report shows one of them, by the name it asks for "
+            "(give each span of months once)"
+        )
+
+
 def validate_all(catalogue_path: str | Path, data_path: str | Path) -> Problems:
     problems = Problems()
     catalogue = load_catalogue(catalogue_path, problems)
-    dataset = load_dataset(data_path, problems)
+    dataset = load_dataset(data_path, problems, catalogue)
     problems.warnings.extend(dataset.warnings)
     check_ratable(catalogue, problems)
+    if dataset.observations is not None and not dataset.observations.empty:
+        check_rollups(catalogue, dataset, problems)
+        check_period_names(dataset, problems)
     if catalogue.metrics and dataset.observations is not None:
         check_measures(catalogue, dataset, problems)  # with no rows too: rate refuses what validate passes
         if not problems.errors and not dataset.observations.empty:

@@ -203,7 +203,7 @@ def load(catalogue_path: Path | None, data_path: Path | None, metrics=(), tags=(
     catalogue_file, data_dir = catalogue_source(catalogue_path).path, data_source(data_path).path
     remember_inputs(catalogue_file, data_dir)
     catalogue = load_catalogue(catalogue_file)
-    dataset = load_dataset(data_dir)
+    dataset = load_dataset(data_dir, catalogue=catalogue)  # monthly data rolled up by the catalogue's rules
     ids = select_tags(catalogue, list(metrics), list(tags))
     problems = Problems(warnings=list(dataset.warnings))
     check_measures(catalogue, dataset, problems, ids)  # never a number from a count that cannot be

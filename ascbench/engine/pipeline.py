@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ascbench.engine.compare import resolve_comparators
+from ascbench.engine.data import for_catalogue
 from ascbench.engine.direction import attach_direction
 from ascbench.engine.forecast import attach_recorded_forecasts
 from ascbench.engine.groups import group_values
@@ -321,6 +322,7 @@ def build_results(
     resolved comparator (long, for ``explain`` and narratives).
     """
     ids = resolve_metric_ids(catalogue, metric_ids)
+    dataset = for_catalogue(dataset, catalogue)  # monthly data rolled up by this catalogue's rules
     metrics = catalogue.metrics_frame()
     metrics = metrics[metrics["metric_id"].isin(ids)].reset_index(drop=True)
     comparators = catalogue.comparators_frame()

@@ -56,6 +56,7 @@ class Dataset:
     settings: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     groups: object = None  # DataFrame: group_code, member_code (groups.csv), or None
+    rollup_rules: dict = field(default_factory=dict)  # measure -> the rule its derived rows were made by
 
     @property
     def roles(self) -> dict[str, str]:
@@ -501,8 +502,11 @@ def read_settings(directory: Path, problems: Problems) -> dict:
             )
         )
         doc["roles"] = {}
-    else:
-        doc["roles"] = {str(k): str(v) for k, v in roles.items()}
+    else:  # a code YAML reads as a number (010) is taken as written
+        doc["roles"] = {str(k): str(_as_written(roles, k)) for k, v in roles.items()}
+    for key in ("title", "default_area", "default_period"):
+        if key in doc and doc[key] is not None:
+            doc[key] = _as_written(doc, key)
     doc["_file"] = str(path)
     doc["_lines"] = dict(doc.key_lines)
     return dict(doc)
@@ -518,6 +522,15 @@ def _table_file(directory: Path, name: str, columns, problems: Problems, warning
             problems.add(AscbenchError(f"no {name} in the data directory", file=str(directory), expected=required))
         return path, None
     return path, _read_table(path, columns, problems, warnings)
+
+
+def _as_written(mapping, key):
+    """A setting as written in the file: YAML reads ``010`` as 8 and ``2.10`` as 2.1, but an area
+    code or a title is text."""
+    value = mapping[key]
+    if isinstance(value, int | float) and not isinstance(value, bool) and hasattr(mapping, "text_of"):
+        return mapping.text_of(key) or value
+    return value
 
 
 def read_areas(directory: Path, problems: Problems, warnings: list[str]):
