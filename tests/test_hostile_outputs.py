@@ -230,3 +230,72 @@ def test_a_dashboard_directory_that_is_a_file_is_exit_1(tmp_path):
     out = _run("dashboard", "--catalogue", catalogue, "--data", data, "--out", data)
     assert out.exit_code == 1 and "--out: the output is inside the data directory" in out.stderr
     assert sorted(p.name for p in data.iterdir()) == ["areas.csv", "dataset.yaml", "observations.csv"]
+
+
+def test_links_and_images_from_the_data_are_text_in_markdown(tmp_path):
+    catalogue, data = _copy(tmp_path)
+    catalogue.write_text(
+        catalogue.read_text()
+        .replace(
+            "title: Falls admissions per 1,000 people aged 80+",
+            'title: "Falls [click here](https://evil.example) ![x](https://evil.example/p.png) `code`"',
+        )
+        .replace("  first: Our first priority", "  first: '[priority](javascript:alert(1))'")
+    )
+    areas = data / "areas.csv"
+    areas.write_text(areas.read_text().replace("X99000001,Othertown,", "X99000001,[Othertown](https://evil.example),"))
+    out = tmp_path / "dash"
+    assert _run("dashboard", "--catalogue", catalogue, "--data", data, "--out", out).exit_code == 0
+    text = (out / "dashboard.md").read_text()
+    assert "](" not in text.replace("\\](", "")  # no [text](url) or ![alt](src) left to render
+    assert "Falls \\[click here\\](https://evil.example) !\\[x\\](https://evil.example/p.png) \\`code\\`" in text
+    assert "## \\[priority\\](javascript:alert(1))" in text
+    rank = _run("rank", "--catalogue", catalogue, "--data", data, "--metric", "falls", "--format", "markdown")
+    assert rank.exit_code == 0, rank.stderr
+    assert "| \\[Othertown\\](https://evil.example) |" in rank.stdout
+
+
+def test_bidi_controls_are_removed_from_html_as_from_the_terminal(tmp_path):
+    from ascbench.errors import printable
+
+    catalogue, data = _copy(tmp_path)
+    title = "Falls \u202eevil\u202c \u2066isolate\u2069 \u200emark\u200f"
+    catalogue.write_text(
+        catalogue.read_text().replace("title: Falls admissions per 1,000 people aged 80+", f'title: "{title}"')
+    )
+    out = tmp_path / "dash"
+    assert _run("dashboard", "--catalogue", catalogue, "--data", data, "--out", out).exit_code == 0
+    html = (out / "dashboard.html").read_text()
+    for control in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f":
+        assert control not in html
+    assert printable(title) in html  # the terminal's rule: the same text, controls out
+    assert "Falls evil isolate mark" in html
+
+
+def test_rank_and_forecast_write_markdown(tmp_path):
+    """The README's own example: rank and forecast --format markdown (a KeyError before)."""
+    catalogue, data = _copy(tmp_path)
+    rank = _run("rank", "--catalogue", catalogue, "--data", data, "--metric", "falls", "--format", "markdown")
+    assert rank.exit_code == 0, rank.stderr
+    lines = rank.stdout.splitlines()
+    assert lines[0].startswith("| metric_id | period | group | area_code | area_name | value |")
+    assert "| falls | 2031-32 | all | X99000001 | Othertown | 3.75 |" in rank.stdout  # 45 per 12,000 x 1,000
+    forecast = _run("forecast", "--catalogue", catalogue, "--data", data, "--format", "markdown")
+    assert forecast.exit_code == 0, forecast.stderr
+    assert forecast.stdout.startswith("| metric_id | area_code | period | value |")
+
+
+def test_a_period_before_the_first_data_is_a_located_error(tmp_path):
+    catalogue, data = _copy(tmp_path)
+    for command in (["rate"], ["dashboard", "--out", tmp_path / "dash"], ["narrate"], ["forecast"]):
+        out = _run(*command, "--catalogue", catalogue, "--data", data, "--period", "2010-11")
+        assert out.exit_code == 1, out.stderr
+        assert out.stderr.strip().splitlines()[-1] == (
+            "ascbench: error: --period: no data as at 2010-11 (2010/11): the earliest period in the data is "
+            "2030-31-YTD-Q2 (to 2030-09-30) (expected a reporting period ending on or after 2030-09-30)"
+        )
+    assert not (tmp_path / "dash").exists()
+    settings = data / "dataset.yaml"
+    settings.write_text(settings.read_text() + "default_period: 2029-30\n")
+    out = _run("rate", "--catalogue", catalogue, "--data", data)
+    assert out.exit_code == 1 and f"error: {settings}: default_period: no data as at 2029-30" in out.stderr

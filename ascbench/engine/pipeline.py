@@ -235,6 +235,16 @@ def reporting_period(dataset, values, areas: list[str], period: str | None):
             field="period",
             expected=f"a reporting period up to {last}",
         )
+    earliest = ends.min() if ends is not None else None
+    if earliest is not None and earliest > end:  # nothing had happened yet: no figure as at it
+        first = mine[ends.reindex(mine).to_numpy() == earliest].iloc[0]
+        raise AscbenchError(
+            f"no data as at {p.text} ({p.label}): the earliest period in the data is {first} "
+            f"(to {earliest.date()})",
+            file=None if period else dataset.settings.get("_file"),
+            field="period" if period else "default_period",
+            expected=f"a reporting period ending on or after {earliest.date()}",
+        )
     beyond = latest is not None and latest > end
     if beyond:
         why += f"; the data run to {latest.date()}"
