@@ -508,7 +508,7 @@ def read_settings(directory: Path, problems: Problems) -> dict:
         if key in doc and doc[key] is not None:
             doc[key] = _as_written(doc, key)
     doc["_file"] = str(path)
-    doc["_lines"] = dict(doc.key_lines)
+    doc["_lines"] = dict(getattr(doc, "key_lines", {}))
     return dict(doc)
 
 
