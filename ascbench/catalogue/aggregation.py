@@ -46,6 +46,7 @@ _STOCK_WORDS = {
     "headcount",
     "balance",
     "occupancy",
+    "open",
     "eom",
 }
 _STOCK_PAIRS = {("month", "end"), ("as", "at"), ("end", "of"), ("point", "in")}
