@@ -201,32 +201,44 @@ def check_rollups(catalogue, dataset, problems: Problems) -> None:
 
 
 def check_period_names(dataset, problems: Problems, limit: int = 20) -> None:
-    """A warning for each area and measure that the files give the same months under
-    several period names (``2024-25``, ``2024-25-YTD-Q4`` and ``R12-2025-Mar`` are all April
-    2024 to March 2025): which of the values a report shows would depend on the name asked
-    for. Snapshots are dates, one name each."""
+    """A warning for each area and measure that has the same months under several period
+    names with a choice to make: the files give two or more of the names (``2024-25``,
+    ``2024-25-YTD-Q4`` and ``R12-2025-Mar`` are all April 2024 to March 2025), or give one
+    while its months roll up to another value under other names. Which value a report showed
+    would depend on the name it asked for. Snapshots are dates, one name each."""
     obs = dataset.observations
-    given = obs[obs["file"].astype(str) != ""][["area_code", "measure", "period", "value", "file", "line"]]
-    if given.empty:
+    rows = decategorised(obs[["area_code", "measure", "period", "value", "file", "line"]])
+    rows = rows.assign(rolled=rows["file"].astype(str) == "")
+    if rows.empty or rows["rolled"].all():
         return
-    given = attach_periods(decategorised(given))
-    given = given[~given["is_snapshot"]]
+    rows = attach_periods(rows)
+    rows = rows[~rows["is_snapshot"]]
     key = ["area_code", "measure", "start", "end"]
-    names = given.groupby(key)["period"].transform("nunique")
-    clash = given[names > 1].sort_values([*key, "line"])
-    for n, ((area, measure, _, _), rows) in enumerate(clash.groupby(key, sort=False)):
-        if n == limit:
-            problems.warn(f"... and {clash.groupby(key).ngroups - limit} more areas and measures with the same problem")
-            break
-        first = rows.iloc[0]
+    by = [rows[k] for k in key]
+    given_names = rows["period"].where(~rows["rolled"]).groupby(by).transform("nunique")
+    has_given = (~rows["rolled"]).groupby(by).transform("any")
+    has_rolled = rows["rolled"].groupby(by).transform("any")
+    spread = rows["value"].groupby(by).transform("max") - rows["value"].groupby(by).transform("min")
+    scale = rows["value"].abs().groupby(by).transform("max").fillna(0).clip(lower=1)
+    differs = spread.fillna(0) > 1e-9 * scale
+    clash = rows[(given_names > 1) | (has_given & has_rolled & differs)]
+    if clash.empty:
+        return
+    clash = clash.sort_values([*key, "rolled", "line"])
+    groups = list(clash.groupby(key, sort=False))
+    for (area, measure, _, _), found in groups[:limit]:
+        first = found[~found["rolled"]].iloc[0]
         shown = ", ".join(
-            f"{p} = {v:g}" if v == v else f"{p} (no value)" for p, v in zip(rows["period"], rows["value"], strict=True)
+            (f"{p} = {v:g}" if v == v else f"{p} (no value)") + (" (rolled up from months)" if rolled else "")
+            for p, v, rolled in zip(found["period"], found["value"], found["rolled"], strict=True)
         )
         problems.warn(
             f"{first['file']}:{first['line']}: {area} {measure}: the same months ({first['label']}) under "
-            f"{len(rows)} period names: {shown}; a report shows one of them, by the name it asks for "
+            f"{len(found)} period names: {shown}; a report shows one of them, by the name it asks for "
             "(give each span of months once)"
         )
+    if len(groups) > limit:
+        problems.warn(f"... and {len(groups) - limit} more areas and measures with the same problem")
 
 
 def validate_all(catalogue_path: str | Path, data_path: str | Path) -> Problems:

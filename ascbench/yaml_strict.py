@@ -8,9 +8,10 @@ aliases. This reader:
   walks it), however large the document written out is (a catalogue of 20,000 metrics is
   read);
 * remembers the line of every mapping and of every key, so that later validation can say
-  ``metrics.yaml:42: ASCOF_2A: polarity: ...``, and the text as written of every value YAML
-  reads as a number (``code: 2.10`` is ``2.10``, ``code: 010`` is ``010``, not 2.1 and 8), so
-  that a field that is text can be read as written;
+  ``metrics.yaml:42: ASCOF_2A: polarity: ...``, and the text as written of every key and value
+  YAML reads as a number or a boolean (``code: 2.10`` is ``2.10``, ``code: 010`` is ``010``,
+  ``code: no`` is ``no``, not 2.1, 8 and False), so that a field that is text can be read as
+  written;
 * turns syntax errors into :class:`AscbenchError` with the file and line.
 """
 
@@ -36,15 +37,20 @@ class LineDict(dict):
 
     line: int = 0
     key_lines: dict
-    texts: dict  # key -> the value's text as written, for plain scalars read as numbers
+    texts: dict  # key -> the value's text as written, for plain scalars read as numbers or booleans
+    key_texts: dict  # key -> the key's text as written, likewise
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.line)
 
     def text_of(self, key) -> str | None:
-        """The value of ``key`` as written in the file when YAML read it as a number
-        (``2.10``, ``010``, ``1e3``), else None."""
+        """The value of ``key`` as written in the file when YAML read it as a number or a
+        boolean (``2.10``, ``010``, ``1e3``, ``yes``), else None."""
         return getattr(self, "texts", {}).get(key)
+
+    def key_text(self, key) -> str:
+        """``key`` as written (``010:`` is ``'010'``, not 8)."""
+        return getattr(self, "key_texts", {}).get(key, str(key))
 
 
 # libyaml's C parser when PyYAML was built with it (the wheels are): the same events and
@@ -88,16 +94,24 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
     result.line = node.start_mark.line + 1
     result.key_lines = {}
     result.texts = {}
+    result.key_texts = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         result[key] = loader.construct_object(value_node, deep=deep)
         result.key_lines.setdefault(key, key_node.start_mark.line + 1)
-        if isinstance(value_node, yaml.ScalarNode) and value_node.tag in _NUMBER_TAGS and not value_node.style:
+        if _read_as_other(value_node):
             result.texts.setdefault(key, value_node.value)
+        if _read_as_other(key_node):
+            result.key_texts.setdefault(key, key_node.value)
     return result
 
 
-_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+# plain scalars YAML reads as something other than text: 2.10 -> 2.1, 010 -> 8, yes -> True
+_READ_AS_OTHER = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool")
+
+
+def _read_as_other(node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag in _READ_AS_OTHER and not node.style
 
 
 for _loader in (_StrictLoader, _StrictPureLoader):

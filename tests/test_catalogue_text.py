@@ -102,11 +102,23 @@ def test_codes_that_look_like_numbers_print_as_written(tmp_path):
             ("    code: OT1\n", "    code: 2.10\n"),
             ("    code: OT2\n", "    code: 010\n"),
             ("    code: OT3\n", "    code: 1e3\n"),
+            ("    code: OT4\n", "    code: no\n"),
+            ("  first: Our first priority\n  second: Our second priority\n", "  01: Our first priority\n  02: Ours\n"),
+            ("    layer: first\n", "    layer: 01\n"),
+            ("    layer: second\n", "    layer: 02\n"),
         ],
     )
     assert r.loc["falls", "code"] == "2.10"  # not 2.1
     assert r.loc["carers_assessed", "code"] == "010"  # not 8 (YAML 1.1 octal)
     assert r.loc["meals", "code"] == "1e3"  # not 1000.0
+    assert r.loc["mood", "code"] == "no"  # not False (YAML 1.1 boolean)
+    assert r.loc["falls", "layer"] == "01" and r.loc["mood", "layer"] == "02"  # keys as written too
+
+
+def test_a_measure_named_like_a_number_is_declared_as_written():
+    text = "measures:\n  010: {aggregation: last}\nmetrics:\n  - {id: m, title: M, statistic: count, numerator: 010}\n"
+    catalogue = parse_catalogue(text, "m.yaml")
+    assert catalogue.metrics[0].numerator == "010" and catalogue.aggregations["010"][0] == "last"
 
 
 def test_a_default_read_as_a_number_keeps_its_text(tmp_path):

@@ -225,3 +225,29 @@ def test_the_same_months_under_several_names_are_a_warning(tmp_path):
         "period names: 2024-25 = 40, 2024-25-YTD-Q4 = 41, R12-2025-Mar = 42; a report shows one of them, by the "
         "name it asks for (give each span of months once)"
     ) in out.stderr.splitlines()
+
+
+def test_a_year_given_beside_months_that_add_up_to_another_value_is_a_warning(tmp_path):
+    catalogue, data = tracker(tmp_path, extra=["X99000001,2024-25,admissions,40"])
+    out = validate(catalogue, data)
+    assert (
+        f"warning: {data}/observations.csv:74: X99000001 admissions: the same months (2024/25) under 3 period "
+        "names: 2024-25 = 40, 2024-25-YTD-Q4 = 42 (rolled up from months), R12-2025-Mar = 42 (rolled up from "
+        "months); a report shows one of them, by the name it asks for (give each span of months once)"
+    ) in out.stderr.splitlines()
+    # the data win for the name they give; the other names are the months' sum
+    assert rate_csv(catalogue, data, "--period", "2024-25").loc["adm", "numerator"] == 40
+
+
+def test_a_numerator_named_like_a_rate_is_still_a_count():
+    from ascbench.catalogue import parse_catalogue
+    from ascbench.catalogue.aggregation import aggregations
+
+    catalogue = parse_catalogue(
+        "metrics:\n  - {id: r, title: R, statistic: rate, numerator: reablement_rate_num, denominator: pop65}\n",
+        "m.yaml",
+    )
+    found = aggregations(catalogue, ["reablement_rate_num", "pop65", "reablement_rate"])
+    assert found["reablement_rate_num"].rule == "sum"  # counted by the catalogue
+    assert found["pop65"].rule == "last"
+    assert found["reablement_rate"].rule == "none"  # not counted: its name says it is a rate

@@ -83,15 +83,16 @@ def _words(measure: str) -> list[str]:
     return [w for w in re.split(r"[._\-+\s]+", measure.lower()) if w]
 
 
-def by_name(measure: str) -> Aggregation:
+def by_name(measure: str, counted: bool = False) -> Aggregation:
     """The rule a measure's name suggests: a population or a stock (caseload, waiting list,
     month-end count) is taken at the period's end; a published figure (``.published``,
     ``pct``, ``rate``, ``score``, ``forecast``) is never summed; anything else is a count of
-    events, summed."""
+    events, summed. ``counted``: the catalogue counts it (a numerator or denominator), so it
+    is a count whatever its name says (``reablement_rate_num``)."""
     words = _words(measure)
     if any(_POPULATION.match(w) for w in words):
         return Aggregation("last", "named like a population")
-    if any(w in _PUBLISHED_WORDS for w in words):
+    if not counted and any(w in _PUBLISHED_WORDS for w in words):
         return Aggregation("none", "named like a published figure")
     if any(w in _STOCK_WORDS for w in words) or any(p in _STOCK_PAIRS for p in zip(words, words[1:], strict=False)):
         return Aggregation("last", "named like a stock (a position at a date)")
@@ -113,6 +114,9 @@ def uses(catalogue) -> dict[str, list[Aggregation]]:
             add(m.forecast, "none", f"the forecasts of {m.id}, dated by when each was made")
         if m.statistic == "rate" and m.denominator and any(_POPULATION.match(w) for w in _words(m.denominator)):
             add(m.denominator, "last", f"the population {m.id} is a rate per")
+        for counted in (m.numerator, m.denominator, m.value if m.statistic == "count" else None):
+            if counted:
+                found.setdefault(counted, []).append(by_name(counted, counted=True))
         for c in m.comparators:
             if c.type == "target" and c.measure and m.statistic != "count" and not c.profile:
                 add(c.measure, "none", f"a target of {m.id} (a {m.statistic})")

@@ -108,6 +108,11 @@ def _line(mapping, key=None) -> int | None:
     return None
 
 
+def _key_text(mapping, key) -> str:
+    """A key as written in the file (``010:`` is ``'010'``, not 8)."""
+    return mapping.key_text(key) if isinstance(mapping, LineDict) else str(key)
+
+
 def _suggest(key: str, allowed) -> str:
     close = difflib.get_close_matches(str(key), sorted(allowed), n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
@@ -131,6 +136,8 @@ def _str(ctx, mapping, key, item, *, required=False, pattern=None, choices=None,
             ctx.error(f"'{key}' is missing", line=_line(mapping), item=item, field=key, expected="a value for " + key)
         return default
     value = mapping[key]
+    if isinstance(mapping, LineDict) and mapping.text_of(key) is not None:  # 2.10, 010, no: as written
+        value = mapping.text_of(key)
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         ctx.error(
             f"'{key}' should be text, not {type(value).__name__}",
@@ -140,8 +147,6 @@ def _str(ctx, mapping, key, item, *, required=False, pattern=None, choices=None,
             expected="text",
         )
         return default
-    if not isinstance(value, str) and isinstance(mapping, LineDict):  # a number: as written (2.10, 010)
-        value = mapping.text_of(key) or value
     value = str(value).strip()
     if choices is not None and value not in choices:
         ctx.error(
@@ -771,7 +776,7 @@ def _measures_section(ctx, doc) -> dict[str, tuple[str, int]]:
     out: dict[str, tuple[str, int]] = {}
     for name, settings in section.items():
         line = _line(section, name)
-        measure = measure_name(str(name))
+        measure = measure_name(_key_text(section, name))
         if not MEASURE_RE.match(measure or ""):
             ctx.error(
                 f"'{name}' is not a measure name",
@@ -975,8 +980,8 @@ def parse_catalogue(text: str, filename: str, problems: Problems | None = None) 
         _check_keys(ctx, header, CATALOGUE_KEYS, None, "catalogue")
     layers: dict[str, str] = {}
     raw_layers = doc.get("layers") or {}
-    if isinstance(raw_layers, dict):
-        layers = {str(k): str(v) for k, v in raw_layers.items()}
+    if isinstance(raw_layers, dict):  # a layer id YAML reads as a number (01:) is taken as written
+        layers = {_key_text(raw_layers, k): str(v) for k, v in raw_layers.items()}
     elif isinstance(raw_layers, list):
         layers = {str(k): str(k) for k in raw_layers}
     else:

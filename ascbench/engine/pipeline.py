@@ -239,8 +239,7 @@ def reporting_period(dataset, values, areas: list[str], period: str | None):
     if earliest is not None and earliest > end:  # nothing had happened yet: no figure as at it
         first = mine[ends.reindex(mine).to_numpy() == earliest].iloc[0]
         raise AscbenchError(
-            f"no data as at {p.text} ({p.label}): the earliest period in the data is {first} "
-            f"(to {earliest.date()})",
+            f"no data as at {p.text} ({p.label}): the earliest period in the data is {first} (to {earliest.date()})",
             file=None if period else dataset.settings.get("_file"),
             field="period" if period else "default_period",
             expected=f"a reporting period ending on or after {earliest.date()}",

@@ -131,10 +131,11 @@ def _stage(path: Path, data, encoding: str = "utf-8") -> str:
     the permissions a new file would have; return its name. Nothing is left on failure."""
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode(encoding) if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    umask = os.umask(0)
-    os.umask(umask)
+    tmp = None
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        umask = os.umask(0)
+        os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as handle:
             if callable(payload):
@@ -144,7 +145,8 @@ def _stage(path: Path, data, encoding: str = "utf-8") -> str:
             handle.flush()
             os.fsync(handle.fileno())
     except BaseException:
-        _discard(tmp)
+        if tmp is not None:
+            _discard(tmp)
         raise
     return tmp
 

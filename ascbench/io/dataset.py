@@ -44,6 +44,7 @@ AGGREGATE_TYPES = ("national", "region", "group", "council_type", "aggregate")
 COUNCIL_TYPES = ("county", "unitary", "metropolitan", "london", "council")
 SETTINGS_KEYS = {"title", "default_area", "default_period", "roles", "observations", "source", "notes"}
 DEFAULT_OBSERVATION_GLOBS = ("observations*.csv", "observations/*.csv")
+TABLES = ("areas.csv", "groups.csv")  # the data directory's other tables
 
 
 @dataclass
@@ -264,8 +265,10 @@ def read_csv(
         _attach_cell_text(frame, data, header, fast)
     missing = [c for c in required if c not in frame.columns]
     if missing:
+        separator = next((name for sep, name in ((";", "semicolons"), ("\t", "tabs")) if sep in given_header[0]), None)
         raise AscbenchError(
-            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
+            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
+            + (f" (the header is separated by {separator}, not commas)" if separator else ""),
             file=str(path),
             line=1,
             field=missing[0],
@@ -635,6 +638,10 @@ def _observation_patterns(settings: dict, problems: Problems) -> tuple[str, ...]
     file = settings.get("_file")
     line = settings.get("_lines", {}).get("observations")
     patterns = given if isinstance(given, list) else [given]
+    if not patterns:
+        problems.add(
+            AscbenchError("an empty list", file=file, line=line, field="observations", expected=OBSERVATIONS_EXPECTED)
+        )
     out = []
     for pattern in patterns:
         why = None
@@ -670,7 +677,8 @@ def _observation_files(directory: Path, settings: dict, problems: Problems, warn
                 )
             )
             continue
-        matched = [path for path in found if path.is_file()]
+        # the directory's own tables are never observations, even under observations: "*.csv"
+        matched = [path for path in found if path.is_file() and path.relative_to(directory).as_posix() not in TABLES]
         if given and not matched:
             warnings.append(f"{settings.get('_file')}: observations: '{pattern}' matches no file")
         files.extend(path for path in matched if path not in files)
