@@ -247,7 +247,7 @@ def validate_all(catalogue_path: str | Path, data_path: str | Path) -> Problems:
     dataset = load_dataset(data_path, problems, catalogue)
     problems.warnings.extend(dataset.warnings)
     check_ratable(catalogue, problems)
-    if dataset.observations is not None and not dataset.observations.empty:
+    if len(dataset.observations):  # type: ignore[arg-type]
         check_rollups(catalogue, dataset, problems)
         check_period_names(dataset, problems)
     if catalogue.metrics and dataset.observations is not None:

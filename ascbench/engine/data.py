@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import pandas as pd
+
 from ascbench.engine.rollup import rules_for, with_rollups
 from ascbench.io.dataset import Dataset, as_keys, load_dataset
 
@@ -31,7 +33,7 @@ def for_catalogue(dataset: Dataset, catalogue) -> Dataset:
     with rules that agree (:func:`load` with this catalogue), else a copy whose roll-ups are
     made again from the rows the files give, so that no figure is summed by a rule the
     catalogue forbids whoever loaded the data."""
-    given = dataset.observations
+    given: pd.DataFrame = dataset.observations  # type: ignore[assignment]
     if "file" in given.columns:
         given = given[given["file"].astype(str) != ""]
     rules = rules_for(given, catalogue)

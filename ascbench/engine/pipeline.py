@@ -235,8 +235,8 @@ def reporting_period(dataset, values, areas: list[str], period: str | None):
             field="period",
             expected=f"a reporting period up to {last}",
         )
-    earliest = ends.min() if ends is not None else None
-    if earliest is not None and earliest > end:  # nothing had happened yet: no figure as at it
+    earliest = pd.Timestamp(ends.min()) if ends is not None else end
+    if ends is not None and earliest > end:  # nothing had happened yet: no figure as at it
         first = mine[ends.reindex(mine).to_numpy() == earliest].iloc[0]
         raise AscbenchError(
             f"no data as at {p.text} ({p.label}): the earliest period in the data is {first} (to {earliest.date()})",
