@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ascbench.catalogue import load_catalogue
@@ -24,8 +25,9 @@ from ascbench.engine.pipeline import default_area
 from ascbench.engine.rollup import describe
 from ascbench.engine.values import metric_values, published_mismatch
 from ascbench.errors import AscbenchError, Problems
-from ascbench.keys import decategorised
-from ascbench.periods import attach_periods
+from ascbench.io.dataset import duplicated_keys
+from ascbench.keys import decategorised, key_codes
+from ascbench.periods import attach_periods, period_frame
 
 
 def _row_error(row, field: str, message: str, expected: str) -> AscbenchError:
@@ -207,9 +209,24 @@ def check_period_names(dataset, problems: Problems, limit: int = 20) -> None:
     while its months roll up to another value under other names. Which value a report showed
     would depend on the name it asked for. Snapshots are dates, one name each."""
     obs = dataset.observations
-    rows = decategorised(obs[["area_code", "measure", "period", "value", "file", "line"]])
+    if obs.empty:
+        return
+    # first, by integer keys, the rows whose area, measure and span of months repeat (a few,
+    # usually none); only those are looked at closely
+    codes, periods = key_codes(obs["period"])
+    used = np.unique(codes[codes >= 0])  # a categorical may keep categories no row uses
+    spans = period_frame(pd.Series([periods[i] for i in used], dtype=object))
+    span = np.full(len(periods), -1, dtype=np.int64)
+    span[used] = pd.Series(list(zip(spans["start"], spans["end"], strict=True))).factorize()[0]
+    span[used[spans["is_snapshot"].to_numpy()]] = -1
+    row_span = np.where(codes >= 0, span[np.maximum(codes, 0)], -1)
+    keyed = pd.DataFrame({"area_code": obs["area_code"], "measure": obs["measure"], "span": row_span})
+    repeated = duplicated_keys(keyed, ["area_code", "measure", "span"]).to_numpy() & (row_span >= 0)
+    if not repeated.any():
+        return
+    rows = decategorised(obs.loc[repeated, ["area_code", "measure", "period", "value", "file", "line"]])
     rows = rows.assign(rolled=rows["file"].astype(str) == "")
-    if rows.empty or rows["rolled"].all():
+    if rows["rolled"].all():
         return
     rows = attach_periods(rows)
     rows = rows[~rows["is_snapshot"]]
