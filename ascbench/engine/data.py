@@ -34,11 +34,11 @@ def for_catalogue(dataset: Dataset, catalogue) -> Dataset:
     made again from the rows the files give, so that no figure is summed by a rule the
     catalogue forbids whoever loaded the data."""
     given: pd.DataFrame = dataset.observations  # type: ignore[assignment]
-    if "file" in given.columns:
-        given = given[given["file"].astype(str) != ""]
-    rules = rules_for(given, catalogue)
+    rules = rules_for(given, catalogue)  # derived rows are never months: the same measures
     if {m: a.rule for m, a in rules.items()} == dataset.rollup_rules:
         return dataset
+    if "file" in given.columns:
+        given = given[given["file"].astype(str) != ""]
     observations = as_keys(with_rollups(given.reset_index(drop=True), rules)).reset_index(drop=True)
     copy = dataclasses.replace(dataset, observations=observations)
     copy.rollup_rules = {m: a.rule for m, a in rules.items()}
