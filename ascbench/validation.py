@@ -22,7 +22,7 @@ import pandas as pd
 from ascbench.catalogue import load_catalogue
 from ascbench.engine.data import load as load_dataset
 from ascbench.engine.pipeline import default_area
-from ascbench.engine.rollup import describe
+from ascbench.engine.rollup import describe, rules_for
 from ascbench.engine.values import metric_values, published_mismatch
 from ascbench.errors import AscbenchError, Problems
 from ascbench.io.dataset import duplicated_keys
@@ -200,6 +200,16 @@ def check_rollups(catalogue, dataset, problems: Problems) -> None:
     notes, warnings = describe(dataset.observations, catalogue)
     problems.notes.extend(notes)
     problems.warnings.extend(warnings)
+    monthly = set(rules_for(dataset.observations, catalogue).items())
+    for m in catalogue.metrics:
+        if m.value and not m.numerator and m.statistic != "count":
+            if any(measure == m.value and a.rule == "none" and not a.declared for measure, a in monthly):
+                problems.warn(
+                    f"{catalogue.path}:{m.line}: {m.id}: its published value '{m.value}' is given by month and a "
+                    f"{m.statistic} is never summed: a quarter or year shows its latest month (declare "
+                    "aggregation: last to take the period's last month as its value, or give numerator and "
+                    "denominator)"
+                )
 
 
 def check_period_names(dataset, problems: Problems, limit: int = 20) -> None:

@@ -139,7 +139,12 @@ def test_validate_names_the_rule_of_each_rolled_up_measure(tmp_path):
         "note: measure 'population.65+': taken at the last month of each quarter and year "
         "(the population adm is a rate per)",
     ]
-    assert lines[-1].endswith(": 0 problems, 0 warnings")
+    assert lines[6:] == [
+        f"warning: {catalogue}:3: pct: its published value 'pct_pub' is given by month and a proportion is never "
+        "summed: a quarter or year shows its latest month (declare aggregation: last to take the period's last "
+        "month as its value, or give numerator and denominator)",
+        f"{catalogue}, {data}: 0 problems, 1 warning",
+    ]
 
 
 def test_summing_a_published_percentage_is_a_located_error(tmp_path):
