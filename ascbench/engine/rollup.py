@@ -98,6 +98,9 @@ def rules_for(observations, catalogue=None) -> dict[str, Aggregation]:
     return aggregations(catalogue, sorted(str(m) for m in pd.unique(monthly["measure"])))
 
 
+SOURCE = {"sum": "the sum of its months", "last": "its last month's value (a stock)"}  # derived rows' source
+
+
 def rollup_months(observations, rules: dict[str, Aggregation] | None = None):
     """Derived observations (same columns) from complete runs of monthly rows, each measure
     by its rule in ``rules`` (default: inferred from its name alone)."""
@@ -138,13 +141,14 @@ def rollup_months(observations, rules: dict[str, Aggregation] | None = None):
                         "measure": wide.index.get_level_values(1)[ok],
                         "period": canonical(text),
                         "value": total[ok],
+                        "source": np.where(summed[ok], SOURCE["sum"], SOURCE["last"]),
                     }
                 )
             )
     if not parts:
         return observations.iloc[0:0]
     derived = pd.concat(parts, ignore_index=True).drop_duplicates(["area_code", "period", "measure"])
-    derived = derived.assign(status="", source="rolled up from monthly data", note="", file="", line=0)
+    derived = derived.assign(status="", note="", file="", line=0)
     key = ["area_code", "period", "measure"]
     given = observations[key].drop_duplicates()
     derived = derived.merge(given, on=key, how="left", indicator=True)
