@@ -117,8 +117,8 @@ def test_a_measures_section_declares_a_stock_with_a_name_that_says_nothing(tmp_p
     out = validate(catalogue, data)
     assert out.exit_code == 0
     assert (
-        "warning: measure 'people65' has the same value every month in every area: a stock or a population "
-        "repeated each month? It is summed over months (a count of events); declare "
+        "warning: measure 'people65' has the same value from one month to the next in 100% of its months: a stock or a "
+        "population repeated each month? It is summed over months (a count of events); declare "
         "'measures: {people65: {aggregation: last}}' in the catalogue if it is a position at a date"
     ) in out.stderr.splitlines()
     assert rate_csv(catalogue, data, "--period", "2024-25").loc["adm", "denominator"] == 12 * POPULATION
@@ -257,3 +257,25 @@ def test_a_numerator_named_like_a_rate_is_still_a_count():
     assert found["reablement_rate_num"].rule == "sum"  # counted by the catalogue
     assert found["pop65"].rule == "last"
     assert found["reablement_rate"].rule == "none"  # not counted: its name says it is a rate
+
+
+def test_a_population_carried_forward_with_a_new_figure_each_april_is_noticed():
+    from ascbench.engine.rollup import describe
+
+    rows = []
+    for area in ("A", "B"):
+        for i in range(24):
+            period = month(i % 12, 2024 + i // 12)
+            rows += [
+                (area, period, "adults", 12_000 + 100 * (i // 12)),  # a new estimate each April
+                (area, period, "admissions", 30 + (i * 7) % 11),  # a flow: rarely the same twice running
+                (area, period, "deaths_in_care", 1),  # a small count that repeats: not a stock
+            ]
+    frame = pd.DataFrame(rows, columns=["area_code", "period", "measure", "value"]).assign(file="f.csv")
+    notes, warnings = describe(frame)
+    assert len(notes) == 3
+    assert warnings == [
+        "measure 'adults' has the same value from one month to the next in 96% of its months: a stock or a "
+        "population repeated each month? It is summed over months (a count of events); declare "
+        "'measures: {adults: {aggregation: last}}' in the catalogue if it is a position at a date"
+    ]

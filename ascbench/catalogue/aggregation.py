@@ -33,7 +33,8 @@ _SAFETY = {"sum": 0, "last": 1, "none": 2}
 NON_ADDITIVE_STATISTICS = ("proportion", "rate", "score", "published")
 
 # words of a measure's name (split at . _ - + and spaces) that say what it is
-_POPULATION = re.compile(r"^(pop|pops|population|populations|residents|mye)\d*$")
+# pop, popn, pop65, pop65plus, population, populations18plus, resident(s), mye2024 - not residential
+_POPULATION = re.compile(r"^(pop|pops|popn|populations?|residents?)(\d+(plus)?)?$|^mye\d*$")
 _STOCK_WORDS = {
     "caseload",
     "caseloads",
@@ -46,7 +47,16 @@ _STOCK_WORDS = {
     "headcount",
     "balance",
     "occupancy",
+    "occupied",
     "open",
+    "receiving",
+    "awaiting",
+    "pending",
+    "outstanding",
+    "unallocated",
+    "active",
+    "live",
+    "queue",
     "eom",
 }
 _STOCK_PAIRS = {("month", "end"), ("as", "at"), ("end", "of"), ("point", "in")}

@@ -174,8 +174,8 @@ RULE_WORDS = {
 def describe(observations, catalogue=None) -> tuple[list[str], list[str]]:
     """``(notes, warnings)`` about the roll-ups of the given (not derived) monthly rows: a note
     per measure naming its rule and why, and a warning for a measure summed by default whose
-    monthly values never change for any area (a stock or a population repeated each month,
-    which summing would multiply)."""
+    monthly values mostly repeat from one month to the next (a stock or a population carried
+    forward each month, which summing would multiply)."""
     given = observations[observations["file"].astype(str) != ""] if "file" in observations.columns else observations
     monthly = _monthly(given)
     if monthly is None:
@@ -185,14 +185,22 @@ def describe(observations, catalogue=None) -> tuple[list[str], list[str]]:
     warnings = []
     default_sum = [m for m, a in rules.items() if a.rule == "sum" and not a.declared]
     if default_sum:
-        rows = monthly[monthly["measure"].astype(str).isin(default_sum)]
-        spread = rows.groupby(["measure", "area_code"], observed=True)["value"].agg(["nunique", "size", "max"])
-        spread = spread[spread["size"] >= 3]
-        steady = spread.assign(flat=(spread["nunique"] == 1) & (spread["max"] != 0)).groupby(level=0)["flat"].all()
-        for measure in steady[steady].index:
+        rows = monthly[monthly["measure"].astype(str).isin(default_sum)][["measure", "area_code", "_m", "value"]]
+        rows = rows.assign(measure=rows["measure"].astype(str), area_code=rows["area_code"].astype(str))
+        rows = rows.sort_values(["measure", "area_code", "_m"])
+        same_series = (rows["measure"] == rows["measure"].shift()) & (rows["area_code"] == rows["area_code"].shift())
+        next_month = rows["_m"] == rows["_m"].shift() + 1
+        pairs = rows.assign(equal=rows["value"] == rows["value"].shift())[same_series & next_month]
+        share = pairs.groupby("measure")["equal"].mean()
+        level = rows.groupby("measure")["value"].median()
+        # a flow rarely repeats exactly from one month to the next; a population or a stock
+        # carried forward does (the same figure all year, a new one each April)
+        steady = share[(share >= 0.75) & (pairs.groupby("measure").size() >= 2) & (level.reindex(share.index) >= 50)]
+        for measure in steady.index:
             warnings.append(
-                f"measure '{measure}' has the same value every month in every area: a stock or a population "
-                "repeated each month? It is summed over months (a count of events); declare "
-                f"'measures: {{{measure}: {{aggregation: last}}}}' in the catalogue if it is a position at a date"
+                f"measure '{measure}' has the same value from one month to the next in {share[measure]:.0%} of its "
+                "months: a stock or a population repeated each month? It is summed over months (a count of "
+                f"events); declare 'measures: {{{measure}: {{aggregation: last}}}}' in the catalogue if it is a "
+                "position at a date"
             )
     return notes, warnings
