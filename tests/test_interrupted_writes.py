@@ -131,3 +131,32 @@ def test_an_ignored_signal_stays_ignored(tmp_path):
         assert seen == [signal.SIG_IGN]  # nohup's choice is kept during the write
     finally:
         signal.signal(signal.SIGHUP, previous)
+
+
+def test_sigterm_sent_to_itself_during_the_renames_in_process(tmp_path, monkeypatch):
+    """The signal itself, not an exception standing in for it: delivered between two renames
+    of the dashboard run through click, in this process."""
+    from click.testing import CliRunner
+
+    from ascbench.cli import cli
+
+    out = tmp_path / "dash"
+    assert CliRunner().invoke(cli, ["dashboard", "--out", str(out), "--title", "First"]).exit_code == 0
+    before = _files(out)
+    real = os.replace
+    calls = []
+
+    def replace(src, dst):
+        calls.append(dst)
+        result = real(src, dst)
+        if len(calls) == 2:
+            os.kill(os.getpid(), signal.SIGTERM)  # handled at the next bytecode: after this rename
+        return result
+
+    monkeypatch.setattr(atomic.os, "replace", replace)
+    result = CliRunner().invoke(cli, ["dashboard", "--out", str(out), "--title", "Second"])
+    monkeypatch.setattr(atomic.os, "replace", real)
+    assert result.exit_code == 143, result.output
+    assert "interrupted by SIGTERM" in result.stderr
+    assert _files(out) == before
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the handler is put back
