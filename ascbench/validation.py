@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ascbench.catalogue import load_catalogue
+from ascbench.engine.compare import AREA_ROLES
 from ascbench.engine.data import load as load_dataset
 from ascbench.engine.pipeline import default_area
 from ascbench.engine.rollup import describe, rules_for
@@ -73,7 +74,13 @@ def check_measures(catalogue, dataset, problems: Problems, metric_ids=None) -> N
                         expected="a measure in the data",
                     )
                 )
-            if c.type == "area" and c.area and c.area not in dataset.roles and c.area not in areas:
+            if (
+                c.type == "area"
+                and c.area
+                and c.area not in dataset.roles
+                and c.area not in areas
+                and not (c.area in AREA_ROLES and c.area in dataset.areas.columns)
+            ):
                 problems.add(
                     AscbenchError(
                         f"comparator area '{c.area}' is neither a role in dataset.yaml nor an area code",

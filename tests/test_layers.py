@@ -16,7 +16,7 @@ LAYERS = [
     {"identifiers", "keys", "yaml_strict", "periods", "stats"},
     {"catalogue", "io", "sources"},
     {"engine"},
-    {"validation"},
+    {"validation", "starter"},
     {"render", "importers", "cld"},
     {"cli"},
     {"__main__"},

@@ -182,7 +182,8 @@ def test_council_absent_in_a_year_is_not_ranked(oflog_dir):
     assert "E06000061" not in set(early["area_code"]) and "E06000061" in set(late["area_code"])
     assert "E10000021" in set(early["area_code"]) and "E10000021" not in set(late["area_code"])
     areas = pd.read_csv(oflog_dir / "areas.csv", dtype=str).set_index("area_code")
-    assert areas.loc["E06000061", "predecessors"] == "E10000021" and areas.loc["E06000061", "first_year"] == "2021-22"
+    assert areas.loc["E06000061", "valid_from"] == "2021-22"
+    assert areas.loc["E10000021", ["valid_to", "successors"]].tolist() == ["2020-21", "E06000061;E06000062"]
 
 
 def test_composite_theme_ranks_from_catalogue_tags(oflog_dir):

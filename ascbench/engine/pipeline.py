@@ -15,7 +15,7 @@ import difflib
 import numpy as np
 import pandas as pd
 
-from ascbench.engine.compare import resolve_comparators
+from ascbench.engine.compare import area_roles, resolve_comparators
 from ascbench.engine.data import for_catalogue
 from ascbench.engine.direction import attach_direction
 from ascbench.engine.forecast import attach_recorded_forecasts
@@ -338,7 +338,7 @@ def build_report(
     area_names = dict(zip(dataset.areas["area_code"], dataset.areas["area_name"], strict=False))
     groups = group_values(values, metrics, dataset.groups)
     comparisons = resolve_comparators(
-        current, comparators, values, dataset.observations, dataset.roles, area_names, groups
+        current, comparators, values, dataset.observations, dataset.roles, area_names, groups, area_roles(dataset.areas)
     )
     current, comparisons = decategorised(current), decategorised(comparisons)
     current = attach_direction(current, metrics)
