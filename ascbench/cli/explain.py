@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ascbench.cli.common import (
+    TEXT_EXTENSIONS,
     area_option,
     catalogue_option,
     data_option,
@@ -44,4 +45,4 @@ def explain(catalogue_path, data_path, metric, area, period, output, width):
     from ascbench.render.fit import wrap_lines
 
     text = render_explain(row, catalogue.get(ids[0]), dataset.observations, comparisons, catalogue.path, warnings)
-    emit(wrap_lines(text.rstrip("\n"), terminal_width(width)) + "\n", output)
+    emit(wrap_lines(text.rstrip("\n"), terminal_width(width)) + "\n", output, TEXT_EXTENSIONS)

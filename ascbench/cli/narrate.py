@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ascbench.cli.common import (
+    TEXT_EXTENSIONS,
     area_option,
     catalogue_option,
     data_option,
@@ -69,4 +70,4 @@ def narrate(catalogue_path, data_path, metrics, area, period, output, width):
         paragraphs = [
             textwrap.fill(p, terminal_width(width), break_long_words=False, break_on_hyphens=False) for p in paragraphs
         ]
-    emit("\n\n".join(f"{p}" for p in paragraphs) + "\n", output)
+    emit("\n\n".join(f"{p}" for p in paragraphs) + "\n", output, TEXT_EXTENSIONS)

@@ -17,6 +17,7 @@ from ascbench.cli.common import (
     metric_option,
     output_option,
     period_option,
+    refuse_extension,
     terminal_width,
     width_option,
 )
@@ -45,14 +46,14 @@ GROUP_HELP = (
 @click.option(
     "--chart",
     "chart",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
     help="Also write the league table as a chart (SVG): every council's value, sorted.",
 )
 @click.option(
     "--funnel",
     "funnel",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
     help="Also write a funnel plot (SVG): every council's value against its denominator, with PHE's "
     "95% and 99.8% limits around the group's pooled average (proportions and rates with counts).",
@@ -119,15 +120,22 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
     counts = table[["area_code", "numerator", "denominator"]]
     table = table.drop(columns=["numerator", "denominator"])
     if chart:
-        check_output(chart, "--chart")  # never onto the catalogue or a data file
+        check_chart(chart, "--chart")  # an SVG, never onto the catalogue or into the data
         _write_chart(chart, table, focus, dataset, catalogue)
     if funnel:
-        check_output(funnel, "--funnel")
+        check_chart(funnel, "--funnel")
         _write_funnel(funnel, table.merge(counts, on="area_code", how="left"), focus, catalogue)
     if fmt == "table":
         emit(_league(table, focus, catalogue, terminal_width(width)), output)
     else:
         emit(render(table, fmt, binary=True), output)
+
+
+def check_chart(path: Path, field: str) -> None:
+    """A chart is SVG: another extension is refused, as is a path onto or into an input."""
+    if path.suffix and path.suffix.lower() != ".svg":
+        refuse_extension(path, [".svg"], field)
+    check_output(path, field)
 
 
 def _plain(frame, width: int) -> str:

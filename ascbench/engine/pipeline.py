@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ascbench.engine.compare import area_roles, resolve_comparators
+from ascbench.engine.data import for_catalogue
 from ascbench.engine.direction import attach_direction
 from ascbench.engine.forecast import attach_recorded_forecasts
 from ascbench.engine.groups import group_values
@@ -274,6 +275,15 @@ def reporting_period(dataset, values, areas: list[str], period: str | None):
             field="period",
             expected=f"a reporting period up to {last}",
         )
+    earliest = pd.Timestamp(ends.min()) if ends is not None else end
+    if ends is not None and earliest > end:  # nothing had happened yet: no figure as at it
+        first = mine[ends.reindex(mine).to_numpy() == earliest].iloc[0]
+        raise AscbenchError(
+            f"no data as at {p.text} ({p.label}): the earliest period in the data is {first} (to {earliest.date()})",
+            file=None if period else dataset.settings.get("_file"),
+            field="period" if period else "default_period",
+            expected=f"a reporting period ending on or after {earliest.date()}",
+        )
     beyond = latest is not None and latest > end
     if beyond:
         why += f"; the data run to {latest.date()}"
@@ -309,6 +319,7 @@ def build_report(
     (long, for ``explain`` and narratives), the comparison groups and the reporting period.
     """
     ids = resolve_metric_ids(catalogue, metric_ids)
+    dataset = for_catalogue(dataset, catalogue)  # monthly data rolled up by this catalogue's rules
     metrics = catalogue.metrics_frame()
     metrics = metrics[metrics["metric_id"].isin(ids)].reset_index(drop=True)
     comparators = catalogue.comparators_frame()
