@@ -166,6 +166,7 @@ class Metric:
     breaks: tuple[str, ...] = ()  # periods from which the definition changed
     forecast: str | None = None  # measure of year-end forecasts, each dated by the period it was made in
     interval: bool = True  # a confidence interval is computed and shown (a sample estimate, a rate of events)
+    synonyms: tuple[str, ...] = ()  # other names a report uses for the metric ("new contacts"): ascbench check
     line: int = 0
     order: int = 0
 
