@@ -94,9 +94,9 @@ class Claim:
 
 # ------------------------------------------------------------------------------ figures
 _NUM = re.compile(
-    r"(?P<lead>£)?(?<![\w.,/£-])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?P<lead>£)?(?<![\w.,£-])(?<![^\d\s]/)(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?P<ord>st|nd|rd|th)?(?P<suffix>\s?%|k\b|m\b|\s?(?:per\s*cent|percent)\b)?"
-    r"(?![\w/]|\.\d|[-–]\d)"
+    r"(?![\w]|/[^\d\s]|\.\d|[-–]\d)"
 )
 _FRACTIONS = {
     "half": 0.5,
@@ -503,15 +503,22 @@ def _clause_claims(
     def new(kind: str, a: int, b: int, **kw) -> Claim:
         return Claim(kind, a, b, " ".join(masked[a:b].split()), block, sentence, clause, **kw)
 
+    equations = _equations(masked, low, cs, ce, figures)
+    in_equation = {i for eq in equations for i in eq[1]}
     pairs: dict[int, int] = {}  # figure index -> its denominator's index ("X out of Y")
     for i, f in enumerate(figures[:-1]):
         between = low[f.end : figures[i + 1].start]
-        if re.fullmatch(r"\s*(?:out\s+of|of(?:\s+the)?|/)\s*", between) and not f.unit and not figures[i + 1].unit:
+        counts = all(not g.unit and g.scale == 1.0 and g.decimals <= 0 and not g.fraction for g in (f, figures[i + 1]))
+        if i in in_equation or i + 1 in in_equation:
+            continue
+        if re.fullmatch(r"\s*(?:out\s+of|of(?:\s+the)?|/)\s*", between) and counts:
             if re.fullmatch(r"\s*(?:out\s+of|/)\s*", between) or masked[max(cs, f.start - 1)] == "(":
                 pairs[i] = i + 1
     dens = set(pairs.values())
     value_of: dict[int, int] = {}  # figure index -> claim index
     for i, f in enumerate(figures):
+        if i in in_equation:
+            continue
         left = low[cs : f.start]
         right = low[f.end : ce]
         kind, sign, relative, target, area_words = "value", 0, False, "", ""
@@ -640,6 +647,8 @@ def _clause_claims(
                 c.link = value_of.get(i - 1)
                 if c.link is not None and out[c.link].kind == "previous":
                     c.context["previous"] = True
+    for (a, b), members, op in equations:
+        out.append(new("arithmetic", a, b, words=op, context={"equation": [figures[k] for k in members]}))
     # the comparing and moving words
     out.extend(_word_claims(masked, low, block, sentence, clause, figures, periods))
     for c in out:
@@ -662,6 +671,35 @@ def _benchmark_first(tail: str) -> bool:
         return False
     period = _STRONG_PERIOD.search(head)
     return period is None or bench.start() < period.start()
+
+
+_OPERATOR = re.compile(r"\s*([/+×x*−–-])\s*")
+
+
+def _equations(masked: str, low: str, cs: int, ce: int, figures: list[Figure]):
+    """Sums and ratios written out with their result: "176/486 = 36.21%", "5 + 7 + 9 = 21",
+    "3,110 + 7,870 = 10,980": ((start, end), figure indexes, operator) each."""
+    out = []
+    i = 0
+    while i < len(figures) - 2:
+        j, op = i, ""
+        while j + 1 < len(figures):
+            m = _OPERATOR.fullmatch(masked[figures[j].end : figures[j + 1].start])
+            if not m or (op and m.group(1) != op):
+                break
+            op = m.group(1)
+            j += 1
+        if (
+            j > i
+            and j + 1 < len(figures)
+            and re.fullmatch(r"\s*(?:=|is|gives|makes)\s*", low[figures[j].end : figures[j + 1].start])
+        ):
+            members = list(range(i, j + 2))
+            out.append(((figures[i].start, figures[j + 1].end), members, op))
+            i = j + 2
+            continue
+        i += 1
+    return out
 
 
 def _sign_of_change(word: str) -> int:

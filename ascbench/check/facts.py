@@ -110,7 +110,7 @@ def gather(catalogue, dataset, area: str | None = None, period: str | None = Non
         metric, code, p = str(rec[0]), str(rec[1]), str(rec[2])
         observations[(metric, code, p)] = {k: _clean(v) for k, v in zip(cols[3:], rec[3:], strict=True)}
         periods.setdefault((metric, code), []).append(p)
-    for key, texts in periods.items():
+    for _key, texts in periods.items():
         texts.sort(key=lambda t: (parse_period(t).end, parse_period(t).months))
     area_names = dict(zip(dataset.areas["area_code"].astype(str), dataset.areas["area_name"].astype(str), strict=False))
 

@@ -400,7 +400,7 @@ def _financial_year(m) -> PeriodRef | None:
     if y is None:
         return PeriodRef("ignored")
     first, last, text = _fy(y)
-    return _span(0, 0, "", first, last, (text,))
+    return _span(0, 0, "", first, last, (text, f"AY{text}"))  # "2024/25" may be an academic year
 
 
 def _month_alone(m) -> PeriodRef:

@@ -98,7 +98,6 @@ STOP = {
     "less",
     "would",
     "like",
-    "as",
     "much",
     "such",
     "other",
@@ -109,7 +108,7 @@ STOP = {
 
 def stem(word: str) -> str:
     w = word.lower().strip("'’")
-    if w.endswith("'s") or w.endswith("’s"):
+    if w.endswith(("'s", "’s")):
         w = w[:-2]
     if len(w) > 4 and w.endswith("ies"):
         w = w[:-3] + "y"
@@ -155,9 +154,8 @@ def _code_patterns(code: str, metric_id: str, shared: set[str]) -> list[re.Patte
     return out
 
 
-_EXCLUDED = re.compile(
-    r"\b(?:excluding|except|other\s+than|apart\s+from|not\s+including|without)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?"
-)
+_EXCLUDING = r"(?:excluding|except|other\s+than|apart\s+from|not\s+including|without|minus)\b"
+_EXCLUDED = re.compile(r"\b" + _EXCLUDING + r"\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?")
 _CLEAN_TITLE = re.compile(r"^\s*%\s*of\s+|\(.*?\)|\bper\s+100,?000\b.*$|[.:;]+\s*$", re.I)
 
 
@@ -187,6 +185,10 @@ class Lexicon:
 
     def score(self, windows: list[tuple[str, float]], metric_id: str) -> float:
         mw = self.words[metric_id]
+        for text, _weight in windows[:1]:  # "total loans excluding e-loans": another quantity
+            t = text.lower()
+            if any(re.search(re.escape(p) + r"\s+" + _EXCLUDING, t) for p in mw.phrases):
+                return 0.0
         low = [(_EXCLUDED.sub(" ", w.lower()), weight) for w, weight in windows if w.strip()]
         code = max((weight for text, weight in low for p in mw.codes if p.search(text)), default=0.0)
         phrase = max((weight for text, weight in low for p in mw.phrases if p in text), default=0.0)
@@ -210,6 +212,7 @@ class Context:
     period: PeriodRef | None
     bound: bool
     year: int
+    scope: str = ""  # where the period was named: clause, sentence, paragraph, column
 
 
 def build_context(document: Document, claim: Claim, facts: Facts) -> Context:
@@ -232,11 +235,11 @@ def build_context(document: Document, claim: Claim, facts: Facts) -> Context:
     if block.heading:
         windows.append((block.heading, 0.3))
     age = _age_near(masked, claim, earlier)
-    period, bound = _period_near(document, claim, earlier, facts)
+    period, bound, scope = _period_near(document, claim, earlier, facts)
     year = _context_year(period, facts)
     if period is not None and period.needs_year:
         period = resolve_year(period, year, _before_date(period, claim, document, facts))
-    return Context(windows, age, period, bound, year)
+    return Context(windows, age, period, bound, year, scope)
 
 
 def _age_near(masked: str, claim: Claim, earlier) -> str:
@@ -266,7 +269,7 @@ def _usable(refs: list[PeriodRef]) -> list[PeriodRef]:
     return [r for r in refs if r.kind not in ("ignored",)]
 
 
-def _period_near(document: Document, claim: Claim, earlier, facts: Facts) -> tuple[PeriodRef | None, bool]:
+def _period_near(document: Document, claim: Claim, earlier, facts: Facts) -> tuple[PeriodRef | None, bool, str]:
     masked = document.masked
     cs, ce = claim.clause
     clause_refs = [r for r in _usable(period_mentions(masked, cs, ce)) if r.kind != "carried"]
@@ -276,27 +279,33 @@ def _period_near(document: Document, claim: Claim, earlier, facts: Facts) -> tup
         # "59.1% (1,210 out of 2,049) for the 12 months to June 2025"), else the nearest before
         end = claim.end if claim.figure is None else claim.figure.end
         after = [r for r in clause_refs if r.start >= end and _attached(masked[end : r.start])]
-        before = [r for r in clause_refs if r.end <= at]
+        before = [
+            r
+            for r in clause_refs
+            if r.end <= at
+            and (r.kind != "relative" or re.fullmatch(r"[\s(:]*(?:of|at|was|were|is)?[\s(:]*", masked[r.end : at]))
+        ]
         if after:
-            return after[0], True
+            return after[0], True, "attached"
         if before:
-            return before[-1], True
+            close = _attached(masked[before[-1].end : at]) and len(masked[before[-1].end : at].split()) <= 2
+            return before[-1], True, "attached" if close else "clause"
         if claim.figure is None:
-            return clause_refs[0], True
+            return clause_refs[0], True, "clause"
     ss, se = claim.sentence
     sentence_refs = [r for r in _usable(period_mentions(masked, ss, se)) if r.kind not in ("carried", "relative")]
     if sentence_refs:
-        return min(sentence_refs, key=lambda r: abs(r.start - at)), True
+        return min(sentence_refs, key=lambda r: abs(r.start - at)), True, "sentence"
     block = document.blocks[claim.block]
     for a, b in reversed(earlier):
         refs = [r for r in _usable(period_mentions(masked, a, b)) if r.kind in ("span", "point", "year")]
         if refs:
-            return refs[-1], False
+            return refs[-1], False, "paragraph"
     if block.kind == "row" and claim.cell:
         refs = [r for r in _usable(period_mentions(claim.cell, 0, len(claim.cell))) if r.kind in ("span", "point")]
         if refs:
-            return refs[0], False
-    return None, False
+            return refs[0], False, "column"
+    return None, False, ""
 
 
 def _attached(between: str) -> bool:
@@ -356,7 +365,7 @@ def candidates(lexicon: Lexicon, context: Context, allowed) -> list[tuple[str, f
                 if group == "x":
                     continue
             elif group == "older":
-                if not any(a.startswith("65") or a.startswith("75") for a in mw.ages):
+                if not any(a.startswith(("65", "75")) for a in mw.ages):
                     continue
                 group = next(iter(mw.ages))
             if group not in mw.ages:

@@ -237,10 +237,20 @@ class Judge:
             return [kind] if m.statistic in ("proportion", "rate") else ["value"] if kind == "numerator" else []
         if kind in ("value", "previous", "comparator") and f is not None and not f.unit and not f.fraction:
             if m.statistic == "proportion":
-                return [] if kind == "comparator" else ["numerator", "denominator"]
+                return [] if kind == "comparator" else ["numerator?", "denominator?"]
             if m.statistic == "rate":
-                return ["value", "numerator"] if kind != "comparator" else ["value"]
+                value = (
+                    "value"
+                    if f.decimals == m.decimals or re.search(r"\brate\b", claim.text + self._left(claim))
+                    else "value?"
+                )
+                return [value, "numerator?"] if kind != "comparator" else [value]
+        if kind == "comparator" and not claim.target and not claim.context.get("carried_target"):
+            return ["comparator", "previous?"]  # "against 87.3%": a benchmark or an earlier value
         return [kind]
+
+    def _left(self, claim: Claim) -> str:
+        return self.document.masked[max(claim.clause[0], claim.start - 40) : claim.start].lower()
 
     # ---------------------------------------------------------------------------- figures
     def judge_figure(self, index: int, claim: Claim) -> Outcome:
@@ -256,8 +266,13 @@ class Judge:
         for mid, score in cands:
             m = self.facts.metrics[mid]
             for role in self.roles(claim, m):
+                weak = role.endswith("?")
+                role = role.rstrip("?")
                 o = self.evaluate(claim, ctx, m, role)
                 o.score, o.role = score, role
+                if weak and o.verdict == DISAGREES:  # a reading the words do not make sure of
+                    o.verdict = CANNOT
+                    o.reason = f"not clearly the {_what(role)} of {m.code}: " + o.reason
                 outcomes.append(o)
         if not outcomes:
             return Outcome(CANNOT, reason="no metric of the catalogue holds a figure of this kind here")
@@ -284,12 +299,16 @@ class Judge:
         ref = ctx.period
         if kind == "value" and ref is not None and ref.kind == "relative":
             kind = "previous"
+        if kind == "comparator" and role == "previous":
+            kind, ref = "previous", None
         if claim.context.get("previous") and kind in ("numerator", "denominator") and claim.link is not None:
             pass
         if kind in ("change", "gap"):
             return self.evaluate_change(claim, ctx, m, kind)
         if kind == "comparator":
             return self.evaluate_comparator(claim, ctx, m)
+        if kind == "previous" and role == "previous":
+            role = "value"
         if kind == "rank":
             return self.evaluate_rank(claim, ctx, m)
         # value, previous, numerator, denominator
@@ -337,10 +356,10 @@ class Judge:
 
     def previous_periods(self, claim: Claim, ctx: Context, metric: str, area: str) -> tuple[list[str], str]:
         ref = ctx.period
-        if ref is not None and ref.kind in ("span", "point", "year") and not ref.needs_year and ctx.bound:
-            return period_choices(self.facts, metric, area, ref, True)
-        if ref is not None and ref.kind != "relative" and not ctx.bound:
-            ref = None
+        if ref is not None and ref.kind in ("span", "point", "year") and not ref.needs_year and ctx.scope == "attached":
+            return period_choices(self.facts, metric, area, ref, True)  # "down from 61 in March 2025"
+        if ref is None or ref.kind != "relative":  # "from 17,270" after "the preceding six months"
+            ref = next((r for r in claim.context.get("periods", []) if r.kind == "relative"), None)
         base, why = self.base_period(claim, metric, area)
         if base is None:
             return [], why
@@ -759,6 +778,14 @@ class WordJudge(Judge):
             else "none"
         )
         verdict, why = self._grade_check(claim, diff, tol, m.polarity, "the rating tolerance", tol_text)
+        if (
+            verdict == DISAGREES
+            and claim.grade == "similar"
+            and claim.target == "target"
+            and m.polarity in ("high", "low")
+        ):
+            if (diff > 0) == (m.polarity == "high"):  # "in line with the milestone": met it, or close
+                verdict, why = AGREES, "the target is met"
         return Outcome(verdict, metric, focus, base, text, reason=why)
 
     def _grade_check(
@@ -795,13 +822,13 @@ class WordJudge(Judge):
             return DISAGREES, "the other way round"
         if grade == "slight":
             if not tol:
-                return AGREES, f"no tolerance in the catalogue to judge 'slightly'; the direction agrees"
+                return AGREES, "no tolerance in the catalogue to judge 'slightly'; the direction agrees"
             if abs(diff) <= SLIGHT_TIMES * tol + 1e-9:
                 return AGREES, f"within twice {what} ({tol_text})"
             return DISAGREES, f"more than twice {what} ({tol_text}): not slight"
         if grade == "large":
             if not tol:
-                return AGREES, f"no tolerance in the catalogue to judge the size; the direction agrees"
+                return AGREES, "no tolerance in the catalogue to judge the size; the direction agrees"
             return (
                 (AGREES, f"beyond {what} ({tol_text})")
                 if abs(diff) > tol + 1e-9
@@ -937,7 +964,34 @@ class WordJudge(Judge):
             reason="" if verdict == AGREES else f"the data give {text}",
         )
 
+    def judge_equation(self, claim: Claim) -> Outcome:
+        """A sum or ratio written with its result ("5 + 7 + 9 = 21", "176/486 = 36.21%")."""
+        figures = claim.context["equation"]
+        terms, result = [f.value for f in figures[:-1]], figures[-1]
+        op = claim.words
+        if op == "+":
+            value = sum(terms)
+        elif op in ("-", "−", "–"):
+            value = terms[0] - sum(terms[1:])
+        elif op in ("×", "x", "*"):
+            value = 1.0
+            for t in terms:
+                value *= t
+        else:
+            value = terms[0]
+            for t in terms[1:]:
+                if t == 0:
+                    return Outcome(CANNOT, reason="a division by zero")
+                value /= t
+            if result.unit == "%":
+                value *= 100
+        text = as_printed(value, result)
+        verdict = AGREES if figure_agrees(result, value) else DISAGREES
+        return Outcome(verdict, data=text, reason=f"{claim.text.split('=')[0].strip()} is {text}")
+
     def judge_arithmetic(self, claim: Claim, claims: list[Claim]) -> Outcome:
+        if "equation" in claim.context:
+            return self.judge_equation(claim)
         share, num, den = (claims[i] for i in claim.parts)
         f = share.figure
         assert f is not None and num.figure is not None and den.figure is not None

@@ -35,7 +35,15 @@ def data_option(f):
     )(f)
 
 
-EXTENSIONS = {".csv": "csv", ".json": "json", ".md": "markdown", ".markdown": "markdown", ".txt": "table"}
+EXTENSIONS = {
+    ".csv": "csv",
+    ".json": "json",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".txt": "table",
+    ".html": "html",
+    ".htm": "html",
+}
 
 
 def format_for(fmt: str | None, output: Path | None, choices, default: str) -> str:
