@@ -342,7 +342,7 @@ _MOVE = re.compile(
     r"improved|improvement|improving|improve|improves|better\s+than|"
     r"worsened|deteriorated|deterioration|worse\s+than|not\s+as\s+good\s+as|"
     r"little\s+change|little\s+changed|no\s+change|not\s+changed|unchanged|remained\s+the\s+same|stayed\s+the\s+same|"
-    r"the\s+same\s+as|similar\s+to|broadly\s+the\s+same|stable|steady|remained\s+stable|remained\s+steady|broadly\s+unchanged|largely\s+unchanged|"
+    r"the\s+same\s+(?:number|level|rate|proportion|figure|amount)?\s*as|similar\s+to|broadly\s+the\s+same|stable|steady|remained\s+stable|remained\s+steady|broadly\s+unchanged|largely\s+unchanged|"
     r"minimal\s+change|marginal\s+change|remained\s+similar|held\s+steady|level|flat|trended\s+(?:up|down)wards?|trending\s+(?:up|down)wards?)\b",
     re.I,
 )
@@ -379,7 +379,7 @@ _MOVE_WORDS = {
     ),
     "better": ("improv", "better than"),
     "worse": ("worsened", "deteriorat", "worse than", "not as good as"),
-    "same": ("no change", "not changed", "unchanged", "remained the same", "stayed the same", "the same as"),
+    "same": ("no change", "not changed", "unchanged", "remained the same", "stayed the same", "the same"),
     "similar": (
         "little change",
         "little changed",
@@ -862,7 +862,9 @@ def _word_claims(
         word = m.group("dir").lower()
         tail = low[m.end() : min(ce, m.end() + 60)]
         left = low[max(cs, m.start() - 30) : m.start()]
-        if word in ("similar to", "the same as", "better than", "worse than") and not _is_period_reference(tail):
+        if (
+            word in ("similar to", "better than", "worse than") or word.startswith("the same")
+        ) and not _is_period_reference(tail):
             continue
         if word in ("level", "flat") and not re.search(r"\b(?:remain(?:ed|s)?|stay(?:ed|s)?|is|was|been)\s+$", left):
             continue
@@ -943,7 +945,7 @@ def _is_period_reference(tail: str) -> bool:
     head = tail[:60]
     return bool(
         re.match(
-            r"\s*(?:than\s+|to\s+|from\s+|on\s+|with\s+)?(?:the\s+|that\s+of\s+the\s+|these\s+|those\s+|its\s+)?(?:same\s+|equivalent\s+|corresponding\s+)?"
+            r"\s*(?:than\s+|to\s+|from\s+|on\s+|with\s+|as\s+)?(?:the\s+|a\s+|that\s+of\s+the\s+|these\s+|those\s+|its\s+)?(?:same\s+|equivalent\s+|corresponding\s+)?"
             r"(?:previous|last|prior|preceding|earlier|year|period|quarter|month|(?:19|20)\d{2}|\d{2}/\d{2}|january|february|march|april|may|june|july|august|september|october|november|december)",
             head,
         )

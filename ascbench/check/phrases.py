@@ -466,8 +466,8 @@ def shifted(ref: PeriodRef, base: Period, which: str) -> list[str]:
 
 # ---------------------------------------------------------------------------------- ages
 _AGE = re.compile(
-    r"(?P<a>1[68]|65|75|85)\s*(?:-|–|to)\s*(?P<b>\d{2})(?!\d)"
-    r"|(?P<p>18|65|75|85)\s*\+|(?P<o>18|65|75|85)\s+(?:or|and)\s+(?:over|older|above)"
+    r"(?P<a>1[68]|65|75|85|(?<=aged\s)\d{1,2}|(?<=ages\s)\d{1,2})\s*(?:-|–|to)\s*(?P<b>\d{2})(?!\d)"
+    r"|(?P<p>18|65|75|85|(?<=aged\s)\d{1,2})\s*\+|(?P<o>\d{2})\s+(?:or|and)\s+(?:over|older|above)"
     r"|(?:over|older\s+than)\s+(?P<ov>65|75|85)s?\b"
     r"|(?P<young>younger)\s+(?:of\s+the\s+two\s+)?(?:age\s+group|adults|people)"
     r"|(?P<old>older)\s+(?:of\s+the\s+two\s+)?(?:age\s+group|adults|people)",

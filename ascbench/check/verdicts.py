@@ -103,10 +103,13 @@ def figure_agrees(printed: Figure, data: float, data_decimals: int | None = None
     return _close(rounded, ps)
 
 
-def plausible(printed: Figure, data: float) -> bool:
+def plausible(printed: Figure, data: float, change: bool = False) -> bool:
     """Whether a figure that does not agree is still near enough to be the same quantity
-    (else the claim is probably about something the catalogue does not hold)."""
+    (else the claim is probably about something the catalogue does not hold). A change may
+    also be ten units of its printed precision off ("rose by 5%" when nothing changed)."""
     p, d = printed.value, data
+    if change and abs(p - d) <= 10 * 10 ** (-max(printed.decimals, 0)) * (printed.scale or 1.0):
+        return True
     if printed.unit == "%" and abs(p - d) > 15:
         return False
     big = max(abs(p), abs(d))
@@ -481,7 +484,7 @@ class Judge:
             if ok:
                 return Outcome(AGREES, m.id, area, base, text, reason=what)
         ok, sign_ok, value, text = results[-1] if f.unit == "%" else results[0]
-        if sign_ok and not plausible(f, abs(value)):
+        if sign_ok and not plausible(f, abs(value), change=True):
             return Outcome(
                 CANNOT,
                 m.id,
@@ -804,7 +807,7 @@ class WordJudge(Judge):
             sign = claim.sign
         if performance and grade not in ("same", "similar"):
             if polarity not in ("high", "low"):
-                return CANNOT, "the catalogue gives the metric no polarity, so better or worse cannot be judged"
+                return CANNOT, f"the metric's polarity is '{polarity}', so better or worse is not a matter of sign"
             sign = sign if polarity == "high" else -sign
         if grade == "same":
             return (AGREES, "") if diff == 0 else (DISAGREES, "the figures differ as printed")
@@ -896,6 +899,17 @@ class WordJudge(Judge):
         )
         text = f"{metric_value_text(w, m)} ({period_label(prev)}) to {metric_value_text(v, m)} ({period_label(base)})"
         verdict, why = self._grade_check(claim, diff, tol, m.dot_polarity, "the direction tolerance", tol_text)
+        if m.dot_polarity == "range" and verdict == CANNOT:  # the band decides: the engine's direction of travel
+            row = self.facts.row(metric, focus, base)
+            said = claim.context.get("direction", "")
+            if (
+                row is not None
+                and row.get("previous_period") == prev
+                and row.get("dot") in ("improved", "worse", "similar")
+            ):
+                dot = row["dot"]
+                agree = {"better": "improved", "worse": "worse"}.get(said) == dot
+                verdict, why = (AGREES if agree else DISAGREES), f"the direction of travel by the band is '{dot}'"
         return Outcome(verdict, metric, focus, base, text, reason=why)
 
     def _row_periods(self, claim: Claim, metric: str) -> list[str]:
