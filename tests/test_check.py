@@ -443,3 +443,88 @@ def test_synonyms_are_validated(tmp_path):
 def test_the_default_catalogue_declares_synonyms(catalogue):
     assert "direct payment" in catalogue.get("ASCOF_3D_2A").synonyms
     assert Path(ROOT / "metrics.yaml").read_text(encoding="utf-8").count("synonyms:") >= 10
+
+
+# ------------------------------------------------------------------ another year, the embedded data
+PREVIOUS_YEAR = """# Benchmarking 2023/24 - position at quarter 3 of 2024/25
+
+10. ASCOF 2A measures the proportion of people who had no need for ongoing services following reablement. In 2023/24 this was 89.6% in Leicestershire, well above the national average of 79.4%, and Leicestershire ranked 28th of 152 councils.
+
+11. The proportion of adults with a learning disability living in their own home or with family was 85.3% in 2023/24, higher than the national figure of 81.6%, and unchanged from 85.6% the year before.
+
+12. Permanent admissions of people aged 65 and over to residential and nursing care were 509.8 per 100,000 population in 2023/24, lower than the England rate of 566.0.
+
+13. In 2023/24, 72% of service users said they feel safe, an improvement on 65% in 2022/23 and above the national average of 71.1%.
+
+14. Visits to heritage sites reached 115,795 between April and December 2024.
+
+15. Direct payments were received by 31.9% of adults in 2023/24, in the top quartile nationally.
+"""
+
+
+def test_a_report_of_another_year_against_the_national_files(tmp_path):
+    """The embedded default holds every council's ASCOF values to 2023/24: a report written a
+    year earlier is checked against them, ranks and quartiles included."""
+    path = tmp_path / "2023-24.md"
+    path.write_text(PREVIOUS_YEAR, encoding="utf-8")
+    frame = pd.DataFrame(json.loads(invoke("check", str(path), "--format", "json").stdout))
+    verdicts = {(r.paragraph, r.text): (r.verdict, r.data, r.period) for r in frame.itertuples()}
+    assert verdicts[("10", "28th")] == ("agrees", "28 of 152 (2023/24)", "2023-24")
+    assert verdicts[("10", "well above")][0] == "agrees"
+    assert verdicts[("11", "unchanged")][:2] == ("disagrees", "85.6% (2022/23) to 85.3% (2023/24)")
+    assert verdicts[("12", "509.8 per 100,000")] == ("agrees", "509.8 per 100,000", "2023-24")
+    assert verdicts[("13", "71.1%")] == ("agrees", "71.1%", "2023-24")  # the benchmark of 2023/24, not 2022/23
+    assert verdicts[("13", "improvement")][0] == "agrees"
+    assert verdicts[("14", "115,795")] == ("agrees", "115,795", "2024-25-YTD-Q3")
+    assert verdicts[("15", "31.9%")][:2] == ("disagrees", "35.6%")
+    assert verdicts[("15", "top quartile")][0] == "agrees"
+    assert ("10", "152") not in verdicts  # "of 152 councils" belongs to the rank
+    assert (frame["verdict"] == "disagrees").sum() == 2
+
+
+def test_an_empty_report_has_no_claims(tmp_path):
+    path = tmp_path / "empty.md"
+    path.write_text("", encoding="utf-8")
+    out = invoke("check", str(path), "--format", "csv")
+    assert out.exit_code == 0 and out.stdout.startswith("claim,line,paragraph")
+    assert "0 claims" in out.stderr
+    assert json.loads(invoke("check", str(path), "--format", "json").stdout) == []
+
+
+def test_reading_claims_never_fails_on_odd_text():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    pieces = st.sampled_from(
+        [
+            "95.3%",
+            "(650 out of 680)",
+            "28th of 152",
+            " than ",
+            "2024/25",
+            "| a | 7 |",
+            "\n\n",
+            "**",
+            "<sup>3</sup>",
+            "rose by 5%",
+            "four in 10",
+            "= 21",
+            "5 + 7",
+            "slightly below the national average of",
+            "£1.2m",
+            "-",
+            "/",
+            "k",
+        ]
+    )
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(st.one_of(pieces, st.text(max_size=8)), max_size=30))
+    def read(parts):
+        text = " ".join(parts)
+        doc = parse_document(text)
+        assert len(doc.masked) == len(doc.text)
+        for claim in extract(doc):
+            assert 0 <= claim.start <= claim.end <= len(doc.text)
+
+    read()

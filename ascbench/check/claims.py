@@ -244,7 +244,16 @@ def find_figures(masked: str, start: int, end: int, protected: list[tuple[int, i
             )
         )
     out.sort(key=lambda f: f.start)
-    return out
+    # "28th of 152 councils": the 152 belongs to the rank
+    return [
+        f
+        for i, f in enumerate(out)
+        if not (
+            i
+            and out[i - 1].ordinal
+            and re.fullmatch(r"\s*(?:out\s+)?of\s+(?:the\s+)?", masked[out[i - 1].end : f.start])
+        )
+    ]
 
 
 def _norm_q(q: str) -> str:
@@ -806,7 +815,8 @@ def _word_claims(
         left = low[max(cs, m.start() - 40) : m.start()]
         tail = low[m.end() : min(ce, m.end() + 90)]
         if re.search(
-            r"[\d%]\s*(?:\)\s*)?(?:[a-z-]+\s+){0,1}$", low[max(cs, m.start() - 12) : m.start()]
+            r"[\d%]\s*(?:\)\s*)?(?:(?!(?:and|or|but|while|is|was)\s)[a-z-]+\s+)?$",
+            low[max(cs, m.start() - 12) : m.start()],
         ) and not m.group("grade"):
             continue  # "256 fewer than", "3% higher than": a change or gap figure carries it
         if re.match(r"\s*(?:than|the)?\s*(?:\d|one|two|three|four|five|half)", tail) and word in (

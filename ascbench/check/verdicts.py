@@ -521,6 +521,7 @@ class Judge:
                     "value": float(self.facts.observations[(metric, code, p)]["value"]),
                     "label": f"{self.facts.area_names.get(code, code)} {period_label(p)}",
                     "period": p,
+                    "area": code,
                     "within": m.rating_within,
                     "relative": m.rating_relative,
                 }
@@ -534,6 +535,7 @@ class Judge:
             "value": float(pick["comparator_value"]),
             "label": str(pick.get("comparator") or ""),
             "period": pick.get("comparator_period"),
+            "area": pick.get("comparator_area") if pick.get("comparator_type") == "area" else area,
             "within": float(pick.get("rating_within") or 0.0),
             "relative": bool(pick.get("rating_relative")),
         }
@@ -546,7 +548,10 @@ class Judge:
         if not target:
             target = self._carried_target(claim)
         bases = []
-        if ctx.period is not None and ctx.period.kind in ("span", "point", "year") and not ctx.period.needs_year:
+        value = self._value_before(claim)
+        if value is not None and ctx.scope != "attached":  # the benchmark of the value the sentence gives
+            bases = [value]
+        elif ctx.period is not None and ctx.period.kind in ("span", "point", "year") and not ctx.period.needs_year:
             if target in self.facts.roles:  # the benchmark's own period, as named
                 code = self.facts.roles[target]
                 periods, why = period_choices(self.facts, m.id, code, ctx.period, ctx.bound)
@@ -564,7 +569,7 @@ class Judge:
             data = comp["value"]
             if figure_agrees(f, data, own_decimals(data, 0)):
                 return Outcome(
-                    AGREES, m.id, focus, comp.get("period") or base, as_printed(data, f), reason=comp["label"]
+                    AGREES, m.id, comp["area"], comp.get("period") or base, as_printed(data, f), reason=comp["label"]
                 )
             first = first or (comp, base)
         if first is None:
@@ -575,14 +580,30 @@ class Judge:
             return Outcome(
                 CANNOT,
                 m.id,
-                focus,
+                comp["area"],
                 comp.get("period") or base,
                 text,
                 reason=f"the data give {text} ({comp['label']}): too far off to be the same figure",
             )
         return Outcome(
-            DISAGREES, m.id, focus, comp.get("period") or base, text, reason=f"the data give {text} ({comp['label']})"
+            DISAGREES,
+            m.id,
+            comp["area"],
+            comp.get("period") or base,
+            text,
+            reason=f"the data give {text} ({comp['label']})",
         )
+
+    def _value_before(self, claim: Claim) -> str | None:
+        """The period of the value figure nearest before ``claim`` in its sentence, when tied."""
+        for j in range(len(self.claims) - 1, -1, -1):
+            c = self.claims[j]
+            if c.sentence != claim.sentence or c.start >= claim.start or c.kind != "value":
+                continue
+            o = self.ties.get(j)
+            if o is not None and o.period and o.area_code == self.facts.focus:
+                return o.period
+        return None
 
     def _carried_target(self, claim: Claim) -> str:
         return str(claim.context.get("carried_target") or "")
