@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ascbench.check.document import Document
 from ascbench.check.verdicts import AGREES, CANNOT, DISAGREES, Checked
 
 __all__ = ["AGREES", "CANNOT", "DISAGREES", "CheckResult", "check_report", "check_text"]
@@ -18,7 +19,7 @@ __all__ = ["AGREES", "CANNOT", "DISAGREES", "CheckResult", "check_report", "chec
 
 @dataclass
 class CheckResult:
-    document: object  # ascbench.check.document.Document
+    document: Document
     checked: list[Checked]
     focus: str
     report_period: str

@@ -172,10 +172,10 @@ def find_figures(masked: str, start: int, end: int, protected: list[tuple[int, i
             d = m.group("d").lower()
             den = {"ten": 10, "five": 5, "four": 4, "three": 3}.get(d) or int(d)
             n = m.group("n").lower()
-            num = WORD_NUMBERS.get(n) or int(n)
-            if num > den:
+            count = WORD_NUMBERS.get(n) or int(n)
+            if count > den:
                 continue
-            value = num / den * 100
+            value = count / den * 100
         q = (m.group("q") or "").strip().lower()
         a = m.start() + (len(m.group("q")) if m.group("q") else 0)
         out.append(
@@ -536,8 +536,9 @@ def _clause_claims(
             kind = "rank" if _RANK_CONTEXT.search(low[max(cs, f.start - 60) : min(ce, f.end + 60)]) else ""
             if not kind:
                 continue
-            if re.match(r"^\s*(?:out\s+)?of\s+(?:the\s+)?(\d[\d,]*)", right):
-                f.of = float(re.match(r"^\s*(?:out\s+)?of\s+(?:the\s+)?(\d[\d,]*)", right).group(1).replace(",", ""))
+            of = re.match(r"^\s*(?:out\s+)?of\s+(?:the\s+)?(\d[\d,]*)", right)
+            if of:
+                f.of = float(of.group(1).replace(",", ""))
         elif i in pairs:
             kind = "numerator"
         elif i in dens:
@@ -567,8 +568,8 @@ def _clause_claims(
                 kind, target = "comparator", _area_in(what) or _area_in(left[-80:]) or ""
                 if not target and "average" in what.lower():
                     target = ""
-            elif kind == "value" and _RIGHT_COMPARATOR.match(right):
-                kind, target = "comparator", _area_in(_RIGHT_COMPARATOR.match(right).group("what"))
+            elif kind == "value" and (named := _RIGHT_COMPARATOR.match(right)):
+                kind, target = "comparator", _area_in(named.group("what"))
             elif kind == "value" and _COMPARED.search(left):
                 kind = "comparator"
                 target = _area_in(right[:30]) or ""
@@ -618,7 +619,12 @@ def _clause_claims(
             if b.kind in ("change", "gap") and a.kind in ("value", "previous"):
                 a.kind, a.sign, a.target = b.kind, b.sign, b.target
             elif a.kind in ("change", "gap") and b.kind in ("value", "previous"):
-                b.kind, b.sign, b.target, b.relative = a.kind, a.sign, a.target, b.figure.unit == "%"
+                b.kind, b.sign, b.target, b.relative = (
+                    a.kind,
+                    a.sign,
+                    a.target,
+                    b.figure is not None and b.figure.unit == "%",
+                )
             if a.kind == b.kind and a.kind in ("change", "gap") and b.figure is not None and b.figure.unit == "%":
                 b.link = value_of[i]
     # counts belong to the nearest percentage, rate or fraction before them (or just after)
@@ -645,10 +651,10 @@ def _clause_claims(
     for i, f in enumerate(figures):
         if i == 0 or f.unit or i in pairs or i in dens or i not in value_of:
             continue
-        prev = figures[i - 1]
-        gap = low[prev.end : f.start]
+        before = figures[i - 1]
+        gap = low[before.end : f.start]
         if re.fullmatch(r"\s*\(\s*(?:based\s+on\s+|from\s+|or\s+|of\s+)?", gap) and (
-            prev.unit in ("%", "per") or prev.fraction or prev.decimals > 0
+            before.unit in ("%", "per") or before.fraction or before.decimals > 0
         ):
             c = out[value_of[i]]
             if c.kind == "value":

@@ -13,6 +13,7 @@ from html import escape
 import pandas as pd
 
 from ascbench.check import AGREES, CANNOT, DISAGREES, CheckResult
+from ascbench.check.document import Document
 from ascbench.check.verdicts import period_label
 
 MARKS = {AGREES: "✔", DISAGREES: "✘", CANNOT: "?"}
@@ -55,7 +56,7 @@ def claims_frame(
 ) -> pd.DataFrame:
     """One row per claim (a word claim about several metrics: one row each), in reading
     order, with the columns of :data:`COLUMNS`."""
-    doc = result.document
+    doc: Document = result.document
     rows = []
     names = facts_names or {}
     codes = codes or {}
@@ -92,19 +93,19 @@ def render_table(frame: pd.DataFrame, width: int) -> str:
     from ascbench.render.fit import fit_table
 
     headers = ["#", "line", "claim", "verdict", "data give", "metric", "period", "why"]
-    rows = []
-    for r in frame.itertuples(index=False):
-        where = f"¶{r.paragraph}" if r.paragraph else str(r.line)
+    rows: list[list[str]] = []
+    for r in frame.astype(str).to_dict("records"):
+        where = f"¶{r['paragraph']}" if r["paragraph"] else r["line"]
         rows.append(
             [
-                str(r.claim),
+                r["claim"],
                 where,
-                r.text,
-                f"{MARKS[r.verdict]} {r.verdict}",
-                r.data,
-                r.code or r.metric_id,
-                r.period_label,
-                r.reason,
+                r["text"],
+                f"{MARKS[r['verdict']]} {r['verdict']}",
+                r["data"],
+                r["code"] or r["metric_id"],
+                r["period_label"],
+                r["reason"],
             ]
         )
     return fit_table(rows, headers, width, weights=[0, 0, 3, 2, 2, 2, 2, 5]) + "\n"
@@ -141,7 +142,7 @@ def _note(row: dict) -> str:
 def annotated_markdown(result: CheckResult, frame: pd.DataFrame) -> str:
     """The report as read, each claim followed by its mark and a footnote reference; the
     footnotes (one per claim) at the end."""
-    doc = result.document
+    doc: Document = result.document
     spans = _marks(result, frame)
     inserts: list[tuple[int, str]] = []
     notes = []
@@ -179,7 +180,7 @@ def annotated_html(result: CheckResult, frame: pd.DataFrame, title: str = "") ->
     """The report as a self-contained HTML page: headings, paragraphs and tables kept, each
     claim underlined by its verdict (a different line style each, and a symbol and words, so
     not by colour alone) with a link to its note."""
-    doc = result.document
+    doc: Document = result.document
     spans = _marks(result, frame)
     by_block: dict[int, list] = {}
     for checked in result.checked:
@@ -220,7 +221,8 @@ def annotated_html(result: CheckResult, frame: pd.DataFrame, title: str = "") ->
             parts.append("</table>")
             table_open = False
         if block.kind == "heading":
-            level = len(re.match(r"\s*(#*)", doc.text[block.start : block.end]).group(1)) or 2
+            hashes = re.match(r"\s*(#*)", doc.text[block.start : block.end])
+            level = (len(hashes.group(1)) if hashes else 0) or 2
             parts.append(f"<h{min(level, 6)}>{inline(block.start, block.end).strip()}</h{min(level, 6)}>")
         else:
             number = f"<b>{escape(block.number)}.</b> " if block.number else ""

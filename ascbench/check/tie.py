@@ -137,7 +137,7 @@ class MetricWords:
     info: MetricInfo
     codes: list[re.Pattern]
     phrases: list[str]
-    token_sets: list[set[str]]
+    token_sets: list[frozenset[str]]
     ages: set[str]
 
 

@@ -130,7 +130,8 @@ def as_printed(value: float, printed: Figure, decimals: int | None = None) -> st
     elif scale == 1_000_000:
         text += "m"
     elif printed.unit == "per":
-        text += " per " + (re.search(r"per\s+(\S+)", printed.text) or [None, "100,000"])[1]
+        base = re.search(r"per\s+(\S+)", printed.text)
+        text += " per " + (base.group(1) if base else "100,000")
     return text
 
 
@@ -201,6 +202,7 @@ class Judge:
     def __init__(self, document: Document, facts: Facts):
         self.document = document
         self.facts = facts
+        self.claims: list[Claim] = []
         self.lexicon = Lexicon(facts.metrics)
         self.ties: dict[int, Outcome] = {}  # claim index -> the outcome it got (for linked claims)
         self.contexts: dict[int, Context] = {}
@@ -680,7 +682,7 @@ class WordJudge(Judge):
                     c.target = last[c.block]
 
     # ----------------------------------------------------------------- which metrics
-    def word_metrics(self, index: int, claim: Claim) -> list[tuple[str, str, int]]:
+    def word_metrics(self, index: int, claim: Claim) -> list[tuple[str, str, int, str]]:
         """(metric, period, claim index) of the figures a word claim is about: those tied in
         its clause, else its sentence, else its table row, else (all of them, for "these
         rates", "both") the sentence before."""
@@ -713,13 +715,13 @@ class WordJudge(Judge):
         if before:
             last = max(c.sentence for _, c, _ in before)
             if claim.plural:
-                scope = [t for t in before if t[1].sentence[0] >= _two_back(before, last)]
+                chosen = [t for t in before if t[1].sentence[0] >= _two_back(before, last)]
             else:
-                scope = [t for t in before if t[1].sentence == last]
-            scope.sort(key=lambda t: (t[1].kind not in ("value",), -t[1].start))
+                chosen = [t for t in before if t[1].sentence == last]
+            chosen.sort(key=lambda t: (t[1].kind not in ("value",), -t[1].start))
             return [
                 (m, "", j, a)
-                for m, _, j, a in self._distinct(scope, claim, many=claim.plural or claim.kind == "comparison")
+                for m, _, j, a in self._distinct(chosen, claim, many=claim.plural or claim.kind == "comparison")
             ]
         ctx = self.context(index, claim)
         cands = candidates(self.lexicon, ctx, list(self.facts.metrics))
