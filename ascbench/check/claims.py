@@ -643,7 +643,7 @@ def _clause_claims(
                     new(
                         "arithmetic",
                         min(figures[share].start, figures[i].start),
-                        max(figures[share].end, figures[j].end),
+                        _closing(masked, max(figures[share].end, figures[j].end), ce),
                         parts=(value_of[share], value_of[i], value_of[j]),
                     )
                 )
@@ -715,6 +715,11 @@ def _equations(masked: str, low: str, cs: int, ce: int, figures: list[Figure]):
             continue
         i += 1
     return out
+
+
+def _closing(masked: str, end: int, limit: int) -> int:
+    """The end of a span, past a closing bracket that follows it: "95.3% (650 out of 680)"."""
+    return end + 1 if end < limit and masked[end] == ")" else end
 
 
 def _sign_of_change(word: str) -> int:

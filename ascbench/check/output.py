@@ -119,13 +119,24 @@ def summary(frame: pd.DataFrame) -> str:
     )
 
 
+_ORDER = {DISAGREES: 0, CANNOT: 1, AGREES: 2}
+
+
 def _marks(result: CheckResult, frame: pd.DataFrame):
     """Per claim span (start, end): the rows of the frame about it, worst first."""
     spans: dict[tuple[int, int], list[dict]] = {}
     for checked, row in zip(result.checked, frame.to_dict("records"), strict=True):
         spans.setdefault((checked.claim.start, checked.claim.end), []).append(row)
-    order = {DISAGREES: 0, CANNOT: 1, AGREES: 2}
-    return {k: sorted(v, key=lambda r: order[r["verdict"]]) for k, v in spans.items()}
+    return {k: sorted(v, key=lambda r: _ORDER[r["verdict"]]) for k, v in spans.items()}
+
+
+def _ends(spans) -> dict[int, list[dict]]:
+    """The rows to mark at each end offset (claims ending together share one mark), worst
+    first, then in reading order."""
+    ends: dict[int, list[dict]] = {}
+    for (_, end), rows in spans.items():
+        ends.setdefault(end, []).extend(rows)
+    return {k: sorted(v, key=lambda r: (_ORDER[r["verdict"]], r["claim"])) for k, v in ends.items()}
 
 
 def _note(row: dict) -> str:
@@ -146,10 +157,11 @@ def annotated_markdown(result: CheckResult, frame: pd.DataFrame) -> str:
     spans = _marks(result, frame)
     inserts: list[tuple[int, str]] = []
     notes = []
-    for (_start, end), rows in sorted(spans.items()):
-        n = rows[0]["claim"]
-        inserts.append((end, f" {MARKS[rows[0]['verdict']]}[^c{n}]"))
-        notes.append(f"[^c{n}]: " + " | ".join(_note(r) for r in rows))
+    for end, rows in sorted(_ends(spans).items()):
+        refs = "".join(f"[^c{n}]" for n in dict.fromkeys(r["claim"] for r in rows))
+        inserts.append((end, f" {MARKS[rows[0]['verdict']]}{refs}"))
+    for row in frame.to_dict("records"):
+        notes.append(f"[^c{row['claim']}]: " + _note(row))
     text = doc.text
     out = []
     last = 0
@@ -187,20 +199,35 @@ def annotated_html(result: CheckResult, frame: pd.DataFrame, title: str = "") ->
         by_block.setdefault(checked.claim.block, [])
     starts = sorted(spans)
 
-    def inline(a: int, b: int) -> str:
-        out, last = [], a
-        for s, e in starts:
-            if s < a or e > b or s < last:
-                continue
-            rows = spans[(s, e)]
-            v = rows[0]["verdict"]
-            n = rows[0]["claim"]
-            out.append(_text(doc.masked[last:s]))
+    ends = _ends(spans)
+
+    def sups(end: int) -> str:
+        out = []
+        for n in dict.fromkeys(r["claim"] for r in ends.get(end, [])):
+            v = next(r["verdict"] for r in ends[end] if r["claim"] == n)
             out.append(
-                f'<span class="claim {_CLASS[v]}">{escape(doc.text[s:e])}</span>'
                 f'<sup><a href="#c{n}" id="r{n}">{MARKS[v]}<span class="sr"> {escape(v)}, note {n}</span></a></sup>'
             )
-            last = e
+        return "".join(out)
+
+    def inline(a: int, b: int) -> str:
+        """Text from a to b: each claim that holds no other underlined by its verdict, and
+        after every claim's end the marks of the claims ending there."""
+        inside = [(s, e) for s, e in starts if a <= s and e <= b]
+        leaves = [(s, e) for s, e in inside if not any(s <= s2 and e2 <= e and (s2, e2) != (s, e) for s2, e2 in inside)]
+        out, last, marked = [], a, set()
+        for point in sorted({s for s, _ in leaves} | {e for _, e in inside}):
+            if point < last or point in marked:
+                continue
+            out.append(_text(doc.masked[last:point]))
+            last = point
+            leaf = next(((s, e) for s, e in leaves if s == point and e > s), None)
+            if leaf is not None:
+                v = spans[leaf][0]["verdict"]
+                out.append(f'<span class="claim {_CLASS[v]}">{escape(doc.text[leaf[0] : leaf[1]])}</span>')
+                last = leaf[1]
+            out.append(sups(last))
+            marked.add(last)
         out.append(_text(doc.masked[last:b]))
         return "".join(out)
 
@@ -230,10 +257,9 @@ def annotated_html(result: CheckResult, frame: pd.DataFrame, title: str = "") ->
     if table_open:
         parts.append("</table>")
     notes = []
-    for (_, _), rows in sorted(spans.items()):
-        n = rows[0]["claim"]
-        text = " | ".join(escape(_note(r)) for r in rows)
-        notes.append(f'<li id="c{n}">{text} <a href="#r{n}">back to the claim</a></li>')
+    for row in frame.to_dict("records"):
+        n = row["claim"]
+        notes.append(f'<li id="c{n}" value="{n}">{escape(_note(row))} <a href="#r{n}">back to the claim</a></li>')
     head = escape(title or "Report checked by ascbench")
     return (
         f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{head}</title>\n'

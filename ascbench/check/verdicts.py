@@ -788,7 +788,7 @@ class WordJudge(Judge):
         shown_c = round_half_away(c, max(d, own_decimals(c, d)))
         diff = shown_v - shown_c
         tol = abs(c) * comp["within"] / 100 if comp["relative"] else comp["within"]
-        unit = "%" if comp["relative"] else (" points" if m.unit == "%" else "")
+        unit = "%" if comp["relative"] else (" points" if m.unit == "%" else (" " + m.unit if m.unit else ""))
         gap = (fmt_number(abs(diff / c * 100), 1) + "%") if comp["relative"] and c else fmt_number(abs(diff), d) + unit
         side = "above" if diff > 0 else "below" if diff < 0 else "level with"
         text = f"{metric_value_text(v, m)} against {metric_value_text(c, m)} ({comp['label']}): {gap} {side}".replace(
@@ -910,7 +910,7 @@ class WordJudge(Judge):
             else v - w
         )
         tol = abs(w) * m.dot_within / 100 if m.dot_relative else m.dot_within
-        unit = "%" if m.dot_relative else (" points" if m.unit == "%" else "")
+        unit = "%" if m.dot_relative else (" points" if m.unit == "%" else (" " + m.unit if m.unit else ""))
         tol_text = (
             (
                 f"{fmt_number(m.dot_within, 1)}%"
