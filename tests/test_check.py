@@ -67,7 +67,7 @@ EXPECTED_DISAGREEMENTS = {
     ("11", "unchanged", "ASCOF_2E"): None,  # 87.3% -> 87.6%: facts 'no'
     ("17", "little change", "ASCOF_2C"): None,  # 526.9 -> 521.8, beyond the 1.0 direction tolerance
     ("23", "95.3%", "ASCOF_4B"): "95.6%",  # 650/680 = 95.59%: facts 'no'
-    ("23", "95.3% (650 out of 680", "ASCOF_4B"): "95.6%",  # the same, against its own counts
+    ("23", "95.3% (650 out of 680)", "ASCOF_4B"): "95.6%",  # the same, against its own counts
     ("27", "14.2%", "local_library_eloans"): "+14.3%",  # facts: 14.30%, 'no'
 }
 
@@ -167,7 +167,7 @@ def test_appendix_rows_are_checked_by_their_columns(seed_claims):
     assert two_c.loc["592.5 per 100k", "kind"] == "benchmark" and two_c.loc["592.5 per 100k", "verdict"] == "agrees"
     assert two_c.loc["521.8 per 100k", "period"] == "R12-2025-Sep"
     four_b = appendix[(appendix["metric_id"] == "ASCOF_4B") & (appendix["verdict"] == "disagrees")]
-    assert set(four_b["text"]) == {"95.3%", "95.3% (650 out of 680"}
+    assert set(four_b["text"]) == {"95.3%", "95.3% (650 out of 680)"}
     direction = appendix[(appendix["metric_id"] == "ASCOF_2A") & (appendix["kind"] == "direction")]
     assert direction["verdict"].tolist() == ["agrees"]  # "not as good as last year": 73.7% -> 69.7%
 
