@@ -246,7 +246,7 @@ class Judge:
             if m.statistic == "rate":
                 value = (
                     "value"
-                    if f.decimals == m.decimals or re.search(r"\brate\b", claim.text + self._left(claim))
+                    if max(f.decimals, 0) == m.decimals or re.search(r"\brate\b", claim.text + self._left(claim))
                     else "value?"
                 )
                 return [value, "numerator?"] if kind != "comparator" else [value]
