@@ -135,7 +135,7 @@ class PeriodRef:
             return 3
         return None
 
-    def with_year(self, year: int, before: date | None = None) -> PeriodRef:
+    def with_year(self, year: int, before: date | None = None, latest: date | None = None) -> PeriodRef:
         """A month or span named without its year, given the year of the sentence (or, when
         the wording says it was earlier, the latest such month before ``before``)."""
         if not self.needs_year:
@@ -143,7 +143,9 @@ class PeriodRef:
         if self.month:
             y = year
             if before is not None and self.earlier and _month_end(y, self.month) >= before:
-                y -= 1
+                y -= 1  # "nine months earlier in March": before the sentence's own date
+            elif latest is not None and _month_end(y, self.month) > latest:
+                y -= 1  # "by the end of December" in a report to March: the December before
             last = _month_end(y, self.month)
             return PeriodRef(
                 "point",
@@ -415,12 +417,13 @@ def _calendar_year(m) -> PeriodRef:
     return PeriodRef("year", first=date(y, 1, 1), last=date(y, 12, 31), exact=(f"CY{y}",))
 
 
-def resolve_year(ref: PeriodRef, year: int, before: date | None) -> PeriodRef:
-    """Give a period named without its year the sentence's year (:meth:`PeriodRef.with_year`)."""
+def resolve_year(ref: PeriodRef, year: int, before: date | None, latest: date | None = None) -> PeriodRef:
+    """Give a period named without its year the sentence's year (:meth:`PeriodRef.with_year`),
+    never after ``latest`` (the end of the report's period)."""
     if not ref.needs_year:
         return ref
     if ref.month and not ref.month_from and not ref.months_back:
-        return ref.with_year(year, before)
+        return ref.with_year(year, before, latest)
     if ref.months_back and ref.month:  # "the 12 months to September"
         y = year
         last = _month_end(y, ref.month)

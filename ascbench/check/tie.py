@@ -238,7 +238,9 @@ def build_context(document: Document, claim: Claim, facts: Facts) -> Context:
     period, bound, scope = _period_near(document, claim, earlier, facts)
     year = _context_year(period, facts)
     if period is not None and period.needs_year:
-        period = resolve_year(period, year, _before_date(period, claim, document, facts))
+        period = resolve_year(
+            period, year, _before_date(period, claim, document, facts), parse_period(facts.report_period).end
+        )
     return Context(windows, age, period, bound, year, scope)
 
 
@@ -316,9 +318,9 @@ def _attached(between: str) -> bool:
 
 
 def _context_year(period: PeriodRef | None, facts: Facts) -> int:
-    """The year a month named alone belongs to: the report's (the year of its period's end)."""
-    end = parse_period(facts.report_period).end
-    return end.year if end.month >= 4 or period is None or not period.month_from else end.year
+    """The year a month or span named without its year belongs to: the year of the end of
+    the report's period (a month after that end falls in the year before: :func:`resolve_year`)."""
+    return parse_period(facts.report_period).end.year
 
 
 def _before_date(period: PeriodRef, claim: Claim, document: Document, facts: Facts) -> date | None:

@@ -306,8 +306,6 @@ class Judge:
             kind = "previous"
         if kind == "comparator" and role == "previous":
             kind, ref = "previous", None
-        if claim.context.get("previous") and kind in ("numerator", "denominator") and claim.link is not None:
-            pass
         if kind in ("change", "gap"):
             return self.evaluate_change(claim, ctx, m, kind)
         if kind == "comparator":
