@@ -528,3 +528,29 @@ def test_reading_claims_never_fails_on_odd_text():
             assert 0 <= claim.start <= claim.end <= len(doc.text)
 
     read()
+
+
+POINTS_AND_PRONOUNS = """14. In 2024/25, ASCOF 2A was 73.7%, 3.4 percentage points below the national average of 77.1%. For the 12 months to September 2025 it fell by 4.0 points on 2024/25, and ASCOF 2D was up on the year before.
+
+20. In Leicestershire, 61.1% of respondents said they found it easy to find information, compared with 59.3% the previous year, and 39.6% had as much social contact as they would like, down 5.3 percentage points on 44.9% in 2023/24.
+"""
+
+
+def test_points_pronouns_and_later_clauses(tmp_path):
+    """Changes in percentage points; "it" is the metric of the sentence before, not the one a
+    later clause names; a period named in a later clause does not date an earlier figure."""
+    path = tmp_path / "points.md"
+    path.write_text(POINTS_AND_PRONOUNS, encoding="utf-8")
+    rows = {r["text"]: r for r in json.loads(invoke("check", str(path), "--format", "json").stdout)}
+    assert {t: r["verdict"] for t, r in rows.items()} == dict.fromkeys(rows, "agrees")
+    assert (
+        rows["3.4 percentage points"]["data"] == "-3.4 points"
+        and rows["3.4 percentage points"]["kind"] == "gap to benchmark"
+    )
+    assert (rows["4.0 points"]["metric_id"], rows["4.0 points"]["data"]) == ("ASCOF_2A", "-4.0 points")
+    assert rows["up on"]["metric_id"] == "ASCOF_2D"
+    assert rows["61.1%"]["period"] == "2024-25" and rows["59.3%"]["period"] == "2023-24"
+    assert (rows["5.3 percentage points"]["metric_id"], rows["5.3 percentage points"]["period"]) == (
+        "ASCOF_5A1",
+        "2024-25",
+    )

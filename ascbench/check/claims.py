@@ -134,6 +134,7 @@ _DURATION = re.compile(
     re.I,
 )
 _PER = re.compile(r"^\s*(?:[a-z]+\s+){0,2}?per\s+(?P<base>100,?000|100k|1,?000|10,?000|100|head|capita)\b", re.I)
+_POINTS = re.compile(r"^\s*(?:percentage[\s-]+points?|points?|pp|ppts?|pts?)\b", re.I)
 _QUALIFIER = re.compile(
     r"(?P<q>more\s+than|over|in\s+excess\s+of|at\s+least|almost|nearly|around|about|approximately|roughly|some|just\s+over|just\s+under|under|less\s+than|fewer\s+than|up\s+to|circa|c\.)\s*$",
     re.I,
@@ -205,9 +206,13 @@ def find_figures(masked: str, start: int, end: int, protected: list[tuple[int, i
         elif suffix == "m":
             scale = 1_000_000.0
         per = _PER.match(right)
+        points = _POINTS.match(right)
         if per and not unit:
             unit = "per"
             b2 = b + per.end()
+        elif points and unit in ("", "%") and scale == 1.0:
+            unit = "pp"  # "2.3 percentage points": a difference of two percentages
+            b2 = b + points.end()
         else:
             b2 = b
         if m.group("lead"):
@@ -310,6 +315,10 @@ _CHANGE_LEFT = re.compile(
     r"\b(?P<w>increase|rise|growth|reduction|decrease|fall|drop|decline|improvement|deterioration|change|difference|gap|shortfall|surplus|cut|jump|increased|rose|risen|grew|fell|fallen|decreased|dropped|declined|reduced|improved|changed)\s+(?:of|by)\s*(?:around\s+|about\s+|almost\s+|nearly\s+|over\s+|some\s+)?$",
     re.I,
 )
+_CHANGE_VERB = re.compile(
+    r"\b(?P<w>up|down|rose|risen|fell|fallen|grew|grown|dropped|climbed|declined|increased|decreased|reduced|improved)\s+(?:by\s+)?(?:around\s+|about\s+|almost\s+|nearly\s+|over\s+|some\s+)?$",
+    re.I,
+)
 _CHANGE_RIGHT = re.compile(
     r"^\s*(?:\([^)]*\)\s*)?(?:or\s+[\d.,]+\s*%?\s*)?(?:\([^)]*\)\s*)?(?:[a-z-]+\s+){0,2}?(?P<w>"
     + _UP
@@ -348,6 +357,7 @@ _MOVE = re.compile(
     + r"|a\s+small|a\s+further|further|continued\s+to|continue\s+to|continues\s+to|has\s+continued\s+to)\s+)?"
     r"\b(?P<dir>increased|increase[sd]?|increasing|rose|risen|rise|rising|grew|grown|growth|went\s+up|gone\s+up|climbed|"
     r"decreased|decrease|decreasing|fell|fallen|fall|falling|dropped|drop|declined|decline|declining|reduced|reduction|went\s+down|gone\s+down|"
+    r"(?:up|down)\s+(?:on|from)|"
     r"improved|improvement|improving|improve|improves|better\s+than|"
     r"worsened|deteriorated|deterioration|worse\s+than|not\s+as\s+good\s+as|"
     r"little\s+change|little\s+changed|no\s+change|not\s+changed|unchanged|remained\s+the\s+same|stayed\s+the\s+same|"
@@ -357,6 +367,8 @@ _MOVE = re.compile(
 )
 _MOVE_WORDS = {
     "up": (
+        "up on",
+        "up from",
         "increase",
         "rose",
         "risen",
@@ -372,6 +384,8 @@ _MOVE_WORDS = {
         "trending up",
     ),
     "down": (
+        "down on",
+        "down from",
         "decrease",
         "fell",
         "fallen",
@@ -544,7 +558,9 @@ def _clause_claims(
         elif i in dens:
             kind = "denominator"
         else:
-            ch_left = _CHANGE_LEFT.search(left)
+            ch_left = _CHANGE_LEFT.search(left) or (
+                _CHANGE_VERB.search(left) if f.unit in ("%", "pp") or not f.unit else None
+            )
             ch_right = _CHANGE_RIGHT.match(right)
             comp_left = _COMPARATOR_LEFT.search(left)
             if ch_left:
@@ -570,6 +586,8 @@ def _clause_claims(
                     target = ""
             elif kind == "value" and (named := _RIGHT_COMPARATOR.match(right)):
                 kind, target = "comparator", _area_in(named.group("what"))
+            elif kind == "value" and _COMPARED.search(left) and _PREVIOUS_RIGHT.match(right):
+                kind = "previous"  # "compared with 72% last year"
             elif kind == "value" and _COMPARED.search(left):
                 kind = "comparator"
                 target = _area_in(right[:30]) or ""
@@ -724,9 +742,11 @@ def _closing(masked: str, end: int, limit: int) -> int:
 
 def _sign_of_change(word: str) -> int:
     w = word.lower()
-    if w.startswith(("increase", "rise", "rose", "risen", "grew", "growth", "improve", "surplus", "jump")):
+    if w.startswith(
+        ("increase", "rise", "rose", "risen", "grew", "growth", "improve", "surplus", "jump", "up", "climb")
+    ):
         return 1
-    if w.startswith(("reduc", "decrease", "fall", "fell", "drop", "declin", "deterior", "shortfall", "cut")):
+    if w.startswith(("reduc", "decrease", "fall", "fell", "drop", "declin", "deterior", "shortfall", "cut", "down")):
         return -1
     return 0
 

@@ -275,7 +275,8 @@ _CLAUSE = re.compile(
     r"\s*;\s*|\s+[-–—]\s+|\s*—\s*"
     r"|,\s+(?=(?:while|whereas|although|though|but|however|and\s+(?:for|in|at|during|by|the)|again)\b)"
     r"|\s+(?=(?:while|whereas)\b)"
-    r"|\s+(?=and\s+(?:for|in|at|during)\s)",
+    r"|\s+(?=and\s+(?:for|in|at|during)\s)"
+    r"|,\s+(?=and\s+(?:[A-Z]|the\s+[A-Z]))",
     re.I,
 )
 

@@ -220,7 +220,7 @@ def build_context(document: Document, claim: Claim, facts: Facts) -> Context:
     block = document.blocks[claim.block]
     cs, ce = claim.clause
     ss, se = claim.sentence
-    windows = [(masked[cs:ce], 1.0), (masked[ss:cs] + " " + masked[ce:se], 0.8)]
+    windows = [(masked[cs:ce], 1.0), (masked[ss:cs], 0.8), (masked[ce:se], 0.4)]  # a later clause is about its own
     earlier = [s for s in sentences(masked, block.start, block.end) if s[1] <= ss] if block.kind != "row" else []
     weight = 0.5
     for a, b in reversed(earlier):
@@ -295,7 +295,8 @@ def _period_near(document: Document, claim: Claim, earlier, facts: Facts) -> tup
         if claim.figure is None:
             return clause_refs[0], True, "clause"
     ss, se = claim.sentence
-    sentence_refs = [r for r in _usable(period_mentions(masked, ss, se)) if r.kind not in ("carried", "relative")]
+    # a period named earlier in the sentence scopes what follows; one in a later clause does not
+    sentence_refs = [r for r in _usable(period_mentions(masked, ss, cs)) if r.kind not in ("carried", "relative")]
     if sentence_refs:
         return min(sentence_refs, key=lambda r: abs(r.start - at)), True, "sentence"
     block = document.blocks[claim.block]

@@ -129,6 +129,8 @@ def as_printed(value: float, printed: Figure, decimals: int | None = None) -> st
         text += "k"
     elif scale == 1_000_000:
         text += "m"
+    elif printed.unit == "pp":
+        text += " points"
     elif printed.unit == "per":
         base = re.search(r"per\s+(\S+)", printed.text)
         text += " per " + (base.group(1) if base else "100,000")
@@ -212,7 +214,10 @@ class Judge:
         f = claim.figure
         out = []
         for mid, m in self.facts.metrics.items():
-            if claim.kind in ("change", "gap") and f is not None and f.unit == "%":
+            if claim.kind in ("change", "gap") and f is not None and f.unit == "pp":
+                if m.unit == "%":
+                    out.append(mid)
+            elif claim.kind in ("change", "gap") and f is not None and f.unit == "%":
                 out.append(mid)
             elif claim.kind in ("change", "gap"):
                 if m.statistic in ("count", "rate", "score", "published") and m.unit != "%":
@@ -304,6 +309,7 @@ class Judge:
         ref = ctx.period
         if kind == "value" and ref is not None and ref.kind == "relative":
             kind = "previous"
+            claim.context["as_previous"] = True  # "the equivalent period last year (115,795)"
         if kind == "comparator" and role == "previous":
             kind, ref = "previous", None
         if kind in ("change", "gap"):
@@ -385,6 +391,10 @@ class Judge:
             for r in period_mentions(self.document.masked, ss, se)
             if r.kind in ("span", "point", "year") and not r.needs_year
         ]
+        if claim.figure is not None and area == self.facts.focus:
+            value = self._value_before(claim, metric)  # "39.6% ..., down 5.3 points on 44.9%"
+            if value is not None:
+                return value, ""
         ref_period = self.ref_of(claim)
         named = [r for r in refs if ref_period is None or r.start != ref_period.start]
         why = ""
@@ -462,12 +472,12 @@ class Judge:
             against = period_label(earlier[0])
         diff = now - reference
         readings = []
-        if f.unit == "%" and m.unit == "%" and not re.search(r"\bpercent", claim.text.lower()):
+        if f.unit == "pp" or (f.unit == "%" and m.unit == "%" and not re.search(r"\bpercent", claim.text.lower())):
             readings.append(("points", diff))
         if f.unit == "%":
             if reference:
                 readings.append(("%", diff / reference * 100))
-        else:
+        elif f.unit != "pp":
             readings.append(("", diff))
         if not readings:
             return Outcome(CANNOT, m.id, area, base, reason="the reference is zero")
@@ -476,7 +486,7 @@ class Judge:
             sign_ok = claim.sign == 0 or (value > 0) == (claim.sign > 0) or value == 0
             size_ok = figure_agrees(f, abs(value))
             text = ("+" if value > 0 else "-" if value < 0 else "") + as_printed(abs(value), f)
-            if unit == "points":
+            if unit == "points" and not text.endswith(" points"):
                 text = text.rstrip("%") + " points"
             results.append((sign_ok and size_ok, sign_ok, value, text))
         what = "change on " + against if kind == "change" else "gap to " + against
@@ -594,14 +604,20 @@ class Judge:
             reason=f"the data give {text} ({comp['label']})",
         )
 
-    def _value_before(self, claim: Claim) -> str | None:
-        """The period of the value figure nearest before ``claim`` in its sentence, when tied."""
+    def _value_before(self, claim: Claim, metric: str | None = None) -> str | None:
+        """The period of the value figure nearest before ``claim`` in its sentence, when tied
+        (to ``metric``, when given)."""
         for j in range(len(self.claims) - 1, -1, -1):
             c = self.claims[j]
-            if c.sentence != claim.sentence or c.start >= claim.start or c.kind != "value":
+            if (
+                c.sentence != claim.sentence
+                or c.start >= claim.start
+                or c.kind != "value"
+                or c.context.get("as_previous")
+            ):
                 continue
             o = self.ties.get(j)
-            if o is not None and o.period and o.area_code == self.facts.focus:
+            if o is not None and o.period and o.area_code == self.facts.focus and metric in (None, o.metric_id):
                 return o.period
         return None
 
@@ -694,6 +710,10 @@ class WordJudge(Judge):
         ]
         for scope in ("clause", "sentence"):
             near = [(j, c, o) for j, c, o in tied if getattr(c, scope) == getattr(claim, scope)]
+            if scope == "sentence" and not any(c.clause == claim.clause for _, c, _ in near):
+                named = self._named_in_clause(claim)  # "..., and ASCOF 2D was up on the year before"
+                if named:
+                    return [(named, "", -1, self.facts.focus)]
             if near:
                 near.sort(key=lambda t: (t[1].kind not in ("value",), abs(t[1].start - claim.start)))
                 return self._distinct(near, claim, many=claim.kind == "comparison")
@@ -726,6 +746,14 @@ class WordJudge(Judge):
         if len(cands) == 1:
             return [(cands[0][0], "", -1, self.facts.focus)]
         return []
+
+    def _named_in_clause(self, claim: Claim) -> str | None:
+        """The one metric the claim's own clause names by code or by title or synonym."""
+        cs, ce = claim.clause
+        window = [(self.document.masked[cs:ce], 1.0)]
+        scored = [(mid, self.lexicon.score(window, mid)) for mid in self.facts.metrics]
+        strong = [mid for mid, score in scored if score >= 1.0]
+        return strong[0] if len(strong) == 1 else None
 
     def _distinct(self, tied, claim: Claim, many: bool):
         out: list[tuple[str, str, int, str]] = []
