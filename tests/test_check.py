@@ -398,6 +398,7 @@ def test_claims_are_found_with_their_roles():
         "17.0": "comparator",
         "10.2": "previous",
         "lower than": "comparison",
+        "up from": "direction",
     }
 
 
