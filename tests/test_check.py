@@ -289,6 +289,14 @@ def test_cli_annotated_html_is_not_colour_alone(small, tmp_path):
     assert "border-bottom:3px double" in page  # a line style per verdict, not only a colour
 
 
+def test_show_keeps_only_the_verdicts_asked_for(small):
+    rows = list(
+        csv.DictReader(io.StringIO(invoke("check", str(small), "--format", "csv", "--show", "disagrees").stdout))
+    )
+    assert rows and {r["verdict"] for r in rows} == {"disagrees"}
+    assert {r["text"] for r in rows} == {"95.3%", "95.3% (650 out of 680)"}
+
+
 def test_fail_on_disagree_exits_3(small, tmp_path):
     out = invoke("check", str(small), "--format", "csv", "--fail-on", "disagree")
     assert out.exit_code == 3 and "--fail-on disagree: claims 1" in out.stderr

@@ -40,8 +40,14 @@ GATES = {"disagree": ("disagrees",), "unchecked": ("cannot be checked",)}
     multiple=True,
     help="Exit with status 3 if any claim disagrees with the data (disagree) or cannot be checked (unchecked).",
 )
+@click.option(
+    "--show",
+    type=click.Choice(["agrees", "disagrees", "unchecked"]),
+    multiple=True,
+    help="Only claims with this verdict in the table, CSV or JSON (repeatable; the annotated report marks all).",
+)
 @width_option
-def check(catalogue_path, data_path, report, area, period, fmt, output, bom, fail_on, width):
+def check(catalogue_path, data_path, report, area, period, fmt, output, bom, fail_on, show, width):
     """Check the figures and words of REPORT (Markdown, plain text or .docx) against the data.
 
     Finds each numeric claim - percentages, rates per 100,000, counts, "X out of Y", ranks,
@@ -60,14 +66,18 @@ def check(catalogue_path, data_path, report, area, period, fmt, output, bom, fai
     names = dict(zip(dataset.areas["area_code"].astype(str), dataset.areas["area_name"].astype(str), strict=False))
     codes = {m.id: m.code or m.id for m in catalogue.metrics}
     frame = claims_frame(result, names, codes)
+    shown = frame
+    if show:
+        wanted = {"unchecked": "cannot be checked"}
+        shown = frame[frame["verdict"].isin([wanted.get(v, v) for v in show])].reset_index(drop=True)
     if fmt == "table":
-        text: str | bytes = render_table(frame, terminal_width(width))
+        text: str | bytes = render_table(shown, terminal_width(width))
     elif fmt == "markdown":
         text = annotated_markdown(result, frame)
     elif fmt == "html":
         text = annotated_html(result, frame, title=f"{Path(report).name} checked by ascbench")
     else:
-        text = render(frame, fmt, binary=True, bom=bom)
+        text = render(shown, fmt, binary=True, bom=bom)
     emit(text, output)
     click.echo(f"ascbench: {Path(report).name}: {summary(frame)} (as at {result.report_period})", err=True)
     tripped = [g for g in fail_on if frame["verdict"].isin(GATES[g]).any()]
