@@ -331,10 +331,6 @@ _TARGETISH = re.compile(
     r"\b(?:milestone|target|trajectory|ambition|expected|expectation|goal|national|england|peer|average|benchmark|threshold|nationally|regional)\b",
     re.I,
 )
-_PERIODISH = re.compile(
-    r"\b(?:year|period|months?|quarter|term|last|previous|preceding|prior|earlier|before|ago|(?:19|20)\d{2}|january|february|march|april|may|june|july|august|september|october|november|december)\b",
-    re.I,
-)
 
 # the comparing words: [qualifier] higher|lower|... than / [qualifier] above|below ...
 _GRADE_SLIGHT = r"slightly|marginally|a\s+little|a\s+bit|just|somewhat|fractionally|a\s+slight"

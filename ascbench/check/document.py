@@ -15,8 +15,6 @@ from pathlib import Path
 
 from ascbench.errors import AscbenchError
 
-TEXT_SUFFIXES = (".md", ".markdown", ".txt", ".text", "")
-
 
 @dataclass
 class Block:

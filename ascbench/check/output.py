@@ -194,9 +194,6 @@ def annotated_html(result: CheckResult, frame: pd.DataFrame, title: str = "") ->
     not by colour alone) with a link to its note."""
     doc: Document = result.document
     spans = _marks(result, frame)
-    by_block: dict[int, list] = {}
-    for checked in result.checked:
-        by_block.setdefault(checked.claim.block, [])
     starts = sorted(spans)
 
     ends = _ends(spans)

@@ -17,7 +17,6 @@ from datetime import date
 
 from ascbench.periods import Period, parse_period
 
-MONTHS_FULL = [calendar.month_name[i] for i in range(1, 13)]
 _MONTH_NUM = {}
 for _i in range(1, 13):
     _MONTH_NUM[calendar.month_name[_i].lower()] = _i
@@ -100,9 +99,6 @@ class PeriodRef:
     earlier: bool = False  # "earlier", "from", "down from": the year is before the sentence's
     snapshot_first: bool = False  # "the end of ...": a position at a date is meant
     academic: bool = False
-
-    def label(self) -> str:
-        return self.text
 
     def tier(self, period: str) -> int | None:
         """How well a period of the data fits this reference: 0 named exactly, 1 ends when it

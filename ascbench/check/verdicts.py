@@ -648,9 +648,6 @@ def _what(field: str) -> str:
 
 
 # ------------------------------------------------------------------------------- words
-_UP_WORDS = {"up": 1, "down": -1}
-
-
 class WordJudge(Judge):
     """Figures, then the words that compare or move, then the sums."""
 
