@@ -58,6 +58,28 @@ class AscbenchError(Exception):
         self.expected = expected
         super().__init__(self.one_line())
 
+    @classmethod
+    def from_stats(
+        cls,
+        error: ValueError,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        field: str | None = None,
+        item: str | None = None,
+    ) -> AscbenchError:
+        """The user's-input error behind a :class:`ascbench.stats.StatsError` (a
+        ``ValueError`` with ``message``, ``argument`` and ``expected``), located where the
+        caller knows the input came from. ``field`` defaults to the statistics argument."""
+        return cls(
+            getattr(error, "message", str(error)),
+            file=file,
+            line=line,
+            field=field or getattr(error, "argument", None),
+            item=item,
+            expected=getattr(error, "expected", None),
+        )
+
     def one_line(self) -> str:
         where = str(self.location)
         text = f"{where}: {self.message}" if where else self.message

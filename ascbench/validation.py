@@ -5,9 +5,12 @@ Beyond what the loaders check (syntax, keys, types, columns, codes, periods, dup
 * every measure a metric is computed from exists somewhere in the data (error) - a published
   ``value`` beside counts is optional - and every comparator role is defined in
   ``dataset.yaml`` (error);
-* counts used as numerators or denominators are not negative (error), and a proportion's
-  numerator is not above its denominator (error); a zero denominator is a warning (the value
-  is then missing, never 0);
+* counts used as numerators or denominators are not negative (error; a numerator in money,
+  ``unit: £...``, may be: gross spend is published negative at times); a proportion's
+  numerator above its denominator is a warning naming the row (official files publish such
+  rows: ASCOF 2024-25 4B for three councils, outcome ``[z]``, its note 16; the counts are
+  kept as given and the engine computes no value from them, showing the published value or
+  its status); a zero denominator is a warning (the value is then missing, never 0);
 * a published value that disagrees with its own counts beyond its printed precision is a
   warning, as is a metric with no data for the default area.
 """
@@ -21,7 +24,7 @@ import pandas as pd
 from ascbench.catalogue import load_catalogue
 from ascbench.engine.data import load as load_dataset
 from ascbench.engine.pipeline import default_area
-from ascbench.engine.values import metric_values, published_mismatch
+from ascbench.engine.values import ROUNDING, metric_values, published_mismatch, rounded_range
 from ascbench.errors import AscbenchError, Problems
 
 
@@ -78,17 +81,29 @@ def check_measures(catalogue, dataset, problems: Problems, metric_ids=None) -> N
                         + " or an area code",
                     )
                 )
-    counts = {x for m in chosen for x in (m.numerator, m.denominator) if x}
+    # an amount of money is no count: gross spend can be negative as published (an ASC-FR
+    # council's short-term support after income adjustments), so a numerator in £ may be
+    counts = {m.denominator for m in chosen if m.denominator} | {
+        m.numerator for m in chosen if m.numerator and not str(m.unit or "").startswith("£")
+    }
     negative = obs[obs["measure"].isin(counts) & (obs["value"] < 0)]
     for _, row in negative.head(50).iterrows():
         problems.add(
             _row_error(row, "value", f"negative count {row['value']:g} for {row['measure']}", "a count of 0 or more")
         )
     _impossible_published(chosen, obs, problems)
+
+
+def check_counts(catalogue, dataset, problems: Problems) -> None:
+    """Counts that give no value, as data warnings for ``validate`` (a command shows the
+    affected rows' status instead of warning about every council's data on every run): a
+    numerator above its denominator (kept as published, never a value above 100%) and a zero
+    denominator."""
+    obs = dataset.observations
     pairs = pd.DataFrame(
         [
             (m.id, m.numerator, m.denominator)
-            for m in chosen
+            for m in catalogue.metrics
             if m.statistic == "proportion" and m.numerator and m.denominator
         ],
         columns=["metric_id", "numerator", "denominator"],
@@ -103,14 +118,10 @@ def check_measures(catalogue, dataset, problems: Problems, metric_ids=None) -> N
     )
     over = both[both["value"] > both["value_den"]]
     for _, row in over.head(50).iterrows():
-        problems.add(
-            _row_error(
-                row,
-                "value",
-                f"{row['metric_id']}: numerator {row['value']:g} is above its denominator "
-                f"{row['value_den']:g} for {row['area_code']} {row['period']}",
-                "a numerator no greater than the denominator",
-            )
+        problems.warn(
+            f"{row['file']}:{row['line']}: {row['metric_id']}: numerator {row['value']:g} is above its denominator "
+            f"{row['value_den']:g} for {row['area_code']} {row['period']}; kept as given, no value is computed from "
+            "these counts (the published value or its status is shown instead)"
         )
     zero = both[both["value_den"] == 0]
     for _, row in zero.head(20).iterrows():
@@ -170,13 +181,21 @@ def check_values(catalogue, dataset, problems: Problems) -> None:
     metrics = catalogue.metrics_frame()
     values = metric_values(metrics, dataset.observations)
     differs = values[published_mismatch(values, metrics)]
-    for _, row in differs.iterrows():
+    low, high = rounded_range(differs, metrics)
+    for i, (_, row) in enumerate(differs.iterrows()):
         m = catalogue.get(row["metric_id"])
-        problems.warn(
-            f"{row['metric_id']} {row['area_code']} {row['period']}: {row['numerator']:g} / {row['denominator']:g} "
-            f"gives {row['value']:.{m.decimals + 2}f}, but the published value is {row['published_value']:g}; "
-            "ascbench uses the value computed from the counts"
-        )
+        counts = f"{row['metric_id']} {row['area_code']} {row['period']}: {row['numerator']:g} / {row['denominator']:g}"
+        if row["value_basis"] == "published":  # rounded counts
+            problems.warn(
+                f"{counts} (rounded to the nearest {ROUNDING}) allow {low[i]:.{m.decimals + 2}f} to "
+                f"{high[i]:.{m.decimals + 2}f}, but the published value is {row['published_value']:g}; "
+                "ascbench shows the published value"
+            )
+        else:
+            problems.warn(
+                f"{counts} gives {row['value']:.{m.decimals + 2}f}, but the published value is "
+                f"{row['published_value']:g}; ascbench uses the value computed from the counts"
+            )
     try:
         area = default_area(dataset)
     except AscbenchError as exc:
@@ -196,6 +215,7 @@ def validate_all(catalogue_path: str | Path, data_path: str | Path) -> Problems:
     check_ratable(catalogue, problems)
     if catalogue.metrics and dataset.observations is not None:
         check_measures(catalogue, dataset, problems)  # with no rows too: rate refuses what validate passes
+        check_counts(catalogue, dataset, problems)
         if not problems.errors and not dataset.observations.empty:
             check_values(catalogue, dataset, problems)
     return problems

@@ -59,7 +59,11 @@ def test_corpus_is_large_enough():
     assert len({c["name"] for c in CASES}) == len(CASES)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+VALIDATE_CASES = [c for c in CASES if "import" not in c]
+IMPORT_CASES = [c for c in CASES if "import" in c]
+
+
+@pytest.mark.parametrize("case", VALIDATE_CASES, ids=[c["name"] for c in VALIDATE_CASES])
 def test_case(case, tmp_path):
     catalogue, data = prepare(case, tmp_path)
     before = {p: p.read_bytes() for p in data.iterdir()}
@@ -91,3 +95,94 @@ def test_case(case, tmp_path):
         assert rate.exit_code == 1 and rate.stderr.startswith("ascbench: error: ")
         assert len(rate.stderr.strip().splitlines()) == 1
         assert not (tmp_path / "out.csv").exists()
+
+
+def _hostile_workbook(kind: str, path: Path) -> None:
+    """Workbooks that must be refused with one located line: an XML entity bomb (.xlsx,
+    .ods), a truncated archive, a decompression bomb (200 MiB of zeros in 200 KB)."""
+    import zipfile
+
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'
+        + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8))
+        + "]>"
+    )
+    if kind == "entity-bomb-ods":
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+            z.writestr("content.xml", laughs + "<doc>&i;</doc>")
+        return
+    import xlsxwriter
+
+    good = path.with_suffix(".good.xlsx")
+    book = xlsxwriter.Workbook(str(good))
+    book.add_worksheet("MYE2 - Persons").write_row(0, 0, ["Code", "Name", "All ages"])
+    book.close()
+    data = good.read_bytes()
+    if kind == "truncated-xlsx":
+        path.write_bytes(data[: len(data) // 2])
+        return
+    with zipfile.ZipFile(good) as a, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as b:
+        for info in a.infolist():
+            body = a.read(info.filename)
+            if kind == "entity-bomb-xlsx" and info.filename == "xl/worksheets/sheet1.xml":
+                body = (
+                    laughs
+                    + '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/>&i;</worksheet>'
+                ).encode()
+            b.writestr(info.filename, body)
+        if kind == "zip-bomb-xlsx":
+            with b.open("xl/media/padding.bin", "w") as handle:
+                for _ in range(200):
+                    handle.write(b"\0" * 2**20)
+
+
+@pytest.mark.parametrize("case", IMPORT_CASES, ids=[c["name"] for c in IMPORT_CASES])
+def test_import_case(case, tmp_path):
+    spec = case["import"]
+    official = FIXTURES / "official"
+    path = tmp_path / spec.get("name", spec.get("from", "input.csv"))
+    if "build" in spec:
+        _hostile_workbook(spec["build"], path)
+    else:
+        text = spec["text"] if "text" in spec else (official / spec["from"]).read_text(encoding="utf-8")
+        lines = text.splitlines(keepends=True)
+        if "drop_lines" in spec:
+            lines = [x for x in lines if not any(d in x for d in spec["drop_lines"])]
+        if "repeat_line" in spec:
+            lines.append(next(x for x in lines if spec["repeat_line"] in x))
+        path.write_text("".join(lines), encoding="utf-8")
+    out = tmp_path / "out"
+    for name, content in (spec.get("existing") or {}).items():
+        out.mkdir(exist_ok=True)
+        (out / name).write_bytes(content.encode("latin-1"))
+    before = {p.name: p.read_bytes() for p in out.iterdir()} if out.exists() else {}
+    result = CliRunner().invoke(cli, ["import", spec["source"], str(path), "--out", str(out)])
+    assert "Traceback" not in result.output and "internal error" not in result.stderr, result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = result.stderr.splitlines()
+    fill = {"{file}": str(path), "{out}": str(out)}
+
+    def filled(text):
+        for k, v in fill.items():
+            text = text.replace(k, v)
+        return text
+
+    for expected in case["expect"]:
+        assert filled(expected) in lines, "\n".join(lines)
+    if "expect_start" in case:
+        assert len(lines) == 1 and lines[0].startswith(filled(case["expect_start"])), result.stderr
+    if "expect_in" in case:
+        assert case["expect_in"] in result.stderr
+    assert result.exit_code == case["exit"], result.stderr
+    if case["exit"] == 1:
+        assert len(lines) == 1 and lines[0].startswith("ascbench: error: ")
+        after = {p.name: p.read_bytes() for p in out.iterdir()} if out.exists() else {}
+        assert after == before  # nothing half-written
+    else:
+        check = CliRunner().invoke(
+            cli, ["validate", "--data", str(out), "--catalogue", str(out / f"catalogue-{spec['source']}.yaml")]
+        )
+        assert check.exit_code == 0, check.stderr
+    for name, start in (case.get("written") or {}).items():  # a row of the written file, from its start
+        assert any(x.startswith(start) for x in (out / name).read_text(encoding="utf-8").splitlines())

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from ascbench.cli import cli
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import DEFAULT_DATA, FIXTURES, ROOT
 
 REQUIRED = [
     "metric_id",
@@ -111,11 +111,20 @@ def test_metrics_lists_the_catalogue():
     assert len(rows) >= 25 and rows[0]["metric_id"] == "ASCOF_3C1"
 
 
-def test_validate_passes_with_the_source_inconsistency_as_a_warning():
+def test_validate_passes_the_default_and_strict_fails_on_a_warning(tmp_path):
     out = invoke("validate")
-    assert out.exit_code == 0
-    assert "ASCOF_4B E10000018 2024-25" in out.stderr and "0 problems, 1 warning" in out.stderr
-    assert invoke("validate", "--strict").exit_code == 1
+    # the published ASCOF 2024-25 tables give three 4B numerators above their denominators
+    # (outcome [z], their note 16): kept as published and said, never a value above 100%
+    assert out.exit_code == 0 and "0 problems, 3 warnings" in out.stderr
+    assert "ASCOF_4B: numerator 390 is above its denominator 330 for E08000023 2024-25" in out.stderr
+    data = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA, data)
+    own = data / "observations-leicestershire.csv"
+    own.write_text(own.read_text().replace("ascof_2a.published,73.7,", "ascof_2a.published,75.7,"))
+    out = invoke("validate", "--data", str(data))
+    assert out.exit_code == 0 and "ASCOF_2A E10000018 2024-25: 2067 / 2805 gives 73.69" in out.stderr
+    assert "0 problems, 4 warnings" in out.stderr
+    assert invoke("validate", "--data", str(data), "--strict").exit_code == 1
 
 
 def test_validate_lists_every_problem(tmp_path):

@@ -257,10 +257,11 @@ def test_default_templates_and_report_wording():
 def test_explain_shows_the_whole_path():
     out = CliRunner().invoke(cli, ["explain", "ASCOF_4B", "--period", "2024-25"]).stdout
     assert "numerator   ascof_4b.num = 650" in out and "observations-leicestershire.csv" in out
-    assert "formula      650 / 680 x 100 = 95.588235" in out
-    assert "WARNING: the published 95.3 differs" in out
+    assert "value        the published value 95.3%: the counts 650 / 680 are rounded" in out
+    assert "check        the published 95.3 is one the rounded counts allow" in out
+    assert "warning" not in out
     assert "24/25 Nat. Ave. = 91.2%" in out and "better (green)" in out
-    assert "interval     95%" in out and "(Wilson)" in out
+    assert "interval     95% 93.772 to 96.892" in out and "(Wilson (rounded counts))" in " ".join(out.split())
 
 
 def test_ci_example_is_valid_yaml_and_runs_the_dashboard():

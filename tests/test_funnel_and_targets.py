@@ -55,6 +55,24 @@ CATALOGUE = textwrap.dedent("""\
         polarity: high
         range_target: [80, 90]
         rating: {method: range_target}
+      - id: in_range_low
+        code: T3L
+        title: Carers assessed against a target range, low is good
+        statistic: proportion
+        numerator: assessed
+        denominator: carers
+        polarity: low
+        range_target: [80, 90]
+        rating: {method: range_target}
+      - id: in_range_low_mirrored
+        code: T3M
+        title: Carers assessed against a target range, low is good, mirrored edges
+        statistic: proportion
+        numerator: assessed
+        denominator: carers
+        polarity: low
+        range_target: [80, 90]
+        rating: {method: range_target, range_edges: mirrored}
       - id: target_limit
         code: T4
         title: Carers assessed against a target, limit equal counts
@@ -112,6 +130,33 @@ def test_range_target_rates_by_direction(group):
     rows = _rate(group)
     assert rows["in_range"]["rating"] == "better"  # 90% is at the upper bound of [80, 90]
     assert rows["in_range"]["comparator"] == "target range 80-90"
+
+
+def test_range_target_low_is_good_takes_fingertips_edges(group):
+    rows = _rate(group)
+    # 90% is on the upper bound of [80, 90): Fingertips says worse for low-is-good
+    assert rows["in_range_low"]["rating"] == "worse" and rows["in_range_low"]["rag"] == "red"
+    assert rows["in_range_low"]["rating_rule"] == "target range 80-90: below 80 is better, at or above 90 is worse"
+    # ascbench's mirrored convention, asked for: the band is (80, 90], so 90% is similar
+    assert rows["in_range_low_mirrored"]["rating"] == "similar"
+    assert "at or below 80 is better, above 90 is worse" in rows["in_range_low_mirrored"]["rating_rule"]
+
+
+def test_a_statistics_error_reaches_the_user_as_an_ascbench_error():
+    """ascbench.stats raises StatsError (a ValueError); where the user's counts are at fault
+    the funnel chart turns it into the one-line AscbenchError, naming the field."""
+    import pandas as pd
+
+    from ascbench.engine.funnel import funnel_points
+    from ascbench.errors import AscbenchError
+
+    table = pd.DataFrame(
+        {"area_code": ["C01", "C02", "C03"], "numerator": [5.0, 12.0, 7.0], "denominator": [10.0, 10.0, 10.0]}
+    )
+    with pytest.raises(AscbenchError) as err:
+        funnel_points(table, "proportion", 100)
+    assert err.value.location.field == "numerator"
+    assert "greater than its denominator" in err.value.one_line()
 
 
 def test_a_limit_equal_to_the_target_counts_as_significant_when_asked(group):

@@ -2,8 +2,9 @@
 
 Every Appendix A figure of q3-2025-26-metrics.csv must come back at its printed precision:
 values recomputed from their counts where counts exist, comparators, previous values,
-numerators and denominators. Where the source disagrees with its own counts (ASCOF 4B
-2024/25), the recomputed value wins and the disagreement is reported as a data warning.
+numerators and denominators. Where the counts are published rounded to the nearest 5 (ASCOF
+4B 2024/25: 95.3% printed beside 650 out of 680), the published value is shown and checked
+against the range the rounded counts allow.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from tests.conftest import DEFAULT_CATALOGUE, DEFAULT_DATA, material
 
 SCALE = {"thousands": 1000}
 # Printed figures that do not follow from their own counts: (metric, column) -> recomputed.
-KNOWN_INCONSISTENT = {("ASCOF_4B", "previous_value"): 95.6}
+# (None now: 4B's 95.3% for 650 of 680 follows from the true counts, which DHSC rounds to 5.)
+KNOWN_INCONSISTENT: dict = {}
 
 
 def _decimals(text: str) -> int:
@@ -79,14 +81,33 @@ def test_appendix_row_recomputes(row, results):
         assert r["value_basis"] == "counts"
 
 
-def test_source_inconsistency_is_a_warning_not_a_wrong_number(catalogue, dataset):
+def test_rounded_counts_give_the_published_value_and_a_check_of_their_range(catalogue, dataset, tmp_path):
+    """DHSC publishes 4B's counts rounded to the nearest 5: 650 of 680 is any of 647.5-652.5 of
+    677.5-682.5, 94.87% to 96.31%, so the printed 95.3% is right and recomputing 95.6% from
+    the rounded counts would be the wrong number. A published value outside that range is a
+    data warning."""
+    import shutil
+
+    from ascbench.engine import build_results
     from ascbench.validation import validate_all
 
+    results = build_results(catalogue, dataset, period="2024-25", metric_ids=["ASCOF_4B"])[0].iloc[0]
+    assert (results["value"], results["value_basis"], results["published_check"]) == (
+        95.3,
+        "published",
+        "within rounding",
+    )
+    assert (results["numerator"], results["denominator"]) == (650, 680)
     problems = validate_all(DEFAULT_CATALOGUE, DEFAULT_DATA)
-    assert problems.errors == []
-    four_b = [w for w in problems.warnings if w.startswith("ASCOF_4B E10000018 2024-25")]
+    assert problems.errors == [] and not [w for w in problems.warnings if w.startswith("ASCOF_4B")]
+    data = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA, data)
+    own = data / "observations-leicestershire.csv"
+    own.write_text(own.read_text().replace("ascof_4b.published,95.3,", "ascof_4b.published,97.3,"))
+    four_b = [w for w in validate_all(DEFAULT_CATALOGUE, data).warnings if w.startswith("ASCOF_4B E10000018 2024-25")]
     assert len(four_b) == 1
-    assert "650 / 680 gives 95.588" in four_b[0] and "published value is 95.3" in four_b[0]
+    assert "650 / 680 (rounded to the nearest 5) allow 94.872 to 96.310" in four_b[0]
+    assert "published value is 97.3" in four_b[0]
 
 
 # The direction-of-travel glyphs of Appendix A (note B of the transcription): U+F070 read as

@@ -90,7 +90,11 @@ def test_engine_intervals_match_stats(results):
     # a count of people waiting is an administrative total: no interval unless the catalogue asks
     six = results.loc["local_awaiting_assessment_6m"]
     assert np.isnan(six["lower95"]) and six["ci_method"] == ""
-    assert np.isnan(results.loc["ASCOF_3C1", "lower95"])  # a published survey value: no counts
+    # a published survey value: its published 95% margin of error (61.1 +/- 6.2), and at 99.8%
+    # the same margin scaled by z(0.999) / z(0.975)
+    c1 = results.loc["ASCOF_3C1"]
+    assert (c1["lower95"], c1["upper95"], c1["ci_method"]) == (pytest.approx(54.9), pytest.approx(67.3), "published")
+    assert c1["lower998"] == pytest.approx(61.1 - 6.2 * stats.z_value(0.998) / stats.z_value(0.95))
 
 
 def test_a_count_gets_its_interval_when_the_catalogue_says_it_is_a_rate_of_events(tmp_path):

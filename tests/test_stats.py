@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from ascbench import stats
-from ascbench.errors import AscbenchError
+from ascbench.stats import StatsError
 from tests.conftest import material
 
 REL = 1e-9
@@ -81,7 +81,7 @@ def test_missing_and_zero_denominators_give_missing_results():
     ],
 )
 def test_invalid_input_is_a_clear_error(call, message):
-    with pytest.raises(AscbenchError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(StatsError, match=message.replace("(", r"\(").replace(")", r"\)")):
         call()
 
 

@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 
 from ascbench import stats
-from ascbench.errors import AscbenchError
+from ascbench.stats import StatsError
+from ascbench.stats.comparison import RATING_WORDS, words
 
 REL = 1e-8
 
@@ -151,9 +152,9 @@ def test_dsr_with_a_supplied_standard_population():
     ],
 )
 def test_dsr_checks_its_arguments_first(counts, pops, standard, field):
-    with pytest.raises(AscbenchError) as err:
+    with pytest.raises(StatsError) as err:
         stats.dsr(counts, pops, standard)
-    assert err.value.location.field == field
+    assert err.value.argument == field
 
 
 def test_isr_and_smr_match_phe():
@@ -199,7 +200,7 @@ def test_mean_with_t_limits_matches_phe():
     assert stats.mean(area1, confidence=0.998).loc[0, ["lower", "upper"]].tolist() == pytest.approx(
         [18.216705, 89.191985], rel=1e-7
     )
-    with pytest.raises(AscbenchError):
+    with pytest.raises(StatsError):
         stats.mean([1.0, np.nan])
 
 
@@ -316,13 +317,13 @@ def test_dsr_funnel_significance_needs_ten_events():
 
 
 def test_funnel_refuses_bad_input():
-    with pytest.raises(AscbenchError):
+    with pytest.raises(StatsError):
         stats.funnel_limits([1, 2], [0, 4])
-    with pytest.raises(AscbenchError):
+    with pytest.raises(StatsError):
         stats.funnel_significance([5, 2], [4, 4])  # 5 of 4
-    with pytest.raises(AscbenchError):
+    with pytest.raises(StatsError):
         stats.funnel_significance([0, 2], rate=[0, 1], statistic="rate", multiplier=1e5)  # no events, no population
-    with pytest.raises(AscbenchError):
+    with pytest.raises(StatsError):
         stats.funnel_limits([1], [2], statistic="mean")
 
 
@@ -386,19 +387,19 @@ def test_quantile_groups_any_number_and_too_few():
     septiles = stats.quantile_groups(np.arange(14.0), 7, method="phe_rank", invert=False)
     np.testing.assert_array_equal(septiles, np.repeat(np.arange(1, 8), 2))
     assert np.isnan(stats.quantile_groups([1.0, 2.0], 3)).all()
-    with pytest.raises(AscbenchError):
+    with pytest.raises(StatsError):
         stats.quantile_groups([1.0, 2.0], 1)
-    with pytest.raises(AscbenchError):
+    with pytest.raises(StatsError):
         stats.quantile_groups([1.0, 2.0], 2, method="type6")
 
 
 def test_band_against_supplied_bounds():
     got = stats.band([10, 25, 60, 100, np.nan], [0, 25, 50, 75, 100], labels=["D", "C", "B", "A"])
     assert list(got) == ["D", "C", "B", "A", None]
-    with pytest.raises(AscbenchError) as err:
+    with pytest.raises(StatsError) as err:
         stats.band([101], [0, 50, 100])
     assert "outside the band bounds" in str(err.value)
-    with pytest.raises(AscbenchError):
+    with pytest.raises(StatsError):
         stats.band([1], [0, 0, 100])
 
 
@@ -408,21 +409,57 @@ def test_a_limit_equal_to_the_target_is_significant_only_when_asked():
     assert list(stats.compare(80, 75, 85, 85, "high")) == ["similar"]
     assert list(stats.compare(80, 75, 85, 85, "high", limits_equal="significant")) == ["worse"]
     assert list(stats.compare(80, 75, 85, 75, "high", limits_equal="significant")) == ["better"]
-    with pytest.raises(AscbenchError):
+    with pytest.raises(StatsError):
         stats.compare(80, 75, 85, 85, limits_equal="sometimes")
 
 
-def test_directional_range_target():
-    # high is good: >= upper bound green, < lower bound red, between amber
-    codes = stats.judge_range_target([70, 80, 85, 90, 95], 80, 90, "high")
-    np.testing.assert_array_equal(codes, [-1, 0, 0, 1, 1])
-    codes = stats.judge_range_target([70, 80, 85, 90, 95], 80, 90, "low")
-    np.testing.assert_array_equal(codes, [1, 1, 0, 0, -1])
+# Fingertips' RangeTargetComparerTest (ukhsa-collaboration/fingertips-open, commit 678089724a51,
+# PholioVisualisationWS/AnalysisTest/RangeTargetComparerTest.cs): lower limit 1, upper limit 2.
+FINGERTIPS_RANGE_TARGET = [  # (polarity, value, significance)
+    ("high", 0, "worse"),
+    ("high", 1, "similar"),
+    ("high", 1.5, "similar"),
+    ("high", 2, "better"),
+    ("high", 3, "better"),
+    ("low", 0, "better"),
+    ("low", 1, "similar"),  # on the lower limit: Same
+    ("low", 2, "worse"),  # on the upper limit: Worse
+    ("low", 3, "worse"),
+]
+
+
+@pytest.mark.parametrize("polarity, value, expected", FINGERTIPS_RANGE_TARGET)
+def test_range_target_edges_are_fingertips(polarity, value, expected):
+    code = stats.judge_range_target([value], 1, 2, polarity)
+    assert list(words(code, RATING_WORDS, "not compared")) == [expected]
+
+
+def test_range_target_vectorised_and_the_mirrored_option():
+    values = [70, 80, 85, 90, 95, np.nan]
+    np.testing.assert_array_equal(stats.judge_range_target(values, 80, 90, "high"), [-1, 0, 0, 1, 1, np.nan])
+    np.testing.assert_array_equal(stats.judge_range_target(values, 80, 90, "low"), [1, 0, 0, -1, -1, np.nan])
+    np.testing.assert_array_equal(stats.judge_range_target(values, 80, 90, "none"), [-2, 0, 0, 2, 2, np.nan])
+    # ascbench's earlier convention, kept as an option: low-is-good mirrors high-is-good
+    mirrored = stats.judge_range_target(values, 80, 90, "low", edges="mirrored")
+    np.testing.assert_array_equal(mirrored, [1, 1, 0, 0, -1, np.nan])
+    # the edges only differ for low-is-good
+    np.testing.assert_array_equal(
+        stats.judge_range_target(values, 80, 90, "high", edges="mirrored"),
+        stats.judge_range_target(values, 80, 90, "high"),
+    )
+    # a band of one point (Fingertips allows lower == upper)
+    np.testing.assert_array_equal(stats.judge_range_target([0, 1, 2], 1, 1, "high"), [-1, 1, 1])
+    with pytest.raises(StatsError) as err:
+        stats.judge_range_target([1], 2, 1, "high")  # Fingertips: "Lower limit cannot be greater than upper limit"
+    assert err.value.argument == "target_low"
+    with pytest.raises(StatsError) as err:
+        stats.judge_range_target([1], 1, 2, "high", edges="closed")
+    assert err.value.argument == "edges"
 
 
 def test_band_edges_belong_to_the_side_asked_for():
     bounds, labels = [0, 25, 50, 75, 100], ["D", "C", "B", "A"]
     assert list(stats.band([0, 25, 50, 100], bounds, labels)) == ["D", "C", "B", "A"]
     assert list(stats.band([0, 25, 50, 100], bounds, labels, closed="right")) == ["D", "D", "C", "A"]
-    with pytest.raises(AscbenchError):
+    with pytest.raises(StatsError):
         stats.band([1], bounds, closed="middle")

@@ -31,7 +31,11 @@ def _reference(metrics, observations):
                 n = den[0] if den else math.nan
                 v = pub[0] if pub else math.nan
                 ratio = m.statistic in ("proportion", "rate") and isinstance(m.denominator_measure, str)
-                if ratio:
+                # a proportion's numerator above its denominator is never computed (ASCOF 4B [z] rows)
+                over = ratio and m.statistic == "proportion" and n == n and n != 0 and x > n
+                if over:
+                    computed = math.nan
+                elif ratio:
                     computed = x / n * m.multiplier if (n == n and n != 0) else math.nan
                 else:
                     computed = x * m.multiplier
@@ -45,6 +49,8 @@ def _reference(metrics, observations):
                 component = next((c[1] for c in (num, den, pub) if c and c[1]), "")
                 if value == value:
                     status = component if component in ("provisional", "estimated") else ""
+                elif over:
+                    status = pub[1] if pub and pub[1] else "numerator above denominator"
                 else:
                     status = "zero denominator" if zero else (component or "missing")
                 out[(m.metric_id, a, p)] = (x, n, v, value, basis, status)

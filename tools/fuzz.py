@@ -194,11 +194,67 @@ def fuzz(iterations: int, seed: int, verbose: bool = False) -> list[tuple[str, s
 
 OFFICIAL = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "official"
 IMPORT_SEEDS = {
-    "ascof": ["ascof-2024-25.csv", "ascof-2018-19.csv", "ascof-stacked-2017-2024.csv"],
+    "ascof": [
+        "ascof-2024-25.csv",
+        "ascof-2018-19.csv",
+        "ascof-stacked-2017-2024.csv",
+        "ascof-2024-25-timeseries-annex-cut.csv",
+        "ascof-2024-25-annex-table-4b.csv",
+        "ascof-2024-25-annex-table-1c.csv",
+    ],
+    "ascfr": ["ascfr-data-file-descriptions-layout.csv", "ascfr-2016-17-totals-cut.csv"],
     "fingertips": ["fingertips.csv"],
     "lginform": ["lginform.csv", "lginform-report.csv"],
-    "ons": ["ons-mye2-mid2023.csv"],
+    "ons": ["ons-mye2-mid2023.csv", "nomis-population-2024-lincolnshire.csv"],
 }
+
+
+def seed_workbooks(work: Path) -> dict[tuple[str, str], bytes]:
+    """Small workbooks in the published layouts, for byte-level mutation: an ONS MYE2 .xlsx and
+    an ASCOF time-series .ods (its content.xml written directly, no writer library)."""
+    import csv
+    import zipfile
+
+    import xlsxwriter
+
+    xlsx = work / "mye2-mid2023.xlsx"
+    book = xlsxwriter.Workbook(str(xlsx))
+    sheet = book.add_worksheet("MYE2 - Persons")
+    sheet.write_row(0, 0, ["Code", "Name", "Geography", "All ages", *map(str, range(90)), "90+"])
+    sheet.write_row(1, 0, ["E06000016", "Leicester", "Unitary", 91, *([1] * 91)])
+    book.close()
+    rows = list(csv.reader((OFFICIAL / "ascof-2024-25-annex-table-4b.csv").read_text().splitlines()))
+    ns = (
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    )
+    body = "".join(
+        "<table:table-row>"
+        + "".join(
+            f"<table:table-cell><text:p>{cell.replace('&', '&amp;').replace('<', '&lt;')}</text:p></table:table-cell>"
+            for cell in row
+        )
+        + "</table:table-row>"
+        for row in rows
+    )
+    content = f'<?xml version="1.0"?><office:document-content {ns}><office:body><office:spreadsheet><table:table table:name="Table_4b">{body}</table:table></office:spreadsheet></office:body></office:document-content>'
+    ods = work / "ascof_2024_25.ods"
+    with zipfile.ZipFile(ods, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content)
+    return {("ons", xlsx.name): xlsx.read_bytes(), ("ascof", ods.name): ods.read_bytes()}
+
+
+def mutate_bytes(data: bytes, rng: random.Random) -> tuple[bytes, str]:
+    """A damaged binary file: truncated, bytes flipped, or a run of bytes inserted."""
+    kind = rng.choice(["truncate", "flip", "insert"])
+    at = rng.randrange(max(len(data), 1))
+    if kind == "truncate":
+        return data[:at], f"truncate at {at}"
+    if kind == "flip":
+        return data[:at] + bytes([data[at] ^ rng.randrange(1, 256)]) + data[at + 1 :], f"flip byte {at}"
+    return data[:at] + bytes(rng.randrange(256) for _ in range(rng.randrange(1, 16))) + data[at:], f"insert at {at}"
 
 
 def fuzz_imports(iterations: int, seed: int, verbose: bool = False) -> list[tuple[str, str, str]]:
@@ -217,20 +273,28 @@ def fuzz_imports(iterations: int, seed: int, verbose: bool = False) -> list[tupl
     seeds = {(source, name): (OFFICIAL / name).read_bytes() for source, names in IMPORT_SEEDS.items() for name in names}
     synthesise(work / "seed-cld.csv", people=40, seed=seed)
     seeds[("cld", "cld.csv")] = (work / "seed-cld.csv").read_bytes()
+    seeds.update(seed_workbooks(work))
     failures, expected = [], 0
     try:
         for _ in range(iterations):
             (source, name) = rng.choice(sorted(seeds))
-            text = seeds[(source, name)].decode("utf-8")
             how = []
-            for _ in range(rng.choice([1, 1, 2, 3])):
-                text, what = mutate(text, rng)
-                how.append(what)
             run = work / f"run-{_}"
             shutil.rmtree(run, ignore_errors=True)
             run.mkdir()
             path = run / name
-            path.write_text(text, encoding="utf-8")
+            if name.endswith((".xlsx", ".ods")):
+                data = seeds[(source, name)]
+                for _ in range(rng.choice([1, 1, 2])):
+                    data, what = mutate_bytes(data, rng)
+                    how.append(what)
+                path.write_bytes(data)
+            else:
+                text = seeds[(source, name)].decode("utf-8")
+                for _ in range(rng.choice([1, 1, 2, 3])):
+                    text, what = mutate(text, rng)
+                    how.append(what)
+                path.write_text(text, encoding="utf-8")
             try:
                 if source == "cld":
                     cld_observations(read_extracts([path]), "2025-26")

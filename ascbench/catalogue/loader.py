@@ -24,6 +24,7 @@ from ascbench.catalogue.model import (
     POLARITIES,
     PREVIOUS_RULES,
     QUANTILE_METHODS,
+    RANGE_EDGES,
     RATING_METHODS,
     SCALES,
     STATISTIC_DEFAULTS,
@@ -79,7 +80,7 @@ METRIC_KEYS = {
 }
 DEFAULTABLE_KEYS = {"multiplier", "decimals", "scale", "unit", "polarity", "rating", "direction", "source"}
 COMPARATOR_KEYS = {"type", "area", "measure", "value", "period", "label", "rating", "basis", "profile"}
-RATING_KEYS = {"method", "similar_within", "limits_equal_target"}
+RATING_KEYS = {"method", "similar_within", "limits_equal_target", "range_edges"}
 QUANTILE_KEYS = {"groups", "method", "invert"}
 DIRECTION_KEYS = {"method", "similar_within", "previous", "compare_unequal_periods", "polarity"}
 ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]*$")
@@ -222,7 +223,13 @@ def _rating(ctx, raw, item, where="rating") -> RatingRule | None:
     method = METHOD_ALIASES.get(method, method)
     tol = _tolerance(ctx, raw, "similar_within", item)
     limits_equal = _str(ctx, raw, "limits_equal_target", item, choices=LIMITS_EQUAL, default="similar")
-    return RatingRule(method=method, tolerance=tol or Tolerance(), limits_equal_target=limits_equal or "similar")
+    edges = _str(ctx, raw, "range_edges", item, choices=RANGE_EDGES, default="fingertips")
+    return RatingRule(
+        method=method,
+        tolerance=tol or Tolerance(),
+        limits_equal_target=limits_equal or "similar",
+        range_edges=edges or "fingertips",
+    )
 
 
 def _pair(ctx, raw, key, item, expected: str, what: str | None = None) -> tuple[float, float] | None:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ascbench.stats.comparison import RANGE_EDGES  # noqa: F401  range_target's edge conventions
+
 STATISTICS = ("proportion", "rate", "count", "score", "published")
 POLARITIES = ("high", "low", "range", "none")
 COMPARATOR_TYPES = ("area", "target", "baseline", "value")
@@ -78,6 +80,7 @@ class RatingRule:
     method: str | None = None  # None: by comparator type (area -> tolerance, else target)
     tolerance: Tolerance = Tolerance()
     limits_equal_target: str = "similar"  # a confidence limit equal to a target: similar or significant
+    range_edges: str = "fingertips"  # range_target's edges: Fingertips' [low, high), or mirrored for low-is-good
 
 
 @dataclass(frozen=True)
@@ -230,6 +233,7 @@ class Catalogue:
                     "rating_method": m.rating.method,
                     "range_target_low": m.range_target[0] if m.range_target else float("nan"),
                     "range_target_high": m.range_target[1] if m.range_target else float("nan"),
+                    "range_target_edges": m.rating.range_edges,
                     "quantile_groups": m.quantiles.groups if m.quantiles else 0,
                     "quantile_method": m.quantiles.method if m.quantiles else "",
                     "quantile_invert": bool(m.quantiles.invert) if m.quantiles else False,

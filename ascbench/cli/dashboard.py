@@ -36,17 +36,15 @@ def dashboard(catalogue_path, data_path, out, area, period, tags, group, title, 
     and renamed: a failed run leaves the previous dashboard intact. The same inputs give
     byte-identical files unless --stamp is given.
     """
-    from ascbench.engine import build_results
-    from ascbench.engine.trend import history
+    from ascbench.engine import build_report
     from ascbench.render import render
 
     catalogue, dataset, ids = load(catalogue_path, data_path, (), tags)
-    results, values, _ = build_results(catalogue, dataset, [area] if area else None, period, ids, group)
+    report = build_report(catalogue, dataset, [area] if area else None, period, ids, group)
+    results = report.results
     say_as_at(results)
-    national = dataset.roles.get("national")
-    hist = history(
-        values, results, [results["area_code"].iloc[0]] + ([national] if national else []), catalogue.metrics_frame()
-    )
+    national = report.national
+    hist = report.history([report.areas[0]] + ([national] if national else []))
     title = title or dataset.settings.get("title") or "Performance dashboard"
     when = None
     if stamp:
@@ -59,8 +57,8 @@ def dashboard(catalogue_path, data_path, out, area, period, tags, group, title, 
     from ascbench.render.funnel_chart import dashboard_funnels
     from ascbench.render.league_chart import dashboard_charts
 
-    charts = dashboard_charts(results, values, catalogue.metrics_frame(), dataset, group)
-    funnels = dashboard_funnels(results, values, catalogue.metrics_frame(), dataset, group)
+    charts = dashboard_charts(report)
+    funnels = dashboard_funnels(report)
     outputs = {
         "dashboard.html": render(
             results,

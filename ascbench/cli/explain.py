@@ -39,7 +39,7 @@ def explain(catalogue_path, data_path, metric, area, period, output, width):
     warnings = []
     if row.get("published_check") == "differs":
         warnings.append("the published value does not follow from the counts")
-    if row.get("status") == "implied" or (isinstance(row.get("status"), str) and row["status"]):
+    if isinstance(row.get("status"), str) and row["status"] and row["status"] != "rounded":
         warnings.append(f"an input is flagged '{row['status']}'")
     from ascbench.render.fit import wrap_lines
 

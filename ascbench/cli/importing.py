@@ -25,22 +25,42 @@ from ascbench.importers import IMPORTERS
     "--lookup",
     default=None,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A district-to-county lookup, to sum districts into counties (ons).",
+    help="A district-to-county lookup, to sum districts into counties (ons; default: ONS's 2024 lookup, shipped).",
 )
-def import_(source, files, out, period, measure, lookup):
-    """Read official files (SOURCE: ascof, fingertips, lginform, oflog, ons) into a data directory.
+@click.option(
+    "--append",
+    "mode",
+    flag_value="append",
+    default=None,
+    help="Keep the rows of an earlier import of this source that the new files lack (the new rows win).",
+)
+@click.option(
+    "--replace",
+    "mode",
+    flag_value="replace",
+    help="Drop the rows of an earlier import of this source that the new files lack.",
+)
+def import_(source, files, out, period, measure, lookup, mode):
+    """Read official files (SOURCE: ascfr, ascof, fingertips, lginform, nomis, oflog, ons) into a data directory.
 
-    A report on stderr says which layout was found and what was read and kept. The written
+    An earlier import of the same source whose rows the new files lack (last year's) is kept
+    only with --append, dropped only with --replace; without either the import stops. A
+    report on stderr says which layout was found and what was read, kept and changed. The written
     directory is checked before anything is written: a problem stops the import with
     nothing changed. See docs/importing.md for each source's layout and what is kept.
     """
+    import inspect
+
     from ascbench.importers import get, read_options, suggest_source
     from ascbench.importers.common import write_data_dir
 
     suggest_source(source, files)
     module = get(source)
-    imported = module.read(list(files), **read_options(source, module, period=period, measure=measure, lookup=lookup))
-    written = write_data_dir(imported, out, source, protect=[*files, *([lookup] if lookup else [])])
+    options = read_options(source, module, period=period, measure=measure, lookup=lookup)
+    if "out" in inspect.signature(module.read).parameters:  # an importer that looks at what the directory holds
+        options["out"] = out
+    imported = module.read(list(files), **options)
+    written = write_data_dir(imported, out, source, protect=[*files, *([lookup] if lookup else [])], mode=mode)
     for note in imported.notes:
         click.echo(f"ascbench: {note}", err=True)
     n = len(imported.observations)

@@ -68,10 +68,10 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
     median absolute deviations. With --composite, --metric may be 'all'.
     """
     from ascbench.engine.pipeline import check_areas, default_area
-    from ascbench.engine.position import composite, group_members, league_table
+    from ascbench.engine.position import composite
+    from ascbench.engine.ranking import league_of_group
     from ascbench.engine.values import metric_values
     from ascbench.errors import AscbenchError
-    from ascbench.keys import decategorised
     from ascbench.render import render
 
     catalogue, dataset, ids = load(catalogue_path, data_path, [] if (theme and metric == "all") else [metric])
@@ -84,17 +84,19 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
     metrics = catalogue.metrics_frame()
     metrics = metrics[metrics["metric_id"].isin(ids)]
     values = metric_values(metrics, dataset.observations)
-    members = group_members(dataset.areas, dataset.groups, group, focus)
     try:
-        table = decategorised(league_table(values, metrics, members, period))
+        table, notes = league_of_group(values, metrics, dataset.areas, dataset.groups, group, focus, period)
     except AscbenchError as exc:
         raise AscbenchError(
             f"{exc.message} for {metric} in group '{group}'",
             field="--period" if period else "--metric",
             expected=exc.expected,
         ) from None
+    for note in notes:
+        click.echo(f"ascbench: {note}", err=True)
     names = dict(zip(dataset.areas["area_code"], dataset.areas["area_name"], strict=False))
     if theme:
+        table = table.drop(columns=["numerator", "denominator"])
         table = composite(table, catalogue, theme)
         table.insert(2, "area_name", table["area_code"].map(names))
         if fmt == "table":
@@ -114,12 +116,14 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
             emit(render(table, fmt), output)
         return
     table.insert(4, "area_name", table["area_code"].map(names))
+    counts = table[["area_code", "numerator", "denominator"]]
+    table = table.drop(columns=["numerator", "denominator"])
     if chart:
         check_output(chart, "--chart")  # never onto the catalogue or a data file
         _write_chart(chart, table, focus, dataset, catalogue)
     if funnel:
         check_output(funnel, "--funnel")
-        _write_funnel(funnel, table, values, focus, catalogue)
+        _write_funnel(funnel, table.merge(counts, on="area_code", how="left"), focus, catalogue)
     if fmt == "table":
         emit(_league(table, focus, catalogue, terminal_width(width)), output)
     else:
@@ -203,18 +207,16 @@ def _write_chart(path, table, focus, dataset, catalogue) -> None:
     click.echo(f"ascbench: wrote {path}", err=True)
 
 
-def _write_funnel(path, table, values, focus, catalogue) -> None:
+def _write_funnel(path, table, focus, catalogue) -> None:
+    from ascbench.engine.funnel import funnel_points
     from ascbench.errors import AscbenchError
     from ascbench.io.atomic import write_atomic
-    from ascbench.keys import decategorised
     from ascbench.periods import parse_period
-    from ascbench.render.funnel_chart import funnel_data, funnel_svg
+    from ascbench.render.funnel_chart import funnel_svg
 
     m = catalogue.get(table["metric_id"].iloc[0])
     period = str(table["period"].iloc[0])
-    counts = decategorised(values[(values["metric_id"] == m.id) & (values["period"] == period)])
-    withcounts = table.merge(counts[["area_code", "numerator", "denominator"]], on="area_code", how="left")
-    points, lines = funnel_data(withcounts, m.statistic, m.multiplier)
+    points, lines = funnel_points(table, m.statistic, m.multiplier)
     if points is None:
         raise AscbenchError(
             f"no funnel plot for {m.id} in {period}: it needs a proportion or rate with counts for "

@@ -5,9 +5,11 @@
 * :mod:`~ascbench.engine.rules`     better / similar / worse, shared by ratings and directions
 * :mod:`~ascbench.engine.compare`   comparators and ratings (RAG)
 * :mod:`~ascbench.engine.direction` direction of travel
-* :mod:`~ascbench.engine.pipeline`  all of it in order: :func:`build_results`
+* :mod:`~ascbench.engine.pipeline`  all of it in order: :func:`build_report`, the
+  :class:`~ascbench.engine.report.Report` that renderers and commands read
 """
 
-from ascbench.engine.pipeline import RESULT_COLUMNS, build_results
+from ascbench.engine.pipeline import RESULT_COLUMNS, build_report, build_results
+from ascbench.engine.report import Report
 
-__all__ = ["RESULT_COLUMNS", "build_results"]
+__all__ = ["RESULT_COLUMNS", "Report", "build_report", "build_results"]

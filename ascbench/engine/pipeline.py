@@ -20,13 +20,10 @@ from ascbench.engine.direction import attach_direction
 from ascbench.engine.forecast import attach_recorded_forecasts
 from ascbench.engine.groups import group_values
 from ascbench.engine.intervals import add_intervals
-from ascbench.engine.position import (
-    attach_quantiles,
-    benchmark_periods,
-    group_members,
-    positions,
-)
+from ascbench.engine.membership import declared_members, lifetimes
+from ascbench.engine.ranking import attach_positions, comparison_group, neighbour_context
 from ascbench.engine.rating import rate, rate_missing
+from ascbench.engine.report import Report
 from ascbench.engine.select import attach_previous, select_current
 from ascbench.engine.trend import recent_trend
 from ascbench.engine.values import metric_values, published_mismatch
@@ -94,6 +91,7 @@ RESULT_COLUMNS = [
     "rank_period",
     "rank",
     "rank_of",
+    "group_size",
     "quartile",
     "band",
     "group_median",
@@ -170,22 +168,63 @@ def default_area(dataset) -> str:
     )
 
 
+ALL_AREAS = "all"
+
+
 def check_areas(dataset, areas: list[str]) -> list[str]:
-    known = set(dataset.areas["area_code"])
-    names = dict(zip(dataset.areas["area_name"].str.lower(), dataset.areas["area_code"], strict=False))
+    """Area codes for the codes or names given (names case-insensitively). A name that
+    several areas share (a council abolished and its successor of the same name) is an
+    error that lists them with their lifetimes; an unknown one suggests the nearest code.
+    ``all`` is kept as it is (:func:`every_area`)."""
+    table = dataset.areas
+    known = set(table["area_code"])
+    by_name: dict[str, list[int]] = {}
+    for i, name in enumerate(table["area_name"].astype(str).str.lower()):
+        by_name.setdefault(name, []).append(i)
     out = []
     for a in areas:
-        if a in known:
-            out.append(a)
-        elif a.lower() in names:
-            out.append(names[a.lower()])
+        if a in known or a.lower() == ALL_AREAS:
+            out.append(ALL_AREAS if a.lower() == ALL_AREAS else a)
+        elif len(by_name.get(a.lower(), [])) == 1:
+            out.append(str(table["area_code"].iloc[by_name[a.lower()][0]]))
+        elif a.lower() in by_name:
+            rows = table.iloc[by_name[a.lower()]]
+            listed = "; ".join(f"{r.area_code} ({_lifetime(r)})" for r in rows.itertuples())
+            raise AscbenchError(
+                f"'{a}' names {len(rows)} areas: {listed}",
+                field="area",
+                expected="the area code of the one meant",
+            )
         else:
             close = difflib.get_close_matches(a, sorted(known), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             raise AscbenchError(
                 f"no area '{a}' in areas.csv{hint}", field="area", expected="an area code or name listed in areas.csv"
             )
-    return out
+    return list(dict.fromkeys(out))
+
+
+def _lifetime(row) -> str:
+    start, stop = getattr(row, "valid_from", ""), getattr(row, "valid_to", "")
+    kind = str(row.area_type)
+    if start and stop:
+        return f"{kind}, {start} to {stop}"
+    if start:
+        return f"{kind}, from {start}"
+    if stop:
+        return f"{kind}, to {stop}"
+    return kind
+
+
+def every_area(dataset, group: str | None, end) -> list[str]:
+    """``--area all``: every council of the comparison group that existed at ``end`` (for
+    ``all``, ``region``, ``type`` and ``neighbours``, which differ by area: every council)."""
+    name = group if group and group not in ("region", "type", "neighbours") else "all"
+    codes = declared_members(dataset.areas, dataset.groups, [name])["area_code"]
+    life = lifetimes(dataset.areas).set_index("area_code")
+    end = pd.Timestamp(end)
+    alive = (life["start"].reindex(codes) <= end) & (end <= life["stop"].reindex(codes))
+    return [c for c, ok in zip(codes, alive.fillna(True), strict=True) if ok]
 
 
 def reporting_period(dataset, values, areas: list[str], period: str | None):
@@ -241,71 +280,6 @@ def reporting_period(dataset, values, areas: list[str], period: str | None):
     return end, p.kind, {"period": p.text, "label": label, "say": beyond, "sentence": f"{label}, from {why}"}
 
 
-def attach_position(current, values, metrics, dataset, group: str | None, end=None, members=None, periods=None):
-    """Rank, quartile and median of each current row within ``group``, from the metric's
-    benchmark period (:func:`benchmark_periods`: the current period when the group has data
-    for it, else the latest earlier period that has), in ``rank_period``; and the rank
-    within the area's nearest neighbours (``NN-<area>`` of groups.csv) from the same period,
-    in ``neighbour_rank`` / ``neighbour_rank_of``. ``members`` and ``periods``: the group and
-    its benchmark periods when the caller has them already (:func:`group_context`)."""
-    if not group or current.empty:
-        return current
-    focus = current["area_code"].iloc[0]
-    if end is None:
-        end = period_frame(current["period"].dropna().astype(str))["end"].max()
-    metric_values = values[values["metric_id"].isin(current["metric_id"])]
-    cols = [
-        "metric_id",
-        "area_code",
-        "group",
-        "rank",
-        "rank_of",
-        "quartile",
-        "quintile",
-        "band",
-        "group_median",
-        "quantile",
-        "quantile_of",
-    ]
-
-    def ranked(members, periods=None):
-        if periods is None:
-            periods = benchmark_periods(metric_values, members, focus, end)
-        if periods.empty:
-            return None
-        pool = metric_values.merge(periods, on=["metric_id", "period"])
-        pos = decategorised(attach_quantiles(positions(pool, metrics, members), metrics))
-        return pos[pos["area_code"] == focus].rename(columns={"period": "rank_period"})
-
-    if members is None:
-        members = group_members(dataset.areas, dataset.groups, group, focus)
-    if len(members) < 2:  # a group of one council ranks nobody
-        return current
-    pos = ranked(members, periods)
-    if pos is None:
-        return current
-    out = current.merge(pos[cols + ["rank_period"]], on=["metric_id", "area_code"], how="left")
-    neighbours = f"NN-{focus}"
-    if dataset.groups is not None and neighbours in set(dataset.groups["group_code"]) and group != neighbours:
-        nn = ranked(group_members(dataset.areas, dataset.groups, "neighbours", focus))
-        if nn is not None:
-            nn = nn[["metric_id", "rank_period", "rank", "rank_of"]].rename(
-                columns={"rank": "neighbour_rank", "rank_of": "neighbour_rank_of"}
-            )
-            out = out.merge(nn, on=["metric_id", "rank_period"], how="left")
-    return out
-
-
-def group_context(current, values, dataset, group: str | None, end):
-    """The comparison group's members and each metric's benchmark period, for the positions
-    and the ratings that need the group (funnels); ``(None, None)`` without a group."""
-    if not group or current.empty:
-        return None, None
-    focus = current["area_code"].iloc[0]
-    members = group_members(dataset.areas, dataset.groups, group, focus)
-    return benchmark_periods(values[values["metric_id"].isin(current["metric_id"])], members, focus, end), members
-
-
 def build_results(
     catalogue,
     dataset,
@@ -314,11 +288,24 @@ def build_results(
     metric_ids: list[str] | None = None,
     group: str | None = "all",
 ):
-    """The results frame for ``areas`` (default: the dataset's default area) as at ``period``.
+    """``(results, values, comparisons)`` of :func:`build_report` (for callers that need
+    no more)."""
+    report = build_report(catalogue, dataset, areas, period, metric_ids, group)
+    return report.results, report.values, report.comparisons
 
-    Returns ``(results, values, comparisons)``: the results frame (:data:`RESULT_COLUMNS`),
-    the values of every metric, area and period (for trends, ranks and checks), and every
-    resolved comparator (long, for ``explain`` and narratives).
+
+def build_report(
+    catalogue,
+    dataset,
+    areas: list[str] | None = None,
+    period: str | None = None,
+    metric_ids: list[str] | None = None,
+    group: str | None = "all",
+) -> Report:
+    """The :class:`~ascbench.engine.report.Report` for ``areas`` (default: the dataset's
+    default area) as at ``period``: the results frame (:data:`RESULT_COLUMNS`), the values of
+    every metric, area and period (for trends, ranks and checks), every resolved comparator
+    (long, for ``explain`` and narratives), the comparison groups and the reporting period.
     """
     ids = resolve_metric_ids(catalogue, metric_ids)
     metrics = catalogue.metrics_frame()
@@ -327,7 +314,13 @@ def build_results(
     comparators = comparators[comparators["metric_id"].isin(ids)].reset_index(drop=True)
     values = add_intervals(metric_values(metrics, dataset.observations), metrics, dataset.observations)
     areas = check_areas(dataset, areas) if areas else [default_area(dataset)]
-    end, kind, as_at = reporting_period(dataset, values, areas, period)
+    if ALL_AREAS in areas:  # every council of the group that existed then, after any named first
+        named = [a for a in areas if a != ALL_AREAS]
+        everyone = declared_members(dataset.areas, dataset.groups, ["all"])["area_code"].tolist()
+        end, kind, as_at = reporting_period(dataset, values, named or everyone, period)
+        areas = list(dict.fromkeys(named + every_area(dataset, group, end)))
+    else:
+        end, kind, as_at = reporting_period(dataset, values, areas, period)
 
     # the few rows of the report are edited cell by cell below: plain text columns
     current = decategorised(attach_previous(select_current(values, areas, end, kind), values, metrics))
@@ -339,15 +332,20 @@ def build_results(
     current, comparisons = decategorised(current), decategorised(comparisons)
     current = attach_direction(current, metrics)
     current["trend"], current["trend_statistic"] = recent_trend(current, values, metrics, with_statistic=True)
-    periods, members = group_context(current, values, dataset, group, end)  # once, for ranks and funnels
-    current = attach_position(current, values, metrics, dataset, group, end, members, periods)
+    # the comparison group, found once for every chosen area: ranks, quintile and funnel ratings
+    context = comparison_group(values, metrics, dataset.areas, dataset.groups, group, areas, end)
+    neighbours = neighbour_context(values, metrics, dataset.areas, dataset.groups, group, areas, end)
+    current = attach_positions(current, context, neighbours)
     current = attach_recorded_forecasts(current, dataset.observations, metrics, areas, end)
-    current, comparisons = rate(current, comparisons, metrics, values, periods, members)
+    current, comparisons = rate(current, comparisons, metrics, values, context)
 
     # published values that disagree with their counts
     mismatch = published_mismatch(current, metrics)
+    rounded = (current["numerator_status"] == "rounded") | (current["denominator_status"] == "rounded")
     current["published_check"] = np.where(
-        current["published_value"].notna() & (current["value_basis"] == "counts"), "ok", ""
+        current["published_value"].notna() & (current["value_basis"] == "counts"),
+        "ok",
+        np.where(current["published_value"].notna() & rounded, "within rounding", ""),
     )
     current.loc[mismatch, "published_check"] = "differs"
 
@@ -390,4 +388,14 @@ def build_results(
             results[column] = np.nan
     results = results[RESULT_COLUMNS]
     results.attrs["as_at"] = as_at  # which reporting period and why: titles, and stderr (reporting_period)
-    return results, values, comparisons
+    return Report(
+        results=results,
+        values=values,
+        comparisons=comparisons,
+        as_at=as_at,
+        metrics=metrics,
+        group=context,
+        neighbours=neighbours,
+        national=dataset.roles.get("national"),
+        area_names=area_names,
+    )

@@ -19,7 +19,8 @@ areas - England, regions, group averages - are never ranked):
   "broadly similar to", under 1.5 "slightly above/below", under 3 "above/below", under 7.5
   "much above/below", beyond that "far above/below" the median.
 
-Group membership is a frame ``group, area_code`` built by :func:`group_members`.
+Group membership is a frame ``group, area_code`` (every period alike) or ``group, area_code,
+period`` (the members that existed in each period), built by :mod:`ascbench.engine.membership`.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import pandas as pd
 from ascbench import stats
 from ascbench.engine.groups import pool
 from ascbench.errors import AscbenchError
-from ascbench.keys import categorical, combine, decategorised, key_codes, sorted_keys, stable_order
+from ascbench.keys import categorical, combine, key_codes, sorted_keys, stable_order
 from ascbench.periods import parse_period, period_frame
 
 POSITION_COLUMNS = [
@@ -43,6 +44,7 @@ POSITION_COLUMNS = [
     "rank",
     "rank_of",
     "missing",
+    "group_size",
     "quartile",
     "quintile",
     "decile",
@@ -75,49 +77,6 @@ FLOAT_COLUMNS = {
     "mad",
     "mad_from_median",
 }
-
-
-def group_members(areas, groups, group: str, focus: str | None = None):
-    """Members of a named group: ``all`` (every council), ``region`` / ``type`` (the focus
-    council's region or type), ``region:NAME``, ``type:TYPE``, ``neighbours`` (the group
-    ``NN-<focus>`` of groups.csv), or any group_code of groups.csv."""
-    councils = areas[~areas["is_aggregate"]]
-    region = councils["region"] if "region" in councils.columns else pd.Series("", index=councils.index)
-    name = group
-    if group in ("region", "type", "neighbours") and focus is None:
-        raise AscbenchError(
-            f"group '{group}' needs an area",
-            field="group",
-            expected="the area whose region, type or neighbours to use (area)",
-        )
-    if group == "region":
-        match = region[councils["area_code"] == focus]
-        group = "region:" + (match.iloc[0] if len(match) else "")
-    elif group == "type":
-        match = councils.loc[councils["area_code"] == focus, "area_type"]
-        group = "type:" + (match.iloc[0] if len(match) else "")
-    elif group == "neighbours":
-        group = f"NN-{focus}"
-    if group == "all":
-        codes = councils["area_code"]
-    elif group.startswith("region:"):
-        codes = councils.loc[region == group.split(":", 1)[1], "area_code"]
-    elif group.startswith("type:"):
-        codes = councils.loc[councils["area_type"] == group.split(":", 1)[1], "area_code"]
-    elif groups is not None and group in set(groups["group_code"]):
-        codes = groups.loc[groups["group_code"] == group, "member_code"]
-        codes = codes[codes.isin(councils["area_code"])]
-    else:
-        known = sorted(set(groups["group_code"])) if groups is not None else []
-        raise AscbenchError(
-            f"no group '{name}'",
-            field="group",
-            expected="all, region, type, neighbours, region:NAME, type:TYPE"
-            + (" or one of " + ", ".join(known[:10]) + (" ..." if len(known) > 10 else "") if known else ""),
-        )
-    if len(codes) == 0:
-        raise AscbenchError(f"group '{name}' has no councils", field="group", expected="a group with members")
-    return pd.DataFrame({"group": group, "area_code": codes.to_numpy()})
 
 
 WORDINGS = np.array(
@@ -240,18 +199,31 @@ PROBABILITIES = (0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9)
 def _member_rows(values, members):
     """The rows of ``values`` inside each group that have a value: ``(group names, rows, each
     row's group number, each row's group size in members)``; a council in several groups
-    gives one row per group."""
+    gives one row per group. With a ``period`` column, ``members`` says who was a member in
+    each period (:func:`ascbench.engine.membership.members_in_periods`), and a group's size
+    is its members in that period."""
     group_names = list(pd.unique(members["group"]))
-    parts = []
+    empty = np.empty(0, dtype=np.int64)
+    if not group_names:
+        return group_names, empty, empty, empty
+    number = pd.Index(group_names).get_indexer(members["group"])
     has_value = values["value"].notna().to_numpy()
-    for number, name in enumerate(group_names):  # one pass per group, not per row
-        codes = members.loc[members["group"] == name, "area_code"]
-        inside = values["area_code"].isin(codes).to_numpy() & has_value
-        parts.append((number, np.flatnonzero(inside), len(codes)))
-    rows = np.concatenate([p[1] for p in parts]) if parts else np.empty(0, dtype=np.int64)
-    group_no = np.concatenate([np.full(len(p[1]), p[0]) for p in parts]) if parts else np.empty(0, dtype=np.int64)
-    n_members = np.array([p[2] for p in parts])[group_no] if parts else np.empty(0, dtype=np.int64)
-    return group_names, rows, group_no, n_members
+    by_period = "period" in members.columns
+    keys = ["area_code", "period"] if by_period else ["area_code"]
+    left = pd.DataFrame({k: values[k].astype(str).to_numpy() for k in keys})
+    left["row"] = np.arange(len(values))
+    left = left[has_value]
+    right = pd.DataFrame({k: members[k].astype(str).to_numpy() for k in keys})
+    right["g"] = number
+    size = right.groupby(["g", *keys[1:]]).size().rename("n").reset_index()
+    joined = left.merge(right.drop_duplicates(), on=keys).merge(size, on=["g", *keys[1:]])
+    joined = joined.sort_values(["g", "row"], kind="stable")
+    return (
+        group_names,
+        joined["row"].to_numpy(dtype=np.int64),
+        joined["g"].to_numpy(dtype=np.int64),
+        joined["n"].to_numpy(dtype=np.int64),
+    )
 
 
 def _range_ranks(value, gid, m_codes, meta, m_ids):
@@ -362,6 +334,7 @@ def positions(values, metrics, members):
         "area_code": categorical(a_codes, a_cats),
         "rank_of": rank_of.astype(np.int64),
         "missing": (n_members - rank_of).astype(np.int64),
+        "group_size": n_members.astype(np.int64),
         "band": pd.Categorical.from_codes(band_code, categories=["A", "B", "C", "D"]),
         "mad_wording": pd.Categorical.from_codes(oflog_codes(from_median), categories=list(WORDINGS[:-1]) + [""]),
     }
@@ -372,41 +345,62 @@ def positions(values, metrics, members):
     return frame
 
 
-def benchmark_periods(values, members, focus: str | None = None, end=None):
+def benchmark_periods(values, members, focus=None, end=None):
     """For each metric, the period its ranks come from: the latest period (ending on or before
-    ``end``, when given) in which at least half of the group's members (and two or more) have
-    a value - and the ``focus`` area has one, when given. That is the current period when the
-    group has data for it; else, typically, the last year with all-council data (the national
-    ASCOF files appear a year after the year they cover). Returns ``metric_id, period``."""
-    codes = set(members["area_code"])
-    have = values[values["area_code"].isin(codes) & values["value"].notna()]
-    if have.empty:
-        return pd.DataFrame(columns=["metric_id", "period"])
-    counts = have.groupby(["metric_id", "period"], observed=True).size().rename("n").reset_index()
-    if focus is not None:
-        focus_has = have.loc[have["area_code"] == focus, ["metric_id", "period"]].drop_duplicates()
-        counts = counts.merge(focus_has, on=["metric_id", "period"])
-    counts = counts[(counts["n"] >= max(2, len(codes) / 2))]
+    ``end``, when given) in which at least half of the group's members of that period (and
+    two or more) have a value. That is the current period when the group has data for it;
+    else, typically, the last year with all-council data (the national ASCOF files appear a
+    year after the year they cover).
+
+    ``members``: ``group, area_code`` or, with lifetimes, ``group, area_code, period``.
+    Without ``focus``: one group; returns ``metric_id, period``. With ``focus`` (a frame
+    ``area_code, group``: each chosen area and its group): the period of each area and
+    metric, in which that area has a value too; returns ``area_code, metric_id, period,
+    group``."""
+    by_period = "period" in members.columns
+    keys = ["area_code", "period"] if by_period else ["area_code"]
+    have = values.loc[values["value"].notna(), ["metric_id", "area_code", "period"]]
+    have = have.astype({"metric_id": str, "area_code": str, "period": str})
+    inside = have.merge(members[["group", *keys]].astype(str).drop_duplicates(), on=keys)
+    counts = inside.groupby(["group", "metric_id", "period"]).size().rename("n").reset_index()
+    if by_period:
+        size = members.astype({"period": str}).groupby(["group", "period"]).size().rename("size").reset_index()
+        counts = counts.merge(size, on=["group", "period"])
+    else:
+        counts = counts.merge(members.groupby("group").size().rename("size").reset_index(), on="group")
+    counts = counts[counts["n"] >= np.maximum(2, counts["size"] / 2)]
+    columns = ["metric_id", "period"] if focus is None else ["area_code", "metric_id", "period", "group"]
     if counts.empty:
-        return pd.DataFrame(columns=["metric_id", "period"])
-    ends = period_frame(counts["period"].astype(str)).set_index("period")["end"]
-    counts = counts.assign(end=counts["period"].astype(str).map(ends).to_numpy(dtype="datetime64[us]"))
+        return pd.DataFrame(columns=columns)
+    if focus is not None:
+        counts = counts.merge(focus[["area_code", "group"]].astype(str), on="group")
+        counts = counts.merge(have, on=["area_code", "metric_id", "period"])  # the area has a value then
+        if counts.empty:
+            return pd.DataFrame(columns=columns)
+    ends = period_frame(counts["period"]).set_index("period")["end"]
+    counts = counts.assign(end=counts["period"].map(ends).to_numpy(dtype="datetime64[us]"))
     if end is not None:
         counts = counts[counts["end"] <= end]
-    counts = counts.sort_values(["metric_id", "end"])
-    return decategorised(counts.drop_duplicates("metric_id", keep="last")[["metric_id", "period"]])
+    latest = ["metric_id"] if focus is None else ["area_code", "metric_id"]
+    counts = counts.sort_values([*latest, "end"], kind="stable").drop_duplicates(latest, keep="last")
+    return counts[columns].reset_index(drop=True)
 
 
 def league_table(values, metrics, members, period: str | None = None):
-    """The league table of each metric of ``values`` within ``members``: the positions of
-    every member with a value, in ``period``, or else in each metric's benchmark period
-    (:func:`benchmark_periods`: the latest that at least half the group, and two or more, have
-    values for). Raises when no member has a value."""
+    """The league table of each metric of ``values`` within ``members`` (one group): the
+    positions of every member with a value, in ``period``, or else in each metric's benchmark
+    period (:func:`benchmark_periods`: the latest that at least half the group, and two or
+    more, have values for). Raises when no member has a value."""
     if period:
         period = parse_period(period).text
         values = values[values["period"] == period]
     else:
-        inside = values[values["area_code"].isin(members["area_code"]) & values["value"].notna()]
+        keys = ["area_code", "period"] if "period" in members.columns else ["area_code"]
+        inside = (
+            values[values["value"].notna()]
+            .astype(dict.fromkeys(keys, str))
+            .merge(members[keys].astype(str).drop_duplicates(), on=keys)
+        )
         if inside.empty:
             raise AscbenchError(
                 "no council of the group has a value", field="metric", expected="a metric with council values"

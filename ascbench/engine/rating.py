@@ -40,22 +40,23 @@ from ascbench.engine.rules import (
     judge_two_levels,
     words,
 )
+from ascbench.errors import AscbenchError
 
 DEFAULT_METHOD = {"area": "tolerance", "target": "target", "baseline": "target", "value": "target"}
 NO_DATA = {"status": "no data", "rating": "not compared", "rag": "grey", "dot": "no data"}
 FOR_INFORMATION = {"rating": "for information", "rag": "none"}
 
 
-def rate(current, comparisons, metrics, values=None, periods=None, members=None):
-    """Every rating of the current rows (module docstring, steps 1-4). ``periods`` (each
-    metric's benchmark period) and ``members`` (the comparison group) are needed only by the
+def rate(current, comparisons, metrics, values=None, context=None):
+    """Every rating of the current rows (module docstring, steps 1-4). ``context`` (the
+    comparison group, :class:`ascbench.engine.ranking.GroupContext`) is needed only by the
     funnel methods. Returns ``(current, comparisons)``."""
     current, comparisons = rate_against_comparators(current, comparisons, metrics)
     current = rate_against_band(current, metrics)
     current = rate_against_range_target(current, metrics)
     current = rate_by_quintile(current, metrics)
-    if values is not None and periods is not None and members is not None:
-        current = rate_by_funnel(current, values, metrics, periods, members)
+    if values is not None and context is not None:
+        current = rate_by_funnel(current, values, metrics, context)
     return current, comparisons
 
 
@@ -324,20 +325,21 @@ def rate_by_quintile(current, metrics):
     return current
 
 
-def rate_by_funnel(current, values, metrics, periods, members):
-    """Rate the current rows of funnel-rated metrics on the group's funnel (module docstring).
-    ``periods``: each metric's benchmark period (``metric_id, period``); ``members``: the
-    group. Adds ``funnel`` (PHE's label), ``funnel_average`` and ``funnel_of``."""
+def rate_by_funnel(current, values, metrics, context):
+    """Rate the current rows of funnel-rated metrics on their area's group's funnel (module
+    docstring), in the area's benchmark period. ``context``: the comparison group
+    (:class:`ascbench.engine.ranking.GroupContext`). Adds ``funnel`` (PHE's label),
+    ``funnel_average`` and ``funnel_of``."""
     if current.empty or not metrics["rating_method"].isin(list(FUNNEL_METHODS)).any():
         return current
-    pool = funnel_pool(values, metrics, periods, members)
+    pool = funnel_pool(values, metrics, context)
     if pool.empty:
         return current
     meta = metrics.set_index("metric_id")
-    focus = current["area_code"].iloc[0]
-    mine = pool[pool["area_code"] == focus]
+    keys = ["group", "metric_id", "period"]
+    mine = context.periods.merge(pool, on=[*keys, "area_code"])
     mine = mine.assign(statistic=mine["metric_id"].map(meta["statistic"]))
-    mine = mine[mine["statistic"].isin(FUNNEL_STATISTICS)]
+    mine = mine[mine["statistic"].isin(FUNNEL_STATISTICS)].reset_index(drop=True)
     if mine.empty:
         return current
     label = pd.Series("", index=mine.index, dtype=object)
@@ -352,18 +354,23 @@ def rate_by_funnel(current, values, metrics, periods, members):
                 rate_type="crude",
                 multiplier=multiplier,
             )
-        label[rows] = stats.funnel_significance(sub["numerator"], sub["denominator"], **kw)
-    members_with_counts = pool.groupby("metric_id", observed=True).size()
+        try:
+            label[rows] = stats.funnel_significance(sub["numerator"], sub["denominator"], **kw)
+        except stats.StatsError as exc:  # the data's counts are at fault (a numerator above its denominator)
+            raise AscbenchError.from_stats(exc, item=", ".join(sorted(set(sub["metric_id"].astype(str))))) from None
+    with_counts = pool.groupby(keys, observed=True).size().rename("funnel_of").reset_index()
+    mine = mine.merge(with_counts, on=keys, how="left")
     found = pd.DataFrame(
         {
             "metric_id": mine["metric_id"].astype(str),
+            "area_code": mine["area_code"].astype(str),
             "funnel": label.to_numpy(),
             "funnel_average": mine["average"].to_numpy(),
             "funnel_period": mine["period"].astype(str),
-            "funnel_of": mine["metric_id"].map(members_with_counts).to_numpy(),
+            "funnel_of": mine["funnel_of"].to_numpy(),
         }
     )
-    out = current.merge(found, on="metric_id", how="left")
+    out = current.merge(found, on=["metric_id", "area_code"], how="left", validate="many_to_one")
     method = out["metric_id"].map(meta["rating_method"])
     rows = method.isin(list(FUNNEL_METHODS)) & out["funnel"].notna()
     if not rows.any():
@@ -401,8 +408,11 @@ def rate_by_funnel(current, values, metrics, periods, members):
 
 def rate_against_range_target(current, metrics):
     """Metrics rated ``method: range_target``: Fingertips' directional range goal
-    (:func:`ascbench.stats.judge_range_target`): for high-is-good, at or above the upper
-    bound is better, below the lower worse, between similar; mirrored for low-is-good."""
+    (:func:`ascbench.stats.judge_range_target`). The band is ``[low, high)``: for
+    high-is-good at or above the upper bound is better, below the lower worse; for
+    low-is-good below the lower bound is better, at or above the upper worse; between is
+    similar. ``rating: {range_edges: mirrored}`` mirrors the high-is-good edges for
+    low-is-good instead (at or below the lower bound better, above the upper worse)."""
     meta = metrics.set_index("metric_id")
     method = current["metric_id"].map(meta["rating_method"])
     rows = (method == "range_target") & current["value"].notna()
@@ -410,30 +420,31 @@ def rate_against_range_target(current, metrics):
         return current
     cur, sub, low, high = _bounded_rows(current, rows, meta, "range_target_low", "range_target_high")
     polarity = sub["metric_id"].map(meta["polarity"]).to_numpy(dtype=object)
-    codes = stats.judge_range_target(sub["value"].astype("float64"), low, high, polarity)
+    edges = sub["metric_id"].map(meta["range_target_edges"]).fillna("fingertips").to_numpy(dtype=object)
+    value = sub["value"].astype("float64")
+    codes = np.full(len(sub), np.nan)
+    for convention in np.unique(edges):  # at most two conventions: one call each
+        mask = edges == convention
+        codes[mask] = stats.judge_range_target(
+            value[mask], low[mask], high[mask], polarity[mask], edges=str(convention)
+        )
     cur.loc[rows, "rating"] = words(codes, RATING_WORDS, "not compared")
     cur.loc[rows, "rag"] = words(codes, RAG, "grey")
     cur.loc[rows & (cur["metric_id"].map(meta["polarity"]) == "none"), "rag"] = "blue"
-    span = low.map("{:g}".format) + "-" + high.map("{:g}".format)
+    lo_text, hi_text = low.map("{:g}".format), high.map("{:g}".format)
+    span = lo_text + "-" + hi_text
     cur.loc[rows, "comparator"] = "target range " + span
     cur.loc[rows, "comparator_type"] = "range target"
     cur.loc[rows, "method"] = "range_target"
-    good_high = pd.Series(polarity, index=sub.index) != "low"
+    good_low = pd.Series(polarity, index=sub.index) == "low"
+    mirrored = pd.Series(edges, index=sub.index) == "mirrored"
     cur.loc[rows, "rating_rule"] = np.where(
-        good_high,
-        "target range "
-        + span
-        + ": at or above "
-        + high.map("{:g}".format)
-        + " is better, below "
-        + low.map("{:g}".format)
-        + " is worse",
-        "target range "
-        + span
-        + ": at or below "
-        + low.map("{:g}".format)
-        + " is better, above "
-        + high.map("{:g}".format)
-        + " is worse",
+        ~good_low,
+        "target range " + span + ": at or above " + hi_text + " is better, below " + lo_text + " is worse",
+        np.where(
+            mirrored,
+            "target range " + span + ": at or below " + lo_text + " is better, above " + hi_text + " is worse",
+            "target range " + span + ": below " + lo_text + " is better, at or above " + hi_text + " is worse",
+        ),
     )
     return cur

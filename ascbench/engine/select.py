@@ -42,7 +42,7 @@ def select_current(values, areas: list[str], report_end, report_kind: str | None
     return current.reset_index(drop=True)
 
 
-OBSERVED_STATUSES = ("suppressed", "not available", "not applicable", "zero denominator")
+OBSERVED_STATUSES = ("suppressed", "not available", "not applicable", "zero denominator", "numerator above denominator")
 
 
 def is_observed(values):

@@ -9,10 +9,20 @@ every area and period in the data:
 * where the counts are missing but the metric names a published ``value`` measure, that
   value is passed through (``value_basis`` = ``published``);
 * where both exist, the value is computed from the counts and the published value is kept in
-  ``published_value`` so that :func:`published_mismatch` can report a disagreement.
+  ``published_value`` so that :func:`published_mismatch` can report a disagreement;
+* except where a count is ``rounded`` (status: published rounded to the nearest
+  :data:`ROUNDING`, as NHS England rounds ASCOF 4B and the regional and national Client Level
+  Data counts for disclosure control): then the published value, computed from the true
+  counts, is the value (``value_basis`` = ``published``), the rounded counts stay beside it,
+  and :func:`published_mismatch` asks only whether the published value is one the rounded
+  counts allow.
 
 Full precision is kept; rounding happens only when rendering. A zero denominator gives a
-missing value (with ``status`` "zero denominator"), never an error and never 0.
+missing value (with ``status`` "zero denominator"), never an error and never 0. A proportion
+whose numerator is above its denominator (three ASCOF 2024-25 4B rows, which the publisher
+marks ``[z]``) is never computed into a value above 100%: the published value is shown
+where there is one, else no value, with the published status (``not applicable`` for
+``[z]``) or ``numerator above denominator``.
 """
 
 from __future__ import annotations
@@ -24,7 +34,8 @@ from ascbench.catalogue.model import SCALES
 from ascbench.keys import categorical, combine, expand, key_codes, sorted_keys, split
 
 ROLES = {"numerator_measure": "numerator", "denominator_measure": "denominator", "value_measure": "published_value"}
-QUALITY_FLAGS = ["implied", "estimated", "provisional", "low reliability"]
+QUALITY_FLAGS = ["implied", "estimated", "provisional", "low reliability", "rounded"]
+ROUNDING = 5  # a "rounded" count is within ROUNDING / 2 of the true count
 VALUE_COLUMNS = [
     "metric_id",
     "area_code",
@@ -58,8 +69,10 @@ def metric_values(metrics, observations):
         return pd.DataFrame(columns=VALUE_COLUMNS)
     keys, sizes, metric_ids, a_cats, p_cats, columns, statuses, status_cats = placed
     out_k, out_a, out_p = split(keys, sizes)
-    value, basis, zero_den = _computed(metrics, metric_ids, out_k, columns)
-    status = _status(statuses, status_cats, value, zero_den)
+    rounded_code = status_cats.index("rounded") if "rounded" in status_cats else -1
+    rounded = (statuses["numerator"] == rounded_code) | (statuses["denominator"] == rounded_code)
+    value, basis, zero_den, over = _computed(metrics, metric_ids, out_k, columns, rounded)
+    status = _status(statuses, status_cats, value, zero_den, over)
     return pd.DataFrame(
         {
             "metric_id": categorical(out_k, metric_ids),
@@ -111,7 +124,7 @@ def _placed(metrics, observations):
     del key
     status_codes, status_cats = key_codes(observations["status"].fillna(""))
     status_cats = list(status_cats)
-    for extra in ("", "missing", "zero denominator"):
+    for extra in ("", "missing", "zero denominator", "numerator above denominator"):
         if extra not in status_cats:
             status_cats.append(extra)
     blank = status_cats.index("")
@@ -128,10 +141,13 @@ def _placed(metrics, observations):
     return keys, sizes, metric_ids, a_cats, p_cats, columns, statuses, status_cats
 
 
-def _computed(metrics, metric_ids, out_k, columns):
-    """(value, basis code, zero denominator) per placed key: a ratio from its counts times the
-    multiplier, a count times its multiplier, else the published value; a zero denominator
-    gives no value, even beside a published one (docs/data-format.md)."""
+def _computed(metrics, metric_ids, out_k, columns, rounded):
+    """(value, basis code, zero denominator, numerator above denominator) per placed key: a
+    ratio from its counts times the multiplier, a count times its multiplier, else the
+    published value; the published value before counts that were ``rounded``; a zero
+    denominator gives no value, even beside a published one (docs/data-format.md); a
+    proportion's numerator above its denominator is never computed (the published value, if
+    any, stands)."""
     meta = metrics.drop_duplicates("metric_id").set_index("metric_id").loc[metric_ids]
     ratio = (
         np.isin(meta["statistic"].to_numpy(dtype=object), ["proportion", "rate"])
@@ -142,14 +158,16 @@ def _computed(metrics, metric_ids, out_k, columns):
     with np.errstate(divide="ignore", invalid="ignore"):
         den = np.where(denominator != 0, denominator, np.nan)
         computed = np.where(ratio, numerator / den, numerator) * multiplier
-    has_counts = ~np.isnan(computed)
+    proportion = (meta["statistic"].to_numpy(dtype=object) == "proportion")[out_k] & ratio
+    over = proportion & (numerator > denominator) & (denominator != 0)  # a zero denominator says so itself
+    has_counts = ~np.isnan(computed) & ~over & ~(rounded & ~np.isnan(published))
     zero_den = ratio & (denominator == 0)
     value = np.where(has_counts, computed, np.where(zero_den, np.nan, published))
     basis = np.where(has_counts, 1, np.where(np.isnan(published) | zero_den, 0, 2))
-    return value, basis, zero_den
+    return value, basis, zero_den, over
 
 
-def _status(statuses, status_cats, value, zero_den):
+def _status(statuses, status_cats, value, zero_den, over):
     """A present value keeps a quality flag (implied, provisional, ...); a missing one says
     why, the suppression travelling from the cell that carried it."""
     blank = status_cats.index("")
@@ -158,14 +176,45 @@ def _status(statuses, status_cats, value, zero_den):
     is_quality = np.isin(np.asarray(status_cats, dtype=object), QUALITY_FLAGS)
     why = np.where(component != blank, component, status_cats.index("missing"))
     why = np.where(zero_den, status_cats.index("zero denominator"), why)
+    why = np.where(over & (pub_st == blank), status_cats.index("numerator above denominator"), why)
+    why = np.where(over & (pub_st != blank), pub_st, why)
     quality = np.where(is_quality[component], component, blank)
     return np.where(np.isnan(value), why, quality)
+
+
+def rounded_range(values, metrics):
+    """``(low, high)`` per row (aligned to ``values``): the values that counts rounded to the
+    nearest :data:`ROUNDING` allow (each count anywhere within half a step of the rounded
+    one); NaN where neither count is rounded."""
+    meta = metrics.set_index("metric_id")
+    ids = values["metric_id"].astype(str)
+    ratio = ids.map(meta["statistic"]).isin(["proportion", "rate"]).to_numpy()
+    multiplier = ids.map(meta["multiplier"]).astype("float64").to_numpy()
+    rounded = ((values["numerator_status"] == "rounded") | (values["denominator_status"] == "rounded")).to_numpy()
+    half = ROUNDING / 2
+    num = values["numerator"].to_numpy(dtype="float64")
+    den = values["denominator"].to_numpy(dtype="float64")
+    n_half = np.where(values["numerator_status"] == "rounded", half, 0.0)
+    d_half = np.where(values["denominator_status"] == "rounded", half, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        low = np.where(ratio, np.maximum(num - n_half, 0) / (den + d_half), num - n_half) * multiplier
+        high = (
+            np.where(ratio, (num + n_half) / np.where(den - d_half > 0, den - d_half, np.nan), num + n_half)
+            * multiplier
+        )
+    if ratio.any():  # a proportion cannot pass 100%
+        high = np.where(
+            ratio & (ids.map(meta["statistic"]) == "proportion").to_numpy(), np.minimum(high, multiplier), high
+        )
+    return np.where(rounded, low, np.nan), np.where(rounded, high, np.nan)
 
 
 def published_mismatch(values, metrics):
     """Boolean Series (aligned to ``values``): a value computed from counts disagrees with
     the published value beyond the published precision, i.e. by more than half a unit in
-    the metric's last printed decimal place (ASCOF 4B: 650/680 = 95.59%, printed 95.3%)."""
+    the metric's last printed decimal place; or, where the counts were rounded, the published
+    value is one that no counts within the rounding could give (ASCOF 4B 2024-25: 95.3% for
+    650 of 680, rounded to 5, is allowed: 647.5 / 682.5 is 94.9%, 652.5 / 677.5 96.3%)."""
 
     meta = metrics.set_index("metric_id")
     ids = values["metric_id"].astype(str)  # a categorical key maps to a categorical (one metric: no arithmetic)
@@ -173,4 +222,7 @@ def published_mismatch(values, metrics):
     scale = ids.map(meta["scale"]).map(SCALES).astype("float64").fillna(1.0)
     half_unit = 0.5 * 10.0 ** (-decimals) * scale
     both = (values["value_basis"] == "counts") & values["published_value"].notna()
-    return both & (np.abs(values["value"] - values["published_value"]) > half_unit * (1 + 1e-9))
+    low, high = rounded_range(values, metrics)
+    published = values["published_value"].to_numpy(dtype="float64")
+    outside = ~np.isnan(low) & ((published < low - half_unit) | (published > high + half_unit))
+    return (both & (np.abs(values["value"] - values["published_value"]) > half_unit * (1 + 1e-9))) | outside

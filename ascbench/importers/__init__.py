@@ -10,9 +10,12 @@ from __future__ import annotations
 import importlib
 
 IMPORTERS = {
+    "ascfr": "ascbench.importers.ascfr",
     "ascof": "ascbench.importers.ascof",
+    "ascof-annex": "ascbench.importers.ascof_annex",
     "fingertips": "ascbench.importers.fingertips",
     "lginform": "ascbench.importers.lginform",
+    "nomis": "ascbench.importers.nomis",
     "oflog": "ascbench.importers.oflog",
     "ons": "ascbench.importers.ons",
 }
@@ -27,7 +30,7 @@ def suggest_source(source: str, paths) -> None:
     from ascbench.io.dataset import read_text
 
     path = paths[0]
-    if str(path).lower().endswith((".xlsx", ".xls")):
+    if str(path).lower().endswith((".xlsx", ".xlsm", ".xls", ".ods")):
         return
     try:
         rows = list(csv.reader(read_text(path).splitlines()[:30]))

@@ -57,6 +57,7 @@ from ascbench.importers.common import (
     refuse_conflicts,
 )
 from ascbench.importers.reorganisations import current_code
+from ascbench.importers.workbook import is_workbook
 from ascbench.io.cells import parse_values
 from ascbench.periods import parse_period
 
@@ -213,10 +214,19 @@ def year_from_name(path) -> str | None:
 def _read_files(paths):
     """Each file's rows with canonical field names, ``_file`` and ``line``; the layout of each."""
 
+    from ascbench.importers import ascof_annex
+
     frames, layouts = [], []
+    pieces = []
     for path in paths:
-        frame = read_official_csv(path, [], "ASCOF data")
-        headers = [c for c in frame.columns if c != "line"]
+        if is_workbook(path) or ascof_annex.is_annex_csv(path):
+            tables, notes = ascof_annex.frames(path)
+            pieces += [(path, table, None) for table in tables]
+            layouts += notes
+        else:
+            pieces.append((path, read_official_csv(path, [], "ASCOF data"), "csv"))
+    for path, frame, kind in pieces:
+        headers = [c for c in frame.columns if c not in ("line", "_file")]
         mapping = {h: FIELDS[normalise_header(h)] for h in headers if normalise_header(h) in FIELDS}
         seen = {}
         for header, name in mapping.items():
@@ -251,10 +261,12 @@ def _read_files(paths):
                 expected="the ASCOF data file's columns (docs/importing.md)",
             )
         frame = frame.rename(columns=mapping)
-        frame["_file"] = str(path)
+        if "_file" not in frame.columns:
+            frame["_file"] = str(path)
         frame["_name_year"] = year_from_name(path) or ""
         frames.append(frame)
-        layouts.append(f"{path}: {layout_name(headers)}")
+        if kind == "csv":
+            layouts.append(f"{path}: {layout_name(headers)}")
     data = pd.concat(frames, ignore_index=True)
     for column in ("geo_code", "ons", "code", "group", "description", "disaggregation", "year"):
         if column not in data.columns:
@@ -394,8 +406,36 @@ def read(paths, period: str | None = None):
     ]
     if (mtype == "").any():
         notes.append(f"{int((mtype == '').sum()):,} rows with an empty Measure Type read as Outcome")
+    notes += over_denominator_notes(d, kept, obs[~first])
     roles = {"national": ENGLAND} if (areas["area_code"] == ENGLAND).any() else {}
     return Imported(kept, areas, None, roles, notes, catalogue=catalogue_fragment(kept, bool(roles)))
+
+
+def over_denominator_notes(d, kept, rows) -> list[str]:
+    """The import report's lines for numerators above their denominators: kept as published
+    (ASCOF 2024-25 4B: South Tyneside 390 / 330, Wirral 380 / 315, Luton 415 / 135, outcome
+    ``[z]``, the publication's note 16), each named by file and line; never refused."""
+    kind = kept["measure"].str.rsplit(".", n=1)
+    key = pd.DataFrame({"area_code": kept["area_code"], "period": kept["period"], "series": kind.str[0]})
+    is_num, is_den = kind.str[1] == "num", kind.str[1] == "den"
+    num = key[is_num].assign(num=kept.loc[is_num, "value"])
+    den = key[is_den].assign(den=kept.loc[is_den, "value"])
+    both = num.merge(den, on=["area_code", "period", "series"])
+    over = both[both["num"] > both["den"]]
+    if over.empty:
+        return []
+    lines_of = rows.assign(_line=d.loc[rows.index, "line"], _file=d.loc[rows.index, "_file"])
+    where = lines_of.set_index(["area_code", "period", "measure"])
+    named = []
+    for r in over.head(10).itertuples():
+        place = where.loc[(r.area_code, r.period, f"{r.series}.num")]
+        named.append(
+            f"{place['_file']}:{int(place['_line'])} {r.area_code} {r.period} {r.series} {r.num:g} / {r.den:g}"
+        )
+    return [
+        f"{len(over):,} numerators above their denominators kept as published (no value is computed from "
+        "them; the published outcome or its marker is shown): " + "; ".join(named) + ("; ..." if len(over) > 10 else "")
+    ]
 
 
 DISAGGREGATION_WORDS = {
@@ -409,7 +449,10 @@ DISAGGREGATION_WORDS = {
 def catalogue_fragment(obs, has_england: bool) -> str:
     """A catalogue for the series imported: one metric per series, with its statistic,
     polarity and definition breaks from the crosswalk, counts where the file has them and the
-    published value otherwise. Ids are ``ASCOF_<code>[_<disaggregation>]``."""
+    published value otherwise. Ids are ``ASCOF_<code>[_<disaggregation>]``. Every measure a
+    metric names is in ``obs`` (a file without Outcome rows gives counts alone; a series with
+    only a base or margin of error gives no metric), and England is a comparator only when the
+    file has England."""
     walk = crosswalk()
     by_code = {r["code"] or f"PRE2023_{r['code_before_2023']}": r for r in walk.to_dict("records")}
     base = obs["measure"].str.rsplit(".", n=1)
@@ -433,13 +476,17 @@ def catalogue_fragment(obs, has_england: bool) -> str:
         label, words = DISAGGREGATION_WORDS.get(dis, (dis, dis))
         shown = code.replace("PRE2023_", "") + (" (before 2023)" if code.startswith("PRE2023_") else "")
         statistic = row.get("statistic", "score")
+        counts = {"num", "den"} <= kinds_present and statistic != "score"
+        if not counts and "published" not in kinds_present:
+            continue  # only a base or margin of error: nothing to show as a metric
         spec = {
             "id": f"ASCOF_{code}" + (f"_{dis.upper()}" if dis else ""),
             "code": f"ASCOF {shown}" + (f" ({label})" if dis else ""),
             "title": (row.get("description") or f"ASCOF {shown}") + (f", {words}" if dis else ""),
-            "statistic": statistic if {"num", "den"} <= kinds_present and statistic != "score" else "published",
-            "value": f"{name}.published",
+            "statistic": statistic if counts else "published",
         }
+        if "published" in kinds_present:
+            spec["value"] = f"{name}.published"
         if spec["statistic"] != "published":
             spec.update({"numerator": f"{name}.num", "denominator": f"{name}.den"})
             if statistic == "rate":
@@ -456,5 +503,9 @@ def catalogue_fragment(obs, has_england: bool) -> str:
 
 
 def detect(header: list[str]) -> bool:
+    """The data file's header, or the time-series tables' (:mod:`ascof_annex`), which
+    ``import ascof`` reads too."""
+    from ascbench.importers import ascof_annex
+
     fields = {FIELDS.get(normalise_header(h)) for h in header}
-    return {"level", "type", "value"} <= fields and bool(fields & {"code", "group"})
+    return ({"level", "type", "value"} <= fields and bool(fields & {"code", "group"})) or ascof_annex.detect(header)

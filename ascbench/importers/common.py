@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ascbench.engine.data import load as load_dataset
 from ascbench.errors import AscbenchError
 from ascbench.io.atomic import write_set_atomic
 from ascbench.io.csv_safety import neutralise
-from ascbench.io.dataset import read_csv
+from ascbench.io.dataset import read_csv, read_text
 from ascbench.validation import validate_all
 
 AREA_TYPES = {
@@ -122,12 +124,96 @@ def refuse_conflicts(d, obs, key) -> None:
         )
 
 
-def write_data_dir(imported: Imported, out: Path, source: str, protect=()) -> list[Path]:
+def _existing_csv(path: Path):
+    """A CSV already in the output directory, as text cells, whatever its encoding (UTF-8,
+    or Windows-1252 as Excel saves it); a file that cannot be read is a located error."""
+    try:
+        return pd.read_csv(io.StringIO(read_text(path)), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise AscbenchError(
+            f"cannot read the existing file to merge with it: {str(exc).splitlines()[0]}",
+            file=str(path),
+            expected="a CSV ascbench can merge the import into",
+        ) from None
+
+
+def _replacing(out: Path, source: str, obs, mode: str | None, notes: list[str]):
+    """The observations to write, given what ``observations-<source>.csv`` already holds.
+
+    * no earlier import, or one whose every area, period and measure the new import has
+      again: the new import replaces it (the report says how many values changed);
+    * an earlier import with rows the new one lacks (last year's file, say): an error unless
+      ``--append`` (keep them, the new rows win where both have a row) or ``--replace``
+      (drop them) says which; either way the report counts what was kept, dropped, changed."""
+    path = out / f"observations-{source}.csv"
+    if not path.exists():
+        return obs
+    old = _existing_csv(path)
+    key = ["area_code", "period", "measure"]
+    if not set(key) <= set(old.columns):
+        return obs
+    merged = old[key].merge(obs[key].astype(str).assign(_new=True), on=key, how="left")
+    only_old = merged["_new"].isna().to_numpy()
+    both = old.loc[~only_old, [*key, "value"]].merge(obs[[*key, "value"]], on=key, suffixes=("_old", "_new"))
+    a = pd.to_numeric(both["value_old"], errors="coerce").to_numpy(dtype="float64")
+    b = both["value_new"].to_numpy(dtype="float64")
+    changed = int(((a != b) & ~(np.isnan(a) & np.isnan(b))).sum())
+    periods = sorted(set(old.loc[only_old, "period"]))
+    if only_old.any() and mode is None:
+        raise AscbenchError(
+            f"{path.name} holds {int(only_old.sum()):,} rows this import does not have (periods "
+            + ", ".join(periods[:6])
+            + (", ..." if len(periods) > 6 else "")
+            + "): importing would drop them",
+            file=str(path),
+            field="--append",
+            expected="--append to keep them beside the new rows, or --replace to drop them",
+        )
+    if mode == "replace":
+        notes.append(
+            f"{path.name}: replaced ({int(only_old.sum()):,} earlier rows dropped"
+            + (f", periods {', '.join(periods)}" if periods else "")
+            + f"; {len(both):,} given again, {changed:,} with a new value; {len(obs) - len(both):,} new rows)"
+        )
+        return obs
+    if mode == "append" and only_old.any():
+        notes.append(
+            f"{path.name}: kept {int(only_old.sum()):,} earlier rows (periods {', '.join(periods)}); "
+            f"{len(both):,} rows given again ({changed:,} with a new value or status); "
+            f"{len(obs) - len(both):,} new rows"
+        )
+        kept = old[only_old].copy()
+        kept["value"] = pd.to_numeric(kept["value"], errors="coerce")
+        return pd.concat([kept[[c for c in obs.columns if c in kept.columns]], obs], ignore_index=True)
+    notes.append(
+        f"{path.name}: {len(both):,} earlier rows given again ({changed:,} with a new value), "
+        f"{len(obs) - len(both):,} new rows"
+        + (f", {int(only_old.sum()):,} earlier rows dropped (periods {', '.join(periods)})" if only_old.any() else "")
+    )
+    return obs
+
+
+METRIC_LINE = re.compile(r"^  - \{id: ([^,}]+)[,}]")
+
+
+def _merged_fragment(old: str, new: str) -> str:
+    """An appended import's catalogue fragment: the new one, plus the earlier fragment's
+    metrics (one ``  - {id: ...}`` line each, as the importers write them) that it lacks, so
+    that the kept rows keep their metrics."""
+    ids = {m.group(1) for line in new.splitlines() if (m := METRIC_LINE.match(line))}
+    extra = [line for line in old.splitlines() if (m := METRIC_LINE.match(line)) and m.group(1) not in ids]
+    return new.rstrip("\n") + "\n" + "".join(line + "\n" for line in extra)
+
+
+def write_data_dir(imported: Imported, out: Path, source: str, protect=(), mode: str | None = None) -> list[Path]:
     """Write ``imported`` into ``out`` in ascbench's format, all files as one set.
 
     ``areas.csv`` and ``groups.csv`` are merged with what ``out`` already holds (an import
-    adds to a data directory; the new rows win); the observations go to
-    ``observations-<source>.csv``, replacing an earlier import of the same source. Text cells
+    adds to a data directory; the new rows win; an existing file may be UTF-8 or
+    Windows-1252); the observations go to ``observations-<source>.csv``: an earlier import of
+    the same source is replaced when the new one has all its rows again, and otherwise only
+    with ``mode`` ``"append"`` (keep the earlier rows the new import lacks) or ``"replace"``
+    (drop them), reported in ``imported.notes`` (:func:`_replacing`). Text cells
     are neutralised as in every CSV the tool writes. Before anything is written, the
     directory as it would be is read back in a staging folder (and checked against the
     catalogue fragment, if the import wrote one): a problem stops the import with nothing
@@ -145,10 +231,10 @@ def write_data_dir(imported: Imported, out: Path, source: str, protect=()) -> li
 
     areas = imported.areas
     if (out / "areas.csv").exists():
-        old = pd.read_csv(out / "areas.csv", dtype=str, keep_default_na=False)
+        old = _existing_csv(out / "areas.csv")
         areas = pd.concat([areas, old], ignore_index=True).drop_duplicates("area_code", keep="first")
     files["areas.csv"] = csv_text(areas.sort_values("area_code"))
-    obs = neutralise(imported.observations)
+    obs = neutralise(_replacing(out, source, imported.observations, mode, imported.notes))
     numeric = pd.to_numeric(obs["value"], errors="coerce")
     obs = obs.assign(value=[("" if pd.isna(v) else repr(float(v)).removesuffix(".0")) for v in numeric])
     buffer = io.StringIO()
@@ -157,11 +243,14 @@ def write_data_dir(imported: Imported, out: Path, source: str, protect=()) -> li
     if imported.groups is not None and len(imported.groups):
         groups = imported.groups
         if (out / "groups.csv").exists():
-            old = pd.read_csv(out / "groups.csv", dtype=str, keep_default_na=False)
+            old = _existing_csv(out / "groups.csv")
             groups = pd.concat([groups, old], ignore_index=True).drop_duplicates(["group_code", "member_code"])
         files["groups.csv"] = csv_text(groups)
     if imported.catalogue:
-        files[f"catalogue-{source}.yaml"] = imported.catalogue
+        catalogue = imported.catalogue
+        if mode == "append" and (out / f"catalogue-{source}.yaml").exists():
+            catalogue = _merged_fragment(read_text(out / f"catalogue-{source}.yaml"), catalogue)
+        files[f"catalogue-{source}.yaml"] = catalogue
     if imported.roles and not (out / "dataset.yaml").exists():
         lines = ["# written by ascbench import; edit freely", "roles:"]
         lines += [f"  {k}: {v}" for k, v in imported.roles.items()]

@@ -260,7 +260,8 @@ def read(paths, period: str | None = None):
         f"{len(meta)} series, {len(areas)} areas, periods " + ", ".join(sorted(set(periods))),
         f"{int((obs['status'] != '').sum()):,} suppressed or unavailable values kept as such",
     ]
-    return Imported(obs, areas.reset_index(drop=True), None, roles, notes=notes, catalogue=_catalogue(d, base, meta))
+    catalogue = _catalogue(d, base, meta, set(obs["measure"]), bool(roles))
+    return Imported(obs, areas.reset_index(drop=True), None, roles, notes=notes, catalogue=catalogue)
 
 
 def _polarity(d, rows, value) -> str:
@@ -282,10 +283,16 @@ def _polarity(d, rows, value) -> str:
     return "high" if high_votes > low_votes else "low"
 
 
-def _catalogue(d, base, meta) -> str:
+def _catalogue(d, base, meta, present: set, has_england: bool) -> str:
     """A catalogue fragment: one metric per series (module docstring for the statistic and
-    polarity rules)."""
-    lines = ["# written by ascbench import fingertips: check polarity and titles before use", "metrics:"]
+    polarity rules). It names only measures the file has, and England as the comparator only
+    when the file has England's rows. The source is a default, said once."""
+    lines = [
+        "# written by ascbench import fingertips: check polarity and titles before use",
+        "defaults:",
+        "  all: {source: OHID Fingertips}",
+        "metrics:",
+    ]
     value = pd.to_numeric(d["Value"], errors="coerce")
     count = pd.to_numeric(d.get("Count", pd.Series(np.nan, index=d.index)), errors="coerce")
     den = pd.to_numeric(d.get("Denominator", pd.Series(np.nan, index=d.index)), errors="coerce")
@@ -300,15 +307,12 @@ def _catalogue(d, base, meta) -> str:
                     statistic, multiplier = ("proportion" if m == 100 else "rate"), m
                     break
         mid = measure.replace("fingertips_", "FT_")
-        spec = {
-            "id": mid,
-            "title": title,
-            "statistic": statistic,
-            "polarity": _polarity(d, rows, value),
-            "value": f"{measure}.published",
-            "source": "OHID Fingertips",
-            "comparators": [{"area": "national"}],
-        }
+        if statistic in ("proportion", "rate") and not {f"{measure}.num", f"{measure}.den"} <= present:
+            statistic, multiplier = "published", None
+        spec = {"id": mid, "title": title, "statistic": statistic, "polarity": _polarity(d, rows, value)}
+        spec["value"] = f"{measure}.published"
+        if has_england:
+            spec["comparators"] = [{"area": "national"}]
         if statistic in ("proportion", "rate"):
             spec.update({"numerator": f"{measure}.num", "denominator": f"{measure}.den", "multiplier": multiplier})
         lines.append("  - " + yaml.safe_dump(spec, default_flow_style=True, sort_keys=False, width=10**6).strip())

@@ -9,10 +9,19 @@
   districts, unitaries, regions and England each have their row.
 * **MYEB** (the long "population estimates time series": ``ladcode23, laname23, country,
   sex, age, population_2011, ..., population_2023``): one row per district or unitary, sex
-  and single year of age (90 = 90 and over), one column per mid-year. Districts are summed
-  into their county with ``--lookup FILE``, an ONS district-to-county lookup
-  (``LAD23CD, LAD23NM, CTY23CD, CTY23NM``, any vintage of those names); without one, a file
-  that holds districts is refused, since a county's population cannot be had otherwise.
+  and single year of age (90 = 90 and over), one column per mid-year. The two sexes (1, 2)
+  are summed; a file of persons rows (sex 0) alone is read as it is, but persons rows beside
+  the sexes (which would count everyone twice) are a located error, and so is a second row
+  for one area, sex and age.
+* **Nomis** downloads (``GEOGRAPHY_CODE, ..., C_AGE_NAME, OBS_VALUE``): see
+  :mod:`ascbench.importers.nomis`.
+
+Districts (E07) of a file without their counties are summed into their county through
+ONS's "Local Authority District to County (2024) Lookup in England", shipped as
+``data/ons_lad_to_county_2024.csv``, or through ``--lookup FILE`` (``LAD23CD, LAD23NM,
+CTY23CD, CTY23NM``, any vintage of those names) for estimates on other boundaries; a district
+the lookup lacks is a located error. An area given twice for one period (two rows of MYE2,
+or two files of the same year) is a located error, never "the last one wins".
 
 Kept: the denominators that ASCOF rates use, ``population.18-64``, ``population.65+``,
 ``population.18+`` and ``population.all``. The period: ``--period``, else the mid-year in
@@ -38,6 +47,7 @@ from ascbench.importers.common import (
     council_type_from_code,
     read_official_csv,
 )
+from ascbench.importers.workbook import is_workbook, sheets
 from ascbench.io.cells import parse_values
 from ascbench.io.dataset import read_text
 from ascbench.periods import parse_period
@@ -69,14 +79,9 @@ def _sheet_rows(path: Path):
     """The rows of the persons sheet (xlsx) or of the CSV, as lists of text, with line numbers."""
     import csv
 
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        import openpyxl
-
-        try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # a damaged or non-Excel file: the reader's own words
-            raise AscbenchError(f"cannot read the workbook: {exc}", file=str(path)) from None
-        names = book.sheetnames
+    if is_workbook(path):
+        book = sheets(path)
+        names = list(book)
         sheet = next((n for n in names if re.search(r"persons|all persons|\ball\b", n, re.I)), None)
         if sheet is None:
             raise AscbenchError(
@@ -85,18 +90,7 @@ def _sheet_rows(path: Path):
                 field="sheet",
                 expected="a sheet such as 'MYE2 - Persons' (sheets: " + ", ".join(names) + ")",
             )
-        rows = []
-        for n, row in enumerate(book[sheet].iter_rows(values_only=True), start=1):
-            rows.append(
-                (
-                    n,
-                    [
-                        "" if v is None else (f"{v:.0f}" if isinstance(v, float) and v.is_integer() else str(v))
-                        for v in row
-                    ],
-                )
-            )
-        book.close()
+        rows = book[sheet]
         return rows, f"{path.name}, sheet '{sheet}'"
     reader = csv.reader(io.StringIO(read_text(path)))
     return [(reader.line_num, [c.strip() for c in row]) for row in reader], path.name
@@ -182,6 +176,16 @@ def _read_mye2(path, rows, where, period):
     lines = pd.Series([n for n, _ in body])
     code = frame[header[lowered.index("code")]]
     name = frame[header[lowered.index("name")]]
+    twice = code.str.strip().str.upper().duplicated(keep=False)
+    if twice.any():
+        i, j = np.flatnonzero(twice.to_numpy())[:2]
+        raise AscbenchError(
+            f"{code.iloc[j]} has a second row (the first at line {int(lines.iloc[i])})",
+            file=str(path),
+            line=int(lines.iloc[j]),
+            field=header[lowered.index("code")],
+            expected="one row per area in the MYE2 table",
+        )
     all_ages = header[lowered.index("all ages")]
     counts = _numbers(frame, [*ages.values(), all_ages], lines, path)
     bands = _bands(counts, ages)
@@ -210,8 +214,24 @@ def _read_myeb(path, rows, where):
     frame = pd.DataFrame([r for _, r in body], columns=header)
     lines = pd.Series([n for n, _ in body])
     age_col = header[lowered.index("age")]
+    frame, lines, sex_note = _persons_rows(frame, lines, header, lowered, path)
     ages = _numbers(frame, [age_col], lines, path)[age_col].clip(upper=90).astype(int)
     counts = _numbers(frame, list(years.values()), lines, path)
+    key = pd.DataFrame({"code": frame[code_col].to_numpy(), "age": frame[age_col].to_numpy()})
+    if "sex" in lowered:
+        key["sex"] = frame[header[lowered.index("sex")]].to_numpy()
+    twice = key.duplicated(keep=False).to_numpy()
+    if twice.any():
+        i, j = np.flatnonzero(twice)[:2]
+        raise AscbenchError(
+            f"a second row for {key['code'].iloc[j]} at age {key['age'].iloc[j]}"
+            + (f", sex {key['sex'].iloc[j]}" if "sex" in key else "")
+            + f" (the first at line {int(lines.iloc[i])})",
+            file=str(path),
+            line=int(lines.iloc[j]),
+            field=age_col,
+            expected="one row per area, sex and age",
+        )
     counts["code"], counts["age"] = frame[code_col].to_numpy(), ages.to_numpy()
     per_age = counts.groupby(["code", "age"], sort=True)[list(years.values())].sum()  # persons: both sexes
     by_period = {}
@@ -221,7 +241,50 @@ def _read_myeb(path, rows, where):
         wide.columns = [str(c) for c in wide.columns]
         by_period[_financial_year(year)] = _bands(wide.reset_index(drop=True), {a: str(a) for a in range(91)})
     names = frame.drop_duplicates(code_col).set_index(code_col)[name_col]
-    return codes, codes.map(names), by_period, (f"{where}: ONS MYEB time series, mid-years {min(years)}-{max(years)}")
+    return (
+        codes,
+        codes.map(names),
+        by_period,
+        f"{where}: ONS MYEB time series, mid-years {min(years)}-{max(years)}" + sex_note,
+    )
+
+
+PERSONS = {"0", "persons", "all persons", "all", "p", "t", "total"}
+SEXES = {"1", "2", "m", "f", "male", "female", "males", "females"}
+
+
+def _persons_rows(frame, lines, header, lowered, path):
+    """The rows to sum: the two sexes (1 and 2), or the persons rows (sex 0) where the file
+    has nothing else. Persons rows beside the sexes would count everyone twice: a located
+    error naming the first."""
+    if "sex" not in lowered:
+        return frame, lines, ""
+    column = header[lowered.index("sex")]
+    sex = frame[column].astype(str).str.strip().str.lower()
+    persons, sexes = sex.isin(PERSONS), sex.isin(SEXES)
+    unknown = ~(persons | sexes)
+    if unknown.any():
+        i = int(np.flatnonzero(unknown.to_numpy())[0])
+        raise AscbenchError(
+            f"unknown sex '{frame[column].iloc[i]}'",
+            file=str(path),
+            line=int(lines.iloc[i]),
+            field=column,
+            expected="1 (male) or 2 (female), or 0 (persons) in a file of persons rows only",
+        )
+    if persons.any() and sexes.any():
+        i = int(np.flatnonzero(persons.to_numpy())[0])
+        raise AscbenchError(
+            f"a persons row (sex {frame[column].iloc[i]}) beside the rows for each sex: summing them would count "
+            "everyone twice",
+            file=str(path),
+            line=int(lines.iloc[i]),
+            field=column,
+            expected="the rows for sex 1 and 2 only (or persons rows only)",
+        )
+    if persons.any():
+        return frame, lines, "; persons rows (sex 0)"
+    return frame, lines, "; sexes 1 and 2 summed"
 
 
 def _county_lookup(path: Path):
@@ -248,14 +311,46 @@ def _county_lookup(path: Path):
     )
 
 
+SHIPPED_LOOKUP = Path(__file__).with_name("data") / "ons_lad_to_county_2024.csv"
+
+
+def _first_row(path) -> list[str]:
+    import csv
+
+    try:
+        text = read_text(path)
+    except AscbenchError:
+        return []
+    line = text.split("\n", 1)[0]
+    try:
+        return next(csv.reader([line]), [])
+    except csv.Error:
+        return []
+
+
 def read(paths, period: str | None = None, lookup: Path | None = None):
+    from ascbench.importers import nomis
+
     if period:
         period = parse_period(period).text
     frames, areas, notes = [], [], []
     for path in map(Path, paths):
-        rows, where = _sheet_rows(path)
-        first = [c.strip().lower() for c in (rows[0][1] if rows else [])]
-        if any(c.startswith("ladcode") for c in first) and "age" in first:
+        if not is_workbook(path) and nomis.detect(_first_row(path)):
+            codes, names, by_period, note = nomis.read_file(path)
+            if period:
+                raise AscbenchError(
+                    "a Nomis download gives each row's mid-year itself",
+                    file=str(path),
+                    field="--period",
+                    expected="no --period with a Nomis file",
+                )
+            rows, first = None, []
+        else:
+            rows, where = _sheet_rows(path)
+            first = [c.strip().lower() for c in (rows[0][1] if rows else [])]
+        if rows is None:
+            pass
+        elif any(c.startswith("ladcode") for c in first) and "age" in first:
             codes, names, by_period, note = _read_myeb(path, rows, where)
             if period:
                 raise AscbenchError(
@@ -271,23 +366,31 @@ def read(paths, period: str | None = None, lookup: Path | None = None):
         districts = codes.str.startswith("E07")
         has_counties = codes.str.startswith("E10").any()
         if districts.any() and not has_counties:
-            if lookup is None:
-                raise AscbenchError(
-                    "the file has districts but no counties: a county's population needs a district-to-county lookup",
-                    file=str(path),
-                    field="--lookup",
-                    expected="--lookup LAD23_CTY23_EN_LU.csv (ONS Open Geography Portal)",
-                )
-            table = _county_lookup(Path(lookup))
+            table_path = Path(lookup) if lookup is not None else SHIPPED_LOOKUP
+            table = _county_lookup(table_path)
             county = codes.map(table.drop_duplicates("district").set_index("district")["county"])
             unmapped = districts & county.isna()
             if unmapped.any():
                 raise AscbenchError(
-                    f"district {codes[unmapped].iloc[0]} is not in the lookup",
-                    file=str(lookup),
-                    field="LAD23CD",
-                    expected="every district of the estimates in the lookup",
+                    f"district {codes[unmapped].iloc[0]} is not in the "
+                    + ("lookup" if lookup is not None else "shipped 2024 district-to-county lookup"),
+                    file=str(path if lookup is None else lookup),
+                    field="--lookup" if lookup is None else "LAD23CD",
+                    expected="every district of the estimates in the lookup"
+                    + ("" if lookup is not None else ": give the lookup of the estimates' own year with --lookup"),
                 )
+            by_county = table.drop_duplicates("district").groupby("county")["district"].agg(set)
+            present = set(codes[districts])
+            for c in sorted(set(county[districts])):
+                lacking = sorted(by_county[c] - present)
+                if lacking:
+                    raise AscbenchError(
+                        f"county {c} cannot be summed: the file lacks {len(lacking)} of its "
+                        f"{len(by_county[c])} districts ({', '.join(lacking[:5])}{', ...' if len(lacking) > 5 else ''})",
+                        file=str(path),
+                        field="--lookup",
+                        expected="every district of each county in the file, or the county's own row",
+                    )
             for bands in by_period.values():
                 for m, series in bands.items():
                     summed = series[districts].groupby(county[districts].to_numpy()).sum()
@@ -296,7 +399,9 @@ def read(paths, period: str | None = None, lookup: Path | None = None):
             names_by = table.drop_duplicates("county").set_index("county")["county_name"]
             codes = pd.concat([codes, new_codes], ignore_index=True)
             names = pd.concat([names, new_codes.map(names_by)], ignore_index=True)
-            note += f"; {districts.sum()} districts summed into {len(new_codes)} counties"
+            note += f"; {districts.sum()} districts summed into {len(new_codes)} counties" + (
+                "" if lookup is not None else " (the shipped ONS 2024 district-to-county lookup)"
+            )
         notes.append(note)
         for p, bands in by_period.items():
             for m, series in bands.items():
@@ -314,7 +419,19 @@ def read(paths, period: str | None = None, lookup: Path | None = None):
                     )
                 )
         areas.append(pd.DataFrame({"area_code": codes, "area_name": names}))
-    obs = pd.concat(frames, ignore_index=True).drop_duplicates(["area_code", "period", "measure"], keep="last")
+    obs = pd.concat(frames, ignore_index=True)
+    twice = obs.duplicated(["area_code", "period", "measure"], keep=False)
+    if twice.any():
+        row = obs[twice].iloc[0]
+        sources = sorted(
+            set(obs.loc[twice & (obs["area_code"] == row["area_code"]) & (obs["period"] == row["period"]), "source"])
+        )
+        raise AscbenchError(
+            f"{row['area_code']} {row['period']} is given twice (" + "; ".join(sources) + ")",
+            file=str(paths[-1]),
+            field="FILE",
+            expected="one file per mid-year and area: give each year's estimates once",
+        )
     area_frame = pd.concat(areas).drop_duplicates("area_code", keep="last")
     area_frame["area_type"] = area_frame["area_code"].map(council_type_from_code)
     area_frame["region"] = ""
@@ -331,5 +448,13 @@ def read(paths, period: str | None = None, lookup: Path | None = None):
 
 
 def detect(header: list[str]) -> bool:
+    """MYE2, MYEB, or a Nomis download (:mod:`ascbench.importers.nomis`), which ``import ons``
+    reads too."""
+    from ascbench.importers import nomis
+
     lowered = {h.strip().lower() for h in header}
-    return {"code", "name"} <= lowered or (any(h.startswith("ladcode") for h in lowered) and "age" in lowered)
+    return (
+        {"code", "name"} <= lowered
+        or (any(h.startswith("ladcode") for h in lowered) and "age" in lowered)
+        or nomis.detect(header)
+    )

@@ -47,6 +47,7 @@ STATUSES = (
     "estimated",
     "provisional",
     "low reliability",
+    "rounded",
 )
 NUMBER_EXPECTED = "a plain number such as 1234 or 56.7, or a suppression marker (c, *, [c], x, [x], .., :, z, [z], -)"
 

@@ -474,6 +474,59 @@ def read_areas(directory: Path, problems: Problems, warnings: list[str]):
         "one of " + ", ".join(COUNCIL_TYPES + AGGREGATE_TYPES),
     )
     areas["is_aggregate"] = areas["area_type"].isin(AGGREGATE_TYPES)
+    return _area_lifetimes(areas, path, problems)
+
+
+LIFETIME_COLUMNS = ("valid_from", "valid_to", "successors")
+
+
+def _area_lifetimes(areas, path: Path, problems: Problems):
+    """The optional lifetime columns of areas.csv: ``valid_from`` and ``valid_to`` (the first
+    and last period in which a council existed, e.g. ``2023-24`` and ``2022-23``; empty: no
+    limit) and ``successors`` (the codes that replaced it, separated by ``;``). Each is
+    checked; the engine reads them (:mod:`ascbench.engine.membership`)."""
+    for column in LIFETIME_COLUMNS:
+        if column not in areas.columns:
+            areas[column] = ""
+    for column in ("valid_from", "valid_to"):
+        given = areas[column] != ""
+        bad = pd.Series(False, index=areas.index)
+        for text in pd.unique(areas.loc[given, column]):
+            try:
+                parse_period(text)
+            except AscbenchError:
+                bad |= areas[column] == text
+        report_rows(
+            problems,
+            path,
+            areas,
+            bad,
+            column,
+            lambda r, c=column: f"'{r[c]}' is not a period",
+            "a financial year such as 2023-24, or empty",
+        )
+    known = set(areas["area_code"])
+    named = areas["successors"].str.split(";").explode().str.strip()
+    unknown = named[(named != "") & ~named.isin(known)]
+    report_rows(
+        problems,
+        path,
+        areas,
+        areas.index.isin(unknown.index),
+        "successors",
+        lambda r: f"a successor of {r['area_code']} is not an area of areas.csv",
+        "area codes listed in areas.csv, separated by ;",
+    )
+    ended = (areas["successors"] != "") & (areas["valid_to"] == "")
+    report_rows(
+        problems,
+        path,
+        areas,
+        ended,
+        "valid_to",
+        lambda r: f"{r['area_code']} has successors but no valid_to",
+        "the last period in which the area existed",
+    )
     return areas
 
 

@@ -62,6 +62,12 @@ def explain(row: dict, metric, observations, comparisons, catalogue_path: str, w
         lines.append(
             f"  formula      {_g(row['numerator'], 12)} x {metric.multiplier:g} = {fmt_number(row['value'], 6)}"
         )
+    elif row.get("value_basis") == "published" and row.get("published_check") in ("within rounding", "differs"):
+        lines.append(
+            f"  value        the published value {show(row['value'])}: the counts "
+            f"{_g(row['numerator'])} / {_g(row['denominator'])} are rounded (to the nearest 5), so the "
+            "published figure, computed from the true counts, is shown"
+        )
     elif row.get("value_basis") == "published":
         lines.append(f"  value        the published value {show(row['value'])} (no counts in the data)")
     else:
@@ -69,6 +75,12 @@ def explain(row: dict, metric, observations, comparisons, catalogue_path: str, w
     if row.get("published_check") == "ok":
         lines.append(
             f"  check        the published {_g(row['published_value'])} agrees with the counts to {d} decimal place{'s' if d != 1 else ''}"
+        )
+    elif row.get("published_check") == "within rounding":
+        lines.append(f"  check        the published {_g(row['published_value'])} is one the rounded counts allow")
+    elif row.get("published_check") == "differs" and row.get("value_basis") == "published":
+        lines.append(
+            f"  check        WARNING: no counts within the rounding give the published {_g(row['published_value'])}"
         )
     elif row.get("published_check") == "differs":
         lines.append(

@@ -13,32 +13,11 @@ from html import escape
 
 import numpy as np
 
-from ascbench import stats
-from ascbench.engine.position import group_members
-from ascbench.keys import decategorised
 from ascbench.periods import parse_period
 from ascbench.render.svg import document, with_unit
 
 WIDTH, HEIGHT, PAD_L, PAD_R, PAD_T, PAD_B = 360, 220, 48, 10, 18, 30
 FOCUS, OTHER, AVERAGE, L95, L998 = "#0b0c0c", "#9aa0a6", "#1d70b8", "#f47738", "#d4351c"
-
-
-def funnel_data(table, statistic: str, multiplier: float):
-    """The points (``area_code, area_name, numerator, denominator, value, significance``) of
-    the members with counts, and the funnel lines, from a league table with counts."""
-    t = table[table["numerator"].notna() & (table["denominator"] > 0)].sort_values(["denominator", "area_code"])
-    if len(t) < 3 or statistic not in ("proportion", "rate"):
-        return None, None
-    num, den = t["numerator"].to_numpy(dtype="float64"), t["denominator"].to_numpy(dtype="float64")
-    kw = {"statistic": statistic, "multiplier": multiplier}
-    if statistic == "rate":
-        kw.update(rate=num / den * multiplier, rate_type="crude")
-    lines = stats.funnel_limits(num, den, **kw)
-    points = t.assign(significance=stats.funnel_significance(num, den, **kw), value=num / den * multiplier)
-    if statistic == "rate":  # the x axis is the population, as the proportion's is
-        av = lines["baseline"].iloc[0] / multiplier
-        lines = lines.assign(Population=lines["Events"] / av)
-    return points, lines
 
 
 def funnel_svg(
@@ -52,7 +31,7 @@ def funnel_svg(
     unit: str = "",
     standalone: bool = False,
 ) -> str:
-    """The funnel plot of ``points`` and ``lines`` (:func:`funnel_data`)."""
+    """The funnel plot of ``points`` and ``lines`` (:func:`ascbench.engine.funnel.funnel_points`)."""
     x_max = float(max(points["denominator"].max(), lines["Population"].max()))
     cols = ["lower_2s_limit", "upper_2s_limit", "lower_3s_limit", "upper_3s_limit"]
     y_lo = float(min(points["value"].min(), lines[cols].min().min()))
@@ -145,11 +124,13 @@ def summary(points, focus, baseline, name, period_label, decimals, unit) -> str:
     return text + "."
 
 
-def dashboard_funnels(results, values, metrics, dataset, group: str = "all") -> dict[str, str]:
-    """metric_id -> funnel plot, for every ranked result row whose metric is a proportion or
-    rate with counts for every group member that has a value in its benchmark period
-    (``rank_period``); others get none (a funnel of some members would mislead)."""
-    meta = metrics.set_index("metric_id")
+def dashboard_funnels(report) -> dict[str, str]:
+    """metric_id -> funnel plot, for every ranked result row of the report's first area whose
+    metric is a proportion or rate with counts for every group member that has a value in its
+    benchmark period (``rank_period``); others get none (a funnel of some members would
+    mislead). The points and limits are the report's (:meth:`Report.funnel`)."""
+    results = report.results
+    meta = report.metrics.set_index("metric_id")
     ranked = results[
         results["rank_period"].notna()
         & results["rank"].notna()
@@ -158,19 +139,9 @@ def dashboard_funnels(results, values, metrics, dataset, group: str = "all") -> 
     if ranked.empty:
         return {}
     focus = str(ranked["area_code"].iloc[0])
-    members = group_members(dataset.areas, dataset.groups, group, focus)
-    names = dict(zip(dataset.areas["area_code"], dataset.areas["area_name"], strict=False))
-    wanted = ranked[["metric_id", "rank_period"]].rename(columns={"rank_period": "period"})
-    pool = decategorised(values).merge(wanted, on=["metric_id", "period"])
-    pool = pool[pool["area_code"].isin(members["area_code"]) & pool["value"].notna()]
     funnels = {}
-    for r in ranked.itertuples():  # one chart per metric
-        t = pool[pool["metric_id"] == r.metric_id]
-        if t.empty or t["numerator"].isna().any() or not (t["denominator"] > 0).all():
-            continue
-        points, lines = funnel_data(
-            t.assign(area_name=t["area_code"].map(names)), r.statistic, float(meta.at[r.metric_id, "multiplier"])
-        )
+    for r in ranked[ranked["area_code"] == focus].itertuples():  # one chart per metric
+        points, lines = report.funnel(r.metric_id, focus)
         if points is None:
             continue
         funnels[r.metric_id] = funnel_svg(

@@ -13,8 +13,6 @@ from html import escape
 
 import numpy as np
 
-from ascbench.engine.position import group_members, positions
-from ascbench.keys import decategorised
 from ascbench.periods import parse_period
 from ascbench.render.numbers import is_missing
 from ascbench.render.svg import document, with_unit
@@ -122,29 +120,21 @@ def league_svg(
     )
 
 
-def dashboard_charts(results, values, metrics, dataset, group: str = "all") -> dict[str, str]:
-    """metric_id -> chart, for every result row ranked among the group (the councils of its
-    benchmark period, ``rank_period``), with England marked when the data have it."""
+def dashboard_charts(report) -> dict[str, str]:
+    """metric_id -> chart, for every result row of the report's first area ranked among its
+    group (the league table of its benchmark period, ``rank_period``: :meth:`Report.league`),
+    with England marked when the data have it."""
+    results = report.results
     ranked = results[results["rank_period"].notna() & results["rank"].notna()]
     if ranked.empty:
         return {}
     focus = str(ranked["area_code"].iloc[0])
-    members = group_members(dataset.areas, dataset.groups, group, focus)
-    wanted = ranked[["metric_id", "rank_period"]].rename(columns={"rank_period": "period"})
-    pool = decategorised(values).merge(wanted, on=["metric_id", "period"])
-    table = decategorised(positions(pool, metrics, members))
-    names = dict(zip(dataset.areas["area_code"], dataset.areas["area_name"], strict=False))
-    table["area_name"] = table["area_code"].map(names)
-    national = dataset.roles.get("national")
-    england = decategorised(pool[pool["area_code"] == national]).set_index("metric_id")["value"] if national else {}
     charts = {}
-    for r in ranked.itertuples():
-        t = table[table["metric_id"] == r.metric_id]
-        value = england.get(r.metric_id) if len(england) else None
+    for r in ranked[ranked["area_code"] == focus].itertuples():
         charts[r.metric_id] = league_svg(
-            t,
+            report.league(r.metric_id, focus),
             focus,
-            value,
+            report.national_value(r.metric_id, r.rank_period),
             f"{r.code} {r.title}",
             parse_period(r.rank_period).label,
             "league-" + "".join(c if c.isalnum() else "-" for c in r.metric_id),

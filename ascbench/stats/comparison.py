@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ascbench.errors import AscbenchError
+from ascbench.stats.errors import StatsError
 
 BETTER, SIMILAR, WORSE, HIGHER, LOWER = 1, 0, -1, 2, -2
 BEST, WORST = 3, -3  # significant at the higher of two confidence levels
 LIMITS_EQUAL = ("similar", "significant")
+RANGE_EDGES = ("fingertips", "mirrored")  # judge_range_target: Fingertips' [low, high), or mirrored for low-is-good
 
 RATING_WORDS = {
     BETTER: "better",
@@ -45,9 +46,9 @@ def words(codes, vocabulary: dict, missing: str) -> np.ndarray:
 
 def _check_limits_equal(limits_equal: str) -> None:
     if limits_equal not in LIMITS_EQUAL:
-        raise AscbenchError(
+        raise StatsError(
             f"limits_equal {limits_equal!r} is not a convention",
-            field="limits_equal",
+            argument="limits_equal",
             expected="similar or significant",
         )
 
@@ -122,25 +123,57 @@ def judge_control_limits(value, lower_limit, upper_limit, polarity):
     return direction_code(side, polarity)
 
 
-def judge_range_target(value, target_low, target_high, polarity):
-    """Fingertips' directional "range" goal (``< low`` red, ``low`` to ``< high`` amber,
-    ``>= high`` green for high-is-good).
+def _check_range_edges(edges: str) -> None:
+    if edges not in RANGE_EDGES:
+        raise StatsError(
+            f"range edges {edges!r} is not a convention",
+            argument="edges",
+            expected="fingertips or mirrored",
+        )
 
-    Polarity ``high``: a value at or above ``target_high`` is better, below ``target_low``
-    worse, between similar. Polarity ``low`` mirrors it: at or below ``target_low`` better,
-    above ``target_high`` worse. Polarity ``none``: higher / similar / lower, with the same
-    bounds. A missing value or bound gives NaN.
+
+def judge_range_target(value, target_low, target_high, polarity, edges: str = "fingertips"):
+    """A value against a directional target range ``[target_low, target_high)``: Fingertips'
+    range goal (``RangeTargetComparer``), as codes (1 better, 0 similar, -1 worse; 2 higher,
+    -2 lower for polarity ``none``).
+
+    ``edges="fingertips"`` (the default): the band is ``[low, high)`` for every polarity. A
+    value below ``low`` is on the low side, one at or above ``high`` on the high side,
+    anything from ``low`` up to (not including) ``high`` similar. High is good: high side
+    better, low side worse; low is good: low side better, high side worse; polarity ``none``:
+    higher / lower. So for low-is-good a value on ``low`` is similar and a value on ``high``
+    worse (Fingertips' own test data).
+
+    ``edges="mirrored"``: ascbench's earlier convention; for low-is-good the high-is-good
+    rule is mirrored, the band ``(low, high]``: at or below ``low`` better, above ``high``
+    worse. High-is-good and ``none`` are the same as Fingertips'.
+
+    ``target_low`` above ``target_high`` is an error (Fingertips rejects it too); they may be
+    equal. A missing value or bound gives NaN.
+
+    >>> judge_range_target([0, 1, 1.5, 2, 3], 1, 2, "low")
+    array([ 1.,  0.,  0., -1., -1.])
+    >>> judge_range_target([0, 1, 1.5, 2, 3], 1, 2, "high")
+    array([-1.,  0.,  0.,  1.,  1.])
+    >>> judge_range_target([0, 1, 1.5, 2, 3], 1, 2, "low", edges="mirrored")
+    array([ 1.,  1.,  0.,  0., -1.])
     """
+    _check_range_edges(edges)
     value = np.asarray(value, dtype="float64")
-    polarity = np.asarray(polarity, dtype=object)
+    polarity = np.broadcast_to(np.asarray(polarity, dtype=object), value.shape)
     low = np.broadcast_to(np.asarray(target_low, dtype="float64"), value.shape)
     high = np.broadcast_to(np.asarray(target_high, dtype="float64"), value.shape)
-    is_low = polarity == "low"
-    side = np.where(
-        is_low,
-        np.where(value <= low, -1.0, np.where(value > high, 1.0, 0.0)),
-        np.where(value >= high, 1.0, np.where(value < low, -1.0, 0.0)),
-    )
+    with np.errstate(invalid="ignore"):
+        if np.any(low > high):
+            raise StatsError(
+                "the lower bound of the target range is above the upper bound",
+                argument="target_low",
+                expected="target_low no greater than target_high",
+            )
+        side = np.where(value < low, -1.0, np.where(value >= high, 1.0, 0.0))
+        if edges == "mirrored":
+            mirrored = np.where(value <= low, -1.0, np.where(value > high, 1.0, 0.0))
+            side = np.where(polarity == "low", mirrored, side)
     side = np.where(np.isnan(value) | np.isnan(low) | np.isnan(high), np.nan, side)
     return direction_code(side, polarity)
 
@@ -165,6 +198,11 @@ def compare(
     ``range`` the interval inside ``[range_low, range_high]`` is "better", overlapping it
     "similar", clear of it "worse". A missing value, limit or benchmark gives
     "not compared". Returns an array of words.
+
+    >>> compare([80, 90], [75, 86], [85, 94], 85, "high")  # 75-85 contains 85; 86-94 lies above it
+    array(['similar', 'better'], dtype=object)
+    >>> compare(80, 75, 85, 85, "high", limits_equal="significant")  # Fingertips' rule for a target
+    array(['worse'], dtype=object)
     """
     _check_limits_equal(limits_equal)
     value = np.atleast_1d(np.asarray(value, dtype="float64"))

@@ -22,7 +22,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from ascbench.errors import AscbenchError
+from ascbench.stats.errors import StatsError
 from ascbench.stats.intervals import poisson_limits
 
 STATISTICS = ("proportion", "rate", "ratio")
@@ -33,7 +33,7 @@ DSR_TOO_FEW = "Not applicable for events less than 10 for dsrs"
 
 def _check_statistic(statistic: str) -> None:
     if statistic not in STATISTICS:
-        raise AscbenchError(f"no funnel for a {statistic!r}", field="statistic", expected="proportion, rate or ratio")
+        raise StatsError(f"no funnel for a {statistic!r}", argument="statistic", expected="proportion, rate or ratio")
 
 
 def proportion_limit(average, population, p: float, side: str):
@@ -71,7 +71,7 @@ def poisson_expected(observed, p: float, side: str, *, solver: str = "phe"):
         with np.errstate(invalid="ignore"):
             return np.where(o > 0, gammaincinv(np.where(o > 0, o, 1.0), tail), 0.0)
     if solver != "phe":
-        raise AscbenchError(f"solver {solver!r} is not known", field="solver", expected="phe or exact")
+        raise StatsError(f"solver {solver!r} is not known", argument="solver", expected="phe or exact")
     v = np.full(o.shape, 0.5)
     dv = 0.5
     while dv > 1e-7:
@@ -131,39 +131,39 @@ def _check_inputs(numerator, denominator, rate, statistic, rate_type, multiplier
     _check_statistic(statistic)
     x = np.asarray(numerator, dtype="float64")
     if np.isnan(x).any():
-        raise AscbenchError(
-            "a numerator is missing", field="numerator", expected="a count for every area, 0 where there were none"
+        raise StatsError(
+            "a numerator is missing", argument="numerator", expected="a count for every area, 0 where there were none"
         )
     if np.any(x < 0):
-        raise AscbenchError("numerators must be 0 or more", field="numerator", expected="a count of 0 or more")
+        raise StatsError("numerators must be 0 or more", argument="numerator", expected="a count of 0 or more")
     if statistic == "rate":
         if rate_type not in ("crude", "dsr"):
-            raise AscbenchError(f"rate type {rate_type!r} is not known", field="rate_type", expected="crude or dsr")
+            raise StatsError(f"rate type {rate_type!r} is not known", argument="rate_type", expected="crude or dsr")
         if rate is None:
-            raise AscbenchError("a funnel of rates needs the rates", field="rate", expected="each area's rate")
-        if multiplier is None or multiplier <= 0:
-            raise AscbenchError(
+            raise StatsError("a funnel of rates needs the rates", argument="rate", expected="each area's rate")
+        if multiplier is None or np.any(np.asarray(multiplier, dtype="float64") <= 0):
+            raise StatsError(
                 "a funnel of rates needs its multiplier",
-                field="multiplier",
+                argument="multiplier",
                 expected="the rate's multiplier, such as 100000",
             )
         zero = x == 0
         if zero.any() and (denominator is None or np.any(~(np.asarray(denominator, dtype="float64")[zero] > 0))):
-            raise AscbenchError(
+            raise StatsError(
                 "an area with no events needs its denominator",
-                field="denominator",
+                argument="denominator",
                 expected="a population above 0 where the count is 0",
             )
         return
     n = np.asarray(denominator, dtype="float64")
     if np.isnan(n).any() or np.any(n <= 0):
-        raise AscbenchError(
-            "every denominator must be above 0", field="denominator", expected="a denominator for every area"
+        raise StatsError(
+            "every denominator must be above 0", argument="denominator", expected="a denominator for every area"
         )
     if statistic == "proportion" and np.any(x > n):
-        raise AscbenchError(
+        raise StatsError(
             "a numerator is greater than its denominator",
-            field="numerator",
+            argument="numerator",
             expected="a numerator no greater than the denominator for a proportion",
         )
 
@@ -200,7 +200,7 @@ def funnel_limits(
     """
     _check_inputs(numerator, denominator, rate, statistic, rate_type, multiplier)
     if statistic == "ratio" and ratio_type not in ("count", "isr"):
-        raise AscbenchError(f"ratio type {ratio_type!r} is not known", field="ratio_type", expected="count or isr")
+        raise StatsError(f"ratio type {ratio_type!r} is not known", argument="ratio_type", expected="count or isr")
     d = _derived_denominator(numerator, denominator, rate, statistic, rate_type, multiplier)
     av = _pooled_average(numerator, d)
     dmin, dmax = float(np.nanmin(d)), float(np.nanmax(d))
@@ -260,6 +260,9 @@ def funnel_significance(
     PHEindicatormethods ``assign_funnel_significance``. Limits count as inside. The average
     is the pooled average of the areas given, unless ``average`` (a proportion of 1, a rate
     per head, or a ratio of 1) is supplied. Returns an array of labels.
+
+    >>> funnel_significance([900, 700, 720, 150, 730], [1000, 1000, 1000, 200, 1000]).tolist()
+    ['High (0.001)', 'Low (0.001)', 'Low (0.001)', 'Not significant', 'Low (0.025)']
     """
     _check_inputs(numerator, denominator, rate, statistic, rate_type, multiplier)
     x = np.asarray(numerator, dtype="float64")

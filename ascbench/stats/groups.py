@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ascbench.errors import AscbenchError
+from ascbench.stats.errors import StatsError
 
 QUANTILE_METHODS = ("type7", "phe_rank")
 
@@ -32,9 +32,9 @@ def _check_groups(groups) -> int:
     except (TypeError, ValueError):
         ok = False
     if not ok:
-        raise AscbenchError(
+        raise StatsError(
             f"{groups!r} is not a number of quantile groups",
-            field="groups",
+            argument="groups",
             expected="a whole number of 2 or more (4 quartiles, 5 quintiles, 10 deciles)",
         )
     return k
@@ -62,7 +62,7 @@ def quantile_groups(values, groups: int = 5, *, method: str = "type7", invert: b
     """
     k = _check_groups(groups)
     if method not in QUANTILE_METHODS:
-        raise AscbenchError(f"quantile method {method!r} is not known", field="method", expected="type7 or phe_rank")
+        raise StatsError(f"quantile method {method!r} is not known", argument="method", expected="type7 or phe_rank")
     x = np.asarray(values, dtype="float64")
     present = ~np.isnan(x)
     n = int(present.sum())
@@ -91,28 +91,31 @@ def band(values, bounds, labels=None, closed: str = "left"):
     bands are ``(a, b]``, it falls in the lower one. Both outer edges are inside. ``labels`` (default 1 ... m) name
     the bands. A value outside ``[bounds[0], bounds[-1]]`` is an error: supplied bounds that
     do not cover a value are wrong bounds, not a band. A missing value gets no band (None).
+
+    >>> band([10, 25, 60, 100], [0, 25, 50, 75, 100], labels=["D", "C", "B", "A"])
+    array(['D', 'C', 'B', 'A'], dtype=object)
     """
     edges = np.asarray(bounds, dtype="float64")
     if edges.ndim != 1 or edges.size < 2 or np.isnan(edges).any() or np.any(np.diff(edges) <= 0):
-        raise AscbenchError(
+        raise StatsError(
             "band bounds must be two or more increasing numbers",
-            field="bounds",
+            argument="bounds",
             expected="increasing edges such as [0, 25, 50, 75, 100]",
         )
     if closed not in ("left", "right"):
-        raise AscbenchError(f"closed={closed!r} is not a side", field="closed", expected="left or right")
+        raise StatsError(f"closed={closed!r} is not a side", argument="closed", expected="left or right")
     m = edges.size - 1
     names = list(range(1, m + 1)) if labels is None else list(labels)
     if len(names) != m:
-        raise AscbenchError(f"{len(names)} labels for {m} bands", field="labels", expected=f"{m} labels")
+        raise StatsError(f"{len(names)} labels for {m} bands", argument="labels", expected=f"{m} labels")
     x = np.asarray(values, dtype="float64")
     present = ~np.isnan(x)
     outside = present & ((x < edges[0]) | (x > edges[-1]))
     if outside.any():
         bad = x[outside][0]
-        raise AscbenchError(
+        raise StatsError(
             f"value {bad:g} is outside the band bounds {edges[0]:g} to {edges[-1]:g}",
-            field="bounds",
+            argument="bounds",
             expected="bounds that cover every value",
         )
     side = "right" if closed == "left" else "left"

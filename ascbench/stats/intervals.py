@@ -10,7 +10,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from ascbench.errors import AscbenchError
+from ascbench.stats.errors import StatsError
 
 EXACT_BELOW = 10  # phe_rate: counts below 10 use exact Poisson limits, 10 or more Byar's
 SCIPY_FROM = 200  # exact limits for more rows than this use scipy.special.gammaincinv
@@ -18,7 +18,11 @@ SCIPY_FROM = 200  # exact limits for more rows than this use scipy.special.gamma
 
 # ------------------------------------------------------------------------------ helpers
 def z_value(confidence: float) -> float:
-    """Two-sided standard normal quantile: 1.959964 for 0.95, 3.090232 for 0.998."""
+    """Two-sided standard normal quantile: 1.959964 for 0.95, 3.090232 for 0.998.
+
+    >>> round(z_value(0.95), 6), round(z_value(0.998), 6)
+    (1.959964, 3.090232)
+    """
     _check_confidence(confidence)
     return NormalDist().inv_cdf(1 - (1 - confidence) / 2)
 
@@ -29,9 +33,9 @@ def _check_confidence(confidence: float) -> None:
     except (TypeError, ValueError):
         ok = False
     if not ok:
-        raise AscbenchError(
+        raise StatsError(
             f"confidence level {confidence!r} is outside (0, 1)",
-            field="confidence",
+            argument="confidence",
             expected="a level such as 0.95 or 0.998",
         )
 
@@ -49,7 +53,7 @@ def _frame(value, lower, upper, index=None):
 
 def _check_counts(x: np.ndarray, name: str) -> None:
     if np.any(x < 0):
-        raise AscbenchError(f"{name} must not be negative", field=name, expected="a count of 0 or more")
+        raise StatsError(f"{name} must not be negative", argument=name, expected="a count of 0 or more")
 
 
 # ------------------------------------------------------------------- Wilson (proportion)
@@ -60,6 +64,10 @@ def wilson_limits(x, n, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarra
 
     Rows with a missing or non-positive ``n`` give NaN. No validation beyond that: use
     :func:`proportion_ci` for checked input.
+
+    >>> lower, upper = wilson_limits([65, 0], [100, 10])
+    >>> lower.round(6), upper.round(6)
+    (array([0.552544, 0.      ]), array([0.736358, 0.277533]))
     """
     x = _as_float(x)
     n = _as_float(n)
@@ -79,7 +87,7 @@ def proportion_ci(numerator, denominator, confidence: float = 0.95, multiplier: 
     Returns a DataFrame with columns ``value, lower, upper`` (one row per input), each
     multiplied by ``multiplier`` (100 gives a percentage). A zero or missing denominator, or
     a missing numerator, gives NaN; a negative count or a numerator above its denominator
-    raises :class:`AscbenchError`.
+    raises :class:`~ascbench.stats.StatsError`.
     """
     x = _as_float(numerator)
     n = _as_float(denominator)
@@ -88,9 +96,9 @@ def proportion_ci(numerator, denominator, confidence: float = 0.95, multiplier: 
     with np.errstate(invalid="ignore"):
         over = x > n
     if np.any(over):
-        raise AscbenchError(
+        raise StatsError(
             "numerator is greater than its denominator",
-            field="numerator",
+            argument="numerator",
             expected="a numerator no greater than the denominator for a proportion",
         )
     lower, upper = wilson_limits(x, n, confidence)
@@ -108,6 +116,9 @@ def byars_limits(x, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
 
     The formula as published, for every x (PHEindicatormethods ``byars_lower/upper``); the
     lower limit for x = 0 is 0. :func:`poisson_limits` switches to exact limits below 10.
+
+    >>> [round(float(limit), 6) for limit in byars_limits(65)]  # PHEindicatormethods' test value
+    [50.163188, 82.849139]
     """
     x = _as_float(x)
     z = z_value(confidence)
@@ -158,6 +169,10 @@ def exact_poisson_limits(x, confidence: float = 0.95) -> tuple[np.ndarray, np.nd
     i.e. quantiles of gamma(x) and gamma(x + 1) variables. A few whole counts (a dashboard's)
     are solved without scipy, so they do not pay scipy's import; many rows, or other values,
     use ``scipy.special.gammaincinv``. The lower limit for x = 0 is 0.
+
+    >>> lower, upper = exact_poisson_limits([0, 3])
+    >>> lower.round(6), upper.round(6)
+    (array([0.      , 0.618672]), array([3.688879, 8.767273]))
     """
     x = _as_float(x)
     _check_confidence(confidence)
@@ -194,6 +209,10 @@ def poisson_limits(x, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]
     """Poisson limits as Fingertips computes them: exact below 10 events, Byar's from 10.
 
     Exact limits are computed only for the rows that need them.
+
+    >>> lower, upper = poisson_limits([3, 65])  # exact for 3 events, Byar's for 65
+    >>> lower.round(4), upper.round(4)
+    (array([ 0.6187, 50.1632]), array([ 8.7673, 82.8491]))
     """
     x = _as_float(x)
     scalar = x.ndim == 0
@@ -215,7 +234,7 @@ def rate_ci(count, population, confidence: float = 0.95, multiplier: float = 100
     """Crude rate per ``multiplier`` with Poisson limits (exact below 10 events, else Byar).
 
     Returns a DataFrame with columns ``value, lower, upper``. A zero or missing population
-    gives NaN; a negative count raises :class:`AscbenchError`. Also used for a count on its
+    gives NaN; a negative count raises :class:`~ascbench.stats.StatsError`. Also used for a count on its
     own: pass ``population=1, multiplier=1``.
     """
     x = _as_float(count)
@@ -257,6 +276,10 @@ def control_limits(
     a rate's are the Poisson limits (exact below 10, Byar's from 10) of the expected count
     ``benchmark * population / multiplier``, scaled back to a rate. Returns ``(lower, upper)``
     in the benchmark's units.
+
+    >>> lower, upper = control_limits(75.0, [100, 1000])  # 99.8% around 75% for 100 and 1,000 people
+    >>> lower.round(3), upper.round(3)
+    (array([59.852, 70.545]), array([85.79 , 78.982]))
     """
     b = _as_float(benchmark)
     n = _as_float(denominator)
@@ -272,4 +295,4 @@ def control_limits(
             lower = np.where(np.isnan(expected), np.nan, lower)
             upper = np.where(np.isnan(expected), np.nan, upper)
             return lower * multiplier / n, upper * multiplier / n
-    raise AscbenchError(f"no control limits for a {statistic}", field="statistic", expected="proportion or rate")
+    raise StatsError(f"no control limits for a {statistic}", argument="statistic", expected="proportion or rate")

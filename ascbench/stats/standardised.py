@@ -15,7 +15,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from ascbench.errors import AscbenchError
+from ascbench.stats.errors import StatsError
 from ascbench.stats.intervals import _check_confidence, byars_limits, poisson_limits
 
 DSR_MIN_COUNT = 10  # PHE: no DSR is published for fewer than 10 events in total
@@ -58,11 +58,13 @@ def _groups(groups, n):
         return pd.Series(np.zeros(n, dtype=int))
     keys = pd.Series(np.asarray(groups))
     if len(keys) != n:
-        raise AscbenchError(
-            "groups has a different length from the counts", field="groups", expected="one group key per age-band row"
+        raise StatsError(
+            "groups has a different length from the counts",
+            argument="groups",
+            expected="one group key per age-band row",
         )
     if keys.isna().any():
-        raise AscbenchError("a group key is missing", field="groups", expected="a key on every row")
+        raise StatsError("a group key is missing", argument="groups", expected="a key on every row")
     return keys
 
 
@@ -73,12 +75,12 @@ def _zero_missing(values: np.ndarray) -> np.ndarray:
 
 def _check_nonnegative(values: np.ndarray, name: str, *, allow_missing: bool, positive: bool = False) -> None:
     if not allow_missing and np.isnan(values).any():
-        raise AscbenchError(f"{name} has a missing value", field=name, expected="a number on every row")
+        raise StatsError(f"{name} has a missing value", argument=name, expected="a number on every row")
     bad = values <= 0 if positive else values < 0  # NaN compares False: a missing value is not bad here
     if bad.any():
-        raise AscbenchError(
+        raise StatsError(
             f"{name} must be {'greater than zero' if positive else 'zero or more'}",
-            field=name,
+            argument=name,
             expected="a count of people or events" if not positive else "a population above zero",
         )
 
@@ -89,9 +91,9 @@ def _standard(standard, groups, n):
     esp = esp2013()["population"].to_numpy(dtype="float64")
     sizes = groups.groupby(groups, sort=False).transform("size").to_numpy()
     if n == 0 or np.any(sizes != len(esp)):
-        raise AscbenchError(
+        raise StatsError(
             "the European Standard Population needs 19 age bands for each group",
-            field="standard",
+            argument="standard",
             expected="rows in the ESP2013 bands 0-4, 5-9, ... 90+, or a standard population",
         )
     position = groups.groupby(groups, sort=False).cumcount().to_numpy()
@@ -125,12 +127,12 @@ def dsr(
     """
     _check_confidence(confidence)
     if multiplier <= 0:
-        raise AscbenchError("multiplier must be greater than 0", field="multiplier", expected="a positive number")
+        raise StatsError("multiplier must be greater than 0", argument="multiplier", expected="a positive number")
     x = np.asarray(count, dtype="float64")
     n = np.asarray(population, dtype="float64")
     if x.shape != n.shape:
-        raise AscbenchError(
-            "counts and populations differ in length", field="population", expected="one population per count"
+        raise StatsError(
+            "counts and populations differ in length", argument="population", expected="one population per count"
         )
     _check_nonnegative(x, "count", allow_missing=True)
     _check_nonnegative(n, "population", allow_missing=False, positive=True)
@@ -168,9 +170,9 @@ def _expected(count, population, ref_count, ref_population, groups, observed, re
     rx = np.asarray(ref_count, dtype="float64")
     rn = np.asarray(ref_population, dtype="float64")
     if not (n.shape == rx.shape == rn.shape):
-        raise AscbenchError(
+        raise StatsError(
             "populations and reference values differ in length",
-            field="ref_population",
+            argument="ref_population",
             expected="one reference count and population per age band",
         )
     _check_nonnegative(n, "population", allow_missing=True)
@@ -184,8 +186,8 @@ def _expected(count, population, ref_count, ref_population, groups, observed, re
     if observed is None:
         x = np.asarray(count, dtype="float64")
         if x.shape != n.shape:
-            raise AscbenchError(
-                "counts and populations differ in length", field="count", expected="one count per age band"
+            raise StatsError(
+                "counts and populations differ in length", argument="count", expected="one count per age band"
             )
         _check_nonnegative(x, "count", allow_missing=True)
         frame["x"] = _zero_missing(x)
@@ -243,6 +245,10 @@ def smr(
     PHEindicatormethods ``calculate_ISRatio``. ``observed`` gives each group's total events
     where the counts by age band are not known. Returns ``observed, expected, value, lower,
     upper, method`` per group.
+
+    >>> smr([10, 20], [1000, 2000], [100, 300], [10000, 20000]).round(6)  # two age bands, one area
+       observed  expected  value     lower     upper method
+    0      30.0      40.0   0.75  0.505923  1.070709  Byars
     """
     _check_confidence(confidence)
     s = _expected(count, population, ref_count, ref_population, groups, observed)
