@@ -66,8 +66,6 @@ EXPECTED_DISAGREEMENTS = {
     ("10", "slightly higher", "new_contacts_rate_65_plus"): None,  # +27.1%: facts 'no'
     ("11", "unchanged", "ASCOF_2E"): None,  # 87.3% -> 87.6%: facts 'no'
     ("17", "little change", "ASCOF_2C"): None,  # 526.9 -> 521.8, beyond the 1.0 direction tolerance
-    ("23", "95.3%", "ASCOF_4B"): "95.6%",  # 650/680 = 95.59%: facts 'no'
-    ("23", "95.3% (650 out of 680)", "ASCOF_4B"): "95.6%",  # the same, against its own counts
     ("27", "14.2%", "local_library_eloans"): "+14.3%",  # facts: 14.30%, 'no'
 }
 
@@ -79,6 +77,20 @@ def test_the_seed_reports_errors_are_flagged_and_nothing_else_in_its_paragraphs(
     for key, data in EXPECTED_DISAGREEMENTS.items():
         if data is not None:
             assert got[key] == data
+
+
+def test_a_share_of_counts_published_rounded_is_checked_against_the_range_they_allow(seed_claims):
+    """ASCOF 4B's counts are published rounded to 5 (status 'rounded' in the data): 650 out of
+    680 is 95.6%, but the true counts allow 94.9-96.3%, so the printed 95.3% - the published
+    value - agrees with the data and with itself (the facts file, which took the counts as
+    exact, called it wrong)."""
+    rows = seed_claims[seed_claims["paragraph"] == "23"].set_index("text")
+    assert rows.loc["95.3%", "verdict"] == "agrees" and rows.loc["95.3%", "data"] == "95.3%"
+    arithmetic = rows.loc["95.3% (650 out of 680)"]
+    assert arithmetic["verdict"] == "agrees"
+    assert (
+        arithmetic["reason"] == "650 out of 680 is 95.6%, but the data hold these counts rounded: they allow 94.9-96.3%"
+    )
 
 
 def test_little_change_is_judged_per_metric(seed_claims):
@@ -166,8 +178,8 @@ def test_appendix_rows_are_checked_by_their_columns(seed_claims):
     two_c = appendix[appendix["metric_id"] == "ASCOF_2C"].set_index("text")
     assert two_c.loc["592.5 per 100k", "kind"] == "benchmark" and two_c.loc["592.5 per 100k", "verdict"] == "agrees"
     assert two_c.loc["521.8 per 100k", "period"] == "R12-2025-Sep"
-    four_b = appendix[(appendix["metric_id"] == "ASCOF_4B") & (appendix["verdict"] == "disagrees")]
-    assert set(four_b["text"]) == {"95.3%", "95.3% (650 out of 680)"}
+    four_b = appendix[appendix["metric_id"] == "ASCOF_4B"]
+    assert set(four_b["verdict"]) == {"agrees"} and len(four_b) == 10  # both years' cells
     direction = appendix[(appendix["metric_id"] == "ASCOF_2A") & (appendix["kind"] == "direction")]
     assert direction["verdict"].tolist() == ["agrees"]  # "not as good as last year": 73.7% -> 69.7%
 
@@ -235,7 +247,7 @@ def test_another_council_and_year_disagreements(other):
 # ------------------------------------------------------------------ the command
 SMALL = """## Safeguarding
 
-23. During 2024/25, 95.3% (650 out of 680) of enquiries in Leicestershire resulted in the risk being
+23. During 2024/25, 93.5% (650 out of 680) of enquiries in Leicestershire resulted in the risk being
 reduced or removed, a higher proportion than the national figure of 91.2%.
 
 | Code | Description | 2024/25 |
@@ -253,7 +265,7 @@ def small(tmp_path):
 
 def test_cli_table_csv_and_json(small):
     table = invoke("check", str(small), "--width", "120")
-    assert table.exit_code == 0 and "✘ disagrees" in table.stdout and "95.6%" in table.stdout
+    assert table.exit_code == 0 and "✘ disagrees" in table.stdout and "95.3%" in table.stdout
     assert "1 disagree" not in table.stdout  # the summary goes to stderr
     out = invoke("check", str(small), "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
@@ -261,7 +273,7 @@ def test_cli_table_csv_and_json(small):
 
     assert list(rows[0]) == COLUMNS
     by_text = {r["text"]: r for r in rows}
-    assert by_text["95.3%"]["verdict"] == "disagrees" and by_text["95.3%"]["data"] == "95.6%"
+    assert by_text["93.5%"]["verdict"] == "disagrees" and by_text["93.5%"]["data"] == "95.3%"
     assert by_text["91.2%"]["verdict"] == "agrees" and by_text["91.2%"]["area_code"] == "E92000001"
     assert by_text["73.7%"]["metric_id"] == "ASCOF_2A" and by_text["73.7%"]["period"] == "2024-25"
     data = json.loads(invoke("check", str(small), "--format", "json").stdout)
@@ -273,8 +285,8 @@ def test_cli_annotated_markdown_marks_each_claim(small, tmp_path):
     out = invoke("check", str(small), "-o", str(target))
     assert out.exit_code == 0 and out.stdout == ""
     text = target.read_text(encoding="utf-8")
-    assert "95.3% ✘[^c1]" in text
-    assert re.search(r"\[\^c1\]: ✘ disagrees; the data give 95\.6%.*\(ASCOF 4B, Leicestershire, 2024/25\)", text)
+    assert "93.5% ✘[^c1]" in text
+    assert re.search(r"\[\^c1\]: ✘ disagrees; the data give 95\.3%.*\(ASCOF 4B, Leicestershire, 2024/25\)", text)
     assert "91.2% ✔[^c" in text
     assert text.startswith("## Safeguarding")  # the report itself, as it was
 
@@ -283,7 +295,7 @@ def test_cli_annotated_html_is_not_colour_alone(small, tmp_path):
     target = tmp_path / "checked.html"
     assert invoke("check", str(small), "-o", str(target)).exit_code == 0
     page = target.read_text(encoding="utf-8")
-    assert '<span class="claim disagrees">95.3%</span>' in page
+    assert '<span class="claim disagrees">93.5%</span>' in page
     assert '<span class="sr"> disagrees, note 1</span>' in page  # words for a screen reader
     assert '<html lang="en">' in page and "<table>" in page and "<th>" in page
     assert "border-bottom:3px double" in page  # a line style per verdict, not only a colour
@@ -294,14 +306,14 @@ def test_show_keeps_only_the_verdicts_asked_for(small):
         csv.DictReader(io.StringIO(invoke("check", str(small), "--format", "csv", "--show", "disagrees").stdout))
     )
     assert rows and {r["verdict"] for r in rows} == {"disagrees"}
-    assert {r["text"] for r in rows} == {"95.3%", "95.3% (650 out of 680)"}
+    assert {r["text"] for r in rows} == {"93.5%", "93.5% (650 out of 680)"}
 
 
 def test_fail_on_disagree_exits_3(small, tmp_path):
     out = invoke("check", str(small), "--format", "csv", "--fail-on", "disagree")
     assert out.exit_code == 3 and "--fail-on disagree: claims 1" in out.stderr
     right = tmp_path / "right.md"
-    right.write_text("In 2024/25, 95.6% (650 out of 680) of safeguarding enquiries had the risk reduced or removed.\n")
+    right.write_text("In 2024/25, 95.3% (650 out of 680) of safeguarding enquiries had the risk reduced or removed.\n")
     assert invoke("check", str(right), "--fail-on", "disagree").exit_code == 0
 
 
@@ -336,7 +348,7 @@ def test_a_word_report(tmp_path):
     document = docx.Document()
     document.add_heading("Safeguarding", level=2)
     document.add_paragraph(
-        "During 2024/25, 95.3% (650 out of 680) of enquiries in Leicestershire resulted in the risk "
+        "During 2024/25, 93.5% (650 out of 680) of enquiries in Leicestershire resulted in the risk "
         "being reduced or removed, a higher proportion than the national figure of 91.2%."
     )
     table = document.add_table(rows=2, cols=3)
@@ -349,7 +361,7 @@ def test_a_word_report(tmp_path):
     path = tmp_path / "draft.docx"
     document.save(str(path))
     rows = {r["text"]: r for r in json.loads(invoke("check", str(path), "--format", "json").stdout)}
-    assert rows["95.3%"]["verdict"] == "disagrees" and rows["95.3%"]["data"] == "95.6%"
+    assert rows["93.5%"]["verdict"] == "disagrees" and rows["93.5%"]["data"] == "95.3%"
     assert rows["73.7%"]["verdict"] == "agrees" and rows["73.7%"]["metric_id"] == "ASCOF_2A"
 
 

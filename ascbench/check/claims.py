@@ -647,6 +647,8 @@ def _clause_claims(
         num, den = out[value_of[i]], out[value_of[j]]
         if share is not None and share in value_of:
             sc = out[value_of[share]]
+            if share > j:
+                sc.context["computed"] = True  # a share worked out from the counts: the arithmetic claim checks it
             num.link = den.link = value_of[share]
             num.period = den.period = None
             num.kind, den.kind = "numerator", "denominator"
@@ -750,6 +752,13 @@ def _sign_of_change(word: str) -> int:
 def _nearest_share(figures: list[Figure], i: int, low: str) -> int | None:
     """The percentage or rate that counts at ``i`` belong to: the nearest one before them
     in the clause, or just after ("1,052 out of 2,909" after "36%", "36% (1,052 out of ...)")."""
+    j = i + 1  # "650 out of 680 is 95.6%": the share the counts make, written after them
+    if (
+        j + 1 < len(figures)
+        and figures[j + 1].unit == "%"
+        and re.fullmatch(r"\s*\)?\s*(?:is|=|gives|makes|equals|or)\s*", low[figures[j].end : figures[j + 1].start])
+    ):
+        return j + 1
     for k in range(i - 1, -1, -1):
         f = figures[k]
         if f.unit in ("%", "per") or f.fraction or (f.decimals > 0 and not f.unit):

@@ -102,8 +102,23 @@ def gather(catalogue, dataset, area: str | None = None, period: str | None = Non
             str(r["dot_polarity"] or "none"),
             tuple(getattr(m, "synonyms", ()) or ()),
         )
-    observed = values[values["value"].notna()]
-    cols = ["metric_id", "area_code", "period", "value", "numerator", "denominator", "published_value", "value_basis"]
+    from ascbench.engine.values import rounded_range
+
+    observed = values[values["value"].notna()].copy()
+    # counts published rounded (to 5): the values they allow, for the check of a printed share
+    observed["rounded_low"], observed["rounded_high"] = rounded_range(observed, catalogue.metrics_frame())
+    cols = [
+        "metric_id",
+        "area_code",
+        "period",
+        "value",
+        "numerator",
+        "denominator",
+        "published_value",
+        "value_basis",
+        "rounded_low",
+        "rounded_high",
+    ]
     observations: dict[tuple[str, str, str], dict[str, Any]] = {}
     periods: dict[tuple[str, str], list[str]] = {}
     for rec in observed[cols].astype(object).itertuples(index=False, name=None):

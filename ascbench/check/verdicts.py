@@ -656,7 +656,7 @@ class WordJudge(Judge):
         self._carry_targets(claims)
         results: dict[int, list[Outcome]] = {}
         for i, c in enumerate(claims):
-            if c.figure is not None:
+            if c.figure is not None and not c.context.get("computed"):
                 o = self.judge_figure(i, c)
                 self.ties[i] = o
                 results[i] = [o]
@@ -1059,11 +1059,24 @@ class WordJudge(Judge):
             return Outcome(CANNOT, reason="a count out of zero")
         value = num.figure.value / den.figure.value * 100
         text = as_printed(value, f)
-        tie = self.ties.get(claim.parts[0])
+        tie = self.ties.get(claim.parts[0]) or self.ties.get(claim.parts[1])
         metric = tie.metric_id if tie else ""
         reason = f"{num.figure.text} out of {den.figure.text} is {text}"
         if figure_agrees(f, value):
             return Outcome(AGREES, metric, tie.area_code if tie else "", tie.period if tie else "", text, reason=reason)
+        obs = self.facts.observation(metric, tie.area_code, tie.period) if tie and tie.period else None
+        if (
+            obs is not None
+            and obs.get("rounded_low") is not None
+            and obs.get("numerator") == num.figure.value
+            and obs.get("denominator") == den.figure.value
+        ):  # the data say these counts are published rounded: the share they allow
+            d = max(f.decimals, 0)
+            low, high = round_half_away(obs["rounded_low"], d), round_half_away(obs["rounded_high"], d)
+            allowed = f"{fmt_number(low, d)}-{fmt_number(high, d)}%"
+            reason += f", but the data hold these counts rounded: they allow {allowed}"
+            verdict = AGREES if low - 1e-9 <= f.value <= high + 1e-9 else DISAGREES
+            return Outcome(verdict, metric, tie.area_code, tie.period, text, reason=reason)
         return Outcome(DISAGREES, metric, tie.area_code if tie else "", tie.period if tie else "", text, reason=reason)
 
 
