@@ -575,3 +575,17 @@ def test_points_pronouns_and_later_clauses(tmp_path):
         "ASCOF_5A1",
         "2024-25",
     )
+
+
+def test_a_count_named_by_the_metrics_own_noun_is_its_numerator(tmp_path):
+    # "55 admissions" of people aged 18-64: ASCOF 2B's count (50), not its rate (11.3)
+    path = tmp_path / "admissions.md"
+    path.write_text(
+        "17. In 2024/25, there were 55 admissions of people aged 18-64 to permanent placements, "
+        "equating to a rate of 11.3 per 100,000 population.\n",
+        encoding="utf-8",
+    )
+    rows = {r["text"]: r for r in json.loads(invoke("check", str(path), "--format", "json").stdout)}
+    assert (rows["55"]["verdict"], rows["55"]["kind"], rows["55"]["data"]) == ("disagrees", "value", "50")
+    assert rows["55"]["reason"] == "the data give 50 (count, 2024/25)"
+    assert rows["11.3 per 100,000"]["verdict"] == "agrees"

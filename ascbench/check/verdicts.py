@@ -32,7 +32,7 @@ from ascbench.check.claims import Claim, Figure
 from ascbench.check.document import Document
 from ascbench.check.facts import Facts, MetricInfo
 from ascbench.check.phrases import PeriodRef, shifted
-from ascbench.check.tie import Context, Lexicon, area_of, build_context, candidates
+from ascbench.check.tie import Context, Lexicon, area_of, build_context, candidates, stem, tokens
 from ascbench.periods import parse_period
 from ascbench.render.display import own_decimals
 from ascbench.render.numbers import fmt_number, round_half_away
@@ -249,6 +249,8 @@ class Judge:
             if m.statistic == "proportion":
                 return [] if kind == "comparator" else ["numerator?", "denominator?"]
             if m.statistic == "rate":
+                if kind != "comparator" and self._counted(claim, m):
+                    return ["numerator", "value?"]  # "50 admissions": the rate's count
                 value = (
                     "value"
                     if max(f.decimals, 0) == m.decimals or re.search(r"\brate\b", claim.text + self._left(claim))
@@ -258,6 +260,12 @@ class Judge:
         if kind == "comparator" and not claim.target and not claim.context.get("carried_target"):
             return ["comparator", "previous?"]  # "against 87.3%": a benchmark or an earlier value
         return [kind]
+
+    def _counted(self, claim: Claim, m: MetricInfo) -> bool:
+        """Whether the word after a plain number is what the metric counts ("50 admissions",
+        "3,110 people"): a word of its title."""
+        after = re.match(r"\s*([a-z][a-z'-]+)", self.document.masked[claim.end : claim.end + 30].lower())
+        return bool(after) and stem(after.group(1)) in tokens(m.title)
 
     def _left(self, claim: Claim) -> str:
         return self.document.masked[max(claim.clause[0], claim.start - 40) : claim.start].lower()
@@ -1066,7 +1074,8 @@ class WordJudge(Judge):
             return Outcome(AGREES, metric, tie.area_code if tie else "", tie.period if tie else "", text, reason=reason)
         obs = self.facts.observation(metric, tie.area_code, tie.period) if tie and tie.period else None
         if (
-            obs is not None
+            tie is not None
+            and obs is not None
             and obs.get("rounded_low") is not None
             and obs.get("numerator") == num.figure.value
             and obs.get("denominator") == den.figure.value
