@@ -7,8 +7,11 @@ vectorised (a pandas Series in, a Series out) and documented in ``docs/importing
 
 * :func:`gss_code`: ONS GSS codes (``E10000018``): trimmed, inner spaces removed, upper case.
 * :func:`cassr_code`: the three-character codes of councils with adult social services
-  responsibilities (``855``, and the letter-digit codes of the newest councils): trimmed,
-  upper case, a number written by a spreadsheet as ``855.0`` read as ``855``.
+  responsibilities (``508``, and the letter-digit codes of the newest councils): trimmed,
+  upper case, a number written by a spreadsheet as ``508.0`` or padded as ``0508`` read as
+  ``508``.
+* :func:`cassr_table`: the shipped CASSR-to-GSS table (``ascbench/data/cassr_ons_codes.csv``),
+  one lookup for the importers and ``cld``.
 * :func:`nhs_number`: ten digits, with spaces, dashes and an Excel float
   (``9.434765919E+09``) folded to the digits.
 * :func:`measure_name`: a measure name, trimmed and lower case (``Falls`` and ``falls`` are
@@ -20,6 +23,8 @@ Nothing here imports pandas at module import time; the CLI's start-up stays ligh
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -40,11 +45,37 @@ def is_gss(codes):
     return codes.astype(str).str.match(GSS_PATTERN)
 
 
+CASSR_NUMBER = r"^0*(\d+?)(?:\.0+)?$"  # 508, 508.0 (a spreadsheet's float), 0508 (padded): 508
+
+
 def cassr_code(codes):
     """CASSR codes as one spelling: trimmed, upper case, a trailing ``.0`` of a number that a
-    spreadsheet wrote as a float removed (``'855.0'`` -> ``'855'``)."""
+    spreadsheet wrote as a float removed and leading zeros dropped (``'508.0'`` and ``'0508'``
+    -> ``'508'``)."""
     folded = codes.astype(str).str.replace(_SPACES, "", regex=True).str.upper()
-    return folded.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+    return folded.str.replace(CASSR_NUMBER, r"\1", regex=True)
+
+
+CASSR_TABLE = Path(__file__).with_name("data") / "cassr_ons_codes.csv"
+
+
+@lru_cache(maxsize=1)
+def _cassr_table():
+    t = pd.read_csv(CASSR_TABLE, dtype=str, keep_default_na=False)
+    t.columns = [c.strip() for c in t.columns]
+    t = t.assign(
+        cassr=cassr_code(t["LA Code"]),
+        gss=gss_code(t["ONS Area Code"]),
+        name=t["Geography"].str.strip(),
+        region=t["Council region"].str.strip(),
+    )
+    return t[t["cassr"] != ""].reset_index(drop=True)
+
+
+def cassr_table():
+    """CASSR (and region) code -> GSS code, name, council type, region: the shipped table
+    (councils as at 2023, with the English regions). A copy each call."""
+    return _cassr_table().copy()
 
 
 def nhs_number(numbers):

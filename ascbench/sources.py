@@ -9,9 +9,12 @@ these that applies wins:
 
 1. the ``--catalogue FILE`` / ``--data DIR`` options;
 2. the environment variables ``$ASCBENCH_CATALOGUE`` / ``$ASCBENCH_DATA`` (when not empty);
-3. ``./metrics.yaml`` / ``./data`` in the working directory (``./data`` only when it holds an
+3. for the catalogue only: the data directory's own ``metrics.yaml`` when the data directory
+   was given (option or variable) and holds one (``ascbench cld --out DIR`` writes one, so
+   ``ascbench rate --data DIR`` runs at once);
+4. ``./metrics.yaml`` / ``./data`` in the working directory (``./data`` only when it holds an
    ``areas.csv``, so an unrelated folder called ``data`` is not taken for a dataset);
-4. the embedded default.
+5. the embedded default.
 
 The catalogue and the data are resolved independently: ``--data mydata`` with no catalogue
 uses the default catalogue. Nothing here imports pandas (``ascbench --version`` uses it).
@@ -69,8 +72,14 @@ def _source(option: Path | None, flag: str, env: str, local: Path, is_local, emb
     return Source(embedded(), "embedded default")
 
 
-def catalogue_source(option: Path | None = None) -> Source:
-    """The catalogue a command reads, by the precedence in the module docstring."""
+def catalogue_source(option: Path | None = None, data_option: Path | None = None) -> Source:
+    """The catalogue a command reads, by the precedence in the module docstring
+    (``data_option``: the command's ``--data``, for the data directory's own catalogue)."""
+    if option is None and not os.environ.get(CATALOGUE_ENV):
+        data = data_source(data_option)
+        own = data.path / CATALOGUE_FILE
+        if data.origin in ("--data", f"${DATA_ENV}") and own.is_file():
+            return Source(own, "the data directory's own catalogue")
     return _source(option, "--catalogue", CATALOGUE_ENV, Path(CATALOGUE_FILE), Path.is_file, embedded_catalogue)
 
 

@@ -65,6 +65,8 @@ IMPORT_CASES = [c for c in CASES if "import" in c]
 
 @pytest.mark.parametrize("case", VALIDATE_CASES, ids=[c["name"] for c in VALIDATE_CASES])
 def test_case(case, tmp_path):
+    if case.get("command") == "cld":
+        return cld_case(case, tmp_path)
     catalogue, data = prepare(case, tmp_path)
     before = {p: p.read_bytes() for p in data.iterdir()}
     out = CliRunner().invoke(cli, ["validate", "--catalogue", str(catalogue), "--data", str(data)])
@@ -186,3 +188,26 @@ def test_import_case(case, tmp_path):
         assert check.exit_code == 0, check.stderr
     for name, start in (case.get("written") or {}).items():  # a row of the written file, from its start
         assert any(x.startswith(start) for x in (out / name).read_text(encoding="utf-8").splitlines())
+
+
+def cld_case(case, tmp_path, engine=None):
+    """A CLD extract case (``command: cld``): ``files`` written into the folder ``{dir}``,
+    ``ascbench cld FILES --period P`` through both engines, the same lines and status."""
+    for name, content in case["files"].items():
+        (tmp_path / name).write_text(content)
+    for engine in ("duckdb", "pandas"):
+        out_dir = tmp_path / f"out-{engine}"
+        args = ["cld", *(str(tmp_path / f) for f in case["files"]), *case.get("args", ["--period", "2025-26"])]
+        out = CliRunner().invoke(cli, [*args, "--engine", engine, "--out", str(out_dir)])
+        assert "Traceback" not in out.output
+        assert out.exception is None or isinstance(out.exception, SystemExit)
+        lines = out.stderr.splitlines()
+        for expected in case["expect"]:
+            assert expected.replace("{dir}", str(tmp_path)) in lines, "\n".join(lines)
+        assert out.exit_code == case["exit"], out.stderr
+        assert out_dir.exists() == (case["exit"] == 0)  # all outputs or none
+        for name, value in (case.get("counts") or {}).items():
+            obs = {
+                r.split(",")[2]: r.split(",")[3] for r in (out_dir / "observations-cld.csv").read_text().splitlines()
+            }
+            assert obs[name] == str(value), (engine, name, obs.get(name))

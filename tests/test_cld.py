@@ -13,6 +13,7 @@ from ascbench.cld.measures import Options, ascof_2a, ascof_2b_2c, ascof_2e, asco
 from ascbench.cld.prepare import person_details, stage0
 from ascbench.cld.read import read_extracts
 from ascbench.cli import cli
+from tests.cld_parity import assert_engines_agree
 
 S, E = pd.Timestamp("2025-04-01"), pd.Timestamp("2026-03-31")
 FIELDS = [
@@ -70,6 +71,7 @@ def write(tmp_path, rows, name="cld.csv"):
 
 def prepared(tmp_path, rows, options=Options(), files=None):
     paths = files or [write(tmp_path, rows)]
+    assert_engines_agree(paths, options=options)  # every edge case: the DuckDB engine counts the same
     extract = read_extracts(paths)
     ev = stage0(extract.rows, options.person_key)
     return ev, person_details(ev)

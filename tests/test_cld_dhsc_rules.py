@@ -135,6 +135,11 @@ def test_the_cli_reports_which_file_supplied_each_quarter(tmp_path):
         "cld-2a-outcomes.csv",
         "cld-quality.csv",
         "cld-quarters.csv",
+        "cld-data-quality.csv",  # DHSC's dashboard views: data quality and waiting times by quarter
+        "cld-waiting-times.csv",
+        "metrics.yaml",  # the catalogue, areas and dataset settings that let `rate --data` run at once
+        "areas.csv",
+        "dataset.yaml",
     }
 
 

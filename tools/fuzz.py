@@ -9,8 +9,9 @@ caused it.
     python tools/fuzz.py --iterations 10000 --seed 1      # by hand
     python tools/fuzz.py --iterations 100                 # CI runs a short one (tests/test_fuzz.py)
 
-The importers (files in each published layout) and ``cld`` (a small synthetic extract) are
-fuzzed the same way by :func:`fuzz_imports`.
+The importers (files in each published layout) and ``cld`` (a small synthetic extract, read
+by both engines, the pandas reference and DuckDB) are fuzzed the same way by
+:func:`fuzz_imports`.
 
 Exit status 1 when an unexpected exception was found.
 """
@@ -261,8 +262,9 @@ def fuzz_imports(iterations: int, seed: int, verbose: bool = False) -> list[tupl
     """The importers and ``cld`` on mutated files in the published layouts (and a small
     synthetic CLD extract): each read, and each import's written directory checked, must end
     in a located error or a clean run."""
-    from ascbench.cld.read import read_extracts
-    from ascbench.cld.run import cld_observations
+    from ascbench.cld.duck_read import connect, read_extracts_duckdb
+    from ascbench.cld.read import MAX_REJECTED, read_extracts
+    from ascbench.cld.run import cld_observations, cld_run
     from ascbench.cld.synth import synthesise
     from ascbench.errors import AscbenchError
     from ascbench.importers import get
@@ -297,7 +299,14 @@ def fuzz_imports(iterations: int, seed: int, verbose: bool = False) -> list[tupl
                 path.write_text(text, encoding="utf-8")
             try:
                 if source == "cld":
-                    cld_observations(read_extracts([path]), "2025-26")
+                    try:
+                        cld_observations(read_extracts([path], max_rejected=MAX_REJECTED), "2025-26")
+                    finally:  # the DuckDB engine reads the same file (its own reader and SQL checks)
+                        session = connect()
+                        try:
+                            cld_run(read_extracts_duckdb(session, [path], max_rejected=MAX_REJECTED), "2025-26")
+                        finally:
+                            session.close()
                 else:
                     write_data_dir(get(source).read([path]), run / "out", source, protect=[path])
             except AscbenchError:

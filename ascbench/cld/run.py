@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ascbench.cld.areas import aggregate_counts, areas_file, council_areas
 from ascbench.cld.measures import (
     Options,
     ascof_2a,
@@ -15,6 +16,7 @@ from ascbench.cld.measures import (
     outcomes_2a,
 )
 from ascbench.cld.prepare import person_details, stage0
+from ascbench.cld.views import data_quality, views_from_frames, waiting_times
 from ascbench.errors import AscbenchError
 from ascbench.periods import parse_period
 
@@ -28,13 +30,23 @@ def _suffix(group: str) -> str:
 @dataclass
 class CldResult:
     """Everything one run gives: the observations (ascbench's data format), the table behind
-    2A (clusters by deciding rule and outcome), the invalid and blank values per field, and
-    which file supplied each quarter."""
+    2A (clusters by deciding rule and outcome), the invalid and blank values per field, which
+    file supplied each quarter, the areas (councils, and their aggregates when there are
+    several) and warnings about them."""
 
     observations: object
     outcomes_2a: object
     quality: object
     quarters: object
+    areas: object = None
+    warnings: list = field(default_factory=list)
+    data_quality: object = None  # by council, quarter and field (ascbench.cld.views)
+    waiting_times: object = None  # by council, quarter, measure and age band (ascbench.cld.views)
+
+    @property
+    def areas_file(self):
+        """``areas.csv`` for the run: the councils, and the region and England sums."""
+        return areas_file(self.areas, len(self.areas) > 1)
 
 
 def cld_observations(extract, period: str, area: str | None = None, populations=None, options: Options = Options()):
@@ -43,67 +55,143 @@ def cld_observations(extract, period: str, area: str | None = None, populations=
     return cld_run(extract, period, area, populations, options).observations
 
 
+def council_counts(rows, start, end, options: Options = Options(), step=lambda name: None):
+    """DHSC's method on one council's accepted rows: ``(counts, outcomes, quarters)`` - the
+    counts as ``measure, group, numerator, denominator`` records, the 2A outcome table and
+    which file supplied each quarter."""
+    events, quarters = stage0(rows, options.person_key, with_quarters=True)
+    step("person details")
+    people = person_details(events)
+    step("2A")
+    counts_2a, clusters = ascof_2a(events, people, start, end)
+    step("2B, 2C")
+    counts = counts_2a + ascof_2b_2c(events, people, start, end, options)[0]
+    step("2E")
+    counts += ascof_2e(events, people, start, end)[0]
+    step("3D")
+    counts += ascof_3d(events, people, start, end, options)[0]
+    step("data quality, waiting times")
+    la = str(rows["LA_Code"].iloc[0])
+    views = views_from_frames(rows, events, people.rename_axis("person").assign(LA_Code=la), start, end)
+    return counts, outcomes_2a(clusters), quarters, views
+
+
 def cld_run(
     extract, period: str, area: str | None = None, populations=None, options: Options = Options(), progress=None
 ) -> CldResult:
-    """Run DHSC's method on the extract for ``period``.
+    """Run DHSC's method on the extract for ``period``, one council (``LA_Code``) at a time:
+    each council's files are its own submissions.
 
-    ``area`` labels the rows (default: the extract's LA_Code); ``populations`` is an
-    observations frame holding ``population.18-64`` and ``population.65+`` (for 2B/2C);
-    ``progress`` (optional) is called with the name of each step as it starts."""
+    ``area`` labels the rows of a one-council extract (default: the council's GSS code);
+    ``populations`` is an observations frame holding ``population.18-64`` and
+    ``population.65+`` (for 2B/2C); ``progress`` (optional) is called with the name of each
+    step as it starts."""
     step = progress or (lambda name: None)
     p = parse_period(period)
     start, end = pd.Timestamp(p.start), pd.Timestamp(p.end)
-    step("submissions and unique events")
-    events, quarters = stage0(extract.rows, options.person_key, with_quarters=True)
-    step("person details")
-    people = person_details(events)
-    las = sorted(events["LA_Code"].astype(str).unique())
+    if hasattr(extract, "con"):  # the DuckDB engine's extract
+        from ascbench.cld.duck_run import council_tables
+
+        las = [r[0] for r in extract.con.execute("SELECT DISTINCT LA_Code FROM rows ORDER BY 1").fetchall()]
+        check_area(las, area)
+        counts, outcomes, quarters = council_tables(extract, start, end, options, step)
+        files = [r[0] for r in extract.con.execute("SELECT DISTINCT file FROM rows").fetchall()]
+        result = assemble(counts, outcomes, quarters, extract.quality, p, area, populations, files)
+        step("data quality, waiting times")
+        return with_views(result, data_quality(extract.con, start, end), waiting_times(extract.con, start, end))
+    rows = extract.rows
+    las = sorted(rows["LA_Code"].astype(str).unique())
+    check_area(las, area)
+    counts, outcomes, quarters, dq, wt = [], [], [], [], []
+    for la in las:
+        step(f"{la}: submissions and unique events")
+        mine = rows[rows["LA_Code"].astype(str) == la]
+        c, o, q, v = council_counts(mine, start, end, options, lambda name, la=la: step(f"{la}: {name}"))
+        counts += [{"LA_Code": la, **r} for r in c]
+        outcomes.append(o.assign(LA_Code=la))
+        quarters.append(q.assign(LA_Code=la))
+        dq.append(v[0])
+        wt.append(v[1])
+    files = sorted(set(rows["file"]))
+    result = assemble(counts, outcomes, quarters, extract.quality, p, area, populations, files)
+    return with_views(result, pd.concat(dq, ignore_index=True), pd.concat(wt, ignore_index=True))
+
+
+def with_views(result: CldResult, dq, wt) -> CldResult:
+    """The data-quality and waiting-time views, labelled by area like the observations."""
+    code_of = dict(zip(result.areas["LA_Code"], result.areas["area_code"], strict=True))
+    for name, frame in (("data_quality", dq), ("waiting_times", wt)):
+        frame = frame.assign(LA_Code=frame["LA_Code"].map(code_of)).rename(columns={"LA_Code": "area_code"})
+        setattr(result, name, frame.reset_index(drop=True))
+    return result
+
+
+def check_area(las, area):
     if len(las) > 1 and area:
         raise AscbenchError(
             f"the extracts hold {len(las)} councils ({', '.join(las[:5])}); --area names one",
             field="--area",
             expected="extracts of one council, or no --area",
         )
-    rows, outcome_tables = [], []
+
+
+def assemble(counts, outcomes, quarters, quality, p, area, populations, files) -> CldResult:
+    """The run's result from each council's counts (``LA_Code, measure, group, numerator,
+    denominator`` records), 2A outcome tables and quarters: observations labelled by area
+    (:mod:`ascbench.cld.areas`), with region and England sums when there are several
+    councils. Both engines end here."""
+    las = sorted({c["LA_Code"] for c in counts} | {q["LA_Code"].iloc[0] for q in quarters if len(q)})
+    areas = council_areas(las)
+    warnings = []
+    if area:
+        areas["area_code"], areas["area_name"] = area, area
+    else:
+        for a in areas[~areas["found"]].itertuples():
+            warnings.append(
+                f"LA_Code {a.LA_Code} is not a CASSR code of ascbench/data/cassr_ons_codes.csv: its rows are labelled "
+                f"'{a.LA_Code}' (--area gives a code)"
+            )
+    code_of = dict(zip(areas["LA_Code"], areas["area_code"], strict=True))
+    rows = []
+    for c in counts:
+        code = code_of[c["LA_Code"]]
+        base = c["measure"] + _suffix(c["group"])
+        rows.append((code, p.text, f"{base}.num", c["numerator"], ""))
+        if c["denominator"] is not None:
+            rows.append((code, p.text, f"{base}.den", c["denominator"], ""))
     for la in las:
-        ev = events[events["LA_Code"].astype(str) == la]
-        pe = people.loc[people.index.isin(ev["person"].unique())]
-        code = area or la
-        step(f"{la}: 2A")
-        counts_2a, clusters = ascof_2a(ev, pe, start, end)
-        outcome_tables.append(outcomes_2a(clusters).assign(area_code=code, period=p.text))
-        step(f"{la}: 2B, 2C")
-        counts = counts_2a + ascof_2b_2c(ev, pe, start, end, options)[0]
-        step(f"{la}: 2E")
-        counts += ascof_2e(ev, pe, start, end)[0]
-        step(f"{la}: 3D")
-        counts += ascof_3d(ev, pe, start, end, options)[0]
-        for c in counts:
-            base = c["measure"] + _suffix(c["group"])
-            rows.append((code, p.text, f"{base}.num", c["numerator"], ""))
-            if c["denominator"] is not None:
-                rows.append((code, p.text, f"{base}.den", c["denominator"], ""))
+        code = code_of[la]
         for measure, band in (("ascof_2b", "population.18-64"), ("ascof_2c", "population.65+")):
             value = _population(populations, code, p, band)
             if value is not None:
                 rows.append((code, p.text, f"{measure}.den", value, ""))
-        rows.append((code, p.text, "ascof_2d.num", None, "not available"))
-        rows.append((code, p.text, "ascof_2d.den", None, "not available"))
     out = pd.DataFrame(rows, columns=["area_code", "period", "measure", "value", "status"])
+    out["note"] = ""
+    sums = aggregate_counts(out[["area_code", "measure", "value"]], areas)
+    if len(sums):
+        out = pd.concat([out, sums.assign(period=p.text, status="")], ignore_index=True)
+    na = [(code, p.text, m, None, "not available") for code in out["area_code"].unique() for m in TWO_D]
+    out = pd.concat([out, pd.DataFrame(na, columns=["area_code", "period", "measure", "value", "status"])])
+    out = out.reset_index(drop=True)
     out["value"] = out["value"].astype("Int64")  # counts print as whole numbers
-    out["source"] = "ascbench cld from " + ", ".join(sorted(set(extract.rows["file"])))
-    out["note"] = (
-        out["status"].map({"not available": "2D needs hospital discharge (SUS) data linked on NHS number"}).fillna("")
-    )
-    outcomes = pd.concat(outcome_tables, ignore_index=True) if outcome_tables else pd.DataFrame()
+    out["source"] = "ascbench cld from " + ", ".join(sorted(files))
+    out["note"] = out["note"].fillna("").mask(out["status"] == "not available", TWO_D_NOTE)
+    out = out[["area_code", "period", "measure", "value", "status", "source", "note"]]
+    outcomes = pd.concat(outcomes, ignore_index=True) if outcomes else pd.DataFrame(columns=["LA_Code"])
+    outcomes = outcomes.assign(area_code=outcomes["LA_Code"].map(code_of), period=p.text)
     cols = ["area_code", "period", "rule", "final_outcome", "counts_in", "clusters"]
     outcomes = outcomes.reindex(columns=cols)
-    q = quarters.assign(
-        quarter_start=quarters["quarter_start"].dt.strftime("%Y-%m-%d"),
-        quarter_end=quarters["quarter_end"].dt.strftime("%Y-%m-%d"),
-    )[["quarter_start", "quarter_end", "file"]]
-    return CldResult(out, outcomes, extract.quality, q)
+    q = pd.concat(quarters, ignore_index=True) if quarters else pd.DataFrame(columns=["LA_Code"])
+    q = q.assign(
+        area_code=q["LA_Code"].map(code_of),
+        quarter_start=pd.to_datetime(q["quarter_start"]).dt.strftime("%Y-%m-%d"),
+        quarter_end=pd.to_datetime(q["quarter_end"]).dt.strftime("%Y-%m-%d"),
+    )[["area_code", "quarter_start", "quarter_end", "file"]]
+    return CldResult(out, outcomes, quality, q, areas, warnings)
+
+
+TWO_D = ("ascof_2d.num", "ascof_2d.den")
+TWO_D_NOTE = "2D needs hospital discharge (SUS) data linked on NHS number"
 
 
 def _population(populations, area, period, measure):

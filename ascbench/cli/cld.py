@@ -54,35 +54,109 @@ import click
     "reject rejects the row.",
 )
 @click.option("--strict", is_flag=True, help="Fail (exit 1) if any row is rejected.")
-def cld(files, period, area, population, out, person_key, blank_component, carer_blank_component, invalid, strict):
+@click.option(
+    "--max-rejected",
+    type=click.FloatRange(0, 1),
+    default=0.10,
+    show_default=True,
+    help="Fail (exit 1, nothing written) when more than this share of a file's rows is rejected.",
+)
+@click.option(
+    "--accept-rejections", is_flag=True, help="Count the rows that remain however many are rejected (not all)."
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["duckdb", "pandas"]),
+    default="duckdb",
+    show_default=True,
+    help="duckdb: SQL out of core, for a region or the nation; pandas: the in-memory reference.",
+)
+@click.option(
+    "--memory-limit",
+    default=None,
+    metavar="SIZE",
+    help="duckdb: the memory the engine may use before spilling to disk (e.g. 1GB; default: "
+    "$ASCBENCH_MEMORY_LIMIT, else DuckDB's 80% of RAM).",
+)
+@click.option(
+    "--temp-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="duckdb: where the engine's working database and spill files go (default: the system's temp folder).",
+)
+def cld(
+    files,
+    period,
+    area,
+    population,
+    out,
+    person_key,
+    blank_component,
+    carer_blank_component,
+    invalid,
+    strict,
+    max_rejected,
+    accept_rejections,
+    engine,
+    memory_limit,
+    temp_dir,
+):
     """Compute ASCOF 2A, 2B, 2C, 2E and 3D counts from CLD extracts (FILES, oldest first;
     the latest submission wins for duplicated events). 2D needs hospital data and is written
     as "not available". See docs/cld.md for the method and the choices."""
     import sys
 
-    from ascbench.cld.measures import Options
-    from ascbench.cld.read import read_extracts
-    from ascbench.cld.run import cld_run
-    from ascbench.cli.common import emit, remember_inputs, warn
-    from ascbench.errors import AscbenchError
-    from ascbench.io.csv_safety import neutralise
+    from ascbench.cli.common import remember_inputs
 
     progress = _progress_line() if sys.stderr.isatty() else None
     remember_inputs(*files, *([population] if population is not None else []))
     if progress:
         progress(f"reading {len(files)} file{'s' if len(files) > 1 else ''}")
-    extract = read_extracts(list(files), invalid=invalid)
+    session = None
+    if engine == "duckdb":
+        from ascbench.cld.duck_read import connect, memory_setting
+
+        session = connect(memory_limit or memory_setting(), temp_dir)
+    try:
+        _run(locals(), session)
+    finally:
+        if session is not None:
+            session.close()
+
+
+def _run(a: dict, session) -> None:
+    """The command's body once the engine is open (``a``: the command's arguments)."""
+
+    from ascbench.cld.measures import Options
+    from ascbench.cld.read import check_rejections, read_extracts
+    from ascbench.cld.run import cld_run
+    from ascbench.cli.common import emit, warn
+    from ascbench.errors import AscbenchError
+    from ascbench.io.csv_safety import neutralise
+
+    files, period, area, population, out, invalid = (
+        a[k] for k in ("files", "period", "area", "population", "out", "invalid")
+    )
+    progress = a["progress"]
+    if session is not None:
+        from ascbench.cld.duck_read import read_extracts_duckdb
+
+        extract = read_extracts_duckdb(session, list(files), invalid=invalid)
+    else:
+        extract = read_extracts(list(files), invalid=invalid)
     if progress:
         progress(None)
     for w in extract.warnings:
         warn(w)
     click.echo(f"ascbench: cld: {extract.summary()}", err=True)
-    for _, r in extract.rejected.head(20).iterrows():
+    for _, r in extract.rejected_head(20).iterrows():
         click.echo(
             f"ascbench: rejected: {r['file']}:{r['line']}: {r['field']}: {r['reason']} (got '{r['value']}')", err=True
         )
-    if strict and len(extract.rejected):
-        raise AscbenchError(f"{len(extract.rejected)} rows rejected", field="--strict", expected="no rejected rows")
+    rejected = int(extract.files["rejected"].sum())
+    if a["strict"] and rejected:
+        raise AscbenchError(f"{rejected} rows rejected", field="--strict", expected="no rejected rows")
+    check_rejections(extract, None if a["accept_rejections"] else a["max_rejected"])
     populations = None
     if population is not None:
         from ascbench.errors import Problems
@@ -92,11 +166,15 @@ def cld(files, period, area, population, out, person_key, blank_component, carer
         populations = read_observations(population, set(), problems, [])
         problems.raise_first()
     options = Options(
-        person_key=person_key, blank_component=blank_component, carer_blank_component=carer_blank_component
+        person_key=a["person_key"],
+        blank_component=a["blank_component"],
+        carer_blank_component=a["carer_blank_component"],
     )
     result = cld_run(extract, period, area, populations, options, progress=progress)
     if progress:
         progress(None)
+    for w in result.warnings:
+        warn(w)
     if len(files) > 1:
         for q in result.quarters.itertuples():
             click.echo(f"ascbench: cld: quarter {q.quarter_start} to {q.quarter_end} from {q.file}", err=True)
@@ -105,6 +183,11 @@ def cld(files, period, area, population, out, person_key, blank_component, carer
             warn(f"{f} supplies no quarter (a later file covers each of its quarters): not used")
     invalid_fields = result.quality[result.quality["invalid"] > 0]
     for q in invalid_fields.itertuples():
+        if q.check != "in the CLD list":
+            warn(
+                f"{q.field}: {q.invalid:,} of {q.rows:,} rows break the rule '{q.check}' (e.g. {q.example}); used as given"
+            )
+            continue
         warn(
             f"{q.field}: {q.invalid:,} of {q.rows:,} rows hold a value outside the CLD list (e.g. '{q.example}'), "
             + ("kept as 'Invalid and not mapped'" if invalid == "map" else "rejected")
@@ -117,19 +200,39 @@ def cld(files, period, area, population, out, person_key, blank_component, carer
     if not out:
         emit(csv_text(result.observations), None)
         return
+    from ascbench.cld import outputs
     from ascbench.cli.common import check_output
     from ascbench.io.atomic import write_set_atomic
 
+    out = Path(out)
     targets = {
-        Path(out) / "observations-cld.csv": csv_text(result.observations),
-        Path(out) / "cld-2a-outcomes.csv": csv_text(result.outcomes_2a),
-        Path(out) / "cld-quality.csv": csv_text(result.quality),
-        Path(out) / "cld-quarters.csv": csv_text(result.quarters),
+        out / "observations-cld.csv": csv_text(result.observations),
+        out / "cld-2a-outcomes.csv": csv_text(result.outcomes_2a),
+        out / "cld-quality.csv": csv_text(result.quality),
+        out / "cld-quarters.csv": csv_text(result.quarters),
+        out / "cld-data-quality.csv": csv_text(result.data_quality),
+        out / "cld-waiting-times.csv": csv_text(result.waiting_times),
     }
-    Path(out).mkdir(parents=True, exist_ok=True)
+    areas = result.areas_file
+    councils = areas[~areas["area_type"].isin(["national", "region"])]
+    national = (areas["area_type"] == "national").any()
+    beside = {
+        out / "metrics.yaml": outputs.catalogue_text(result.observations),
+        out / "areas.csv": outputs.areas_text(areas),
+        out / "dataset.yaml": outputs.dataset_text(
+            councils["area_code"].iloc[0] if len(councils) == 1 else "E92000001", national
+        ),
+    }
+    for path, text in beside.items():
+        existing = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
+        if outputs.ours(existing):
+            targets[path] = text
+        else:
+            warn(f"{path} is not one ascbench cld wrote: kept as it is")
+    out.mkdir(parents=True, exist_ok=True)
     for target in targets:
         check_output(target)
-    write_set_atomic(targets, lock=Path(out))
+    write_set_atomic(targets, lock=out)
     click.echo("ascbench: wrote " + ", ".join(str(t) for t in targets), err=True)
 
 

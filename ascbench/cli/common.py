@@ -208,7 +208,7 @@ def load(catalogue_path: Path | None, data_path: Path | None, metrics=(), tags=(
     from ascbench.errors import Problems
     from ascbench.validation import check_measures
 
-    catalogue_file, data_dir = catalogue_source(catalogue_path).path, data_source(data_path).path
+    catalogue_file, data_dir = catalogue_source(catalogue_path, data_path).path, data_source(data_path).path
     remember_inputs(catalogue_file, data_dir)
     catalogue = load_catalogue(catalogue_file)
     dataset = load_dataset(data_dir)

@@ -50,7 +50,7 @@ def validate(catalogue_path, data_path, strict):
     """
     from ascbench.validation import validate_all
 
-    catalogue, data = catalogue_source(catalogue_path), data_source(data_path)
+    catalogue, data = catalogue_source(catalogue_path, data_path), data_source(data_path)
     catalogue_file, data_dir = catalogue.path, data.path
     click.echo(f"catalogue: {catalogue.describe()}", err=True)
     click.echo(f"data: {data.describe()}", err=True)

@@ -33,7 +33,7 @@ is read as ``Outcome`` and counted in the report; any other type is a located er
 
 Area codes: the ONS (GSS) code, folded by :func:`ascbench.identifiers.gss_code`; where a file
 has none, the CASSR code (``Geographical code``) through the shipped table
-``data/cassr_ons_codes.csv``; a code that resolves to nothing is a located error. England is
+``ascbench/data/cassr_ons_codes.csv``; a code that resolves to nothing is a located error. England is
 ``E92000001`` (the ``national`` role); council types, which have no GSS code, are
 ``CT-COUNTY``, ``CT-UNITARY``, ``CT-METROPOLITAN``, ``CT-LONDON``, ``CT-INNER-LONDON``,
 ``CT-OUTER-LONDON`` (and ``CT-<NAME>`` for any other).
@@ -47,6 +47,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from ascbench import identifiers
 from ascbench.errors import AscbenchError
 from ascbench.identifiers import cassr_code, gss_code, is_gss, slug
 from ascbench.importers.common import (
@@ -182,17 +183,9 @@ def current_codes(groups, years):
 
 
 def cassr_table():
-    """CASSR (and region) code -> GSS code, name, council type, region: the shipped table."""
-
-    t = pd.read_csv(Path(__file__).with_name("data") / "cassr_ons_codes.csv", dtype=str, keep_default_na=False)
-    t.columns = [c.strip() for c in t.columns]
-    t = t.assign(
-        cassr=cassr_code(t["LA Code"]),
-        gss=gss_code(t["ONS Area Code"]),
-        name=t["Geography"].str.strip(),
-        region=t["Council region"].str.strip(),
-    )
-    return t[t["cassr"] != ""]
+    """CASSR (and region) code -> GSS code, name, council type, region: the shipped table
+    (:func:`ascbench.identifiers.cassr_table`)."""
+    return identifiers.cassr_table()
 
 
 def council_type_code(names):
@@ -331,7 +324,7 @@ def _area_codes(d, level):
             unresolved,
             "geo_code",
             "the area '{geo_name}' ({geo_code}) has no ONS code and its CASSR code is not in the shipped table",
-            "an ONS Code column, or a CASSR code of ascbench/importers/data/cassr_ons_codes.csv",
+            "an ONS Code column, or a CASSR code of ascbench/data/cassr_ons_codes.csv",
         )
     return code.map(current_code)
 
