@@ -18,6 +18,7 @@ LAYERS = [
     {"engine"},
     {"validation", "starter"},
     {"render", "importers", "cld"},
+    {"check"},  # reads a report and judges it with the engine; may use render's number formatting
     {"cli"},
     {"__main__"},
 ]

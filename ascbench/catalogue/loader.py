@@ -81,6 +81,7 @@ METRIC_KEYS = {
     "interval",
     "range_target",
     "quantiles",
+    "synonyms",
 }
 DEFAULTABLE_KEYS = {"multiplier", "decimals", "scale", "unit", "polarity", "rating", "direction", "source"}
 COMPARATOR_KEYS = {"type", "area", "measure", "value", "period", "label", "rating", "basis", "profile"}
@@ -629,6 +630,46 @@ def _tags(ctx, raw, item) -> list[str]:
     return tags
 
 
+def _synonyms(ctx, raw, item) -> tuple[str, ...]:
+    """``synonyms``: other names a report uses for the metric ("new contacts", "direct
+    payment"), read by ``ascbench check``: a list of distinct texts, each with a letter."""
+    synonyms = raw.get("synonyms")
+    if synonyms is None:
+        return ()
+    expected = 'a list of names such as ["new contacts", "contacts received"]'
+    if not isinstance(synonyms, list) or not all(isinstance(s, str) for s in synonyms):
+        ctx.error(
+            "'synonyms' should be a list of texts",
+            line=_line(raw, "synonyms"),
+            item=item,
+            field="synonyms",
+            expected=expected,
+        )
+        return ()
+    out: list[str] = []
+    for text in synonyms:
+        name = " ".join(text.split())
+        if not any(c.isalpha() for c in name):
+            ctx.error(
+                f"the synonym '{text}' has no letters",
+                line=_line(raw, "synonyms"),
+                item=item,
+                field="synonyms",
+                expected=expected,
+            )
+        elif name.lower() in (o.lower() for o in out):
+            ctx.error(
+                f"the synonym '{name}' is listed twice",
+                line=_line(raw, "synonyms"),
+                item=item,
+                field="synonyms",
+                expected="each name once",
+            )
+        else:
+            out.append(name)
+    return tuple(out)
+
+
 def _metric(ctx, raw, defaults, order: int, layers: dict) -> Metric | None:
     line = _line(raw)
     item = raw.get("id") if isinstance(raw.get("id"), str) else f"metric #{order + 1}"
@@ -708,6 +749,7 @@ def _metric(ctx, raw, defaults, order: int, layers: dict) -> Metric | None:
         aggregation=aggregation,
         aggregation_line=_line(raw, "aggregation") or 0,
         forecast=measure_name(_str(ctx, raw, "forecast", item, pattern=MEASURE_RE)),
+        synonyms=_synonyms(ctx, raw, item),
         line=line or 0,
         order=order,
     )

@@ -171,6 +171,7 @@ class Metric:
     interval: bool = True  # a confidence interval is computed and shown (a sample estimate, a rate of events)
     aggregation: tuple[tuple[str, str], ...] = ()  # (measure, sum|last|none) declared by the metric
     aggregation_line: int = 0
+    synonyms: tuple[str, ...] = ()  # other names a report uses for the metric ("new contacts"): ascbench check
     line: int = 0
     order: int = 0
 

@@ -29,6 +29,7 @@ COMMANDS = {
     "explain": ("ascbench.cli.explain", "explain"),
     "cld": ("ascbench.cli.cld", "cld"),
     "init": ("ascbench.cli.init", "init"),
+    "check": ("ascbench.cli.check", "check"),
 }
 
 

@@ -42,6 +42,8 @@ EXTENSIONS = {
     ".markdown": "markdown",
     ".txt": "table",
     ".xlsx": "xlsx",
+    ".html": "html",
+    ".htm": "html",
 }
 TEXT_EXTENSIONS = (".txt", ".md", ".markdown")  # for commands that write prose (narrate, explain)
 FILE_ONLY = ("xlsx",)  # binary documents: written to -o, never to the terminal
