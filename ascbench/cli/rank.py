@@ -105,8 +105,12 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
                 f"{t}: mean of the ranks of {ind}\n"
                 for t, ind in zip(themes["theme"], themes["indicators"], strict=True)
             )
+            shown = table.drop(columns=["indicators", "theme_metrics"]).assign(
+                metrics=table["metrics"].astype(str) + " of " + table["theme_metrics"].astype(str),
+                position=table["position"].map("{:.0f}".format, na_action="ignore").fillna(""),
+            )
             emit(
-                _plain(table.drop(columns="indicators"), terminal_width(width))
+                _plain(shown, terminal_width(width))
                 + "\n"
                 + wrap_lines(legend.rstrip("\n"), terminal_width(width))
                 + "\n",
