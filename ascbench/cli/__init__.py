@@ -28,6 +28,8 @@ COMMANDS = {
     "explain": ("ascbench.cli.explain", "explain"),
     "cld": ("ascbench.cli.cld", "cld"),
     "init": ("ascbench.cli.init", "init"),
+    "quadrant": ("ascbench.cli.quadrant", "quadrant"),
+    "tally": ("ascbench.cli.tally", "tally"),
 }
 
 
