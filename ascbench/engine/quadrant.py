@@ -148,11 +148,18 @@ def quadrants(
         raise AscbenchError(f"no split '{split}'", field="split", expected="mean or median")
     xs = x.values[["area_code", "value", "period"]].dropna(subset=["value"])
     ys = y.values[["area_code", "value", "period"]].dropna(subset=["value"])
+    for axis, have, name in ((x, xs, "x"), (y, ys, "y")):
+        if len(have) < 2:
+            raise AscbenchError(
+                f"{axis.key} has a value for {len(have)} council(s) of the group",
+                field=name,
+                expected="a metric with values for two or more of the group's councils (a national series)",
+            )
     both = xs.merge(ys, on="area_code", suffixes=("_x", "_y"), validate="one_to_one")
     if len(both) < 2:
         raise AscbenchError(
             f"{len(both)} council(s) of the group have values for both {x.key} and {y.key}",
-            field="metric",
+            field="y",
             expected="two metrics with values for two or more of the group's councils in the same years",
         )
     xv, yv = both["value_x"].to_numpy(dtype="float64"), both["value_y"].to_numpy(dtype="float64")
@@ -180,7 +187,11 @@ def quadrants(
             "y_split": y_split,
             "x_side": x_side,
             "y_side": y_side,
-            "quadrant": [words[(a, b)] for a, b in zip(x_side, y_side, strict=True)],
+            "quadrant": np.where(
+                x_side == "above",
+                np.where(y_side == "above", words[("above", "above")], words[("above", "below")]),
+                np.where(y_side == "above", words[("below", "above")], words[("below", "below")]),
+            ),
             "good_value": good,
             "highlight": both["area_code"].astype(str).isin(highlight).to_numpy(),
         }
