@@ -387,3 +387,15 @@ def test_quadrant_and_tally_refuse_bad_choices_in_one_line():
     assert "4 themes" in out.stderr and "layer:" in out.stderr and len(out.stderr.strip().splitlines()) == 1
     invoke("quadrant", "--x", "ASCOF_2C", "--y", "ASCOF_2A", "--theme", "layer:delay", code=2)
     invoke("tally", "--by", "region", code=2)
+
+
+def test_rank_prints_its_league_and_composite_tables_as_markdown():
+    """Not through the dashboard's Markdown renderer, which needs the results frame (it
+    stopped with an internal error on a league table)."""
+    md = invoke("rank", "--metric", "ASCOF_2B", "--period", "2024-25", "--format", "markdown").stdout.splitlines()
+    assert md[0].startswith("| metric_id | period | group | area_code | area_name | value | value_rank | rank |")
+    mine = next(line for line in md if "| E10000018 |" in line)
+    league = _csv("rank", "--metric", "ASCOF_2B", "--period", "2024-25").set_index("area_code")
+    assert f"| {int(league.loc[LEICS, 'rank'])} | {int(league.loc[LEICS, 'rank_of'])} |" in mine
+    md = invoke("rank", "--metric", "all", "--composite", "layer", "--period", "2024-25", "--format", "markdown").stdout
+    assert md.startswith("| theme | area_code | area_name | mean_rank | metrics | theme_metrics | position |")

@@ -72,7 +72,7 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
     from ascbench.engine.ranking import league_of_group
     from ascbench.engine.values import metric_values
     from ascbench.errors import AscbenchError
-    from ascbench.render import render
+    from ascbench.render.frames import stream
 
     catalogue, dataset, ids = load(catalogue_path, data_path, [] if (theme and metric == "all") else [metric])
     try:
@@ -117,7 +117,7 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
                 output,
             )
         else:
-            emit(render(table, fmt), output)
+            emit(stream(table, fmt), output)
         return
     table.insert(4, "area_name", table["area_code"].map(names))
     counts = table[["area_code", "numerator", "denominator"]]
@@ -131,7 +131,7 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
     if fmt == "table":
         emit(_league(table, focus, catalogue, terminal_width(width)), output)
     else:
-        emit(render(table, fmt, binary=True), output)
+        emit(stream(table, fmt), output)
 
 
 def _plain(frame, width: int) -> str:
