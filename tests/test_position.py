@@ -255,16 +255,6 @@ def test_rate_gains_rank_and_quartile(oflog_dir):
     )
 
 
-def test_spend_quadrants():
-    from ascbench.engine.position import spend_quadrants
-
-    perf = pd.DataFrame({"area_code": ["a", "b", "c", "d"], "position": [1, 2, 3, 4]})
-    spend = pd.DataFrame({"area_code": ["a", "b", "c", "d"], "value": [10, 40, 20, 30]})
-    q = spend_quadrants(perf, spend).set_index("area_code")["quadrant"]
-    assert q["a"] == "high performance, low spend" and q["b"] == "high performance, high spend"
-    assert q["c"] == "low performance, low spend" and q["d"] == "low performance, high spend"
-
-
 def test_quintile_rating_method(oflog_dir, tmp_path):
     text = (
         (ROOT / "catalogues" / "oflog-asc.yaml")

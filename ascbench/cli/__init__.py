@@ -30,6 +30,8 @@ COMMANDS = {
     "cld": ("ascbench.cli.cld", "cld"),
     "init": ("ascbench.cli.init", "init"),
     "check": ("ascbench.cli.check", "check"),
+    "quadrant": ("ascbench.cli.quadrant", "quadrant"),
+    "tally": ("ascbench.cli.tally", "tally"),
 }
 
 

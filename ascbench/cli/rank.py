@@ -73,7 +73,7 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
     from ascbench.engine.ranking import league_of_group
     from ascbench.engine.values import metric_values
     from ascbench.errors import AscbenchError
-    from ascbench.render import render
+    from ascbench.render.frames import stream
 
     catalogue, dataset, ids = load(catalogue_path, data_path, [] if (theme and metric == "all") else [metric])
     try:
@@ -106,15 +106,19 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
                 f"{t}: mean of the ranks of {ind}\n"
                 for t, ind in zip(themes["theme"], themes["indicators"], strict=True)
             )
+            shown = table.drop(columns=["indicators", "theme_metrics"]).assign(
+                metrics=table["metrics"].astype(str) + " of " + table["theme_metrics"].astype(str),
+                position=table["position"].map("{:.0f}".format, na_action="ignore").fillna(""),
+            )
             emit(
-                _plain(table.drop(columns="indicators"), terminal_width(width))
+                _plain(shown, terminal_width(width))
                 + "\n"
                 + wrap_lines(legend.rstrip("\n"), terminal_width(width))
                 + "\n",
                 output,
             )
         else:
-            emit(render(table, fmt), output)
+            emit(stream(table, fmt), output)
         return
     table.insert(4, "area_name", table["area_code"].map(names))
     counts = table[["area_code", "numerator", "denominator"]]
@@ -128,7 +132,7 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
     if fmt == "table":
         emit(_league(table, focus, catalogue, terminal_width(width)), output)
     else:
-        emit(render(table, fmt, binary=True), output)
+        emit(stream(table, fmt), output)
 
 
 def check_chart(path: Path, field: str) -> None:
