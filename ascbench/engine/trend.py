@@ -129,7 +129,7 @@ def recent_trend(current, values, metrics, with_statistic: bool = False):
     label = np.full(n_rows, "cannot be calculated", dtype=object)
     statistic_out = np.full(n_rows, np.nan)
     if n_rows == 0:
-        return (label, statistic_out) if with_statistic else label
+        return (label, statistic_out, np.full(0, "", dtype=object)) if with_statistic else label
     meta = metrics.set_index("metric_id")
     statistic = current["metric_id"].map(meta["statistic"]).to_numpy()
     polarity = current["metric_id"].map(meta["polarity"]).to_numpy()

@@ -8,27 +8,14 @@ from __future__ import annotations
 
 from ascbench.render import render
 from ascbench.render.fit import fit_table, wrap_lines
-from ascbench.render.markdown import _cell
-from ascbench.render.numbers import is_missing
+from ascbench.render.markup import markdown_table
 from ascbench.render.svg import with_unit
 
 
-def _text(value) -> str:
-    """A cell as the CSV writes it: empty when missing, whole floats without ``.0``, other
-    floats in the shortest form that reads back the same."""
-    if is_missing(value):
-        return ""
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
-    return str(value)
-
-
 def markdown(frame) -> str:
-    """Every column as a Markdown table; numbers in full, missing values empty."""
-    lines = ["| " + " | ".join(_cell(c) for c in frame.columns) + " |", "|" + "---|" * len(frame.columns)]
-    for row in frame.astype(object).values.tolist():
-        lines.append("| " + " | ".join(_cell(_text(v)) for v in row) + " |")
-    return "\n".join(lines) + "\n"
+    """Every column as a Markdown table (:func:`ascbench.render.markup.markdown_table`: each
+    cell escaped, missing values empty)."""
+    return markdown_table(frame)
 
 
 def stream(frame, fmt: str, text: str | None = None) -> str | bytes:
