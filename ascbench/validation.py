@@ -300,7 +300,7 @@ def validate_all(catalogue_path: str | Path, data_path: str | Path) -> Problems:
     dataset = load_dataset(data_path, problems, catalogue)
     problems.warnings.extend(dataset.warnings)
     check_ratable(catalogue, problems)
-    if len(dataset.observations):  # type: ignore[arg-type]
+    if len(dataset.observations):
         check_rollups(catalogue, dataset, problems)
         check_period_names(dataset, problems)
     if catalogue.metrics and dataset.observations is not None:

@@ -44,5 +44,7 @@ def explain(catalogue_path, data_path, metric, area, period, output, width):
         warnings.append(f"an input is flagged '{row['status']}'")
     from ascbench.render.fit import wrap_lines
 
-    text = render_explain(row, catalogue.get(ids[0]), dataset.observations, comparisons, catalogue.path, warnings)
+    text = render_explain(
+        row, catalogue.get(ids[0]), dataset.observations, comparisons, catalogue.path, warnings, dataset.path
+    )
     emit(wrap_lines(text.rstrip("\n"), terminal_width(width)) + "\n", output, TEXT_EXTENSIONS)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from ascbench.engine.trend import sparkline
 from ascbench.errors import printable
 from ascbench.render.display import (
     AIM_WORDS,
@@ -22,6 +21,7 @@ from ascbench.render.display import (
 )
 from ascbench.render.fit import layout as _layout
 from ascbench.render.fit import wrap as _wrap
+from ascbench.render.sparkline import sparkline
 
 COLOURS = {"green": "32", "amber": "33", "red": "31", "blue": "34", "grey": "90"}
 
