@@ -42,7 +42,7 @@ OPTIONAL_OBSERVATION_COLUMNS = ("status", "source", "note")
 AREA_COLUMNS = ("area_code", "area_name", "area_type")
 AGGREGATE_TYPES = ("national", "region", "group", "council_type", "aggregate")
 COUNCIL_TYPES = ("county", "unitary", "metropolitan", "london", "council")
-SETTINGS_KEYS = {"title", "default_area", "default_period", "roles", "observations", "source", "notes"}
+SETTINGS_KEYS = {"title", "default_area", "default_period", "roles", "observations", "source", "notes", "publish"}
 DEFAULT_OBSERVATION_GLOBS = ("observations*.csv", "observations/*.csv")
 
 
@@ -427,6 +427,8 @@ def read_settings(directory: Path, problems: Problems) -> dict:
     else:
         doc["roles"] = {str(k): str(v) for k, v in roles.items()}
     doc["_file"] = str(path)
+    lines = {str(k): doc.line_of(k) for k in list(doc)}
+    doc["_lines"] = lines  # for errors about a setting's value found later (publish:)
     return dict(doc)
 
 

@@ -19,6 +19,7 @@ from ascbench.render.display import (
     as_at_label,
     comparator_cell,
     current_cell,
+    disclosure_note,
     forecast_cell,
     has_position,
     interval_cell,
@@ -315,6 +316,8 @@ def render(
     close_layer()
     out.append("</main>")
     footer = [escape(v) for v in notes.values()]
+    if disclosure_note(results):
+        footer.insert(0, f"<strong>{escape(disclosure_note(results))}</strong>")
     if stamp:
         footer.append(f"Generated {escape(stamp)}")
     footer.append("Made with ascbench from counts; methods: docs/methods.md.")
