@@ -199,6 +199,34 @@ def test_dataset_yaml_publish_setting(planted, tmp_path):
         assert out.exit_code == 1 and words in out.stderr and "dataset.yaml" in out.stderr, out.stderr
 
 
+def test_validate_checks_the_publish_setting(planted, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(planted, data)
+    settings = (data / "dataset.yaml").read_text(encoding="utf-8")
+    (data / "dataset.yaml").write_text(settings + "publish:\n  exempt: [local_library_visit]\n", encoding="utf-8")
+    out = CliRunner().invoke(cli, ["validate", "--catalogue", str(DEFAULT_CATALOGUE), "--data", str(data)])
+    line = len(settings.splitlines()) + 1
+    assert out.exit_code == 1
+    assert f"dataset.yaml:{line}: publish.exempt: exempt names no metric 'local_library_visit'" in out.stderr
+
+
+def test_publish_as_a_real_process(planted):
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "ascbench", "rate", "--data", str(planted), "--catalogue", str(DEFAULT_CATALOGUE)]
+        + ["--format", "csv", "--publish"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    frame = pd.read_csv(io.StringIO(done.stdout)).set_index("metric_id")
+    assert frame.loc[PLANTED_METRICS, "status"].eq("suppressed").all()
+    assert frame.loc["ASCOF_2A", ["numerator", "denominator"]].tolist() == [1915, 2750]  # 1,917 of 2,749, rounded
+
+
 def test_rule_settings():
     assert rule_from(True) == PRESETS["nhs-england"] and rule_from(None) is None and rule_from(False) is None
     rule = rule_from({"rule": "dhsc-cld", "threshold": 10, "exempt": ["local_library_visits"]})
