@@ -17,7 +17,8 @@ SIGNIFICANCE = {
 
 
 def _missing(x) -> bool:
-    return x is None or is_missing(x) or (hasattr(x, "__class__") and str(x) == "<NA>")
+    """None, NaN, or pandas' NA (the frame's whole-number columns)."""
+    return x is None or is_missing(x) or str(x) == "<NA>"
 
 
 def _value(row: dict, x) -> str:
@@ -39,7 +40,7 @@ def now_text(row: dict) -> str:
     if _missing(row.get("value")):
         return "no value"
     text = _value(row, row["value"])
-    if row.get("counts") in ("exact", "rounded"):
+    if row.get("counts") in ("exact", "rounded") and row["statistic"] != "count":  # a count is its value
         text += f" ({_counts(row, row['numerator'])})"
     return text
 
@@ -77,7 +78,9 @@ def at_target_text(row: dict) -> str:
     """``77.1% (2,163 out of 2,805); 63rd of 146, quartile 3``."""
     if _missing(row.get("value_at_target")):
         return ""
-    text = f"{_value(row, row['value_at_target'])} ({_counts(row, row['target_numerator'])})"
+    text = _value(row, row["value_at_target"])
+    if row["statistic"] != "count":
+        text += f" ({_counts(row, row['target_numerator'])})"
     position = _position(row.get("rank_at_target"), row.get("rank_of"), row.get("quartile_at_target"))
     return text + (f"; {position}" if position else "")
 
@@ -100,14 +103,18 @@ def significance_text(row: dict) -> str:
 def gap_sentence(row: dict, with_subject: bool = True) -> str:
     """The gap in one or two sentences, as ``ascbench gap`` and ``narrate --gap`` write it:
 
-    "ASCOF 2A in Leicestershire, 2024/25: 73.7% (2,067 out of 2,805). Reaching England 24/25
+    "% of people who had no need for ongoing services following reablement (ASCOF 2A),
+    Leicestershire, 2024/25: 73.7% (2,067 out of 2,805). Reaching England 24/25
     (77.1%) needs 96 more (2,163 out of 2,805, 77.1%), which would rank 63rd of 146,
     quartile 3, not significantly different from England."
     """
     target = row.get("target_label") or row.get("target")
     lead = ""
     if with_subject:
-        lead = f"{row.get('code') or row['metric_id']} in {row.get('area_name') or row['area_code']}"
+        title = str(row.get("title") or row["metric_id"]).strip().rstrip(".")
+        code = str(row.get("code") or "")
+        lead = f"{title} ({code})" if code and code != title else title
+        lead += f", {row.get('area_name') or row['area_code']}"
         lead += f", {row['period_label']}: {now_text(row)}. " if row.get("period_label") else f": {now_text(row)}. "
     if _missing(row.get("value")) or _missing(row.get("target_value")):
         return printable(lead + f"No gap to {target}: {row.get('note') or 'no value'}.")
@@ -119,10 +126,9 @@ def gap_sentence(row: dict, with_subject: bool = True) -> str:
         text = f"It already meets {goal}: {change_text(row).removeprefix('none: already met ').strip('()')}."
         return printable(lead + text)
     about = "about " if row.get("counts") == "rounded" else ""
-    text = (
-        f"Reaching {goal} needs {change_text(row)} ({about}{_counts(row, row['target_numerator'])}, "
-        f"{_value(row, row['value_at_target'])})"
-    )
+    text = f"Reaching {goal} needs {change_text(row)}"
+    if row["statistic"] != "count":
+        text += f" ({about}{_counts(row, row['target_numerator'])}, {_value(row, row['value_at_target'])})"
     position = _position(row.get("rank_at_target"), row.get("rank_of"), row.get("quartile_at_target"))
     if position:
         text += f", which would rank {position}"
@@ -138,9 +144,9 @@ def gap_sentence(row: dict, with_subject: bool = True) -> str:
 HEADERS = ["Metric", "Area", "Period", "Now", "Target", "Change", "At the target", "vs England"]
 
 
-def _cells(row: dict, many_areas: bool) -> list[str]:
+def _cells(row: dict, name: str) -> list[str]:
     return [
-        str(row.get("code") or row["metric_id"]),
+        name,
         str(row.get("area_name") or row["area_code"]),
         str(row.get("period_label") or ""),
         now_text(row),
@@ -156,7 +162,17 @@ def render_text(frame, fmt: str, width: int = 100, note: str = "") -> str:
     by number, and the disclosure ``note`` when the output is for publication."""
     rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
     many = len({r["area_code"] for r in rows}) > 1
-    cells = [_cells(r, many) for r in rows]
+    codes: dict[str, set] = {}
+    for r in rows:
+        codes.setdefault(str(r.get("code") or r["metric_id"]), set()).add(r["metric_id"])
+    # a metric by its code (ASCOF 2A), or by its id where codes are shared ("Local")
+    names = [
+        str(r.get("code") or r["metric_id"])
+        if len(codes[str(r.get("code") or r["metric_id"])]) == 1
+        else r["metric_id"]
+        for r in rows
+    ]
+    cells = [_cells(r, n) for r, n in zip(rows, names, strict=True)]
     notes: list[str] = []
     for r, c in zip(rows, cells, strict=True):
         if r.get("note"):
