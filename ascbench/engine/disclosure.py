@@ -27,7 +27,8 @@ docs/disclosure.md):
    * *a group total and its members* (exact counts only, ``rounding: none``): an aggregate
      area (England, a region, a council type, a group with its own rows) whose members
      include exactly one hidden count, or whose hidden members add up to from 1 to
-     ``threshold - 1``, is suppressed;
+     ``threshold - 1``, is suppressed; and a suppressed total whose members are all shown
+     (they add up to it) has its largest member suppressed too;
    * *nested periods* (exact counts only): two periods of one measure and area that share a
      start or an end (April-June within April-September) differ by the count of the rest;
      where that is from 1 to ``threshold - 1`` the longer period is suppressed.
@@ -206,7 +207,8 @@ def count_measures(metrics, rule: DisclosureRule) -> tuple[set, pd.DataFrame, pd
 def protect_observations(observations, metrics, rule: DisclosureRule, areas=None, groups=None, roles=None):
     """``(observations, suppressed)``: the observations under ``rule`` (module docstring) and
     one row per suppressed cell: ``area_code, period, measure, reason`` (``small``,
-    ``difference`` of a part and its total, ``total`` of a group, ``period`` nesting,
+    ``difference`` of a part and its total, ``total`` of a group, ``member`` of a hidden
+    total, ``period`` nesting,
     ``value`` withheld with its count, ``implied`` count of a published value)."""
     counts, parts, dependents = count_measures(metrics, rule)
     obs = observations.reset_index(drop=True)
@@ -250,6 +252,7 @@ def protect_observations(observations, metrics, rule: DisclosureRule, areas=None
             changed = False
             if membership is not None and len(membership):
                 changed |= hide(_exposed_totals(text, value, is_count, hidden, status, membership, t), "total")
+                changed |= hide(_given_away_totals(text, value, is_count, hidden, status, membership), "member")
             changed |= hide(_exposed_periods(text, value, is_count, hidden, status, spans, t), "period")
             if not changed:
                 break
@@ -363,6 +366,32 @@ def _exposed_totals(text, value, is_count, hidden, status, membership, t):
     rest = sums["total"] - sums["seen"]
     exposed = (hidden_members >= 1) & ((hidden_members == 1) | ((rest > 0) & (rest < t)))
     mask[sums.index[exposed].to_numpy()] = True
+    return mask
+
+
+def _given_away_totals(text, value, is_count, hidden, status, membership):
+    """A hidden aggregate cell whose members are all shown exactly is their sum: the largest
+    member is hidden too (the classic complementary suppression)."""
+    mask = np.zeros(len(text), dtype=bool)
+    cells = text.assign(value=value, row=np.arange(len(text)), shown=is_count & ~hidden & (status != ROUNDED))
+    totals = cells[is_count & hidden].rename(columns={"area_code": "group"})
+    totals = totals[totals["group"].isin(set(membership["group"]))]
+    if totals.empty:
+        return mask
+    members = totals[["group", "period", "measure", "row"]].merge(membership, on=["group", "period"])
+    members = members.merge(
+        cells[["area_code", "period", "measure", "value", "shown", "row"]],
+        on=["area_code", "period", "measure"],
+        how="left",
+        suffixes=("", "_m"),
+    )
+    members["shown"] = members["shown"].fillna(False).astype(bool)
+    every = members.groupby("row")["shown"].transform("all")
+    members = members[every & members["row_m"].notna()]
+    if members.empty:
+        return mask
+    largest = members.sort_values(["row", "value", "row_m"], ascending=[True, False, True]).drop_duplicates("row")
+    mask[largest["row_m"].astype(np.int64).to_numpy()] = True
     return mask
 
 
