@@ -94,6 +94,7 @@ class Problems:
 
     errors: list[AscbenchError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was done and why (validate prints them, counts nothing)
 
     def add(self, error: AscbenchError) -> None:
         self.errors.append(error)

@@ -119,8 +119,12 @@ def test_validate_passes_the_default_and_strict_fails_on_a_warning(tmp_path):
     assert "ASCOF_4B: numerator 390 is above its denominator 330 for E08000023 2024-25" in out.stderr
     data = tmp_path / "data"
     shutil.copytree(DEFAULT_DATA, data)
-    own = data / "observations-leicestershire.csv"
-    own.write_text(own.read_text().replace("ascof_2a.published,73.7,", "ascof_2a.published,75.7,"))
+    own = data / "observations-national-ascof.csv"
+    text = own.read_text()
+    assert "E10000018,2024-25,ascof_2a.published,73.7," in text
+    own.write_text(
+        text.replace("E10000018,2024-25,ascof_2a.published,73.7,", "E10000018,2024-25,ascof_2a.published,75.7,")
+    )
     out = invoke("validate", "--data", str(data))
     assert out.exit_code == 0 and "ASCOF_2A E10000018 2024-25: 2067 / 2805 gives 73.69" in out.stderr
     assert "0 problems, 4 warnings" in out.stderr
@@ -340,15 +344,19 @@ def test_one_vocabulary_of_symbols_and_no_symbol_with_two_meanings(tmp_path):
 
 
 def test_validate_summarises_follow_on_errors(tmp_path):
-    target = tmp_path / "c"
-    assert CliRunner().invoke(cli, ["init", str(target)]).exit_code == 0
-    out = CliRunner().invoke(
-        cli, ["validate", "--catalogue", str(target / "metrics.yaml"), "--data", str(target / "data")]
+    """Forty metrics naming measures the data lack: a few lines per kind, and the total."""
+    catalogue = tmp_path / "metrics.yaml"
+    metrics = "".join(
+        f"  - {{id: M{i}, title: Missing {i}, statistic: proportion, numerator: gone{i}.num, "
+        f"denominator: gone{i}.den}}\n"
+        for i in range(40)
     )
+    catalogue.write_text("metrics:\n" + metrics)
+    out = CliRunner().invoke(cli, ["validate", "--catalogue", str(catalogue)])
     lines = out.stderr.splitlines()
-    assert out.exit_code == 1 and len(lines) < 25  # 67 problems, a few lines each kind
+    assert out.exit_code == 1 and len(lines) < 25  # 80 problems, a few lines each kind
     assert any("more of the same kind as:" in line for line in lines)
-    assert lines[-1].endswith("67 problems, 0 warnings")
+    assert lines[-1].endswith("80 problems, 0 warnings")
 
 
 @pytest.mark.parametrize(

@@ -256,7 +256,9 @@ def test_default_templates_and_report_wording():
 
 def test_explain_shows_the_whole_path():
     out = CliRunner().invoke(cli, ["explain", "ASCOF_4B", "--period", "2024-25"]).stdout
-    assert "numerator   ascof_4b.num = 650" in out and "observations-leicestershire.csv" in out
+    assert "numerator   ascof_4b.num = 650 [rounded]" in out and "observations-national-ascof.csv" in " ".join(
+        out.split()
+    )
     assert "value        the published value 95.3%: the counts 650 / 680 are rounded" in out
     assert "check        the published 95.3 is one the rounded counts allow" in out
     assert "warning" not in out

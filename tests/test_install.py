@@ -109,37 +109,53 @@ def test_rate_runs_from_any_directory_as_a_real_process(tmp_path):
 
 def test_init_writes_a_starting_point_and_never_overwrites(tmp_path):
     target = tmp_path / "newtown"
-    out = CliRunner().invoke(cli, ["init", str(target)])
+    out = CliRunner().invoke(cli, ["init", str(target), "--area", "Coventry"])
     assert out.exit_code == 0, out.stderr
-    assert (target / "metrics.yaml").read_bytes() == DEFAULT_CATALOGUE.read_bytes()
-    assert sorted(p.name for p in (target / "data").iterdir()) == ["areas.csv", "dataset.yaml", "observations.csv"]
+    template = Path(__import__("ascbench").__file__).parent / "template" / "metrics.yaml"
+    assert (target / "metrics.yaml").read_bytes() == template.read_bytes()
+    assert sorted(p.name for p in (target / "data").iterdir()) == [
+        "areas.csv",
+        "dataset.yaml",
+        "groups.csv",
+        "observations-local.csv",
+        "observations-national-ascof.csv",
+        "observations-national-populations.csv",
+    ]
+    assert "default_area: E08000026" in (target / "data" / "dataset.yaml").read_text()
     assert out.stdout.splitlines() == [f"  cd {target}", "  ascbench validate", "  ascbench rate"]
+    assert "Coventry (E08000026) is the default area" in out.stderr
     # a second run refuses, changes nothing and exits 1
     (target / "data" / "areas.csv").write_text("mine\n")
-    again = CliRunner().invoke(cli, ["init", str(target)])
+    again = CliRunner().invoke(cli, ["init", str(target), "--area", "E08000026"])
     assert again.exit_code == 1 and "already exists" in again.stderr and "never overwrites" in again.stderr
     assert (target / "data" / "areas.csv").read_text() == "mine\n"
 
 
-def test_the_template_reads_and_its_commented_rows_are_real_rows(tmp_path):
+def test_init_without_an_area_says_how_to_choose_one(tmp_path):
+    out = CliRunner().invoke(cli, ["init", str(tmp_path / "x")])
+    assert out.exit_code == 1 and not (tmp_path / "x").exists()
+    assert "--area: which council?" in out.stderr and "ascbench init --list" in out.stderr
+    listed = CliRunner().invoke(cli, ["init", "--list"]).stdout.splitlines()
+    assert "E10000018  Leicestershire  [county, East Midlands]" in listed
+    assert any(line.startswith("E10000023  North Yorkshire") and "abolished after 2022-23" in line for line in listed)
+    gone = CliRunner().invoke(cli, ["init", str(tmp_path / "y"), "--area", "E10000023"])
+    assert gone.exit_code == 1 and "was abolished after 2022-23; it is now E06000065" in gone.stderr
+
+
+def test_the_local_template_reads_and_its_commented_rows_are_real_rows(tmp_path):
     from ascbench.engine.data import load as load_dataset
 
     target = tmp_path / "t"
-    assert CliRunner().invoke(cli, ["init", str(target)]).exit_code == 0
+    assert CliRunner().invoke(cli, ["init", str(target), "--area", "E06000016"]).exit_code == 0
     data = load_dataset(target / "data")
-    assert data.observations.empty and data.settings["default_area"] in set(data.areas["area_code"])
+    assert data.settings["default_area"] == "E06000016"
     assert set(data.roles.values()) <= set(data.areas["area_code"])
-    # uncomment the example rows: they load, with their suppressed cell as data
-    obs = target / "data" / "observations.csv"
+    # uncomment the example rows: they load as the council's own figures
+    obs = target / "data" / "observations-local.csv"
     obs.write_text("\n".join(line[2:] if line.startswith("# E") else line for line in obs.read_text().splitlines()))
-    loaded = load_dataset(target / "data").observations.set_index(["area_code", "measure"])
-    assert loaded.loc[("E06000016", "ascof_2a.num"), "value"] == 1917
-    assert loaded.loc[("E06000016", "population.65+"), "status"] == "suppressed"
-    # validate in the new directory names what is still missing, as rate would
-    out = CliRunner().invoke(
-        cli, ["validate", "--catalogue", str(target / "metrics.yaml"), "--data", str(target / "data")]
-    )
-    assert out.exit_code == 1 and "is not in the data" in out.stderr
+    loaded = load_dataset(target / "data").observations
+    mine = loaded[loaded["file"].astype(str).str.endswith("observations-local.csv")].set_index("measure")["value"]
+    assert mine["reviews_on_time.num"] == 4140 and mine["ascof_2a.den"] == 2000
 
 
 def test_comment_lines_keep_line_numbers(tmp_path):

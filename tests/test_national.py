@@ -319,8 +319,16 @@ def test_build_command_is_reproducible_and_keeps_the_reports_rows(tmp_path):
     assert ("E10000023", "2017-18", "ascof_3c1.published") in keys  # North Yorkshire County Council then
     assert ("E06000065", "2017-18", "ascof_3c1.published") not in keys
     assert keys[("E92000001", "2024-25", "ascof_2a.num")]["status"] == "rounded"
-    # the report's own rows are kept and the national ones dropped (Leicestershire 2A 2024-25)
-    assert ("E10000018", "2024-25", "ascof_2a.num") not in keys
+    # a figure the report prints as the national file has it lives in the national file only
+    # (Leicestershire 2A 2024-25), so a directory of the national files alone holds it
+    assert keys[("E10000018", "2024-25", "ascof_2a.num")]["value"] == "2067"
+    assert (
+        "ascof_2a.num"
+        not in (tmp_path / "one" / "observations-leicestershire.csv")
+        .read_text()
+        .split("E10000018,2024-25,", 1)[-1]
+        .split("\n", 1)[0]
+    )
     groups = list(csv.DictReader(io.StringIO(outputs[0][2].decode())))
     leics = {g["member_code"] for g in groups if g["group_code"] == "NN-E10000018"}
     assert "E06000065" not in leics or "E10000023" not in leics

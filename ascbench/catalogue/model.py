@@ -169,6 +169,9 @@ class Metric:
     breaks: tuple[str, ...] = ()  # periods from which the definition changed
     forecast: str | None = None  # measure of year-end forecasts, each dated by the period it was made in
     interval: bool = True  # a confidence interval is computed and shown (a sample estimate, a rate of events)
+    aggregation: tuple[tuple[str, str], ...] = ()  # (measure, sum|last|none) declared by the metric
+    aggregation_line: int = 0
+    synonyms: tuple[str, ...] = ()  # other names a report uses for the metric ("new contacts"): ascbench check
     line: int = 0
     order: int = 0
 
@@ -181,6 +184,9 @@ class Catalogue:
     metrics: list[Metric]
     layers: dict[str, str] = field(default_factory=dict)  # id -> heading
     title: str = ""
+    # measure -> (rule, where declared): the roll-up rules the catalogue declares
+    # (``measures:`` and metrics' ``aggregation:``); catalogue.aggregation infers the rest
+    aggregations: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.metrics)

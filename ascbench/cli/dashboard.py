@@ -27,7 +27,7 @@ FILES = ("dashboard.html", "dashboard.md", "dashboard.xlsx", "dashboard.csv")
     "--out",
     "out",
     required=True,
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="Directory for dashboard.html, .md, .xlsx and .csv (created).",
 )
 @area_option()
@@ -89,9 +89,18 @@ def dashboard(catalogue_path, data_path, out, area, period, tags, group, title, 
     from ascbench.cli.common import check_output
     from ascbench.io.atomic import write_set_atomic
 
+    if Path(out).exists() and not Path(out).is_dir():
+        from ascbench.errors import AscbenchError
+
+        raise AscbenchError(
+            "--out is a file, not a directory",
+            file=str(out),
+            field="--out",
+            expected="a directory (created if need be)",
+        )
     targets = {Path(out) / name: outputs[name] for name in FILES}
     for target in targets:
-        check_output(target)
+        check_output(target, "--out")
     # all four files are staged, then renamed in together under a lock: a failed run leaves
     # the previous dashboard whole, and two runs into one directory cannot mix their files
     write_set_atomic(targets, lock=Path(out))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ascbench.cli.common import (
+    TEXT_EXTENSIONS,
     area_option,
     catalogue_option,
     data_option,
@@ -49,4 +50,4 @@ def explain(catalogue_path, data_path, metric, area, period, output, width, publ
     text = render_explain(row, catalogue.get(ids[0]), dataset.observations, comparisons, catalogue.path, warnings)
     if disclosure_note(dataset):
         text += f"  disclosure   {disclosure_note(dataset)}\n"
-    emit(wrap_lines(text.rstrip("\n"), terminal_width(width)) + "\n", output)
+    emit(wrap_lines(text.rstrip("\n"), terminal_width(width)) + "\n", output, TEXT_EXTENSIONS)

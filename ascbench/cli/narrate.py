@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ascbench.cli.common import (
+    TEXT_EXTENSIONS,
     area_option,
     catalogue_option,
     data_option,
@@ -84,7 +85,7 @@ def narrate(catalogue_path, data_path, metrics, area, period, output, width, gap
         paragraphs = [
             textwrap.fill(p, terminal_width(width), break_long_words=False, break_on_hyphens=False) for p in paragraphs
         ]
-    emit("\n\n".join(f"{p}" for p in paragraphs) + "\n", output)
+    emit("\n\n".join(f"{p}" for p in paragraphs) + "\n", output, TEXT_EXTENSIONS)
 
 
 def _gap_sentences(catalogue, dataset, areas, period, ids, target: str) -> dict:

@@ -19,6 +19,7 @@ from ascbench.cli.common import (
     output_option,
     period_option,
     publish_option,
+    refuse_extension,
     terminal_width,
     width_option,
 )
@@ -47,14 +48,14 @@ GROUP_HELP = (
 @click.option(
     "--chart",
     "chart",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
     help="Also write the league table as a chart (SVG): every council's value, sorted.",
 )
 @click.option(
     "--funnel",
     "funnel",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
     help="Also write a funnel plot (SVG): every council's value against its denominator, with PHE's "
     "95% and 99.8% limits around the group's pooled average (proportions and rates with counts).",
@@ -75,7 +76,7 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
     from ascbench.engine.ranking import league_of_group
     from ascbench.engine.values import metric_values
     from ascbench.errors import AscbenchError
-    from ascbench.render import render
+    from ascbench.render.frames import stream
 
     catalogue, dataset, ids = load(
         catalogue_path, data_path, [] if (theme and metric == "all") else [metric], publish=publish
@@ -112,8 +113,12 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
                 f"{t}: mean of the ranks of {ind}\n"
                 for t, ind in zip(themes["theme"], themes["indicators"], strict=True)
             )
+            shown = table.drop(columns=["indicators", "theme_metrics"]).assign(
+                metrics=table["metrics"].astype(str) + " of " + table["theme_metrics"].astype(str),
+                position=table["position"].map("{:.0f}".format, na_action="ignore").fillna(""),
+            )
             emit(
-                _plain(table.drop(columns="indicators"), terminal_width(width))
+                _plain(shown, terminal_width(width))
                 + "\n"
                 + wrap_lines(legend.rstrip("\n"), terminal_width(width))
                 + "\n"
@@ -121,21 +126,28 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
                 output,
             )
         else:
-            emit(render(table.assign(disclosure=note) if note else table, fmt), output)
+            emit(stream(table.assign(disclosure=note) if note else table, fmt), output)
         return
     table.insert(4, "area_name", table["area_code"].map(names))
     counts = table[["area_code", "numerator", "denominator"]]
     table = table.drop(columns=["numerator", "denominator"])
     if chart:
-        check_output(chart, "--chart")  # never onto the catalogue or a data file
+        check_chart(chart, "--chart")  # an SVG, never onto the catalogue or into the data
         _write_chart(chart, table, focus, dataset, catalogue)
     if funnel:
-        check_output(funnel, "--funnel")
+        check_chart(funnel, "--funnel")
         _write_funnel(funnel, table.merge(counts, on="area_code", how="left"), focus, catalogue)
     if fmt == "table":
         emit(_league(table, focus, catalogue, terminal_width(width)) + tail, output)
     else:
-        emit(render(table.assign(disclosure=note) if note else table, fmt, binary=True), output)
+        emit(stream(table.assign(disclosure=note) if note else table, fmt), output)
+
+
+def check_chart(path: Path, field: str) -> None:
+    """A chart is SVG: another extension is refused, as is a path onto or into an input."""
+    if path.suffix and path.suffix.lower() != ".svg":
+        refuse_extension(path, [".svg"], field)
+    check_output(path, field)
 
 
 def _plain(frame, width: int) -> str:

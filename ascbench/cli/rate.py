@@ -45,7 +45,7 @@ GATES = {
     show_default=True,
     help="Comparison group for rank and quartile (see 'ascbench rank --help').",
 )
-@format_option()
+@format_option(files=("xlsx",))
 @output_option
 @click.option("--bom", is_flag=True, help="Start CSV output with a byte-order mark (for Excel).")
 @click.option(
@@ -90,6 +90,7 @@ def rate(
         "history": history,
         "colour": fmt == "table" and output is None and use_colour(no_color),
         "width": terminal_width(width),
+        "title": dataset.settings.get("title") or "Performance dashboard",  # the workbook's title row
     }
     emit(render(results, fmt, binary=True, **options), output)
     tripped = [g for g in fail_on if GATES[g](results).any()]

@@ -59,7 +59,8 @@ def validate(catalogue_path, data_path, strict):
         (f"error: {e.one_line()}", f"{e.location.file}|{e.location.field}|{e.message}|{e.expected}")
         for e in problems.errors
     ]
-    for line in summarised(errors) + summarised([(f"warning: {w}", w) for w in problems.warnings]):
+    notes = summarised([(f"note: {n}", n) for n in problems.notes])
+    for line in notes + summarised(errors) + summarised([(f"warning: {w}", w) for w in problems.warnings]):
         click.echo(printable(line), err=True)
     n_err, n_warn = len(problems.errors), len(problems.warnings)
     click.echo(

@@ -15,7 +15,8 @@ import difflib
 import numpy as np
 import pandas as pd
 
-from ascbench.engine.compare import resolve_comparators
+from ascbench.engine.compare import area_roles, resolve_comparators
+from ascbench.engine.data import for_catalogue
 from ascbench.engine.direction import attach_direction
 from ascbench.engine.forecast import attach_recorded_forecasts
 from ascbench.engine.groups import group_values
@@ -108,6 +109,7 @@ RESULT_COLUMNS = [
     "footnote",
     "trend_note",
     "trend_statistic",
+    "trend_reason",
     "funnel",
     "funnel_average",
     "funnel_of",
@@ -273,6 +275,15 @@ def reporting_period(dataset, values, areas: list[str], period: str | None):
             field="period",
             expected=f"a reporting period up to {last}",
         )
+    earliest = pd.Timestamp(ends.min()) if ends is not None else end
+    if ends is not None and earliest > end:  # nothing had happened yet: no figure as at it
+        first = mine[ends.reindex(mine).to_numpy() == earliest].iloc[0]
+        raise AscbenchError(
+            f"no data as at {p.text} ({p.label}): the earliest period in the data is {first} (to {earliest.date()})",
+            file=None if period else dataset.settings.get("_file"),
+            field="period" if period else "default_period",
+            expected=f"a reporting period ending on or after {earliest.date()}",
+        )
     beyond = latest is not None and latest > end
     if beyond:
         why += f"; the data run to {latest.date()}"
@@ -308,6 +319,7 @@ def build_report(
     (long, for ``explain`` and narratives), the comparison groups and the reporting period.
     """
     ids = resolve_metric_ids(catalogue, metric_ids)
+    dataset = for_catalogue(dataset, catalogue)  # monthly data rolled up by this catalogue's rules
     metrics = catalogue.metrics_frame()
     metrics = metrics[metrics["metric_id"].isin(ids)].reset_index(drop=True)
     comparators = catalogue.comparators_frame()
@@ -327,11 +339,13 @@ def build_report(
     area_names = dict(zip(dataset.areas["area_code"], dataset.areas["area_name"], strict=False))
     groups = group_values(values, metrics, dataset.groups)
     comparisons = resolve_comparators(
-        current, comparators, values, dataset.observations, dataset.roles, area_names, groups
+        current, comparators, values, dataset.observations, dataset.roles, area_names, groups, area_roles(dataset.areas)
     )
     current, comparisons = decategorised(current), decategorised(comparisons)
     current = attach_direction(current, metrics)
-    current["trend"], current["trend_statistic"] = recent_trend(current, values, metrics, with_statistic=True)
+    current["trend"], current["trend_statistic"], current["trend_reason"] = recent_trend(
+        current, values, metrics, with_statistic=True
+    )
     # the comparison group, found once for every chosen area: ranks, quintile and funnel ratings
     context = comparison_group(values, metrics, dataset.areas, dataset.groups, group, areas, end)
     neighbours = neighbour_context(values, metrics, dataset.areas, dataset.groups, group, areas, end)

@@ -460,14 +460,26 @@ def attach_quantiles(table, metrics):
     return table
 
 
-def composite(position, catalogue, theme: str = "layer"):
+def composite(position, catalogue, theme: str = "layer", coverage: float = 0.5):
     """Average performance rank per council by theme: ``layer``, ``outcome`` or ``tag``
     (a metric with several tags counts in each); ``overall`` averages across all metrics.
     This is the method of the 2016/17 ASCOF compendium's theme rankings: each council's
-    polarity-aware ranks averaged by theme, then the averages ranked. A metric ranked in a
-    group of one council (only the focus has data) does not count.
-    Returns ``area_code, theme, mean_rank, metrics, position, indicators`` (1 = best average;
-    ``indicators`` lists the metrics behind the theme)."""
+    polarity-aware ranks averaged by theme, then the averages ranked.
+
+    * A theme's metrics are those ranked in a group of two or more councils (a metric only
+      the focus has data for, or one without a polarity, does not count); a metric without
+      the theme's attribute (no outcome, no tag) is in no theme of that kind.
+    * Missing values: a council's mean is over the metrics it has a rank for (``metrics``, of
+      the theme's ``theme_metrics``); one ranked on fewer than ``coverage`` of them (half,
+      rounded up: 2 of 4, 2 of 3, 1 of 1) keeps its ``mean_rank`` but gets no ``position``
+      and is not counted in others' positions, so one good rank cannot top a theme of four.
+    * Ties: the ranks behind are shared (1, 1, 3); the mean is the exact sum over the count,
+      so equal means are equal, and councils with equal means share the best ``position``
+      (1, 1, 3), as the ranks do.
+
+    Returns ``theme, area_code, mean_rank, metrics, theme_metrics, position, indicators``
+    (1 = best average; ``indicators`` lists the metrics behind the theme), by theme and
+    position, councils without a position last."""
     meta = catalogue.metrics_frame().set_index("metric_id")
     p = position.dropna(subset=["rank"])
     p = p[p["rank_of"] >= 2].copy()
@@ -482,27 +494,15 @@ def composite(position, catalogue, theme: str = "layer"):
     p = p.dropna(subset=["theme"])
     out = (
         p.groupby(["theme", "area_code"], sort=True, observed=True)
-        .agg(mean_rank=("rank", "mean"), metrics=("rank", "size"))
+        .agg(rank_sum=("rank", "sum"), metrics=("rank", "size"))
         .reset_index()
     )
-    out["position"] = out.groupby("theme")["mean_rank"].rank(method="min")
+    out["mean_rank"] = out["rank_sum"] / out["metrics"]
+    out["theme_metrics"] = out["theme"].map(p.groupby("theme")["metric_id"].nunique()).astype("int64")
+    covered = out["metrics"] >= np.ceil(coverage * out["theme_metrics"] - 1e-9)
+    out["position"] = out["mean_rank"].where(covered).groupby(out["theme"]).rank(method="min")
     behind = p.drop_duplicates(["theme", "metric_id"]).sort_values("metric_id").groupby("theme")["metric_id"]
     out["indicators"] = out["theme"].map(behind.agg(", ".join))
-    return out.sort_values(["theme", "position", "area_code"]).reset_index(drop=True)
-
-
-def spend_quadrants(performance, spend):
-    """Place each council in a quadrant of performance rank x spend rank (1 = best, 1 =
-    highest spend), split at each ranking's middle, as the 2016/17 benchmarking compendium
-    did. ``performance``: area_code, position; ``spend``: area_code, value."""
-    df = performance[["area_code", "position"]].merge(spend[["area_code", "value"]], on="area_code")
-    df["spend_rank"] = df["value"].rank(method="min", ascending=False)
-    n = len(df)
-    high_perf = df["position"] <= (n + 1) / 2
-    high_spend = df["spend_rank"] <= (n + 1) / 2
-    df["quadrant"] = np.select(
-        [high_perf & ~high_spend, high_perf & high_spend, ~high_perf & ~high_spend],
-        ["high performance, low spend", "high performance, high spend", "low performance, low spend"],
-        "low performance, high spend",
-    )
-    return df.sort_values("position").reset_index(drop=True)
+    out = out.sort_values(["theme", "position", "mean_rank", "area_code"], na_position="last")
+    columns = ["theme", "area_code", "mean_rank", "metrics", "theme_metrics", "position", "indicators"]
+    return out[columns].reset_index(drop=True)

@@ -61,7 +61,7 @@ class Imported:
     """What an importer read: frames in ascbench's own columns."""
 
     observations: object  # area_code, period, measure, value, status, source, note
-    areas: object  # area_code, area_name, area_type, region, first_year, last_year, predecessors
+    areas: object  # area_code, area_name, area_type, region (+ valid_from, valid_to, successors)
     groups: object | None = None  # group_code, member_code
     roles: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)

@@ -92,6 +92,9 @@ def parse_cells(raw, text=None):
         h = pd.Series("is not a number", index=b.index, dtype=object)
         h[b.str.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?")] = "has a thousands separator"
         h[b.str.contains("%", regex=False)] = "has a percent sign"
+        h[b.str.fullmatch(r"NA|N/A|NULL|#N/A", case=False)] = (
+            "is not a number (R's write.csv and Excel write a missing value so: leave the cell empty)"
+        )
         hint[bad] = h.to_numpy(dtype=object)
     return values, odd, status, bad, hint
 

@@ -113,7 +113,8 @@ def explain(row: dict, metric, observations, comparisons, catalogue_path: str, w
         )
     else:
         lines.append(f"  direction    {row.get('dot')}")
-    lines.append(f"  trend        {row.get('trend')}")
+    reason = row.get("trend_reason")
+    lines.append(f"  trend        {row.get('trend')}" + (f": {reason}" if isinstance(reason, str) and reason else ""))
     if not is_missing(row.get("rank")) and (row.get("rank_of") or 0) > 1:
         lines.append(
             f"  position     rank {int(row['rank'])} of {int(row['rank_of'])} in group {row['group']}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from ascbench.errors import printable
 from ascbench.render.display import _ordinal
 from ascbench.render.fit import fit_table, wrap_lines
+from ascbench.render.markup import markdown_cell, markdown_text
 from ascbench.render.numbers import fmt_count, fmt_number, fmt_value, is_missing
 
 SIGNIFICANCE = {
@@ -180,16 +181,12 @@ def render_text(frame, fmt: str, width: int = 100, note: str = "") -> str:
                 notes.append(r["note"])
             c[5] = (c[5] + f" [{notes.index(r['note']) + 1}]").strip()
     if fmt == "markdown":
-
-        def md(text) -> str:
-            return printable(text or "").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-
         lines = ["| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
-        lines += ["| " + " | ".join(md(c) for c in row) + " |" for row in cells]
+        lines += ["| " + " | ".join(markdown_cell(c) for c in row) + " |" for row in cells]
         if notes:
-            lines += ["", *[f"{i}. {md(n)}" for i, n in enumerate(notes, start=1)]]
+            lines += ["", *[f"{i}. {markdown_text(n)}" for i, n in enumerate(notes, start=1)]]
         if note:
-            lines += ["", md(note)]
+            lines += ["", markdown_text(note)]
         return "\n".join(lines) + "\n"
     headers, weights = HEADERS, [1, 1, 1, 3, 3, 2, 3, 2]
     if not many:  # one area: its name is said once, above the table

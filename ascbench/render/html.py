@@ -8,7 +8,6 @@ depends only on its inputs (no clock), unless a ``stamp`` is passed.
 from __future__ import annotations
 
 import math
-from html import escape
 
 from ascbench.periods import parse_period
 from ascbench.render.display import (
@@ -27,6 +26,7 @@ from ascbench.render.display import (
     previous_cell,
     records,
 )
+from ascbench.render.markup import html_text
 from ascbench.render.numbers import is_missing
 
 RAG_STYLE = {  # colours only: the shapes are display.RAG_SYMBOLS, one vocabulary for every format
@@ -64,7 +64,7 @@ def _rag(row) -> str:
     bg, fg, shape, word = RAG_STYLE.get(row.get("rag") or "none", RAG_STYLE["none"])
     label = row["rating"]
     glyph = f'<span aria-hidden="true">{shape}</span> ' if shape else ""
-    return f'<span class="rag" style="background:{bg};color:{fg}">{glyph}{escape(label)}</span>'
+    return f'<span class="rag" style="background:{bg};color:{fg}">{glyph}{html_text(label)}</span>'
 
 
 DASHED = 'stroke-dasharray="3,2"'
@@ -113,14 +113,14 @@ def _svg(points_council, points_england, labels, name: str, segments=None) -> st
     title = f"{name} by year - {desc}" + (f"; England - {eng}" if eng else "")
     shown = range(n) if n <= 4 else (0, n - 1)
     ticks = "".join(
-        f'<text x="{xy(i, lo).split(",")[0]}" y="{h - 1}" text-anchor="middle">{escape(labels[i])}</text>'
+        f'<text x="{xy(i, lo).split(",")[0]}" y="{h - 1}" text-anchor="middle">{html_text(labels[i])}</text>'
         for i in shown
     )
     if len(set(segments)) > 1:
         title += " (the definition changed where the line breaks)"
     return (
-        f'<svg width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" aria-label="{escape(title)}">'
-        f"<title>{escape(title)}</title>{line(points_council, '')}"
+        f'<svg width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" aria-label="{html_text(title)}">'
+        f"<title>{html_text(title)}</title>{line(points_council, '')}"
         f'<g opacity="0.6">{line(points_england, DASHED)}</g>'
         f"{ticks}</svg>"
     )
@@ -152,7 +152,9 @@ def _trend_cell(row, history, focus, national) -> str:
     )
     if svg:
         return svg
-    return f'<span class="small">{escape(row.get("trend_note") or "Not enough years for a trend.")}</span>'
+    reason = row.get("trend_reason") if isinstance(row.get("trend_reason"), str) else ""
+    said = row.get("trend_note") or (f"No trend: {reason}." if reason else "Not enough years for a trend.")
+    return f'<span class="small">{html_text(said)}</span>'
 
 
 COLUMNS = [
@@ -213,13 +215,13 @@ def render(
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape(title)}</title>",
+        f"<title>{html_text(title)}</title>",
         f"<style>{CSS}</style>",
         "</head>",
         "<body>",
         "<main>",
-        f"<h1>{escape(title)}</h1>",
-        f'<p class="small">{escape(area_name)} ({escape(focus)}){" - " + escape(as_at) if as_at else ""}</p>',
+        f"<h1>{html_text(title)}</h1>",
+        f'<p class="small">{html_text(area_name)} ({html_text(focus)}){" - " + html_text(as_at) if as_at else ""}</p>',
     ]
     out.append(
         '<p class="key small"><strong>Rating:</strong> '
@@ -241,7 +243,7 @@ def render(
         if footnotes:
             out.append(
                 '<ol class="notes">'
-                + "".join(f'<li id="note-{section}-{i}">{escape(f)}</li>' for i, f in enumerate(footnotes, start=1))
+                + "".join(f'<li id="note-{section}-{i}">{html_text(f)}</li>' for i, f in enumerate(footnotes, start=1))
                 + "</ol>"
             )
             footnotes.clear()
@@ -256,17 +258,17 @@ def render(
             section += 1
             layer, outcome = r["layer"], object()
             heading = str(layers.get(r["layer"], r["layer"] or "Other"))
-            out.append(f"<h2>{escape(heading)}</h2>")
+            out.append(f"<h2>{html_text(heading)}</h2>")
         if (r.get("outcome"), r.get("aim")) != outcome:
             if open_table:
                 out.append("</tbody></table>")
             outcome = (r.get("outcome"), r.get("aim"))
             if r.get("outcome"):
-                out.append(f"<h3>{escape(r['outcome'])}</h3>")
+                out.append(f"<h3>{html_text(r['outcome'])}</h3>")
             if r.get("aim"):
-                out.append(f'<p class="aim">{escape(r["aim"])}</p>')
+                out.append(f'<p class="aim">{html_text(r["aim"])}</p>')
             caption = " - ".join(x for x in (heading, r.get("outcome")) if x)
-            out.append(f"<table><caption>{escape(caption)}</caption><thead>{head}</thead><tbody>")
+            out.append(f"<table><caption>{html_text(caption)}</caption><thead>{head}</thead><tbody>")
             open_table = True
         numbers = []
         for note in (r.get("footnote") or "").split(" | "):
@@ -276,26 +278,26 @@ def render(
                 numbers.append(footnotes.index(note) + 1)
         marks = "".join(f'<sup><a href="#note-{section}-{n}" aria-label="note {n}">{n}</a></sup>' for n in numbers)
         dot = r.get("dot") or ""
-        current = escape(current_cell(r))
+        current = html_text(current_cell(r))
         if r.get("period_label"):
-            current += f'<br><span class="small">{escape(r["period_label"])}</span>'
+            current += f'<br><span class="small">{html_text(r["period_label"])}</span>'
         interval = interval_cell(r)
         if interval:
-            current += f'<br><span class="small">{escape(interval)}</span>'
+            current += f'<br><span class="small">{html_text(interval)}</span>'
         if forecast_cell(r):
-            current += f'<br><span class="small">{escape(forecast_cell(r))}</span>'
-        comparator = escape(_comparator_words(r))
+            current += f'<br><span class="small">{html_text(forecast_cell(r))}</span>'
+        comparator = html_text(_comparator_words(r))
         if has_position(r):
-            comparator += f'<br><span class="small">{escape(position_cell(r))}</span>'
+            comparator += f'<br><span class="small">{html_text(position_cell(r))}</span>'
         cells = [
-            f'<td data-label="{COLUMNS[0]}">{escape(r["code"] or "")}</td>',
-            f'<th scope="row" data-label="{COLUMNS[1]}">{escape(r["title"])}{marks}</th>',
-            f'<td data-label="{COLUMNS[2]}">{escape(AIM_WORDS.get(r["polarity"], ""))}</td>',
+            f'<td data-label="{COLUMNS[0]}">{html_text(r["code"] or "")}</td>',
+            f'<th scope="row" data-label="{COLUMNS[1]}">{html_text(r["title"])}{marks}</th>',
+            f'<td data-label="{COLUMNS[2]}">{html_text(AIM_WORDS.get(r["polarity"], ""))}</td>',
             f'<td data-label="{COLUMNS[3]}">{_rag(r)}<br>{comparator}</td>',
-            f'<td class="dot" data-label="{COLUMNS[4]}"><span aria-hidden="true">{escape(DOT_SYMBOLS.get(dot, ""))}'
-            f"</span> {escape(dot)}</td>",
+            f'<td class="dot" data-label="{COLUMNS[4]}"><span aria-hidden="true">{html_text(DOT_SYMBOLS.get(dot, ""))}'
+            f"</span> {html_text(dot)}</td>",
             f'<td class="num" data-label="{COLUMNS[5]}">{current}</td>',
-            f'<td class="num" data-label="{COLUMNS[6]}">{escape(previous_cell(r))}</td>',
+            f'<td class="num" data-label="{COLUMNS[6]}">{html_text(previous_cell(r))}</td>',
             f'<td data-label="{COLUMNS[7]}">{_trend_cell(r, history, focus, national)}</td>',
         ]
         out.append("<tr>" + "".join(cells) + "</tr>")
@@ -315,11 +317,11 @@ def render(
         out.append("</tbody></table>")
     close_layer()
     out.append("</main>")
-    footer = [escape(v) for v in notes.values()]
+    footer = [html_text(v) for v in notes.values()]
     if disclosure_note(results):
-        footer.insert(0, f"<strong>{escape(disclosure_note(results))}</strong>")
+        footer.insert(0, f"<strong>{html_text(disclosure_note(results))}</strong>")
     if stamp:
-        footer.append(f"Generated {escape(stamp)}")
+        footer.append(f"Generated {html_text(stamp)}")
     footer.append("Made with ascbench from counts; methods: docs/methods.md.")
     out.append("<footer>" + "<br>".join(footer) + "</footer>")
     out += ["</body>", "</html>"]

@@ -9,11 +9,10 @@ the shaded bands are the councils of each quartile (type-7 bounds, as the ranks 
 
 from __future__ import annotations
 
-from html import escape
-
 import numpy as np
 
 from ascbench.periods import parse_period
+from ascbench.render.markup import html_text
 from ascbench.render.numbers import is_missing
 from ascbench.render.svg import document, with_unit
 
@@ -94,7 +93,7 @@ def league_svg(
         anchor = "start" if x < WIDTH / 2 else "end"
         labels.append(
             f'<text x="{x:.1f}" y="{PAD_TOP - 4}" text-anchor="{anchor}">'
-            f"{escape(str(t.loc[i, 'area_name']))} {escape(with_unit(values[i], decimals, unit))}</text>"
+            f"{html_text(str(t.loc[i, 'area_name']))} {html_text(with_unit(values[i], decimals, unit))}</text>"
         )
     if not is_missing(national):
         yy = y(float(national))
@@ -104,7 +103,7 @@ def league_svg(
         )
         labels.append(
             f'<text x="{WIDTH - PAD_X}" y="{HEIGHT - 4}" text-anchor="end" fill="{ENGLAND}">'
-            f"England {escape(with_unit(float(national), decimals, unit))} (dashed)</text>"
+            f"England {html_text(with_unit(float(national), decimals, unit))} (dashed)</text>"
         )
     labels.append(f'<text x="{PAD_X}" y="{HEIGHT - 4}">lowest</text>')
     text = summary(t, focus, national, name, period_label, decimals, unit)

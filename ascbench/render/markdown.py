@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ascbench.errors import printable
 from ascbench.render.display import (
     AIM_WORDS,
     comparator_cell,
@@ -16,27 +15,23 @@ from ascbench.render.display import (
     rating_cell,
     records,
 )
+from ascbench.render.markup import markdown_cell, markdown_table, markdown_text
 
-
-def _md(text) -> str:
-    """Text as Markdown shows it and nothing more: ``<`` and ``>`` escaped (a title with
-    <script> stays text; a lone ``&`` reads as itself), line breaks and control characters
-    out, so no cell or heading can open markup."""
-    return printable(text or "").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _cell(text) -> str:
-    return _md(text).replace("|", "\\|")
+RESULTS_COLUMNS = {"layer", "title", "rating", "dot"}  # a results frame; any other frame is a plain table
 
 
 def render(
     results, layers: dict | None = None, sections: bool = False, title: str | None = None, stamp: str | None = None, **_
 ) -> str:
     """Tables by layer; with ``sections`` also headings by strategic outcome, footnotes and a
-    title (the dashboard file)."""
+    title (the dashboard file). A frame that is not a results frame (rank's league table,
+    forecasts) is one plain table. Text from the data is text (:mod:`ascbench.render.markup`):
+    no cell, heading or note can open markup, a link or an image."""
+    if not RESULTS_COLUMNS <= set(results.columns):
+        return markdown_table(results)
     layers = layers or {}
     rows = records(results)
-    out: list[str] = [f"# {_md(title)}", ""] if title and sections else []
+    out: list[str] = [f"# {markdown_text(title)}", ""] if title and sections else []
     if sections and stamp:
         out += [f"Generated {stamp}", ""]
     current_layer = object()
@@ -52,15 +47,15 @@ def render(
             current_layer = r["layer"]
             outcome = object()
             heading = layers.get(r["layer"], r["layer"]) if r["layer"] else "Other"
-            out += ["", f"## {_md(heading)}", ""]
+            out += ["", f"## {markdown_text(heading)}", ""]
             if not sections:
                 out += [header, rule]
         if sections and (r.get("outcome"), r.get("aim")) != outcome:
             outcome = (r.get("outcome"), r.get("aim"))
             out += (
                 [""]
-                + ([f"### {_md(r['outcome'])}", ""] if r.get("outcome") else [])
-                + ([f"*{_md(r['aim'])}*", ""] if r.get("aim") else [])
+                + ([f"### {markdown_text(r['outcome'])}", ""] if r.get("outcome") else [])
+                + ([f"*{markdown_text(r['aim'])}*", ""] if r.get("aim") else [])
                 + [header, rule]
             )
         numbers = []
@@ -83,13 +78,13 @@ def render(
             current,
             previous_cell(r),
         ] + ([position_cell(r)] if ranked else [])
-        cells = [_cell(c) for c in cells]
+        cells = [markdown_cell(c) for c in cells]
         cells[1] += marks  # the footnote marks are this renderer's own markup, after the escaping
         out.append("| " + " | ".join(cells) + " |")
     if notes:
-        out += ["", "Notes:", ""] + [f"{i}. {_md(n)}" for i, n in enumerate(notes, start=1)]
+        out += ["", "Notes:", ""] + [f"{i}. {markdown_text(n)}" for i, n in enumerate(notes, start=1)]
     if disclosure_note(results):
-        out += ["", _md(disclosure_note(results))]
+        out += ["", markdown_text(disclosure_note(results))]
     text = "\n".join(out).strip()
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")

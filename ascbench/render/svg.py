@@ -3,8 +3,7 @@ with a ``<title>`` and a ``<desc>`` named by ``aria-labelledby``) and a value wi
 
 from __future__ import annotations
 
-from html import escape
-
+from ascbench.render.markup import html_text
 from ascbench.render.numbers import fmt_number
 
 
@@ -25,7 +24,7 @@ def document(
         f'aria-labelledby="{chart_id}-t {chart_id}-d" font-size="9" font-family="sans-serif"'
         + (' xmlns="http://www.w3.org/2000/svg"' if standalone else "")
         + ">"
-        f'<title id="{chart_id}-t">{escape(title)}</title><desc id="{chart_id}-d">{escape(description)}</desc>'
+        f'<title id="{chart_id}-t">{html_text(title)}</title><desc id="{chart_id}-d">{html_text(description)}</desc>'
         + body
         + "</svg>"
     )
