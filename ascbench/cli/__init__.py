@@ -27,6 +27,7 @@ COMMANDS = {
     "dashboard": ("ascbench.cli.dashboard", "dashboard"),
     "narrate": ("ascbench.cli.narrate", "narrate"),
     "explain": ("ascbench.cli.explain", "explain"),
+    "gap": ("ascbench.cli.gap", "gap"),
     "cld": ("ascbench.cli.cld", "cld"),
     "init": ("ascbench.cli.init", "init"),
     "check": ("ascbench.cli.check", "check"),

@@ -15,6 +15,7 @@ from ascbench.cli.common import (
     metric_option,
     output_option,
     period_option,
+    publish_option,
     say_as_at,
     tag_option,
     terminal_width,
@@ -56,7 +57,10 @@ GATES = {
 )
 @click.option("--no-color", is_flag=True, help="No colour in the table (also: NO_COLOR=1).")
 @width_option
-def rate(catalogue_path, data_path, areas, period, metrics, tags, group, fmt, output, bom, fail_on, no_color, width):
+@publish_option
+def rate(
+    catalogue_path, data_path, areas, period, metrics, tags, group, fmt, output, bom, fail_on, no_color, width, publish
+):
     """Rate every metric: value from counts, comparator, RAG, direction of travel.
 
     Each metric shows its latest period ending on or before the reporting period (a CLD
@@ -66,7 +70,7 @@ def rate(catalogue_path, data_path, areas, period, metrics, tags, group, fmt, ou
     from ascbench.engine import build_results
     from ascbench.render import render
 
-    catalogue, dataset, ids = load(catalogue_path, data_path, metrics, tags)
+    catalogue, dataset, ids = load(catalogue_path, data_path, metrics, tags, publish=publish)
     results, values, _ = build_results(catalogue, dataset, list(areas) or None, period, ids, group)
     say_as_at(results)
     differs = results[results["published_check"] == "differs"]

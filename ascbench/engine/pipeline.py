@@ -397,6 +397,10 @@ def build_report(
             results[column] = np.nan
     results = results[RESULT_COLUMNS]
     results.attrs["as_at"] = as_at  # which reporting period and why: titles, and stderr (reporting_period)
+    note = (dataset.settings.get("disclosure") or {}).get("note")
+    if note:  # a protected dataset (engine.disclosure): every output says by which rule
+        results["disclosure"] = note
+        results.attrs["disclosure"] = note
     return Report(
         results=results,
         values=values,

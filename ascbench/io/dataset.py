@@ -42,7 +42,7 @@ OPTIONAL_OBSERVATION_COLUMNS = ("status", "source", "note")
 AREA_COLUMNS = ("area_code", "area_name", "area_type")
 AGGREGATE_TYPES = ("national", "region", "group", "council_type", "aggregate")
 COUNCIL_TYPES = ("county", "unitary", "metropolitan", "london", "council")
-SETTINGS_KEYS = {"title", "default_area", "default_period", "roles", "observations", "source", "notes"}
+SETTINGS_KEYS = {"title", "default_area", "default_period", "roles", "observations", "source", "notes", "publish"}
 DEFAULT_OBSERVATION_GLOBS = ("observations*.csv", "observations/*.csv")
 TABLES = ("areas.csv", "groups.csv")  # the data directory's other tables
 

@@ -45,6 +45,12 @@ def as_at_label(results) -> str:
     return str((getattr(results, "attrs", {}).get("as_at") or {}).get("label") or "")
 
 
+def disclosure_note(results) -> str:
+    """The disclosure rule the results were protected by (``--publish``, set by the engine in
+    ``results.attrs``; docs/disclosure.md), or "" for an unprotected run."""
+    return str(getattr(results, "attrs", {}).get("disclosure") or "")
+
+
 def legend(rows: list[dict]) -> str:
     """The symbols the rows use, each with its meaning: one line for ratings, one for
     directions of travel."""

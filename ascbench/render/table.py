@@ -10,6 +10,7 @@ from ascbench.render.display import (
     as_at_label,
     comparator_cell,
     current_cell,
+    disclosure_note,
     dot_cell,
     forecast_cell,
     interval_cell,
@@ -131,4 +132,6 @@ def render(results, layers: dict | None = None, width: int = 100, colour: bool =
     key = legend(rows)
     if key:
         out += [_wrap(line, width) for line in key.split("\n")]
+    if disclosure_note(results):
+        out += [_wrap(printable(disclosure_note(results)), width)]
     return "\n".join(out).rstrip() + "\n"
