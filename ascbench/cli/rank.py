@@ -182,7 +182,9 @@ def _league(table, focus, catalogue, width: int) -> str:
             f"{int(table['quantile_of'].iloc[0])} quantile groups ({table['quantile_method'].iloc[0]}); "
             f"type-7 cut points {table['quantile_cuts'].iloc[0]}\n"
         )
-    headers = ["", "rank", "value rank", "council", "code", "value", "quartile", "band", "MADs", "vs median"]
+    by_performance = m.polarity in ("high", "low")
+    quartile_head = "quartile (1 = best)" if by_performance else "quartile by value (1 = lowest)"
+    headers = ["", "rank", "value rank", "council", "code", "value", quartile_head, "band", "MADs", "vs median"]
     weights = [0, 1, 1, 4, 1, 1, 1, 1, 1, 3]
     if width < 110:  # a narrow terminal: the columns that repeat others (value rank, code, MADs) go
         keep = [0, 1, 3, 5, 6, 7, 9]

@@ -94,6 +94,8 @@ RESULT_COLUMNS = [
     "rank_of",
     "group_size",
     "quartile",
+    "value_quartile",
+    "quartile_basis",
     "band",
     "group_median",
     "neighbour_rank",

@@ -171,15 +171,48 @@ def _ordinal(n: int) -> str:
     return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
+PERFORMANCE_QUARTILE_WORDS = {
+    1: "top quartile (best 25%)",
+    2: "second quartile (better than the median)",
+    3: "third quartile (worse than the median)",
+    4: "bottom quartile (worst 25%)",
+}
+VALUE_QUARTILE_WORDS = {
+    1: "lowest 25% of values",
+    2: "below the median value",
+    3: "above the median value",
+    4: "highest 25% of values",
+}
+
+
+def quartile_words(row: dict) -> str:
+    """The quartile in words that say which way it runs: by performance where the metric has
+    a polarity ("bottom quartile (worst 25%)", as rank 1 is best), else by value ("quartile 4
+    of 4 by value (highest 25% of values)"); "" without a quartile."""
+    q = row.get("quartile")
+    if is_missing(q):
+        return ""
+    q = int(q)
+    if (row.get("quartile_basis") or "value") == "performance":
+        return PERFORMANCE_QUARTILE_WORDS.get(q, f"quartile {q} of 4")
+    return f"quartile {q} of 4 by value ({VALUE_QUARTILE_WORDS.get(q, '')})"
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st ..."""
+    return _ordinal(int(n))
+
+
 def has_position(row: dict) -> bool:
     return not is_missing(row.get("rank")) and not is_missing(row.get("rank_of")) and row["rank_of"] > 1
 
 
 def position_cell(row: dict, short: bool = False) -> str:
     """Where the area stands in its comparison group, with the year the ranks come from:
-    ``60th of 152 councils (2023/24), quartile 2, median 14.9; 5th of 14 nearest neighbours``
-    (``short``: ``60th of 152 (2023/24)``). 1st is best (by polarity); ties share the best
-    rank (LG Inform's convention). Empty when there is no rank."""
+    ``60th of 152 councils (2023/24), second quartile (better than the median), median 14.9;
+    5th of 14 nearest neighbours`` (``short``: ``60th of 152 (2023/24)``). 1st is best (by
+    polarity); ties share the best rank (LG Inform's convention); the quartile says which way
+    it runs (:func:`quartile_words`). Empty when there is no rank."""
     if not has_position(row):
         return ""
 
@@ -189,8 +222,8 @@ def position_cell(row: dict, short: bool = False) -> str:
     if short:
         return f"{_ordinal(int(row['rank']))} of {int(row['rank_of'])}{when}"
     text = f"{_ordinal(int(row['rank']))} of {int(row['rank_of'])} {group}{when}"
-    if not is_missing(row.get("quartile")):
-        text += f", quartile {int(row['quartile'])}"
+    if quartile_words(row):
+        text += ", " + quartile_words(row)
     if not is_missing(row.get("group_median")):
         text += ", median " + fmt_value(row["group_median"], int(row["decimals"]), row["unit"], row["scale"])
     if not is_missing(row.get("neighbour_rank")) and not is_missing(row.get("neighbour_rank_of")):

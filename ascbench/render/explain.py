@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ascbench.render.display import is_missing
+from ascbench.render.display import has_position, is_missing, position_cell
 from ascbench.render.numbers import fmt_number, fmt_value
 
 
@@ -115,11 +115,8 @@ def explain(row: dict, metric, observations, comparisons, catalogue_path: str, w
         lines.append(f"  direction    {row.get('dot')}")
     reason = row.get("trend_reason")
     lines.append(f"  trend        {row.get('trend')}" + (f": {reason}" if isinstance(reason, str) and reason else ""))
-    if not is_missing(row.get("rank")) and (row.get("rank_of") or 0) > 1:
-        lines.append(
-            f"  position     rank {int(row['rank'])} of {int(row['rank_of'])} in group {row['group']}"
-            + (f", quartile {int(row['quartile'])}" if not is_missing(row.get("quartile")) else "")
-        )
+    if has_position(row):
+        lines.append(f"  position     {position_cell(row)} (rank 1 = best; group {row['group']})")
     for w in warnings:
         lines.append(f"  warning      {w}")
     for note in metric.footnotes:

@@ -319,7 +319,9 @@ def render(
     footer = [html_text(v) for v in notes.values()]
     if stamp:
         footer.append(f"Generated {html_text(stamp)}")
-    footer.append("Made with ascbench from counts; methods: docs/methods.md.")
+    footer.append(
+        "Made with ascbench from counts; the methods are in methods.md of the documentation installed with ascbench."
+    )
     out.append("<footer>" + "<br>".join(footer) + "</footer>")
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"
