@@ -278,7 +278,60 @@ def test_ci_example_is_valid_yaml_and_runs_the_dashboard():
     assert not any(s.get("continue-on-error") for s in steps)  # a red rating must fail the job
     upload = next(i for i, s in enumerate(steps) if "upload-artifact" in s.get("uses", ""))
     assert steps[upload].get("if") == "always()"
-    assert "--fail-on red" in steps[-1]["run"] and upload < len(steps) - 1
+    gate = next(i for i, s in enumerate(steps) if "--fail-on" in s.get("run", ""))
+    assert upload < gate and all(s.get("if") == "always()" for s in steps[gate + 1 :])
+    restore = next(i for i, s in enumerate(steps) if "cache/restore" in s.get("uses", ""))
+    save = next(i for i, s in enumerate(steps) if "cache/save" in s.get("uses", ""))
+    assert restore < gate < save and steps[restore]["with"]["path"] == steps[save]["with"]["path"] == "previous/"
+
+
+def _example_step(word: str) -> list[str]:
+    """The arguments of the example workflow's step whose command has ``word``, without the
+    program."""
+    import shlex
+
+    steps = yaml.safe_load((ROOT / "examples" / "dashboard.yml").read_text())["jobs"]["dashboard"]["steps"]
+    run = next(s["run"] for s in steps if word in s.get("run", "") and "ascbench" in s["run"])
+    args = shlex.split(run)
+    assert args[0] == ".venv/bin/ascbench"
+    return args[1:]
+
+
+def test_ci_example_gate_passes_on_the_embedded_data_and_trips_on_a_new_red(tmp_path, monkeypatch):
+    """The example's gate means action: run as the workflow runs it on the embedded data, with
+    the previous run's ratings, it passes (eight metrics are red, none newly); with ratings from
+    before ASCOF 2A and junior loans turned red, it fails with status 3 and names them."""
+    import pandas as pd
+
+    monkeypatch.chdir(tmp_path)
+    keep = _example_step("-o site/ratings.csv")
+    assert CliRunner().invoke(cli, keep).exit_code == 0
+    (tmp_path / "previous").mkdir()
+    shutil.copy(tmp_path / "site" / "ratings.csv", tmp_path / "previous" / "ratings.csv")
+    ratings = pd.read_csv(tmp_path / "site" / "ratings.csv")
+    assert (ratings["rag"] == "red").sum() == 8  # --fail-on red would fail every week
+    gate = _example_step("--fail-on")
+    out = CliRunner().invoke(cli, gate)
+    assert out.exit_code == 0, out.stderr
+    before = ratings.copy()
+    before.loc[before["metric_id"].isin(["ASCOF_2A", "local_library_loans_junior"]), "rag"] = "amber"
+    before.to_csv(tmp_path / "previous" / "ratings.csv", index=False)
+    out = CliRunner().invoke(cli, gate)
+    assert out.exit_code == 3
+    assert "--fail-on new-red: local_library_loans_junior, ASCOF_2A" in out.stderr
+
+
+def test_red_worsening_gate_names_red_metrics_whose_direction_is_worse():
+    out = CliRunner().invoke(cli, ["rate", "--format", "csv", "--fail-on", "red-worsening"])
+    assert out.exit_code == 3
+    import io
+
+    import pandas as pd
+
+    table = pd.read_csv(io.StringIO(out.stdout))
+    expected = table[(table["rag"] == "red") & (table["dot"] == "worse")]["metric_id"].tolist()
+    assert len(expected) == 5 and out.stderr.strip().endswith(", ".join(expected))
+    assert CliRunner().invoke(cli, ["rate", "--fail-on", "new-red"]).exit_code == 2  # needs --since
 
 
 def test_colour_only_on_a_terminal_and_no_color(monkeypatch):

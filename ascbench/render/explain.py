@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from ascbench.render.display import has_position, is_missing, position_cell
 from ascbench.render.numbers import fmt_number, fmt_value
 
@@ -31,24 +33,33 @@ def explain(row: dict, metric, observations, comparisons, catalogue_path: str, w
     if metric.source:
         lines.append(f"  source       {metric.source}")
     lines.append(f"  area, period {row['area_name']} ({row['area_code']}), {row['period']} ({row.get('period_label')})")
-    lines.append("  inputs")
+    hits = {}
     for role, measure in (
         ("numerator", metric.numerator),
         ("denominator", metric.denominator),
         ("published", metric.value),
     ):
-        if not measure:
-            continue
-        hit = observations[
-            (observations["measure"] == measure)
-            & (observations["area_code"] == row["area_code"])
-            & (observations["period"] == row["period"])
-        ]
+        if measure:
+            hits[role] = (
+                measure,
+                observations[
+                    (observations["measure"] == measure)
+                    & (observations["area_code"] == row["area_code"])
+                    & (observations["period"] == row["period"])
+                ],
+            )
+    # the data directory once, then each input by its file's name and line (a long path would
+    # not wrap, and every input's is the same)
+    folders = {os.path.dirname(str(h.iloc[0]["file"])) for _, h in hits.values() if len(h) and h.iloc[0]["file"]}
+    folder = folders.pop() if len(folders) == 1 else ""
+    lines.append("  inputs" + (f" (files in {folder})" if folder else ""))
+    for role, (measure, hit) in hits.items():
         if hit.empty:
             lines.append(f"    {role:<11} {measure}: not in the data for this area and period")
             continue
         o = hit.iloc[0]
-        where = f"{o['file']}:{o['line']}" if o["file"] else "rolled up from monthly data"
+        name = os.path.basename(str(o["file"])) if folder else o["file"]
+        where = f"{name}:{o['line']}" if o["file"] else "rolled up from monthly data"
         status = f" [{o['status']}]" if o["status"] else ""
         lines.append(
             f"    {role:<11} {measure} = {_g(o['value'], 12)}{status}  ({where}; {o['source'] or 'no source given'})"
