@@ -78,6 +78,8 @@ METRIC_KEYS = {
     "narrative",
     "breaks",
     "forecast",
+    "forecast_of",
+    "rate",
     "interval",
     "range_target",
     "quantiles",
@@ -713,6 +715,24 @@ def _metric(ctx, raw, defaults, order: int, layers: dict) -> Metric | None:
     aggregation = _metric_aggregation(
         ctx, raw, item, {"numerator": numerator, "denominator": denominator, "value": value}
     )
+    rated = _str(ctx, raw, "rate", item, choices=("actual", "forecast"), default="actual")
+    forecast_of = _str(ctx, raw, "forecast_of", item, choices=("value", "numerator"), default="value")
+    if (rated == "forecast" or "forecast_of" in raw) and not raw.get("forecast"):
+        ctx.error(
+            "'rate: forecast' and 'forecast_of' need the metric's forecast measure",
+            line=_line(raw, "rate" if "rate" in raw else "forecast_of"),
+            item=item,
+            field="forecast",
+            expected="forecast: a measure of year-end forecasts held as data",
+        )
+    if forecast_of == "numerator" and not numerator:
+        ctx.error(
+            "'forecast_of: numerator' needs a numerator (the count the forecast is of)",
+            line=_line(raw, "forecast_of"),
+            item=item,
+            field="forecast_of",
+            expected="a metric with numerator: (and a denominator for a proportion or rate), or forecast_of: value",
+        )
     if mid is None or statistic is None or title is None:
         return None
     return Metric(
@@ -749,6 +769,8 @@ def _metric(ctx, raw, defaults, order: int, layers: dict) -> Metric | None:
         aggregation=aggregation,
         aggregation_line=_line(raw, "aggregation") or 0,
         forecast=measure_name(_str(ctx, raw, "forecast", item, pattern=MEASURE_RE)),
+        forecast_of=forecast_of,
+        rate_forecast=rated == "forecast",
         synonyms=_synonyms(ctx, raw, item),
         line=line or 0,
         order=order,

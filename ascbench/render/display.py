@@ -73,9 +73,13 @@ def current_cell(row: dict) -> str:
 
 
 def forecast_cell(row: dict) -> str:
-    """``forecast for 2022/23 (made at Q1): 61.2%`` when the data hold one; never the value."""
-    if is_missing(row.get("forecast_value")) or not row.get("forecast_label"):
+    """``forecast for 2022/23 (made at Q1): 61.2%`` when the data hold one (a forecast of the
+    count behind a rate as a count: ``... (made at Q1): 32``); "" where the forecast is the
+    row's value already (``rate: forecast``)."""
+    if is_missing(row.get("forecast_value")) or not row.get("forecast_label") or row.get("value_basis") == "forecast":
         return ""
+    if row.get("forecast_of") == "numerator":
+        return f"{row['forecast_label']}: {fmt_count(row['forecast_value'])}"
     return f"{row['forecast_label']}: " + fmt_value(
         row["forecast_value"], int(row["decimals"]), row["unit"], row["scale"]
     )
