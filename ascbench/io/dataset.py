@@ -28,8 +28,8 @@ import pandas as pd
 from ascbench.errors import AscbenchError, Problems
 from ascbench.identifiers import measure_name
 from ascbench.io.cells import (
-    NUMBER_EXPECTED,
     DUE_STATUS,
+    NUMBER_EXPECTED,
     STATUSES,
     SUPPRESSION_MARKERS,
     parse_cells,
