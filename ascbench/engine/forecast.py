@@ -61,7 +61,35 @@ def _ytd(p, year) -> str:
     return Period("fytd", year.year, last_month=p.end.month).text
 
 
+LEFT_OUT_REASONS = {
+    "no value": "without a value as at the date",
+    "not in a year": "whose period lies in no financial or academic year (a snapshot, a rolling 12 months)",
+    "year complete": "whose year is over (the value is the year's actual)",
+}
+
+
+def left_out(results, frame) -> dict[str, list[str]]:
+    """The metrics of ``results`` that :func:`forecasts` did not forecast, by reason
+    (:data:`LEFT_OUT_REASONS`): no value; a period that lies in no year; a whole year already
+    over (its value is the actual, not a forecast)."""
+    done = set(frame["metric_id"]) if len(frame) else set()
+    out: dict[str, list[str]] = {k: [] for k in LEFT_OUT_REASONS}
+    for r in results.drop_duplicates("metric_id").itertuples(index=False):
+        if r.metric_id in done:
+            continue
+        if not isinstance(r.period, str) or np.isnan(r.value):
+            out["no value"].append(r.metric_id)
+        elif _year_of(r.period) is None:
+            out["not in a year"].append(r.metric_id)
+        else:
+            out["year complete"].append(r.metric_id)
+    return {k: v for k, v in out.items() if v}
+
+
 def forecasts(results, values, observations, metrics, comparators):
+    """One row per current row whose period lies inside a financial or academic year that is
+    not over (module docstring); a row whose year is complete is its actual, not a forecast,
+    and is left out (:func:`left_out` says which and why)."""
     rows = []
     meta = metrics.set_index("metric_id")
     keyed = values.set_index(["metric_id", "area_code", "period"])["value"]
@@ -75,6 +103,8 @@ def forecasts(results, values, observations, metrics, comparators):
 
         p = parse_period(r.period)
         elapsed = (p.end.year * 12 + p.end.month) - (year.start.year * 12 + year.start.month) + 1
+        if elapsed >= 12:  # the whole year: an actual, nothing to forecast
+            continue
         statistic = meta.loc[r.metric_id, "statistic"]
         count = statistic == "count"
         # the year to date ending with this period (a quarter or month alone is not enough)
