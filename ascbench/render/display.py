@@ -157,6 +157,8 @@ def comparator_cell(row: dict) -> str:
     if row.get("comparator_type") == "band":
         gap = gap_text(row)
         return f"Target {row['comparator']}" + (f" ({gap})" if gap else "")
+    if row.get("comparator_type") in ("quintile", "funnel", "range target"):
+        return str(row.get("comparator") or "")
     if is_missing(row.get("comparator_value")):
         return ""
     decimals = int(row["decimals"])
