@@ -230,7 +230,7 @@ def test_narrative_sentence_as_the_report_writes_it():
     # para 14 reads "this was 73.7% ... slightly below the national average": the sentence now has
     # its subject, and a measure the dashboard rates red (worse) is "below", never "slightly below"
     assert out.stdout.startswith(
-        "In Leicestershire, the % of people who had no need for ongoing services following "
+        "In Leicestershire, the percentage of people who had no need for ongoing services following "
         "reablement was 73.7% (2,067 out of 2,805) in 2024/25, below the national average "
         "of 77.1%."
     )
@@ -250,8 +250,8 @@ def test_default_templates_and_report_wording():
     # the report says "close to"; 58.70 is 2.0001 below 60.7, outside the tolerance of 2, so the
     # dashboard rates it red and the sentence says "below" (the words follow the rating)
     assert "58.7% (1,201 out of 2,046) in 2024/25, below the national average of 60.7%" in out
-    assert "heritage visits numbered 119.2k in Apr-Dec 2025, close to the milestone of 121.6k" in out
-    assert "new contacts (six months) was 16,420 in the 6 months to Dec 2025." in out
+    assert "heritage visits numbered 119.2 thousand in Apr-Dec 2025, close to the milestone of 121.6 thousand" in out
+    assert "new contacts (six months) numbered 16,420 in the 6 months to Dec 2025." in out
 
 
 def test_explain_shows_the_whole_path():

@@ -43,7 +43,7 @@ from ascbench.identifiers import measure_name
 from ascbench.periods import parse_period
 from ascbench.yaml_strict import LineDict, load_yaml
 
-TOP_KEYS = {"catalogue", "layers", "defaults", "measures", "metrics"}
+TOP_KEYS = {"catalogue", "layers", "defaults", "measures", "metrics", "glossary"}
 CATALOGUE_KEYS = {"title", "description"}
 MEASURE_KEYS = {"aggregation", "description"}
 AGGREGATION_ROLES = ("numerator", "denominator", "value")
@@ -1130,10 +1130,30 @@ def parse_catalogue(text: str, filename: str, problems: Problems | None = None) 
         layers=layers,
         title=title or "",
         aggregations=_declared_aggregations(ctx, doc, metrics),
+        glossary=_glossary(ctx, doc),
     )
     if not collect:
         problems.raise_first()
     return catalogue
+
+
+def _glossary(ctx, doc) -> dict[str, str]:
+    """``glossary: {SUs: service users, pop.: population}``: abbreviations the titles use,
+    spelled out in sentences (``ascbench narrate``)."""
+    given = doc.get("glossary")
+    if given is None:
+        return {}
+    if not isinstance(given, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip() for k, v in given.items()
+    ):
+        ctx.error(
+            "'glossary' should map each abbreviation to its words",
+            line=_line(doc, "glossary"),
+            field="glossary",
+            expected="a mapping such as {SUs: service users, pop.: population}",
+        )
+        return {}
+    return {k.strip(): v.strip() for k, v in given.items()}
 
 
 def load_catalogue(path: str | Path, problems: Problems | None = None) -> Catalogue:

@@ -189,6 +189,7 @@ class Catalogue:
     # measure -> (rule, where declared): the roll-up rules the catalogue declares
     # (``measures:`` and metrics' ``aggregation:``); catalogue.aggregation infers the rest
     aggregations: dict[str, tuple[str, str]] = field(default_factory=dict)
+    glossary: dict[str, str] = field(default_factory=dict)  # abbreviation -> words, for sentences
 
     def __len__(self) -> int:
         return len(self.metrics)
