@@ -372,3 +372,21 @@ def test_every_default_sentence_reads_as_a_committee_member_would_write_it():
         said = CliRunner().invoke(cli, ["narrate", "--metric", mid]).stdout
         if row["rating"] in ("better", "worse") and "For " not in said:
             assert "close to" not in said and "slightly" not in said
+
+
+def test_the_title_follows_the_reporting_period(tmp_path):
+    """dataset.yaml's title says {quarter}: the Q3 2024/25 dashboard is headed so, not with the
+    seed report's 'quarter 3 2025/26'."""
+    out = CliRunner().invoke(cli, ["dashboard", "--out", str(tmp_path), "--period", "2024-25-YTD-Q3"])
+    assert out.exit_code == 0, out.stderr
+    html = (tmp_path / "dashboard.html").read_text()
+    assert "position at quarter 3 2024/25</h1>" in html and "2025/26</h1>" not in html
+    assert "position at quarter 3 2024/25" in (tmp_path / "dashboard.md").read_text()
+    from ascbench.render.display import quarter_words
+
+    assert [quarter_words(p) for p in ("2022-23-YTD-Q1", "2025-26-Q2", "2025-26-YTD-Nov", "2024-25")] == [
+        "quarter 1 2022/23",
+        "quarter 2 2025/26",
+        "Apr-Nov 2025",
+        "2024/25",
+    ]

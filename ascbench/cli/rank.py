@@ -108,7 +108,7 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
             )
             shown = table.drop(columns=["indicators", "theme_metrics"]).assign(
                 metrics=table["metrics"].astype(str) + " of " + table["theme_metrics"].astype(str),
-                position=table["position"].map("{:.0f}".format, na_action="ignore").fillna(""),
+                position=_ordinals(table["position"]),
             )
             emit(
                 _plain(shown, terminal_width(width))
@@ -117,6 +117,8 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
                 + "\n",
                 output,
             )
+        elif fmt == "markdown":  # for a reader: positions as ordinals ("1st"); csv and json keep numbers
+            emit(stream(table.assign(position=_ordinals(table["position"])), fmt), output)
         else:
             emit(stream(table, fmt), output)
         return
@@ -147,6 +149,13 @@ def _plain(frame, width: int) -> str:
 
     rows = [[fmt_number(v, 2) if isinstance(v, float) else v for v in row] for row in frame.values.tolist()]
     return fit_table(rows, list(frame.columns), width)
+
+
+def _ordinals(position):
+    """Composite positions as a reader says them: 1st, 2nd, 3rd (a council without one: "")."""
+    from ascbench.render.display import ordinal
+
+    return position.map(lambda p: ordinal(int(p)) if p == p else "").astype(object)
 
 
 def _league(table, focus, catalogue, width: int) -> str:

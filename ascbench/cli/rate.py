@@ -111,6 +111,7 @@ def rate(
     """
     from ascbench.engine import build_report
     from ascbench.render import render
+    from ascbench.render.display import fill_title
 
     if NEEDS_SINCE & set(fail_on) and since is None:
         raise click.UsageError("--fail-on new-red needs --since PREVIOUS.csv (a previous 'rate --format csv' output)")
@@ -131,7 +132,7 @@ def rate(
         "history": history,
         "colour": fmt == "table" and output is None and use_colour(no_color),
         "width": terminal_width(width),
-        "title": dataset.settings.get("title") or "Performance dashboard",  # the workbook's title row
+        "title": fill_title(dataset.settings.get("title") or "Performance dashboard", results),  # the workbook's
     }
     emit(render(results, fmt, binary=True, **options), output)
     before = previous_rags(since, results) if since is not None else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ascbench.catalogue.model import SCALE_SUFFIX, SCALES
 from ascbench.periods import parse_period
 from ascbench.render.numbers import fmt_count, fmt_number, fmt_value, is_missing
@@ -43,6 +45,30 @@ def as_at_label(results) -> str:
     """ "as at 2025-26-YTD-Q3 (Apr-Dec 2025)": the reporting period the results are as at
     (set by the engine in ``results.attrs``), or "" when unknown."""
     return str((getattr(results, "attrs", {}).get("as_at") or {}).get("label") or "")
+
+
+def quarter_words(period: str) -> str:
+    """ "quarter 3 2025/26" for a financial quarter or year to date ending at a quarter's end;
+    else the period's label ("Apr-Nov 2025", "2024/25")."""
+    p = parse_period(period)
+    if p.kind in ("fq", "fytd") and p.end.month in (6, 9, 12, 3):
+        return f"quarter {((p.end.month - 4) % 12) // 3 + 1} {p.year}/{(p.year + 1) % 100:02d}"
+    return p.label
+
+
+def fill_title(title: str, results) -> str:
+    """A title from dataset.yaml or --title with the reporting period filled in, so that it
+    follows the run, never the wording of one quarter: ``{quarter}`` ("quarter 3 2025/26"),
+    ``{period_label}`` ("Apr-Dec 2025"), ``{period}`` ("2025-26-YTD-Q3")."""
+    as_at = getattr(results, "attrs", {}).get("as_at") or {}
+    if not as_at.get("period") or "{" not in title:
+        return title
+    words = {
+        "quarter": quarter_words(str(as_at["period"])),
+        "period_label": parse_period(str(as_at["period"])).label,
+        "period": str(as_at["period"]),
+    }
+    return re.sub(r"\{(quarter|period_label|period)\}", lambda m: words[m.group(1)], title)
 
 
 def legend(rows: list[dict]) -> str:
