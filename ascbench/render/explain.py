@@ -162,7 +162,14 @@ def explain(row: dict, metric, observations, comparisons, catalogue_path: str, w
             "published figure, computed from the true counts, is shown"
         )
     elif row.get("value_basis") == "published":
-        lines.append(f"  value        the published value {show(row['value'])} (no counts in the data)")
+        found = [role for role in ("numerator", "denominator") if role in hits and len(hits[role][1])]
+        why = (
+            "no counts in the data"
+            if not found
+            else f"the data have the {' and '.join(found)} but no value follows from them"
+            + (f" ({row['status']})" if isinstance(row.get("status"), str) and row["status"] else "")
+        )
+        lines.append(f"  value        the published value {show(row['value'])} ({why})")
     else:
         lines.append(f"  value        none: {row.get('status') or 'no data'}")
     if row.get("published_check") == "ok":
