@@ -22,7 +22,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from ascbench.errors import AscbenchError, Problems
+from ascbench.errors import AscbenchError, Problems, did_you_mean
 from ascbench.io.dataset import read_areas
 from ascbench.sources import CATALOGUE_FILE, DATA_DIR, embedded_data, embedded_root
 
@@ -65,11 +65,9 @@ def choose(area: str | None, data: Path | None = None) -> tuple[str, str]:
     wanted = area.strip().lower()
     hits = table[(table["area_code"].str.lower() == wanted) | (table["area_name"].str.lower() == wanted)]
     if hits.empty:
-        import difflib
-
-        close = difflib.get_close_matches(area, list(table["area_name"]) + list(table["area_code"]), n=1)
         raise AscbenchError(
-            f"no council '{area}' in the national data" + (f"; did you mean '{close[0]}'?" if close else ""),
+            f"no council '{area}' in the national data"
+            + did_you_mean(area, list(table["area_name"]) + list(table["area_code"])),
             field="--area",
             expected="a council's GSS code or name (ascbench init --list)",
         )

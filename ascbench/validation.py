@@ -219,6 +219,34 @@ def check_values(catalogue, dataset, problems: Problems) -> None:
             problems.warn(f"{m.id}: no value for the default area {area}")
 
 
+def check_publish(catalogue, dataset, problems: Problems) -> None:
+    """dataset.yaml's ``publish:`` names a disclosure rule (docs/disclosure.md), and its
+    ``exempt`` metrics are in the catalogue."""
+    from ascbench.engine.disclosure import rule_from
+
+    settings = dataset.settings or {}
+    if "publish" not in settings:
+        return
+    line = (settings.get("_lines") or {}).get("publish")
+    try:
+        rule = rule_from(settings["publish"], settings.get("_file"), line)
+    except AscbenchError as exc:
+        problems.add(exc)
+        return
+    known = {m.id for m in catalogue.metrics}
+    for metric_id in rule.exempt if rule else ():
+        if metric_id not in known:
+            problems.add(
+                AscbenchError(
+                    f"exempt names no metric '{metric_id}'",
+                    file=settings.get("_file"),
+                    line=line,
+                    field="publish.exempt",
+                    expected="metric ids of the catalogue",
+                )
+            )
+
+
 def check_rollups(catalogue, dataset, problems: Problems) -> None:
     """A note per measure rolled up from months, naming its rule and why
     (:mod:`ascbench.catalogue.aggregation`), and a warning for a measure summed by default
@@ -300,7 +328,8 @@ def validate_all(catalogue_path: str | Path, data_path: str | Path) -> Problems:
     dataset = load_dataset(data_path, problems, catalogue)
     problems.warnings.extend(dataset.warnings)
     check_ratable(catalogue, problems)
-    if len(dataset.observations):  # type: ignore[arg-type]
+    check_publish(catalogue, dataset, problems)
+    if len(dataset.observations):
         check_rollups(catalogue, dataset, problems)
         check_period_names(dataset, problems)
     if catalogue.metrics and dataset.observations is not None:

@@ -18,6 +18,7 @@ aliases. This reader:
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -55,7 +56,10 @@ class LineDict(dict):
 
 # libyaml's C parser when PyYAML was built with it (the wheels are): the same events and
 # marks, several times faster than the pure-Python parser
-_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:
+    _Base = yaml.SafeLoader
+else:
+    _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _StrictLoader(_Base):

@@ -369,6 +369,7 @@ def test_validate_summarises_follow_on_errors(tmp_path):
         ["forecast"],
         ["explain", "ASCOF_2A"],
         ["narrate", "--width", "80"],
+        ["gap", "--to", "england", "--to", "top-quartile"],
     ],
 )
 def test_every_command_fits_80_columns_when_piped_and_breaks_no_id(args):

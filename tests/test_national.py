@@ -263,7 +263,7 @@ def test_composite_theme_ranks_across_councils_by_the_compendium_method():
 
 
 def test_the_trend_line_breaks_at_the_definition_change():
-    from ascbench.engine.trend import sparkline
+    from ascbench.render.sparkline import sparkline
 
     assert sparkline([1, 2, 3, 4], [0, 0, 1, 1]) == "▁▃┊▆█"
     table = invoke("rate", "--metric", "ASCOF_2B", "--width", "100").stdout

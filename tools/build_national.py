@@ -1,6 +1,6 @@
 """Build the embedded default's national benchmark from published all-council files.
 
-    python tools/build_national.py --shared ../shared/public-data
+    python tools/build_national.py --shared DIR   # DIR: a folder of the published files below
 
 (or each file by its option: ``--annex``, ``--datafile``, ``--outcomes``, ``--mye`` (repeated),
 ``--neighbours``; ``--data DIR`` writes elsewhere than ``data/``.)

@@ -7,7 +7,6 @@ first problem; pass a :class:`~ascbench.errors.Problems` to collect them all (``
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 import string
@@ -38,7 +37,7 @@ from ascbench.catalogue.model import (
     RatingRule,
     Tolerance,
 )
-from ascbench.errors import AscbenchError, Problems
+from ascbench.errors import AscbenchError, Problems, did_you_mean
 from ascbench.identifiers import measure_name
 from ascbench.periods import parse_period
 from ascbench.yaml_strict import LineDict, load_yaml
@@ -118,8 +117,7 @@ def _key_text(mapping, key) -> str:
 
 
 def _suggest(key: str, allowed) -> str:
-    close = difflib.get_close_matches(str(key), sorted(allowed), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return did_you_mean(key, allowed)
 
 
 def _check_keys(ctx: _LoadContext, mapping, allowed, item, where: str) -> None:
@@ -848,7 +846,7 @@ def _measures_section(ctx, doc) -> dict[str, tuple[str, int]]:
     for name, settings in section.items():
         line = _line(section, name)
         measure = measure_name(_key_text(section, name))
-        if not MEASURE_RE.match(measure or ""):
+        if not measure or not MEASURE_RE.match(measure):
             ctx.error(
                 f"'{name}' is not a measure name",
                 line=line,
@@ -1026,7 +1024,7 @@ def parse_catalogue(text: str, filename: str, problems: Problems | None = None) 
     """Validate catalogue text. With ``problems`` given, collect every problem and return what
     could be read; without, raise the first problem."""
     collect = problems is not None
-    problems = problems if collect else Problems()
+    problems = Problems() if problems is None else problems
     ctx = _LoadContext(filename, problems)
     try:
         doc = load_yaml(text, filename)

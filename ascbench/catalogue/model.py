@@ -205,7 +205,7 @@ class Catalogue:
 
     def measures(self) -> set[str]:
         """Every measure name the catalogue reads from the data."""
-        names = set()
+        names: set[str] = set()
         for m in self.metrics:
             names.update(x for x in (m.numerator, m.denominator, m.value) if x)
             names.update(c.measure for c in m.comparators if c.measure)

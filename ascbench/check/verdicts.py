@@ -265,7 +265,7 @@ class Judge:
         """Whether the word after a plain number is what the metric counts ("50 admissions",
         "3,110 people"): a word of its title."""
         after = re.match(r"\s*([a-z][a-z'-]+)", self.document.masked[claim.end : claim.end + 30].lower())
-        return bool(after) and stem(after.group(1)) in tokens(m.title)
+        return after is not None and stem(after.group(1)) in tokens(m.title)
 
     def _left(self, claim: Claim) -> str:
         return self.document.masked[max(claim.clause[0], claim.start - 40) : claim.start].lower()

@@ -27,6 +27,7 @@ COMMANDS = {
     "dashboard": ("ascbench.cli.dashboard", "dashboard"),
     "narrate": ("ascbench.cli.narrate", "narrate"),
     "explain": ("ascbench.cli.explain", "explain"),
+    "gap": ("ascbench.cli.gap", "gap"),
     "cld": ("ascbench.cli.cld", "cld"),
     "init": ("ascbench.cli.init", "init"),
     "check": ("ascbench.cli.check", "check"),
@@ -79,7 +80,7 @@ def _name_the_option(exc, command) -> None:
     field = exc.location.field
     if command is None or exc.location.file or not field or field.startswith("-"):
         return
-    options = {}
+    options: dict[str, str] = {}
     for param in command.params:
         long = [o for o in getattr(param, "opts", []) if o.startswith("--")]
         if isinstance(param, click.Option) and long:

@@ -228,9 +228,30 @@ def output_option(f):
     )(f)
 
 
-def load(catalogue_path: Path | None, data_path: Path | None, metrics=(), tags=(), all_if_none: bool = True):
+def publish_option(f):
+    """``--publish``: publication-safe output (disclosure control of the counts,
+    :mod:`ascbench.engine.disclosure`), by the rule of dataset.yaml's ``publish:`` or else
+    NHS England's."""
+    return click.option(
+        "--publish",
+        is_flag=True,
+        help="Publication-safe output: small counts suppressed, counts rounded to 5, the rule noted "
+        "(dataset.yaml 'publish:' sets the rule, and makes it always on; docs/disclosure.md).",
+    )(f)
+
+
+def load(
+    catalogue_path: Path | None,
+    data_path: Path | None,
+    metrics=(),
+    tags=(),
+    all_if_none: bool = True,
+    publish: bool = False,
+):
     """Catalogue, dataset and the chosen metric ids (``--metric`` checked with suggestions,
-    ``--tag``), checked against each other for those metrics: a problem stops the command."""
+    ``--tag``), checked against each other for those metrics: a problem stops the command.
+    With ``publish`` (or ``publish:`` in dataset.yaml) the dataset's counts are protected
+    (:func:`ascbench.engine.disclosure.protect`) before anything is computed from them."""
     from ascbench.catalogue import load_catalogue
     from ascbench.engine.data import load as load_dataset
     from ascbench.engine.pipeline import select_tags
@@ -247,7 +268,29 @@ def load(catalogue_path: Path | None, data_path: Path | None, metrics=(), tags=(
     problems.raise_first()
     for warning in problems.warnings:
         warn(warning)
+    dataset = published(catalogue, dataset, publish)
     return catalogue, dataset, ids
+
+
+def published(catalogue, dataset, publish: bool = False):
+    """The dataset protected by the disclosure rule of dataset.yaml's ``publish:`` (always),
+    or with ``--publish`` by that rule or else the default; as read otherwise."""
+    from ascbench.engine.disclosure import DEFAULT, PRESETS, protect, rule_from
+
+    setting = dataset.settings.get("publish")
+    rule = rule_from(setting, dataset.settings.get("_file"), (dataset.settings.get("_lines") or {}).get("publish"))
+    if rule is None and publish:
+        rule = PRESETS[DEFAULT]
+    if rule is None:
+        return dataset
+    return protect(dataset, catalogue.metrics_frame(), rule)
+
+
+def disclosure_note(dataset) -> str:
+    """The disclosure rule's note for an output of a protected dataset, or ""."""
+    from ascbench.engine.disclosure import disclosure_note as note
+
+    return note(dataset)
 
 
 def say_as_at(results) -> None:

@@ -6,7 +6,16 @@ from pathlib import Path
 
 import click
 
-from ascbench.cli.common import area_option, catalogue_option, data_option, load, period_option, say_as_at, tag_option
+from ascbench.cli.common import (
+    area_option,
+    catalogue_option,
+    data_option,
+    load,
+    period_option,
+    publish_option,
+    say_as_at,
+    tag_option,
+)
 
 FILES = ("dashboard.html", "dashboard.md", "dashboard.xlsx", "dashboard.csv")
 
@@ -29,7 +38,8 @@ FILES = ("dashboard.html", "dashboard.md", "dashboard.xlsx", "dashboard.csv")
 @click.option(
     "--stamp", is_flag=True, help="Print the generation time in the page (breaks byte-for-byte reproducibility)."
 )
-def dashboard(catalogue_path, data_path, out, area, period, tags, group, title, stamp):
+@publish_option
+def dashboard(catalogue_path, data_path, out, area, period, tags, group, title, stamp, publish):
     """Write the dashboard as four files in one run.
 
     Everything is rendered in memory first, then each file is written to a temporary name
@@ -39,7 +49,7 @@ def dashboard(catalogue_path, data_path, out, area, period, tags, group, title, 
     from ascbench.engine import build_report
     from ascbench.render import render
 
-    catalogue, dataset, ids = load(catalogue_path, data_path, (), tags)
+    catalogue, dataset, ids = load(catalogue_path, data_path, (), tags, publish=publish)
     report = build_report(catalogue, dataset, [area] if area else None, period, ids, group)
     results = report.results
     say_as_at(results)

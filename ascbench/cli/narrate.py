@@ -9,11 +9,13 @@ from ascbench.cli.common import (
     area_option,
     catalogue_option,
     data_option,
+    disclosure_note,
     emit,
     load,
     metric_option,
     output_option,
     period_option,
+    publish_option,
     terminal_width,
 )
 
@@ -32,7 +34,15 @@ from ascbench.cli.common import (
     help="Wrap the paragraphs to this width (default: the terminal's on a terminal; unwrapped in a "
     "file or pipe, for a document).",
 )
-def narrate(catalogue_path, data_path, metrics, area, period, output, width):
+@click.option(
+    "--gap",
+    "gap_target",
+    default=None,
+    help="Add to each paragraph what it takes to reach a target: england, comparator, group-median, "
+    "neighbour-median, top-quartile, rank:N or value:X (see 'ascbench gap').",
+)
+@publish_option
+def narrate(catalogue_path, data_path, metrics, area, period, output, width, gap_target, publish):
     """Write each metric's sentence as a committee report would.
 
     Where the comparator is for an earlier period than the latest value (a national average
@@ -42,12 +52,13 @@ def narrate(catalogue_path, data_path, metrics, area, period, output, width):
     from ascbench.engine import build_report
     from ascbench.render.narrative import sentence, update_sentence
 
-    catalogue, dataset, ids = load(catalogue_path, data_path, metrics)
+    catalogue, dataset, ids = load(catalogue_path, data_path, metrics, publish=publish)
     areas = [area] if area else None
     report = build_report(catalogue, dataset, areas, period, ids, group=None)
     now = report.results
     rules = report.metrics.set_index("metric_id")
     glossary = catalogue.glossary
+    gap_words = _gap_sentences(catalogue, dataset, areas, period, ids, gap_target) if gap_target else {}
     paragraphs = []
     bench_cache: dict[str, object] = {}
     for row in now.to_dict("records"):
@@ -69,6 +80,10 @@ def narrate(catalogue_path, data_path, metrics, area, period, output, width):
             )
         else:
             paragraphs.append(sentence(row, m.narrative, dataset.roles, glossary))
+        if gap_words.get(m.id):
+            paragraphs[-1] += " " + gap_words[m.id]
+    if disclosure_note(dataset):
+        paragraphs.append(disclosure_note(dataset))
     import sys
     import textwrap
 
@@ -77,3 +92,17 @@ def narrate(catalogue_path, data_path, metrics, area, period, output, width):
             textwrap.fill(p, terminal_width(width), break_long_words=False, break_on_hyphens=False) for p in paragraphs
         ]
     emit("\n\n".join(f"{p}" for p in paragraphs) + "\n", output, TEXT_EXTENSIONS)
+
+
+def _gap_sentences(catalogue, dataset, areas, period, ids, target: str) -> dict:
+    """metric id -> the sentence of its gap to ``target`` (:mod:`ascbench.engine.gap`), for
+    the metrics that have a value and a target."""
+    from ascbench.engine import build_report
+    from ascbench.engine.gap import gaps, parse_target
+    from ascbench.render.gap import gap_sentence
+
+    wanted = parse_target(target)
+    report = build_report(catalogue, dataset, areas, period, ids, "all")
+    frame = gaps(report, [wanted])
+    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    return {r["metric_id"]: gap_sentence(r, with_subject=False) for r in rows if r.get("value") is not None}

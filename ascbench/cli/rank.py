@@ -11,12 +11,14 @@ from ascbench.cli.common import (
     catalogue_option,
     check_output,
     data_option,
+    disclosure_note,
     emit,
     format_option,
     load,
     metric_option,
     output_option,
     period_option,
+    publish_option,
     refuse_extension,
     terminal_width,
     width_option,
@@ -61,7 +63,8 @@ GROUP_HELP = (
 @format_option()
 @output_option
 @width_option
-def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, funnel, fmt, output, width):
+@publish_option
+def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, funnel, fmt, output, width, publish):
     """Rank every council of a group on a metric: ranks, quartiles, bands, medians.
 
     Rank 1 is the highest value (value_rank) and the best by polarity (rank); quartiles
@@ -75,7 +78,9 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
     from ascbench.errors import AscbenchError
     from ascbench.render.frames import stream
 
-    catalogue, dataset, ids = load(catalogue_path, data_path, [] if (theme and metric == "all") else [metric])
+    catalogue, dataset, ids = load(
+        catalogue_path, data_path, [] if (theme and metric == "all") else [metric], publish=publish
+    )
     try:
         focus = check_areas(dataset, [area])[0] if area else default_area(dataset)
     except AscbenchError:
@@ -96,6 +101,8 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
     for note in notes:
         click.echo(f"ascbench: {note}", err=True)
     names = dict(zip(dataset.areas["area_code"], dataset.areas["area_name"], strict=False))
+    note = disclosure_note(dataset)  # --publish: the rule under the table, or as a column
+    tail = wrap_lines(note, terminal_width(width)) + "\n" if note else ""
     if theme:
         table = table.drop(columns=["numerator", "denominator"])
         table = composite(table, catalogue, theme)
@@ -114,13 +121,14 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
                 _plain(shown, terminal_width(width))
                 + "\n"
                 + wrap_lines(legend.rstrip("\n"), terminal_width(width))
-                + "\n",
+                + "\n"
+                + tail,
                 output,
             )
         elif fmt == "markdown":  # for a reader: positions as ordinals ("1st"); csv and json keep numbers
             emit(stream(table.assign(position=_ordinals(table["position"])), fmt), output)
         else:
-            emit(stream(table, fmt), output)
+            emit(stream(table.assign(disclosure=note) if note else table, fmt), output)
         return
     table.insert(4, "area_name", table["area_code"].map(names))
     counts = table[["area_code", "numerator", "denominator"]]
@@ -132,9 +140,9 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
         check_chart(funnel, "--funnel")
         _write_funnel(funnel, table.merge(counts, on="area_code", how="left"), focus, catalogue)
     if fmt == "table":
-        emit(_league(table, focus, catalogue, terminal_width(width)), output)
+        emit(_league(table, focus, catalogue, terminal_width(width)) + tail, output)
     else:
-        emit(stream(table, fmt), output)
+        emit(stream(table.assign(disclosure=note) if note else table, fmt), output)
 
 
 def check_chart(path: Path, field: str) -> None:

@@ -17,6 +17,7 @@ from ascbench.cli.common import (
     metric_option,
     output_option,
     period_option,
+    publish_option,
     say_as_at,
     tag_option,
     terminal_width,
@@ -100,8 +101,23 @@ def previous_rags(path, results):
 )
 @click.option("--no-color", is_flag=True, help="No colour in the table (also: NO_COLOR=1).")
 @width_option
+@publish_option
 def rate(
-    catalogue_path, data_path, areas, period, metrics, tags, group, fmt, output, bom, fail_on, since, no_color, width
+    catalogue_path,
+    data_path,
+    areas,
+    period,
+    metrics,
+    tags,
+    group,
+    fmt,
+    output,
+    bom,
+    fail_on,
+    since,
+    no_color,
+    width,
+    publish,
 ):
     """Rate every metric: value from counts, comparator, RAG, direction of travel.
 
@@ -115,7 +131,7 @@ def rate(
 
     if NEEDS_SINCE & set(fail_on) and since is None:
         raise click.UsageError("--fail-on new-red needs --since PREVIOUS.csv (a previous 'rate --format csv' output)")
-    catalogue, dataset, ids = load(catalogue_path, data_path, metrics, tags)
+    catalogue, dataset, ids = load(catalogue_path, data_path, metrics, tags, publish=publish)
     report = build_report(catalogue, dataset, list(areas) or None, period, ids, group)
     results = report.results
     say_as_at(results)

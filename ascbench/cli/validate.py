@@ -23,7 +23,10 @@ def summarised(lines: list[tuple[str, str]]) -> list[str]:
         text = re.sub(r":\d+:", ":_:", text)
         return re.sub(r"\b\d+(\.\d+)?\b", "_", text)
 
-    out, seen, hidden, first = [], {}, {}, {}
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    hidden: dict[str, int] = {}
+    first: dict[str, str] = {}
     for text, key in lines:
         k = kind(key)
         seen[k] = seen.get(k, 0) + 1

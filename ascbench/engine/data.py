@@ -33,7 +33,7 @@ def for_catalogue(dataset: Dataset, catalogue) -> Dataset:
     with rules that agree (:func:`load` with this catalogue), else a copy whose roll-ups are
     made again from the rows the files give, so that no figure is summed by a rule the
     catalogue forbids whoever loaded the data."""
-    given: pd.DataFrame = dataset.observations  # type: ignore[assignment]
+    given: pd.DataFrame = dataset.observations
     rules = rules_for(given, catalogue)  # derived rows are never months: the same measures
     if {m: a.rule for m, a in rules.items()} == dataset.rollup_rules:
         return dataset

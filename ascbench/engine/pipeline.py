@@ -10,8 +10,6 @@ single source every output format renders; its columns are documented in
 
 from __future__ import annotations
 
-import difflib
-
 import numpy as np
 import pandas as pd
 
@@ -28,7 +26,7 @@ from ascbench.engine.report import Report
 from ascbench.engine.select import attach_previous, select_current
 from ascbench.engine.trend import recent_trend
 from ascbench.engine.values import metric_values, published_mismatch
-from ascbench.errors import AscbenchError
+from ascbench.errors import AscbenchError, did_you_mean
 from ascbench.keys import decategorised
 from ascbench.periods import parse_period, period_frame
 
@@ -133,8 +131,7 @@ def resolve_metric_ids(catalogue, wanted: list[str] | None) -> list[str]:
         elif w.lower() in known:
             out.append(known[w.lower()])
         else:
-            close = difflib.get_close_matches(w, ids, n=1, cutoff=0.5)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+            hint = did_you_mean(w, ids, cutoff=0.5)
             raise AscbenchError(
                 f"no metric '{w}' in the catalogue{hint}", field="metric", expected="an id listed by 'ascbench metrics'"
             )
@@ -149,8 +146,7 @@ def select_tags(catalogue, metric_ids: list[str], tags: list[str]) -> list[str]:
     known = {t for m in catalogue.metrics for t in m.tags}
     for t in tags:
         if t not in known:
-            close = difflib.get_close_matches(t, sorted(known), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+            hint = did_you_mean(t, known)
             raise AscbenchError(
                 f"no metric has the tag '{t}'{hint}", field="tag", expected="one of " + ", ".join(sorted(known))
             )
@@ -201,8 +197,7 @@ def check_areas(dataset, areas: list[str]) -> list[str]:
                 expected="the area code of the one meant",
             )
         else:
-            close = difflib.get_close_matches(a, sorted(known), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+            hint = did_you_mean(a, known)
             raise AscbenchError(
                 f"no area '{a}' in areas.csv{hint}", field="area", expected="an area code or name listed in areas.csv"
             )
@@ -288,7 +283,7 @@ def reporting_period(dataset, values, areas: list[str], period: str | None):
             expected=f"a reporting period ending on or after {earliest.date()}",
         )
     beyond = latest is not None and latest > end
-    if beyond:
+    if beyond and latest is not None:
         why += f"; the data run to {latest.date()}"
     label = f"as at {p.text} ({p.label})"
     return end, p.kind, {"period": p.text, "label": label, "say": beyond, "sentence": f"{label}, from {why}"}
@@ -417,6 +412,10 @@ def build_report(
             results[column] = np.nan
     results = results[RESULT_COLUMNS]
     results.attrs["as_at"] = as_at  # which reporting period and why: titles, and stderr (reporting_period)
+    note = (dataset.settings.get("disclosure") or {}).get("note")
+    if note:  # a protected dataset (engine.disclosure): every output says by which rule
+        results["disclosure"] = note
+        results.attrs["disclosure"] = note
     return Report(
         results=results,
         values=values,

@@ -88,4 +88,5 @@ class Report:
         if table.empty or table["numerator"].isna().any() or not (table["denominator"] > 0).all():
             return None, None
         meta = self.metrics.set_index("metric_id")
-        return funnel_points(table, meta.at[metric_id, "statistic"], float(meta.at[metric_id, "multiplier"]))
+        row = meta.loc[metric_id]
+        return funnel_points(table, str(row["statistic"]), float(str(row["multiplier"])))

@@ -16,16 +16,16 @@ only read, never changed.
 
 from __future__ import annotations
 
-import difflib
 import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
 
-from ascbench.errors import AscbenchError, Problems
+from ascbench.errors import AscbenchError, Problems, did_you_mean
 from ascbench.identifiers import measure_name
 from ascbench.io.cells import (
     DUE_STATUS,
@@ -36,14 +36,14 @@ from ascbench.io.cells import (
 )
 from ascbench.keys import categorical, is_categorical, key_codes, per_category, recode
 from ascbench.periods import NOTATION, parse_period
-from ascbench.yaml_strict import load_yaml
+from ascbench.yaml_strict import LineDict, load_yaml
 
 OBSERVATION_COLUMNS = ("area_code", "period", "measure", "value")
 OPTIONAL_OBSERVATION_COLUMNS = ("status", "source", "note")
 AREA_COLUMNS = ("area_code", "area_name", "area_type")
 AGGREGATE_TYPES = ("national", "region", "group", "council_type", "aggregate")
 COUNCIL_TYPES = ("county", "unitary", "metropolitan", "london", "council")
-SETTINGS_KEYS = {"title", "default_area", "default_period", "roles", "observations", "source", "notes"}
+SETTINGS_KEYS = {"title", "default_area", "default_period", "roles", "observations", "source", "notes", "publish"}
 DEFAULT_OBSERVATION_GLOBS = ("observations*.csv", "observations/*.csv")
 TABLES = ("areas.csv", "groups.csv")  # the data directory's other tables
 
@@ -53,11 +53,11 @@ class Dataset:
     """Everything read from a data directory."""
 
     path: str
-    observations: object  # DataFrame: area_code, period, measure, value, status, source, note, file, line
-    areas: object  # DataFrame: area_code, area_name, area_type, is_aggregate, ...
+    observations: pd.DataFrame  # area_code, period, measure, value, status, source, note, file, line
+    areas: pd.DataFrame  # area_code, area_name, area_type, is_aggregate, ...
     settings: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
-    groups: object = None  # DataFrame: group_code, member_code (groups.csv), or None
+    groups: pd.DataFrame | None = None  # group_code, member_code (groups.csv), or None
     rollup_rules: dict = field(default_factory=dict)  # measure -> the rule its derived rows were made by
 
     @property
@@ -337,7 +337,7 @@ def _record_lines(data: bytes) -> np.ndarray:
     starts = np.r_[0, ends + 1]
     starts = starts[starts < len(raw)]
     newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
-    return np.searchsorted(newlines, starts) + 1
+    return np.asarray(np.searchsorted(newlines, starts) + 1)
 
 
 def _row_lines(data: bytes, rows: int) -> np.ndarray:
@@ -481,10 +481,10 @@ def read_settings(directory: Path, problems: Problems) -> dict:
             )
         )
         return {}
+    doc = cast(LineDict, doc)  # a mapping of the strict reader: it knows its keys' lines
     for key in doc:
         if key not in SETTINGS_KEYS:
-            close = difflib.get_close_matches(str(key), sorted(SETTINGS_KEYS), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+            hint = did_you_mean(key, SETTINGS_KEYS)
             problems.add(
                 AscbenchError(
                     f"unknown key '{key}'{hint}",
@@ -854,7 +854,7 @@ def load_dataset(directory: str | Path, problems: Problems | None = None, derive
     (observations -> observations) adds derived rows before the keys are encoded: the
     engine passes its roll-ups (:func:`ascbench.engine.data.load`); io knows nothing of them."""
     collect = problems is not None
-    problems = problems if collect else Problems()
+    problems = Problems() if problems is None else problems
     directory = Path(directory)
     warnings: list[str] = []
     if not directory.is_dir():

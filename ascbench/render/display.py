@@ -71,6 +71,12 @@ def fill_title(title: str, results) -> str:
     return re.sub(r"\{(quarter|period_label|period)\}", lambda m: words[m.group(1)], title)
 
 
+def disclosure_note(results) -> str:
+    """The disclosure rule the results were protected by (``--publish``, set by the engine in
+    ``results.attrs``; docs/disclosure.md), or "" for an unprotected run."""
+    return str(getattr(results, "attrs", {}).get("disclosure") or "")
+
+
 def legend(rows: list[dict]) -> str:
     """The symbols the rows use, each with its meaning: one line for ratings, one for
     directions of travel."""

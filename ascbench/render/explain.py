@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 from ascbench.render.display import has_position, is_missing, position_cell
 from ascbench.render.numbers import fmt_number, fmt_value
 
@@ -74,12 +72,31 @@ def rating_statement(row: dict, show) -> str:
     return text
 
 
-def explain(row: dict, metric, observations, comparisons, catalogue_path: str, warnings: list[str]) -> str:
+def short_path(path, root=None) -> str:
+    """A file as a person reads it: relative to the working directory when it is inside it,
+    else relative to ``root``'s parent (``data/observations.csv``), else its name; never the
+    whole absolute path, which depends on where a clone or an install lives (``ascbench
+    --version`` names the catalogue and data directory in full)."""
+    from pathlib import Path
+
+    p = Path(str(path))
+    for base in (Path.cwd(), Path(str(root)).parent if root else None):
+        if base is not None:
+            try:
+                return str(p.resolve().relative_to(base.resolve()))
+            except (ValueError, OSError):
+                continue
+    return p.name
+
+
+def explain(
+    row: dict, metric, observations, comparisons, catalogue_path: str, warnings: list[str], data_root=None
+) -> str:
     d, unit, scale = metric.decimals, metric.unit, metric.scale
     show = lambda x: fmt_value(x, d, unit, scale, "-")  # noqa: E731
     lines = [f"{metric.id}: {metric.code} - {metric.title}"]
     lines.append(
-        f"  definition   {catalogue_path}:{metric.line}: statistic {metric.statistic}, "
+        f"  definition   {short_path(catalogue_path)}:{metric.line}: statistic {metric.statistic}, "
         + ", ".join(
             f"{k} {v}"
             for k, v in (
@@ -120,18 +137,13 @@ def explain(row: dict, metric, observations, comparisons, catalogue_path: str, w
                     & (observations["period"] == period)
                 ],
             )
-    # the data directory once, then each input by its file's name and line (a long path would
-    # not wrap, and every input's is the same)
-    folders = {os.path.dirname(str(h.iloc[0]["file"])) for _, h in hits.values() if len(h) and h.iloc[0]["file"]}
-    folder = folders.pop() if len(folders) == 1 else ""
-    lines.append("  inputs" + (f" (files in {folder})" if folder else ""))
+    lines.append("  inputs")
     for role, (measure, hit) in hits.items():
         if hit.empty:
             lines.append(f"    {role:<11} {measure}: not in the data for this area and period")
             continue
         o = hit.iloc[0]
-        name = os.path.basename(str(o["file"])) if folder else o["file"]
-        where = f"{name}:{o['line']}" if o["file"] else "rolled up from monthly data"
+        where = f"{short_path(o['file'], data_root)}:{o['line']}" if o["file"] else "rolled up from monthly data"
         status = f" [{o['status']}]" if o["status"] else ""
         lines.append(
             f"    {role:<11} {measure} = {_g(o['value'], 12)}{status}  ({where}; {o['source'] or 'no source given'})"

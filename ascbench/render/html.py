@@ -18,6 +18,7 @@ from ascbench.render.display import (
     as_at_label,
     comparator_cell,
     current_cell,
+    disclosure_note,
     forecast_cell,
     has_position,
     interval_cell,
@@ -327,6 +328,8 @@ def render(
     close_layer()
     out.append("</main>")
     footer = [html_text(v) for v in notes.values()]
+    if disclosure_note(results):
+        footer.insert(0, f"<strong>{html_text(disclosure_note(results))}</strong>")
     if stamp:
         footer.append(f"Generated {html_text(stamp)}")
     footer.append(

@@ -6,6 +6,7 @@ from ascbench.render.display import (
     AIM_WORDS,
     comparator_cell,
     current_cell,
+    disclosure_note,
     dot_cell,
     forecast_cell,
     has_position,
@@ -83,6 +84,8 @@ def render(
         out.append("| " + " | ".join(cells) + " |")
     if notes:
         out += ["", "Notes:", ""] + [f"{i}. {markdown_text(n)}" for i, n in enumerate(notes, start=1)]
+    if disclosure_note(results):
+        out += ["", markdown_text(disclosure_note(results))]
     text = "\n".join(out).strip()
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")

@@ -15,7 +15,7 @@ import numbers
 import numpy as np
 
 from ascbench.periods import parse_period
-from ascbench.render.display import AIM_WORDS, as_at_label, records
+from ascbench.render.display import AIM_WORDS, as_at_label, disclosure_note, records
 from ascbench.render.numbers import is_missing
 
 RAG_FILL = {
@@ -168,6 +168,8 @@ def render_bytes(results, layers: dict | None = None, title: str = "Performance 
         num(21, r.get("neighbour_rank"), "0")
         num(22, r.get("neighbour_rank_of"), "0")
     sheet.autofilter(top, 0, top + max(len(results), 1), len(columns) - 1)
+    if disclosure_note(results):  # under the table: the rule the figures were protected by
+        sheet.write_string(top + len(rows) + 2, 0, disclosure_note(results))
 
     data = book.add_worksheet("Results")
     _title_rows(book, data, f"{title}: every column of the results", rows, results)
