@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import fnmatch
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -84,7 +85,10 @@ def test_version_says_which_catalogue_and_data_by_precedence(tmp_path):
     assert used["data"] == f"{tmp_path / 'data'} (working directory)"
     # the environment variables before the working directory
     used = _version(tmp_path, {"ASCBENCH_CATALOGUE": "/x/cat.yaml", "ASCBENCH_DATA": "/x/d"})
-    assert used == {"catalogue": "/x/cat.yaml ($ASCBENCH_CATALOGUE)", "data": "/x/d ($ASCBENCH_DATA)"}
+    assert {k: used[k] for k in ("catalogue", "data")} == {
+        "catalogue": "/x/cat.yaml ($ASCBENCH_CATALOGUE)",
+        "data": "/x/d ($ASCBENCH_DATA)",
+    }
 
 
 def test_options_come_first_and_validate_names_what_it_used(tmp_path, monkeypatch):
@@ -228,3 +232,29 @@ def test_no_test_refers_to_a_path_outside_the_repository():
 def test_the_outside_path_check_catches(text):
     assert _outside_references(text + "\n", "probe.py", depth=1)
     assert not _outside_references('p = Path(__file__).parents[1] / "tests"\n', "probe.py", depth=1)
+
+
+def test_the_docs_ship_with_the_package_and_help_points_to_them():
+    """The help and the dashboard's footer name documents a user has: the docs are package
+    data (ascbench/docs links to docs/, as default/ does), `--version` prints their folder,
+    and no help text or rendered page names a path only a clone has (docs/..., shared/...)."""
+    assert (ROOT / "ascbench" / "docs").is_symlink()
+    assert (ROOT / "ascbench" / "docs").resolve() == (ROOT / "docs").resolve()
+    globs = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["ascbench"]
+    assert "docs/*.md" in globs
+    out = CliRunner().invoke(cli, ["--version"])
+    docs = next(line for line in out.stdout.splitlines() if line.startswith("docs: "))[6:]
+    assert (Path(docs) / "cld.md").is_file() and (Path(docs) / "methods.md").is_file()
+    for command in ("cld", "import", "rate", "dashboard", "explain", "forecast", "narrate", "rank"):
+        text = CliRunner().invoke(cli, [command, "--help"]).stdout
+        assert "docs/" not in text and f"{SHARED}/" not in text, command
+        for name in re.findall(r"\b([a-z-]+\.md)\b", text):
+            assert (ROOT / "docs" / name).is_file(), (command, name)
+
+
+def test_the_dashboard_names_no_path_a_user_lacks(tmp_path):
+    out = CliRunner().invoke(cli, ["dashboard", "--out", str(tmp_path / "site")])
+    assert out.exit_code == 0, out.stderr
+    for name in ("dashboard.html", "dashboard.md"):
+        text = (tmp_path / "site" / name).read_text()
+        assert f"{SHARED}/" not in text and "docs/" not in text, name

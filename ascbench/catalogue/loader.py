@@ -42,7 +42,7 @@ from ascbench.identifiers import measure_name
 from ascbench.periods import parse_period
 from ascbench.yaml_strict import LineDict, load_yaml
 
-TOP_KEYS = {"catalogue", "layers", "defaults", "measures", "metrics"}
+TOP_KEYS = {"catalogue", "layers", "defaults", "measures", "metrics", "glossary"}
 CATALOGUE_KEYS = {"title", "description"}
 MEASURE_KEYS = {"aggregation", "description"}
 AGGREGATION_ROLES = ("numerator", "denominator", "value")
@@ -77,6 +77,8 @@ METRIC_KEYS = {
     "narrative",
     "breaks",
     "forecast",
+    "forecast_of",
+    "rate",
     "interval",
     "range_target",
     "quantiles",
@@ -711,6 +713,24 @@ def _metric(ctx, raw, defaults, order: int, layers: dict) -> Metric | None:
     aggregation = _metric_aggregation(
         ctx, raw, item, {"numerator": numerator, "denominator": denominator, "value": value}
     )
+    rated = _str(ctx, raw, "rate", item, choices=("actual", "forecast"), default="actual")
+    forecast_of = _str(ctx, raw, "forecast_of", item, choices=("value", "numerator"), default="value")
+    if (rated == "forecast" or "forecast_of" in raw) and not raw.get("forecast"):
+        ctx.error(
+            "'rate: forecast' and 'forecast_of' need the metric's forecast measure",
+            line=_line(raw, "rate" if "rate" in raw else "forecast_of"),
+            item=item,
+            field="forecast",
+            expected="forecast: a measure of year-end forecasts held as data",
+        )
+    if forecast_of == "numerator" and not numerator:
+        ctx.error(
+            "'forecast_of: numerator' needs a numerator (the count the forecast is of)",
+            line=_line(raw, "forecast_of"),
+            item=item,
+            field="forecast_of",
+            expected="a metric with numerator: (and a denominator for a proportion or rate), or forecast_of: value",
+        )
     if mid is None or statistic is None or title is None:
         return None
     return Metric(
@@ -747,6 +767,8 @@ def _metric(ctx, raw, defaults, order: int, layers: dict) -> Metric | None:
         aggregation=aggregation,
         aggregation_line=_line(raw, "aggregation") or 0,
         forecast=measure_name(_str(ctx, raw, "forecast", item, pattern=MEASURE_RE)),
+        forecast_of=forecast_of,
+        rate_forecast=rated == "forecast",
         synonyms=_synonyms(ctx, raw, item),
         line=line or 0,
         order=order,
@@ -1106,10 +1128,30 @@ def parse_catalogue(text: str, filename: str, problems: Problems | None = None) 
         layers=layers,
         title=title or "",
         aggregations=_declared_aggregations(ctx, doc, metrics),
+        glossary=_glossary(ctx, doc),
     )
     if not collect:
         problems.raise_first()
     return catalogue
+
+
+def _glossary(ctx, doc) -> dict[str, str]:
+    """``glossary: {SUs: service users, pop.: population}``: abbreviations the titles use,
+    spelled out in sentences (``ascbench narrate``)."""
+    given = doc.get("glossary")
+    if given is None:
+        return {}
+    if not isinstance(given, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip() for k, v in given.items()
+    ):
+        ctx.error(
+            "'glossary' should map each abbreviation to its words",
+            line=_line(doc, "glossary"),
+            field="glossary",
+            expected="a mapping such as {SUs: service users, pop.: population}",
+        )
+        return {}
+    return {k.strip(): v.strip() for k, v in given.items()}
 
 
 def load_catalogue(path: str | Path, problems: Problems | None = None) -> Catalogue:

@@ -168,6 +168,8 @@ class Metric:
     narrative: str | None = None
     breaks: tuple[str, ...] = ()  # periods from which the definition changed
     forecast: str | None = None  # measure of year-end forecasts, each dated by the period it was made in
+    forecast_of: str = "value"  # what the forecasts are of: the metric's value, or its numerator (a count)
+    rate_forecast: bool = False  # rate: forecast - the latest held forecast is the row's current value
     interval: bool = True  # a confidence interval is computed and shown (a sample estimate, a rate of events)
     aggregation: tuple[tuple[str, str], ...] = ()  # (measure, sum|last|none) declared by the metric
     aggregation_line: int = 0
@@ -187,6 +189,7 @@ class Catalogue:
     # measure -> (rule, where declared): the roll-up rules the catalogue declares
     # (``measures:`` and metrics' ``aggregation:``); catalogue.aggregation infers the rest
     aggregations: dict[str, tuple[str, str]] = field(default_factory=dict)
+    glossary: dict[str, str] = field(default_factory=dict)  # abbreviation -> words, for sentences
 
     def __len__(self) -> int:
         return len(self.metrics)
@@ -257,6 +260,8 @@ class Catalogue:
                     "narrative": m.narrative,
                     "breaks": ",".join(m.breaks),
                     "forecast_measure": m.forecast,
+                    "forecast_of": m.forecast_of,
+                    "rate_forecast": bool(m.rate_forecast),
                     "interval": bool(m.interval),
                     "tags": ",".join(m.tags),
                     "n_comparators": len(m.comparators),

@@ -991,9 +991,9 @@ class WordJudge(Judge):
         row = (self.facts.row(metric, focus, base, ranks=True) if base else None) or self.facts.row(
             metric, focus, ranks=True
         )
-        if row is None or row.get("quartile") is None:
+        if row is None or row.get("value_quartile") is None:
             return Outcome(CANNOT, metric, focus, base or "", reason=f"no quartile for {m.code} in the data")
-        q, band = int(row["quartile"]), str(row.get("band") or "")
+        q, band = int(row["value_quartile"]), str(row.get("band") or "")  # q: by value, 1 = lowest
         words = claim.words
         accept: set[str] = set()
         if re.search(r"\b(?:top|upper|best|first|1st)\b", words):
@@ -1016,8 +1016,8 @@ class WordJudge(Judge):
             accept |= {"q2", "q3"}
         have = {f"q{q}", f"band {band}"}
         text = (
-            f"quartile {q}"
-            + (f", band {band}" if band else "")
+            f"value quartile {q} of 4 (1 = lowest)"
+            + (f", performance band {band} (A = best)" if band else "")
             + f" of {row.get('rank_of') and int(row['rank_of'])} councils ({period_label(str(row.get('rank_period') or base))})"
         )
         if not accept:

@@ -102,6 +102,11 @@ def _show_version(ctx: click.Context, _param, value: bool) -> None:
     click.echo(f"ascbench {__version__} (Python {platform.python_version()})")
     click.echo(f"catalogue: {catalogue_source().describe()}")
     click.echo(f"data: {data_source().describe()}")
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    if docs.is_dir():
+        click.echo(f"docs: {docs}")
     ctx.exit(0)
 
 

@@ -236,7 +236,7 @@ def publish_option(f):
         "--publish",
         is_flag=True,
         help="Publication-safe output: small counts suppressed, counts rounded to 5, the rule noted "
-        "(dataset.yaml 'publish:' sets the rule, and makes it always on; docs/disclosure.md).",
+        "(dataset.yaml 'publish:' sets the rule, and makes it always on; disclosure.md of the documentation installed with ascbench).",
     )(f)
 
 

@@ -55,7 +55,9 @@ def dashboard(catalogue_path, data_path, out, area, period, tags, group, title, 
     say_as_at(results)
     national = report.national
     hist = report.history([report.areas[0]] + ([national] if national else []))
-    title = title or dataset.settings.get("title") or "Performance dashboard"
+    from ascbench.render.display import fill_title
+
+    title = fill_title(title or dataset.settings.get("title") or "Performance dashboard", results)
     when = None
     if stamp:
         import datetime

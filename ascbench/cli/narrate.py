@@ -49,12 +49,15 @@ def narrate(catalogue_path, data_path, metrics, area, period, output, width, gap
     for 2024/25 and a council's 12 months to September 2025), the first sentence benchmarks
     the period the comparator covers and a second gives the latest position.
     """
-    from ascbench.engine import build_results
+    from ascbench.engine import build_report
     from ascbench.render.narrative import sentence, update_sentence
 
     catalogue, dataset, ids = load(catalogue_path, data_path, metrics, publish=publish)
     areas = [area] if area else None
-    now, _, _ = build_results(catalogue, dataset, areas, period, ids, group=None)
+    report = build_report(catalogue, dataset, areas, period, ids, group=None)
+    now = report.results
+    rules = report.metrics.set_index("metric_id")
+    glossary = catalogue.glossary
     gap_words = _gap_sentences(catalogue, dataset, areas, period, ids, gap_target) if gap_target else {}
     paragraphs = []
     bench_cache: dict[str, object] = {}
@@ -64,16 +67,19 @@ def narrate(catalogue_path, data_path, metrics, area, period, output, width, gap
         bench = None
         if isinstance(cperiod, str) and cperiod != row["period"] and row.get("comparator_type") == "area":
             if cperiod not in bench_cache:
-                bench_cache[cperiod] = build_results(catalogue, dataset, areas, cperiod, ids, group=None)[0]
+                bench_cache[cperiod] = build_report(catalogue, dataset, areas, cperiod, ids, group=None).results
             frame = bench_cache[cperiod]
             match = frame[(frame["metric_id"] == m.id) & (frame["period"] != row["period"])]
             bench = match.iloc[0].to_dict() if len(match) and match["value"].notna().iloc[0] else None
         if bench is not None:
+            within, relative = rules.at[m.id, "dot_within"], bool(rules.at[m.id, "dot_relative"])
             paragraphs.append(
-                sentence(bench, m.narrative, dataset.roles) + " " + update_sentence(bench, row, dataset.roles)
+                sentence(bench, m.narrative, dataset.roles, glossary)
+                + " "
+                + update_sentence(bench, row, dataset.roles, glossary, within=within or 0.0, relative=relative)
             )
         else:
-            paragraphs.append(sentence(row, m.narrative, dataset.roles))
+            paragraphs.append(sentence(row, m.narrative, dataset.roles, glossary))
         if gap_words.get(m.id):
             paragraphs[-1] += " " + gap_words[m.id]
     if disclosure_note(dataset):

@@ -115,7 +115,7 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
             )
             shown = table.drop(columns=["indicators", "theme_metrics"]).assign(
                 metrics=table["metrics"].astype(str) + " of " + table["theme_metrics"].astype(str),
-                position=table["position"].map("{:.0f}".format, na_action="ignore").fillna(""),
+                position=_ordinals(table["position"]),
             )
             emit(
                 _plain(shown, terminal_width(width))
@@ -125,6 +125,8 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
                 + tail,
                 output,
             )
+        elif fmt == "markdown":  # for a reader: positions as ordinals ("1st"); csv and json keep numbers
+            emit(stream(table.assign(position=_ordinals(table["position"])), fmt), output)
         else:
             emit(stream(table.assign(disclosure=note) if note else table, fmt), output)
         return
@@ -155,6 +157,13 @@ def _plain(frame, width: int) -> str:
 
     rows = [[fmt_number(v, 2) if isinstance(v, float) else v for v in row] for row in frame.values.tolist()]
     return fit_table(rows, list(frame.columns), width)
+
+
+def _ordinals(position):
+    """Composite positions as a reader says them: 1st, 2nd, 3rd (a council without one: "")."""
+    from ascbench.render.display import ordinal
+
+    return position.map(lambda p: ordinal(int(p)) if p == p else "").astype(object)
 
 
 def _league(table, focus, catalogue, width: int) -> str:
@@ -190,7 +199,9 @@ def _league(table, focus, catalogue, width: int) -> str:
             f"{int(table['quantile_of'].iloc[0])} quantile groups ({table['quantile_method'].iloc[0]}); "
             f"type-7 cut points {table['quantile_cuts'].iloc[0]}\n"
         )
-    headers = ["", "rank", "value rank", "council", "code", "value", "quartile", "band", "MADs", "vs median"]
+    by_performance = m.polarity in ("high", "low")
+    quartile_head = "quartile (1 = best)" if by_performance else "quartile by value (1 = lowest)"
+    headers = ["", "rank", "value rank", "council", "code", "value", quartile_head, "band", "MADs", "vs median"]
     weights = [0, 1, 1, 4, 1, 1, 1, 1, 1, 3]
     if width < 110:  # a narrow terminal: the columns that repeat others (value rank, code, MADs) go
         keep = [0, 1, 3, 5, 6, 7, 9]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from ascbench.cli.common import (
@@ -25,11 +27,45 @@ from ascbench.cli.common import (
 )
 
 GATES = {
-    "red": lambda r: r["rag"] == "red",
-    "amber": lambda r: r["rag"].isin(["amber", "red"]),
-    "worse": lambda r: (r["rating"] == "worse") | (r["dot"] == "worse"),
-    "not-compared": lambda r: r["rating"] == "not compared",
+    "red": lambda r, _: r["rag"] == "red",
+    "amber": lambda r, _: r["rag"].isin(["amber", "red"]),
+    "worse": lambda r, _: (r["rating"] == "worse") | (r["dot"] == "worse"),
+    "not-compared": lambda r, _: r["rating"] == "not compared",
+    # gates that mean action on a schedule: red and getting worse, or red since the last run
+    "red-worsening": lambda r, _: (r["rag"] == "red") & (r["dot"] == "worse"),
+    "new-red": lambda r, before: (r["rag"] == "red") & (before != "red"),
 }
+NEEDS_SINCE = {"new-red"}
+
+
+def previous_rags(path, results):
+    """The RAG each result row had in a previous run's ``rate --format csv`` output (``--since``),
+    by metric and area; "" where that run had no such row."""
+    import pandas as pd
+
+    from ascbench.errors import AscbenchError
+
+    try:
+        before = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise AscbenchError(
+            f"cannot read the previous ratings: {exc}",
+            file=str(path),
+            field="--since",
+            expected="a rate --format csv file",
+        ) from None
+    missing = [c for c in ("metric_id", "area_code", "rag") if c not in before.columns]
+    if missing:
+        raise AscbenchError(
+            "the previous ratings have no column " + ", ".join(missing),
+            file=str(path),
+            line=1,
+            field="--since",
+            expected="the header of 'ascbench rate --format csv' (metric_id, area_code, rag, ...)",
+        )
+    rag = before.drop_duplicates(["metric_id", "area_code"]).set_index(["metric_id", "area_code"])["rag"]
+    keys = pd.MultiIndex.from_arrays([results["metric_id"].astype(str), results["area_code"].astype(str)])
+    return pd.Series(rag.reindex(keys).fillna("").to_numpy(), index=results.index)
 
 
 @click.command()
@@ -53,13 +89,35 @@ GATES = {
     "fail_on",
     type=click.Choice(sorted(GATES)),
     multiple=True,
-    help="Exit with status 3 if any metric is rated so (red, amber, worse, not-compared).",
+    help="Exit with status 3 if any metric is rated so: red, amber (or red), worse (rating or "
+    "direction), not-compared, red-worsening (red and its direction of travel worse), new-red (red "
+    "now, not red in --since).",
+)
+@click.option(
+    "--since",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A previous run's 'rate --format csv' output, for --fail-on new-red.",
 )
 @click.option("--no-color", is_flag=True, help="No colour in the table (also: NO_COLOR=1).")
 @width_option
 @publish_option
 def rate(
-    catalogue_path, data_path, areas, period, metrics, tags, group, fmt, output, bom, fail_on, no_color, width, publish
+    catalogue_path,
+    data_path,
+    areas,
+    period,
+    metrics,
+    tags,
+    group,
+    fmt,
+    output,
+    bom,
+    fail_on,
+    since,
+    no_color,
+    width,
+    publish,
 ):
     """Rate every metric: value from counts, comparator, RAG, direction of travel.
 
@@ -67,11 +125,15 @@ def rate(
     measure a quarter behind, a survey's last year), compared with its first available
     comparator and with the like-for-like period a year earlier.
     """
-    from ascbench.engine import build_results
+    from ascbench.engine import build_report
     from ascbench.render import render
+    from ascbench.render.display import fill_title
 
+    if NEEDS_SINCE & set(fail_on) and since is None:
+        raise click.UsageError("--fail-on new-red needs --since PREVIOUS.csv (a previous 'rate --format csv' output)")
     catalogue, dataset, ids = load(catalogue_path, data_path, metrics, tags, publish=publish)
-    results, values, _ = build_results(catalogue, dataset, list(areas) or None, period, ids, group)
+    report = build_report(catalogue, dataset, list(areas) or None, period, ids, group)
+    results = report.results
     say_as_at(results)
     differs = results[results["published_check"] == "differs"]
     for _, row in differs.iterrows():
@@ -79,22 +141,19 @@ def rate(
             f"{row['metric_id']} {row['area_code']} {row['period']}: computed {row['value']:.4g} from "
             f"{row['numerator']:g}/{row['denominator']:g} but the data publish {row['published_value']:g}"
         )
-    history = None
-    if fmt == "table":
-        from ascbench.engine.trend import history as trend_history
-
-        history = trend_history(values, results, list(results["area_code"].unique()), catalogue.metrics_frame())
+    history = report.history(report.areas) if fmt == "table" else None
     options = {
         "layers": catalogue.layers,
         "bom": bom,
         "history": history,
         "colour": fmt == "table" and output is None and use_colour(no_color),
         "width": terminal_width(width),
-        "title": dataset.settings.get("title") or "Performance dashboard",  # the workbook's title row
+        "title": fill_title(dataset.settings.get("title") or "Performance dashboard", results),  # the workbook's
     }
     emit(render(results, fmt, binary=True, **options), output)
-    tripped = [g for g in fail_on if GATES[g](results).any()]
+    before = previous_rags(since, results) if since is not None else None
+    tripped = [g for g in fail_on if GATES[g](results, before).any()]
     if tripped:
-        hit = results[GATES[tripped[0]](results)]["metric_id"].tolist()
+        hit = results[GATES[tripped[0]](results, before)]["metric_id"].tolist()
         click.echo(f"ascbench: --fail-on {tripped[0]}: {', '.join(hit)}", err=True)
         raise click.exceptions.Exit(EXIT_GATE)

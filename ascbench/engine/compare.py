@@ -93,11 +93,20 @@ def area_roles(areas) -> pd.DataFrame:
 
 
 def resolve_comparators(
-    current, comparators, values, observations, roles: dict, area_names: dict, group_values=None, own_roles=None
+    current,
+    comparators,
+    values,
+    observations,
+    roles: dict,
+    area_names: dict,
+    group_values=None,
+    own_roles=None,
+    report_end=None,
 ):
     """Long frame: one row per current row (its ``metric_id, area_code``) x comparator with a
     resolved value, in the order of ``current`` and then of preference. Joined on keys, never
-    on row positions."""
+    on row positions. ``report_end``: no area comparator ends after the reporting date (a
+    year's forecast, rated as the current value, is compared with the data known then)."""
     columns = [
         "area_code",
         *KEYS,
@@ -155,6 +164,8 @@ def resolve_comparators(
         )
         | (~rule.isin(["same", "latest", "containing", "year_end", "year"]) & (m["c_period"] == rule))
     )
+    if report_end is not None:  # as at the reporting date: an area's figures published by then
+        keep &= (m["type"] != "area") | (m["c_end"] <= report_end)
     m = m[keep].copy()
     # preference among candidates: latest end; the same length as the current period; the
     # area's own value before one computed from members; for 'containing' the shortest

@@ -16,7 +16,7 @@ import pandas as pd
 from ascbench.engine.compare import area_roles, resolve_comparators
 from ascbench.engine.data import for_catalogue
 from ascbench.engine.direction import attach_direction
-from ascbench.engine.forecast import attach_recorded_forecasts
+from ascbench.engine.forecast import attach_recorded_forecasts, rate_forecasts
 from ascbench.engine.groups import group_values
 from ascbench.engine.intervals import add_intervals
 from ascbench.engine.membership import declared_members, lifetimes
@@ -92,6 +92,8 @@ RESULT_COLUMNS = [
     "rank_of",
     "group_size",
     "quartile",
+    "value_quartile",
+    "quartile_basis",
     "band",
     "group_median",
     "neighbour_rank",
@@ -102,6 +104,7 @@ RESULT_COLUMNS = [
     "forecast_period",
     "forecast_made_at",
     "forecast_label",
+    "forecast_of",
     "statistic",
     "source",
     "footnote",
@@ -330,16 +333,27 @@ def build_report(
         end, kind, as_at = reporting_period(dataset, values, areas, period)
 
     # the few rows of the report are edited cell by cell below: plain text columns
-    current = decategorised(attach_previous(select_current(values, areas, end, kind), values, metrics))
+    selected = decategorised(select_current(values, areas, end, kind))
+    selected = rate_forecasts(selected, values, dataset.observations, metrics, areas, end)  # rate: forecast
+    current = decategorised(attach_previous(selected, values, metrics))
     area_names = dict(zip(dataset.areas["area_code"], dataset.areas["area_name"], strict=False))
     groups = group_values(values, metrics, dataset.groups)
     comparisons = resolve_comparators(
-        current, comparators, values, dataset.observations, dataset.roles, area_names, groups, area_roles(dataset.areas)
+        current,
+        comparators,
+        values,
+        dataset.observations,
+        dataset.roles,
+        area_names,
+        groups,
+        area_roles(dataset.areas),
+        report_end=end,
     )
     current, comparisons = decategorised(current), decategorised(comparisons)
     current = attach_direction(current, metrics)
+    known = values[values["period"].astype(str).map(period_frame(values["period"]).set_index("period")["end"]) <= end]
     current["trend"], current["trend_statistic"], current["trend_reason"] = recent_trend(
-        current, values, metrics, with_statistic=True
+        current, known, metrics, with_statistic=True
     )
     # the comparison group, found once for every chosen area: ranks, quintile and funnel ratings
     context = comparison_group(values, metrics, dataset.areas, dataset.groups, group, areas, end)
@@ -383,6 +397,7 @@ def build_report(
                 "layer_order",
                 "order",
                 "n_comparators",
+                "forecast_of",
             ]
         ],
         on="metric_id",

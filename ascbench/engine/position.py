@@ -7,11 +7,15 @@ areas - England, regions, group averages - are never ranked):
   metric's polarity (for ``range``: nearest the band); ties share the lowest rank
   ("1, 1, 3"); no performance rank without polarity; ``rank_of``: how many were ranked, and
   ``missing``: members without a value;
-* ``quartile``, ``quintile``, ``decile`` of the value (1 = lowest values) from the type-7
-  percentile bounds (linear interpolation, as R's default and Excel's PERCENTILE.INC): a
-  value on a bound belongs to the lower group; a group too small for the division (fewer
-  than 4, 5, 10 values) gets none; ``band``: A-D from the quartile by polarity, A best, as
-  DfE's LAIT;
+* ``value_quartile``, ``quintile``, ``decile`` of the value (1 = lowest values) from the
+  type-7 percentile bounds (linear interpolation, as R's default and Excel's
+  PERCENTILE.INC): a value on a bound belongs to the lower group; a group too small for the
+  division (fewer than 4, 5, 10 values) gets none;
+* ``quartile``: by performance where the metric has a polarity (``high`` or ``low``: 1 =
+  best, as rank 1 is best, so quartile 1 of a high-is-good metric holds the highest values),
+  else by value (``range``, ``none``: the value quartile); ``quartile_basis`` says which
+  (``performance`` or ``value``); ``band``: A-D, the performance quartile as DfE's LAIT
+  letters it (A = quartile 1, best), none without a polarity;
 * ``p10``, ``p25``, ``median``, ``p75``, ``p90``, ``group_mean``, ``group_pooled``
   (Σ numerators / Σ denominators where every ranked member has counts);
 * ``mad_from_median``: (value - median) / MAD, with MAD the median absolute deviation from
@@ -46,6 +50,8 @@ POSITION_COLUMNS = [
     "missing",
     "group_size",
     "quartile",
+    "value_quartile",
+    "quartile_basis",
     "quintile",
     "decile",
     "band",
@@ -65,6 +71,7 @@ FLOAT_COLUMNS = {
     "value_rank",
     "rank",
     "quartile",
+    "value_quartile",
     "quintile",
     "decile",
     "group_mean",
@@ -193,6 +200,8 @@ def _descending_quantiles(value, starts, sizes, probabilities):
     return out
 
 
+QUARTILE_BASES = ("performance", "value")
+
 PROBABILITIES = (0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9)
 
 
@@ -303,12 +312,16 @@ def positions(values, metrics, members):
         np.copyto(col[name], count)
         col[name][rank_of < minimum] = np.nan
 
-    bucket("quartile", [0.25, 0.5, 0.75], 4)
+    bucket("value_quartile", [0.25, 0.5, 0.75], 4)
     bucket("quintile", [0.2, 0.4, 0.6, 0.8], 5)
     bucket("decile", [i / 10 for i in range(1, 10)], 10)
-    quartile = col["quartile"]
-    band_code = np.where(polarity_code == 0, 4 - np.nan_to_num(quartile), np.nan_to_num(quartile) - 1)
-    band_code = np.where(np.isnan(quartile) | (polarity_code > 1), -1, band_code).astype(np.int8)
+    # the quartile by performance where the metric has a direction (1 = best, as rank 1 is
+    # best: the highest values for high-is-good), else by value (1 = the lowest values)
+    value_quartile = col["value_quartile"]
+    np.copyto(col["quartile"], np.where(polarity_code == 0, 5 - value_quartile, value_quartile))
+    by_performance = polarity_code <= 1
+    band_code = np.where(np.isnan(value_quartile) | ~by_performance, -1, col["quartile"] - 1)
+    band_code = np.nan_to_num(band_code, nan=-1).astype(np.int8)
     del polarity_code
     np.take(np.bincount(gid, weights=value) / sizes, gid, out=col["group_mean"])
     # pooled: only when every ranked member has counts (a group is one metric and period)
@@ -336,6 +349,9 @@ def positions(values, metrics, members):
         "missing": (n_members - rank_of).astype(np.int64),
         "group_size": n_members.astype(np.int64),
         "band": pd.Categorical.from_codes(band_code, categories=["A", "B", "C", "D"]),
+        "quartile_basis": pd.Categorical.from_codes(
+            np.where(by_performance, 0, 1).astype(np.int8), categories=list(QUARTILE_BASES)
+        ),
         "mad_wording": pd.Categorical.from_codes(oflog_codes(from_median), categories=list(WORDINGS[:-1]) + [""]),
     }
     frame = pd.DataFrame(block.T, columns=float_names, index=pd.RangeIndex(n), copy=False)

@@ -23,6 +23,7 @@ import pandas as pd
 from ascbench.engine.funnel import funnel_points
 from ascbench.engine.ranking import GroupContext
 from ascbench.engine.trend import history
+from ascbench.periods import parse_period, period_frame
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,12 @@ class Report:
         and the national area), oldest first (:func:`ascbench.engine.trend.history`)."""
         if areas is None:
             areas = self.areas + ([self.national] if self.national and self.national not in self.areas else [])
-        return history(self.values, self.results, areas, self.metrics)
+        values = self.values
+        if self.as_at.get("period"):  # nothing published after the reporting date (a rated forecast's year)
+            end = parse_period(str(self.as_at["period"])).end
+            ends = period_frame(values["period"]).set_index("period")["end"]
+            values = values[(values["period"].astype(str).map(ends) <= pd.Timestamp(end)).to_numpy()]
+        return history(values, self.results, areas, self.metrics)
 
     def league(self, metric_id: str, area: str | None = None) -> pd.DataFrame:
         """The league table an area's rank of ``metric_id`` came from: every member of its group

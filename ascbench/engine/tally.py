@@ -20,8 +20,8 @@ rating_other == metrics`` (and likewise for ``rag_``, ``dot_`` and ``quartile_``
   ``other`` is no data, no previous data, not comparable, a definition change, and the
   ``increased`` / ``similar`` / ``decreased`` of a metric without a polarity.
 * **performance quartile** (1 = best, as rank 1 is best): from ``band`` (A = 1 ... D = 4,
-  DfE LAIT's bands: the type-7 value quartile read by polarity), so it runs by performance
-  whatever way the results' ``quartile`` column runs; ``quartile_none`` counts metrics not
+  DfE LAIT's bands: the results' ``quartile`` where it runs by performance), so a metric
+  without a polarity is never counted in one; ``quartile_none`` counts metrics not
   ranked (no polarity, a ``range`` polarity, a group under four councils, no data).
 """
 

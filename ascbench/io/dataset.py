@@ -28,6 +28,7 @@ import pandas as pd
 from ascbench.errors import AscbenchError, Problems, did_you_mean
 from ascbench.identifiers import measure_name
 from ascbench.io.cells import (
+    DUE_STATUS,
     NUMBER_EXPECTED,
     STATUSES,
     SUPPRESSION_MARKERS,
@@ -797,14 +798,15 @@ def read_observations(path: Path, known_areas: set[str], problems: Problems, war
             frame["value"] = cell_text  # the text as written, for the messages
         report(bad, "value", lambda r: f"'{r['value']}' {hints[r.name]}", NUMBER_EXPECTED)
     given = recode(frame["status"], str.lower)
+    due = given.astype(str).str.fullmatch(DUE_STATUS.pattern).to_numpy(dtype=bool)
     report(
-        ~given.isin(STATUSES),
+        ~given.isin(STATUSES) & ~due,
         "status",
         lambda r: f"'{r['status']}' is not a status",
-        "empty or one of " + ", ".join(s for s in STATUSES if s),
+        "empty, 'due YYYY-MM' (a figure not yet published) or one of " + ", ".join(s for s in STATUSES if s),
     )
     report(
-        given.isin(("suppressed", "not available", "not applicable", "missing")) & ~np.isnan(values),
+        (given.isin(("suppressed", "not available", "not applicable", "missing")) | due) & ~np.isnan(values),
         "value",
         lambda r: f"a value is given with status '{r['status']}'",
         "an empty value for a suppressed cell",

@@ -27,7 +27,7 @@ from ascbench.render.display import (
     records,
 )
 from ascbench.render.markup import html_text
-from ascbench.render.numbers import is_missing
+from ascbench.render.numbers import fmt_value, is_missing
 
 RAG_STYLE = {  # colours only: the shapes are display.RAG_SYMBOLS, one vocabulary for every format
     "green": ("#00703c", "#ffffff", RAG_SYMBOLS["green"], "Better"),
@@ -70,7 +70,7 @@ def _rag(row) -> str:
 DASHED = 'stroke-dasharray="3,2"'
 
 
-def _svg(points_council, points_england, labels, name: str, segments=None) -> str:
+def _svg(points_council, points_england, labels, name: str, segments=None, shown=None) -> str:
     """A small line chart: the council (solid) and England (dashed) by year. ``segments``
     (one per label) number the metric's definitions: no line joins points of two segments,
     so a definition change shows as a gap. With more than four years only the first and last
@@ -108,8 +108,9 @@ def _svg(points_council, points_england, labels, name: str, segments=None) -> st
         )
         return lines + dots
 
-    desc = "; ".join(f"{lab}: {v:g}" for lab, v in zip(labels, points_council, strict=True) if v is not None)
-    eng = "; ".join(f"{lab}: {v:g}" for lab, v in zip(labels, points_england, strict=True) if v is not None)
+    shown = shown or "{:g}".format  # each figure at the dashboard's precision, with its unit
+    desc = "; ".join(f"{lab}: {shown(v)}" for lab, v in zip(labels, points_council, strict=True) if v is not None)
+    eng = "; ".join(f"{lab}: {shown(v)}" for lab, v in zip(labels, points_england, strict=True) if v is not None)
     title = f"{name} by year - {desc}" + (f"; England - {eng}" if eng else "")
     shown = range(n) if n <= 4 else (0, n - 1)
     ticks = "".join(
@@ -149,6 +150,7 @@ def _trend_cell(row, history, focus, national) -> str:
         labels,
         row["title"],
         [int(segment[lab]) for lab in labels],
+        lambda v: fmt_value(v, int(row["decimals"]), row["unit"], row["scale"]),
     )
     if svg:
         return svg
@@ -262,8 +264,9 @@ def render(
         if (r.get("outcome"), r.get("aim")) != outcome:
             if open_table:
                 out.append("</tbody></table>")
+            same_outcome = isinstance(outcome, tuple) and outcome[0] == r.get("outcome")
             outcome = (r.get("outcome"), r.get("aim"))
-            if r.get("outcome"):
+            if r.get("outcome") and not same_outcome:  # each heading once: a new aim alone is no new outcome
                 out.append(f"<h3>{html_text(r['outcome'])}</h3>")
             if r.get("aim"):
                 out.append(f'<p class="aim">{html_text(r["aim"])}</p>')
@@ -276,7 +279,14 @@ def render(
                 if note not in footnotes:
                     footnotes.append(note)
                 numbers.append(footnotes.index(note) + 1)
-        marks = "".join(f'<sup><a href="#note-{section}-{n}" aria-label="note {n}">{n}</a></sup>' for n in numbers)
+        # one bracketed mark for all of a row's notes: "pop. [1, 3]", never "pop.13"
+        marks = (
+            " <sup>["
+            + ", ".join(f'<a href="#note-{section}-{n}" aria-label="note {n}">{n}</a>' for n in numbers)
+            + "]</sup>"
+            if numbers
+            else ""
+        )
         dot = r.get("dot") or ""
         current = html_text(current_cell(r))
         if r.get("period_label"):
@@ -322,7 +332,9 @@ def render(
         footer.insert(0, f"<strong>{html_text(disclosure_note(results))}</strong>")
     if stamp:
         footer.append(f"Generated {html_text(stamp)}")
-    footer.append("Made with ascbench from counts; methods: docs/methods.md.")
+    footer.append(
+        "Made with ascbench from counts; the methods are in methods.md of the documentation installed with ascbench."
+    )
     out.append("<footer>" + "<br>".join(footer) + "</footer>")
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"

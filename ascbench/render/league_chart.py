@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ascbench.periods import parse_period
+from ascbench.render.display import quartile_words
 from ascbench.render.markup import html_text
 from ascbench.render.numbers import is_missing
 from ascbench.render.svg import document, with_unit
@@ -33,7 +34,7 @@ def summary(
     if len(mine):
         r = mine.iloc[0]
         rank = "" if is_missing(r["rank"]) else f", ranked {int(r['rank'])} of {int(r['rank_of'])}"
-        q = "" if is_missing(r["quartile"]) else f", quartile {int(r['quartile'])}"
+        q = f", {quartile_words(r)}" if quartile_words(r) else ""
         parts.append(f"{r['area_name']} {with_unit(r['value'], decimals, unit)}{rank}{q}")
     if not is_missing(national):
         parts.append(f"England {with_unit(national, decimals, unit)}")

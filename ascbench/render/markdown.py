@@ -51,10 +51,11 @@ def render(
             if not sections:
                 out += [header, rule]
         if sections and (r.get("outcome"), r.get("aim")) != outcome:
+            same_outcome = isinstance(outcome, tuple) and outcome[0] == r.get("outcome")
             outcome = (r.get("outcome"), r.get("aim"))
             out += (
                 [""]
-                + ([f"### {markdown_text(r['outcome'])}", ""] if r.get("outcome") else [])
+                + ([f"### {markdown_text(r['outcome'])}", ""] if r.get("outcome") and not same_outcome else [])
                 + ([f"*{markdown_text(r['aim'])}*", ""] if r.get("aim") else [])
                 + [header, rule]
             )
@@ -64,7 +65,7 @@ def render(
                 if note not in notes:
                     notes.append(note)
                 numbers.append(str(notes.index(note) + 1))
-        marks = f"<sup>{','.join(numbers)}</sup>" if numbers else ""
+        marks = f" <sup>[{', '.join(numbers)}]</sup>" if numbers else ""  # "pop. [1, 3]", never "pop.1,3"
         current = current_cell(r) + (f" ({r['period_label']})" if r.get("period_label") else "")
         if forecast_cell(r):
             current += f"; {forecast_cell(r)}"

@@ -107,7 +107,7 @@ def render_bytes(results, layers: dict | None = None, title: str = "Performance 
         ("Previous period", 16),
         ("Rank", 7),
         ("Of", 6),
-        ("Quartile", 8),
+        ("Quartile (1 = best)", 9),
         ("Rank year", 10),
         ("Group median", 12),
         ("Neighbour rank", 10),
@@ -159,7 +159,7 @@ def render_bytes(results, layers: dict | None = None, title: str = "Performance 
         txt(15, r.get("previous_label"))
         num(16, r.get("rank"), "0")
         num(17, r.get("rank_of"), "0")
-        num(18, r.get("quartile"), "0")
+        num(18, r.get("quartile") if r.get("quartile_basis") == "performance" else None, "0")
         if r.get("rank_period") and not is_missing(r.get("rank")):
             sheet.write_string(i, 19, parse_period(str(r["rank_period"])).label, text)
         else:
