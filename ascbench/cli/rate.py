@@ -13,9 +13,11 @@ from ascbench.cli.common import (
     format_option,
     load,
     metric_option,
+    only_option,
     output_option,
     period_option,
     say_as_at,
+    sort_option,
     tag_option,
     terminal_width,
     use_colour,
@@ -56,18 +58,53 @@ GATES = {
 )
 @click.option("--no-color", is_flag=True, help="No colour in the table (also: NO_COLOR=1).")
 @width_option
-def rate(catalogue_path, data_path, areas, period, metrics, tags, group, fmt, output, bom, fail_on, no_color, width):
+@click.option(
+    "--long",
+    "long_",
+    is_flag=True,
+    help="The detailed table (comparator, interval, previous value, position in words) instead of one line per metric.",
+)
+@only_option
+@sort_option
+@click.option(
+    "--summary",
+    is_flag=True,
+    help="Only the headline counts (better/similar/worse, RAG, improved/similar/worse; overall and by layer): "
+    "a table, or the tallies as CSV, JSON or Markdown.",
+)
+def rate(
+    catalogue_path,
+    data_path,
+    areas,
+    period,
+    metrics,
+    tags,
+    group,
+    fmt,
+    output,
+    bom,
+    fail_on,
+    no_color,
+    width,
+    long_,
+    only,
+    sort,
+    summary,
+):
     """Rate every metric: value from counts, comparator, RAG, direction of travel.
 
     Each metric shows its latest period ending on or before the reporting period (a CLD
     measure a quarter behind, a survey's last year), compared with its first available
-    comparator and with the like-for-like period a year earlier.
+    comparator and with the like-for-like period a year earlier. The terminal view starts
+    with the headline (how many are red, amber, green; which are red and getting worse)
+    and prints one line per metric; --long prints the detail.
     """
-    from ascbench.engine import build_results
-    from ascbench.render import render
+    from ascbench.engine import build_report
+    from ascbench.engine.headline import order, select
 
     catalogue, dataset, ids = load(catalogue_path, data_path, metrics, tags)
-    results, values, _ = build_results(catalogue, dataset, list(areas) or None, period, ids, group)
+    report = build_report(catalogue, dataset, list(areas) or None, period, ids, group)
+    results = report.results
     say_as_at(results)
     differs = results[results["published_check"] == "differs"]
     for _, row in differs.iterrows():
@@ -75,8 +112,56 @@ def rate(catalogue_path, data_path, areas, period, metrics, tags, group, fmt, ou
             f"{row['metric_id']} {row['area_code']} {row['period']}: computed {row['value']:.4g} from "
             f"{row['numerator']:g}/{row['denominator']:g} but the data publish {row['published_value']:g}"
         )
-    history = None
+    if summary:
+        _summary(report, catalogue, fmt, output, width, bom)
+    else:
+        shown = order(select(results, only), sort)
+        _rows(report, shown, catalogue, dataset, fmt, output, bom, no_color, width, long_, only, sort)
+    tripped = [g for g in fail_on if GATES[g](results).any()]
+    if tripped:
+        hit = results[GATES[tripped[0]](results)]["metric_id"].tolist()
+        click.echo(f"ascbench: --fail-on {tripped[0]}: {', '.join(hit)}", err=True)
+        raise click.exceptions.Exit(EXIT_GATE)
+
+
+def _summary(report, catalogue, fmt, output, width, bom) -> None:
+    """``--summary``: the headline of each area as text, or the tallies as a frame."""
+    from ascbench.engine.headline import summary_frame
+    from ascbench.render.fit import wrap
+    from ascbench.render.frames import stream
+    from ascbench.render.headline import headline_lines
+
+    if fmt == "xlsx":
+        from ascbench.errors import AscbenchError
+
+        raise AscbenchError(
+            "--summary writes the tallies as text, not a workbook",
+            field="--summary",
+            expected="--format table, csv, json or markdown (the workbook's first sheet is the headline: "
+            "ascbench rate -o NAME.xlsx)",
+        )
     if fmt == "table":
+        blocks = []
+        for area in report.areas:
+            h = report.headline(area)
+            title = f"{h.area_name or area} ({area})"
+            blocks.append(
+                "\n".join(wrap(line, terminal_width(width)) for line in [title, *headline_lines(h, catalogue.layers)])
+            )
+        emit("\n\n".join(blocks) + "\n", output)
+        return
+    frame = summary_frame(report.results, report.metrics)
+    emit(stream(frame, fmt), output)
+
+
+def _rows(report, results, catalogue, dataset, fmt, output, bom, no_color, width, long_, only, sort) -> None:
+    """The rows of the dashboard in ``fmt``: on the terminal the headline and one line per
+    metric (or, with --long, the detailed table)."""
+    from ascbench.render import render
+
+    values = report.values
+    history = None
+    if fmt == "table" and long_:
         from ascbench.engine.trend import history as trend_history
 
         history = trend_history(values, results, list(results["area_code"].unique()), catalogue.metrics_frame())
@@ -87,10 +172,15 @@ def rate(catalogue_path, data_path, areas, period, metrics, tags, group, fmt, ou
         "colour": fmt == "table" and output is None and use_colour(no_color),
         "width": terminal_width(width),
         "title": dataset.settings.get("title") or "Performance dashboard",  # the workbook's title row
+        "headline": report.headline() if len(report.areas) == 1 and not (fmt == "table" and only) else None,
+        "sort": sort,
     }
+    if fmt == "table" and not long_:
+        from ascbench.render.compact import render as compact
+
+        emit(compact(results, **options), output)
+        return
+    if fmt == "xlsx":
+        options["history"] = report.history()
+        options["national"] = report.national
     emit(render(results, fmt, binary=True, **options), output)
-    tripped = [g for g in fail_on if GATES[g](results).any()]
-    if tripped:
-        hit = results[GATES[tripped[0]](results)]["metric_id"].tolist()
-        click.echo(f"ascbench: --fail-on {tripped[0]}: {', '.join(hit)}", err=True)
-        raise click.exceptions.Exit(EXIT_GATE)
