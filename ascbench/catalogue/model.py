@@ -167,6 +167,7 @@ class Metric:
     trend_note: str | None = None
     narrative: str | None = None
     breaks: tuple[str, ...] = ()  # periods from which the definition changed
+    spc_rebase: tuple[str, ...] = ()  # points from which an SPC chart recalculates its limits
     forecast: str | None = None  # measure of year-end forecasts, each dated by the period it was made in
     interval: bool = True  # a confidence interval is computed and shown (a sample estimate, a rate of events)
     aggregation: tuple[tuple[str, str], ...] = ()  # (measure, sum|last|none) declared by the metric
@@ -256,6 +257,7 @@ class Catalogue:
                     "trend_note": m.trend_note,
                     "narrative": m.narrative,
                     "breaks": ",".join(m.breaks),
+                    "spc_rebase": ",".join(m.spc_rebase),
                     "forecast_measure": m.forecast,
                     "interval": bool(m.interval),
                     "tags": ",".join(m.tags),

@@ -288,3 +288,28 @@ def spc_svg(
         "".join(parts + labels),
         standalone,
     )
+
+
+def dashboard_spc(report) -> dict[str, str]:
+    """metric_id -> SPC chart, for every metric of the report's first area that has a series
+    of 15 or more months (else quarters, else snapshots) up to its current period
+    (:meth:`ascbench.engine.report.Report.spc`); limits recalculated only at the
+    catalogue's ``spc_rebase`` points."""
+    results = report.results
+    if results.empty:
+        return {}
+    focus = report.areas[0]
+    charts = {}
+    for r in results[results["area_code"] == focus].itertuples():
+        points, result = report.spc(r.metric_id, focus)
+        if points is None:
+            continue
+        charts[r.metric_id] = spc_svg(
+            points,
+            result,
+            f"{r.code} {r.title}",
+            "spc-" + "".join(c if c.isalnum() else "-" for c in r.metric_id),
+            int(r.decimals),
+            r.unit or "",
+        )
+    return charts
