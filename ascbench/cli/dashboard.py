@@ -56,9 +56,13 @@ def dashboard(catalogue_path, data_path, out, area, period, tags, group, title, 
         notes["source"] = "Source: " + str(dataset.settings["source"])
     from ascbench.render.funnel_chart import dashboard_funnels
     from ascbench.render.league_chart import dashboard_charts
+    from ascbench.render.spc_chart import dashboard_spc
+    from ascbench.render.spine_chart import dashboard_rug, dashboard_spines
+    from ascbench.render.trend_chart import dashboard_trends
 
     charts = dashboard_charts(report)
     funnels = dashboard_funnels(report)
+    headline = report.headline()
     outputs = {
         "dashboard.html": render(
             results,
@@ -71,9 +75,25 @@ def dashboard(catalogue_path, data_path, out, area, period, tags, group, title, 
             stamp=when,
             charts=charts,
             funnels=funnels,
+            headline=headline,
+            rug=dashboard_rug(report, catalogue.layers),
+            spines=dashboard_spines(report),
+            trends=dashboard_trends(report),
+            spc=dashboard_spc(report),
         ),
-        "dashboard.md": render(results, "markdown", layers=catalogue.layers, title=title, sections=True, stamp=when),
-        "dashboard.xlsx": render(results, "xlsx", binary=True, layers=catalogue.layers, title=title),
+        "dashboard.md": render(
+            results, "markdown", layers=catalogue.layers, title=title, sections=True, stamp=when, headline=headline
+        ),
+        "dashboard.xlsx": render(
+            results,
+            "xlsx",
+            binary=True,
+            layers=catalogue.layers,
+            title=title,
+            headline=headline,
+            history=report.history(),
+            national=national,
+        ),
         "dashboard.csv": render(results, "csv"),
     }
     from ascbench.cli.common import check_output
