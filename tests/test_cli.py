@@ -319,7 +319,11 @@ def test_a_measure_without_polarity_is_never_amber_and_never_trips_a_gate(tmp_pa
 
 
 def test_rate_table_has_a_title_numbered_footnotes_and_a_legend_of_the_symbols_used():
-    out = CliRunner().invoke(cli, ["rate", "--long", "--width", "80", "--metric", "ASCOF_2A", "--metric", "ASCOF_5A1"]).stdout
+    out = (
+        CliRunner()
+        .invoke(cli, ["rate", "--long", "--width", "80", "--metric", "ASCOF_2A", "--metric", "ASCOF_5A1"])
+        .stdout
+    )
     lines = out.splitlines()
     assert lines[0] == "Leicestershire (E10000018) - as at 2025-26-YTD-Q3 (Apr-Dec 2025)"
     assert "reablement (aim: high) [1]" in out.replace("\n", " ").replace("  ", " ") or "[1]" in out
@@ -340,7 +344,9 @@ def test_one_vocabulary_of_symbols_and_no_symbol_with_two_meanings(tmp_path):
     assert not rating_shapes & direction_shapes  # never ▲ for a red rating beside ▲ improved
     assert CliRunner().invoke(cli, ["dashboard", "--out", str(tmp_path)]).exit_code == 0
     page = (tmp_path / "dashboard.html").read_text()
-    assert "▲</span> worse" not in page and "✖</span> worse" in page  # the red badge is a cross, not a hollow circle among filled ones
+    assert (
+        "▲</span> worse" not in page and "✖</span> worse" in page
+    )  # the red badge is a cross, not a hollow circle among filled ones
 
 
 def test_validate_summarises_follow_on_errors(tmp_path):

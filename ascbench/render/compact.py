@@ -118,8 +118,8 @@ def render(
             title += f" - {as_at_label(results)}"
         out += [wrap(printable(title), width), ""]
     if headline is not None:
-        for line in headline_lines(headline, layers):
-            out.append(wrap(printable(line), width))
+        for sentence in headline_lines(headline, layers):
+            out.append(wrap(printable(sentence), width))
         out.append("")
     if not rows:
         out.append("No metric matches.")

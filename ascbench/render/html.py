@@ -68,7 +68,10 @@ thead{position:absolute;left:-9999px} tr{border:1px solid #b1b4b6;margin:0 0 .75
 th,td{border:none;padding:.2rem .25rem} td.num{white-space:normal}
 th[scope=row]::before,td::before{content:attr(data-label);display:block;font-weight:bold;font-size:.75rem;color:#505a5f}
 tr.league td::before,table.tally td::before,table.tally th::before{content:none}
-table.tally thead{position:static} table.tally tr{margin:0 0 .25rem}}
+table.tally{display:table;font-size:.7rem} section.headline{padding:.4rem .45rem} table.tally caption{display:table-caption}
+table.tally thead{display:table-header-group;position:static} table.tally tbody{display:table-row-group}
+table.tally tr{display:table-row;border:none;margin:0;padding:0}
+table.tally th,table.tally td{display:table-cell;border:1px solid #b1b4b6;padding:.1rem .15rem}}
 @media print{body{margin:0;max-width:none;font-size:10pt} tr{break-inside:avoid} h2{break-after:avoid}
 .key{font-size:.7rem} details::details-content{content-visibility:visible;display:block}
 details>summary{list-style:none} details.more>summary{display:none} a{color:#0b0c0c;text-decoration:none}

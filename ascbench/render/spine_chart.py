@@ -238,12 +238,12 @@ def rug_svg(
         described.append(f"{row['name']}: " + ", ".join(said) if said else f"{row['name']}: no data")
     ky = height - 14
     x0 = 2.0
-    legend = [
+    legend: list[tuple[str, str | int, str]] = [
         ("rag", k, w) for k, w in (("red", "red"), ("amber", "amber"), ("green", "green"), ("blue", "no judgement"))
     ]
     legend += [("quartile", q, f"quartile {q}" + (" (best)" if q == 1 else "")) for q in (1, 2, 3, 4)]
     for kind, key, words in legend:
-        fill = RAG_FILL[key] if kind == "rag" else QUARTILE_FILL[key]
+        fill = RAG_FILL[str(key)] if kind == "rag" else QUARTILE_FILL[int(key)]
         parts.append(
             f'<rect x="{x0:.1f}" y="{ky - 8}" width="10" height="10" fill="{fill}" stroke="#505a5f" stroke-width="0.5"/>'
         )
@@ -293,7 +293,7 @@ def dashboard_rug(report, layers: dict | None = None) -> str:
             quartile = {"A": 1, "B": 2, "C": 3, "D": 4}
             for code in neighbours:
                 if code in values:
-                    cells[code] = (values[code], "quartile", quartile.get(bands.get(code)))
+                    cells[code] = (values[code], "quartile", quartile.get(str(bands.get(code))))
             if report.national:
                 cells[report.national] = (report.national_value(r.metric_id, period), "plain", None)
         rows.append(

@@ -38,16 +38,16 @@ def _runs(points: list[tuple[int, float]], segments: list[int]) -> list[list[tup
 
 def trend_svg(
     labels: list[str],
-    council: list[float | None],
-    england: list[float | None],
+    council: list,
+    england: list,
     name: str,
     area_name: str,
     chart_id: str,
     decimals: int = 1,
     unit: str = "",
     segments: list[int] | None = None,
-    lower: list[float | None] | None = None,
-    upper: list[float | None] | None = None,
+    lower: list | None = None,
+    upper: list | None = None,
     standalone: bool = False,
 ) -> str:
     """The chart of ``council`` (and ``england``) by year (``labels``); ``lower`` and
