@@ -345,3 +345,44 @@ def test_chart_as_png_is_an_image_the_same_each_time(tmp_path):
     assert (width, height) == (960, 380)  # the 480 x 190 chart at twice its size
     bad = CliRunner().invoke(cli, ["rank", "--metric", "ASCOF_3C1", "--chart", str(tmp_path / "x.gif")])
     assert bad.exit_code == 1 and ".png" in bad.stderr
+
+
+# ------------------------------------------------------------------ CLD views on the dashboard
+def test_cld_views_reach_the_dashboard_from_cld_out(tmp_path):
+    from ascbench.cld.synth import synthesise
+
+    extract = tmp_path / "extract.csv"
+    synthesise(extract, 1500, 3, "503")  # Lincolnshire's CASSR code: E10000019 in areas.csv
+    _invoke("cld", str(extract), "--period", "2025-26", "--out", str(tmp_path / "d"))
+    _invoke("dashboard", "--data", str(tmp_path / "d"), "--out", str(tmp_path / "site"))
+    page = (tmp_path / "site" / "dashboard.html").read_text()
+    waits = pd.read_csv(tmp_path / "d" / "cld-waiting-times.csv")
+    first = waits[(waits["measure"] == "Wait time to first response") & (waits["age_band"] == "all")].iloc[0]
+    assert "<h2>Client Level Data: waiting times and data quality</h2>" in page
+    assert f"{first['quarter']}: median {first['median_days']:g}, 90th percentile {first['p90_days']:g} days" in page
+    assert 'id="cld-dq-t">CLD data quality by field, 2025-26 Q4' in page
+    assert 'id="cld-wait-spc' not in page  # four quarters: too few for an SPC chart
+
+
+def test_cld_waits_of_fifteen_quarters_or_more_get_an_spc_chart():
+    from ascbench import stats
+    from ascbench.render.cld_charts import waiting_spc_svg
+
+    medians = [30, 32, 29, 35, 31, 33, 30, 28, 36, 34, 31, 30, 29, 45, 33, 32]
+    quarters = [f"{2021 + i // 4}-{22 + i // 4} Q{i % 4 + 1}" for i in range(16)]
+    frame = pd.DataFrame(
+        {
+            "area_code": "E1",
+            "quarter": quarters,
+            "quarter_start": pd.date_range("2021-04-01", periods=16, freq="QS-APR"),
+            "measure": "Wait time to first response",
+            "age_band": "all",
+            "median_days": medians,
+        }
+    )
+    svg = waiting_spc_svg(frame, "E1", standalone=True)
+    _, summary = stats.xmr(medians, quarters, polarity="low")
+    desc = ET.fromstring(svg).find(f"{SVG}desc").text
+    assert f"16 points from {quarters[0]} to {quarters[-1]}" in desc
+    assert f"Mean {summary['mean'].iloc[0]:,.0f}, process limits {summary['lpl'].iloc[0]:,.0f} to" in desc
+    assert waiting_spc_svg(frame.head(14), "E1") is None

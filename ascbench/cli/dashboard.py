@@ -11,6 +11,23 @@ from ascbench.cli.common import area_option, catalogue_option, data_option, load
 FILES = ("dashboard.html", "dashboard.md", "dashboard.xlsx", "dashboard.csv")
 
 
+def _cld_charts(data_path, area: str) -> list[str]:
+    """The CLD views' charts when the data directory holds what ``ascbench cld --out`` writes
+    (``cld-waiting-times.csv``, ``cld-data-quality.csv``): waiting times, their SPC chart and
+    data quality (:func:`ascbench.render.cld_charts.dashboard_cld`)."""
+    import pandas as pd
+
+    from ascbench.render.cld_charts import dashboard_cld
+    from ascbench.sources import data_source
+
+    directory = Path(data_source(data_path).path)
+    frames = []
+    for name in ("cld-waiting-times.csv", "cld-data-quality.csv"):
+        path = directory / name
+        frames.append(pd.read_csv(path, dtype={"area_code": str}) if path.is_file() else None)
+    return dashboard_cld(frames[0], frames[1], area)
+
+
 @click.command()
 @catalogue_option
 @data_option
@@ -61,6 +78,7 @@ def dashboard(catalogue_path, data_path, out, area, period, tags, group, title, 
     from ascbench.render.trend_chart import dashboard_trends
 
     charts = dashboard_charts(report)
+    cld = _cld_charts(data_path, report.areas[0])
     funnels = dashboard_funnels(report)
     headline = report.headline()
     outputs = {
@@ -80,6 +98,7 @@ def dashboard(catalogue_path, data_path, out, area, period, tags, group, title, 
             spines=dashboard_spines(report),
             trends=dashboard_trends(report),
             spc=dashboard_spc(report),
+            cld=cld,
         ),
         "dashboard.md": render(
             results, "markdown", layers=catalogue.layers, title=title, sections=True, stamp=when, headline=headline

@@ -262,6 +262,7 @@ def render(
     trends: dict | None = None,
     spc: dict | None = None,
     open_layers: bool = False,
+    cld: list[str] | None = None,
     **_,
 ) -> str:
     """The dashboard page: the ``headline`` first (:class:`ascbench.engine.headline.Headline`:
@@ -274,7 +275,8 @@ def render(
     metric's ``spines`` chart (metric_id -> SVG) and ``trends`` chart beside it (else a trend
     drawn from ``history``), and under its row, behind "More charts", the league chart
     (``charts``), the funnel plot (``funnels``) and the SPC chart (``spc``), each with its
-    text alternative as a caption. A phone layout (each metric a card below 960 px) and
+    text alternative as a caption; ``cld`` (SVGs of :func:`ascbench.render.cld_charts.dashboard_cld`)
+    a last section of the CLD views' charts. A phone layout (each metric a card below 960 px) and
     print styles."""
     layers = layers or {}
     charts = charts or {}
@@ -424,6 +426,12 @@ def render(
     close_layer()
     if in_layer:
         out.append("</details>")
+    if cld:
+        out.append(
+            f'<details class="layer" id="layer-cld"{" open" if open_layers else ""}><summary><h2>Client Level Data: '
+            'waiting times and data quality</h2><span class="small">from ascbench cld --out</span></summary>'
+            '<div class="charts">' + "".join(_figure(svg) for svg in cld) + "</div></details>"
+        )
     out.append("</main>")
     footer = [html_text(v) for v in notes.values()]
     if stamp:
