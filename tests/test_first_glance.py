@@ -313,6 +313,14 @@ def test_the_page_opens_on_the_headline_and_layers_collapse(site):
     assert "details::details-content{content-visibility:visible" in page  # print opens every layer
 
 
+def test_a_dashboard_of_the_red_metrics_keeps_the_whole_headline(tmp_path):
+    _invoke("dashboard", "--only", "red", "--out", str(tmp_path))
+    page = (tmp_path / "dashboard.html").read_text()
+    rows = pd.read_csv(tmp_path / "dashboard.csv")
+    assert set(rows["rag"]) == {"red"} and len(rows) == 8
+    assert page.count('<tr id="m-') == 8 and re.search(r'<li class="green"><b>17</b>', page)
+
+
 def test_workbook_headline_sheet_charts_and_results_formats(site):
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.load_workbook(site / "dashboard.xlsx")

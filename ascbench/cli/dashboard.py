@@ -6,7 +6,16 @@ from pathlib import Path
 
 import click
 
-from ascbench.cli.common import area_option, catalogue_option, data_option, load, period_option, say_as_at, tag_option
+from ascbench.cli.common import (
+    area_option,
+    catalogue_option,
+    data_option,
+    load,
+    only_option,
+    period_option,
+    say_as_at,
+    tag_option,
+)
 
 FILES = ("dashboard.html", "dashboard.md", "dashboard.xlsx", "dashboard.csv")
 
@@ -46,7 +55,8 @@ def _cld_charts(data_path, area: str) -> list[str]:
 @click.option(
     "--stamp", is_flag=True, help="Print the generation time in the page (breaks byte-for-byte reproducibility)."
 )
-def dashboard(catalogue_path, data_path, out, area, period, tags, group, title, stamp):
+@only_option
+def dashboard(catalogue_path, data_path, out, area, period, tags, group, title, stamp, only):
     """Write the dashboard as four files in one run.
 
     Everything is rendered in memory first, then each file is written to a temporary name
@@ -58,8 +68,10 @@ def dashboard(catalogue_path, data_path, out, area, period, tags, group, title, 
 
     catalogue, dataset, ids = load(catalogue_path, data_path, (), tags)
     report = build_report(catalogue, dataset, [area] if area else None, period, ids, group)
-    results = report.results
-    say_as_at(results)
+    say_as_at(report.results)
+    from ascbench.engine.headline import select
+
+    results = select(report.results, only)  # the headline still counts every metric
     national = report.national
     hist = report.history([report.areas[0]] + ([national] if national else []))
     title = title or dataset.settings.get("title") or "Performance dashboard"
