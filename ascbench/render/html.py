@@ -63,7 +63,7 @@ details.more>summary{cursor:pointer;color:#1d70b8;text-decoration:underline;font
 details.overview>summary{cursor:pointer;font-weight:bold}
 .charts{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start}
 td.spine{min-width:200px} td.trend{min-width:220px}
-@media (max-width:960px){body{margin:.75rem}table,thead,tbody,tr,th,td,caption{display:block;width:auto}
+@media screen and (max-width:960px){body{margin:.75rem}table,thead,tbody,tr,th,td,caption{display:block;width:auto}
 thead{position:absolute;left:-9999px} tr{border:1px solid #b1b4b6;margin:0 0 .75rem;padding:.25rem}
 th,td{border:none;padding:.2rem .25rem} td.num{white-space:normal}
 th[scope=row]::before,td::before{content:attr(data-label);display:block;font-weight:bold;font-size:.75rem;color:#505a5f}
@@ -74,7 +74,8 @@ table.tally tr{display:table-row;border:none;margin:0;padding:0}
 table.tally th,table.tally td{display:table-cell;border:1px solid #b1b4b6;padding:.1rem .15rem}}
 @media print{body{margin:0;max-width:none;font-size:10pt} tr{break-inside:avoid} h2{break-after:avoid}
 .key{font-size:.7rem} details::details-content{content-visibility:visible;display:block}
-details>summary{list-style:none} details.more>summary{display:none} a{color:#0b0c0c;text-decoration:none}
+details>summary{list-style:none} tr.league{display:none} td.spine{min-width:120px}
+h3,p.aim,caption{break-after:avoid} a{color:#0b0c0c;text-decoration:none}
 section.headline{break-after:page} details.layer{break-before:page}}
 """.strip()
 
@@ -321,7 +322,7 @@ def render(
         + ", ".join(f'<span aria-hidden="true">{sym}</span> {word}' for sym, word in DOT_WORDS_SHOWN.items())
         + "</p>"
     )
-    if len({r["layer"] for r in rows}) > 1 or rows:
+    if rows:
         out.append('<p class="small">Each layer opens on a click; printing shows them all.</p>')
     head = "<tr>" + "".join(f'<th scope="col">{c}</th>' for c in COLUMNS) + "</tr>"
     layer, outcome, heading = object(), object(), ""
