@@ -112,6 +112,8 @@ def render(
     rows = records(results)
     out: list[str] = []
     areas = list(dict.fromkeys(r["area_code"] for r in rows))
+    if len(areas) > 1:  # several areas: each area's rows together, in the rows' own order
+        rows = sorted(rows, key=lambda r: areas.index(r["area_code"]))
     if rows and len(areas) == 1:
         title = f"{rows[0].get('area_name') or rows[0]['area_code']} ({rows[0]['area_code']})"
         if as_at_label(results):
