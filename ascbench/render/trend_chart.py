@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 from ascbench.render.markup import html_text
 from ascbench.render.numbers import is_missing
 from ascbench.render.spc_chart import nice_ticks
-from ascbench.render.svg import document, with_unit
+from ascbench.render.svg import document, scaled_unit, with_unit
 
 WIDTH, HEIGHT = 300, 150
 PAD_L, PAD_R, PAD_T, PAD_B = 46, 10, 22, 30
@@ -194,18 +196,23 @@ def dashboard_trends(report, history=None) -> dict[str, str]:
         def col(frame, column, labels=labels):
             return [frame[column].get(lab) if column in frame and lab in frame.index else None for lab in labels]
 
+        divisor, unit = scaled_unit(r.scale, r.unit or "")
+
+        def shown(values, divisor=divisor):
+            return [None if v is None or pd.isna(v) else float(v) / divisor for v in values]
+
         svg = trend_svg(
             labels,
-            col(own, "value"),
-            col(eng, "value"),
+            shown(col(own, "value")),
+            shown(col(eng, "value")),
             f"{r.code} {r.title}",
             str(r.area_name or focus),
             "trend-" + "".join(c if c.isalnum() else "-" for c in r.metric_id),
             int(r.decimals),
-            r.unit or "",
+            unit,
             [int(segment[lab]) for lab in labels],
-            col(own, "lower95"),
-            col(own, "upper95"),
+            shown(col(own, "lower95")),
+            shown(col(own, "upper95")),
         )
         if svg:
             charts[r.metric_id] = svg
