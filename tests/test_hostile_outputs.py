@@ -191,7 +191,9 @@ def test_an_output_extension_names_its_format(tmp_path):
     book = tmp_path / "rates.xlsx"
     out = _run("rate", "--catalogue", catalogue, "--data", data, "-o", book)
     assert out.exit_code == 0, out.stderr
-    sheet = openpyxl.load_workbook(book).worksheets[0]
+    workbook = openpyxl.load_workbook(book)
+    assert workbook.sheetnames[:2] == ["Headline", "Dashboard"]  # the headline first
+    sheet = workbook["Dashboard"]
     cells = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
     assert "Othertown (made up)" in cells and "Falls admissions per 1,000 people aged 80+" in cells
     refused = {

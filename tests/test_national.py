@@ -190,6 +190,8 @@ def test_every_output_format_carries_the_position():
     md = invoke("rate", "--format", "markdown", "--metric", "ASCOF_2B").stdout
     assert "| Position among councils |" in md and f" of {len(rates)} councils (2024/25)" in md
     table = invoke("rate", "--metric", "ASCOF_2B", "--width", "100").stdout
+    assert f" {rank}/{len(rates)}" in table  # the compact view's rank column
+    table = invoke("rate", "--long", "--metric", "ASCOF_2B", "--width", "100").stdout
     assert f"of {len(rates)}" in " ".join(table.split())
 
 
@@ -266,7 +268,7 @@ def test_the_trend_line_breaks_at_the_definition_change():
     from ascbench.render.sparkline import sparkline
 
     assert sparkline([1, 2, 3, 4], [0, 0, 1, 1]) == "▁▃┊▆█"
-    table = invoke("rate", "--metric", "ASCOF_2B", "--width", "100").stdout
+    table = invoke("rate", "--long", "--metric", "ASCOF_2B", "--width", "100").stdout
     assert "┊" in table  # 2017-18..2023-24 (SALT) | 2024-25 (Client Level Data)
 
 

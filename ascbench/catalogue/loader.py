@@ -76,6 +76,7 @@ METRIC_KEYS = {
     "trend_note",
     "narrative",
     "breaks",
+    "spc_rebase",
     "forecast",
     "forecast_of",
     "rate",
@@ -709,6 +710,7 @@ def _metric(ctx, raw, defaults, order: int, layers: dict) -> Metric | None:
     basis = _str(ctx, raw, "period_basis", item, choices=PERIOD_BASES)
     footnotes, tags = _footnotes(ctx, raw, item), _tags(ctx, raw, item)
     breaks = _breaks(ctx, raw, item)
+    spc_rebase = _breaks(ctx, raw, item, "spc_rebase")
     interval = _interval(ctx, raw, item, statistic, rating, direction, comparators)
     aggregation = _metric_aggregation(
         ctx, raw, item, {"numerator": numerator, "denominator": denominator, "value": value}
@@ -763,6 +765,7 @@ def _metric(ctx, raw, defaults, order: int, layers: dict) -> Metric | None:
         trend_note=_str(ctx, raw, "trend_note", item),
         narrative=_narrative(ctx, raw, item),
         breaks=breaks,
+        spc_rebase=spc_rebase,
         interval=interval,
         aggregation=aggregation,
         aggregation_line=_line(raw, "aggregation") or 0,
@@ -998,10 +1001,11 @@ def _narrative(ctx: _LoadContext, raw, item) -> str | None:
     return text
 
 
-def _breaks(ctx: _LoadContext, raw, item) -> tuple[str, ...]:
+def _breaks(ctx: _LoadContext, raw, item, key: str = "breaks") -> tuple[str, ...]:
     """``breaks: [2024-25]``: the periods from which the metric's definition (or data source)
-    changed; nothing before a break is compared with anything from it on."""
-    value = raw.get("breaks")
+    changed; nothing before a break is compared with anything from it on. ``spc_rebase:
+    [2024-Apr]`` (``key``): the points from which an SPC chart recalculates its limits."""
+    value = raw.get(key)
     if value is None:
         return ()
     items = value if isinstance(value, list) else [value]
@@ -1011,11 +1015,13 @@ def _breaks(ctx: _LoadContext, raw, item) -> tuple[str, ...]:
             out.append(parse_period(str(text)).text)
         except AscbenchError as exc:
             ctx.error(
-                f"'{text}' in breaks is not a period ({exc.message})",
-                line=_line(raw, "breaks"),
+                f"'{text}' in {key} is not a period ({exc.message})",
+                line=_line(raw, key),
                 item=item,
-                field="breaks",
-                expected="a list of periods such as [2024-25]",
+                field=key,
+                expected="a list of periods such as [2024-25]"
+                if key == "breaks"
+                else "a list of periods such as [2024-Apr]",
             )
     return tuple(sorted(set(out)))
 

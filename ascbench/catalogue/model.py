@@ -167,6 +167,7 @@ class Metric:
     trend_note: str | None = None
     narrative: str | None = None
     breaks: tuple[str, ...] = ()  # periods from which the definition changed
+    spc_rebase: tuple[str, ...] = ()  # points from which an SPC chart recalculates its limits
     forecast: str | None = None  # measure of year-end forecasts, each dated by the period it was made in
     forecast_of: str = "value"  # what the forecasts are of: the metric's value, or its numerator (a count)
     rate_forecast: bool = False  # rate: forecast - the latest held forecast is the row's current value
@@ -259,6 +260,7 @@ class Catalogue:
                     "trend_note": m.trend_note,
                     "narrative": m.narrative,
                     "breaks": ",".join(m.breaks),
+                    "spc_rebase": ",".join(m.spc_rebase),
                     "forecast_measure": m.forecast,
                     "forecast_of": m.forecast_of,
                     "rate_forecast": bool(m.rate_forecast),

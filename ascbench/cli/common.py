@@ -129,6 +129,37 @@ def width_option(f):
     )(f)
 
 
+# the names of engine.headline.ONLY and SORTS (written here so that --help needs no pandas;
+# tests/test_first_glance.py checks that they agree)
+ONLY_CHOICES = ("red", "amber", "worse", "red-worsening", "improved")
+SORT_CHOICES = ("layer", "rating", "direction", "rank")
+
+
+def only_option(f):
+    """``--only``: keep the rows rated red, amber, worse (than the comparator or last year),
+    red and worse than last year, or improved (:data:`ascbench.engine.headline.ONLY`)."""
+    return click.option(
+        "--only",
+        type=click.Choice(ONLY_CHOICES),
+        default=None,
+        help="Only the metrics rated red, amber, worse (than the comparator or last year), "
+        "red and worse than last year (red-worsening), or improved since last year.",
+    )(f)
+
+
+def sort_option(f):
+    """``--sort``: the dashboard's order (layer) or worst first by rating, direction or rank
+    (:data:`ascbench.engine.headline.SORTS`)."""
+    return click.option(
+        "--sort",
+        type=click.Choice(SORT_CHOICES),
+        default="layer",
+        show_default=True,
+        help="Order: the dashboard's (layer), or worst first by rating (red first), direction "
+        "(worse first) or rank (lowest position first).",
+    )(f)
+
+
 def terminal_width(width: int | None) -> int:
     """``--width`` if given, else the terminal's width, else 80 (piped, as in CI logs)."""
     import shutil
@@ -375,6 +406,28 @@ def emit(text: str | bytes, output: Path | None, extensions: tuple[str, ...] = (
     check_output(output)
     write_atomic(output, text)
     click.echo(f"ascbench: wrote {output}", err=True)
+
+
+CHART_EXTENSIONS = (".svg", ".png")
+
+
+def write_chart(path: Path, svg: str, field: str = "--chart") -> None:
+    """A standalone chart to ``path``: SVG, or PNG when the name ends ``.png`` (drawn by
+    :func:`ascbench.render.png.svg_to_png`, for templates that take images); another
+    extension is refused, as is a path onto or into an input; written atomically."""
+    from ascbench.io.atomic import write_atomic
+
+    suffix = Path(path).suffix.lower()
+    if suffix and suffix not in CHART_EXTENSIONS:
+        refuse_extension(Path(path), list(CHART_EXTENSIONS), field)
+    check_output(path, field)
+    if suffix == ".png":
+        from ascbench.render.png import svg_to_png
+
+        write_atomic(path, svg_to_png(svg))
+    else:
+        write_atomic(path, '<?xml version="1.0" encoding="UTF-8"?>\n' + svg + "\n")
+    click.echo(f"ascbench: wrote {path}", err=True)
 
 
 def use_colour(no_color: bool) -> bool:

@@ -9,7 +9,6 @@ import click
 from ascbench.cli.common import (
     area_option,
     catalogue_option,
-    check_output,
     complete_metric,
     data_option,
     emit,
@@ -57,7 +56,8 @@ from ascbench.cli.rank import GROUP_HELP
     "chart",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Also write the quadrant chart (SVG): every council a point, the council and its neighbours labelled.",
+    help="Also write the quadrant chart (.svg, or .png for a template that takes images): every council a "
+    "point, the council and its neighbours labelled.",
 )
 @format_option()
 @output_option
@@ -118,11 +118,9 @@ def quadrant(catalogue_path, data_path, x, y, theme, tags, split, group, area, p
     if result.x.period != result.y.period:
         click.echo(f"ascbench: {x} is from {result.x.period}, {result.y.key} from {result.y.period}", err=True)
     if chart:
-        from ascbench.io.atomic import write_atomic
+        from ascbench.cli.common import write_chart
         from ascbench.render.quadrant_chart import quadrant_svg
 
-        check_output(chart, "--chart")  # never onto the catalogue or a data file
-        write_atomic(chart, '<?xml version="1.0" encoding="UTF-8"?>\n' + quadrant_svg(result, standalone=True) + "\n")
-        click.echo(f"ascbench: wrote {chart}", err=True)
+        write_chart(chart, quadrant_svg(result, standalone=True))  # .svg or .png; never onto an input
     text = quadrant_text(result, terminal_width(width)) if fmt == "table" else None
     emit(stream(result.table, fmt, text), output)

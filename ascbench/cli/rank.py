@@ -50,14 +50,15 @@ GROUP_HELP = (
     "chart",
     type=click.Path(path_type=Path),
     default=None,
-    help="Also write the league table as a chart (SVG): every council's value, sorted.",
+    help="Also write the league table as a chart (.svg, or .png for a template that takes images): "
+    "every council's value, sorted, the council and its nearest neighbours marked.",
 )
 @click.option(
     "--funnel",
     "funnel",
     type=click.Path(path_type=Path),
     default=None,
-    help="Also write a funnel plot (SVG): every council's value against its denominator, with PHE's "
+    help="Also write a funnel plot (.svg or .png): every council's value against its denominator, with PHE's "
     "95% and 99.8% limits around the group's pooled average (proportions and rates with counts).",
 )
 @format_option()
@@ -146,9 +147,11 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
 
 
 def check_chart(path: Path, field: str) -> None:
-    """A chart is SVG: another extension is refused, as is a path onto or into an input."""
-    if path.suffix and path.suffix.lower() != ".svg":
-        refuse_extension(path, [".svg"], field)
+    """A chart is SVG or PNG: another extension is refused, as is a path onto or into an input."""
+    from ascbench.cli.common import CHART_EXTENSIONS
+
+    if path.suffix and path.suffix.lower() not in CHART_EXTENSIONS:
+        refuse_extension(path, list(CHART_EXTENSIONS), field)
     check_output(path, field)
 
 
@@ -211,7 +214,7 @@ def _league(table, focus, catalogue, width: int) -> str:
 
 
 def _write_chart(path, table, focus, dataset, catalogue) -> None:
-    from ascbench.io.atomic import write_atomic
+    from ascbench.cli.common import write_chart
     from ascbench.periods import parse_period
     from ascbench.render.league_chart import league_svg
 
@@ -233,15 +236,24 @@ def _write_chart(path, table, focus, dataset, catalogue) -> None:
         m.decimals,
         m.unit,
         standalone=True,
+        neighbours=_neighbours(dataset, focus),
     )
-    write_atomic(path, '<?xml version="1.0" encoding="UTF-8"?>\n' + svg + "\n")
-    click.echo(f"ascbench: wrote {path}", err=True)
+    write_chart(path, svg, "--chart")
+
+
+def _neighbours(dataset, focus) -> list[str]:
+    """The council's nearest neighbours (its ``NN-<code>`` group of groups.csv), if listed."""
+    groups = dataset.groups
+    if groups is None or not focus or "group_code" not in groups:
+        return []
+    members = groups.loc[groups["group_code"] == f"NN-{focus}", "member_code"].astype(str)
+    return sorted(set(members) - {focus})
 
 
 def _write_funnel(path, table, focus, catalogue) -> None:
+    from ascbench.cli.common import write_chart
     from ascbench.engine.funnel import funnel_points
     from ascbench.errors import AscbenchError
-    from ascbench.io.atomic import write_atomic
     from ascbench.periods import parse_period
     from ascbench.render.funnel_chart import funnel_svg
 
@@ -266,5 +278,4 @@ def _write_funnel(path, table, focus, catalogue) -> None:
         m.unit,
         standalone=True,
     )
-    write_atomic(path, '<?xml version="1.0" encoding="UTF-8"?>\n' + svg + "\n")
-    click.echo(f"ascbench: wrote {path}", err=True)
+    write_chart(path, svg, "--funnel")

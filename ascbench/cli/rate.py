@@ -15,10 +15,12 @@ from ascbench.cli.common import (
     format_option,
     load,
     metric_option,
+    only_option,
     output_option,
     period_option,
     publish_option,
     say_as_at,
+    sort_option,
     tag_option,
     terminal_width,
     use_colour,
@@ -102,6 +104,20 @@ def previous_rags(path, results):
 @click.option("--no-color", is_flag=True, help="No colour in the table (also: NO_COLOR=1).")
 @width_option
 @publish_option
+@click.option(
+    "--long",
+    "long_",
+    is_flag=True,
+    help="The detailed table (comparator, interval, previous value, position in words) instead of one line per metric.",
+)
+@only_option
+@sort_option
+@click.option(
+    "--summary",
+    is_flag=True,
+    help="Only the headline counts (better/similar/worse, RAG, improved/similar/worse; overall and by layer): "
+    "a table, or the tallies as CSV, JSON or Markdown.",
+)
 def rate(
     catalogue_path,
     data_path,
@@ -118,16 +134,21 @@ def rate(
     no_color,
     width,
     publish,
+    long_,
+    only,
+    sort,
+    summary,
 ):
     """Rate every metric: value from counts, comparator, RAG, direction of travel.
 
     Each metric shows its latest period ending on or before the reporting period (a CLD
     measure a quarter behind, a survey's last year), compared with its first available
-    comparator and with the like-for-like period a year earlier.
+    comparator and with the like-for-like period a year earlier. The terminal view starts
+    with the headline (how many are red, amber, green; which are red and getting worse)
+    and prints one line per metric; --long prints the detail.
     """
     from ascbench.engine import build_report
-    from ascbench.render import render
-    from ascbench.render.display import fill_title
+    from ascbench.engine.headline import order, select
 
     if NEEDS_SINCE & set(fail_on) and since is None:
         raise click.UsageError("--fail-on new-red needs --since PREVIOUS.csv (a previous 'rate --format csv' output)")
@@ -141,7 +162,56 @@ def rate(
             f"{row['metric_id']} {row['area_code']} {row['period']}: computed {row['value']:.4g} from "
             f"{row['numerator']:g}/{row['denominator']:g} but the data publish {row['published_value']:g}"
         )
-    history = report.history(report.areas) if fmt == "table" else None
+    if summary:
+        _summary(report, catalogue, fmt, output, width, bom)
+    else:
+        shown = order(select(results, only), sort)
+        _rows(report, shown, catalogue, dataset, fmt, output, bom, no_color, width, long_, only, sort)
+    before = previous_rags(since, results) if since is not None else None
+    tripped = [g for g in fail_on if GATES[g](results, before).any()]
+    if tripped:
+        hit = results[GATES[tripped[0]](results, before)]["metric_id"].tolist()
+        click.echo(f"ascbench: --fail-on {tripped[0]}: {', '.join(hit)}", err=True)
+        raise click.exceptions.Exit(EXIT_GATE)
+
+
+def _summary(report, catalogue, fmt, output, width, bom) -> None:
+    """``--summary``: the headline of each area as text, or the tallies as a frame."""
+    from ascbench.engine.headline import summary_frame
+    from ascbench.render.fit import wrap
+    from ascbench.render.frames import stream
+    from ascbench.render.headline import headline_lines
+
+    if fmt == "xlsx":
+        from ascbench.errors import AscbenchError
+
+        raise AscbenchError(
+            "--summary writes the tallies as text, not a workbook",
+            field="--summary",
+            expected="--format table, csv, json or markdown (the workbook's first sheet is the headline: "
+            "ascbench rate -o NAME.xlsx)",
+        )
+    if fmt == "table":
+        blocks = []
+        for area in report.areas:
+            h = report.headline(area)
+            title = f"{h.area_name or area} ({area})"
+            blocks.append(
+                "\n".join(wrap(line, terminal_width(width)) for line in [title, *headline_lines(h, catalogue.layers)])
+            )
+        emit("\n\n".join(blocks) + "\n", output)
+        return
+    frame = summary_frame(report.results, report.metrics)
+    emit(stream(frame, fmt), output)
+
+
+def _rows(report, results, catalogue, dataset, fmt, output, bom, no_color, width, long_, only, sort) -> None:
+    """The rows of the dashboard in ``fmt``: on the terminal the headline and one line per
+    metric (or, with --long, the detailed table)."""
+    from ascbench.render import render
+    from ascbench.render.display import fill_title
+
+    history = report.history(list(results["area_code"].unique())) if fmt == "table" and long_ else None
     options = {
         "layers": catalogue.layers,
         "bom": bom,
@@ -149,11 +219,15 @@ def rate(
         "colour": fmt == "table" and output is None and use_colour(no_color),
         "width": terminal_width(width),
         "title": fill_title(dataset.settings.get("title") or "Performance dashboard", results),  # the workbook's
+        "headline": report.headline() if len(report.areas) == 1 and not (fmt == "table" and only) else None,
+        "sort": sort,
     }
+    if fmt == "table" and not long_:
+        from ascbench.render.compact import render as compact
+
+        emit(compact(results, **options), output)
+        return
+    if fmt == "xlsx":
+        options["history"] = report.history()
+        options["national"] = report.national
     emit(render(results, fmt, binary=True, **options), output)
-    before = previous_rags(since, results) if since is not None else None
-    tripped = [g for g in fail_on if GATES[g](results, before).any()]
-    if tripped:
-        hit = results[GATES[tripped[0]](results, before)]["metric_id"].tolist()
-        click.echo(f"ascbench: --fail-on {tripped[0]}: {', '.join(hit)}", err=True)
-        raise click.exceptions.Exit(EXIT_GATE)

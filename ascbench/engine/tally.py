@@ -115,7 +115,7 @@ def tally(results: pd.DataFrame, by: str = "none", metrics: pd.DataFrame | None 
             "quartile": frame["band"].astype(object).map(BAND_QUARTILE).map("{:.0f}".format, na_action="ignore"),
         }
     )
-    rows["quartile"] = rows["quartile"].fillna("none")
+    rows["quartile"] = rows["quartile"].astype(object).fillna("none")  # all-missing bands read as float
     if by == "none":
         rows["theme"] = "all"
     elif by == "layer":

@@ -24,7 +24,7 @@ DOT_SYMBOLS = {
 }
 # One vocabulary of symbols for every format: no symbol means two things, every state has a
 # word beside it (readable without colour), and ratings and directions use different shapes.
-RAG_SYMBOLS = {"green": "●", "amber": "◐", "red": "○", "blue": "◆", "grey": "·", "none": ""}
+RAG_SYMBOLS = {"green": "●", "amber": "◐", "red": "✖", "blue": "◆", "grey": "·", "none": ""}
 RAG_WORDS = {
     "green": "better (green)",
     "amber": "similar (amber)",

@@ -21,12 +21,19 @@ RESULTS_COLUMNS = {"layer", "title", "rating", "dot"}  # a results frame; any ot
 
 
 def render(
-    results, layers: dict | None = None, sections: bool = False, title: str | None = None, stamp: str | None = None, **_
+    results,
+    layers: dict | None = None,
+    sections: bool = False,
+    title: str | None = None,
+    stamp: str | None = None,
+    headline=None,
+    **_,
 ) -> str:
     """Tables by layer; with ``sections`` also headings by strategic outcome, footnotes and a
     title (the dashboard file). A frame that is not a results frame (rank's league table,
     forecasts) is one plain table. Text from the data is text (:mod:`ascbench.render.markup`):
-    no cell, heading or note can open markup, a link or an image."""
+    no cell, heading or note can open markup, a link or an image. ``headline``
+    (:class:`ascbench.engine.headline.Headline`) puts the headline first."""
     if not RESULTS_COLUMNS <= set(results.columns):
         return markdown_table(results)
     layers = layers or {}
@@ -34,6 +41,10 @@ def render(
     out: list[str] = [f"# {markdown_text(title)}", ""] if title and sections else []
     if sections and stamp:
         out += [f"Generated {stamp}", ""]
+    if headline is not None:  # the first glance: counts, red and getting worse, red, by layer
+        from ascbench.render.headline import headline_lines
+
+        out += ["## Headline", ""] + [f"- {markdown_text(line)}" for line in headline_lines(headline, layers)] + [""]
     current_layer = object()
     outcome = object()
     notes: list[str] = []

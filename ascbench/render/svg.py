@@ -7,10 +7,21 @@ from ascbench.render.markup import html_text
 from ascbench.render.numbers import fmt_number
 
 
+def scaled_unit(scale: str | None, unit: str) -> tuple[float, str]:
+    """A chart of a metric shown in thousands or millions draws its values divided by this and
+    labels them with this unit: ``(1000, "k")`` for ``thousands``, ``(1, unit)`` unscaled."""
+    from ascbench.catalogue.model import SCALE_SUFFIX, SCALES
+
+    if not scale or scale == "none":
+        return 1.0, unit
+    return float(SCALES[scale]), SCALE_SUFFIX.get(scale, "")
+
+
 def with_unit(value: float, decimals: int, unit: str) -> str:
-    """``12.0%``, ``12.0 per 100k``, ``12.0``: a value as a chart labels it."""
+    """``12.0%``, ``12.0 per 100k``, ``119.2k`` (a value in thousands), ``12.0``: a value as a
+    chart labels it."""
     text = fmt_number(value, decimals)
-    return f"{text}%" if unit == "%" else (f"{text} {unit}" if unit else text)
+    return f"{text}{unit}" if unit in ("%", "k", "m") else (f"{text} {unit}" if unit else text)
 
 
 def document(
