@@ -38,6 +38,8 @@ PLANTS = {
 }
 FORBIDDEN = ["1.1 per 100k", "5,280 out of 5,287", "99.9%", "3 out of 16,420"]
 PLANTED_METRICS = ["ASCOF_2B", "local_annual_review", "new_contacts_hospital", "new_contacts_hospital_share"]
+# a planted figure as a whole figure: "1.1 per 100k" is not in "Oxfordshire 11.1 per 100k"
+FORBIDDEN_RE = [re.compile(r"(?<![\d.,])" + re.escape(word)) for word in FORBIDDEN]
 PAIRS = re.compile(r"\((\d[\d,]*) out of (\d[\d,]*)\)")
 
 
@@ -80,8 +82,8 @@ def _small(n: float, threshold: int = 8) -> bool:
 
 def _check_text(text: str, *, rounded: bool = True) -> None:
     """No planted figure, every "(N out of M)" pair rounded to 5 and none small, the note."""
-    for word in FORBIDDEN:
-        assert word not in text, word
+    for word in FORBIDDEN_RE:
+        assert not word.search(text), word.pattern
     for num, den in PAIRS.findall(text):
         n, d = int(num.replace(",", "")), int(den.replace(",", ""))
         assert not _small(n) and not _small(d) and not _small(d - n), (num, den)
@@ -91,7 +93,8 @@ def _check_text(text: str, *, rounded: bool = True) -> None:
 
 
 TEXT_COMMANDS = [
-    ["rate", "--width", "200"],
+    ["rate", "--long", "--width", "200"],
+    ["rate", "--width", "200"],  # the compact view: no counts to show, the note still under it
     ["rate", "--format", "markdown"],
     ["narrate"],
     *[["explain", m, "--width", "200"] for m in PLANTED_METRICS],
@@ -103,8 +106,9 @@ TEXT_COMMANDS = [
 @pytest.mark.parametrize("args", TEXT_COMMANDS, ids=lambda a: " ".join(a[:2]))
 def test_text_outputs_show_no_small_count(planted, args):
     plain = " ".join(_run(args, planted, publish=False).split())
-    if args[0] in ("rate", "narrate"):  # without --publish the planted figures are there: the search can fail
-        assert sum(word in plain for word in FORBIDDEN) >= 2
+    if args[0] in ("rate", "narrate") and args[1:2] != ["--width"]:
+        # without --publish the planted figures are there (the compact view shows no counts): the search can fail
+        assert sum(bool(word.search(plain)) for word in FORBIDDEN_RE) >= 2
     assert NOTE not in plain
     _check_text(_run(args, planted))
 

@@ -19,6 +19,7 @@ from ascbench.render.display import (
     DOT_WORDS_SHOWN,
     RAG_SYMBOLS,
     as_at_label,
+    disclosure_note,
     has_position,
     own_decimals,
     records,
@@ -182,4 +183,6 @@ def render(
     key += ". DoT (since last year): " + ", ".join(f"{s} {DOT_WORDS_SHOWN[s]}" for s in dots)
     key += ". Rank: position among councils (1 = best) of how many; 'ascbench rate --long' for the detail."
     out.append(wrap(key, width))
+    if disclosure_note(results):  # --publish: the rule the figures were protected by
+        out.append(wrap(printable(disclosure_note(results)), width))
     return "\n".join(out).rstrip() + "\n"
