@@ -95,7 +95,10 @@ def cld_run(
         las = [r[0] for r in extract.con.execute("SELECT DISTINCT LA_Code FROM rows ORDER BY 1").fetchall()]
         check_area(las, area)
         counts, outcomes, quarters = council_tables(extract, start, end, options, step)
-        files = [r[0] for r in extract.con.execute("SELECT DISTINCT file FROM rows").fetchall()]
+        files = [
+            r[0]
+            for r in extract.con.execute("SELECT file FROM files WHERE sub IN (SELECT submission FROM rows)").fetchall()
+        ]
         result = assemble(counts, outcomes, quarters, extract.quality, p, area, populations, files)
         step("data quality, waiting times")
         return with_views(result, data_quality(extract.con, start, end), waiting_times(extract.con, start, end))
