@@ -277,9 +277,9 @@ def _attribute(column: str, unknown: str, alias: str) -> tuple[str, list[str]]:
         f"max({top} * {2**low}::HUGEINT + ({2**low - 1} - {alias}.f)) AS {alias}_lo",  # the smallest fold
         f"max({top} * {2**low}::HUGEINT + ({2**low - 1} - enum_code({q(column)}))) AS {alias}_min",  # the smallest
     ]
-    lookup = f"""(SELECT v, enum_code(v) AS code, {fold("v::VARCHAR")} NOT IN ({unknown}) AS known,
+    lookup = f"""SELECT v, {fold("v::VARCHAR")} NOT IN ({unknown}) AS known,
                     dense_rank() OVER (ORDER BY {fold("v::VARCHAR")})::BIGINT AS f
-                  FROM (SELECT unnest(enum_range(NULL::{q("cld_" + column)}))::{q("cld_" + column)} AS v))"""
+                  FROM (SELECT unnest(enum_range(NULL::{q("cld_" + column)}))::{q("cld_" + column)} AS v)"""
     return lookup, aggregates
 
 
@@ -305,7 +305,9 @@ def person_details(con) -> None:
     joins, aggregates = [], []
     for column, unknown, alias in attributes:
         lookup, parts = _attribute(column, unknown, alias)
-        joins.append(f"JOIN {lookup} {alias} ON {alias}.v = e.{q(column)}")
+        # each value's fold and knownness once, in a table (the planner would fold every row)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE fold_{alias} AS {lookup}")
+        joins.append(f"JOIN fold_{alias} {alias} ON {alias}.v = e.{q(column)}")
         aggregates += parts
     type_rank = rank_case("e.Service_Type", codes.SERVICE_RANK, 99)
     comps = in_list(IMPUTE_COMPONENTS)
@@ -364,7 +366,8 @@ def person_details(con) -> None:
                      {_decide("Accommodation_Status", "a")} AS accommodation
               FROM person_keys)"""
     )
-    con.execute("DROP TABLE person_keys")
+    for table in ("person_keys", "fold_g", "fold_p", "fold_a"):
+        con.execute(f"DROP TABLE {table}")
 
 
 def age(birth: str, when: str) -> str:

@@ -54,7 +54,6 @@ REJECT_CODED = ("Event_Type", "Client_Type", "Service_Type", "Event_Outcome")
 # free-text columns that repeat a few values: looked up once per distinct text, stored as ENUM
 LOOKED_UP = ("LA_Code", "Gender", "Primary_Support_Reason", "Request_Route_of_Access", "Assessment_Type")
 IDENTIFIERS = ("NHS_Number", "LA_Person_Unique_Identifier")  # as many values as people: per row
-RECORD = 10**12  # record = submission * RECORD + line: file, then row, as the reference numbers them
 LISTS = {
     "Event_Type": codes.EVENT_TYPES,
     "Client_Type": list(codes.CLIENT_TYPES),
@@ -108,7 +107,7 @@ class DuckExtract:
 
     @property
     def rows_count(self) -> int:
-        return int(self.con.execute("SELECT count(*) FROM checked WHERE stage = 0").fetchall()[0][0])
+        return int(self.con.execute("SELECT count(*) FROM checked_t WHERE stage = 0").fetchall()[0][0])
 
     @property
     def rejected(self):
@@ -222,12 +221,15 @@ def _no_person(path):
 @dataclass
 class _Source:
     """One file as DuckDB reads it: ``scan`` (cells as written, untrimmed; ``''`` for a
-    column the file lacks) and ``numbered`` (the same with ``line``)."""
+    column the file lacks), ``numbered`` (the same with ``line``: only to name a line in an
+    error) and ``rows`` (the cells with ``line``, NULL where the row's position in the table
+    gives it, and ``_blank``, a row to skip)."""
 
     sub: int
     path: Path
     scan: str
     numbered: str
+    rows: str
     frame: object = None  # the reference reader's frame, when it read the file
 
     def register(self, con) -> None:
@@ -271,7 +273,10 @@ def _open(con, path: Path, sub: int, warnings: list[str]) -> _Source:
     cells.insert(0, "line", frame["line"].astype("int64"))
     name = f"frame_{sub}"
     columns = ", ".join(q(c) for c in ALL)
-    source = _Source(sub, path, f"SELECT {columns} FROM {name}", f"SELECT line, {columns} FROM {name}", cells)
+    numbered = f"SELECT line, {columns} FROM {name}"
+    source = _Source(
+        sub, path, f"SELECT {columns} FROM {name}", numbered, numbered.replace(", ", ", false AS _blank, ", 1), cells
+    )
     _seen(con, source)
     return source
 
@@ -286,14 +291,19 @@ def _csv_source(path: Path, sub: int, header: list[str]) -> _Source:
         ignore_errors = false, force_not_null = [{", ".join(lit(n) for n in names)}])"""
     cells = ", ".join(f"{given[c]} AS {q(c)}" if c in given else f"'' AS {q(c)}" for c in ALL)
     # a blank row (every cell empty once trimmed) is skipped, as the reference reader skips it;
-    # a filter, so that a row's first non-blank cell ends the test (a cell that starts with a
-    # character other than a space is not blank: no trimming)
-    blank = " AND ".join(
-        f"({n} = '' OR (ascii({n}) IN (9, 10, 11, 12, 13, 32) AND trim({n}, {WS}) = ''))" for n in names
+    # a cell that starts with a character other than a space is not blank (no trimming), and
+    # a row's first such cell ends the test
+    blank = " ".join(
+        f"WHEN NOT ({n} = '' OR (ascii({n}) IN (9, 10, 11, 12, 13, 32) AND trim({n}, {WS}) = '')) THEN false"
+        for n in names
     )
     numbered = f"SELECT row_number() OVER () + 1 AS line, * FROM {reader}"
     return _Source(
-        sub, path, f"SELECT {cells} FROM {reader}", f"SELECT line, {cells} FROM ({numbered}) WHERE NOT ({blank})"
+        sub,
+        path,
+        f"SELECT {cells} FROM {reader}",
+        f"SELECT line, {cells} FROM ({numbered})",
+        f"SELECT NULL::BIGINT AS line, CASE {blank} ELSE true END AS _blank, {cells} FROM {reader}",
     )
 
 
@@ -429,18 +439,27 @@ def _stages(invalid: str) -> list[tuple[str, str, str, str]]:
 
 
 def _create_checked(con) -> None:
+    """Table ``checked_t``, filled file by file in file order (its ``rowid`` numbers the rows:
+    a row's line is its position after its file's first row, ``bases``), and view ``checked``
+    of its rows with their ``line`` and ``record`` (the position: file, then row)."""
     typed = [
         "sub INTEGER",
-        "line BIGINT",
+        "line BIGINT",  # given only by the reference reader (a file with blank lines)
         *(f"{q(c)} {q('cld_' + c)}" for c in LOOKED_UP),
         *(f"{q(c)} VARCHAR" for c in IDENTIFIERS),
         *(f"{q(c)} DATE" for c in DATE_FIELDS),
         *(f"m_{c} {q('cld_' + c)}" for c in CODED_FIELDS),
         *(f"x_{c} VARCHAR" for c in CODED_FIELDS),
-        "stage TINYINT",
+        "stage TINYINT",  # -1 a blank row, 0 accepted, else the check that rejected it
         "reject_value VARCHAR",
     ]
-    con.execute(f"CREATE OR REPLACE TABLE checked ({', '.join(typed)})")
+    con.execute(f"CREATE OR REPLACE TABLE checked_t ({', '.join(typed)})")
+    con.execute("CREATE OR REPLACE TABLE bases (sub INTEGER, base BIGINT)")
+    con.execute(
+        """CREATE OR REPLACE VIEW checked AS
+        SELECT t.* REPLACE (coalesce(t.line, t.rowid - b.base + 2) AS line), t.rowid AS record
+        FROM checked_t t JOIN bases b USING (sub) WHERE t.stage >= 0"""
+    )
 
 
 def _row_pass(con, source: _Source, invalid: str) -> None:
@@ -460,7 +479,11 @@ def _row_pass(con, source: _Source, invalid: str) -> None:
     for c in IDENTIFIERS:
         cols.append(f"{missing_as_blank(f'trim(r.{q(c)}, {WS})')} AS {q(c)}")
     stages = _stages(invalid)
-    stage = "CASE " + " ".join(f"WHEN {cond} THEN {i + 1}" for i, (cond, *_r) in enumerate(stages)) + " ELSE 0 END"
+    stage = (
+        "CASE WHEN _blank THEN -1 "
+        + " ".join(f"WHEN {cond} THEN {i + 1}" for i, (cond, *_r) in enumerate(stages))
+        + " ELSE 0 END"
+    )
     value = "CASE stage " + " ".join(f"WHEN {i + 1} THEN {s[2]}" for i, s in enumerate(stages)) + " END"
     # a trimmed identifier folds to '' only when it is '' (Python's and RE2's spaces are trimmed)
     person = "(NHS_Number = '' AND LA_Person_Unique_Identifier = '') AS no_person"
@@ -475,16 +498,18 @@ def _row_pass(con, source: _Source, invalid: str) -> None:
         "stage",
         f"CASE WHEN stage > 0 THEN {value} END",
     ]
+    base = con.execute("SELECT count(*) FROM checked_t").fetchall()[0][0]
+    con.execute(f"INSERT INTO bases VALUES ({source.sub}, {base})")
     source.register(con)
     try:
-        con.execute("SET preserve_insertion_order = true")  # the scan numbers the rows in file order
+        con.execute("SET preserve_insertion_order = true")  # rows stored in file order: rowid gives the line
         # the dictionaries as the hash tables, the rows streaming past them (the planner cannot
         # know the file's size and would otherwise build a table of the rows)
         con.execute("SET disabled_optimizers = 'join_order,build_side_probe_side'")
         con.execute(
-            f"""INSERT INTO checked
-            WITH r AS ({source.numbered}),
-            c AS (SELECT {source.sub} AS sub, r.line, {", ".join(cols)} FROM r {" ".join(joins)}),
+            f"""INSERT INTO checked_t
+            WITH r AS ({source.rows}),
+            c AS (SELECT {source.sub} AS sub, r.line, r._blank, {", ".join(cols)} FROM r {" ".join(joins)}),
             s AS (SELECT *, {stage} AS stage FROM (SELECT *, {person} FROM c))
             SELECT {", ".join(kept)} FROM s"""
         )
@@ -501,8 +526,9 @@ def read_extracts_duckdb(con, paths, invalid: str = "map", max_rejected: float |
             f"invalid-value rule {invalid!r} is not known", field="--invalid-values", expected="map or reject"
         )
     warnings: list[str] = []
-    con.execute("DROP VIEW IF EXISTS rows")
-    con.execute("DROP TABLE IF EXISTS checked")
+    for view in ("rows", "checked"):
+        con.execute(f"DROP VIEW IF EXISTS {view}")
+    con.execute("DROP TABLE IF EXISTS checked_t")
     sources = []
     for sub, path in enumerate(paths):
         source = _open(con, Path(path), sub, warnings)
@@ -551,8 +577,7 @@ def _rows_view(con) -> None:
     plain = ", ".join(q(c) for c in (*LOOKED_UP, *IDENTIFIERS, *DATE_FIELDS))
     con.execute(
         f"""CREATE OR REPLACE VIEW rows AS
-        SELECT {plain}, {coded}, sub AS submission, line, sub::BIGINT * {RECORD} + line AS record
-        FROM checked WHERE stage = 0"""
+        SELECT {plain}, {coded}, sub AS submission, line, record FROM checked WHERE stage = 0"""
     )
 
 
