@@ -42,20 +42,32 @@ def day(date: str) -> str:
 
 
 def pack(*parts: tuple[str, int]) -> str:
-    """SQL: non-negative integers ``(expression, bits)`` side by side in one HUGEINT, the
-    first the most significant, so that ``max`` of it orders by each part in turn."""
-    out, shift = "", 0
-    for expr, bits in reversed(parts):
-        term = f"({expr})::HUGEINT" + (f" * {2**shift}::HUGEINT" if shift else "")
-        out = term if not out else f"{term} + {out}"
-        shift += bits
-    assert shift <= 126, "a packed key must fit in a signed 128-bit integer"
-    return f"({out})"
+    """SQL: non-negative integers ``(expression, bits)`` side by side in one number, the
+    first the most significant, so that ``max`` of it orders by each part in turn. Parts are
+    added up in BIGINT while they fit in 63 bits; wider keys join those in one HUGEINT step."""
+    chunks: list[list[tuple[str, int]]] = [[]]
+    for expr, bits in parts:
+        if chunks[-1] and sum(b for _, b in chunks[-1]) + bits > 63:
+            chunks.append([])
+        chunks[-1].append((expr, bits))
+
+    def bigint(chunk: list[tuple[str, int]]) -> str:
+        terms, shift = [], 0
+        for expr, bits in reversed(chunk):
+            terms.append(f"({expr})::BIGINT" + (f" * {2**shift}" if shift else ""))
+            shift += bits
+        return "(" + " + ".join(reversed(terms)) + ")"
+
+    assert sum(b for _, b in parts) <= 126, "a packed key must fit in a signed 128-bit integer"
+    out = bigint(chunks[0])
+    for chunk in chunks[1:]:
+        out = f"({out}::HUGEINT * {2 ** sum(b for _, b in chunk)}::HUGEINT + {bigint(chunk)})"
+    return out
 
 
 def unpack(packed: str, low_bits: int, bits: int) -> str:
     """SQL: the part of ``packed`` that starts ``low_bits`` from the right, ``bits`` wide."""
-    return f"(({packed} // {2**low_bits}::HUGEINT) % {2**bits}::HUGEINT)::BIGINT"
+    return f"((({packed})::HUGEINT >> {low_bits}) & {2**bits - 1}::HUGEINT)::BIGINT"  # shifts: HUGEINT division is slow
 
 
 def stage0(con, person_key: str = "row") -> None:
@@ -129,27 +141,26 @@ def _nhs(t: str) -> str:
     return f"CASE WHEN {t} = '' THEN '' WHEN regexp_full_match({t}, '\\d{{10}}') THEN {t} ELSE {slow} END"
 
 
-def _key_columns(end: str = '"end"') -> str:
-    """DHSC's unique event key beyond LA, person, start, type and client type."""
-    return f"""CASE WHEN Event_Type <> 'Service' THEN {end} END AS _end_key,
-        CASE WHEN Event_Type = 'Request' THEN {fold("Request_Route_of_Access")} ELSE '' END AS _route,
-        CASE WHEN Event_Type = 'Assessment' THEN {fold("Assessment_Type")} ELSE '' END AS _assessment,
-        CASE WHEN Event_Type = 'Service' THEN coalesce(Service_Type, '') ELSE '' END AS _service,
-        CASE WHEN Event_Type = 'Service' THEN coalesce(Service_Component, '') ELSE '' END AS _component"""
+def _key(prefix: str = "") -> list[str]:
+    """DHSC's unique event key (``Der_Unique_Event_Ref``): LA, person, start, type and client
+    type, and the end for requests, assessments and reviews, the route of access for
+    requests, the assessment type for assessments (both stored folded), the service type and
+    component for services; NULL where a part does not apply."""
+    t = f"{prefix}Event_Type"
+    return [
+        t,
+        f"{prefix}LA_Code",
+        f"{prefix}person",
+        f"{prefix}Event_Start_Date",
+        f"{prefix}Client_Type",
+        f"CASE WHEN {t} <> 'Service' THEN {prefix}\"end\" END",
+        f"CASE WHEN {t} = 'Request' THEN {prefix}Request_Route_of_Access END",
+        f"CASE WHEN {t} = 'Assessment' THEN {prefix}Assessment_Type END",
+        f"CASE WHEN {t} = 'Service' THEN {prefix}Service_Type END",
+        f"CASE WHEN {t} = 'Service' THEN {prefix}Service_Component END",
+    ]
 
 
-KEY = [
-    "Event_Type",
-    "LA_Code",
-    "person",
-    "Event_Start_Date",
-    "Client_Type",
-    "_end_key",
-    "_route",
-    "_assessment",
-    "_service",
-    "_component",
-]
 EVENT_COLUMNS = [
     "LA_Code",
     "person",
@@ -163,6 +174,7 @@ EVENT_COLUMNS = [
     "Service_Type",
     "Service_Component",
     "Delivery_Mechanism",
+    "Request_Route_of_Access",
     "Assessment_Type",
     "Date_of_Birth",
     "Date_of_Death",
@@ -172,12 +184,18 @@ EVENT_COLUMNS = [
     "ref_start",
     "ref_end",
 ]
+TEN_DIGITS = "'\\d{10}'"
+PERSON_IDS = 10**10  # people without a ten-digit key are numbered from here
 
 
 def _kept(con, mode: str) -> None:
-    """Table ``kept``: each accepted row of a file that supplies a quarter, with its person
+    """View ``kept``: each accepted row of a file that supplies a quarter, with its person
     key, derived end (the death when it falls in the event) and its file's period, when the
-    event belongs to that period (DHSC's ``FilterToEventsInPeriod``); one pass over the rows."""
+    event belongs to that period (DHSC's ``FilterToEventsInPeriod``); one pass over the rows.
+
+    The person key (an NHS number, else ``LA_Code_LAPersonID``) is kept as a number: an NHS
+    number's ten digits as they read, any other key numbered from :data:`PERSON_IDS` by a
+    table of the (few) keys that are not ten digits."""
     la_id = "r.LA_Code || '_' || trim(r.LA_Person_Unique_Identifier)"
     person = f"CASE WHEN _nhs <> '' THEN _nhs ELSE {la_id} END"
     linked_join = ""
@@ -190,16 +208,25 @@ def _kept(con, mode: str) -> None:
         )
         person = f"CASE WHEN _nhs <> '' THEN _nhs ELSE coalesce(l.linked, {la_id}) END"
         linked_join = f"LEFT JOIN linked l ON l._la_id = {la_id}"
+    keyed = f"""SELECT r.*, {person} AS _person
+                FROM (SELECT *, {_nhs("NHS_Number")} AS _nhs FROM rows) r {linked_join}"""
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE person_ids AS
+        SELECT _person, ({PERSON_IDS} + row_number() OVER ())::BIGINT AS id
+        FROM (SELECT DISTINCT _person FROM ({keyed}) WHERE NOT regexp_full_match(_person, {TEN_DIGITS}))"""
+    )
     end = """CASE WHEN r.Date_of_Death IS NOT NULL AND ((r.Date_of_Death >= r.Event_Start_Date
                   AND r.Date_of_Death <= r.Event_End_Date) OR (r.Event_End_Date IS NULL
                   AND r.Date_of_Death > r.Event_Start_Date)) THEN r.Date_of_Death ELSE r.Event_End_Date END"""
     columns = ", ".join(q(c) for c in EVENT_COLUMNS)
     con.execute(
-        f"""CREATE OR REPLACE TABLE kept AS
-        WITH k AS (SELECT r.*, {person} AS person, {end} AS "end", p.ref_start, p.ref_end, p.stated
-                   FROM (SELECT *, {_nhs("NHS_Number")} AS _nhs FROM rows) r
-                   JOIN periods p USING (LA_Code, submission) {linked_join})
-        SELECT {columns}, {_key_columns()}
+        f"""CREATE OR REPLACE TEMP VIEW kept AS
+        WITH k AS (SELECT r.*, CASE WHEN regexp_full_match(r._person, {TEN_DIGITS}) THEN r._person::BIGINT
+                                    ELSE i.id END AS person,
+                          {end} AS "end", p.ref_start, p.ref_end, p.stated
+                   FROM ({keyed}) r JOIN periods p USING (LA_Code, submission)
+                   LEFT JOIN person_ids i USING (_person))
+        SELECT {columns}
         FROM k
         WHERE (coalesce(Event_Type <> 'Service' AND "end" IS NOT NULL AND "end" >= ref_start
                         AND "end" <= ref_end AND Event_Start_Date <= ref_end, false)
@@ -209,7 +236,6 @@ def _kept(con, mode: str) -> None:
           AND NOT coalesce(Date_of_Death IS NOT NULL AND ((coalesce(Date_of_Death < ref_start, false) AND stated)
                            OR Date_of_Death < Event_Start_Date), false)"""
     )
-    con.execute("DROP TABLE IF EXISTS linked")
 
 
 def _crop(con) -> None:
@@ -217,65 +243,82 @@ def _crop(con) -> None:
     (:func:`ascbench.cld.prepare._crop`) - events of a council's earlier period, open or
     ending after it, missing from the period that starts the next day. Only councils with
     two or more periods are looked at."""
+    con.execute("CREATE OR REPLACE TEMP TABLE crop (record BIGINT)")
+    several = "SELECT LA_Code FROM periods GROUP BY LA_Code HAVING count(DISTINCT (ref_start, ref_end)) >= 2"
+    if not con.execute(f"SELECT count(*) FROM ({several})").fetchall()[0][0]:
+        return  # every council has one period: nothing to crop (no pass over the rows)
     con.execute(
-        """CREATE OR REPLACE TEMP TABLE crop_las AS
-        SELECT LA_Code, max(ref_start) AS last_start FROM kept GROUP BY LA_Code
+        f"""CREATE OR REPLACE TEMP TABLE crop_las AS
+        SELECT LA_Code, max(ref_start) AS last_start FROM kept WHERE LA_Code IN ({several}) GROUP BY LA_Code
         HAVING count(DISTINCT (ref_start, ref_end)) >= 2"""
     )
-    con.execute("CREATE OR REPLACE TEMP TABLE crop (record BIGINT)")
-    if not con.execute("SELECT count(*) FROM crop_las").fetchall()[0][0]:
-        return
-    same = " AND ".join(
-        f"n.{q(c)} IS NOT DISTINCT FROM k.{q(c)}" if c == "_end_key" else f"n.{q(c)} = k.{q(c)}" for c in KEY
-    )
+    keys = ", ".join(f"{k} AS _k{i}" for i, k in enumerate(_key()))
+    same = " AND ".join(f"n._k{i} IS NOT DISTINCT FROM k._k{i}" for i in range(len(_key())))
     con.execute(
         f"""INSERT INTO crop
-        WITH mine AS (SELECT k.*, la.last_start FROM kept k JOIN crop_las la USING (LA_Code)),
+        WITH mine AS (SELECT record, ref_start, ref_end, "end", last_start, {keys}
+                      FROM kept JOIN crop_las USING (LA_Code)),
         prior AS (SELECT * FROM mine WHERE ref_start <> last_start AND ("end" IS NULL OR "end" > ref_end)),
-        nexts AS (SELECT DISTINCT ref_start, {", ".join(q(c) for c in KEY)} FROM mine)
+        nexts AS (SELECT DISTINCT ref_start, COLUMNS('_k[0-9]+') FROM mine)
         SELECT k.record FROM prior k
         WHERE NOT EXISTS (SELECT 1 FROM nexts n WHERE n.ref_start = k.ref_end + INTERVAL 1 DAY AND {same})"""
     )
 
 
 def _deduplicate(con) -> None:
-    """Table ``events``: per unique event (:data:`KEY`) the row of the latest period, then
-    open or latest end, then best outcome, then the later record - found by one aggregate
-    (the largest packed order) and joined back by record."""
+    """Table ``events``: per unique event (:func:`_key`) the row of the latest period, then
+    open or latest end, then best outcome, then the later record. One aggregate finds each
+    event's winning record (the largest packed order, :func:`pack`) and how many rows the
+    event has; only the rows of events with two or more rows are then looked at again, and
+    the others' rows (nearly all) pass straight through. A temporary table: scanned by every
+    measure, spilled to disk only when memory runs short."""
     rank = rank_case("Event_Outcome", codes.OUTCOME_RANK, 999)
     end = 'CASE WHEN c.record IS NOT NULL THEN k.ref_end ELSE k."end" END'
     order = pack(
         (day("ref_end"), DAY_BITS),
         (day(f"coalesce(end_c, {OPEN})"), DAY_BITS),
         (f"1023 - {rank}", 10),
-        ("record", 64),
+        ("record", 63),
+    )
+    cropped = f"(SELECT k.*, {end} AS end_c FROM kept k LEFT JOIN crop c USING (record))"
+    keys = ", ".join(f"{k} AS _k{i}" for i, k in enumerate(_key()))
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE dups AS
+        SELECT {keys}, max({order}) AS _top, min(record) AS low, max(record) AS high, count(*) AS n
+        FROM {cropped} GROUP BY ALL HAVING count(*) > 1"""
     )
     con.execute(
-        f"""CREATE OR REPLACE TABLE winners AS
-        SELECT {unpack(f"max({order})", 0, 64)} AS record
-        FROM (SELECT k.*, {end} AS end_c FROM kept k LEFT JOIN crop c USING (record))
-        GROUP BY {", ".join(q(c) for c in KEY)}"""
+        f"""CREATE OR REPLACE TEMP TABLE losers AS
+        SELECT CASE WHEN {unpack("_top", 0, 63)} = low THEN high ELSE low END AS record FROM dups WHERE n = 2"""
     )
+    if con.execute("SELECT count(*) FROM dups WHERE n > 2").fetchall()[0][0]:  # rare: found by their key
+        same = " AND ".join(f"m._k{i} IS NOT DISTINCT FROM x._k{i}" for i in range(len(_key())))
+        con.execute(
+            f"""INSERT INTO losers
+            SELECT x.record FROM (SELECT {keys}, record, {order} AS _order FROM {cropped}) x
+            JOIN (SELECT * FROM dups WHERE n > 2) m ON {same} WHERE x._order < m._top"""
+        )
     columns = ", ".join(f"k.{q(c)}" for c in EVENT_COLUMNS if c != "end")
     con.execute(
-        f"""CREATE OR REPLACE TABLE events AS
+        f"""CREATE OR REPLACE TEMP TABLE events AS
         SELECT {columns}, {end} AS "end", {rank.replace("Event_Outcome", "k.Event_Outcome")} AS outcome_rank
-        FROM kept k SEMI JOIN winners w USING (record) LEFT JOIN crop c USING (record)"""
+        FROM kept k ANTI JOIN losers l USING (record) LEFT JOIN crop c USING (record)"""
     )
-    for table in ("winners", "kept"):
-        con.execute(f"DROP TABLE {table}")
+    con.execute("DROP VIEW kept")
+    for table in ("linked", "person_ids", "crop", "crop_las", "dups", "losers"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def _attribute(column: str, unknown: str, alias: str) -> tuple[str, list[str]]:
     """SQL for one of a person's latest attributes (DHSC: known first, latest period, open or
     latest end, latest start; "Unknown" when the top rows disagree): the lookup of each
     value's fold and knownness, and the aggregates that decide it in the person's group."""
-    top = pack((f"{alias}.known::INT", 1), ("_r", DAY_BITS), ("_n", DAY_BITS), ("_s", DAY_BITS))
+    top = [(f"{alias}.known::INT", 1), ("_r", DAY_BITS), ("_n", DAY_BITS), ("_s", DAY_BITS)]
     low = 32
     aggregates = [
-        f"max({top} * {2**low}::HUGEINT + {alias}.f) AS {alias}_hi",  # the top key, the largest fold
-        f"max({top} * {2**low}::HUGEINT + ({2**low - 1} - {alias}.f)) AS {alias}_lo",  # the smallest fold
-        f"max({top} * {2**low}::HUGEINT + ({2**low - 1} - enum_code({q(column)}))) AS {alias}_min",  # the smallest
+        f"max({pack(*top, (f'{alias}.f', low))}) AS {alias}_hi",  # the top key, the largest fold
+        f"max({pack(*top, (f'{2**low - 1} - {alias}.f', low))}) AS {alias}_lo",  # the smallest fold
+        f"max({pack(*top, (f'{2**low - 1} - enum_code({q(column)})', low))}) AS {alias}_min",  # the smallest value
     ]
     lookup = f"""SELECT v, {fold("v::VARCHAR")} NOT IN ({unknown}) AS known,
                     dense_rank() OVER (ORDER BY {fold("v::VARCHAR")})::BIGINT AS f
@@ -312,19 +355,24 @@ def person_details(con) -> None:
     type_rank = rank_case("e.Service_Type", codes.SERVICE_RANK, 99)
     comps = in_list(IMPUTE_COMPONENTS)
     known_type = f"e.Service_Type IN {in_list(codes.SERVICE_RANK)}"
-    service = pack(
-        ("_n", DAY_BITS), (f"99 - {type_rank}", 7), (f"(e.Service_Component IN {comps})::INT", 1), ("_s", DAY_BITS)
-    )
+    service = [
+        ("_n", DAY_BITS),
+        (f"99 - {type_rank}", 7),
+        (f"(e.Service_Component IN {comps})::INT", 1),
+        ("_s", DAY_BITS),
+    ]
     aggregates += [
         f"max(_r * {2**DAY_BITS} + ({2**DAY_BITS - 1} - {day('e.Date_of_Birth')})) "
         "FILTER (WHERE e.Date_of_Birth IS NOT NULL) AS birth_key",  # the latest period, then the earliest birth
         f"max(_r::BIGINT * {2**DAY_BITS} + {day('e.Date_of_Death')}) FILTER (WHERE e.Date_of_Death IS NOT NULL) AS death_key",
-        f"max({service}) FILTER (WHERE e.Event_Type = 'Service') AS svc_top",
-        f"max({service} * 256 + enum_code(e.Service_Type)) FILTER (WHERE e.Event_Type = 'Service' AND {known_type}) AS t_hi",
-        f"max({service} * 256 + (255 - enum_code(e.Service_Type))) FILTER (WHERE e.Event_Type = 'Service' AND {known_type}) AS t_lo",
-        f"max({service} * 256 + enum_code(e.Service_Component)) "
+        f"max({pack(*service)}) FILTER (WHERE e.Event_Type = 'Service') AS svc_top",
+        f"max({pack(*service, ('enum_code(e.Service_Type)', 8))}) "
+        f"FILTER (WHERE e.Event_Type = 'Service' AND {known_type}) AS t_hi",
+        f"max({pack(*service, ('255 - enum_code(e.Service_Type)', 8))}) "
+        f"FILTER (WHERE e.Event_Type = 'Service' AND {known_type}) AS t_lo",
+        f"max({pack(*service, ('enum_code(e.Service_Component)', 8))}) "
         f"FILTER (WHERE e.Event_Type = 'Service' AND e.Service_Component IN {comps}) AS c_hi",
-        f"max({service} * 256 + (255 - enum_code(e.Service_Component))) "
+        f"max({pack(*service, ('255 - enum_code(e.Service_Component)', 8))}) "
         f"FILTER (WHERE e.Event_Type = 'Service' AND e.Service_Component IN {comps}) AS c_lo",
     ]
     con.execute(

@@ -54,6 +54,7 @@ REJECT_CODED = ("Event_Type", "Client_Type", "Service_Type", "Event_Outcome")
 # free-text columns that repeat a few values: looked up once per distinct text, stored as ENUM
 LOOKED_UP = ("LA_Code", "Gender", "Primary_Support_Reason", "Request_Route_of_Access", "Assessment_Type")
 IDENTIFIERS = ("NHS_Number", "LA_Person_Unique_Identifier")  # as many values as people: per row
+FOLDED = ("Request_Route_of_Access", "Assessment_Type")  # only ever compared folded: stored folded
 LISTS = {
     "Event_Type": codes.EVENT_TYPES,
     "Client_Type": list(codes.CLIENT_TYPES),
@@ -396,7 +397,7 @@ def _dictionaries(con, subs: list[int]) -> None:
     la = f"regexp_replace(upper(regexp_replace(w, '\\s+', '', 'g')), {lit(CASSR_NUMBER)}, '\\1')"
     for column in LOOKED_UP:
         type_ = q("cld_" + column)
-        value = la if column == "LA_Code" else "w"
+        value = la if column == "LA_Code" else fold("w") if column in FOLDED else "w"
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE {q("text_" + column)} AS
             WITH t AS ({distinct([column])}), w AS (SELECT t, {missing_as_blank(f"trim(t, {WS})")} AS w FROM t)
