@@ -315,25 +315,31 @@ def _csv_source(path: Path, sub: int, header: list[str]) -> _Source:
     )
 
 
+SEEN = [*LOOKED_UP, *DATE_FIELDS, *CODED_FIELDS]  # the columns whose distinct texts are looked up
+
+
+def _create_seen(con) -> None:
+    columns = ", ".join(f"{q(c)} VARCHAR[]" for c in SEEN)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE seen (sub INTEGER, n BIGINT, {columns})")
+
+
 def _seen(con, source: _Source) -> int:
-    """The dictionary pass: table ``seen_<sub>`` holds, per looked-up column, its distinct
-    texts; returns the rows read (-1 when DuckDB cannot read the file as CSV)."""
+    """The dictionary pass: a row of table ``seen`` holds the file's distinct texts of each
+    looked-up column; returns the rows read (-1 when DuckDB cannot read the file as CSV)."""
     import duckdb
 
-    columns = [*LOOKED_UP, *DATE_FIELDS, *CODED_FIELDS]
-    lists = ", ".join(f"list(DISTINCT {q(c)}) AS {q(c)}" for c in columns)
+    lists = ", ".join(f"list(DISTINCT {q(c)})" for c in SEEN)
+    con.execute(f"DELETE FROM seen WHERE sub = {source.sub}")
     source.register(con)
     try:
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE seen_{source.sub} AS SELECT count(*) AS n, {lists} FROM ({source.scan})"
-        )
+        con.execute(f"INSERT INTO seen SELECT {source.sub}, count(*), {lists} FROM ({source.scan})")
     except duckdb.Error:
         if source.frame is not None:
             raise
         return -1
     finally:
         source.unregister(con)
-    return int(con.execute(f"SELECT n FROM seen_{source.sub}").fetchall()[0][0])
+    return int(con.execute(f"SELECT n FROM seen WHERE sub = {source.sub}").fetchall()[0][0])
 
 
 def _us_dates(values: str) -> str:
@@ -347,7 +353,7 @@ def _check_month_first(con, source: _Source) -> None:
     """Refuse a file with a month-first date, naming its first line (column by column, as the
     reference); only a file that has one is scanned for the line."""
     for column in DATE_FIELDS:
-        us = _us_dates(f"SELECT unnest({q(column)}) AS t FROM seen_{source.sub}")
+        us = _us_dates(f"SELECT unnest({q(column)}) AS t FROM seen WHERE sub = {source.sub}")
         if not con.execute(f"SELECT count(*) FROM ({us})").fetchall()[0][0]:
             continue
         source.register(con)
@@ -361,14 +367,14 @@ def _check_month_first(con, source: _Source) -> None:
         refuse_month_first(source.path, line, column, value)
 
 
-def _dictionaries(con, subs: list[int]) -> None:
+def _dictionaries(con) -> None:
     """Every distinct text of the files once: ``dates(t, d, bad, w)`` (``w`` the text as
     written, for a rejection), ``map_<field>(t, v, w)`` per coded field (``v`` the canonical
     spelling, ``''`` for a blank, NULL outside the list) and ``text_<column>(t, v)`` per
     looked-up free-text column; an ``ENUM`` type per column for the stored values."""
 
     def distinct(columns) -> str:
-        return " UNION ".join(f"SELECT unnest({q(c)}) AS t FROM seen_{s}" for s in subs for c in columns)
+        return " UNION ".join(f"SELECT DISTINCT unnest({q(c)}) AS t FROM seen" for c in columns)
 
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE dates AS
@@ -542,6 +548,7 @@ def read_extracts_duckdb(con, paths, invalid: str = "map", max_rejected: float |
         con.execute(f"DROP VIEW IF EXISTS {view}")
     con.execute("DROP TABLE IF EXISTS checked_t")
     sources = []
+    _create_seen(con)
     for sub, path in enumerate(paths):
         source = _open(con, Path(path), sub, warnings)
         _check_month_first(con, source)
@@ -550,12 +557,11 @@ def read_extracts_duckdb(con, paths, invalid: str = "map", max_rejected: float |
     con.register("files_in", files)
     con.execute("CREATE OR REPLACE TABLE files AS SELECT sub::INTEGER AS sub, file FROM files_in")
     con.unregister("files_in")
-    _dictionaries(con, [s.sub for s in sources])
+    _dictionaries(con)
     _create_checked(con)
     for source in sources:
         _row_pass(con, source, invalid)
-    for sub in range(len(paths)):
-        con.execute(f"DROP TABLE IF EXISTS seen_{sub}")
+    con.execute("DROP TABLE seen")
     _rejected(con, invalid)
     _rows_view(con)
     extract = DuckExtract(con, warnings)
