@@ -10,7 +10,12 @@ import click
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--period", required=True, help="Reporting period, e.g. 2025-26 or R12-2025-Dec.")
-@click.option("--area", default=None, help="Area code for the output rows (default: the extract's LA_Code).")
+@click.option(
+    "--area",
+    multiple=True,
+    help="The council's area (GSS) code for the output rows, or LA_CODE=GSS_CODE (repeatable) with several "
+    "councils (default: each LA_Code read as a CASSR code, else a DfE LA number).",
+)
 @click.option(
     "--population",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -170,9 +175,11 @@ def _run(a: dict, session) -> None:
         blank_component=a["blank_component"],
         carer_blank_component=a["carer_blank_component"],
     )
-    result = cld_run(extract, period, area, populations, options, progress=progress)
+    result = cld_run(extract, period, list(area), populations, options, progress=progress)
     if progress:
         progress(None)
+    for note in result.notes:
+        click.echo(f"ascbench: cld: {note}", err=True)
     for w in result.warnings:
         warn(w)
     if len(files) > 1:
