@@ -76,6 +76,11 @@ def test_a_number_in_both_systems_is_refused_with_its_line(tmp_path, engine):
     assert {"E10000019", "E06000065", "E12000003", "E12000004", "E92000001"} == set(obs["area_code"])
     assert "LA_Code 815 read as North Yorkshire (E06000065), as --area gives it" in named.stderr
     assert "LA_Code 503 read as Lincolnshire (E10000019): its CASSR code" in named.stderr
+    for system, council in (("cassr", "East Sussex (E10000011)"), ("dfe", "North Yorkshire (E06000065)")):
+        told = _run(path, "--engine", engine, "--la-codes", system)
+        assert told.exit_code == 0, told.stderr
+        assert f"LA_Code 815 read as {council}" in told.stderr
+    assert "LA_Code 503 is not a DfE LA number of a council" in told.stderr  # 503 is only a CASSR code
 
 
 @pytest.mark.parametrize("engine", ENGINES)

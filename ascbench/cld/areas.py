@@ -118,15 +118,27 @@ def _council(gss: str, by_gss, dfe_row=None, region_name=None) -> dict:
     return {"area_code": gss, "area_name": gss, "area_type": "council", "region": "", "region_code": "", "found": True}
 
 
+SYSTEMS = ("auto", "cassr", "dfe")  # --la-codes: both tables in turn, or only one
+
+
 def read_la_codes(
     la_codes: Sequence[str],
     area: str | Sequence[str] | None = None,
     where: Callable[[str], tuple[str | None, int | None]] = lambda code: (None, None),
+    system: str = "auto",
 ) -> Reading:
     """Each LA code's council (see the module docstring): ``--area`` first (``area``), then
-    the CASSR table, then DfE's numbers. ``where(code)`` gives the file and line of a code's
-    first row, for the error when a code is ambiguous."""
+    the CASSR table, then DfE's numbers; ``system`` ``cassr`` or ``dfe`` reads every code in
+    that one system (``--la-codes``: a national set of CASSR codes needs no ``--area``).
+    ``where(code)`` gives the file and line of a code's first row, for the error when a code
+    is ambiguous."""
+    if system not in SYSTEMS:
+        raise AscbenchError(f"LA code system {system!r} is not known", field="--la-codes", expected=", ".join(SYSTEMS))
     by_cassr, by_gss, by_dfe, region_name = _tables()
+    if system == "cassr":
+        by_dfe = by_dfe.iloc[0:0]
+    elif system == "dfe":
+        by_cassr = by_cassr.iloc[0:0]
     given = given_areas(area, list(la_codes))
     rows, notes, warnings = [], [], []
     for la in la_codes:
@@ -169,10 +181,13 @@ def read_la_codes(
                     "found": False,
                 }
             )
-            warnings.append(
-                f"LA_Code {la} is neither a CASSR code (ascbench/data/cassr_ons_codes.csv) nor a DfE LA number of "
-                f"a council (ascbench/data/dfe_la_codes.csv): its rows are labelled '{la}' (--area gives a code)"
-            )
+            tables = {
+                "auto": "neither a CASSR code (ascbench/data/cassr_ons_codes.csv) nor a DfE LA number of a council "
+                "(ascbench/data/dfe_la_codes.csv)",
+                "cassr": "not a CASSR code (ascbench/data/cassr_ons_codes.csv)",
+                "dfe": "not a DfE LA number of a council (ascbench/data/dfe_la_codes.csv)",
+            }[system]
+            warnings.append(f"LA_Code {la} is {tables}: its rows are labelled '{la}' (--area gives a code)")
             continue
         rows.append({"LA_Code": la, **info})
         notes.append(f"LA_Code {la} read as {info['area_name']} ({info['area_code']}): {system}")

@@ -84,6 +84,7 @@ def cld_run(
     populations=None,
     options: Options = Options(),
     progress=None,
+    la_codes: str = "auto",
 ) -> CldResult:
     """Run DHSC's method on the extract for ``period``, one council (``LA_Code``) at a time:
     each council's files are its own submissions.
@@ -92,7 +93,8 @@ def cld_run(
     ``LA_Code`` read through the shipped code tables, :mod:`ascbench.cld.areas`), or gives
     ``LA_CODE=AREA_CODE`` pairs; ``populations`` is an observations frame holding
     ``population.18-64`` and ``population.65+`` (for 2B/2C); ``progress`` (optional) is
-    called with the name of each step as it starts."""
+    called with the name of each step as it starts; ``la_codes`` the code system of the
+    ``LA_Code`` values (``auto``: CASSR, else DfE; ``cassr``; ``dfe``)."""
     step = progress or (lambda name: None)
     p = parse_period(period)
     start, end = pd.Timestamp(p.start), pd.Timestamp(p.end)
@@ -110,7 +112,7 @@ def cld_run(
             ).fetchall()
             return found[0] if found else (None, None)
 
-        reading = read_la_codes(las, area, where)  # before any counting: an ambiguous code stops the run
+        reading = read_la_codes(las, area, where, la_codes)  # before any counting: an ambiguous code stops the run
         counts, outcomes, quarters = council_tables(extract, start, end, options, step)
         files = [
             r[0] for r in con.execute("SELECT file FROM files WHERE sub IN (SELECT submission FROM rows)").fetchall()
@@ -125,7 +127,7 @@ def cld_run(
         mine = rows[rows["LA_Code"].astype(str) == la]
         return (str(mine["file"].iloc[0]), int(mine["line"].iloc[0])) if len(mine) else (None, None)
 
-    reading = read_la_codes(las, area, first_row)
+    reading = read_la_codes(las, area, first_row, la_codes)
     counts, outcomes, quarters, dq, wt = [], [], [], [], []
     for la in las:
         step(f"{la}: submissions and unique events")

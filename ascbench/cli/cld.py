@@ -17,6 +17,14 @@ import click
     "councils (default: each LA_Code read as a CASSR code, else a DfE LA number).",
 )
 @click.option(
+    "--la-codes",
+    type=click.Choice(["auto", "cassr", "dfe"]),
+    default="auto",
+    show_default=True,
+    help="What LA_Code holds: auto reads a CASSR code, else a DfE LA number (a number that is both is refused); "
+    "cassr or dfe reads every code in that system.",
+)
+@click.option(
     "--population",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
@@ -93,6 +101,7 @@ def cld(
     files,
     period,
     area,
+    la_codes,
     population,
     out,
     person_key,
@@ -175,7 +184,7 @@ def _run(a: dict, session) -> None:
         blank_component=a["blank_component"],
         carer_blank_component=a["carer_blank_component"],
     )
-    result = cld_run(extract, period, list(area), populations, options, progress=progress)
+    result = cld_run(extract, period, list(area), populations, options, progress=progress, la_codes=a["la_codes"])
     if progress:
         progress(None)
     for note in result.notes:
