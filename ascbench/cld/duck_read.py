@@ -146,10 +146,20 @@ class DuckExtract:
         return f"{n:,} rows read, {total:,} rejected: " + "; ".join(f"{k:,} {reason}" for reason, k in by)
 
 
-def connect(memory_limit: str | None = None, temp_directory: str | Path | None = None, threads: int | None = None):
-    """A DuckDB connection for one run: a database file in a work folder inside
-    ``temp_directory`` (removed with it), so tables are stored compressed and intermediate
-    results spill to disk past ``memory_limit``."""
+SMALL = 64 * 2**20  # extracts up to this size (bytes) are worked on in memory: no database file
+
+
+def connect(
+    memory_limit: str | None = None,
+    temp_directory: str | Path | None = None,
+    threads: int | None = None,
+    size: int | None = None,
+):
+    """A DuckDB connection for one run, with a work folder inside ``temp_directory`` (removed
+    with it) where intermediate results spill to disk past ``memory_limit``. The database is
+    a file in that folder, so that tables are stored compressed and leave memory without being
+    written again; extracts of a known ``size`` (bytes) up to :data:`SMALL` are worked on in
+    an in-memory database instead (the same SQL, without a file's commits)."""
     import tempfile
 
     import duckdb
@@ -158,7 +168,8 @@ def connect(memory_limit: str | None = None, temp_directory: str | Path | None =
     if base is not None:
         base.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="ascbench-cld-", dir=base))
-    con = duckdb.connect(str(work / "cld.duckdb"), config={"preserve_insertion_order": False})
+    database = ":memory:" if size is not None and size <= SMALL else str(work / "cld.duckdb")
+    con = duckdb.connect(database, config={"preserve_insertion_order": False})
     con.execute(f"SET temp_directory = {lit(str(work / 'spill'))}")
     if memory_limit:
         try:

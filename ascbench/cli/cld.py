@@ -130,7 +130,7 @@ def cld(
     if engine == "duckdb":
         from ascbench.cld.duck_read import connect, memory_setting
 
-        session = connect(memory_limit or memory_setting(), temp_dir)
+        session = connect(memory_limit or memory_setting(), temp_dir, size=sum(f.stat().st_size for f in files))
     try:
         _run(locals(), session)
     finally:
