@@ -31,6 +31,7 @@ outcome is read).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ascbench.cld import codes
@@ -106,23 +107,23 @@ def data_quality(con, start, end) -> pd.DataFrame:
         f"""SELECT LA_Code::VARCHAR AS LA_Code, {_quarter("Event_Start_Date")} AS quarter_start, {", ".join(aggregates)}
             FROM rows WHERE Event_Start_Date BETWEEN {s} AND {e} GROUP BY ALL"""
     ).df()
-    parts = []
-    for k, (module, name, status) in enumerate(labels):
-        part = wide[["LA_Code", "quarter_start"]].assign(
-            module=module,
-            field=name,
-            status=status,
-            rows=wide[f"r{k}"],
-            valid=wide[f"r{k}"] - wide[f"b{k}"] - wide[f"i{k}"],
-            blank=wide[f"b{k}"],
-            invalid=wide[f"i{k}"],
-        )
-        parts.append(part[part["rows"] > 0])  # a field with no rows in a quarter has no line
-    columns = ["LA_Code", "quarter_start", "module", "field", "status", "rows", "valid", "blank", "invalid"]
-    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+    n, k = len(wide), len(labels)  # one line per group and field, fields in turn (long from wide)
+    counts = {x: np.concatenate([wide[f"{x}{i}"].to_numpy(dtype="int64") for i in range(k)]) for x in "rbi"}
+    frame = pd.DataFrame(
+        {
+            "LA_Code": np.tile(wide["LA_Code"].to_numpy(dtype=object), k),
+            "quarter_start": np.tile(wide["quarter_start"].to_numpy(), k),
+            "module": np.repeat([m for m, _, _ in labels], n),
+            "field": np.repeat([f for _, f, _ in labels], n),
+            "status": np.repeat([st for _, _, st in labels], n),
+            "rows": counts["r"],
+            "valid": counts["r"] - counts["b"] - counts["i"],
+            "blank": counts["b"],
+            "invalid": counts["i"],
+        }
+    )
+    frame = frame[frame["rows"] > 0]  # a field with no rows in a quarter has no line
     frame = frame.sort_values(["LA_Code", "quarter_start", "module", "field"], kind="stable").reset_index(drop=True)
-    for column in ("rows", "valid", "blank", "invalid"):
-        frame[column] = frame[column].astype("int64")
     frame["completeness"] = (100 * (frame["rows"] - frame["blank"]) / frame["rows"]).round(1)
     frame["validity"] = (100 * frame["valid"] / frame["rows"]).round(1)
     return _quarter_labels(frame)
@@ -236,31 +237,17 @@ def views_from_frames(rows, events, people, start, end) -> tuple[pd.DataFrame, p
 
     con = duckdb.connect()
     try:
-        con.register("rows_f", rows)
-        con.execute("CREATE TABLE rows AS SELECT * FROM rows_f")
-        ev = events[
-            [
-                "LA_Code",
-                "person",
-                "record",
-                "Event_Type",
-                "Client_Type",
-                "Event_Start_Date",
-                "end",
-                "Event_Outcome",
-                "Service_Type",
-                "Assessment_Type",
-            ]
-        ]
-        con.register("events_f", ev)
-        con.execute("CREATE TABLE events AS SELECT * FROM events_f")
-        pe = people.reset_index()[["LA_Code", "person", "birth"]]
-        con.register("people_f", pe)
-        con.execute("CREATE TABLE people AS SELECT * FROM people_f")
-        for table in ("rows", "events", "people"):
-            for column in con.execute(f"DESCRIBE {table}").fetchall():
-                if column[1].startswith("TIMESTAMP"):
-                    con.execute(f'ALTER TABLE {table} ALTER "{column[0]}" TYPE DATE')
+        columns = ["LA_Code", "person", "record", "Event_Type", "Client_Type", "Event_Start_Date", "end"]
+        frames = {
+            "rows": rows,
+            "events": events[columns + ["Event_Outcome", "Service_Type", "Assessment_Type"]],
+            "people": people.reset_index()[["LA_Code", "person", "birth"]],
+        }
+        for name, frame in frames.items():  # datetimes read as dates, as the DuckDB engine stores them
+            con.register(f"{name}_f", frame)
+            dates = [q(c) for c in frame.columns if frame[c].dtype.kind == "M"]
+            replace = f" REPLACE ({', '.join(f'{c}::DATE AS {c}' for c in dates)})" if dates else ""
+            con.execute(f"CREATE VIEW {name} AS SELECT *{replace} FROM {name}_f")
         return data_quality(con, start, end), waiting_times(con, start, end)
     finally:
         con.close()
