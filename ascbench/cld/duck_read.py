@@ -8,17 +8,19 @@ then reads the file twice, in parallel, without keeping its text:
    (dates, coded fields, ``LA_Code``, gender, support reason, route, assessment type), its
    distinct texts. Each distinct text is parsed, folded and checked once (:func:`_dictionaries`).
    A file's month-first dates are found here, before any row is kept.
-2. **Row pass**: every row numbered by its line (``row_number() OVER ()`` on the scan in file
-   order: a file has one physical line per row, else the reference reader reads it), its
-   cells looked up in the dictionaries, its first failing check (``stage``) found, into
-   table ``checked``: dates as ``DATE``, coded fields as ``ENUM`` (one byte), person
-   identifiers as text. Rejected rows keep the text of the field that failed.
+2. **Row pass**: every cell looked up in the dictionaries, the row's first failing check
+   (``stage``) found, and the row appended to table ``checked_t`` in file order by a parallel
+   insert (``preserve_insertion_order`` on for this statement only): its position there gives
+   its line (a file has one physical line per row, else the reference reader reads it) and
+   its record number. Dates are stored as ``DATE``, coded fields as ``ENUM`` (one byte),
+   person identifiers as text; a rejected row keeps the text of the field that failed.
 
-The database is a file in the run's work folder, so ``checked`` is stored compressed and
-leaves memory without being written again; ``rows`` (the accepted rows as the reference's
-frame holds them) is a view over it. A file DuckDB cannot read as CSV, or one with blank or
-comment lines or line breaks inside quotes, is read by the reference reader and goes through
-the same two passes, so every message names the same line.
+The database is a file in the run's work folder (in memory for a small extract), so the rows
+are stored compressed and leave memory without being written again; view ``checked`` adds
+each row's line and record, view ``rows`` is the accepted rows as the reference's frame holds
+them. A file DuckDB cannot read as CSV, or one with blank or comment lines or line breaks
+inside quotes, is read by the reference reader and goes through the same two passes, so every
+message names the same line.
 """
 
 from __future__ import annotations
@@ -103,9 +105,9 @@ def coded_values(column: str) -> list[str]:
 
 @dataclass
 class DuckExtract:
-    """The validated extract inside a DuckDB connection: table ``checked`` (every row, typed,
-    with ``stage``), view ``rows`` (accepted rows, with ``submission``, ``line``, ``record``)
-    and table ``rejected``; the same summary, warnings, quality and per-file counts as
+    """The validated extract inside a DuckDB connection: view ``checked`` (every row, typed,
+    with ``stage``, ``line`` and ``record``), view ``rows`` (accepted rows, with
+    ``submission``, ``line``, ``record``) and table ``rejected``; the same summary, warnings, quality and per-file counts as
     :class:`ascbench.cld.read.Extract`."""
 
     con: object
