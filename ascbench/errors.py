@@ -94,6 +94,7 @@ class Problems:
 
     errors: list[AscbenchError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was done and why (validate prints them, counts nothing)
 
     def add(self, error: AscbenchError) -> None:
         self.errors.append(error)
@@ -117,3 +118,12 @@ def printable(text) -> str:
     if _CONTROLS is None:
         _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
     return _CONTROLS.sub("", str(text)).replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
+
+
+def did_you_mean(word, candidates, cutoff: float = 0.6) -> str:
+    """ "; did you mean 'x'?" for the candidate closest to ``word`` (difflib's ratio at least
+    ``cutoff``), or "": the one suggestion rule of every message."""
+    import difflib
+
+    close = difflib.get_close_matches(str(word), sorted(map(str, candidates)), n=1, cutoff=cutoff)
+    return f"; did you mean '{close[0]}'?" if close else ""

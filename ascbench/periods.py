@@ -42,6 +42,7 @@ from __future__ import annotations
 import calendar
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -63,6 +64,7 @@ NOTATION = (
 # year that starts in September.
 _TERMS = {1: (9, 12), 2: (1, 3), 3: (4, 8)}
 _TERM_NAMES = {1: "autumn term", 2: "spring term", 3: "summer term"}
+_TERM_ENDING = {last: term for term, (_, last) in _TERMS.items()}  # Dec -> T1, Mar -> T2, Aug -> T3
 
 
 def _add_months(year: int, month: int, delta: int) -> tuple[int, int]:
@@ -78,9 +80,230 @@ def _two_digit_follows(first: int, second: str) -> bool:
     return int(second) == (first + 1) % 100
 
 
+def _slash(y: int) -> str:
+    """``2024/25``: a financial or academic year as a committee report writes it."""
+    return f"{y}/{(y + 1) % 100:02d}"
+
+
+def _years(y: int) -> str:
+    """``2024-25``: the two years of a financial or academic year as the notation writes them."""
+    return f"{y}-{(y + 1) % 100:02d}"
+
+
+def _span(p: Period) -> str:
+    """``Apr-Dec 2025``, or ``Apr 2025-Mar 2026`` across a calendar year end."""
+    s, e = p.start, p.end
+    if s.year != e.year:
+        return f"{MONTHS[s.month - 1]} {s.year}-{MONTHS[e.month - 1]} {e.year}"
+    return f"{MONTHS[s.month - 1]}-{MONTHS[e.month - 1]} {e.year}"
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """What a kind of period is, in one row of :data:`KINDS`: how it is written (``notations``:
+    each a pattern and how its groups build the period), what it covers (``months``: its
+    first month, counted from year 0, and its length; ``None`` for a snapshot, a day), how it
+    is written back (``text``) and for a report (``label``), which period precedes it
+    (``preceding``) and how it moves by whole years (``shift``)."""
+
+    family: str
+    notations: tuple[tuple[re.Pattern[str], Callable[[str, tuple[str, ...]], Period]], ...]
+    months: Callable[[Period], tuple[int, int] | None]
+    text: Callable[[Period], str]
+    label: Callable[[Period], str]
+    preceding: Callable[[Period], Period | None] = lambda p: None
+    shift: Callable[[Period, int], Period] = lambda p, years: replace(p, year=p.year + years)
+    whole_year: bool = False
+
+
+def _year_before(p: Period) -> Period:
+    return p.shifted(-1)
+
+
+def _quarter_before(p: Period) -> Period:
+    return replace(p, part=p.part - 1) if p.part > 1 else replace(p, year=p.year - 1, part=4)
+
+
+def _month_before(p: Period) -> Period:
+    year, month = _add_months(p.year, p.part, -1)
+    return replace(p, year=year, part=month)
+
+
+def _window_before(p: Period) -> Period:
+    """The window of the same length ending where this one starts."""
+    year, month = _add_months(p.year, p.last_month, -p.part)
+    return replace(p, year=year, last_month=month)
+
+
+def _snapshot_shift(p: Period, years: int) -> Period:
+    """A date moved by whole years; 29 February becomes the 28th in other years."""
+    y = p.year + years
+    return replace(p, year=y, day=min(p.day, calendar.monthrange(y, p.last_month)[1]))
+
+
+def _term_months(part: int) -> tuple[int, int]:
+    """First month (from the September the academic year starts in) and length of a term."""
+    first, last = _TERMS[part]
+    return (first - 9) % 12, (last - first) % 12 + 1
+
+
+def _aytd_last(p: Period) -> int:
+    return p.last_month or _TERMS[p.part][1]
+
+
+def _fytd_text(p: Period) -> str:
+    if p.last_month in (6, 9, 12, 3):
+        return f"{_years(p.year)}-YTD-Q{p.last_month_offset // 3 + 1}"
+    return f"{_years(p.year)}-YTD-{MONTHS[p.last_month - 1]}"
+
+
+def _aytd_month(g: tuple[str, ...]) -> Period:
+    month = _MONTH_INDEX[g[2].lower()]
+    if month in _TERM_ENDING:  # to the end of a term: written as the term
+        return Period("aytd", int(g[0]), part=_TERM_ENDING[month])
+    return Period("aytd", int(g[0]), last_month=month)
+
+
+def _rolling(s: str, g: tuple[str, ...]) -> Period:
+    n = int(g[0])
+    if not 1 <= n <= 60:
+        raise _bad(s, "a rolling window is 1 to 60 months long")
+    return Period("rolling", int(g[1]), part=n, last_month=_MONTH_INDEX[g[2].lower()])
+
+
+def _snapshot(s: str, g: tuple[str, ...]) -> Period:
+    y, mo, d = (int(x) for x in g)
+    try:
+        date(y, mo, d)
+    except ValueError:
+        raise _bad(s, "no such date") from None
+    return Period("snapshot", y, last_month=mo, day=d)
+
+
+def _pattern(text: str, ignore_case: bool = True) -> re.Pattern[str]:
+    return re.compile("^" + text + "$", re.I if ignore_case else 0)
+
+
+_FY, _AY = r"(\d{4})-(\d{2})", r"AY(\d{4})-(\d{2})"
+KINDS: dict[str, _Kind] = {
+    "fy": _Kind(
+        "financial",
+        ((_pattern(_FY, False), lambda s, g: Period("fy", int(g[0]))),),
+        lambda p: (p.year * 12 + 3, 12),
+        lambda p: _years(p.year),
+        lambda p: _slash(p.year),
+        _year_before,
+        whole_year=True,
+    ),
+    "fq": _Kind(
+        "financial",
+        ((_pattern(_FY + r"-Q([1-4])"), lambda s, g: Period("fq", int(g[0]), part=int(g[2]))),),
+        lambda p: (p.year * 12 + 3 + 3 * (p.part - 1), 3),
+        lambda p: f"{_years(p.year)}-Q{p.part}",
+        lambda p: f"Q{p.part} {_slash(p.year)} ({_span(p)})",
+        _quarter_before,
+    ),
+    "fytd": _Kind(
+        "financial",
+        (
+            (
+                _pattern(_FY + r"-YTD-Q([1-4])"),
+                lambda s, g: Period("fytd", int(g[0]), last_month=(3 * int(g[2]) + 3 - 1) % 12 + 1),
+            ),
+            (
+                _pattern(_FY + r"-YTD-" + _MON),
+                lambda s, g: Period("fytd", int(g[0]), last_month=_MONTH_INDEX[g[2].lower()]),
+            ),
+        ),
+        lambda p: (p.year * 12 + 3, p.last_month_offset + 1),
+        _fytd_text,
+        _span,
+    ),
+    "month": _Kind(
+        "calendar",
+        ((_pattern(r"(\d{4})-" + _MON), lambda s, g: Period("month", int(g[0]), part=_MONTH_INDEX[g[1].lower()])),),
+        lambda p: (p.year * 12 + p.part - 1, 1),
+        lambda p: f"{p.year}-{MONTHS[p.part - 1]}",
+        lambda p: f"{MONTHS[p.part - 1]} {p.year}",
+        _month_before,
+    ),
+    "rolling": _Kind(
+        "calendar",
+        ((_pattern(r"R(\d{1,2})-(\d{4})-" + _MON), _rolling),),
+        lambda p: (p.year * 12 + p.last_month - p.part, p.part),
+        lambda p: f"R{p.part}-{p.year}-{MONTHS[p.last_month - 1]}",
+        lambda p: f"{p.part} months to {MONTHS[p.last_month - 1]} {p.year}",
+        _window_before,
+    ),
+    "cy": _Kind(
+        "calendar",
+        ((_pattern(r"CY(\d{4})"), lambda s, g: Period("cy", int(g[0]))),),
+        lambda p: (p.year * 12, 12),
+        lambda p: f"CY{p.year}",
+        lambda p: str(p.year),
+        _year_before,
+        whole_year=True,
+    ),
+    "cq": _Kind(
+        "calendar",
+        ((_pattern(r"(\d{4})-CQ([1-4])"), lambda s, g: Period("cq", int(g[0]), part=int(g[1]))),),
+        lambda p: (p.year * 12 + 3 * (p.part - 1), 3),
+        lambda p: f"{p.year}-CQ{p.part}",
+        _span,
+        _quarter_before,
+    ),
+    "snapshot": _Kind(
+        "snapshot",
+        ((_pattern(r"(\d{4})-(\d{2})-(\d{2})", False), _snapshot),),
+        lambda p: None,
+        lambda p: f"{p.year:04d}-{p.last_month:02d}-{p.day:02d}",
+        lambda p: f"{p.day} {MONTHS[p.last_month - 1]} {p.year}",
+        shift=_snapshot_shift,
+    ),
+    "ay": _Kind(
+        "academic",
+        ((_pattern(_AY), lambda s, g: Period("ay", int(g[0]))),),
+        lambda p: (p.year * 12 + 8, 12),
+        lambda p: f"AY{_years(p.year)}",
+        lambda p: f"academic year {_slash(p.year)}",
+        _year_before,
+        whole_year=True,
+    ),
+    "term": _Kind(
+        "academic",
+        ((_pattern(_AY + r"-T([1-3])"), lambda s, g: Period("term", int(g[0]), part=int(g[2]))),),
+        lambda p: (p.year * 12 + 8 + _term_months(p.part)[0], _term_months(p.part)[1]),
+        lambda p: f"AY{_years(p.year)}-T{p.part}",
+        lambda p: f"{_TERM_NAMES[p.part]} {_slash(p.year)}",
+        lambda p: replace(p, part=p.part - 1) if p.part > 1 else replace(p, year=p.year - 1, part=3),
+    ),
+    "aytd": _Kind(
+        "academic",
+        (
+            (_pattern(_AY + r"-YTD-T([1-3])"), lambda s, g: Period("aytd", int(g[0]), part=int(g[2]))),
+            (_pattern(_AY + r"-YTD-" + _MON), lambda s, g: _aytd_month(g)),
+        ),
+        lambda p: (p.year * 12 + 8, (_aytd_last(p) - 9) % 12 + 1),
+        lambda p: (
+            f"AY{_years(p.year)}-YTD-{MONTHS[p.last_month - 1]}"
+            if p.last_month
+            else f"AY{_years(p.year)}-YTD-T{p.part}"
+        ),
+        lambda p: (
+            f"academic year {_slash(p.year)} to {MONTHS[p.last_month - 1]} ({_span(p)})"
+            if p.last_month
+            else f"academic year {_slash(p.year)} to {_TERM_NAMES[p.part]}"
+        ),
+    ),
+}
+# notations that write a financial or academic year as two years (2024-25): the second must follow
+_TWO_YEARS = ("fy", "fq", "fytd", "ay", "term", "aytd")
+
+
 @dataclass(frozen=True)
 class Period:
-    """A parsed period. ``text`` is the canonical notation."""
+    """A parsed period. ``text`` is the canonical notation. What each kind means is one row
+    of :data:`KINDS`."""
 
     kind: str  # fy, fq, fytd, month, rolling, cy, cq, snapshot, ay, term, aytd
     year: int  # the first calendar year of the (financial/academic) year, or the year
@@ -91,91 +314,28 @@ class Period:
     # ----------------------------------------------------------------- derived attributes
     @property
     def family(self) -> str:
-        if self.kind == "snapshot":
-            return "snapshot"
-        if self.kind in ("ay", "term", "aytd"):
-            return "academic"
-        if self.kind in ("cy", "cq", "month", "rolling"):
-            return "calendar"
-        return "financial"
+        return KINDS[self.kind].family
 
     @property
     def start(self) -> date:
-        k, y = self.kind, self.year
-        if k == "fy" or k == "fytd":
-            return date(y, 4, 1)
-        if k == "fq":
-            yy, mm = _add_months(y, 4, 3 * (self.part - 1))
-            return date(yy, mm, 1)
-        if k == "month":
-            return date(y, self.part, 1)
-        if k == "rolling":
-            yy, mm = _add_months(y, self.last_month, -(self.part - 1))
-            return date(yy, mm, 1)
-        if k == "cy":
-            return date(y, 1, 1)
-        if k == "cq":
-            return date(y, 3 * (self.part - 1) + 1, 1)
-        if k == "snapshot":
-            return date(y, self.last_month, self.day)
-        if k in ("ay", "aytd"):
-            return date(y, 9, 1)
-        if k == "term":
-            first = _TERMS[self.part][0]
-            return date(y if first >= 9 else y + 1, first, 1)
-        raise AssertionError(k)  # pragma: no cover
+        span = KINDS[self.kind].months(self)
+        if span is None:
+            return date(self.year, self.last_month, self.day)
+        return date(span[0] // 12, span[0] % 12 + 1, 1)
 
     @property
     def end(self) -> date:
-        k, y = self.kind, self.year
-        if k == "fy":
-            return date(y + 1, 3, 31)
-        if k == "fq":
-            yy, mm = _add_months(y, 4, 3 * self.part - 1)
-            return _month_end(yy, mm)
-        if k == "fytd":
-            yy, mm = _add_months(y, 4, self.months - 1)
-            return _month_end(yy, mm)
-        if k == "month":
-            return _month_end(y, self.part)
-        if k == "rolling":
-            return _month_end(y, self.last_month)
-        if k == "cy":
-            return date(y, 12, 31)
-        if k == "cq":
-            return _month_end(y, 3 * self.part)
-        if k == "snapshot":
+        span = KINDS[self.kind].months(self)
+        if span is None:
             return self.start
-        if k == "ay":
-            return date(y + 1, 8, 31)
-        if k in ("term", "aytd"):
-            last = self.last_month if k == "aytd" and self.last_month else _TERMS[self.part][1]
-            return _month_end(y if last >= 9 else y + 1, last)
-        raise AssertionError(k)  # pragma: no cover
+        last = span[0] + span[1] - 1
+        return _month_end(last // 12, last % 12 + 1)
 
     @property
     def months(self) -> int:
         """Length in whole months; 0 for a snapshot."""
-        k = self.kind
-        if k in ("fy", "cy", "ay"):
-            return 12
-        if k in ("fq", "cq"):
-            return 3
-        if k == "month":
-            return 1
-        if k == "rolling":
-            return self.part
-        if k == "fytd":
-            return self.last_month_offset + 1
-        if k == "snapshot":
-            return 0
-        if k == "term":
-            first, last = _TERMS[self.part]
-            return (last - first) % 12 + 1
-        if k == "aytd":
-            last = self.last_month or _TERMS[self.part][1]
-            return (last - 9) % 12 + 1
-        raise AssertionError(k)  # pragma: no cover
+        span = KINDS[self.kind].months(self)
+        return 0 if span is None else span[1]
 
     @property
     def last_month_offset(self) -> int:
@@ -189,38 +349,12 @@ class Period:
     @property
     def is_whole_year(self) -> bool:
         """A financial, calendar or academic year (the 'full year' of a dashboard)."""
-        return self.kind in ("fy", "cy", "ay")
+        return KINDS[self.kind].whole_year
 
     # ---------------------------------------------------------------------------- text
     @property
     def text(self) -> str:
-        k, y = self.kind, self.year
-        fy = f"{y}-{(y + 1) % 100:02d}"
-        if k == "fy":
-            return fy
-        if k == "fq":
-            return f"{fy}-Q{self.part}"
-        if k == "fytd":
-            if self.last_month in (6, 9, 12, 3):
-                return f"{fy}-YTD-Q{self.last_month_offset // 3 + 1}"
-            return f"{fy}-YTD-{MONTHS[self.last_month - 1]}"
-        if k == "month":
-            return f"{y}-{MONTHS[self.part - 1]}"
-        if k == "rolling":
-            return f"R{self.part}-{y}-{MONTHS[self.last_month - 1]}"
-        if k == "cy":
-            return f"CY{y}"
-        if k == "cq":
-            return f"{y}-CQ{self.part}"
-        if k == "snapshot":
-            return f"{y:04d}-{self.last_month:02d}-{self.day:02d}"
-        if k == "ay":
-            return f"AY{fy}"
-        if k == "term":
-            return f"AY{fy}-T{self.part}"
-        if k == "aytd":
-            return f"AY{fy}-YTD-{MONTHS[self.last_month - 1]}" if self.last_month else f"AY{fy}-YTD-T{self.part}"
-        raise AssertionError(k)  # pragma: no cover
+        return KINDS[self.kind].text(self)
 
     def __str__(self) -> str:
         return self.text
@@ -228,37 +362,7 @@ class Period:
     @property
     def label(self) -> str:
         """How a committee report writes the period."""
-        k, y = self.kind, self.year
-        slash = f"{y}/{(y + 1) % 100:02d}"
-        s, e = self.start, self.end
-        span = f"{MONTHS[s.month - 1]}-{MONTHS[e.month - 1]} {e.year}"
-        if s.year != e.year:
-            span = f"{MONTHS[s.month - 1]} {s.year}-{MONTHS[e.month - 1]} {e.year}"
-        if k == "fy":
-            return slash
-        if k == "fq":
-            return f"Q{self.part} {slash} ({span})"
-        if k == "fytd":
-            return span
-        if k == "month":
-            return f"{MONTHS[self.part - 1]} {y}"
-        if k == "rolling":
-            return f"{self.part} months to {MONTHS[self.last_month - 1]} {y}"
-        if k == "cy":
-            return str(y)
-        if k == "cq":
-            return span
-        if k == "snapshot":
-            return f"{self.day} {MONTHS[self.last_month - 1]} {y}"
-        if k == "ay":
-            return f"academic year {slash}"
-        if k == "term":
-            return f"{_TERM_NAMES[self.part]} {slash}"
-        if k == "aytd":
-            if self.last_month:
-                return f"academic year {slash} to {MONTHS[self.last_month - 1]} ({span})"
-            return f"academic year {slash} to {_TERM_NAMES[self.part]}"
-        raise AssertionError(k)  # pragma: no cover
+        return KINDS[self.kind].label(self)
 
     @property
     def short(self) -> str:
@@ -270,11 +374,7 @@ class Period:
     # ---------------------------------------------------------------------- relations
     def shifted(self, years: int) -> Period:
         """The same period ``years`` years later (negative: earlier)."""
-        if self.kind == "snapshot":
-            y = self.year + years
-            day = min(self.day, calendar.monthrange(y, self.last_month)[1])
-            return replace(self, year=y, day=day)
-        return replace(self, year=self.year + years)
+        return KINDS[self.kind].shift(self, years)
 
     def year_earlier(self) -> Period:
         """The like-for-like period a year earlier."""
@@ -286,24 +386,7 @@ class Period:
         A quarter's predecessor is the previous quarter, a rolling window's is the window
         ending where this one starts; a year to date or a snapshot has none.
         """
-        k = self.kind
-        if k in ("fy", "cy", "ay"):
-            return self.shifted(-1)
-        if k in ("fq", "cq"):
-            if self.part > 1:
-                return replace(self, part=self.part - 1)
-            return replace(self, year=self.year - 1, part=4)
-        if k == "month":
-            yy, mm = _add_months(self.year, self.part, -1)
-            return replace(self, year=yy, part=mm)
-        if k == "rolling":
-            yy, mm = _add_months(self.year, self.last_month, -self.part)
-            return replace(self, year=yy, last_month=mm)
-        if k == "term":
-            if self.part > 1:
-                return replace(self, part=self.part - 1)
-            return replace(self, year=self.year - 1, part=3)
-        return None
+        return KINDS[self.kind].preceding(self)
 
     def contains(self, other: Period) -> bool:
         return self.start <= other.start and other.end <= self.end
@@ -314,22 +397,6 @@ class Period:
 
 
 # ------------------------------------------------------------------------------- parsing
-_PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^(\d{4})-(\d{2})$"), "fy"),
-    (re.compile(r"^(\d{4})-(\d{2})-Q([1-4])$", re.I), "fq"),
-    (re.compile(r"^(\d{4})-(\d{2})-YTD-Q([1-4])$", re.I), "fytd_q"),
-    (re.compile(r"^(\d{4})-(\d{2})-YTD-" + _MON + r"$", re.I), "fytd_m"),
-    (re.compile(r"^(\d{4})-" + _MON + r"$", re.I), "month"),
-    (re.compile(r"^R(\d{1,2})-(\d{4})-" + _MON + r"$", re.I), "rolling"),
-    (re.compile(r"^CY(\d{4})$", re.I), "cy"),
-    (re.compile(r"^(\d{4})-CQ([1-4])$", re.I), "cq"),
-    (re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"), "snapshot"),
-    (re.compile(r"^AY(\d{4})-(\d{2})$", re.I), "ay"),
-    (re.compile(r"^AY(\d{4})-(\d{2})-T([1-3])$", re.I), "term"),
-    (re.compile(r"^AY(\d{4})-(\d{2})-YTD-T([1-3])$", re.I), "aytd"),
-    (re.compile(r"^AY(\d{4})-(\d{2})-YTD-" + _MON + r"$", re.I), "aytd_m"),
-]
-_TERM_ENDING = {last: term for term, (_, last) in _TERMS.items()}  # Dec -> T1, Mar -> T2, Aug -> T3
 YEARS = (1900, 2099)
 
 
@@ -347,59 +414,24 @@ def parse_period(text: object) -> Period:
 
 @functools.lru_cache(maxsize=65536)
 def _parse(text: str) -> Period:
-    """Parsing, cached: the engine asks about the same few hundred period strings many times."""
+    """Parsing, cached: the engine asks about the same few hundred period strings many times.
+    The notations of :data:`KINDS` are tried in turn; the year is checked against
+    :data:`YEARS`, and the second of two years against the first, before the period is built."""
     s = text.strip()
-    for pattern, kind in _PATTERNS:
-        m = pattern.match(s)
-        if not m:
-            continue
-        g = m.groups()
-        year = int(g[1] if kind == "rolling" else g[0])
-        if not YEARS[0] <= year <= YEARS[1]:
-            raise _bad(s, f"the year should be between {YEARS[0]} and {YEARS[1]}")
-        if kind in ("fy", "fq", "fytd_q", "fytd_m", "ay", "term", "aytd", "aytd_m"):
-            first = int(g[0])
-            if not _two_digit_follows(first, g[1]):
+    for kind, spec in KINDS.items():
+        for pattern, build in spec.notations:
+            m = pattern.match(s)
+            if not m:
+                continue
+            g = m.groups()
+            year = int(g[1] if kind == "rolling" else g[0])
+            if not YEARS[0] <= year <= YEARS[1]:
+                raise _bad(s, f"the year should be between {YEARS[0]} and {YEARS[1]}")
+            if kind in _TWO_YEARS and not _two_digit_follows(year, g[1]):
                 if kind == "fy" and 1 <= int(g[1]) <= 12:
                     raise _bad(s, "months are written with their names, e.g. 2025-Sep")
-                raise _bad(s, f"the second year should be {(first + 1) % 100:02d}")
-            if kind == "fy":
-                return Period("fy", first)
-            if kind == "fq":
-                return Period("fq", first, part=int(g[2]))
-            if kind == "fytd_q":
-                q = int(g[2])
-                return Period("fytd", first, last_month=(3 * q + 3 - 1) % 12 + 1)
-            if kind == "fytd_m":
-                return Period("fytd", first, last_month=_MONTH_INDEX[g[2].lower()])
-            if kind == "ay":
-                return Period("ay", first)
-            if kind == "term":
-                return Period("term", first, part=int(g[2]))
-            if kind == "aytd_m":
-                month = _MONTH_INDEX[g[2].lower()]
-                if month in _TERM_ENDING:  # to the end of a term: written as the term
-                    return Period("aytd", first, part=_TERM_ENDING[month])
-                return Period("aytd", first, last_month=month)
-            return Period("aytd", first, part=int(g[2]))
-        if kind == "month":
-            return Period("month", int(g[0]), part=_MONTH_INDEX[g[1].lower()])
-        if kind == "rolling":
-            n = int(g[0])
-            if not 1 <= n <= 60:
-                raise _bad(s, "a rolling window is 1 to 60 months long")
-            return Period("rolling", int(g[1]), part=n, last_month=_MONTH_INDEX[g[2].lower()])
-        if kind == "cy":
-            return Period("cy", int(g[0]))
-        if kind == "cq":
-            return Period("cq", int(g[0]), part=int(g[1]))
-        if kind == "snapshot":
-            y, mo, d = (int(x) for x in g)
-            try:
-                date(y, mo, d)
-            except ValueError:
-                raise _bad(s, "no such date") from None
-            return Period("snapshot", y, last_month=mo, day=d)
+                raise _bad(s, f"the second year should be {(year + 1) % 100:02d}")
+            return build(s, g)
     raise _bad(s)
 
 

@@ -19,13 +19,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ascbench.catalogue import load_catalogue
+from ascbench.engine.compare import AREA_ROLES
 from ascbench.engine.data import load as load_dataset
 from ascbench.engine.pipeline import default_area
+from ascbench.engine.rollup import describe, rules_for
 from ascbench.engine.values import ROUNDING, metric_values, published_mismatch, rounded_range
 from ascbench.errors import AscbenchError, Problems
+from ascbench.io.dataset import duplicated_keys
+from ascbench.keys import decategorised, key_codes
+from ascbench.periods import attach_periods, period_frame
 
 
 def _row_error(row, field: str, message: str, expected: str) -> AscbenchError:
@@ -68,7 +74,13 @@ def check_measures(catalogue, dataset, problems: Problems, metric_ids=None) -> N
                         expected="a measure in the data",
                     )
                 )
-            if c.type == "area" and c.area and c.area not in dataset.roles and c.area not in areas:
+            if (
+                c.type == "area"
+                and c.area
+                and c.area not in dataset.roles
+                and c.area not in areas
+                and not (c.area in AREA_ROLES and c.area in dataset.areas.columns)
+            ):
                 problems.add(
                     AscbenchError(
                         f"comparator area '{c.area}' is neither a role in dataset.yaml nor an area code",
@@ -207,12 +219,119 @@ def check_values(catalogue, dataset, problems: Problems) -> None:
             problems.warn(f"{m.id}: no value for the default area {area}")
 
 
+def check_publish(catalogue, dataset, problems: Problems) -> None:
+    """dataset.yaml's ``publish:`` names a disclosure rule (docs/disclosure.md), and its
+    ``exempt`` metrics are in the catalogue."""
+    from ascbench.engine.disclosure import rule_from
+
+    settings = dataset.settings or {}
+    if "publish" not in settings:
+        return
+    line = (settings.get("_lines") or {}).get("publish")
+    try:
+        rule = rule_from(settings["publish"], settings.get("_file"), line)
+    except AscbenchError as exc:
+        problems.add(exc)
+        return
+    known = {m.id for m in catalogue.metrics}
+    for metric_id in rule.exempt if rule else ():
+        if metric_id not in known:
+            problems.add(
+                AscbenchError(
+                    f"exempt names no metric '{metric_id}'",
+                    file=settings.get("_file"),
+                    line=line,
+                    field="publish.exempt",
+                    expected="metric ids of the catalogue",
+                )
+            )
+
+
+def check_rollups(catalogue, dataset, problems: Problems) -> None:
+    """A note per measure rolled up from months, naming its rule and why
+    (:mod:`ascbench.catalogue.aggregation`), and a warning for a measure summed by default
+    that looks like a stock repeated each month (:func:`ascbench.engine.rollup.describe`)."""
+    notes, warnings = describe(dataset.observations, catalogue)
+    problems.notes.extend(notes)
+    problems.warnings.extend(warnings)
+    monthly = set(rules_for(dataset.observations, catalogue).items())
+    for m in catalogue.metrics:
+        if m.value and not m.numerator and m.statistic != "count":
+            if any(measure == m.value and a.rule == "none" and not a.declared for measure, a in monthly):
+                problems.warn(
+                    f"{catalogue.path}:{m.line}: {m.id}: its published value '{m.value}' is given by month and a "
+                    f"{m.statistic} is never summed: a quarter or year shows its latest month (declare "
+                    "aggregation: last to take the period's last month as its value, or give numerator and "
+                    "denominator)"
+                )
+
+
+def check_period_names(dataset, problems: Problems, limit: int = 20) -> None:
+    """A warning for each area and measure that has the same months under several period
+    names with a choice to make: the files give two or more of the names (``2024-25``,
+    ``2024-25-YTD-Q4`` and ``R12-2025-Mar`` are all April 2024 to March 2025), or give one
+    while its months roll up to another value under other names. Which value a report showed
+    would depend on the name it asked for. Snapshots are dates, one name each."""
+    obs = dataset.observations
+    if obs.empty:
+        return
+    # first, by integer keys, the rows whose area, measure and span of months repeat (a few,
+    # usually none); only those are looked at closely
+    codes, periods = key_codes(obs["period"])
+    used = np.unique(codes[codes >= 0])  # a categorical may keep categories no row uses
+    spans = period_frame(pd.Series([periods[i] for i in used], dtype=object))
+    span = np.full(len(periods), -1, dtype=np.int64)
+    span[used] = pd.Series(list(zip(spans["start"], spans["end"], strict=True))).factorize()[0]
+    span[used[spans["is_snapshot"].to_numpy()]] = -1
+    row_span = np.where(codes >= 0, span[np.maximum(codes, 0)], -1)
+    keyed = pd.DataFrame({"area_code": obs["area_code"], "measure": obs["measure"], "span": row_span})
+    repeated = duplicated_keys(keyed, ["area_code", "measure", "span"]).to_numpy() & (row_span >= 0)
+    if not repeated.any():
+        return
+    rows = decategorised(obs.loc[repeated, ["area_code", "measure", "period", "value", "file", "line"]])
+    rows = rows.assign(rolled=rows["file"].astype(str) == "")
+    if rows["rolled"].all():
+        return
+    rows = attach_periods(rows)
+    rows = rows[~rows["is_snapshot"]]
+    key = ["area_code", "measure", "start", "end"]
+    by = [rows[k] for k in key]
+    given_names = rows["period"].where(~rows["rolled"]).groupby(by).transform("nunique")
+    has_given = (~rows["rolled"]).groupby(by).transform("any")
+    has_rolled = rows["rolled"].groupby(by).transform("any")
+    spread = rows["value"].groupby(by).transform("max") - rows["value"].groupby(by).transform("min")
+    scale = rows["value"].abs().groupby(by).transform("max").fillna(0).clip(lower=1)
+    differs = spread.fillna(0) > 1e-9 * scale
+    clash = rows[(given_names > 1) | (has_given & has_rolled & differs)]
+    if clash.empty:
+        return
+    clash = clash.sort_values([*key, "rolled", "line"])
+    groups = list(clash.groupby(key, sort=False))
+    for (area, measure, _, _), found in groups[:limit]:
+        first = found[~found["rolled"]].iloc[0]
+        shown = ", ".join(
+            (f"{p} = {v:g}" if v == v else f"{p} (no value)") + (" (rolled up from months)" if rolled else "")
+            for p, v, rolled in zip(found["period"], found["value"], found["rolled"], strict=True)
+        )
+        problems.warn(
+            f"{first['file']}:{first['line']}: {area} {measure}: the same months ({first['label']}) under "
+            f"{len(found)} period names: {shown}; a report shows one of them, by the name it asks for "
+            "(give each span of months once)"
+        )
+    if len(groups) > limit:
+        problems.warn(f"... and {len(groups) - limit} more areas and measures with the same problem")
+
+
 def validate_all(catalogue_path: str | Path, data_path: str | Path) -> Problems:
     problems = Problems()
     catalogue = load_catalogue(catalogue_path, problems)
-    dataset = load_dataset(data_path, problems)
+    dataset = load_dataset(data_path, problems, catalogue)
     problems.warnings.extend(dataset.warnings)
     check_ratable(catalogue, problems)
+    check_publish(catalogue, dataset, problems)
+    if len(dataset.observations):
+        check_rollups(catalogue, dataset, problems)
+        check_period_names(dataset, problems)
     if catalogue.metrics and dataset.observations is not None:
         check_measures(catalogue, dataset, problems)  # with no rows too: rate refuses what validate passes
         check_counts(catalogue, dataset, problems)

@@ -88,9 +88,9 @@ def test_a_forecast_made_at_q1_is_shown_as_such_and_never_as_an_actual(q1):
     adm = q1.loc["admissions_65"]
     assert (adm["period"], adm["value"]) == ("2022-23-YTD-Q1", 140)  # the actual stays the value
     assert (adm["forecast_value"], adm["forecast_period"], adm["forecast_made_at"]) == (560, "2022-23", "2022-23-Q1")
-    assert adm["forecast_label"] == "forecast for 2022/23 (made at Q1)"  # the Q2 forecast is after the date
+    assert adm["forecast_label"] == "forecast for 2022/23, made at Q1"  # the Q2 forecast is after the date
     md = _rate("--format", "markdown", "--metric", "admissions_65")
-    assert "140 (Apr-Jun 2022); forecast for 2022/23 (made at Q1): 560" in md
+    assert "140 (Apr-Jun 2022); forecast for 2022/23, made at Q1: 560" in md
 
 
 def test_comparators_print_at_their_own_precision_and_gaps_in_points(q1):

@@ -1,5 +1,6 @@
 """The corpus of bad and messy inputs (tests/corpus/cases.yaml): each case gives its exact
-located message and exit status through ``ascbench validate``, and never a traceback."""
+located message and exit status through ``ascbench validate`` (or the command in its ``run``,
+with text its stdout must hold in ``stdout``), and never a traceback."""
 
 from __future__ import annotations
 
@@ -63,22 +64,28 @@ VALIDATE_CASES = [c for c in CASES if "import" not in c]
 IMPORT_CASES = [c for c in CASES if "import" in c]
 
 
+def _filled(text: str, catalogue: Path, data: Path, tmp: Path) -> str:
+    return text.replace("{catalogue}", str(catalogue)).replace("{data}", str(data)).replace("{tmp}", str(tmp))
+
+
 @pytest.mark.parametrize("case", VALIDATE_CASES, ids=[c["name"] for c in VALIDATE_CASES])
 def test_case(case, tmp_path):
     if case.get("command") == "cld":
         return cld_case(case, tmp_path)
     catalogue, data = prepare(case, tmp_path)
     before = {p: p.read_bytes() for p in data.iterdir()}
-    out = CliRunner().invoke(cli, ["validate", "--catalogue", str(catalogue), "--data", str(data)])
+    command = [_filled(a, catalogue, data, tmp_path) for a in case.get("run", ["validate"])]
+    out = CliRunner().invoke(cli, [*command, "--catalogue", str(catalogue), "--data", str(data)])
     assert "Traceback" not in out.output
     assert out.exception is None or isinstance(out.exception, SystemExit)
     lines = out.stderr.splitlines()
     for expected in case["expect"]:
-        wanted = expected.replace("{catalogue}", str(catalogue)).replace("{data}", str(data))
-        assert wanted in lines, "\n".join(lines)
+        assert _filled(expected, catalogue, data, tmp_path) in lines, "\n".join(lines)
+    for expected in case.get("stdout", []):
+        assert _filled(expected, catalogue, data, tmp_path) in out.stdout, out.stdout
     assert out.exit_code == case["exit"], out.stderr
     assert {p: p.read_bytes() for p in data.iterdir()} == before  # inputs are never modified
-    if case["exit"] == 1:
+    if case["exit"] == 1 and "run" not in case:
         # the same problem stops `rate` with one located line and status 1
         rate = CliRunner().invoke(
             cli,

@@ -61,7 +61,7 @@ def test_rate_json_and_metric_filter():
 
 
 def test_rate_table_and_markdown_show_the_dashboard():
-    table = invoke("rate", "--tag", "appendix-a", "--width", "100").stdout
+    table = invoke("rate", "--long", "--tag", "appendix-a", "--width", "100").stdout
     for heading in ("PREVENT NEED", "REDUCE NEED", "DELAY NEED", "MEET NEED"):
         assert heading in table
     assert "69.7% (1,917 out of 2,749)" in table.replace("\n", " ") or "69.7%" in table
@@ -119,8 +119,12 @@ def test_validate_passes_the_default_and_strict_fails_on_a_warning(tmp_path):
     assert "ASCOF_4B: numerator 390 is above its denominator 330 for E08000023 2024-25" in out.stderr
     data = tmp_path / "data"
     shutil.copytree(DEFAULT_DATA, data)
-    own = data / "observations-leicestershire.csv"
-    own.write_text(own.read_text().replace("ascof_2a.published,73.7,", "ascof_2a.published,75.7,"))
+    own = data / "observations-national-ascof.csv"
+    text = own.read_text()
+    assert "E10000018,2024-25,ascof_2a.published,73.7," in text
+    own.write_text(
+        text.replace("E10000018,2024-25,ascof_2a.published,73.7,", "E10000018,2024-25,ascof_2a.published,75.7,")
+    )
     out = invoke("validate", "--data", str(data))
     assert out.exit_code == 0 and "ASCOF_2A E10000018 2024-25: 2067 / 2805 gives 73.69" in out.stderr
     assert "0 problems, 4 warnings" in out.stderr
@@ -241,7 +245,7 @@ def test_a_closed_pipe_ends_quietly():
 
 @pytest.mark.parametrize("width", [80, 100, 120, 160])
 def test_rate_table_fits_the_width_and_never_breaks_a_word(width):
-    out = CliRunner().invoke(cli, ["rate", "--width", str(width), "--no-color"])
+    out = CliRunner().invoke(cli, ["rate", "--long", "--width", str(width), "--no-color"])
     assert out.exit_code == 0, out.stderr
     lines = out.stdout.splitlines()
     assert max(len(line) for line in lines) <= width
@@ -315,12 +319,16 @@ def test_a_measure_without_polarity_is_never_amber_and_never_trips_a_gate(tmp_pa
 
 
 def test_rate_table_has_a_title_numbered_footnotes_and_a_legend_of_the_symbols_used():
-    out = CliRunner().invoke(cli, ["rate", "--width", "80", "--metric", "ASCOF_2A", "--metric", "ASCOF_5A1"]).stdout
+    out = (
+        CliRunner()
+        .invoke(cli, ["rate", "--long", "--width", "80", "--metric", "ASCOF_2A", "--metric", "ASCOF_5A1"])
+        .stdout
+    )
     lines = out.splitlines()
     assert lines[0] == "Leicestershire (E10000018) - as at 2025-26-YTD-Q3 (Apr-Dec 2025)"
     assert "reablement (aim: high) [1]" in out.replace("\n", " ").replace("  ", " ") or "[1]" in out
     assert any(line.startswith("[1] Performance relates to the twelve-month period") for line in lines)
-    assert "Rating: ○ worse (red)" in out and "Direction of travel: ▼ worse (or decreased)" in out
+    assert "Rating: ✖ worse (red)" in out and "Direction of travel: ▼ worse (or decreased)" in out
     assert "◐" not in out  # only the symbols the table uses are explained
 
 
@@ -336,19 +344,25 @@ def test_one_vocabulary_of_symbols_and_no_symbol_with_two_meanings(tmp_path):
     assert not rating_shapes & direction_shapes  # never ▲ for a red rating beside ▲ improved
     assert CliRunner().invoke(cli, ["dashboard", "--out", str(tmp_path)]).exit_code == 0
     page = (tmp_path / "dashboard.html").read_text()
-    assert "▲</span> worse" not in page and "○</span> worse" in page  # the red badge is a hollow circle
+    assert (
+        "▲</span> worse" not in page and "✖</span> worse" in page
+    )  # the red badge is a cross, not a hollow circle among filled ones
 
 
 def test_validate_summarises_follow_on_errors(tmp_path):
-    target = tmp_path / "c"
-    assert CliRunner().invoke(cli, ["init", str(target)]).exit_code == 0
-    out = CliRunner().invoke(
-        cli, ["validate", "--catalogue", str(target / "metrics.yaml"), "--data", str(target / "data")]
+    """Forty metrics naming measures the data lack: a few lines per kind, and the total."""
+    catalogue = tmp_path / "metrics.yaml"
+    metrics = "".join(
+        f"  - {{id: M{i}, title: Missing {i}, statistic: proportion, numerator: gone{i}.num, "
+        f"denominator: gone{i}.den}}\n"
+        for i in range(40)
     )
+    catalogue.write_text("metrics:\n" + metrics)
+    out = CliRunner().invoke(cli, ["validate", "--catalogue", str(catalogue)])
     lines = out.stderr.splitlines()
-    assert out.exit_code == 1 and len(lines) < 25  # 67 problems, a few lines each kind
+    assert out.exit_code == 1 and len(lines) < 25  # 80 problems, a few lines each kind
     assert any("more of the same kind as:" in line for line in lines)
-    assert lines[-1].endswith("67 problems, 0 warnings")
+    assert lines[-1].endswith("80 problems, 0 warnings")
 
 
 @pytest.mark.parametrize(
@@ -361,6 +375,7 @@ def test_validate_summarises_follow_on_errors(tmp_path):
         ["forecast"],
         ["explain", "ASCOF_2A"],
         ["narrate", "--width", "80"],
+        ["gap", "--to", "england", "--to", "top-quartile"],
     ],
 )
 def test_every_command_fits_80_columns_when_piped_and_breaks_no_id(args):

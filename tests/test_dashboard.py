@@ -216,12 +216,12 @@ def test_html_passes_axe_wcag22_aa_and_never_scrolls_sideways(site, tmp_path, wi
 def test_html_structure_for_screen_readers(site):
     page = (site / "dashboard.html").read_text()
     assert "<main>" in page and "</main>" in page
-    assert page.count("<table>") == page.count("<caption>") > 5
+    assert page.count("<table") == page.count("<caption>") > 5  # every table has a caption (the headline's too)
     assert '<th scope="col">Direction of travel</th>' in page and '<th scope="row"' in page
     assert 'href="#note-' in page and 'id="note-' in page  # footnote marks link to their notes
     assert "England average 2024/25: 77.1%" in page  # words, not "24/25 Nat. Ave"
     assert '<span aria-hidden="true">▼</span> worse' in page
-    assert "@media (max-width:960px)" in page and "@media print" in page
+    assert "@media screen and (max-width:960px)" in page and "@media print" in page  # print keeps the tables
 
 
 def test_narrative_sentence_as_the_report_writes_it():
@@ -230,7 +230,7 @@ def test_narrative_sentence_as_the_report_writes_it():
     # para 14 reads "this was 73.7% ... slightly below the national average": the sentence now has
     # its subject, and a measure the dashboard rates red (worse) is "below", never "slightly below"
     assert out.stdout.startswith(
-        "In Leicestershire, the % of people who had no need for ongoing services following "
+        "In Leicestershire, the percentage of people who had no need for ongoing services following "
         "reablement was 73.7% (2,067 out of 2,805) in 2024/25, below the national average "
         "of 77.1%."
     )
@@ -250,13 +250,15 @@ def test_default_templates_and_report_wording():
     # the report says "close to"; 58.70 is 2.0001 below 60.7, outside the tolerance of 2, so the
     # dashboard rates it red and the sentence says "below" (the words follow the rating)
     assert "58.7% (1,201 out of 2,046) in 2024/25, below the national average of 60.7%" in out
-    assert "heritage visits numbered 119.2k in Apr-Dec 2025, close to the milestone of 121.6k" in out
-    assert "new contacts (six months) was 16,420 in the 6 months to Dec 2025." in out
+    assert "heritage visits numbered 119.2 thousand in Apr-Dec 2025, close to the milestone of 121.6 thousand" in out
+    assert "new contacts (six months) numbered 16,420 in the 6 months to Dec 2025." in out
 
 
 def test_explain_shows_the_whole_path():
     out = CliRunner().invoke(cli, ["explain", "ASCOF_4B", "--period", "2024-25"]).stdout
-    assert "numerator   ascof_4b.num = 650" in out and "observations-leicestershire.csv" in out
+    assert "numerator   ascof_4b.num = 650 [rounded]" in out and "observations-national-ascof.csv" in " ".join(
+        out.split()
+    )
     assert "value        the published value 95.3%: the counts 650 / 680 are rounded" in out
     assert "check        the published 95.3 is one the rounded counts allow" in out
     assert "warning" not in out
@@ -276,7 +278,60 @@ def test_ci_example_is_valid_yaml_and_runs_the_dashboard():
     assert not any(s.get("continue-on-error") for s in steps)  # a red rating must fail the job
     upload = next(i for i, s in enumerate(steps) if "upload-artifact" in s.get("uses", ""))
     assert steps[upload].get("if") == "always()"
-    assert "--fail-on red" in steps[-1]["run"] and upload < len(steps) - 1
+    gate = next(i for i, s in enumerate(steps) if "--fail-on" in s.get("run", ""))
+    assert upload < gate and all(s.get("if") == "always()" for s in steps[gate + 1 :])
+    restore = next(i for i, s in enumerate(steps) if "cache/restore" in s.get("uses", ""))
+    save = next(i for i, s in enumerate(steps) if "cache/save" in s.get("uses", ""))
+    assert restore < gate < save and steps[restore]["with"]["path"] == steps[save]["with"]["path"] == "previous/"
+
+
+def _example_step(word: str) -> list[str]:
+    """The arguments of the example workflow's step whose command has ``word``, without the
+    program."""
+    import shlex
+
+    steps = yaml.safe_load((ROOT / "examples" / "dashboard.yml").read_text())["jobs"]["dashboard"]["steps"]
+    run = next(s["run"] for s in steps if word in s.get("run", "") and "ascbench" in s["run"])
+    args = shlex.split(run)
+    assert args[0] == ".venv/bin/ascbench"
+    return args[1:]
+
+
+def test_ci_example_gate_passes_on_the_embedded_data_and_trips_on_a_new_red(tmp_path, monkeypatch):
+    """The example's gate means action: run as the workflow runs it on the embedded data, with
+    the previous run's ratings, it passes (eight metrics are red, none newly); with ratings from
+    before ASCOF 2A and junior loans turned red, it fails with status 3 and names them."""
+    import pandas as pd
+
+    monkeypatch.chdir(tmp_path)
+    keep = _example_step("-o site/ratings.csv")
+    assert CliRunner().invoke(cli, keep).exit_code == 0
+    (tmp_path / "previous").mkdir()
+    shutil.copy(tmp_path / "site" / "ratings.csv", tmp_path / "previous" / "ratings.csv")
+    ratings = pd.read_csv(tmp_path / "site" / "ratings.csv")
+    assert (ratings["rag"] == "red").sum() == 8  # --fail-on red would fail every week
+    gate = _example_step("--fail-on")
+    out = CliRunner().invoke(cli, gate)
+    assert out.exit_code == 0, out.stderr
+    before = ratings.copy()
+    before.loc[before["metric_id"].isin(["ASCOF_2A", "local_library_loans_junior"]), "rag"] = "amber"
+    before.to_csv(tmp_path / "previous" / "ratings.csv", index=False)
+    out = CliRunner().invoke(cli, gate)
+    assert out.exit_code == 3
+    assert "--fail-on new-red: local_library_loans_junior, ASCOF_2A" in out.stderr
+
+
+def test_red_worsening_gate_names_red_metrics_whose_direction_is_worse():
+    out = CliRunner().invoke(cli, ["rate", "--format", "csv", "--fail-on", "red-worsening"])
+    assert out.exit_code == 3
+    import io
+
+    import pandas as pd
+
+    table = pd.read_csv(io.StringIO(out.stdout))
+    expected = table[(table["rag"] == "red") & (table["dot"] == "worse")]["metric_id"].tolist()
+    assert len(expected) == 5 and out.stderr.strip().endswith(", ".join(expected))
+    assert CliRunner().invoke(cli, ["rate", "--fail-on", "new-red"]).exit_code == 2  # needs --since
 
 
 def test_colour_only_on_a_terminal_and_no_color(monkeypatch):
@@ -317,3 +372,21 @@ def test_every_default_sentence_reads_as_a_committee_member_would_write_it():
         said = CliRunner().invoke(cli, ["narrate", "--metric", mid]).stdout
         if row["rating"] in ("better", "worse") and "For " not in said:
             assert "close to" not in said and "slightly" not in said
+
+
+def test_the_title_follows_the_reporting_period(tmp_path):
+    """dataset.yaml's title says {quarter}: the Q3 2024/25 dashboard is headed so, not with the
+    seed report's 'quarter 3 2025/26'."""
+    out = CliRunner().invoke(cli, ["dashboard", "--out", str(tmp_path), "--period", "2024-25-YTD-Q3"])
+    assert out.exit_code == 0, out.stderr
+    html = (tmp_path / "dashboard.html").read_text()
+    assert "position at quarter 3 2024/25</h1>" in html and "2025/26</h1>" not in html
+    assert "position at quarter 3 2024/25" in (tmp_path / "dashboard.md").read_text()
+    from ascbench.render.display import quarter_words
+
+    assert [quarter_words(p) for p in ("2022-23-YTD-Q1", "2025-26-Q2", "2025-26-YTD-Nov", "2024-25")] == [
+        "quarter 1 2022/23",
+        "quarter 2 2025/26",
+        "Apr-Nov 2025",
+        "2024/25",
+    ]

@@ -248,3 +248,42 @@ def test_rate_gives_each_councils_quantile_and_a_phe_rank_quintile_rating(group)
     assert rows["assessed"]["quantile_of"] == 3
     q = stats.quantile_groups(values, 5, method="phe_rank")[0]  # C01, the highest value: quintile 5
     assert q == 5 and rows["quint_phe"]["rating"] == "best" and "PHE's rank method" in rows["quint_phe"]["rating_rule"]
+
+
+def test_explain_states_the_rule_comparator_and_tolerance_rate_used_for_every_method():
+    """For each rating method, explain's rating line names what rate's row holds: the rating,
+    the method, the rule, the comparator's type and label, and the tolerance (or that the
+    method's limits decide); no method is called 'for information' when rate rates it; every
+    comparator_type rate writes is one docs/results.md lists."""
+    import io
+    import re
+
+    import pandas as pd
+
+    from tests.conftest import FIXTURES, ROOT
+
+    runs = [
+        (FIXTURES / "q1town" / "metrics.yaml", FIXTURES / "q1town" / "data"),
+        (FIXTURES / "q1-2022-23" / "metrics.yaml", FIXTURES / "q1-2022-23" / "data"),
+        (None, None),
+    ]
+    documented = re.search(r"\| `comparator_type` \|(.*)\|", (ROOT / "docs" / "results.md").read_text()).group(1)
+    seen = set()
+    for catalogue, data in runs:
+        where = ["--catalogue", str(catalogue), "--data", str(data)] if catalogue else []
+        out = CliRunner().invoke(cli, ["rate", "--format", "csv", *where])
+        assert out.exit_code == 0, out.stderr
+        rows = pd.read_csv(io.StringIO(out.stdout), keep_default_na=False)
+        for r in rows.to_dict("records"):
+            if r["comparator_type"]:
+                assert f"`{r['comparator_type']}`" in documented, r["comparator_type"]
+            if not r["method"] or r["method"] in seen:
+                continue
+            seen.add(r["method"])
+            text = " ".join(CliRunner().invoke(cli, ["explain", r["metric_id"], *where]).stdout.split())
+            line = text[text.index(" rating ") :]
+            assert line.startswith(f" rating {r['rating']} ({r['rag']}) by "), (r["metric_id"], line[:80])
+            assert f"rule: {r['rating_rule']}" in line
+            assert f"comparator ({r['comparator_type']}): {r['comparator']}" in line
+            assert "tolerance: " in line and "for information" not in text
+    assert {"tolerance", "target", "band"} <= seen

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import fnmatch
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -84,7 +85,10 @@ def test_version_says_which_catalogue_and_data_by_precedence(tmp_path):
     assert used["data"] == f"{tmp_path / 'data'} (working directory)"
     # the environment variables before the working directory
     used = _version(tmp_path, {"ASCBENCH_CATALOGUE": "/x/cat.yaml", "ASCBENCH_DATA": "/x/d"})
-    assert used == {"catalogue": "/x/cat.yaml ($ASCBENCH_CATALOGUE)", "data": "/x/d ($ASCBENCH_DATA)"}
+    assert {k: used[k] for k in ("catalogue", "data")} == {
+        "catalogue": "/x/cat.yaml ($ASCBENCH_CATALOGUE)",
+        "data": "/x/d ($ASCBENCH_DATA)",
+    }
 
 
 def test_options_come_first_and_validate_names_what_it_used(tmp_path, monkeypatch):
@@ -109,37 +113,53 @@ def test_rate_runs_from_any_directory_as_a_real_process(tmp_path):
 
 def test_init_writes_a_starting_point_and_never_overwrites(tmp_path):
     target = tmp_path / "newtown"
-    out = CliRunner().invoke(cli, ["init", str(target)])
+    out = CliRunner().invoke(cli, ["init", str(target), "--area", "Coventry"])
     assert out.exit_code == 0, out.stderr
-    assert (target / "metrics.yaml").read_bytes() == DEFAULT_CATALOGUE.read_bytes()
-    assert sorted(p.name for p in (target / "data").iterdir()) == ["areas.csv", "dataset.yaml", "observations.csv"]
+    template = Path(__import__("ascbench").__file__).parent / "template" / "metrics.yaml"
+    assert (target / "metrics.yaml").read_bytes() == template.read_bytes()
+    assert sorted(p.name for p in (target / "data").iterdir()) == [
+        "areas.csv",
+        "dataset.yaml",
+        "groups.csv",
+        "observations-local.csv",
+        "observations-national-ascof.csv",
+        "observations-national-populations.csv",
+    ]
+    assert "default_area: E08000026" in (target / "data" / "dataset.yaml").read_text()
     assert out.stdout.splitlines() == [f"  cd {target}", "  ascbench validate", "  ascbench rate"]
+    assert "Coventry (E08000026) is the default area" in out.stderr
     # a second run refuses, changes nothing and exits 1
     (target / "data" / "areas.csv").write_text("mine\n")
-    again = CliRunner().invoke(cli, ["init", str(target)])
+    again = CliRunner().invoke(cli, ["init", str(target), "--area", "E08000026"])
     assert again.exit_code == 1 and "already exists" in again.stderr and "never overwrites" in again.stderr
     assert (target / "data" / "areas.csv").read_text() == "mine\n"
 
 
-def test_the_template_reads_and_its_commented_rows_are_real_rows(tmp_path):
+def test_init_without_an_area_says_how_to_choose_one(tmp_path):
+    out = CliRunner().invoke(cli, ["init", str(tmp_path / "x")])
+    assert out.exit_code == 1 and not (tmp_path / "x").exists()
+    assert "--area: which council?" in out.stderr and "ascbench init --list" in out.stderr
+    listed = CliRunner().invoke(cli, ["init", "--list"]).stdout.splitlines()
+    assert "E10000018  Leicestershire  [county, East Midlands]" in listed
+    assert any(line.startswith("E10000023  North Yorkshire") and "abolished after 2022-23" in line for line in listed)
+    gone = CliRunner().invoke(cli, ["init", str(tmp_path / "y"), "--area", "E10000023"])
+    assert gone.exit_code == 1 and "was abolished after 2022-23; it is now E06000065" in gone.stderr
+
+
+def test_the_local_template_reads_and_its_commented_rows_are_real_rows(tmp_path):
     from ascbench.engine.data import load as load_dataset
 
     target = tmp_path / "t"
-    assert CliRunner().invoke(cli, ["init", str(target)]).exit_code == 0
+    assert CliRunner().invoke(cli, ["init", str(target), "--area", "E06000016"]).exit_code == 0
     data = load_dataset(target / "data")
-    assert data.observations.empty and data.settings["default_area"] in set(data.areas["area_code"])
+    assert data.settings["default_area"] == "E06000016"
     assert set(data.roles.values()) <= set(data.areas["area_code"])
-    # uncomment the example rows: they load, with their suppressed cell as data
-    obs = target / "data" / "observations.csv"
+    # uncomment the example rows: they load as the council's own figures
+    obs = target / "data" / "observations-local.csv"
     obs.write_text("\n".join(line[2:] if line.startswith("# E") else line for line in obs.read_text().splitlines()))
-    loaded = load_dataset(target / "data").observations.set_index(["area_code", "measure"])
-    assert loaded.loc[("E06000016", "ascof_2a.num"), "value"] == 1917
-    assert loaded.loc[("E06000016", "population.65+"), "status"] == "suppressed"
-    # validate in the new directory names what is still missing, as rate would
-    out = CliRunner().invoke(
-        cli, ["validate", "--catalogue", str(target / "metrics.yaml"), "--data", str(target / "data")]
-    )
-    assert out.exit_code == 1 and "is not in the data" in out.stderr
+    loaded = load_dataset(target / "data").observations
+    mine = loaded[loaded["file"].astype(str).str.endswith("observations-local.csv")].set_index("measure")["value"]
+    assert mine["reviews_on_time.num"] == 4140 and mine["ascof_2a.den"] == 2000
 
 
 def test_comment_lines_keep_line_numbers(tmp_path):
@@ -212,3 +232,29 @@ def test_no_test_refers_to_a_path_outside_the_repository():
 def test_the_outside_path_check_catches(text):
     assert _outside_references(text + "\n", "probe.py", depth=1)
     assert not _outside_references('p = Path(__file__).parents[1] / "tests"\n', "probe.py", depth=1)
+
+
+def test_the_docs_ship_with_the_package_and_help_points_to_them():
+    """The help and the dashboard's footer name documents a user has: the docs are package
+    data (ascbench/docs links to docs/, as default/ does), `--version` prints their folder,
+    and no help text or rendered page names a path only a clone has (docs/..., shared/...)."""
+    assert (ROOT / "ascbench" / "docs").is_symlink()
+    assert (ROOT / "ascbench" / "docs").resolve() == (ROOT / "docs").resolve()
+    globs = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["ascbench"]
+    assert "docs/*.md" in globs
+    out = CliRunner().invoke(cli, ["--version"])
+    docs = next(line for line in out.stdout.splitlines() if line.startswith("docs: "))[6:]
+    assert (Path(docs) / "cld.md").is_file() and (Path(docs) / "methods.md").is_file()
+    for command in ("cld", "import", "rate", "dashboard", "explain", "forecast", "narrate", "rank"):
+        text = CliRunner().invoke(cli, [command, "--help"]).stdout
+        assert "docs/" not in text and f"{SHARED}/" not in text, command
+        for name in re.findall(r"\b([a-z-]+\.md)\b", text):
+            assert (ROOT / "docs" / name).is_file(), (command, name)
+
+
+def test_the_dashboard_names_no_path_a_user_lacks(tmp_path):
+    out = CliRunner().invoke(cli, ["dashboard", "--out", str(tmp_path / "site")])
+    assert out.exit_code == 0, out.stderr
+    for name in ("dashboard.html", "dashboard.md"):
+        text = (tmp_path / "site" / name).read_text()
+        assert f"{SHARED}/" not in text and "docs/" not in text, name

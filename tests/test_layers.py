@@ -16,8 +16,9 @@ LAYERS = [
     {"identifiers", "keys", "yaml_strict", "periods", "stats"},
     {"catalogue", "io", "sources"},
     {"engine"},
-    {"validation"},
+    {"validation", "starter"},
     {"render", "importers", "cld"},
+    {"check"},  # reads a report and judges it with the engine; may use render's number formatting
     {"cli"},
     {"__main__"},
 ]
@@ -82,3 +83,22 @@ def test_the_contract_catches_an_upward_import(tmp_path, monkeypatch):
 
     monkeypatch.setattr(sys.modules[__name__], "PACKAGE", fake)
     assert violations() == ["ascbench/engine/bad.py:2: engine imports ascbench.cli (cli is not below engine)"]
+
+
+# the engine modules a renderer may import: the Report it reads, and nothing that computes
+RENDER_MAY_IMPORT = {"ascbench.engine.report"}
+
+
+def renderers_reaching_into_the_engine():
+    found = []
+    for path in sorted((PACKAGE / "render").rglob("*.py")):
+        for line, target in _imports(path):
+            if target.startswith("ascbench.engine") and target not in RENDER_MAY_IMPORT:
+                found.append(f"render/{path.name}:{line}: imports {target}")
+    return found
+
+
+def test_renderers_read_the_report_and_compute_nothing_of_the_engines():
+    """A renderer draws what the Report holds: it never recomputes positions, groups or trends
+    (they were found once, by the pipeline)."""
+    assert renderers_reaching_into_the_engine() == []

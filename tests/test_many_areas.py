@@ -148,3 +148,29 @@ def test_lifetimes_in_areas_csv_are_checked(tmp_path):
     assert out.exit_code == 1
     assert f"{areas}:{i + 1}: valid_to: 'last year' is not a period" in out.stderr
     assert f"{areas}:{i + 1}: successors: a successor of E10000023 is not an area of areas.csv" in out.stderr
+
+
+def test_explain_says_the_rule_of_every_method(every_method, tmp_path):
+    """explain's rating line repeats, for every method of the catalogue (quintiles, funnels,
+    range targets, interval overlaps, SPC, bands), the rule, comparator and tolerance that the
+    results frame holds: no row rated by its own rule keeps another comparator's value."""
+    import io
+
+    from click.testing import CliRunner
+
+    from ascbench.cli import cli
+
+    where = ["--catalogue", every_method.path, "--period", "2024-25"]
+    out = CliRunner().invoke(cli, ["rate", "--format", "csv", *where])
+    assert out.exit_code == 0, out.stderr
+    rows = pd.read_csv(io.StringIO(out.stdout), keep_default_na=False)
+    for r in rows.to_dict("records"):
+        if not r["method"]:
+            continue
+        text = " ".join(CliRunner().invoke(cli, ["explain", r["metric_id"], *where]).stdout.split())
+        line = text[text.index(" rating ") :]
+        assert line.startswith(f" rating {r['rating']} ({r['rag']}) by "), (r["metric_id"], line[:90])
+        assert f"rule: {r['rating_rule']}" in line and f"comparator ({r['comparator_type']}): {r['comparator']}" in line
+        if r["method"] in ("quintile", "funnel95", "range_target"):
+            assert r["comparator_value"] == "" and "the method's limits decide" in line
+    assert {"quintile", "funnel95", "range_target", "ci_overlap95", "spc998"} <= set(rows["method"])

@@ -190,6 +190,8 @@ def test_every_output_format_carries_the_position():
     md = invoke("rate", "--format", "markdown", "--metric", "ASCOF_2B").stdout
     assert "| Position among councils |" in md and f" of {len(rates)} councils (2024/25)" in md
     table = invoke("rate", "--metric", "ASCOF_2B", "--width", "100").stdout
+    assert f" {rank}/{len(rates)}" in table  # the compact view's rank column
+    table = invoke("rate", "--long", "--metric", "ASCOF_2B", "--width", "100").stdout
     assert f"of {len(rates)}" in " ".join(table.split())
 
 
@@ -263,10 +265,10 @@ def test_composite_theme_ranks_across_councils_by_the_compendium_method():
 
 
 def test_the_trend_line_breaks_at_the_definition_change():
-    from ascbench.engine.trend import sparkline
+    from ascbench.render.sparkline import sparkline
 
     assert sparkline([1, 2, 3, 4], [0, 0, 1, 1]) == "▁▃┊▆█"
-    table = invoke("rate", "--metric", "ASCOF_2B", "--width", "100").stdout
+    table = invoke("rate", "--long", "--metric", "ASCOF_2B", "--width", "100").stdout
     assert "┊" in table  # 2017-18..2023-24 (SALT) | 2024-25 (Client Level Data)
 
 
@@ -319,8 +321,16 @@ def test_build_command_is_reproducible_and_keeps_the_reports_rows(tmp_path):
     assert ("E10000023", "2017-18", "ascof_3c1.published") in keys  # North Yorkshire County Council then
     assert ("E06000065", "2017-18", "ascof_3c1.published") not in keys
     assert keys[("E92000001", "2024-25", "ascof_2a.num")]["status"] == "rounded"
-    # the report's own rows are kept and the national ones dropped (Leicestershire 2A 2024-25)
-    assert ("E10000018", "2024-25", "ascof_2a.num") not in keys
+    # a figure the report prints as the national file has it lives in the national file only
+    # (Leicestershire 2A 2024-25), so a directory of the national files alone holds it
+    assert keys[("E10000018", "2024-25", "ascof_2a.num")]["value"] == "2067"
+    assert (
+        "ascof_2a.num"
+        not in (tmp_path / "one" / "observations-leicestershire.csv")
+        .read_text()
+        .split("E10000018,2024-25,", 1)[-1]
+        .split("\n", 1)[0]
+    )
     groups = list(csv.DictReader(io.StringIO(outputs[0][2].decode())))
     leics = {g["member_code"] for g in groups if g["group_code"] == "NN-E10000018"}
     assert "E06000065" not in leics or "E10000023" not in leics

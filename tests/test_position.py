@@ -44,9 +44,17 @@ def _frame(values, polarity="high", metric="m"):
 
 def test_quartile_bounds_for_1_to_50_are_type_7():
     p = _frame(list(range(1, 51)))
-    # type-7 bounds 13.25, 25.5, 37.75: 13 is in Q1, 14 in Q2, 25 in Q2, 26 in Q3, 37 Q3, 38 Q4
-    q = dict(zip(p["value"], p["quartile"], strict=True))
+    # type-7 bounds 13.25, 25.5, 37.75: by value 13 is in Q1, 14 in Q2, 25 in Q2, 26 in Q3, 37 Q3, 38 Q4
+    q = dict(zip(p["value"], p["value_quartile"], strict=True))
     assert (q[13], q[14], q[25], q[26], q[37], q[38]) == (1, 2, 2, 3, 3, 4)
+    # high is good: by performance 1 = best, the highest values (a value on a bound in the worse group)
+    perf = dict(zip(p["value"], p["quartile"], strict=True))
+    assert (perf[13], perf[14], perf[25], perf[26], perf[37], perf[38], perf[50]) == (4, 3, 3, 2, 2, 1, 1)
+    assert set(p["quartile_basis"]) == {"performance"}
+    # the band is the performance quartile as a letter
+    assert all(b == "ABCD"[int(q) - 1] for b, q in zip(p["band"], p["quartile"], strict=True))
+    low = _frame(list(range(1, 51)), polarity="low")
+    assert (low.loc["A00", "quartile"], low.loc["A49", "quartile"], low.loc["A00", "band"]) == (1, 4, "A")
     assert p["group_median"].iloc[0] == 25.5 and p["p10"].iloc[0] == pytest.approx(5.9)
     assert p["p90"].iloc[0] == pytest.approx(45.1)
     assert p.loc["A49", "value_rank"] == 1 and p.loc["A49", "band"] == "A" and p.loc["A00", "band"] == "D"
@@ -62,13 +70,16 @@ def test_ties_share_the_lowest_rank_and_low_polarity_ranks_from_the_bottom():
 def test_missing_values_are_excluded_and_counted_and_small_groups_get_no_quartile():
     p = _frame([5.0, np.nan, 7.0, 9.0])
     assert len(p) == 3 and set(p["rank_of"]) == {3} and set(p["missing"]) == {1}
-    assert p["quartile"].isna().all() and p["band"].isna().all()
+    assert p["quartile"].isna().all() and p["value_quartile"].isna().all() and p["band"].isna().all()
 
 
 def test_no_polarity_gets_value_ranks_but_no_best():
     p = _frame([1.0, 2.0, 3.0, 4.0], polarity="none")
     assert p["rank"].isna().all() and p["value_rank"].notna().all() and p["quartile"].notna().all()
     assert p["band"].isna().all()
+    # without a polarity the quartile runs by value, and says so
+    assert list(p["quartile"]) == list(p["value_quartile"]) == [4, 3, 2, 1]  # rows from the highest value
+    assert set(p["quartile_basis"]) == {"value"}
 
 
 def test_oflog_wording_bands():
@@ -117,7 +128,10 @@ def _rank_csv(oflog_dir, *extra):
 def test_real_oflog_league_table_against_independent_arithmetic(oflog_dir):
     table = _rank_csv(oflog_dir, "--metric", "ASC5", "--period", "2022-23", "--group", "all")
     raw = pd.read_csv(material("public-data", "oflog_asc_outcomes_2019_2023.csv"))
-    councils = raw["Local authority code"].nunique()  # every council of the file, in any year
+    # the councils that existed in 2022-23: every council of the file but those created after it
+    # (none) and those abolished before it (Northamptonshire, Bournemouth, Poole, Dorset County)
+    in_2022 = raw.loc[raw["Financial year"] >= "2022-23", "Local authority code"]
+    councils = in_2022.nunique()
     raw = raw[(raw["Code"] == "ASC5") & (raw["Financial year"] == "2022-23") & raw["Value"].notna()]
     values = np.sort(raw["Value"].to_numpy())
     assert len(table) == len(values) == 151
@@ -159,7 +173,8 @@ def test_real_oflog_league_table_against_independent_arithmetic(oflog_dir):
     assert leics["mad_from_median"] == pytest.approx((87.8 - median) / mad)
     assert leics["value_rank"] == 1 + (values > 87.8).sum()
     q1, q2, q3 = type7(0.25), type7(0.5), type7(0.75)
-    assert leics["quartile"] == 1 + (q1 < 87.8) + (q2 < 87.8) + (q3 < 87.8)
+    assert leics["value_quartile"] == 1 + (q1 < 87.8) + (q2 < 87.8) + (q3 < 87.8)
+    assert leics["quartile"] == 1 + (q1 >= 87.8) + (q2 >= 87.8) + (q3 >= 87.8)  # high is good: 1 = best
     assert table["rank_of"].eq(151).all() and table["missing"].eq(councils - 151).all()
     assert table["group_pooled"].isna().all()  # values only: nothing to pool
 
@@ -172,7 +187,9 @@ def test_nearest_neighbour_group_and_the_focus_council(oflog_dir):
     members = set(nn.loc[nn["area_code"] == "E10000018", "neighbour_code"])
     assert set(table["area_code"]) == members and len(members) == 16
     leics = table.set_index("area_code").loc["E10000018"]
-    assert (leics["rank"], leics["rank_of"], leics["quartile"], leics["band"]) == (5, 16, 3, "B")
+    # 5th of 16: the second quartile by performance (band B), the third by value
+    assert (leics["rank"], leics["rank_of"], leics["quartile"], leics["band"]) == (5, 16, 2, "B")
+    assert leics["value_quartile"] == 3
 
 
 def test_council_absent_in_a_year_is_not_ranked(oflog_dir):
@@ -182,7 +199,8 @@ def test_council_absent_in_a_year_is_not_ranked(oflog_dir):
     assert "E06000061" not in set(early["area_code"]) and "E06000061" in set(late["area_code"])
     assert "E10000021" in set(early["area_code"]) and "E10000021" not in set(late["area_code"])
     areas = pd.read_csv(oflog_dir / "areas.csv", dtype=str).set_index("area_code")
-    assert areas.loc["E06000061", "predecessors"] == "E10000021" and areas.loc["E06000061", "first_year"] == "2021-22"
+    assert areas.loc["E06000061", "valid_from"] == "2021-22"
+    assert areas.loc["E10000021", ["valid_to", "successors"]].tolist() == ["2020-21", "E06000061;E06000062"]
 
 
 def test_composite_theme_ranks_from_catalogue_tags(oflog_dir):
@@ -246,19 +264,10 @@ def test_rate_gains_rank_and_quartile(oflog_dir):
         "all",
         str(better + 1),
         "151",
-        "4",
+        "1",
         "A",
     )
-
-
-def test_spend_quadrants():
-    from ascbench.engine.position import spend_quadrants
-
-    perf = pd.DataFrame({"area_code": ["a", "b", "c", "d"], "position": [1, 2, 3, 4]})
-    spend = pd.DataFrame({"area_code": ["a", "b", "c", "d"], "value": [10, 40, 20, 30]})
-    q = spend_quadrants(perf, spend).set_index("area_code")["quadrant"]
-    assert q["a"] == "high performance, low spend" and q["b"] == "high performance, high spend"
-    assert q["c"] == "low performance, low spend" and q["d"] == "low performance, high spend"
+    assert (row["value_quartile"], row["quartile_basis"]) == ("4", "performance")
 
 
 def test_quintile_rating_method(oflog_dir, tmp_path):

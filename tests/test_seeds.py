@@ -102,8 +102,12 @@ def test_rounded_counts_give_the_published_value_and_a_check_of_their_range(cata
     assert problems.errors == [] and not [w for w in problems.warnings if w.startswith("ASCOF_4B")]
     data = tmp_path / "data"
     shutil.copytree(DEFAULT_DATA, data)
-    own = data / "observations-leicestershire.csv"
-    own.write_text(own.read_text().replace("ascof_4b.published,95.3,", "ascof_4b.published,97.3,"))
+    own = data / "observations-national-ascof.csv"
+    text = own.read_text()
+    assert "E10000018,2024-25,ascof_4b.published,95.3," in text
+    own.write_text(
+        text.replace("E10000018,2024-25,ascof_4b.published,95.3,", "E10000018,2024-25,ascof_4b.published,97.3,")
+    )
     four_b = [w for w in validate_all(DEFAULT_CATALOGUE, data).warnings if w.startswith("ASCOF_4B E10000018 2024-25")]
     assert len(four_b) == 1
     assert "650 / 680 (rounded to the nearest 5) allow 94.872 to 96.310" in four_b[0]

@@ -155,3 +155,27 @@ def test_forecast_from_a_later_quarter_uses_the_year_to_date(tmp_path):
     assert row["value"] == 32 and row["months_elapsed"] == 9  # April-December, not the quarter's 12
     assert row["straight_line"] == pytest.approx(32 * 12 / 9)
     assert row["seasonal"] == pytest.approx(32 * 150 / 90)  # last year: 90 by December of 150
+
+
+def test_forecast_prints_only_what_it_can_and_one_line_for_the_rest():
+    """The embedded dashboard: only metrics in a year not yet over are forecast; one line on
+    stderr names every other metric with its reason, so none is left out without a word."""
+    import io
+
+    import pandas as pd
+
+    out = CliRunner().invoke(cli, ["forecast", "--format", "csv"])
+    assert out.exit_code == 0, out.stderr
+    frame = pd.read_csv(io.StringIO(out.stdout))
+    rates = pd.read_csv(io.StringIO(CliRunner().invoke(cli, ["rate", "--format", "csv"]).stdout))
+    assert (frame["months_elapsed"] < 12).all() and len(frame) > 0
+    line = [x for x in out.stderr.splitlines() if "left out" in x]
+    assert len(line) == 1
+    import re
+
+    named = set(frame["metric_id"]) | (set(re.findall(r"[\w.-]+", line[0])) & set(rates["metric_id"]))
+    assert named == set(rates["metric_id"])  # every metric forecast or named
+    assert f"forecast {len(frame)} of {len(rates)} metrics" in line[0]
+    assert "whose year is over" in line[0] and "ASCOF_3C1" in line[0]
+    table = CliRunner().invoke(cli, ["forecast"]).stdout
+    assert "no annual target in the data" not in table and "2024-25" not in table

@@ -1,6 +1,6 @@
 """Build the embedded default's national benchmark from published all-council files.
 
-    python tools/build_national.py --shared ../shared/public-data
+    python tools/build_national.py --shared DIR   # DIR: a folder of the published files below
 
 (or each file by its option: ``--annex``, ``--datafile``, ``--outcomes``, ``--mye`` (repeated),
 ``--neighbours``; ``--data DIR`` writes elsewhere than ``data/``.)
@@ -56,7 +56,7 @@ from ascbench.engine.data import load as load_dataset  # noqa: E402
 from ascbench.importers import ascof as ascof_importer  # noqa: E402
 from ascbench.importers import ons as ons_importer  # noqa: E402
 from ascbench.importers.common import Imported  # noqa: E402
-from ascbench.importers.reorganisations import REORGANISATIONS  # noqa: E402
+from ascbench.importers.reorganisations import REORGANISATIONS, lifetimes  # noqa: E402
 from ascbench.periods import parse_period  # noqa: E402
 
 DATA = HERE.parent / "data"
@@ -114,22 +114,6 @@ COUNCIL_TYPE_CODES = {
     "Inner London": "CT-INNER-LONDON",
     "Outer London": "CT-OUTER-LONDON",
 }
-
-
-def lifetimes() -> pd.DataFrame:
-    """``area_code, valid_from, valid_to, successors`` of every council created or abolished
-    by a reorganisation since 2019."""
-    rows: dict[str, dict] = {}
-    for successor, (olds, first) in REORGANISATIONS.items():
-        rows.setdefault(successor, {})["valid_from"] = first
-        last = parse_period(first).year_earlier().text  # the year before the successor's first
-        for old in olds:
-            row = rows.setdefault(old, {})
-            row["valid_to"] = last
-            row.setdefault("successors", []).append(successor)
-    frame = pd.DataFrame.from_dict(rows, orient="index").rename_axis("area_code").reset_index()
-    frame["successors"] = frame["successors"].map(lambda s: ";".join(sorted(s)) if isinstance(s, list) else "")
-    return frame.fillna("")
 
 
 def alive(area_codes: pd.Series, periods: pd.Series, life: pd.DataFrame) -> pd.Series:
@@ -264,6 +248,26 @@ def mark_rounded(obs: pd.DataFrame, report: list[str]) -> pd.DataFrame:
     return obs.assign(status=obs["status"].mask(rounded & (obs["status"] == ""), "rounded"))
 
 
+def drop_rows(path: Path, keys: pd.DataFrame) -> int:
+    """Remove from an observation file the rows with these keys, every other line (header,
+    comments, rows) kept byte for byte; returns how many were removed."""
+    import csv
+
+    wanted = set(map(tuple, keys[KEY].to_numpy()))
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = next(csv.reader([lines[0]]))
+    at = [header.index(k) for k in KEY]
+    kept = [lines[0]]
+    for line in lines[1:]:
+        cells = next(csv.reader([line])) if line.strip() and not line.lstrip().startswith("#") else []
+        if cells and tuple(cells[i] for i in at) in wanted:
+            continue
+        kept.append(line)
+    if len(kept) != len(lines):
+        path.write_text("".join(kept), encoding="utf-8")
+    return len(lines) - len(kept)
+
+
 def write_observations(obs: pd.DataFrame, path: Path) -> None:
     obs = obs.sort_values(KEY).reset_index(drop=True)
     obs["value"] = [("" if pd.isna(v) else repr(float(v)).removesuffix(".0")) for v in obs["value"]]
@@ -301,21 +305,27 @@ def build(inputs: Inputs, data: Path) -> list[str]:
     national = stack(parts, report)
     national = mark_rounded(national, report)
     both = national.merge(seed[[*KEY, "value"]].rename(columns={"value": "seed_value"}), on=KEY)
-    for _, row in both.iterrows():
-        printed = row["seed_value"]
-        decimals = len(printed.split(".")[1]) if "." in printed else 0
-        if (
-            printed
-            and pd.notna(row["value"])
-            and round(float(row["value"]), decimals) != round(float(printed), decimals)
-        ):
-            report.append(
-                f"differs: {row['area_code']} {row['period']} {row['measure']}: national "
-                f"{row['value']:g}, the report {printed} (the report's row is kept)"
-            )
-    national = national.merge(seed_rows, on=KEY, how="left", indicator=True)
+    printed = both["seed_value"]
+    decimals = printed.map(lambda t: len(t.split(".")[1]) if "." in t else 0)
+    agree = [
+        (p == "" and pd.isna(v)) or (p != "" and pd.notna(v) and round(float(v), d) == round(float(p), d))
+        for p, v, d in zip(printed, both["value"], decimals, strict=True)
+    ]
+    both = both.assign(agree=agree)
+    for _, row in both[~both["agree"]].iterrows():
+        report.append(
+            f"differs: {row['area_code']} {row['period']} {row['measure']}: national "
+            f"{row['value']:g}, the report {row['seed_value']} (the report's row is kept)"
+        )
+    # a figure the report prints as the national file has it lives in the national file only, so
+    # that a directory of the national files alone (ascbench init) holds every council's figures
+    same = both.loc[both["agree"], KEY]
+    for path in existing:
+        removed = drop_rows(path, same)
+        if removed:
+            report.append(f"{path.name}: {removed} rows the national file holds at the printed precision removed")
+    national = national.merge(both.loc[~both["agree"], KEY], on=KEY, how="left", indicator=True)
     national = national[national["_merge"] == "left_only"].drop(columns="_merge")
-    report.append(f"{len(both)} rows also in the report's own data: the report's rows are kept")
     write_observations(national, data / OUT_ASCOF)
     report.append(f"{OUT_ASCOF}: {len(national):,} rows, {national['measure'].nunique()} series")
 

@@ -1,8 +1,10 @@
 """Mutation fuzzing of ascbench's inputs.
 
-Takes the embedded catalogue and data, applies random mutations (bytes, lines, cells, keys,
-encodings) to one file at a time, and runs the whole pipeline in-process: load, validate,
-build the results, render every format. The only acceptable failure is the tool's own
+Takes the embedded catalogue and data, or a monthly tracker (:func:`tracker_files`: roll-ups
+declared in the catalogue, files as pandas and R write them, a dataset.yaml naming them,
+groups), applies random mutations (bytes, lines, cells, keys, encodings) to one file at a
+time, and runs the whole pipeline in-process: validate, load, build the results, render
+every format. The only acceptable failure is the tool's own
 :class:`~ascbench.errors.AscbenchError`; anything else is reported with the mutation that
 caused it.
 
@@ -129,16 +131,78 @@ def run_pipeline(catalogue: Path, data: Path) -> None:
     from ascbench.engine.data import load as load_dataset
     from ascbench.errors import Problems
     from ascbench.render import FORMATS, render
-    from ascbench.validation import check_measures
+    from ascbench.validation import check_measures, validate_all
 
+    validate_all(catalogue, data)  # every check, roll-up notes and period names included
     cat = load_catalogue(catalogue)
-    ds = load_dataset(data)
+    ds = load_dataset(data, catalogue=cat)  # as the commands read it: roll-ups by the catalogue
     problems = Problems()
     check_measures(cat, ds, problems)
     problems.raise_first()
     results, _, _ = build_results(cat, ds)
     for fmt in FORMATS:
         render(results, fmt, layers=cat.layers, width=100)
+    render(results[["metric_id", "area_code", "value"]], "markdown")  # a plain frame, as rank writes
+
+
+TRACKER_MONTHS = ["Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"]
+
+
+def tracker_files() -> dict[str, bytes]:
+    """A second base to mutate: a council's monthly tracker (flows, a stock, a population
+    repeated each month, a published percentage) with a catalogue that declares roll-ups,
+    a dataset.yaml naming its files, groups, and observation files as pandas' to_csv (an
+    index column) and R's write.csv (quoted, a "" header, a note over two lines) write them."""
+    catalogue = """catalogue: {title: Tracker}
+measures:
+  open_cases: {aggregation: last}
+  pct_reviewed.published: {aggregation: none, description: published monthly}
+metrics:
+  - id: adm
+    code: 2.10
+    title: Admissions per 100,000
+    statistic: rate
+    numerator: admissions
+    denominator: population.65+
+    polarity: low
+    comparators: [{area: national}, {area: peer, basis: pooled}]
+  - id: cases
+    code: 010
+    title: Open cases
+    statistic: count
+    numerator: open_cases
+    aggregation: last
+  - id: reviewed
+    title: Reviewed
+    statistic: proportion
+    value: pct_reviewed.published
+    polarity: high
+    comparators: [{type: value, value: 80}]
+"""
+    areas = "area_code,area_name,area_type\nX1,One,unitary\nX2,Two,unitary\nXG,Peers,group\nXN,Nation,national\n"
+    rows, pandas_rows, r_rows = [], [], []
+    for i, mon in enumerate(TRACKER_MONTHS * 2):
+        year = 2024 + (i // 12) + (1 if i % 12 >= 9 else 0)
+        for area in ("X1", "X2", "XN"):
+            rows.append(f"{area},{year}-{mon},admissions,{3 + i % 4}")
+            rows.append(f"{area},{year}-{mon},population.65+,{12000 if area != 'XN' else 3000000}")
+            pandas_rows.append(f"{area},{year}-{mon},open_cases,{5000 + i}")
+            r_rows.append(f'"{area}","{year}-{mon}","pct_reviewed.published",{70 + i % 9},"a note\nover two lines"')
+    files = {
+        "metrics.yaml": catalogue,
+        "data/areas.csv": areas,
+        "data/groups.csv": "group_code,member_code\nXG,X1\nXG,X2\n",
+        "data/dataset.yaml": "default_area: X1\nroles: {national: XN, peer: XG}\n"
+        "observations: [observations.csv, pandas-*.csv, r-*.csv]\n",
+        "data/observations.csv": "area_code,period,measure,value\n" + "\n".join(rows) + "\n",
+        "data/pandas-cases.csv": ",area_code,period,measure,value\n"
+        + "\n".join(f"{n},{r}" for n, r in enumerate(pandas_rows))
+        + "\n",
+        "data/r-reviewed.csv": '"","area_code","period","measure","value","note"\n'
+        + "\n".join(f'"{n}",{r}' for n, r in enumerate(r_rows, start=1))
+        + "\n",
+    }
+    return {name: text.encode("utf-8") for name, text in files.items()}
 
 
 def fuzz(iterations: int, seed: int, verbose: bool = False) -> list[tuple[str, str, str]]:
@@ -146,13 +210,16 @@ def fuzz(iterations: int, seed: int, verbose: bool = False) -> list[tuple[str, s
 
     rng = random.Random(seed)
     work = Path(tempfile.mkdtemp(prefix="ascbench-fuzz-"))
-    originals = {"metrics.yaml": embedded_catalogue().read_bytes()}
+    embedded = {"metrics.yaml": embedded_catalogue().read_bytes()}
     for path in embedded_data().iterdir():
-        originals[f"data/{path.name}"] = path.read_bytes()
+        embedded[f"data/{path.name}"] = path.read_bytes()
+    bases = {"default": embedded, "tracker": tracker_files()}
     failures = []
     expected = 0
     try:
         for _it in range(iterations):
+            base = rng.choice(sorted(bases))
+            originals = bases[base]
             shutil.rmtree(work, ignore_errors=True)
             (work / "data").mkdir(parents=True)
             for name, content in originals.items():
@@ -176,7 +243,7 @@ def fuzz(iterations: int, seed: int, verbose: bool = False) -> list[tuple[str, s
             except Exception as exc:  # noqa: BLE001 - this is what we hunt for
                 failures.append(
                     (
-                        target,
+                        f"{base}:{target}",
                         "; ".join(how) + f" [{encoding}]",
                         "".join(traceback.format_exception_only(type(exc), exc)).strip(),
                     )

@@ -7,12 +7,12 @@ first problem; pass a :class:`~ascbench.errors.Problems` to collect them all (``
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 import string
 from pathlib import Path
 
+from ascbench.catalogue.aggregation import AGGREGATIONS, refused_declarations
 from ascbench.catalogue.model import (
     BENCHMARK_BASES,
     COMPARATOR_TYPES,
@@ -37,13 +37,17 @@ from ascbench.catalogue.model import (
     RatingRule,
     Tolerance,
 )
-from ascbench.errors import AscbenchError, Problems
+from ascbench.errors import AscbenchError, Problems, did_you_mean
 from ascbench.identifiers import measure_name
 from ascbench.periods import parse_period
 from ascbench.yaml_strict import LineDict, load_yaml
 
-TOP_KEYS = {"catalogue", "layers", "defaults", "metrics"}
+TOP_KEYS = {"catalogue", "layers", "defaults", "measures", "metrics", "glossary"}
+CATALOGUE_KEYS = {"title", "description"}
+MEASURE_KEYS = {"aggregation", "description"}
+AGGREGATION_ROLES = ("numerator", "denominator", "value")
 METRIC_KEYS = {
+    "aggregation",
     "id",
     "code",
     "title",
@@ -72,10 +76,14 @@ METRIC_KEYS = {
     "trend_note",
     "narrative",
     "breaks",
+    "spc_rebase",
     "forecast",
+    "forecast_of",
+    "rate",
     "interval",
     "range_target",
     "quantiles",
+    "synonyms",
 }
 DEFAULTABLE_KEYS = {"multiplier", "decimals", "scale", "unit", "polarity", "rating", "direction", "source"}
 COMPARATOR_KEYS = {"type", "area", "measure", "value", "period", "label", "rating", "basis", "profile"}
@@ -104,9 +112,13 @@ def _line(mapping, key=None) -> int | None:
     return None
 
 
+def _key_text(mapping, key) -> str:
+    """A key as written in the file (``010:`` is ``'010'``, not 8)."""
+    return mapping.key_text(key) if isinstance(mapping, LineDict) else str(key)
+
+
 def _suggest(key: str, allowed) -> str:
-    close = difflib.get_close_matches(str(key), sorted(allowed), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return did_you_mean(key, allowed)
 
 
 def _check_keys(ctx: _LoadContext, mapping, allowed, item, where: str) -> None:
@@ -127,6 +139,8 @@ def _str(ctx, mapping, key, item, *, required=False, pattern=None, choices=None,
             ctx.error(f"'{key}' is missing", line=_line(mapping), item=item, field=key, expected="a value for " + key)
         return default
     value = mapping[key]
+    if isinstance(mapping, LineDict) and mapping.text_of(key) is not None:  # 2.10, 010, no: as written
+        value = mapping.text_of(key)
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         ctx.error(
             f"'{key}' should be text, not {type(value).__name__}",
@@ -452,20 +466,26 @@ def _merged(defaults: dict, statistic: str | None, raw: dict) -> dict:
     """Defaults for all metrics, then for the statistic, then the metric itself; nested
     settings (rating, direction) are merged key by key."""
     merged: dict = {}
+    texts: dict = {}  # the text as written of values read as numbers, from the layer that set each
     for layer in (defaults.get("all") or {}, defaults.get(statistic) or {} if statistic else {}, raw):
         for key, value in layer.items():
             if isinstance(value, dict) and isinstance(merged.get(key), dict):
                 combined = LineDict(merged[key])
                 combined.line = getattr(value, "line", 0)
                 combined.key_lines = {**getattr(merged[key], "key_lines", {}), **getattr(value, "key_lines", {})}
+                combined.texts = {**getattr(merged[key], "texts", {}), **getattr(value, "texts", {})}
                 combined.update(value)
                 merged[key] = combined
             else:
                 merged[key] = value
+            texts.pop(key, None)
+            if isinstance(layer, LineDict) and layer.text_of(key) is not None:
+                texts[key] = layer.text_of(key)
     if isinstance(raw, LineDict):
         out = LineDict(merged)
         out.line = raw.line
         out.key_lines = dict(raw.key_lines)
+        out.texts = texts
         return out
     return merged
 
@@ -611,6 +631,46 @@ def _tags(ctx, raw, item) -> list[str]:
     return tags
 
 
+def _synonyms(ctx, raw, item) -> tuple[str, ...]:
+    """``synonyms``: other names a report uses for the metric ("new contacts", "direct
+    payment"), read by ``ascbench check``: a list of distinct texts, each with a letter."""
+    synonyms = raw.get("synonyms")
+    if synonyms is None:
+        return ()
+    expected = 'a list of names such as ["new contacts", "contacts received"]'
+    if not isinstance(synonyms, list) or not all(isinstance(s, str) for s in synonyms):
+        ctx.error(
+            "'synonyms' should be a list of texts",
+            line=_line(raw, "synonyms"),
+            item=item,
+            field="synonyms",
+            expected=expected,
+        )
+        return ()
+    out: list[str] = []
+    for text in synonyms:
+        name = " ".join(text.split())
+        if not any(c.isalpha() for c in name):
+            ctx.error(
+                f"the synonym '{text}' has no letters",
+                line=_line(raw, "synonyms"),
+                item=item,
+                field="synonyms",
+                expected=expected,
+            )
+        elif name.lower() in (o.lower() for o in out):
+            ctx.error(
+                f"the synonym '{name}' is listed twice",
+                line=_line(raw, "synonyms"),
+                item=item,
+                field="synonyms",
+                expected="each name once",
+            )
+        else:
+            out.append(name)
+    return tuple(out)
+
+
 def _metric(ctx, raw, defaults, order: int, layers: dict) -> Metric | None:
     line = _line(raw)
     item = raw.get("id") if isinstance(raw.get("id"), str) else f"metric #{order + 1}"
@@ -650,7 +710,29 @@ def _metric(ctx, raw, defaults, order: int, layers: dict) -> Metric | None:
     basis = _str(ctx, raw, "period_basis", item, choices=PERIOD_BASES)
     footnotes, tags = _footnotes(ctx, raw, item), _tags(ctx, raw, item)
     breaks = _breaks(ctx, raw, item)
+    spc_rebase = _breaks(ctx, raw, item, "spc_rebase")
     interval = _interval(ctx, raw, item, statistic, rating, direction, comparators)
+    aggregation = _metric_aggregation(
+        ctx, raw, item, {"numerator": numerator, "denominator": denominator, "value": value}
+    )
+    rated = _str(ctx, raw, "rate", item, choices=("actual", "forecast"), default="actual")
+    forecast_of = _str(ctx, raw, "forecast_of", item, choices=("value", "numerator"), default="value")
+    if (rated == "forecast" or "forecast_of" in raw) and not raw.get("forecast"):
+        ctx.error(
+            "'rate: forecast' and 'forecast_of' need the metric's forecast measure",
+            line=_line(raw, "rate" if "rate" in raw else "forecast_of"),
+            item=item,
+            field="forecast",
+            expected="forecast: a measure of year-end forecasts held as data",
+        )
+    if forecast_of == "numerator" and not numerator:
+        ctx.error(
+            "'forecast_of: numerator' needs a numerator (the count the forecast is of)",
+            line=_line(raw, "forecast_of"),
+            item=item,
+            field="forecast_of",
+            expected="a metric with numerator: (and a denominator for a proportion or rate), or forecast_of: value",
+        )
     if mid is None or statistic is None or title is None:
         return None
     return Metric(
@@ -683,11 +765,181 @@ def _metric(ctx, raw, defaults, order: int, layers: dict) -> Metric | None:
         trend_note=_str(ctx, raw, "trend_note", item),
         narrative=_narrative(ctx, raw, item),
         breaks=breaks,
+        spc_rebase=spc_rebase,
         interval=interval,
+        aggregation=aggregation,
+        aggregation_line=_line(raw, "aggregation") or 0,
         forecast=measure_name(_str(ctx, raw, "forecast", item, pattern=MEASURE_RE)),
+        forecast_of=forecast_of,
+        rate_forecast=rated == "forecast",
+        synonyms=_synonyms(ctx, raw, item),
         line=line or 0,
         order=order,
     )
+
+
+AGGREGATION_EXPECTED = (
+    "sum (a count of events), last (a stock: the value at the period's end) or none (never rolled up)"
+)
+
+
+def _aggregation_rule(ctx, value, line, item, field) -> str | None:
+    """One roll-up rule: sum, last or none (with a suggestion for a near miss)."""
+    if isinstance(value, str) and value.strip() in AGGREGATIONS:
+        return value.strip()
+    shown = value if isinstance(value, str) else repr(value)
+    ctx.error(
+        f"'{shown}' is not an aggregation{_suggest(str(value), AGGREGATIONS)}",
+        line=line,
+        item=item,
+        field=field,
+        expected=AGGREGATION_EXPECTED,
+    )
+    return None
+
+
+def _metric_aggregation(ctx, raw, item, measures: dict) -> tuple[tuple[str, str], ...]:
+    """``aggregation: sum|last|none`` for every measure of the metric, or
+    ``aggregation: {numerator: sum, denominator: last}`` measure by measure: how each is
+    rolled up from months (:mod:`ascbench.catalogue.aggregation`)."""
+    if raw.get("aggregation") is None:
+        return ()
+    given = raw["aggregation"]
+    line = _line(raw, "aggregation")
+    if isinstance(given, dict):
+        _check_keys(ctx, given, AGGREGATION_ROLES, item, "aggregation")
+        out = []
+        for role, value in given.items():
+            if role not in AGGREGATION_ROLES:
+                continue
+            rule = _aggregation_rule(ctx, value, _line(given, role), item, f"aggregation.{role}")
+            if rule and not measures.get(role):
+                ctx.error(
+                    f"aggregation names the {role}, but the metric has none",
+                    line=_line(given, role),
+                    item=item,
+                    field=f"aggregation.{role}",
+                    expected="the metric's own numerator, denominator or value",
+                )
+            elif rule:
+                out.append((measures[role], rule))
+        return tuple(out)
+    rule = _aggregation_rule(ctx, given, line, item, "aggregation")
+    if rule is None:
+        return ()
+    return tuple((name, rule) for name in dict.fromkeys(m for m in measures.values() if m))
+
+
+def _measures_section(ctx, doc) -> dict[str, tuple[str, int]]:
+    """``measures:``: ``name: {aggregation: sum|last|none, description: ...}`` (or
+    ``name: last``): how each measure is rolled up from months, declared once for every
+    metric that uses it."""
+    section = doc.get("measures")
+    if section is None:
+        return {}
+    if not isinstance(section, dict):
+        ctx.error(
+            "'measures' should map measure names to their settings",
+            line=_line(doc, "measures"),
+            field="measures",
+            expected="a mapping such as {caseload: {aggregation: last}}",
+        )
+        return {}
+    out: dict[str, tuple[str, int]] = {}
+    for name, settings in section.items():
+        line = _line(section, name)
+        measure = measure_name(_key_text(section, name))
+        if not measure or not MEASURE_RE.match(measure):
+            ctx.error(
+                f"'{name}' is not a measure name",
+                line=line,
+                field="measures",
+                expected="letters, digits and _ . + - only",
+            )
+            continue
+        if isinstance(settings, str):
+            settings = {"aggregation": settings}
+        if not isinstance(settings, dict):
+            ctx.error(
+                f"the settings of measure '{measure}' should be a mapping",
+                line=line,
+                item=measure,
+                field="measures",
+                expected="{aggregation: sum|last|none, description: ...}",
+            )
+            continue
+        _check_keys(ctx, settings, MEASURE_KEYS, measure, "measures")
+        if "aggregation" in settings:
+            rule = _aggregation_rule(
+                ctx, settings["aggregation"], _line(settings, "aggregation") or line, measure, "aggregation"
+            )
+            if rule:
+                if measure in out:
+                    ctx.error(
+                        f"measure '{measure}' is listed twice (first on line {out[measure][1]})",
+                        line=line,
+                        item=measure,
+                        field="measures",
+                        expected="each measure once",
+                    )
+                    continue
+                out[measure] = (rule, line or 0)
+    return out
+
+
+def _declared_aggregations(ctx, doc, metrics: list[Metric]) -> dict[str, tuple[str, str]]:
+    """Every declared roll-up rule, ``measure -> (rule, 'file:line')``: the ``measures:``
+    section and the metrics' ``aggregation``. Two declarations of one measure must agree, and
+    a published value of a proportion, rate, score or published figure is never summed."""
+    declared = {m: (rule, line) for m, (rule, line) in _measures_section(ctx, doc).items()}
+    for metric in metrics:
+        for measure, rule in metric.aggregation:
+            line = metric.aggregation_line or metric.line
+            if measure in declared and declared[measure][0] != rule:
+                first_rule, first_line = declared[measure]
+                ctx.error(
+                    f"measure '{measure}' is rolled up by {rule} here but by {first_rule} on line {first_line}",
+                    line=line,
+                    item=metric.id,
+                    field="aggregation",
+                    expected="one aggregation per measure",
+                )
+                continue
+            declared.setdefault(measure, (rule, line))
+    out = {m: (rule, f"{ctx.file}:{line}") for m, (rule, line) in declared.items()}
+    probe = Catalogue(path=ctx.file, metrics=metrics, aggregations=out)
+    for measure, where, why in refused_declarations(probe):
+        ctx.error(
+            f"measure '{measure}' is {why}: it cannot be summed over months",
+            line=int(where.rsplit(":", 1)[1]) or None,
+            field="aggregation",
+            expected="aggregation: last (the period's last month) or none; or give the counts as numerator and "
+            "denominator",
+        )
+        out[measure] = ("none", where)
+    return out
+
+
+def _check_ids(ctx, metrics: list[Metric]) -> list[Metric]:
+    """Metric ids that differ only by case or separators (``ASCOF_2A``, ``ascof-2a``) are one
+    id written twice: ``--metric`` could not tell them apart. The later one is an error."""
+    seen: dict[str, Metric] = {}
+    kept = []
+    for m in metrics:
+        folded = re.sub(r"[\s_.\-]+", "", m.id.lower())
+        if folded in seen:
+            first = seen[folded]
+            ctx.error(
+                f"metric id '{m.id}' differs from '{first.id}' (line {first.line}) only by case or separators",
+                line=m.line,
+                item=m.id,
+                field="id",
+                expected="ids that differ by more than case, spaces, _ . or -",
+            )
+            continue
+        seen[folded] = m
+        kept.append(m)
+    return kept
 
 
 STATISTICAL_METHODS = ("ci_overlap95", "ci_overlap998", "ci_overlap_both", "spc95", "spc998")
@@ -749,10 +1001,11 @@ def _narrative(ctx: _LoadContext, raw, item) -> str | None:
     return text
 
 
-def _breaks(ctx: _LoadContext, raw, item) -> tuple[str, ...]:
+def _breaks(ctx: _LoadContext, raw, item, key: str = "breaks") -> tuple[str, ...]:
     """``breaks: [2024-25]``: the periods from which the metric's definition (or data source)
-    changed; nothing before a break is compared with anything from it on."""
-    value = raw.get("breaks")
+    changed; nothing before a break is compared with anything from it on. ``spc_rebase:
+    [2024-Apr]`` (``key``): the points from which an SPC chart recalculates its limits."""
+    value = raw.get(key)
     if value is None:
         return ()
     items = value if isinstance(value, list) else [value]
@@ -762,11 +1015,13 @@ def _breaks(ctx: _LoadContext, raw, item) -> tuple[str, ...]:
             out.append(parse_period(str(text)).text)
         except AscbenchError as exc:
             ctx.error(
-                f"'{text}' in breaks is not a period ({exc.message})",
-                line=_line(raw, "breaks"),
+                f"'{text}' in {key} is not a period ({exc.message})",
+                line=_line(raw, key),
                 item=item,
-                field="breaks",
-                expected="a list of periods such as [2024-25]",
+                field=key,
+                expected="a list of periods such as [2024-25]"
+                if key == "breaks"
+                else "a list of periods such as [2024-Apr]",
             )
     return tuple(sorted(set(out)))
 
@@ -775,7 +1030,7 @@ def parse_catalogue(text: str, filename: str, problems: Problems | None = None) 
     """Validate catalogue text. With ``problems`` given, collect every problem and return what
     could be read; without, raise the first problem."""
     collect = problems is not None
-    problems = problems if collect else Problems()
+    problems = Problems() if problems is None else problems
     ctx = _LoadContext(filename, problems)
     try:
         doc = load_yaml(text, filename)
@@ -788,10 +1043,20 @@ def parse_catalogue(text: str, filename: str, problems: Problems | None = None) 
         ctx.error("the catalogue should be a mapping with a 'metrics' list", line=1, expected="metrics: [...]")
         doc = {}
     _check_keys(ctx, doc, TOP_KEYS, None, "the catalogue")
+    header = doc.get("catalogue")
+    if header is not None and not isinstance(header, dict):
+        ctx.error(
+            "'catalogue' should be a mapping",
+            line=_line(doc, "catalogue"),
+            field="catalogue",
+            expected="title: and description:",
+        )
+    elif header is not None:
+        _check_keys(ctx, header, CATALOGUE_KEYS, None, "catalogue")
     layers: dict[str, str] = {}
     raw_layers = doc.get("layers") or {}
-    if isinstance(raw_layers, dict):
-        layers = {str(k): str(v) for k, v in raw_layers.items()}
+    if isinstance(raw_layers, dict):  # a layer id YAML reads as a number (01:) is taken as written
+        layers = {_key_text(raw_layers, k): str(v) for k, v in raw_layers.items()}
     elif isinstance(raw_layers, list):
         layers = {str(k): str(k) for k in raw_layers}
     else:
@@ -857,19 +1122,42 @@ def parse_catalogue(text: str, filename: str, problems: Problems | None = None) 
             continue
         seen[metric.id] = metric.line
         metrics.append(metric)
+    metrics = _check_ids(ctx, metrics)
     if not layers:
         for m in metrics:
             if m.layer and m.layer not in layers:
                 layers[m.layer] = m.layer
+    title = _str(ctx, header, "title", None, default="") if isinstance(header, dict) else ""
     catalogue = Catalogue(
         path=filename,
         metrics=metrics,
         layers=layers,
-        title=str((doc.get("catalogue") or {}).get("title", "")) if isinstance(doc.get("catalogue"), dict) else "",
+        title=title or "",
+        aggregations=_declared_aggregations(ctx, doc, metrics),
+        glossary=_glossary(ctx, doc),
     )
     if not collect:
         problems.raise_first()
     return catalogue
+
+
+def _glossary(ctx, doc) -> dict[str, str]:
+    """``glossary: {SUs: service users, pop.: population}``: abbreviations the titles use,
+    spelled out in sentences (``ascbench narrate``)."""
+    given = doc.get("glossary")
+    if given is None:
+        return {}
+    if not isinstance(given, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip() for k, v in given.items()
+    ):
+        ctx.error(
+            "'glossary' should map each abbreviation to its words",
+            line=_line(doc, "glossary"),
+            field="glossary",
+            expected="a mapping such as {SUs: service users, pop.: population}",
+        )
+        return {}
+    return {k.strip(): v.strip() for k, v in given.items()}
 
 
 def load_catalogue(path: str | Path, problems: Problems | None = None) -> Catalogue:

@@ -167,8 +167,14 @@ class Metric:
     trend_note: str | None = None
     narrative: str | None = None
     breaks: tuple[str, ...] = ()  # periods from which the definition changed
+    spc_rebase: tuple[str, ...] = ()  # points from which an SPC chart recalculates its limits
     forecast: str | None = None  # measure of year-end forecasts, each dated by the period it was made in
+    forecast_of: str = "value"  # what the forecasts are of: the metric's value, or its numerator (a count)
+    rate_forecast: bool = False  # rate: forecast - the latest held forecast is the row's current value
     interval: bool = True  # a confidence interval is computed and shown (a sample estimate, a rate of events)
+    aggregation: tuple[tuple[str, str], ...] = ()  # (measure, sum|last|none) declared by the metric
+    aggregation_line: int = 0
+    synonyms: tuple[str, ...] = ()  # other names a report uses for the metric ("new contacts"): ascbench check
     line: int = 0
     order: int = 0
 
@@ -181,6 +187,10 @@ class Catalogue:
     metrics: list[Metric]
     layers: dict[str, str] = field(default_factory=dict)  # id -> heading
     title: str = ""
+    # measure -> (rule, where declared): the roll-up rules the catalogue declares
+    # (``measures:`` and metrics' ``aggregation:``); catalogue.aggregation infers the rest
+    aggregations: dict[str, tuple[str, str]] = field(default_factory=dict)
+    glossary: dict[str, str] = field(default_factory=dict)  # abbreviation -> words, for sentences
 
     def __len__(self) -> int:
         return len(self.metrics)
@@ -196,7 +206,7 @@ class Catalogue:
 
     def measures(self) -> set[str]:
         """Every measure name the catalogue reads from the data."""
-        names = set()
+        names: set[str] = set()
         for m in self.metrics:
             names.update(x for x in (m.numerator, m.denominator, m.value) if x)
             names.update(c.measure for c in m.comparators if c.measure)
@@ -250,7 +260,10 @@ class Catalogue:
                     "trend_note": m.trend_note,
                     "narrative": m.narrative,
                     "breaks": ",".join(m.breaks),
+                    "spc_rebase": ",".join(m.spc_rebase),
                     "forecast_measure": m.forecast,
+                    "forecast_of": m.forecast_of,
+                    "rate_forecast": bool(m.rate_forecast),
                     "interval": bool(m.interval),
                     "tags": ",".join(m.tags),
                     "n_comparators": len(m.comparators),

@@ -5,7 +5,8 @@ so ``ascbench --help`` never imports pandas. Data go to stdout, messages to stde
 
 Exit codes: 0 success; 1 a problem with the catalogue, the data or an option's value (one
 located line on stderr); 2 usage error (unknown option or command); 3 a ``--fail-on``
-condition was met.
+condition was met; 128 + the signal's number when SIGTERM or SIGHUP stopped a write (143
+for SIGTERM), after rolling it back.
 """
 
 from __future__ import annotations
@@ -26,8 +27,12 @@ COMMANDS = {
     "dashboard": ("ascbench.cli.dashboard", "dashboard"),
     "narrate": ("ascbench.cli.narrate", "narrate"),
     "explain": ("ascbench.cli.explain", "explain"),
+    "gap": ("ascbench.cli.gap", "gap"),
     "cld": ("ascbench.cli.cld", "cld"),
     "init": ("ascbench.cli.init", "init"),
+    "check": ("ascbench.cli.check", "check"),
+    "quadrant": ("ascbench.cli.quadrant", "quadrant"),
+    "tally": ("ascbench.cli.tally", "tally"),
 }
 
 
@@ -46,6 +51,7 @@ class LazyGroup(click.Group):
     def invoke(self, ctx):
         from ascbench.cli.common import InternalError, ProblemExit
         from ascbench.errors import AscbenchError
+        from ascbench.io.atomic import Interrupted
 
         try:
             return super().invoke(ctx)
@@ -56,6 +62,9 @@ class LazyGroup(click.Group):
             raise ProblemExit(exc.one_line()) from None
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, KeyboardInterrupt):
             raise
+        except Interrupted as exc:  # SIGTERM or SIGHUP while writing: rolled back, as Ctrl-C is
+            click.echo(f"ascbench: {exc}; every output file is as it was or wholly written", err=True)
+            raise click.exceptions.Exit(128 + exc.signum) from None
         except BrokenPipeError:
             raise click.exceptions.Exit(0) from None
         except Exception as exc:  # a bug: one line, a traceback with --debug
@@ -71,7 +80,7 @@ def _name_the_option(exc, command) -> None:
     field = exc.location.field
     if command is None or exc.location.file or not field or field.startswith("-"):
         return
-    options = {}
+    options: dict[str, str] = {}
     for param in command.params:
         long = [o for o in getattr(param, "opts", []) if o.startswith("--")]
         if isinstance(param, click.Option) and long:
@@ -93,6 +102,11 @@ def _show_version(ctx: click.Context, _param, value: bool) -> None:
     click.echo(f"ascbench {__version__} (Python {platform.python_version()})")
     click.echo(f"catalogue: {catalogue_source().describe()}")
     click.echo(f"data: {data_source().describe()}")
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    if docs.is_dir():
+        click.echo(f"docs: {docs}")
     ctx.exit(0)
 
 

@@ -117,7 +117,7 @@ def cld(
 ):
     """Compute ASCOF 2A, 2B, 2C, 2E and 3D counts from CLD extracts (FILES, oldest first;
     the latest submission wins for duplicated events). 2D needs hospital data and is written
-    as "not available". See docs/cld.md for the method and the choices."""
+    as "not available". See cld.md in the documentation installed with ascbench (its folder: 'ascbench --version') for the method and the choices."""
     import sys
 
     from ascbench.cli.common import remember_inputs

@@ -47,7 +47,7 @@ def import_(source, files, out, period, measure, lookup, mode):
     only with --append, dropped only with --replace; without either the import stops. A
     report on stderr says which layout was found and what was read, kept and changed. The written
     directory is checked before anything is written: a problem stops the import with
-    nothing changed. See docs/importing.md for each source's layout and what is kept.
+    nothing changed. See importing.md in the documentation installed with ascbench (its folder: 'ascbench --version') for each source's layout and what is kept.
     """
     import inspect
 

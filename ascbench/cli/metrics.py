@@ -9,6 +9,7 @@ from ascbench.cli.common import (
     emit,
     format_option,
     output_option,
+    remember_inputs,
     tag_option,
     terminal_width,
     width_option,
@@ -28,7 +29,9 @@ def metrics(catalogue_path, tags, fmt, output, width):
     from ascbench.engine.pipeline import select_tags
     from ascbench.render import render_catalogue
 
-    catalogue = load_catalogue(catalogue_source(catalogue_path).path)
+    path = catalogue_source(catalogue_path).path
+    remember_inputs(path)  # -o never onto the catalogue
+    catalogue = load_catalogue(path)
     ids = select_tags(catalogue, [], list(tags))
     frame = catalogue.metrics_frame()
     frame = frame[frame["metric_id"].isin(ids)]

@@ -11,12 +11,15 @@ from ascbench.cli.common import (
     catalogue_option,
     check_output,
     data_option,
+    disclosure_note,
     emit,
     format_option,
     load,
     metric_option,
     output_option,
     period_option,
+    publish_option,
+    refuse_extension,
     terminal_width,
     width_option,
 )
@@ -45,22 +48,24 @@ GROUP_HELP = (
 @click.option(
     "--chart",
     "chart",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
-    help="Also write the league table as a chart (SVG): every council's value, sorted.",
+    help="Also write the league table as a chart (.svg, or .png for a template that takes images): "
+    "every council's value, sorted, the council and its nearest neighbours marked.",
 )
 @click.option(
     "--funnel",
     "funnel",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
-    help="Also write a funnel plot (SVG): every council's value against its denominator, with PHE's "
+    help="Also write a funnel plot (.svg or .png): every council's value against its denominator, with PHE's "
     "95% and 99.8% limits around the group's pooled average (proportions and rates with counts).",
 )
 @format_option()
 @output_option
 @width_option
-def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, funnel, fmt, output, width):
+@publish_option
+def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, funnel, fmt, output, width, publish):
     """Rank every council of a group on a metric: ranks, quartiles, bands, medians.
 
     Rank 1 is the highest value (value_rank) and the best by polarity (rank); quartiles
@@ -72,9 +77,11 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
     from ascbench.engine.ranking import league_of_group
     from ascbench.engine.values import metric_values
     from ascbench.errors import AscbenchError
-    from ascbench.render import render
+    from ascbench.render.frames import stream
 
-    catalogue, dataset, ids = load(catalogue_path, data_path, [] if (theme and metric == "all") else [metric])
+    catalogue, dataset, ids = load(
+        catalogue_path, data_path, [] if (theme and metric == "all") else [metric], publish=publish
+    )
     try:
         focus = check_areas(dataset, [area])[0] if area else default_area(dataset)
     except AscbenchError:
@@ -95,6 +102,8 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
     for note in notes:
         click.echo(f"ascbench: {note}", err=True)
     names = dict(zip(dataset.areas["area_code"], dataset.areas["area_name"], strict=False))
+    note = disclosure_note(dataset)  # --publish: the rule under the table, or as a column
+    tail = wrap_lines(note, terminal_width(width)) + "\n" if note else ""
     if theme:
         table = table.drop(columns=["numerator", "denominator"])
         table = composite(table, catalogue, theme)
@@ -105,29 +114,45 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
                 f"{t}: mean of the ranks of {ind}\n"
                 for t, ind in zip(themes["theme"], themes["indicators"], strict=True)
             )
+            shown = table.drop(columns=["indicators", "theme_metrics"]).assign(
+                metrics=table["metrics"].astype(str) + " of " + table["theme_metrics"].astype(str),
+                position=_ordinals(table["position"]),
+            )
             emit(
-                _plain(table.drop(columns="indicators"), terminal_width(width))
+                _plain(shown, terminal_width(width))
                 + "\n"
                 + wrap_lines(legend.rstrip("\n"), terminal_width(width))
-                + "\n",
+                + "\n"
+                + tail,
                 output,
             )
+        elif fmt == "markdown":  # for a reader: positions as ordinals ("1st"); csv and json keep numbers
+            emit(stream(table.assign(position=_ordinals(table["position"])), fmt), output)
         else:
-            emit(render(table, fmt), output)
+            emit(stream(table.assign(disclosure=note) if note else table, fmt), output)
         return
     table.insert(4, "area_name", table["area_code"].map(names))
     counts = table[["area_code", "numerator", "denominator"]]
     table = table.drop(columns=["numerator", "denominator"])
     if chart:
-        check_output(chart, "--chart")  # never onto the catalogue or a data file
+        check_chart(chart, "--chart")  # an SVG, never onto the catalogue or into the data
         _write_chart(chart, table, focus, dataset, catalogue)
     if funnel:
-        check_output(funnel, "--funnel")
+        check_chart(funnel, "--funnel")
         _write_funnel(funnel, table.merge(counts, on="area_code", how="left"), focus, catalogue)
     if fmt == "table":
-        emit(_league(table, focus, catalogue, terminal_width(width)), output)
+        emit(_league(table, focus, catalogue, terminal_width(width)) + tail, output)
     else:
-        emit(render(table, fmt, binary=True), output)
+        emit(stream(table.assign(disclosure=note) if note else table, fmt), output)
+
+
+def check_chart(path: Path, field: str) -> None:
+    """A chart is SVG or PNG: another extension is refused, as is a path onto or into an input."""
+    from ascbench.cli.common import CHART_EXTENSIONS
+
+    if path.suffix and path.suffix.lower() not in CHART_EXTENSIONS:
+        refuse_extension(path, list(CHART_EXTENSIONS), field)
+    check_output(path, field)
 
 
 def _plain(frame, width: int) -> str:
@@ -135,6 +160,13 @@ def _plain(frame, width: int) -> str:
 
     rows = [[fmt_number(v, 2) if isinstance(v, float) else v for v in row] for row in frame.values.tolist()]
     return fit_table(rows, list(frame.columns), width)
+
+
+def _ordinals(position):
+    """Composite positions as a reader says them: 1st, 2nd, 3rd (a council without one: "")."""
+    from ascbench.render.display import ordinal
+
+    return position.map(lambda p: ordinal(int(p)) if p == p else "").astype(object)
 
 
 def _league(table, focus, catalogue, width: int) -> str:
@@ -170,7 +202,9 @@ def _league(table, focus, catalogue, width: int) -> str:
             f"{int(table['quantile_of'].iloc[0])} quantile groups ({table['quantile_method'].iloc[0]}); "
             f"type-7 cut points {table['quantile_cuts'].iloc[0]}\n"
         )
-    headers = ["", "rank", "value rank", "council", "code", "value", "quartile", "band", "MADs", "vs median"]
+    by_performance = m.polarity in ("high", "low")
+    quartile_head = "quartile (1 = best)" if by_performance else "quartile by value (1 = lowest)"
+    headers = ["", "rank", "value rank", "council", "code", "value", quartile_head, "band", "MADs", "vs median"]
     weights = [0, 1, 1, 4, 1, 1, 1, 1, 1, 3]
     if width < 110:  # a narrow terminal: the columns that repeat others (value rank, code, MADs) go
         keep = [0, 1, 3, 5, 6, 7, 9]
@@ -180,7 +214,7 @@ def _league(table, focus, catalogue, width: int) -> str:
 
 
 def _write_chart(path, table, focus, dataset, catalogue) -> None:
-    from ascbench.io.atomic import write_atomic
+    from ascbench.cli.common import write_chart
     from ascbench.periods import parse_period
     from ascbench.render.league_chart import league_svg
 
@@ -202,15 +236,24 @@ def _write_chart(path, table, focus, dataset, catalogue) -> None:
         m.decimals,
         m.unit,
         standalone=True,
+        neighbours=_neighbours(dataset, focus),
     )
-    write_atomic(path, '<?xml version="1.0" encoding="UTF-8"?>\n' + svg + "\n")
-    click.echo(f"ascbench: wrote {path}", err=True)
+    write_chart(path, svg, "--chart")
+
+
+def _neighbours(dataset, focus) -> list[str]:
+    """The council's nearest neighbours (its ``NN-<code>`` group of groups.csv), if listed."""
+    groups = dataset.groups
+    if groups is None or not focus or "group_code" not in groups:
+        return []
+    members = groups.loc[groups["group_code"] == f"NN-{focus}", "member_code"].astype(str)
+    return sorted(set(members) - {focus})
 
 
 def _write_funnel(path, table, focus, catalogue) -> None:
+    from ascbench.cli.common import write_chart
     from ascbench.engine.funnel import funnel_points
     from ascbench.errors import AscbenchError
-    from ascbench.io.atomic import write_atomic
     from ascbench.periods import parse_period
     from ascbench.render.funnel_chart import funnel_svg
 
@@ -235,5 +278,4 @@ def _write_funnel(path, table, focus, catalogue) -> None:
         m.unit,
         standalone=True,
     )
-    write_atomic(path, '<?xml version="1.0" encoding="UTF-8"?>\n' + svg + "\n")
-    click.echo(f"ascbench: wrote {path}", err=True)
+    write_chart(path, svg, "--funnel")

@@ -23,7 +23,10 @@ def summarised(lines: list[tuple[str, str]]) -> list[str]:
         text = re.sub(r":\d+:", ":_:", text)
         return re.sub(r"\b\d+(\.\d+)?\b", "_", text)
 
-    out, seen, hidden, first = [], {}, {}, {}
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    hidden: dict[str, int] = {}
+    first: dict[str, str] = {}
     for text, key in lines:
         k = kind(key)
         seen[k] = seen.get(k, 0) + 1
@@ -59,7 +62,8 @@ def validate(catalogue_path, data_path, strict):
         (f"error: {e.one_line()}", f"{e.location.file}|{e.location.field}|{e.message}|{e.expected}")
         for e in problems.errors
     ]
-    for line in summarised(errors) + summarised([(f"warning: {w}", w) for w in problems.warnings]):
+    notes = summarised([(f"note: {n}", n) for n in problems.notes])
+    for line in notes + summarised(errors) + summarised([(f"warning: {w}", w) for w in problems.warnings]):
         click.echo(printable(line), err=True)
     n_err, n_warn = len(problems.errors), len(problems.warnings)
     click.echo(

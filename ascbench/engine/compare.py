@@ -73,10 +73,40 @@ def _candidates(comparators, values, observations, group_values):
     return attach_periods(cands)
 
 
-def resolve_comparators(current, comparators, values, observations, roles: dict, area_names: dict, group_values=None):
+AREA_ROLES = ("region", "council_type")  # roles that name each area's own aggregate (areas.csv)
+
+
+def area_roles(areas) -> pd.DataFrame:
+    """``area_code, region, council_type``: the codes of each area's own region (the region
+    area whose name is the area's ``region``) and council type (its ``council_type``
+    column), for comparators ``area: region`` and ``area: council_type`` that a dataset's
+    ``roles`` do not fix to one area."""
+    frame = pd.DataFrame({"area_code": areas["area_code"].astype(str).to_numpy()})
+    regions = areas.loc[areas["area_type"] == "region"]
+    by_name = dict(zip(regions["area_name"].astype(str).str.lower(), regions["area_code"], strict=False))
+    names = areas["region"].astype(str).str.lower() if "region" in areas.columns else pd.Series("", index=areas.index)
+    frame["region"] = names.map(by_name).to_numpy()
+    frame["council_type"] = (
+        areas["council_type"].replace("", np.nan).to_numpy() if "council_type" in areas.columns else np.nan
+    )
+    return frame
+
+
+def resolve_comparators(
+    current,
+    comparators,
+    values,
+    observations,
+    roles: dict,
+    area_names: dict,
+    group_values=None,
+    own_roles=None,
+    report_end=None,
+):
     """Long frame: one row per current row (its ``metric_id, area_code``) x comparator with a
     resolved value, in the order of ``current`` and then of preference. Joined on keys, never
-    on row positions."""
+    on row positions. ``report_end``: no area comparator ends after the reporting date (a
+    year's forecast, rated as the current value, is compared with the data known then)."""
     columns = [
         "area_code",
         *KEYS,
@@ -104,6 +134,12 @@ def resolve_comparators(current, comparators, values, observations, roles: dict,
         left["area"].map(lambda a: roles.get(a, a) if isinstance(a, str) else a),
         left["area_code"],
     )
+    if own_roles is not None:  # area: region / council_type, where no role fixes them: each area's own
+        for role in AREA_ROLES:
+            mine = (left["type"] == "area") & (left["area"] == role) & (role not in roles)
+            if mine.any():
+                own = left.loc[mine, "area_code"].map(own_roles.set_index("area_code")[role])
+                left.loc[mine, "lookup_area"] = own.fillna("")
     cands = _candidates(comparators, values, observations, group_values)
     cands = cands.rename(columns={c: f"c_{c}" for c in cands.columns if c not in KEYS and not c.startswith("c_")})
     m = left.merge(cands, left_on=[*KEYS, "lookup_area"], right_on=[*KEYS, "c_area_code"], how="inner")
@@ -128,6 +164,8 @@ def resolve_comparators(current, comparators, values, observations, roles: dict,
         )
         | (~rule.isin(["same", "latest", "containing", "year_end", "year"]) & (m["c_period"] == rule))
     )
+    if report_end is not None:  # as at the reporting date: an area's figures published by then
+        keep &= (m["type"] != "area") | (m["c_end"] <= report_end)
     m = m[keep].copy()
     # preference among candidates: latest end; the same length as the current period; the
     # area's own value before one computed from members; for 'containing' the shortest

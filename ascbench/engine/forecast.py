@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ascbench.engine.rules import BETTER, SIMILAR, WORSE, judge
-from ascbench.periods import Period, parse_period, period_frame
+from ascbench.periods import Period, attach_periods, parse_period, period_frame
 
 VERDICT = {BETTER: "on track", SIMILAR: "at risk", WORSE: "off track"}
 FORECAST_COLUMNS = [
@@ -61,7 +61,35 @@ def _ytd(p, year) -> str:
     return Period("fytd", year.year, last_month=p.end.month).text
 
 
+LEFT_OUT_REASONS = {
+    "no value": "without a value as at the date",
+    "not in a year": "whose period lies in no financial or academic year (a snapshot, a rolling 12 months)",
+    "year complete": "whose year is over (the value is the year's actual)",
+}
+
+
+def left_out(results, frame) -> dict[str, list[str]]:
+    """The metrics of ``results`` that :func:`forecasts` did not forecast, by reason
+    (:data:`LEFT_OUT_REASONS`): no value; a period that lies in no year; a whole year already
+    over (its value is the actual, not a forecast)."""
+    done = set(frame["metric_id"]) if len(frame) else set()
+    out: dict[str, list[str]] = {k: [] for k in LEFT_OUT_REASONS}
+    for r in results.drop_duplicates("metric_id").itertuples(index=False):
+        if r.metric_id in done:
+            continue
+        if not isinstance(r.period, str) or np.isnan(r.value):
+            out["no value"].append(r.metric_id)
+        elif _year_of(r.period) is None:
+            out["not in a year"].append(r.metric_id)
+        else:
+            out["year complete"].append(r.metric_id)
+    return {k: v for k, v in out.items() if v}
+
+
 def forecasts(results, values, observations, metrics, comparators):
+    """One row per current row whose period lies inside a financial or academic year that is
+    not over (module docstring); a row whose year is complete is its actual, not a forecast,
+    and is left out (:func:`left_out` says which and why)."""
     rows = []
     meta = metrics.set_index("metric_id")
     keyed = values.set_index(["metric_id", "area_code", "period"])["value"]
@@ -75,6 +103,8 @@ def forecasts(results, values, observations, metrics, comparators):
 
         p = parse_period(r.period)
         elapsed = (p.end.year * 12 + p.end.month) - (year.start.year * 12 + year.start.month) + 1
+        if elapsed >= 12:  # the whole year: an actual, nothing to forecast
+            continue
         statistic = meta.loc[r.metric_id, "statistic"]
         count = statistic == "count"
         # the year to date ending with this period (a quarter or month alone is not enough)
@@ -129,33 +159,29 @@ def forecasts(results, values, observations, metrics, comparators):
     return out[FORECAST_COLUMNS]
 
 
-def attach_recorded_forecasts(current, observations, metrics, areas, report_end):
-    """Forecasts held as data (the metric's ``forecast`` measure): each row is a year-end
-    forecast, dated by the period it was made in (``2022-23-Q1``: made at Q1 for 2022/23).
-    As at ``report_end``, each current row gains the latest forecast made on or before it for
-    the year that holds the reporting date, if that year has not ended: ``forecast_value``,
-    ``forecast_period`` (the year), ``forecast_made_at`` and ``forecast_label`` ("forecast for
-    2022/23 (made at Q1)"). A forecast is never taken for an actual value: it lives in its
-    own columns and no rating, direction, rank or trend reads it."""
-    out = current.copy()
-    for column in ("forecast_value", "forecast_period", "forecast_made_at", "forecast_label"):
-        out[column] = np.nan if column == "forecast_value" else None
+def held_forecasts(observations, metrics, areas, report_end) -> pd.DataFrame:
+    """Forecasts held as data (each metric's ``forecast`` measure), as at ``report_end``: for
+    each metric and area the latest forecast made on or before it (each row is dated by the
+    period it was made in: ``2022-23-Q1``) for the year that holds the reporting date, if that
+    year has not ended. Columns ``metric_id, area_code, value, year, made_at, label`` (label:
+    "forecast for 2022/23 (made at Q1)"); empty when there is none."""
+    columns = ["metric_id", "area_code", "value", "year", "made_at", "label"]
     wanted = metrics.dropna(subset=["forecast_measure"])[["metric_id", "forecast_measure"]]
-    if wanted.empty or out.empty:
-        return out
+    if wanted.empty:
+        return pd.DataFrame(columns=columns)
     obs = observations[
         observations["measure"].isin(wanted["forecast_measure"])
         & observations["area_code"].isin(areas)
         & observations["value"].notna()
     ]
     if obs.empty:
-        return out
+        return pd.DataFrame(columns=columns)
     obs = obs[["area_code", "period", "measure", "value"]].astype({"area_code": str, "period": str, "measure": str})
     made = period_frame(obs["period"]).set_index("period")
-    obs = obs.assign(made_end=obs["period"].map(made["end"]), family=obs["period"].map(made["family"]))
+    obs = obs.assign(made_end=obs["period"].map(made["end"]))
     obs = obs[obs["made_end"] <= report_end]
     if obs.empty:
-        return out
+        return pd.DataFrame(columns=columns)
 
     def year_of(text):
         p = parse_period(text)
@@ -169,12 +195,9 @@ def attach_recorded_forecasts(current, observations, metrics, areas, report_end)
     ends = period_frame(obs["year"]).set_index("period")["end"]
     obs = obs[obs["year"].map(ends) >= report_end]  # only a year not yet over
     best = obs.merge(wanted, left_on="measure", right_on="forecast_measure").sort_values("made_end")
-    best = best.drop_duplicates(["metric_id", "area_code"], keep="last").set_index(["metric_id", "area_code"])
-    key = pd.MultiIndex.from_arrays([out["metric_id"].astype(str), out["area_code"].astype(str)])
-    found = best.reindex(key)
-    hit = found["value"].notna().to_numpy()
-    if not hit.any():
-        return out
+    best = best.drop_duplicates(["metric_id", "area_code"], keep="last")
+    if best.empty:
+        return pd.DataFrame(columns=columns)
 
     def made_label(made_at, year):
         p, y = parse_period(made_at), parse_period(year)
@@ -182,11 +205,102 @@ def attach_recorded_forecasts(current, observations, metrics, areas, report_end)
             return f"Q{((p.end.month - 4) % 12) // 3 + 1}"
         return p.label
 
+    labels = [
+        f"forecast for {parse_period(y).label}, made at {made_label(m, y)}"
+        for y, m in zip(best["year"], best["period"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "metric_id": best["metric_id"].astype(str).to_numpy(),
+            "area_code": best["area_code"].to_numpy(),
+            "value": best["value"].to_numpy(dtype="float64"),
+            "year": best["year"].to_numpy(),
+            "made_at": best["period"].to_numpy(),
+            "label": labels,
+        }
+    )
+
+
+def attach_recorded_forecasts(current, observations, metrics, areas, report_end):
+    """Forecasts held as data (:func:`held_forecasts`): each current row gains the latest
+    forecast made by the reporting date for the year that holds it: ``forecast_value``,
+    ``forecast_period`` (the year), ``forecast_made_at`` and ``forecast_label`` ("forecast for
+    2022/23 (made at Q1)"). Unless the metric says ``rate: forecast``
+    (:func:`rate_forecasts`), a forecast is never taken for an actual value: it lives in its
+    own columns and no rating, direction, rank or trend reads it."""
+    out = current.copy()
+    for column in ("forecast_value", "forecast_period", "forecast_made_at", "forecast_label"):
+        out[column] = np.nan if column == "forecast_value" else None
+    if out.empty:
+        return out
+    held = held_forecasts(observations, metrics, areas, report_end)
+    if held.empty:
+        return out
+    found = held.set_index(["metric_id", "area_code"]).reindex(
+        pd.MultiIndex.from_arrays([out["metric_id"].astype(str), out["area_code"].astype(str)])
+    )
+    hit = found["value"].notna().to_numpy()
     out.loc[hit, "forecast_value"] = found["value"].to_numpy()[hit]
     out.loc[hit, "forecast_period"] = found["year"].to_numpy()[hit]
-    out.loc[hit, "forecast_made_at"] = found["period"].to_numpy()[hit]
-    out.loc[hit, "forecast_label"] = [
-        f"forecast for {parse_period(y).label} (made at {made_label(m, y)})"
-        for y, m in zip(found["year"].to_numpy()[hit], found["period"].to_numpy()[hit], strict=True)
-    ]
+    out.loc[hit, "forecast_made_at"] = found["made_at"].to_numpy()[hit]
+    out.loc[hit, "forecast_label"] = found["label"].to_numpy()[hit]
+    return out
+
+
+def rate_forecasts(current, values, observations, metrics, areas, report_end):
+    """Metrics with ``rate: forecast``: where a forecast is held for the year that holds the
+    reporting date (:func:`held_forecasts`), the row's current value is that forecast, for the
+    year (period ``2022-23``, labelled "forecast for 2022/23 (made at Q1)", ``value_basis``
+    ``forecast``), so that it is rated and compared with last year like any year's value. With
+    ``forecast_of: numerator`` the forecast is of the count behind a proportion or rate (32
+    admissions), and the value is computed from it and the year's denominator in the data (else
+    the latest earlier one): 32 / 421,000 x 100,000 = 7.6 per 100,000. Rows of other metrics,
+    and of metrics with no forecast held, are left as they are."""
+    rated = metrics[metrics["rate_forecast"].astype(bool)] if "rate_forecast" in metrics.columns else metrics[:0]
+    if rated.empty:
+        return current
+    held = held_forecasts(observations, rated, areas, report_end)
+    if held.empty:
+        return current
+    meta = rated.set_index("metric_id")
+    rows = held.rename(columns={"year": "period", "label": "forecast_label"})
+    of_numerator = rows["metric_id"].map(meta["forecast_of"]).eq("numerator").to_numpy()
+    counted = rows["metric_id"].map(meta["statistic"]).isin(["proportion", "rate"]).to_numpy()
+    multiplier = rows["metric_id"].map(meta["multiplier"]).astype("float64").to_numpy()
+    # the denominator of the forecast year, else the latest earlier one in the data
+    denominator = np.full(len(rows), np.nan)
+    denominator_period = np.full(len(rows), None, dtype=object)
+    need = of_numerator & counted
+    if need.any():
+        measure = rows["metric_id"].map(meta["denominator_measure"])
+        obs = observations[observations["value"].notna()][["area_code", "period", "measure", "value"]].astype(
+            {"area_code": str, "period": str, "measure": str}
+        )
+        obs = obs.assign(end=obs["period"].map(period_frame(obs["period"]).set_index("period")["end"]))
+        year_end = rows["period"].map(period_frame(rows["period"]).set_index("period")["end"])
+        for i in np.flatnonzero(need):  # one per forecast-rated metric and area: a handful
+            mine = obs[
+                (obs["area_code"] == rows["area_code"].iloc[i])
+                & (obs["measure"] == measure.iloc[i])
+                & (obs["end"] <= year_end.iloc[i])
+            ]
+            same = mine[mine["period"] == rows["period"].iloc[i]]
+            pick = same if len(same) else mine.sort_values("end").tail(1)
+            if len(pick):
+                denominator[i], denominator_period[i] = float(pick["value"].iloc[0]), pick["period"].iloc[0]
+    value = rows["value"].to_numpy(dtype="float64")
+    rows["numerator"] = np.where(of_numerator, value, np.nan)
+    rows["denominator"] = denominator
+    with np.errstate(divide="ignore", invalid="ignore"):
+        computed = np.where(counted, value / denominator * multiplier, value * multiplier)
+    rows["value"] = np.where(of_numerator, computed, value)
+    rows["value_basis"] = "forecast"
+    rows["status"] = ""
+    rows["forecast_denominator_period"] = denominator_period
+    rows = attach_periods(rows)
+    rows["label"] = rows["forecast_label"]
+    keys = ["metric_id", "area_code"]
+    kept = current.merge(rows[keys], on=keys, how="left", indicator=True)
+    kept = current[(kept["_merge"] == "left_only").to_numpy()]
+    out = pd.concat([kept, rows.drop(columns=["forecast_label", "made_at"])], ignore_index=True)
     return out

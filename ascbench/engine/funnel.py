@@ -12,6 +12,8 @@ Wilson limits, rates exact Poisson limits (crude rates, with the population supp
 
 from __future__ import annotations
 
+from typing import Any
+
 from ascbench import stats
 from ascbench.errors import AscbenchError
 
@@ -49,7 +51,7 @@ def funnel_points(table, statistic: str, multiplier: float):
     if len(t) < 3 or statistic not in ("proportion", "rate"):
         return None, None
     num, den = t["numerator"].to_numpy(dtype="float64"), t["denominator"].to_numpy(dtype="float64")
-    kw = {"statistic": statistic, "multiplier": multiplier}
+    kw: dict[str, Any] = {"statistic": statistic, "multiplier": multiplier}
     if statistic == "rate":
         kw.update(rate=num / den * multiplier, rate_type="crude")
     try:

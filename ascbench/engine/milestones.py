@@ -80,6 +80,5 @@ def measure_weights(observations, measure: str, area: str, year_text: str) -> li
     rows = observations[(observations["measure"] == measure) & (observations["area_code"] == area)]
     lookup = dict(zip(rows["period"], rows["value"], strict=False))
     weights = [lookup.get(w) for w in wanted]
-    if any(w is None or math.isnan(w) for w in weights):
-        return None
-    return [float(w) for w in weights]
+    found = [float(w) for w in weights if w is not None and not math.isnan(w)]
+    return found if len(found) == len(weights) else None

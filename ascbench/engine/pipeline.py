@@ -10,14 +10,13 @@ single source every output format renders; its columns are documented in
 
 from __future__ import annotations
 
-import difflib
-
 import numpy as np
 import pandas as pd
 
-from ascbench.engine.compare import resolve_comparators
+from ascbench.engine.compare import area_roles, resolve_comparators
+from ascbench.engine.data import for_catalogue
 from ascbench.engine.direction import attach_direction
-from ascbench.engine.forecast import attach_recorded_forecasts
+from ascbench.engine.forecast import attach_recorded_forecasts, rate_forecasts
 from ascbench.engine.groups import group_values
 from ascbench.engine.intervals import add_intervals
 from ascbench.engine.membership import declared_members, lifetimes
@@ -27,7 +26,7 @@ from ascbench.engine.report import Report
 from ascbench.engine.select import attach_previous, select_current
 from ascbench.engine.trend import recent_trend
 from ascbench.engine.values import metric_values, published_mismatch
-from ascbench.errors import AscbenchError
+from ascbench.errors import AscbenchError, did_you_mean
 from ascbench.keys import decategorised
 from ascbench.periods import parse_period, period_frame
 
@@ -93,6 +92,8 @@ RESULT_COLUMNS = [
     "rank_of",
     "group_size",
     "quartile",
+    "value_quartile",
+    "quartile_basis",
     "band",
     "group_median",
     "neighbour_rank",
@@ -103,11 +104,13 @@ RESULT_COLUMNS = [
     "forecast_period",
     "forecast_made_at",
     "forecast_label",
+    "forecast_of",
     "statistic",
     "source",
     "footnote",
     "trend_note",
     "trend_statistic",
+    "trend_reason",
     "funnel",
     "funnel_average",
     "funnel_of",
@@ -128,8 +131,7 @@ def resolve_metric_ids(catalogue, wanted: list[str] | None) -> list[str]:
         elif w.lower() in known:
             out.append(known[w.lower()])
         else:
-            close = difflib.get_close_matches(w, ids, n=1, cutoff=0.5)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+            hint = did_you_mean(w, ids, cutoff=0.5)
             raise AscbenchError(
                 f"no metric '{w}' in the catalogue{hint}", field="metric", expected="an id listed by 'ascbench metrics'"
             )
@@ -144,8 +146,7 @@ def select_tags(catalogue, metric_ids: list[str], tags: list[str]) -> list[str]:
     known = {t for m in catalogue.metrics for t in m.tags}
     for t in tags:
         if t not in known:
-            close = difflib.get_close_matches(t, sorted(known), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+            hint = did_you_mean(t, known)
             raise AscbenchError(
                 f"no metric has the tag '{t}'{hint}", field="tag", expected="one of " + ", ".join(sorted(known))
             )
@@ -196,8 +197,7 @@ def check_areas(dataset, areas: list[str]) -> list[str]:
                 expected="the area code of the one meant",
             )
         else:
-            close = difflib.get_close_matches(a, sorted(known), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+            hint = did_you_mean(a, known)
             raise AscbenchError(
                 f"no area '{a}' in areas.csv{hint}", field="area", expected="an area code or name listed in areas.csv"
             )
@@ -273,8 +273,17 @@ def reporting_period(dataset, values, areas: list[str], period: str | None):
             field="period",
             expected=f"a reporting period up to {last}",
         )
+    earliest = pd.Timestamp(ends.min()) if ends is not None else end
+    if ends is not None and earliest > end:  # nothing had happened yet: no figure as at it
+        first = mine[ends.reindex(mine).to_numpy() == earliest].iloc[0]
+        raise AscbenchError(
+            f"no data as at {p.text} ({p.label}): the earliest period in the data is {first} (to {earliest.date()})",
+            file=None if period else dataset.settings.get("_file"),
+            field="period" if period else "default_period",
+            expected=f"a reporting period ending on or after {earliest.date()}",
+        )
     beyond = latest is not None and latest > end
-    if beyond:
+    if beyond and latest is not None:
         why += f"; the data run to {latest.date()}"
     label = f"as at {p.text} ({p.label})"
     return end, p.kind, {"period": p.text, "label": label, "say": beyond, "sentence": f"{label}, from {why}"}
@@ -308,6 +317,7 @@ def build_report(
     (long, for ``explain`` and narratives), the comparison groups and the reporting period.
     """
     ids = resolve_metric_ids(catalogue, metric_ids)
+    dataset = for_catalogue(dataset, catalogue)  # monthly data rolled up by this catalogue's rules
     metrics = catalogue.metrics_frame()
     metrics = metrics[metrics["metric_id"].isin(ids)].reset_index(drop=True)
     comparators = catalogue.comparators_frame()
@@ -323,15 +333,28 @@ def build_report(
         end, kind, as_at = reporting_period(dataset, values, areas, period)
 
     # the few rows of the report are edited cell by cell below: plain text columns
-    current = decategorised(attach_previous(select_current(values, areas, end, kind), values, metrics))
+    selected = decategorised(select_current(values, areas, end, kind))
+    selected = rate_forecasts(selected, values, dataset.observations, metrics, areas, end)  # rate: forecast
+    current = decategorised(attach_previous(selected, values, metrics))
     area_names = dict(zip(dataset.areas["area_code"], dataset.areas["area_name"], strict=False))
     groups = group_values(values, metrics, dataset.groups)
     comparisons = resolve_comparators(
-        current, comparators, values, dataset.observations, dataset.roles, area_names, groups
+        current,
+        comparators,
+        values,
+        dataset.observations,
+        dataset.roles,
+        area_names,
+        groups,
+        area_roles(dataset.areas),
+        report_end=end,
     )
     current, comparisons = decategorised(current), decategorised(comparisons)
     current = attach_direction(current, metrics)
-    current["trend"], current["trend_statistic"] = recent_trend(current, values, metrics, with_statistic=True)
+    known = values[values["period"].astype(str).map(period_frame(values["period"]).set_index("period")["end"]) <= end]
+    current["trend"], current["trend_statistic"], current["trend_reason"] = recent_trend(
+        current, known, metrics, with_statistic=True
+    )
     # the comparison group, found once for every chosen area: ranks, quintile and funnel ratings
     context = comparison_group(values, metrics, dataset.areas, dataset.groups, group, areas, end)
     neighbours = neighbour_context(values, metrics, dataset.areas, dataset.groups, group, areas, end)
@@ -374,6 +397,7 @@ def build_report(
                 "layer_order",
                 "order",
                 "n_comparators",
+                "forecast_of",
             ]
         ],
         on="metric_id",
@@ -388,6 +412,10 @@ def build_report(
             results[column] = np.nan
     results = results[RESULT_COLUMNS]
     results.attrs["as_at"] = as_at  # which reporting period and why: titles, and stderr (reporting_period)
+    note = (dataset.settings.get("disclosure") or {}).get("note")
+    if note:  # a protected dataset (engine.disclosure): every output says by which rule
+        results["disclosure"] = note
+        results.attrs["disclosure"] = note
     return Report(
         results=results,
         values=values,

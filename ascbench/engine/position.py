@@ -7,11 +7,15 @@ areas - England, regions, group averages - are never ranked):
   metric's polarity (for ``range``: nearest the band); ties share the lowest rank
   ("1, 1, 3"); no performance rank without polarity; ``rank_of``: how many were ranked, and
   ``missing``: members without a value;
-* ``quartile``, ``quintile``, ``decile`` of the value (1 = lowest values) from the type-7
-  percentile bounds (linear interpolation, as R's default and Excel's PERCENTILE.INC): a
-  value on a bound belongs to the lower group; a group too small for the division (fewer
-  than 4, 5, 10 values) gets none; ``band``: A-D from the quartile by polarity, A best, as
-  DfE's LAIT;
+* ``value_quartile``, ``quintile``, ``decile`` of the value (1 = lowest values) from the
+  type-7 percentile bounds (linear interpolation, as R's default and Excel's
+  PERCENTILE.INC): a value on a bound belongs to the lower group; a group too small for the
+  division (fewer than 4, 5, 10 values) gets none;
+* ``quartile``: by performance where the metric has a polarity (``high`` or ``low``: 1 =
+  best, as rank 1 is best, so quartile 1 of a high-is-good metric holds the highest values),
+  else by value (``range``, ``none``: the value quartile); ``quartile_basis`` says which
+  (``performance`` or ``value``); ``band``: A-D, the performance quartile as DfE's LAIT
+  letters it (A = quartile 1, best), none without a polarity;
 * ``p10``, ``p25``, ``median``, ``p75``, ``p90``, ``group_mean``, ``group_pooled``
   (Σ numerators / Σ denominators where every ranked member has counts);
 * ``mad_from_median``: (value - median) / MAD, with MAD the median absolute deviation from
@@ -46,6 +50,8 @@ POSITION_COLUMNS = [
     "missing",
     "group_size",
     "quartile",
+    "value_quartile",
+    "quartile_basis",
     "quintile",
     "decile",
     "band",
@@ -65,6 +71,7 @@ FLOAT_COLUMNS = {
     "value_rank",
     "rank",
     "quartile",
+    "value_quartile",
     "quintile",
     "decile",
     "group_mean",
@@ -193,6 +200,8 @@ def _descending_quantiles(value, starts, sizes, probabilities):
     return out
 
 
+QUARTILE_BASES = ("performance", "value")
+
 PROBABILITIES = (0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9)
 
 
@@ -303,12 +312,16 @@ def positions(values, metrics, members):
         np.copyto(col[name], count)
         col[name][rank_of < minimum] = np.nan
 
-    bucket("quartile", [0.25, 0.5, 0.75], 4)
+    bucket("value_quartile", [0.25, 0.5, 0.75], 4)
     bucket("quintile", [0.2, 0.4, 0.6, 0.8], 5)
     bucket("decile", [i / 10 for i in range(1, 10)], 10)
-    quartile = col["quartile"]
-    band_code = np.where(polarity_code == 0, 4 - np.nan_to_num(quartile), np.nan_to_num(quartile) - 1)
-    band_code = np.where(np.isnan(quartile) | (polarity_code > 1), -1, band_code).astype(np.int8)
+    # the quartile by performance where the metric has a direction (1 = best, as rank 1 is
+    # best: the highest values for high-is-good), else by value (1 = the lowest values)
+    value_quartile = col["value_quartile"]
+    np.copyto(col["quartile"], np.where(polarity_code == 0, 5 - value_quartile, value_quartile))
+    by_performance = polarity_code <= 1
+    band_code = np.where(np.isnan(value_quartile) | ~by_performance, -1, col["quartile"] - 1)
+    band_code = np.nan_to_num(band_code, nan=-1).astype(np.int8)
     del polarity_code
     np.take(np.bincount(gid, weights=value) / sizes, gid, out=col["group_mean"])
     # pooled: only when every ranked member has counts (a group is one metric and period)
@@ -336,6 +349,9 @@ def positions(values, metrics, members):
         "missing": (n_members - rank_of).astype(np.int64),
         "group_size": n_members.astype(np.int64),
         "band": pd.Categorical.from_codes(band_code, categories=["A", "B", "C", "D"]),
+        "quartile_basis": pd.Categorical.from_codes(
+            np.where(by_performance, 0, 1).astype(np.int8), categories=list(QUARTILE_BASES)
+        ),
         "mad_wording": pd.Categorical.from_codes(oflog_codes(from_median), categories=list(WORDINGS[:-1]) + [""]),
     }
     frame = pd.DataFrame(block.T, columns=float_names, index=pd.RangeIndex(n), copy=False)
@@ -460,14 +476,26 @@ def attach_quantiles(table, metrics):
     return table
 
 
-def composite(position, catalogue, theme: str = "layer"):
+def composite(position, catalogue, theme: str = "layer", coverage: float = 0.5):
     """Average performance rank per council by theme: ``layer``, ``outcome`` or ``tag``
     (a metric with several tags counts in each); ``overall`` averages across all metrics.
     This is the method of the 2016/17 ASCOF compendium's theme rankings: each council's
-    polarity-aware ranks averaged by theme, then the averages ranked. A metric ranked in a
-    group of one council (only the focus has data) does not count.
-    Returns ``area_code, theme, mean_rank, metrics, position, indicators`` (1 = best average;
-    ``indicators`` lists the metrics behind the theme)."""
+    polarity-aware ranks averaged by theme, then the averages ranked.
+
+    * A theme's metrics are those ranked in a group of two or more councils (a metric only
+      the focus has data for, or one without a polarity, does not count); a metric without
+      the theme's attribute (no outcome, no tag) is in no theme of that kind.
+    * Missing values: a council's mean is over the metrics it has a rank for (``metrics``, of
+      the theme's ``theme_metrics``); one ranked on fewer than ``coverage`` of them (half,
+      rounded up: 2 of 4, 2 of 3, 1 of 1) keeps its ``mean_rank`` but gets no ``position``
+      and is not counted in others' positions, so one good rank cannot top a theme of four.
+    * Ties: the ranks behind are shared (1, 1, 3); the mean is the exact sum over the count,
+      so equal means are equal, and councils with equal means share the best ``position``
+      (1, 1, 3), as the ranks do.
+
+    Returns ``theme, area_code, mean_rank, metrics, theme_metrics, position, indicators``
+    (1 = best average; ``indicators`` lists the metrics behind the theme), by theme and
+    position, councils without a position last."""
     meta = catalogue.metrics_frame().set_index("metric_id")
     p = position.dropna(subset=["rank"])
     p = p[p["rank_of"] >= 2].copy()
@@ -482,27 +510,15 @@ def composite(position, catalogue, theme: str = "layer"):
     p = p.dropna(subset=["theme"])
     out = (
         p.groupby(["theme", "area_code"], sort=True, observed=True)
-        .agg(mean_rank=("rank", "mean"), metrics=("rank", "size"))
+        .agg(rank_sum=("rank", "sum"), metrics=("rank", "size"))
         .reset_index()
     )
-    out["position"] = out.groupby("theme")["mean_rank"].rank(method="min")
+    out["mean_rank"] = out["rank_sum"] / out["metrics"]
+    out["theme_metrics"] = out["theme"].map(p.groupby("theme")["metric_id"].nunique()).astype("int64")
+    covered = out["metrics"] >= np.ceil(coverage * out["theme_metrics"] - 1e-9)
+    out["position"] = out["mean_rank"].where(covered).groupby(out["theme"]).rank(method="min")
     behind = p.drop_duplicates(["theme", "metric_id"]).sort_values("metric_id").groupby("theme")["metric_id"]
     out["indicators"] = out["theme"].map(behind.agg(", ".join))
-    return out.sort_values(["theme", "position", "area_code"]).reset_index(drop=True)
-
-
-def spend_quadrants(performance, spend):
-    """Place each council in a quadrant of performance rank x spend rank (1 = best, 1 =
-    highest spend), split at each ranking's middle, as the 2016/17 benchmarking compendium
-    did. ``performance``: area_code, position; ``spend``: area_code, value."""
-    df = performance[["area_code", "position"]].merge(spend[["area_code", "value"]], on="area_code")
-    df["spend_rank"] = df["value"].rank(method="min", ascending=False)
-    n = len(df)
-    high_perf = df["position"] <= (n + 1) / 2
-    high_spend = df["spend_rank"] <= (n + 1) / 2
-    df["quadrant"] = np.select(
-        [high_perf & ~high_spend, high_perf & high_spend, ~high_perf & ~high_spend],
-        ["high performance, low spend", "high performance, high spend", "low performance, low spend"],
-        "low performance, high spend",
-    )
-    return df.sort_values("position").reset_index(drop=True)
+    out = out.sort_values(["theme", "position", "mean_rank", "area_code"], na_position="last")
+    columns = ["theme", "area_code", "mean_rank", "metrics", "theme_metrics", "position", "indicators"]
+    return out[columns].reset_index(drop=True)

@@ -103,6 +103,8 @@ POSITION_RESULT_COLUMNS = [
     "rank_of",
     "group_size",
     "quartile",
+    "value_quartile",
+    "quartile_basis",
     "quintile",
     "band",
     "group_median",

@@ -260,6 +260,8 @@ def rate_against_band(current, metrics):
     cur.loc[rows, "comparator"] = "band " + low.map("{:g}".format) + "-" + high.map("{:g}".format) + shown
     cur.loc[rows, "comparator_type"] = "band"
     cur.loc[rows, "method"] = "band"
+    cur.loc[rows, "rating_within"] = within
+    cur.loc[rows, "rating_relative"] = relative
     cur.loc[rows, "rating_rule"] = (
         "band: inside "
         + low.map("{:g}".format)
@@ -319,9 +321,43 @@ def rate_by_quintile(current, metrics):
     current.loc[rows, "rating"] = said
     current.loc[rows, "rag"] = said.map(QUINTILE_RAG).fillna("grey")
     current.loc[rows, "method"] = "quintile"
+    # the deciding comparator is the group, not an area's value: say so, and drop that value
+    group = current.loc[rows, "group"] if "group" in current.columns else pd.Series("", index=quintile.index)
+    current.loc[rows, "comparator"] = np.where(
+        quintile.notna(),
+        "quintile "
+        + quintile.astype(object).map(lambda q: f"{q:.0f}" if q == q else "")
+        + " of 5 by value (1 = lowest) among the councils of group "
+        + group.fillna("").astype(str),
+        "quintile: not ranked in the group",
+    )
+    current.loc[rows, "comparator_type"] = "quintile"
+    current = _not_an_area(current, rows)
     current.loc[rows, "rating_rule"] = np.where(
         phe, "quintile of the comparison group (PHE's rank method)", "quintile of the comparison group (type-7 bounds)"
     )
+    return current
+
+
+ATTRIBUTES_OF_A_VALUE = (
+    "comparator_value",
+    "comparator_area",
+    "comparator_area_name",
+    "comparator_period",
+    "benchmark_basis",
+    "diff",
+    "diff_pct",
+    "rating_within",
+    "rating_relative",
+)
+
+
+def _not_an_area(current, rows):
+    """Rows decided by a rule of their own (a quintile, a funnel, a target range): the value,
+    area, period and tolerance of a comparator that did not decide are not theirs."""
+    for column in ATTRIBUTES_OF_A_VALUE:
+        if column in current.columns:
+            current.loc[rows, column] = np.nan
     return current
 
 
@@ -398,6 +434,7 @@ def rate_by_funnel(current, values, metrics, context):
         + unit.where(unit == "%", " " + unit)
     )
     out.loc[rows, "comparator_type"] = "funnel"
+    out = _not_an_area(out, rows)
     out.loc[rows, "rating_rule"] = np.where(
         method[rows] == "funnel95",
         "funnel plot (PHE): outside the 95% limits around the group's pooled average is better or worse",
@@ -435,6 +472,7 @@ def rate_against_range_target(current, metrics):
     span = lo_text + "-" + hi_text
     cur.loc[rows, "comparator"] = "target range " + span
     cur.loc[rows, "comparator_type"] = "range target"
+    cur = _not_an_area(cur, rows)
     cur.loc[rows, "method"] = "range_target"
     good_low = pd.Series(polarity, index=sub.index) == "low"
     mirrored = pd.Series(edges, index=sub.index) == "mirrored"

@@ -1,17 +1,21 @@
 """Roll-ups from monthly data: quarters, years to date, whole years and rolling windows.
 
-Given monthly observations (periods such as ``2025-Sep``), every measure is summed into
+Given monthly observations (periods such as ``2025-Sep``), each measure is rolled up by its
+rule (:mod:`ascbench.catalogue.aggregation`: declared by the catalogue, else inferred) into
 
 * financial quarters (``2025-26-Q2``) and years to date at each month (``2025-26-YTD-Sep``,
   written ``2025-26-YTD-Q2`` at a quarter's end) and whole financial years;
 * academic terms, academic years to date and academic years;
-* rolling 12-month windows (``R12-2025-Sep``);
+* rolling 12-month windows (``R12-2025-Sep``).
 
-only when every month of the derived period is present (a gap gives no roll-up, never a
-partial sum). Proportions and rates then come out right by construction: their numerators
-and denominators are summed separately and divided afterwards by the engine. Snapshots (a
-position on a date, written ``2025-12-31``) are never summed. A derived period that the data
-already hold is left as given (the data win).
+A flow (``sum``) is summed only when every month of the derived period is present (a gap
+gives no roll-up, never a partial sum); a stock (``last``: a caseload, a population) takes
+the value of the derived period's last month; a published rate, percentage, score or
+forecast (``none``) is never rolled up. Proportions and rates then come out right by
+construction: their numerators and denominators are rolled up separately, each by its own
+rule, and divided afterwards by the engine. Snapshots (a position on a date, written
+``2025-12-31``) are never rolled up. A derived period that the data already hold is left as
+given (the data win).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from ascbench.catalogue.aggregation import Aggregation, aggregations
 from ascbench.periods import MONTHS, canonical, parse_period
 
 DERIVED = ("fq", "fytd", "fy", "term", "aytd", "ay", "rolling12")
@@ -73,18 +78,42 @@ def _length(kind: str, month: int) -> int:
     }[kind]
 
 
-def rollup_months(observations):
-    """Derived observations (same columns) summed from complete runs of monthly rows."""
-
+def _monthly(observations):
+    """The rows of month periods with a value, with ``_m`` (months since year 0), or None."""
     periods = pd.unique(observations["period"])
     months = [p for p in periods if isinstance(p, str) and re.match(r"^\d{4}-[A-Za-z]{3}$", p)]
     if not months:
-        return observations.iloc[0:0]
+        return None
     monthly = observations[observations["period"].isin(months) & observations["value"].notna()]
     if monthly.empty:
+        return None
+    return monthly.assign(_m=_month_index(monthly["period"]).astype(int))
+
+
+def rules_for(observations, catalogue=None) -> dict[str, Aggregation]:
+    """The roll-up rule of each measure that has monthly values (:func:`aggregations`)."""
+    monthly = _monthly(observations)
+    if monthly is None:
+        return {}
+    return aggregations(catalogue, sorted(str(m) for m in pd.unique(monthly["measure"])))
+
+
+SOURCE = {"sum": "the sum of its months", "last": "its last month's value (a stock)"}  # derived rows' source
+
+
+def rollup_months(observations, rules: dict[str, Aggregation] | None = None):
+    """Derived observations (same columns) from complete runs of monthly rows, each measure
+    by its rule in ``rules`` (default: inferred from its name alone)."""
+
+    monthly = _monthly(observations)
+    if monthly is None:
         return observations.iloc[0:0]
-    monthly = monthly.assign(_m=_month_index(monthly["period"]).astype(int))
     wide = monthly.pivot_table(index=["area_code", "measure"], columns="_m", values="value", aggfunc="first")
+    names = wide.index.get_level_values(1).astype(str)
+    measures = sorted(set(names))
+    rules = {**aggregations(None, [m for m in measures if m not in (rules or {})]), **(rules or {})}
+    rule = names.map({m: a.rule for m, a in rules.items()}).to_numpy()
+    summed, last = rule == "sum", rule == "last"
     lo, hi = int(wide.columns.min()), int(wide.columns.max())
     wide = wide.reindex(columns=range(lo, hi + 1))
     values = wide.to_numpy(dtype="float64")
@@ -100,11 +129,11 @@ def rollup_months(observations):
             n = _length(kind, month)
             if text is None or n == 0 or j + 1 - n < 0:
                 continue
-            total = csum[:, j + 1] - csum[:, j + 1 - n]
             count = ccount[:, j + 1] - ccount[:, j + 1 - n]
-            ok = count == n
+            ok = (summed & (count == n)) | (last & present[:, j])
             if not ok.any():
                 continue
+            total = np.where(summed, csum[:, j + 1] - csum[:, j + 1 - n], values[:, j])
             parts.append(
                 pd.DataFrame(
                     {
@@ -112,13 +141,14 @@ def rollup_months(observations):
                         "measure": wide.index.get_level_values(1)[ok],
                         "period": canonical(text),
                         "value": total[ok],
+                        "source": np.where(summed[ok], SOURCE["sum"], SOURCE["last"]),
                     }
                 )
             )
     if not parts:
         return observations.iloc[0:0]
     derived = pd.concat(parts, ignore_index=True).drop_duplicates(["area_code", "period", "measure"])
-    derived = derived.assign(status="", source="rolled up from monthly data", note="", file="", line=0)
+    derived = derived.assign(status="", note="", file="", line=0)
     key = ["area_code", "period", "measure"]
     given = observations[key].drop_duplicates()
     derived = derived.merge(given, on=key, how="left", indicator=True)
@@ -126,9 +156,51 @@ def rollup_months(observations):
     return derived[observations.columns.intersection(derived.columns)]
 
 
-def with_rollups(observations):
-    """``observations`` plus every roll-up its monthly rows allow."""
-    derived = rollup_months(observations)
+def with_rollups(observations, rules: dict[str, Aggregation] | None = None):
+    """``observations`` plus every roll-up its monthly rows allow, by ``rules``."""
+    derived = rollup_months(observations, rules)
     if derived.empty:
         return observations
     return pd.concat([observations, derived], ignore_index=True)
+
+
+RULE_WORDS = {
+    "sum": "summed over the months of each quarter and year",
+    "last": "taken at the last month of each quarter and year",
+    "none": "not rolled up: each month stands alone",
+}
+
+
+def describe(observations, catalogue=None) -> tuple[list[str], list[str]]:
+    """``(notes, warnings)`` about the roll-ups of the given (not derived) monthly rows: a note
+    per measure naming its rule and why, and a warning for a measure summed by default whose
+    monthly values mostly repeat from one month to the next (a stock or a population carried
+    forward each month, which summing would multiply)."""
+    given = observations[observations["file"].astype(str) != ""] if "file" in observations.columns else observations
+    monthly = _monthly(given)
+    if monthly is None:
+        return [], []
+    rules = aggregations(catalogue, sorted(str(m) for m in pd.unique(monthly["measure"])))
+    notes = [f"measure '{m}': {RULE_WORDS[a.rule]} ({a.why})" for m, a in rules.items()]
+    warnings = []
+    default_sum = [m for m, a in rules.items() if a.rule == "sum" and not a.declared]
+    if default_sum:
+        rows = monthly[monthly["measure"].astype(str).isin(default_sum)][["measure", "area_code", "_m", "value"]]
+        rows = rows.assign(measure=rows["measure"].astype(str), area_code=rows["area_code"].astype(str))
+        rows = rows.sort_values(["measure", "area_code", "_m"])
+        same_series = (rows["measure"] == rows["measure"].shift()) & (rows["area_code"] == rows["area_code"].shift())
+        next_month = rows["_m"] == rows["_m"].shift() + 1
+        pairs = rows.assign(equal=rows["value"] == rows["value"].shift())[same_series & next_month]
+        share = pairs.groupby("measure")["equal"].mean()
+        level = rows.groupby("measure")["value"].median()
+        # a flow rarely repeats exactly from one month to the next; a population or a stock
+        # carried forward does (the same figure all year, a new one each April)
+        steady = share[(share >= 0.75) & (pairs.groupby("measure").size() >= 2) & (level.reindex(share.index) >= 50)]
+        for measure in steady.index:
+            warnings.append(
+                f"measure '{measure}' has the same value from one month to the next in {share[measure]:.0%} of its "
+                "months: a stock or a population repeated each month? It is summed over months (a count of "
+                f"events); declare 'measures: {{{measure}: {{aggregation: last}}}}' in the catalogue if it is a "
+                "position at a date"
+            )
+    return notes, warnings

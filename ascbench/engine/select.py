@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ascbench.io.cells import DUE_STATUS
 from ascbench.periods import attach_periods
 
 CARRIED = ("lower95", "upper95", "lower998", "upper998")
@@ -33,7 +34,10 @@ def select_current(values, areas: list[str], report_end, report_kind: str | None
     """The current row per metric x area, as at ``report_end`` (a Timestamp)."""
     v = values[values["area_code"].isin(areas) & is_observed(values)]
     v = _with_periods(v)
-    v = v[v["end"] <= report_end].copy()
+    # as at the date: periods over by then; and a figure due for a period under way (a survey
+    # of the year, "due May 2023"), which says so in place of last year's
+    due = v["status"].astype(str).str.fullmatch(DUE_STATUS.pattern).to_numpy(dtype=bool)
+    v = v[(v["end"] <= report_end).to_numpy() | (due & (v["start"] <= report_end).to_numpy())].copy()
     v["_same_kind"] = (v["kind"] == report_kind) if report_kind else False
     v = v.sort_values(
         ["metric_id", "area_code", "end", "_same_kind", "months"], ascending=[True, True, False, False, False]
@@ -46,9 +50,11 @@ OBSERVED_STATUSES = ("suppressed", "not available", "not applicable", "zero deno
 
 
 def is_observed(values):
-    """Rows that are an observation of the metric: a value, or a value withheld on purpose.
-    (A period with only a population and no count is not an observation of a rate.)"""
-    return values["value"].notna() | values["status"].isin(OBSERVED_STATUSES)
+    """Rows that are an observation of the metric: a value, a value withheld on purpose, or
+    one not yet published with the month it is due (``due 2023-05``). (A period with only a
+    population and no count is not an observation of a rate.)"""
+    status = values["status"].astype(str)
+    return values["value"].notna() | status.isin(OBSERVED_STATUSES) | status.str.fullmatch(DUE_STATUS.pattern)
 
 
 def year_end_family(family):

@@ -209,6 +209,17 @@ def rounded_range(values, metrics):
     return np.where(rounded, low, np.nan), np.where(rounded, high, np.nan)
 
 
+def printed_decimals(numbers, most: int = 6):
+    """The decimals each number was written with (3.1 -> 1, 6.64 -> 2, 95 -> 0), up to
+    ``most``; NaN stays NaN."""
+    x = np.abs(np.asarray(numbers, dtype="float64"))
+    out = np.full(x.shape, float(most))
+    for d in range(most - 1, -1, -1):
+        exact = np.abs(np.round(x, d) - x) <= 1e-9 * np.maximum(x, 1)
+        out = np.where(exact, d, out)
+    return np.where(np.isnan(x), np.nan, out)
+
+
 def published_mismatch(values, metrics):
     """Boolean Series (aligned to ``values``): a value computed from counts disagrees with
     the published value beyond the published precision, i.e. by more than half a unit in
@@ -218,11 +229,13 @@ def published_mismatch(values, metrics):
 
     meta = metrics.set_index("metric_id")
     ids = values["metric_id"].astype(str)  # a categorical key maps to a categorical (one metric: no arithmetic)
-    decimals = ids.map(meta["decimals"]).astype("float64")
-    scale = ids.map(meta["scale"]).map(SCALES).astype("float64").fillna(1.0)
+    published = values["published_value"].to_numpy(dtype="float64")
+    # the precision the figure was published at: its own decimals (3.1 in one year, 6.64 in
+    # another), never finer than the catalogue prints
+    decimals = np.minimum(ids.map(meta["decimals"]).astype("float64").to_numpy(), printed_decimals(published))
+    scale = ids.map(meta["scale"]).map(SCALES).astype("float64").fillna(1.0).to_numpy()
     half_unit = 0.5 * 10.0 ** (-decimals) * scale
     both = (values["value_basis"] == "counts") & values["published_value"].notna()
     low, high = rounded_range(values, metrics)
-    published = values["published_value"].to_numpy(dtype="float64")
     outside = ~np.isnan(low) & ((published < low - half_unit) | (published > high + half_unit))
     return (both & (np.abs(values["value"] - values["published_value"]) > half_unit * (1 + 1e-9))) | outside

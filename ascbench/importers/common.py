@@ -60,9 +60,9 @@ def council_type_from_code(code: str) -> str:
 class Imported:
     """What an importer read: frames in ascbench's own columns."""
 
-    observations: object  # area_code, period, measure, value, status, source, note
-    areas: object  # area_code, area_name, area_type, region, first_year, last_year, predecessors
-    groups: object | None = None  # group_code, member_code
+    observations: pd.DataFrame  # area_code, period, measure, value, status, source, note
+    areas: pd.DataFrame  # area_code, area_name, area_type, region (+ valid_from, valid_to, successors)
+    groups: pd.DataFrame | None = None  # group_code, member_code
     roles: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     catalogue: str | None = None  # a catalogue fragment for what was imported, when the layout implies one

@@ -21,7 +21,7 @@ import pandas as pd
 from ascbench.errors import AscbenchError
 from ascbench.identifiers import gss_code
 from ascbench.importers.common import AREA_TYPES, Imported, read_official_csv
-from ascbench.importers.reorganisations import current_code, predecessors
+from ascbench.importers.reorganisations import current_code, lifetimes
 from ascbench.io.cells import parse_values
 from ascbench.periods import parse_period
 
@@ -111,7 +111,6 @@ def read(paths, period: str | None = None):
         }
     )
     d = d.assign(area_type=types)
-    years = d.groupby("Local authority code")["Financial year"].agg(["min", "max"])
     latest = d.sort_values("Financial year").drop_duplicates("Local authority code", keep="last")
     areas = pd.DataFrame(
         {
@@ -121,10 +120,11 @@ def read(paths, period: str | None = None):
             "region": latest["Region"],
         }
     )
-    areas["first_year"] = areas["area_code"].map(years["min"])
-    areas["last_year"] = areas["area_code"].map(years["max"])
-
-    areas["predecessors"] = areas["area_code"].map(predecessors()).fillna("")
+    life = lifetimes().set_index("area_code")
+    for column in ("valid_from", "valid_to", "successors"):
+        areas[column] = areas["area_code"].map(life[column]).fillna("")
+    known = set(areas["area_code"])  # a successor the file never reaches is no area of it
+    areas["successors"] = areas["successors"].map(lambda s: ";".join(c for c in s.split(";") if c in known))
     groups = None
     notes = []
     if nn_frames:

@@ -22,9 +22,26 @@ RECODED = {
 }
 
 
-def predecessors() -> dict[str, str]:
-    return {code: ";".join(old) for code, (old, _) in REORGANISATIONS.items()}
-
-
 def current_code(code: str) -> str:
     return RECODED.get(code, code)
+
+
+def lifetimes():
+    """``area_code, valid_from, valid_to, successors`` of every council created or abolished
+    by the reorganisations above: the columns of areas.csv that make a comparison group count
+    a council only while it existed (docs/data-format.md)."""
+    import pandas as pd
+
+    from ascbench.periods import parse_period
+
+    rows: dict[str, dict] = {}
+    for successor, (olds, first) in REORGANISATIONS.items():
+        rows.setdefault(successor, {})["valid_from"] = first
+        last = parse_period(first).year_earlier().text  # the year before the successor's first
+        for old in olds:
+            row = rows.setdefault(old, {})
+            row["valid_to"] = last
+            row.setdefault("successors", []).append(successor)
+    frame = pd.DataFrame.from_dict(rows, orient="index").rename_axis("area_code").reset_index()
+    frame["successors"] = frame["successors"].map(lambda s: ";".join(sorted(s)) if isinstance(s, list) else "")
+    return frame.fillna("")

@@ -22,6 +22,8 @@ than guessed at, because guessing could publish a wrong number.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -49,6 +51,23 @@ STATUSES = (
     "low reliability",
     "rounded",
 )
+# a figure not yet published, and when it is due: "due 2023-05" (shown "due May 2023")
+DUE_STATUS = re.compile(r"^due (\d{4})-(0[1-9]|1[0-2])$")
+
+
+def is_due(status) -> bool:
+    """A status saying a figure is due (``due YYYY-MM``)."""
+    return isinstance(status, str) and bool(DUE_STATUS.match(status))
+
+
+def due_words(status: str) -> str:
+    """``due 2023-05`` -> ``due May 2023``; any other status as it is."""
+    import calendar
+
+    hit = DUE_STATUS.match(status) if isinstance(status, str) else None
+    return f"due {calendar.month_abbr[int(hit.group(2))]} {hit.group(1)}" if hit else status
+
+
 NUMBER_EXPECTED = "a plain number such as 1234 or 56.7, or a suppression marker (c, *, [c], x, [x], .., :, z, [z], -)"
 
 
@@ -92,6 +111,9 @@ def parse_cells(raw, text=None):
         h = pd.Series("is not a number", index=b.index, dtype=object)
         h[b.str.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?")] = "has a thousands separator"
         h[b.str.contains("%", regex=False)] = "has a percent sign"
+        h[b.str.fullmatch(r"NA|N/A|NULL|#N/A", case=False)] = (
+            "is not a number (R's write.csv and Excel write a missing value so: leave the cell empty)"
+        )
         hint[bad] = h.to_numpy(dtype=object)
     return values, odd, status, bad, hint
 

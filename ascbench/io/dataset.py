@@ -16,18 +16,19 @@ only read, never changed.
 
 from __future__ import annotations
 
-import difflib
 import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
 
-from ascbench.errors import AscbenchError, Problems
+from ascbench.errors import AscbenchError, Problems, did_you_mean
 from ascbench.identifiers import measure_name
 from ascbench.io.cells import (
+    DUE_STATUS,
     NUMBER_EXPECTED,
     STATUSES,
     SUPPRESSION_MARKERS,
@@ -35,15 +36,16 @@ from ascbench.io.cells import (
 )
 from ascbench.keys import categorical, is_categorical, key_codes, per_category, recode
 from ascbench.periods import NOTATION, parse_period
-from ascbench.yaml_strict import load_yaml
+from ascbench.yaml_strict import LineDict, load_yaml
 
 OBSERVATION_COLUMNS = ("area_code", "period", "measure", "value")
 OPTIONAL_OBSERVATION_COLUMNS = ("status", "source", "note")
 AREA_COLUMNS = ("area_code", "area_name", "area_type")
 AGGREGATE_TYPES = ("national", "region", "group", "council_type", "aggregate")
 COUNCIL_TYPES = ("county", "unitary", "metropolitan", "london", "council")
-SETTINGS_KEYS = {"title", "default_area", "default_period", "roles", "observations", "source", "notes"}
+SETTINGS_KEYS = {"title", "default_area", "default_period", "roles", "observations", "source", "notes", "publish"}
 DEFAULT_OBSERVATION_GLOBS = ("observations*.csv", "observations/*.csv")
+TABLES = ("areas.csv", "groups.csv")  # the data directory's other tables
 
 
 @dataclass
@@ -51,11 +53,12 @@ class Dataset:
     """Everything read from a data directory."""
 
     path: str
-    observations: object  # DataFrame: area_code, period, measure, value, status, source, note, file, line
-    areas: object  # DataFrame: area_code, area_name, area_type, is_aggregate, ...
+    observations: pd.DataFrame  # area_code, period, measure, value, status, source, note, file, line
+    areas: pd.DataFrame  # area_code, area_name, area_type, is_aggregate, ...
     settings: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
-    groups: object = None  # DataFrame: group_code, member_code (groups.csv), or None
+    groups: pd.DataFrame | None = None  # group_code, member_code (groups.csv), or None
+    rollup_rules: dict = field(default_factory=dict)  # measure -> the rule its derived rows were made by
 
     @property
     def roles(self) -> dict[str, str]:
@@ -168,16 +171,19 @@ def _parse(data: bytes, path, given_header, header, categorical, fast):
     import csv
     import warnings as _warnings
 
+    names = _column_names(given_header)
     dtype = {
         given: ("category" if name in categorical else "float64" if name in fast else object)
-        for given, name in zip(given_header, header, strict=True)
+        for given, name in zip(names, header, strict=True)
     }
-    na = {given: ["", *SUPPRESSION_MARKERS] for given, name in zip(given_header, header, strict=True) if name in fast}
+    na = {given: ["", *SUPPRESSION_MARKERS] for given, name in zip(names, header, strict=True) if name in fast}
     try:
         with _warnings.catch_warnings():
             _warnings.simplefilter("error", pd.errors.ParserWarning)
             return pd.read_csv(
                 io.BytesIO(data),
+                header=0,
+                names=names,
                 dtype=dtype,
                 keep_default_na=False,
                 na_values=na or None,
@@ -186,23 +192,27 @@ def _parse(data: bytes, path, given_header, header, categorical, fast):
                 encoding="utf-8",
             )
     except pd.errors.ParserWarning:
-        for number, row in enumerate(csv.reader(io.StringIO(data.decode("utf-8"))), start=1):
+        reader = csv.reader(io.StringIO(data.decode("utf-8")))
+        line = 1
+        for row in reader:
             if row and len(row) != len(header):
                 raise AscbenchError(
                     f"the row has {len(row)} fields, the header {len(header)}",
                     file=str(path),
-                    line=number,
+                    line=line,
                     expected="one value per column; quote text that contains commas",
                 ) from None
+            line = reader.line_num + 1  # the line the next row starts on (a quoted cell may span lines)
         raise AscbenchError("the rows do not match the header", file=str(path)) from None
     except pd.errors.ParserError as exc:
         found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         if found:
-            want, line, saw = (int(g) for g in found.groups())
+            want, record, saw = (int(g) for g in found.groups())  # the parser counts rows, not lines
+            lines = _record_lines(data)
             raise AscbenchError(
                 f"the row has {saw} fields, the header {want}",
                 file=str(path),
-                line=line,
+                line=int(lines[record - 1]) if record <= len(lines) else record,
                 expected="one value per column; quote text that contains commas",
             ) from None
         raise AscbenchError(f"cannot parse the CSV: {str(exc).strip()}", file=str(path)) from None
@@ -250,19 +260,22 @@ def read_csv(
             line=line,
             expected="one value per column; quote text that contains commas",
         )
-    frame.columns = [str(c).strip().lower() if lower else str(c).strip() for c in frame.columns]
+    frame = _without_unnamed(frame, header, path, warnings)
+    frame.columns = [name for name in header if name]
     if fast:  # after the columns take their folded names ('Value' is 'value')
         _attach_cell_text(frame, data, header, fast)
     missing = [c for c in required if c not in frame.columns]
     if missing:
+        separator = next((name for sep, name in ((";", "semicolons"), ("\t", "tabs")) if sep in given_header[0]), None)
         raise AscbenchError(
-            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
+            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
+            + (f" (the header is separated by {separator}, not commas)" if separator else ""),
             file=str(path),
             line=1,
             field=missing[0],
             expected="a header with " + ", ".join(required),
         )
-    frame["line"] = frame.index + 2
+    frame["line"] = _row_lines(data, len(frame))
     content = [c for c in frame.columns if c != "line"]
     for column in content:
         if column not in numeric and not column.endswith("_text"):
@@ -285,9 +298,7 @@ def _first_short_row(data: bytes, n_fields: int):
     comment lines (already emptied) do not count. Quoted text (RFC 4180; a doubled quote is
     two quoted runs) is taken out first, so its commas and newlines neither split nor end a
     row; then the commas of every line are counted at once from their positions."""
-    if b'"' in data:
-        data = re.sub(rb'"[^"]*"', b"", data)
-    raw = np.frombuffer(data, dtype=np.uint8)
+    raw = _unquoted(data)
     ends = np.flatnonzero(raw == 10)
     if not len(ends) or ends[-1] != len(raw) - 1:
         ends = np.r_[ends, len(raw)]
@@ -296,9 +307,80 @@ def _first_short_row(data: bytes, n_fields: int):
     fields = np.searchsorted(commas, ends) - np.searchsorted(commas, starts) + 1
     short = np.flatnonzero((fields < n_fields) & (ends > starts))
     for i in short[short > 0]:  # the header itself is not a row; lines of only spaces are blank
-        if data[starts[i] : ends[i]].strip(b" \t\r"):
-            return int(i) + 1, int(fields[i])
+        if raw[starts[i] : ends[i]].tobytes().strip(b" \t\r"):
+            return _line_at(data, int(starts[i])), int(fields[i])
     return None
+
+
+def _unquoted(data: bytes) -> np.ndarray:
+    """The bytes with every quoted run (RFC 4180; a doubled quote is two quoted runs), quotes
+    included, overwritten by a letter, so that commas and newlines inside quotes neither split
+    a field nor end a row; positions are unchanged."""
+    raw = np.frombuffer(data, dtype=np.uint8)
+    if b'"' not in data:
+        return raw
+    quote = raw == 34
+    inside = (np.cumsum(quote) % 2 == 1) | quote
+    return np.where(inside, np.uint8(113), raw)
+
+
+def _line_at(data: bytes, offset: int) -> int:
+    """The 1-based line of the file that byte ``offset`` is on."""
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _record_lines(data: bytes) -> np.ndarray:
+    """The line each row of the file (the header is row 0) starts on: a quoted cell that spans
+    lines (a note of several paragraphs) makes one row of several lines."""
+    raw = _unquoted(data)
+    ends = np.flatnonzero(raw == 10)
+    starts = np.r_[0, ends + 1]
+    starts = starts[starts < len(raw)]
+    newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+    return np.asarray(np.searchsorted(newlines, starts) + 1)
+
+
+def _row_lines(data: bytes, rows: int) -> np.ndarray:
+    """The line of each of ``rows`` parsed rows (after the header): the row's number + 1 when
+    no cell is quoted, else counted past quoted line breaks (:func:`_record_lines`), or by the
+    csv module where a stray quote inside a cell makes the two counts disagree."""
+    if b'"' not in data:
+        return np.arange(rows) + 2
+    lines = _record_lines(data)[1:]
+    if len(lines) == rows:
+        return lines
+    import csv
+
+    reader = csv.reader(io.StringIO(data.decode("utf-8")))
+    out, line = [], 1
+    for _ in reader:
+        out.append(line)
+        line = reader.line_num + 1
+    out = out[1 : rows + 1]
+    out += range(out[-1] + 1 if out else 2, (out[-1] + 1 if out else 2) + rows - len(out))
+    return np.asarray(out, dtype=np.int64)
+
+
+def _column_names(given_header: list[str]) -> list[str]:
+    """Names for the parser: as given, with each column that has none (a row index written by
+    pandas' ``to_csv`` or R's ``write.csv``) named by its position."""
+    return [given if given.strip() else f"\x00unnamed {i}" for i, given in enumerate(given_header)]
+
+
+def _without_unnamed(frame, header: list[str], path, warnings: list[str] | None):
+    """The frame without the columns that have no name; a warning when such a column holds
+    anything (pandas' ``to_csv`` and R's ``write.csv`` write the row numbers there)."""
+    unnamed = [i for i, name in enumerate(header) if not name]
+    if not unnamed:
+        return frame
+    held = [i + 1 for i in unnamed if (frame.iloc[:, i].astype(str).str.strip().replace("nan", "") != "").any()]
+    if held and warnings is not None:
+        which = ", ".join(map(str, held))
+        warnings.append(
+            f"{path}:1: column {which} has no name and is ignored (a row index written by pandas' to_csv or "
+            "R's write.csv? write the file without it: index=False, row.names=FALSE)"
+        )
+    return frame.drop(columns=frame.columns[unnamed])
 
 
 def _attach_cell_text(frame, data: bytes, header: list[str], columns: list[str]) -> None:
@@ -399,10 +481,10 @@ def read_settings(directory: Path, problems: Problems) -> dict:
             )
         )
         return {}
+    doc = cast(LineDict, doc)  # a mapping of the strict reader: it knows its keys' lines
     for key in doc:
         if key not in SETTINGS_KEYS:
-            close = difflib.get_close_matches(str(key), sorted(SETTINGS_KEYS), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+            hint = did_you_mean(key, SETTINGS_KEYS)
             problems.add(
                 AscbenchError(
                     f"unknown key '{key}'{hint}",
@@ -424,27 +506,43 @@ def read_settings(directory: Path, problems: Problems) -> dict:
             )
         )
         doc["roles"] = {}
-    else:
-        doc["roles"] = {str(k): str(v) for k, v in roles.items()}
+    else:  # a code YAML reads as a number (010) is taken as written
+        doc["roles"] = {str(k): str(_as_written(roles, k)) for k, v in roles.items()}
+    for key in ("title", "default_area", "default_period"):
+        if key in doc and doc[key] is not None:
+            doc[key] = _as_written(doc, key)
     doc["_file"] = str(path)
+    doc["_lines"] = dict(getattr(doc, "key_lines", {}))
     return dict(doc)
 
 
-def read_areas(directory: Path, problems: Problems, warnings: list[str]):
-    path = directory / "areas.csv"
-    empty = pd.DataFrame(columns=[*AREA_COLUMNS, "is_aggregate", "line"])
+def _table_file(directory: Path, name: str, columns, problems: Problems, warnings: list[str], required: str = ""):
+    """``(path, frame)`` of the table ``name`` of the data directory, or ``(path, None)`` when
+    it is absent (an error when ``required`` says what it should hold) or cannot be read (the
+    problem recorded)."""
+    path = directory / name
     if not path.exists():
-        problems.add(
-            AscbenchError(
-                "no areas.csv in the data directory",
-                file=str(directory),
-                expected="areas.csv with area_code, area_name, area_type",
-            )
-        )
-        return empty
-    areas = _read_table(path, AREA_COLUMNS, problems, warnings)
+        if required:
+            problems.add(AscbenchError(f"no {name} in the data directory", file=str(directory), expected=required))
+        return path, None
+    return path, _read_table(path, columns, problems, warnings)
+
+
+def _as_written(mapping, key):
+    """A setting as written in the file: YAML reads ``010`` as 8 and ``2.10`` as 2.1, but an area
+    code or a title is text."""
+    value = mapping[key]
+    if isinstance(value, int | float) and not isinstance(value, bool) and hasattr(mapping, "text_of"):
+        return mapping.text_of(key) or value
+    return value
+
+
+def read_areas(directory: Path, problems: Problems, warnings: list[str]):
+    path, areas = _table_file(
+        directory, "areas.csv", AREA_COLUMNS, problems, warnings, "areas.csv with area_code, area_name, area_type"
+    )
     if areas is None:
-        return empty
+        return pd.DataFrame(columns=[*AREA_COLUMNS, "is_aggregate", "line"])
     report_rows(
         problems,
         path,
@@ -536,14 +634,12 @@ GROUP_COLUMNS = ("group_code", "member_code")
 def read_groups(directory: Path, known: set[str], problems: Problems, warnings: list[str]):
     """``groups.csv``: the members of each comparison group (a peer group, nearest
     neighbours ``NN-<code>``), one row per group and member. Optional. A group_code that is
-    also in areas.csv is an aggregate area whose value can be computed from its members."""
-    path = directory / "groups.csv"
-    empty = pd.DataFrame(columns=[*GROUP_COLUMNS, "line"])
-    if not path.exists():
-        return empty
-    groups = _read_table(path, GROUP_COLUMNS, problems, warnings)
+    also in areas.csv is an aggregate area whose value can be computed from its members.
+    Members are areas, not groups: a group listed as a member of a group (or of itself) is
+    an error, since pooling it would count its members twice."""
+    path, groups = _table_file(directory, "groups.csv", GROUP_COLUMNS, problems, warnings)
     if groups is None:
-        return empty
+        return pd.DataFrame(columns=[*GROUP_COLUMNS, "line"])
     report_rows(
         problems, path, groups, groups["group_code"] == "", "group_code", "group_code is empty", "a name for the group"
     )
@@ -565,18 +661,81 @@ def read_groups(directory: Path, known: set[str], problems: Problems, warnings: 
         lambda r: f"{r['member_code']} is listed twice in group {r['group_code']}",
         "each member once per group",
     )
-    return groups[(groups["group_code"] != "") & groups["member_code"].isin(known)].drop_duplicates(list(GROUP_COLUMNS))
+    nested = groups["member_code"].isin(set(groups["group_code"])) & (groups["member_code"] != "")
+    report_rows(
+        problems,
+        path,
+        groups,
+        nested,
+        "member_code",
+        lambda r: (
+            f"group {r['group_code']} lists itself as a member"
+            if r["member_code"] == r["group_code"]
+            else f"{r['member_code']} is a group, listed as a member of group {r['group_code']}"
+        ),
+        "the areas of a group, not another group (list the other group's members instead)",
+    )
+    keep = (groups["group_code"] != "") & groups["member_code"].isin(known) & ~nested
+    return groups[keep].drop_duplicates(list(GROUP_COLUMNS))
 
 
-def _observation_files(directory: Path, settings: dict) -> list[Path]:
-    globs = settings.get("observations") or DEFAULT_OBSERVATION_GLOBS
-    if isinstance(globs, str):
-        globs = [globs]
+OBSERVATIONS_EXPECTED = "a file name pattern inside the data directory, or a list of them, such as observations*.csv"
+
+
+def _observation_patterns(settings: dict, problems: Problems) -> tuple[str, ...]:
+    """The ``observations`` setting as a list of patterns relative to the data directory: text
+    or a list of texts, each non-empty, not absolute and not leading out of the directory
+    (anything else is a located error, and no files are read for it)."""
+    given = settings.get("observations")
+    if given is None:
+        return DEFAULT_OBSERVATION_GLOBS
+    file = settings.get("_file")
+    line = settings.get("_lines", {}).get("observations")
+    patterns = given if isinstance(given, list) else [given]
+    if not patterns:
+        problems.add(
+            AscbenchError("an empty list", file=file, line=line, field="observations", expected=OBSERVATIONS_EXPECTED)
+        )
+    out = []
+    for pattern in patterns:
+        why = None
+        if not isinstance(pattern, str):
+            why = f"{pattern!r} is not a file name pattern"
+        elif not pattern.strip():
+            why = "an empty pattern"
+        elif Path(pattern).is_absolute() or pattern.startswith(("~", "\\")) or re.match(r"^[A-Za-z]:", pattern):
+            why = f"'{pattern}' is an absolute path"
+        elif ".." in Path(pattern).parts:
+            why = f"'{pattern}' leads out of the data directory"
+        if why:
+            problems.add(AscbenchError(why, file=file, line=line, field="observations", expected=OBSERVATIONS_EXPECTED))
+        else:
+            out.append(pattern.strip())
+    return tuple(out)
+
+
+def _observation_files(directory: Path, settings: dict, problems: Problems, warnings: list[str]) -> list[Path]:
     files: list[Path] = []
-    for pattern in globs:
-        for path in sorted(directory.glob(str(pattern))):
-            if path.is_file() and path not in files:
-                files.append(path)
+    given = settings.get("observations") is not None
+    for pattern in _observation_patterns(settings, problems):
+        try:
+            found = sorted(directory.glob(pattern))
+        except (ValueError, NotImplementedError) as exc:  # a pattern pathlib cannot use
+            problems.add(
+                AscbenchError(
+                    f"'{pattern}' is not a usable pattern ({exc})",
+                    file=settings.get("_file"),
+                    line=settings.get("_lines", {}).get("observations"),
+                    field="observations",
+                    expected=OBSERVATIONS_EXPECTED,
+                )
+            )
+            continue
+        # the directory's own tables are never observations, even under observations: "*.csv"
+        matched = [path for path in found if path.is_file() and path.relative_to(directory).as_posix() not in TABLES]
+        if given and not matched:
+            warnings.append(f"{settings.get('_file')}: observations: '{pattern}' matches no file")
+        files.extend(path for path in matched if path not in files)
     return files
 
 
@@ -639,14 +798,15 @@ def read_observations(path: Path, known_areas: set[str], problems: Problems, war
             frame["value"] = cell_text  # the text as written, for the messages
         report(bad, "value", lambda r: f"'{r['value']}' {hints[r.name]}", NUMBER_EXPECTED)
     given = recode(frame["status"], str.lower)
+    due = given.astype(str).str.fullmatch(DUE_STATUS.pattern).to_numpy(dtype=bool)
     report(
-        ~given.isin(STATUSES),
+        ~given.isin(STATUSES) & ~due,
         "status",
         lambda r: f"'{r['status']}' is not a status",
-        "empty or one of " + ", ".join(s for s in STATUSES if s),
+        "empty, 'due YYYY-MM' (a figure not yet published) or one of " + ", ".join(s for s in STATUSES if s),
     )
     report(
-        given.isin(("suppressed", "not available", "not applicable", "missing")) & ~np.isnan(values),
+        (given.isin(("suppressed", "not available", "not applicable", "missing")) | due) & ~np.isnan(values),
         "value",
         lambda r: f"a value is given with status '{r['status']}'",
         "an empty value for a suppressed cell",
@@ -694,7 +854,7 @@ def load_dataset(directory: str | Path, problems: Problems | None = None, derive
     (observations -> observations) adds derived rows before the keys are encoded: the
     engine passes its roll-ups (:func:`ascbench.engine.data.load`); io knows nothing of them."""
     collect = problems is not None
-    problems = problems if collect else Problems()
+    problems = Problems() if problems is None else problems
     directory = Path(directory)
     warnings: list[str] = []
     if not directory.is_dir():
@@ -716,13 +876,15 @@ def load_dataset(directory: str | Path, problems: Problems | None = None, derive
     settings = read_settings(directory, problems)
     areas = read_areas(directory, problems, warnings)
     known = set(areas["area_code"])
-    files = _observation_files(directory, settings)
+    files = _observation_files(directory, settings, problems, warnings)
     if not files:
+        patterns = settings.get("observations") or DEFAULT_OBSERVATION_GLOBS
+        patterns = patterns if isinstance(patterns, list | tuple) else [patterns]
         problems.add(
             AscbenchError(
                 "no observation files",
                 file=str(directory),
-                expected="files matching " + " or ".join(DEFAULT_OBSERVATION_GLOBS),
+                expected="files matching " + " or ".join(str(p) for p in patterns),
             )
         )
     frames = [f for f in (read_observations(p, known, problems, warnings) for p in files) if f is not None]

@@ -50,9 +50,4 @@ def render_catalogue(metrics, fmt: str, width: int = 80) -> str:
         rows = frame.fillna("").astype(str).values.tolist()
         rows = [r[:-1] + [r[-1].replace(",", ", ")] for r in rows]  # tags wrap between tags
         return fit_table(rows, CATALOGUE_COLUMNS, width, weights=[2, 1, 6, 1, 1, 1, 1, 2, 2])
-    if fmt == "markdown":
-        lines = ["| " + " | ".join(CATALOGUE_COLUMNS) + " |", "|" + "---|" * len(CATALOGUE_COLUMNS)]
-        for row in frame.fillna("").astype(str).values.tolist():
-            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |")
-        return "\n".join(lines) + "\n"
     return render(frame, fmt)

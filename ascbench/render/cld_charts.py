@@ -133,3 +133,48 @@ def data_quality_svg(
     title = f"CLD data quality by field, {quarter}"
     desc = f"Bar chart of each field's completeness and validity for {area_code} in {quarter}. {values}."
     return document(WIDTH, int(height), chart_id, title, desc, "".join(body), standalone)
+
+
+def waiting_spc_svg(
+    frame,
+    area_code: str,
+    measure: str = "Wait time to first response",
+    age_band: str = "all",
+    chart_id: str = "cld-wait-spc",
+    standalone: bool = False,
+) -> str | None:
+    """The median wait by quarter as a Making Data Count SPC chart (a lower wait is better),
+    where the area has 15 or more quarters; ``None`` otherwise."""
+    from ascbench.render.spc_chart import spc_svg
+    from ascbench.stats import xmr
+
+    part = frame[(frame["area_code"] == area_code) & (frame["measure"] == measure) & (frame["age_band"] == age_band)]
+    part = part.dropna(subset=["median_days"]).sort_values("quarter_start")
+    if len(part) < 15:
+        return None
+    points, summary = xmr(
+        part["median_days"].to_numpy(dtype="float64"), list(part["quarter"].astype(str)), polarity="low"
+    )
+    name = f"{measure} ({'all ages' if age_band == 'all' else age_band}), median days"
+    return spc_svg(points, summary, name, chart_id, 0, "", y_label="Days", x_title="Quarter", standalone=standalone)
+
+
+def dashboard_cld(waiting, quality, area_code: str) -> list[str]:
+    """The charts of the CLD views for the dashboard: waiting times to first response and to
+    first service, the median wait to first response as an SPC chart where there are 15 or
+    more quarters, and the latest quarter's data quality. ``waiting`` and ``quality``: the
+    frames of ``cld-waiting-times.csv`` and ``cld-data-quality.csv`` (either may be ``None``);
+    an area the views do not name is read as their only area, if they have one."""
+    charts: list[str | None] = []
+    for frame in (waiting, quality):
+        if frame is not None and len(frame) and area_code not in set(frame["area_code"].astype(str)):
+            codes = frame["area_code"].astype(str).unique()
+            area_code = codes[0] if len(codes) == 1 else area_code
+    if waiting is not None and len(waiting):
+        waiting = waiting.assign(area_code=waiting["area_code"].astype(str))
+        charts.append(waiting_times_svg(waiting, area_code, "Wait time to first response", chart_id="cld-wait-r"))
+        charts.append(waiting_times_svg(waiting, area_code, "Wait time to first service", chart_id="cld-wait-s"))
+        charts.append(waiting_spc_svg(waiting, area_code))
+    if quality is not None and len(quality):
+        charts.append(data_quality_svg(quality.assign(area_code=quality["area_code"].astype(str)), area_code))
+    return [c for c in charts if c]

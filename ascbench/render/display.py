@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ascbench.catalogue.model import SCALE_SUFFIX, SCALES
 from ascbench.periods import parse_period
 from ascbench.render.numbers import fmt_count, fmt_number, fmt_value, is_missing
@@ -22,7 +24,7 @@ DOT_SYMBOLS = {
 }
 # One vocabulary of symbols for every format: no symbol means two things, every state has a
 # word beside it (readable without colour), and ratings and directions use different shapes.
-RAG_SYMBOLS = {"green": "●", "amber": "◐", "red": "○", "blue": "◆", "grey": "·", "none": ""}
+RAG_SYMBOLS = {"green": "●", "amber": "◐", "red": "✖", "blue": "◆", "grey": "·", "none": ""}
 RAG_WORDS = {
     "green": "better (green)",
     "amber": "similar (amber)",
@@ -43,6 +45,36 @@ def as_at_label(results) -> str:
     """ "as at 2025-26-YTD-Q3 (Apr-Dec 2025)": the reporting period the results are as at
     (set by the engine in ``results.attrs``), or "" when unknown."""
     return str((getattr(results, "attrs", {}).get("as_at") or {}).get("label") or "")
+
+
+def quarter_words(period: str) -> str:
+    """ "quarter 3 2025/26" for a financial quarter or year to date ending at a quarter's end;
+    else the period's label ("Apr-Nov 2025", "2024/25")."""
+    p = parse_period(period)
+    if p.kind in ("fq", "fytd") and p.end.month in (6, 9, 12, 3):
+        return f"quarter {((p.end.month - 4) % 12) // 3 + 1} {p.year}/{(p.year + 1) % 100:02d}"
+    return p.label
+
+
+def fill_title(title: str, results) -> str:
+    """A title from dataset.yaml or --title with the reporting period filled in, so that it
+    follows the run, never the wording of one quarter: ``{quarter}`` ("quarter 3 2025/26"),
+    ``{period_label}`` ("Apr-Dec 2025"), ``{period}`` ("2025-26-YTD-Q3")."""
+    as_at = getattr(results, "attrs", {}).get("as_at") or {}
+    if not as_at.get("period") or "{" not in title:
+        return title
+    words = {
+        "quarter": quarter_words(str(as_at["period"])),
+        "period_label": parse_period(str(as_at["period"])).label,
+        "period": str(as_at["period"]),
+    }
+    return re.sub(r"\{(quarter|period_label|period)\}", lambda m: words[m.group(1)], title)
+
+
+def disclosure_note(results) -> str:
+    """The disclosure rule the results were protected by (``--publish``, set by the engine in
+    ``results.attrs``; docs/disclosure.md), or "" for an unprotected run."""
+    return str(getattr(results, "attrs", {}).get("disclosure") or "")
 
 
 def legend(rows: list[dict]) -> str:
@@ -73,9 +105,13 @@ def current_cell(row: dict) -> str:
 
 
 def forecast_cell(row: dict) -> str:
-    """``forecast for 2022/23 (made at Q1): 61.2%`` when the data hold one; never the value."""
-    if is_missing(row.get("forecast_value")) or not row.get("forecast_label"):
+    """``forecast for 2022/23 (made at Q1): 61.2%`` when the data hold one (a forecast of the
+    count behind a rate as a count: ``... (made at Q1): 32``); "" where the forecast is the
+    row's value already (``rate: forecast``)."""
+    if is_missing(row.get("forecast_value")) or not row.get("forecast_label") or row.get("value_basis") == "forecast":
         return ""
+    if row.get("forecast_of") == "numerator":
+        return f"{row['forecast_label']}: {fmt_count(row['forecast_value'])}"
     return f"{row['forecast_label']}: " + fmt_value(
         row["forecast_value"], int(row["decimals"]), row["unit"], row["scale"]
     )
@@ -153,6 +189,8 @@ def comparator_cell(row: dict) -> str:
     if row.get("comparator_type") == "band":
         gap = gap_text(row)
         return f"Target {row['comparator']}" + (f" ({gap})" if gap else "")
+    if row.get("comparator_type") in ("quintile", "funnel", "range target"):
+        return str(row.get("comparator") or "")
     if is_missing(row.get("comparator_value")):
         return ""
     decimals = int(row["decimals"])
@@ -171,15 +209,48 @@ def _ordinal(n: int) -> str:
     return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
+PERFORMANCE_QUARTILE_WORDS = {
+    1: "top quartile (best 25%)",
+    2: "second quartile (better than the median)",
+    3: "third quartile (worse than the median)",
+    4: "bottom quartile (worst 25%)",
+}
+VALUE_QUARTILE_WORDS = {
+    1: "lowest 25% of values",
+    2: "below the median value",
+    3: "above the median value",
+    4: "highest 25% of values",
+}
+
+
+def quartile_words(row: dict) -> str:
+    """The quartile in words that say which way it runs: by performance where the metric has
+    a polarity ("bottom quartile (worst 25%)", as rank 1 is best), else by value ("quartile 4
+    of 4 by value (highest 25% of values)"); "" without a quartile."""
+    q = row.get("quartile")
+    if is_missing(q):
+        return ""
+    q = int(q)
+    if (row.get("quartile_basis") or "value") == "performance":
+        return PERFORMANCE_QUARTILE_WORDS.get(q, f"quartile {q} of 4")
+    return f"quartile {q} of 4 by value ({VALUE_QUARTILE_WORDS.get(q, '')})"
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st ..."""
+    return _ordinal(int(n))
+
+
 def has_position(row: dict) -> bool:
     return not is_missing(row.get("rank")) and not is_missing(row.get("rank_of")) and row["rank_of"] > 1
 
 
 def position_cell(row: dict, short: bool = False) -> str:
     """Where the area stands in its comparison group, with the year the ranks come from:
-    ``60th of 152 councils (2023/24), quartile 2, median 14.9; 5th of 14 nearest neighbours``
-    (``short``: ``60th of 152 (2023/24)``). 1st is best (by polarity); ties share the best
-    rank (LG Inform's convention). Empty when there is no rank."""
+    ``60th of 152 councils (2023/24), second quartile (better than the median), median 14.9;
+    5th of 14 nearest neighbours`` (``short``: ``60th of 152 (2023/24)``). 1st is best (by
+    polarity); ties share the best rank (LG Inform's convention); the quartile says which way
+    it runs (:func:`quartile_words`). Empty when there is no rank."""
     if not has_position(row):
         return ""
 
@@ -189,8 +260,8 @@ def position_cell(row: dict, short: bool = False) -> str:
     if short:
         return f"{_ordinal(int(row['rank']))} of {int(row['rank_of'])}{when}"
     text = f"{_ordinal(int(row['rank']))} of {int(row['rank_of'])} {group}{when}"
-    if not is_missing(row.get("quartile")):
-        text += f", quartile {int(row['quartile'])}"
+    if quartile_words(row):
+        text += ", " + quartile_words(row)
     if not is_missing(row.get("group_median")):
         text += ", median " + fmt_value(row["group_median"], int(row["decimals"]), row["unit"], row["scale"])
     if not is_missing(row.get("neighbour_rank")) and not is_missing(row.get("neighbour_rank_of")):

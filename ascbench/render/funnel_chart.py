@@ -9,11 +9,10 @@ the limit lines are told apart by dash pattern as well as colour.
 
 from __future__ import annotations
 
-from html import escape
-
 import numpy as np
 
 from ascbench.periods import parse_period
+from ascbench.render.markup import html_text
 from ascbench.render.svg import document, with_unit
 
 WIDTH, HEIGHT, PAD_L, PAD_R, PAD_T, PAD_B = 360, 220, 48, 10, 18, 30
@@ -78,8 +77,8 @@ def funnel_svg(
     labels = [
         f'<text x="{PAD_L}" y="{HEIGHT - 4}">0</text>',
         f'<text x="{WIDTH - PAD_R}" y="{HEIGHT - 4}" text-anchor="end">denominator {x_max:,.0f}</text>',
-        f'<text x="{PAD_L - 3}" y="{PAD_T + 4}" text-anchor="end">{escape(with_unit(y_hi, decimals, unit))}</text>',
-        f'<text x="{PAD_L - 3}" y="{HEIGHT - PAD_B}" text-anchor="end">{escape(with_unit(y_lo, decimals, unit))}'
+        f'<text x="{PAD_L - 3}" y="{PAD_T + 4}" text-anchor="end">{html_text(with_unit(y_hi, decimals, unit))}</text>',
+        f'<text x="{PAD_L - 3}" y="{HEIGHT - PAD_B}" text-anchor="end">{html_text(with_unit(y_lo, decimals, unit))}'
         "</text>",
     ]
     mine = points[points["area_code"] == focus]
@@ -90,11 +89,11 @@ def funnel_svg(
         anchor = "start" if x < WIDTH / 2 else "end"
         labels.append(
             f'<text x="{x + (5 if anchor == "start" else -5):.1f}" y="{y - 5:.1f}" text-anchor="{anchor}">'
-            f"{escape(str(r['area_name']))} {escape(with_unit(r['value'], decimals, unit))}</text>"
+            f"{html_text(str(r['area_name']))} {html_text(with_unit(r['value'], decimals, unit))}</text>"
         )
     labels.append(
         f'<text x="{PAD_L}" y="{PAD_T - 5}" fill="{AVERAGE}">average '
-        f"{escape(with_unit(baseline, decimals, unit))}; limits 95% (dashed) and 99.8% (dotted)</text>"
+        f"{html_text(with_unit(baseline, decimals, unit))}; limits 95% (dashed) and 99.8% (dotted)</text>"
     )
     text = summary(points, focus, baseline, name, period_label, decimals, unit)
     title = f"{name}: funnel plot, {period_label}"

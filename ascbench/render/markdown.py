@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ascbench.errors import printable
 from ascbench.render.display import (
     AIM_WORDS,
     comparator_cell,
     current_cell,
+    disclosure_note,
     dot_cell,
     forecast_cell,
     has_position,
@@ -15,29 +15,36 @@ from ascbench.render.display import (
     rating_cell,
     records,
 )
+from ascbench.render.markup import markdown_cell, markdown_table, markdown_text
 
-
-def _md(text) -> str:
-    """Text as Markdown shows it and nothing more: ``<`` and ``>`` escaped (a title with
-    <script> stays text; a lone ``&`` reads as itself), line breaks and control characters
-    out, so no cell or heading can open markup."""
-    return printable(text or "").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _cell(text) -> str:
-    return _md(text).replace("|", "\\|")
+RESULTS_COLUMNS = {"layer", "title", "rating", "dot"}  # a results frame; any other frame is a plain table
 
 
 def render(
-    results, layers: dict | None = None, sections: bool = False, title: str | None = None, stamp: str | None = None, **_
+    results,
+    layers: dict | None = None,
+    sections: bool = False,
+    title: str | None = None,
+    stamp: str | None = None,
+    headline=None,
+    **_,
 ) -> str:
     """Tables by layer; with ``sections`` also headings by strategic outcome, footnotes and a
-    title (the dashboard file)."""
+    title (the dashboard file). A frame that is not a results frame (rank's league table,
+    forecasts) is one plain table. Text from the data is text (:mod:`ascbench.render.markup`):
+    no cell, heading or note can open markup, a link or an image. ``headline``
+    (:class:`ascbench.engine.headline.Headline`) puts the headline first."""
+    if not RESULTS_COLUMNS <= set(results.columns):
+        return markdown_table(results)
     layers = layers or {}
     rows = records(results)
-    out: list[str] = [f"# {_md(title)}", ""] if title and sections else []
+    out: list[str] = [f"# {markdown_text(title)}", ""] if title and sections else []
     if sections and stamp:
         out += [f"Generated {stamp}", ""]
+    if headline is not None:  # the first glance: counts, red and getting worse, red, by layer
+        from ascbench.render.headline import headline_lines
+
+        out += ["## Headline", ""] + [f"- {markdown_text(line)}" for line in headline_lines(headline, layers)] + [""]
     current_layer = object()
     outcome = object()
     notes: list[str] = []
@@ -51,15 +58,16 @@ def render(
             current_layer = r["layer"]
             outcome = object()
             heading = layers.get(r["layer"], r["layer"]) if r["layer"] else "Other"
-            out += ["", f"## {_md(heading)}", ""]
+            out += ["", f"## {markdown_text(heading)}", ""]
             if not sections:
                 out += [header, rule]
         if sections and (r.get("outcome"), r.get("aim")) != outcome:
+            same_outcome = isinstance(outcome, tuple) and outcome[0] == r.get("outcome")
             outcome = (r.get("outcome"), r.get("aim"))
             out += (
                 [""]
-                + ([f"### {_md(r['outcome'])}", ""] if r.get("outcome") else [])
-                + ([f"*{_md(r['aim'])}*", ""] if r.get("aim") else [])
+                + ([f"### {markdown_text(r['outcome'])}", ""] if r.get("outcome") and not same_outcome else [])
+                + ([f"*{markdown_text(r['aim'])}*", ""] if r.get("aim") else [])
                 + [header, rule]
             )
         numbers = []
@@ -68,7 +76,7 @@ def render(
                 if note not in notes:
                     notes.append(note)
                 numbers.append(str(notes.index(note) + 1))
-        marks = f"<sup>{','.join(numbers)}</sup>" if numbers else ""
+        marks = f" <sup>[{', '.join(numbers)}]</sup>" if numbers else ""  # "pop. [1, 3]", never "pop.1,3"
         current = current_cell(r) + (f" ({r['period_label']})" if r.get("period_label") else "")
         if forecast_cell(r):
             current += f"; {forecast_cell(r)}"
@@ -82,11 +90,13 @@ def render(
             current,
             previous_cell(r),
         ] + ([position_cell(r)] if ranked else [])
-        cells = [_cell(c) for c in cells]
+        cells = [markdown_cell(c) for c in cells]
         cells[1] += marks  # the footnote marks are this renderer's own markup, after the escaping
         out.append("| " + " | ".join(cells) + " |")
     if notes:
-        out += ["", "Notes:", ""] + [f"{i}. {_md(n)}" for i, n in enumerate(notes, start=1)]
+        out += ["", "Notes:", ""] + [f"{i}. {markdown_text(n)}" for i, n in enumerate(notes, start=1)]
+    if disclosure_note(results):
+        out += ["", markdown_text(disclosure_note(results))]
     text = "\n".join(out).strip()
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 
 from ascbench.catalogue.model import SCALES
+from ascbench.io.cells import due_words, is_due
 from ascbench.periods import parse_period
 from ascbench.render.display import is_missing
 from ascbench.render.numbers import fmt_count, fmt_value, round_half_away
@@ -37,6 +38,7 @@ DEFAULT_TEMPLATES = {
     "published": "In {area}, {title_lc} was {value} {in_period}, {comparison} {comparator_phrase} of {comparator_value}.",
 }
 NO_COMPARATOR = "In {area}, {title_lc} was {value}{counts} {in_period}."
+NO_COMPARATOR_COUNT = "In {area}, {title_lc} numbered {value} {in_period}."
 UPDATE = "{opening}, this {movement} {value_update}{counts_update}."
 
 
@@ -76,12 +78,21 @@ def clean_title(title: str) -> str:
     return text.rstrip(" .:;,")
 
 
-def subject(title: str) -> str:
-    """The title as a sentence's subject: "the % of ...", or its first letter lowered unless
-    the title begins with a proper name or an acronym ("Leicestershire Adult Learning
-    Service ...", "ASCOF ...")."""
-    title = clean_title(title)
-    if title.startswith("%"):
+def spell_out(text: str, glossary: dict | None) -> str:
+    """The catalogue's abbreviations (``glossary``) spelled out, whole words only: "% of SUs"
+    -> "% of service users"."""
+    for short, words in (glossary or {}).items():
+        stop = "" if short.endswith(".") else r"\.?"  # "pop" also spells out "pop."
+        text = re.sub(rf"(?<![\w.]){re.escape(short)}{stop}(?![\w])", words, text)
+    return text
+
+
+def subject(title: str, glossary: dict | None = None) -> str:
+    """The title as a sentence's subject: "the percentage of ...", abbreviations of the
+    catalogue's glossary spelled out, its first letter lowered unless the title begins with a
+    proper name or an acronym ("Leicestershire Adult Learning Service ...", "ASCOF ...")."""
+    title = re.sub(r"(?<![\d\w])% of\b", "percentage of", spell_out(clean_title(title), glossary))
+    if title.startswith("percentage of"):
         return "the " + title
     words = title.split()
     if not words:
@@ -116,7 +127,7 @@ def comparator_phrase(row, roles: dict) -> str:
             else "the target"
         )
     if ctype == "baseline":
-        return "the position"
+        return "the earlier figure"
     return "the target"
 
 
@@ -138,7 +149,16 @@ def _printed(x, decimals: int, scale: str) -> float:
     return round_half_away(float(x) / divisor, decimals) * divisor
 
 
-def _fields(row, roles):
+SCALE_WORDS = {"thousands": ("k", " thousand"), "millions": ("m", " million")}
+
+
+def _in_words(text: str, scale: str) -> str:
+    """A figure printed with a scale suffix, as prose writes it: "167.6k" -> "167.6 thousand"."""
+    suffix, words = SCALE_WORDS.get(scale or "none", ("", ""))
+    return re.sub(rf"(\d){suffix}\b", rf"\1{words}", text) if suffix else text
+
+
+def _fields(row, roles, glossary=None):
     d, unit, scale = int(row["decimals"]), row["unit"], row["scale"]
     counts = ""
     if (
@@ -147,7 +167,7 @@ def _fields(row, roles):
         and row.get("statistic") == "proportion"
     ):
         counts = f" ({fmt_count(row['numerator'])} out of {fmt_count(row['denominator'])})"
-    title = clean_title(row["title"])
+    title = spell_out(clean_title(row["title"]), glossary)
     title_lc = subject(title)
     shown_unit = "" if _unit_in_title(title, unit or "") else unit
     return {
@@ -155,7 +175,7 @@ def _fields(row, roles):
         "title": title,
         "title_lc": title_lc,
         "code": row.get("code") or "",
-        "value": fmt_value(row["value"], d, shown_unit, scale, row.get("status") or ""),
+        "value": _in_words(fmt_value(row["value"], d, shown_unit, scale, row.get("status") or ""), scale),
         "numerator": fmt_count(row.get("numerator")),
         "denominator": fmt_count(row.get("denominator")),
         "counts": counts,
@@ -169,21 +189,37 @@ def _fields(row, roles):
             row.get("rating"),
         ),
         "comparator_phrase": comparator_phrase(row, roles),
-        "comparator_value": fmt_value(row.get("comparator_value"), d, shown_unit, scale),
-        "previous_value": fmt_value(row.get("previous_value"), d, shown_unit, scale),
+        "comparator_value": _in_words(fmt_value(row.get("comparator_value"), d, shown_unit, scale), scale),
+        "previous_value": _in_words(fmt_value(row.get("previous_value"), d, shown_unit, scale), scale),
         "previous_period": row.get("previous_label") or "",
     }
 
 
-def sentence(row, template: str | None, roles: dict) -> str:
+def sentence(row, template: str | None, roles: dict, glossary: dict | None = None) -> str:
     if is_missing(row.get("value")):
-        return f"In {row.get('area_name') or row['area_code']}, no value is available for {subject(row['title'])}."
-    fields = _fields(row, roles)
+        status = row.get("status") or ""
+        why = f" ({due_words(status)})" if is_due(status) else ""
+        return (
+            f"In {row.get('area_name') or row['area_code']}, no value is available for "
+            f"{subject(row['title'], glossary)}{why}."
+        )
+    fields = _fields(row, roles, glossary)
     if is_missing(row.get("comparator_value")):
-        template = NO_COMPARATOR if not template or "{comparator" in template else template
+        plain = NO_COMPARATOR_COUNT if row.get("statistic") == "count" else NO_COMPARATOR
+        template = plain if not template or "{comparator" in template else template
+    elif row.get("comparator_type") == "baseline" and isinstance(row.get("comparator_period"), str):
+        # "well below the figure of 672 at 31 Mar 2025", not "the position of 672"
+        p = parse_period(row["comparator_period"])
+        fields["comparator_phrase"] = (
+            f"the figure of {fields['comparator_value']} {'at' if p.is_snapshot else 'for'} {p.label}"
+        )
+        template = (template or DEFAULT_TEMPLATES.get(row.get("statistic"), DEFAULT_TEMPLATES["published"])).replace(
+            "{comparator_phrase} of {comparator_value}", "{comparator_phrase}"
+        )
     if not template:
         template = DEFAULT_TEMPLATES.get(row.get("statistic"), DEFAULT_TEMPLATES["published"])
-        if re.match(r"(the\s+|total\s+)?number\b", fields["title_lc"], re.I):  # not "number of ... numbered"
+    if template in (*DEFAULT_TEMPLATES.values(), NO_COMPARATOR_COUNT) or "{comparator_phrase}." in template:
+        if re.match(r"(the\s+)?number\b", fields["title_lc"], re.I):  # not "number of ... numbered"
             template = template.replace(" numbered ", " was ")
     text = " ".join(template.format_map(_Default(fields)).split())
     opening = f"In {fields['area']}, "
@@ -194,13 +230,22 @@ def sentence(row, template: str | None, roles: dict) -> str:
     return text
 
 
-def update_sentence(bench, now, roles: dict) -> str:
+def update_sentence(bench, now, roles: dict, glossary: dict | None = None, within=None, relative=False) -> str:
     """The in-year update that follows a benchmark sentence ("For the 12 months to Sep 2025,
-    this fell to 69.7% (1,917 out of 2,749).")."""
-    fields = _fields(now, roles)
-    change = now["value"] - bench["value"]
+    this fell to 69.7% (1,917 out of 2,749)."). "Little changed" is held to the direction of
+    travel's tolerance (``within``, relative to the benchmark value when ``relative``), on the
+    figures as printed: where the dashboard says "similar" the sentence says little changed,
+    and where it says improved or worse the sentence says rose or fell."""
+    fields = _fields(now, roles, glossary)
+    d, scale = int(now["decimals"]), now["scale"]
+    change = _printed(now["value"], d, scale) - _printed(bench["value"], d, scale)
     same_reference = now.get("previous_period") == bench.get("period")
-    if same_reference and now.get("dot") == "similar":
+    if within is None:
+        similar = same_reference and now.get("dot") == "similar"
+    else:
+        tol = abs(bench["value"]) * float(within) / 100 if relative else float(within)
+        similar = abs(change) <= tol + 1e-9
+    if similar and change != 0:
         movement = "was little changed at"
     else:
         movement = "rose to" if change > 0 else ("fell to" if change < 0 else "was unchanged at")

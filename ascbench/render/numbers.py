@@ -10,6 +10,7 @@ import math
 from decimal import ROUND_HALF_UP, Context, Decimal
 
 from ascbench.catalogue.model import SCALE_SUFFIX, SCALES
+from ascbench.io.cells import due_words
 
 _WIDE = Context(prec=400)
 
@@ -51,7 +52,7 @@ def fmt_count(x) -> str:
 def fmt_value(x, decimals: int, unit: str = "", scale: str = "none", status: str = "") -> str:
     """A metric value as a dashboard prints it: ``69.7%``, ``521.8 per 100k``, ``119.2k``."""
     if is_missing(x):
-        return status or "no data"
+        return due_words(status) if status else "no data"
     divisor = SCALES.get(scale or "none", 1)
     text = fmt_number(float(x) / divisor, decimals) + SCALE_SUFFIX.get(scale or "none", "")
     if unit == "%":

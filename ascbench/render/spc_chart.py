@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ascbench.render.numbers import is_missing
-from ascbench.render.svg import document, with_unit
+from ascbench.render.svg import document, scaled_unit, with_unit
 from ascbench.stats.spc import ICON_COLOURS, LINE_COLOURS, POINT_COLOURS
 
 WIDTH, HEIGHT = 520, 300
@@ -288,3 +288,32 @@ def spc_svg(
         "".join(parts + labels),
         standalone,
     )
+
+
+def dashboard_spc(report) -> dict[str, str]:
+    """metric_id -> SPC chart, for every metric of the report's first area that has a series
+    of 15 or more months (else quarters, else snapshots) up to its current period
+    (:meth:`ascbench.engine.report.Report.spc`); limits recalculated only at the
+    catalogue's ``spc_rebase`` points."""
+    results = report.results
+    if results.empty:
+        return {}
+    focus = report.areas[0]
+    charts = {}
+    for r in results[results["area_code"] == focus].itertuples():
+        points, result = report.spc(r.metric_id, focus)
+        if points is None:
+            continue
+        divisor, unit = scaled_unit(r.scale, r.unit or "")
+        if divisor != 1:  # a metric shown in thousands: its chart in thousands too
+            points = points.assign(**{c: points[c] / divisor for c in ("y", "mean", "lpl", "upl", "target")})
+            result = result.assign(**{c: result[c] / divisor for c in ("mean", "lpl", "upl", "target")})
+        charts[r.metric_id] = spc_svg(
+            points,
+            result,
+            f"{r.code} {r.title}",
+            "spc-" + "".join(c if c.isalnum() else "-" for c in r.metric_id),
+            int(r.decimals),
+            unit,
+        )
+    return charts

@@ -3,15 +3,25 @@ with a ``<title>`` and a ``<desc>`` named by ``aria-labelledby``) and a value wi
 
 from __future__ import annotations
 
-from html import escape
-
+from ascbench.render.markup import html_text
 from ascbench.render.numbers import fmt_number
 
 
+def scaled_unit(scale: str | None, unit: str) -> tuple[float, str]:
+    """A chart of a metric shown in thousands or millions draws its values divided by this and
+    labels them with this unit: ``(1000, "k")`` for ``thousands``, ``(1, unit)`` unscaled."""
+    from ascbench.catalogue.model import SCALE_SUFFIX, SCALES
+
+    if not scale or scale == "none":
+        return 1.0, unit
+    return float(SCALES[scale]), SCALE_SUFFIX.get(scale, "")
+
+
 def with_unit(value: float, decimals: int, unit: str) -> str:
-    """``12.0%``, ``12.0 per 100k``, ``12.0``: a value as a chart labels it."""
+    """``12.0%``, ``12.0 per 100k``, ``119.2k`` (a value in thousands), ``12.0``: a value as a
+    chart labels it."""
     text = fmt_number(value, decimals)
-    return f"{text}%" if unit == "%" else (f"{text} {unit}" if unit else text)
+    return f"{text}{unit}" if unit in ("%", "k", "m") else (f"{text} {unit}" if unit else text)
 
 
 def document(
@@ -25,7 +35,7 @@ def document(
         f'aria-labelledby="{chart_id}-t {chart_id}-d" font-size="9" font-family="sans-serif"'
         + (' xmlns="http://www.w3.org/2000/svg"' if standalone else "")
         + ">"
-        f'<title id="{chart_id}-t">{escape(title)}</title><desc id="{chart_id}-d">{escape(description)}</desc>'
+        f'<title id="{chart_id}-t">{html_text(title)}</title><desc id="{chart_id}-d">{html_text(description)}</desc>'
         + body
         + "</svg>"
     )

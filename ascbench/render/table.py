@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from ascbench.engine.trend import sparkline
 from ascbench.errors import printable
 from ascbench.render.display import (
     AIM_WORDS,
     as_at_label,
     comparator_cell,
     current_cell,
+    disclosure_note,
     dot_cell,
     forecast_cell,
     interval_cell,
@@ -22,6 +22,7 @@ from ascbench.render.display import (
 )
 from ascbench.render.fit import layout as _layout
 from ascbench.render.fit import wrap as _wrap
+from ascbench.render.sparkline import sparkline
 
 COLOURS = {"green": "32", "amber": "33", "red": "31", "blue": "34", "grey": "90"}
 
@@ -131,4 +132,6 @@ def render(results, layers: dict | None = None, width: int = 100, colour: bool =
     key = legend(rows)
     if key:
         out += [_wrap(line, width) for line in key.split("\n")]
+    if disclosure_note(results):
+        out += [_wrap(printable(disclosure_note(results)), width)]
     return "\n".join(out).rstrip() + "\n"

@@ -17,6 +17,8 @@ published limits).
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 import pandas as pd
 
@@ -118,7 +120,7 @@ def band(values, bounds, labels=None, closed: str = "left"):
             argument="bounds",
             expected="bounds that cover every value",
         )
-    side = "right" if closed == "left" else "left"
+    side: Literal["left", "right"] = "right" if closed == "left" else "left"
     idx = np.clip(np.searchsorted(edges, x, side=side) - 1, 0, m - 1)
     named = np.empty(m, dtype=object)
     named[:] = names

@@ -1,0 +1,281 @@
+"""Roll-ups by kind (issue 31): a monthly tracker holds flows, stocks, populations and
+published percentages, and only flows add up. Every expected figure is worked out by hand
+from the rows written here."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from ascbench.cli import cli
+
+FY_MONTHS = ["Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"]
+PCT = [45, 46, 47] * 4  # a published monthly percentage
+CASELOAD = [5000 + 5 * i for i in range(12)]  # month-end caseloads: 5,000 ... 5,055
+ADMISSIONS = [3, 4] * 6  # 42 in the year
+POPULATION = 12_000  # the same every month, as trackers repeat it
+
+TRACKER = """
+metrics:
+  - id: pct
+    title: Published percentage
+    statistic: proportion
+    value: pct_pub
+    polarity: high
+    comparators: [{type: value, value: 50}]
+  - id: caseload
+    title: Open cases at the month's end
+    statistic: count
+    numerator: caseload
+  - id: adm
+    title: Admissions per 100,000
+    statistic: rate
+    numerator: admissions
+    denominator: population.65+
+    polarity: low
+    comparators: [{area: national}]
+"""
+
+
+def month(i: int, fy: int = 2024) -> str:
+    return f"{fy if i < 9 else fy + 1}-{FY_MONTHS[i]}"
+
+
+def tracker(tmp_path, catalogue: str = TRACKER, population: str = "population.65+", extra=()):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "areas.csv").write_text(
+        "area_code,area_name,area_type\nX99000001,Othertown,unitary\nX92000000,Nation,national\n"
+    )
+    (data / "dataset.yaml").write_text("default_area: X99000001\nroles: {national: X92000000}\n")
+    rows = ["area_code,period,measure,value"]
+    for i in range(12):
+        rows += [
+            f"X99000001,{month(i)},pct_pub,{PCT[i]}",
+            f"X99000001,{month(i)},caseload,{CASELOAD[i]}",
+            f"X99000001,{month(i)},admissions,{ADMISSIONS[i]}",
+            f"X99000001,{month(i)},{population},{POPULATION}",
+            f"X92000000,{month(i)},admissions,1000",
+            f"X92000000,{month(i)},{population},3000000",
+        ]
+    (data / "observations.csv").write_text("\n".join([*rows, *extra]) + "\n")
+    (tmp_path / "metrics.yaml").write_text(catalogue)
+    return tmp_path / "metrics.yaml", data
+
+
+def rate_csv(catalogue, data, *args):
+    out = CliRunner().invoke(
+        cli, ["rate", "--catalogue", str(catalogue), "--data", str(data), "--format", "csv", *args]
+    )
+    assert out.exit_code == 0, out.stderr
+    return pd.read_csv(io.StringIO(out.stdout)).set_index("metric_id")
+
+
+def validate(catalogue, data):
+    return CliRunner().invoke(cli, ["validate", "--catalogue", str(catalogue), "--data", str(data)])
+
+
+def test_a_monthly_tracker_is_rolled_up_by_what_each_measure_is(tmp_path):
+    catalogue, data = tracker(tmp_path)
+    r = rate_csv(catalogue, data, "--period", "2024-25")
+    # flows summed, the population taken at the year's end: 42 per 12,000 is 350 per 100,000
+    # (summing the repeated population would give 42 / 144,000: 29.2, rated better than England)
+    assert (r.loc["adm", "numerator"], r.loc["adm", "denominator"]) == (42, 12_000)
+    assert r.loc["adm", "value"] == pytest.approx(350.0)
+    assert r.loc["adm", "comparator_value"] == pytest.approx(12_000 / 3_000_000 * 100_000)  # 400
+    assert r.loc["adm", "rating"] == "better"  # 350 against 400, lower is better
+    # a stock is the position at the year's end, never 12 month-ends added up (60,330)
+    assert r.loc["caseload", "value"] == 5055 and r.loc["caseload", "period"] == "2024-25"
+    # a published percentage is never summed (552%): the latest month stands, labelled as such
+    assert r.loc["pct", "value"] == 47 and r.loc["pct", "period"] == "2025-Mar"
+    assert r.loc["pct", "period_label"] == "Mar 2025"
+
+
+def test_a_quarter_and_a_rolling_year_follow_the_same_rules(tmp_path):
+    catalogue, data = tracker(tmp_path)
+    r = rate_csv(catalogue, data, "--period", "2024-25-Q3")
+    assert r.loc["caseload", "value"] == CASELOAD[8]  # December's position
+    assert r.loc["adm", "numerator"] == sum(ADMISSIONS[6:9])  # Oct-Dec: 3 + 4 + 3
+    assert r.loc["adm", "denominator"] == POPULATION
+
+
+def test_the_catalogue_declares_what_names_cannot_tell(tmp_path):
+    declared = TRACKER.replace("    numerator: caseload\n", "    numerator: caseload\n    aggregation: sum\n").replace(
+        "    value: pct_pub\n", "    value: pct_pub\n    aggregation: last\n"
+    )
+    catalogue, data = tracker(tmp_path, declared)
+    r = rate_csv(catalogue, data, "--period", "2024-25")
+    assert r.loc["caseload", "value"] == sum(CASELOAD)  # declared a flow: summed as told
+    assert r.loc["pct", "value"] == PCT[11] and r.loc["pct", "period"] == "2024-25"  # the year's last month
+
+
+def test_a_measures_section_declares_a_stock_with_a_name_that_says_nothing(tmp_path):
+    catalogue, data = tracker(tmp_path, TRACKER.replace("population.65+", "people65"), population="people65")
+    out = validate(catalogue, data)
+    assert out.exit_code == 0
+    assert (
+        "warning: measure 'people65' has the same value from one month to the next in 100% of its months: a stock or a "
+        "population repeated each month? It is summed over months (a count of events); declare "
+        "'measures: {people65: {aggregation: last}}' in the catalogue if it is a position at a date"
+    ) in out.stderr.splitlines()
+    assert rate_csv(catalogue, data, "--period", "2024-25").loc["adm", "denominator"] == 12 * POPULATION
+    fixed = "measures:\n  people65: {aggregation: last}\n" + TRACKER.replace("population.65+", "people65")
+    catalogue.write_text(fixed)
+    warnings = [line for line in validate(catalogue, data).stderr.splitlines() if line.startswith("warning")]
+    assert not [w for w in warnings if "people65" in w]  # declared: no more warning about it
+    assert rate_csv(catalogue, data, "--period", "2024-25").loc["adm", "value"] == pytest.approx(350.0)
+
+
+def test_validate_names_the_rule_of_each_rolled_up_measure(tmp_path):
+    catalogue, data = tracker(tmp_path)
+    lines = validate(catalogue, data).stderr.splitlines()
+    assert lines[2:6] == [
+        "note: measure 'admissions': summed over the months of each quarter and year (a count of events, by default)",
+        "note: measure 'caseload': taken at the last month of each quarter and year "
+        "(named like a stock (a position at a date))",
+        "note: measure 'pct_pub': not rolled up: each month stands alone (the published value of pct (a proportion))",
+        "note: measure 'population.65+': taken at the last month of each quarter and year "
+        "(the population adm is a rate per)",
+    ]
+    assert lines[6:] == [
+        f"warning: {catalogue}:3: pct: its published value 'pct_pub' is given by month and a proportion is never "
+        "summed: a quarter or year shows its latest month (declare aggregation: last to take the period's last "
+        "month as its value, or give numerator and denominator)",
+        f"{catalogue}, {data}: 0 problems, 1 warning",
+    ]
+
+
+def test_summing_a_published_percentage_is_a_located_error(tmp_path):
+    catalogue, data = tracker(tmp_path, "measures:\n  pct_pub: {aggregation: sum}\n" + TRACKER)
+    out = validate(catalogue, data)
+    assert out.exit_code == 1
+    assert (
+        f"error: {catalogue}:2: aggregation: measure 'pct_pub' is the published value of pct (a proportion): it "
+        "cannot be summed over months (expected aggregation: last (the period's last month) or none; or give the "
+        "counts as numerator and denominator)"
+    ) in out.stderr.splitlines()
+
+
+def test_two_declarations_of_one_measure_must_agree(tmp_path):
+    text = "measures:\n  caseload: {aggregation: last}\n" + TRACKER.replace(
+        "    numerator: caseload\n", "    numerator: caseload\n    aggregation: {numerator: sum}\n"
+    )
+    catalogue, data = tracker(tmp_path, text)
+    out = validate(catalogue, data)
+    assert out.exit_code == 1
+    assert (
+        f"error: {catalogue}:15: caseload: aggregation: measure 'caseload' is rolled up by sum here but by last on "
+        "line 2 (expected one aggregation per measure)"
+    ) in out.stderr.splitlines()
+
+
+@pytest.mark.parametrize(
+    "setting, message",
+    [
+        (
+            "aggregation: mean",
+            "aggregation: 'mean' is not an aggregation (expected sum (a count of events), last (a stock: the value at "
+            "the period's end) or none (never rolled up))",
+        ),
+        (
+            "aggregation: {denominator: last}",
+            "aggregation.denominator: aggregation names the denominator, but the metric has none (expected the "
+            "metric's own numerator, denominator or value)",
+        ),
+        (
+            "aggregation: {numerater: sum}",
+            "numerater: unknown key 'numerater' in aggregation; did you mean 'numerator'? (expected one of "
+            "denominator, numerator, value)",
+        ),
+    ],
+)
+def test_a_bad_aggregation_is_located(tmp_path, setting, message):
+    text = TRACKER.replace("    numerator: caseload\n", f"    numerator: caseload\n    {setting}\n")
+    catalogue, data = tracker(tmp_path, text)
+    out = validate(catalogue, data)
+    assert out.exit_code == 1
+    assert f"error: {catalogue}:13: caseload: {message}" in out.stderr.splitlines()
+
+
+def test_the_engine_rolls_up_by_the_catalogue_whoever_loaded_the_data(tmp_path):
+    """A library caller who reads the data without the catalogue gets the catalogue's roll-ups
+    from build_results all the same (they are made again by its rules)."""
+    from ascbench.catalogue import load_catalogue
+    from ascbench.engine import build_results
+    from ascbench.engine.data import load
+
+    catalogue, data = tracker(tmp_path, TRACKER.replace("population.65+", "people65"), population="people65")
+    catalogue.write_text("measures:\n  people65: {aggregation: last}\n" + catalogue.read_text())
+    plain = load(data)  # by names alone: people65 would be summed
+    assert plain.rollup_rules["people65"] == "sum"
+    r = build_results(load_catalogue(catalogue), plain, period="2024-25", group=None)[0].set_index("metric_id")
+    assert r.loc["adm", "denominator"] == POPULATION and r.loc["adm", "value"] == pytest.approx(350.0)
+
+
+def test_the_same_months_under_several_names_are_a_warning(tmp_path):
+    catalogue, data = tracker(
+        tmp_path,
+        extra=[
+            "X99000001,2024-25,admissions.reported,40",
+            "X99000001,2024-25-YTD-Q4,admissions.reported,41",
+            "X99000001,R12-2025-Mar,admissions.reported,42",
+        ],
+    )
+    out = validate(catalogue, data)
+    assert out.exit_code == 0
+    assert (
+        f"warning: {data}/observations.csv:74: X99000001 admissions.reported: the same months (2024/25) under 3 "
+        "period names: 2024-25 = 40, 2024-25-YTD-Q4 = 41, R12-2025-Mar = 42; a report shows one of them, by the "
+        "name it asks for (give each span of months once)"
+    ) in out.stderr.splitlines()
+
+
+def test_a_year_given_beside_months_that_add_up_to_another_value_is_a_warning(tmp_path):
+    catalogue, data = tracker(tmp_path, extra=["X99000001,2024-25,admissions,40"])
+    out = validate(catalogue, data)
+    assert (
+        f"warning: {data}/observations.csv:74: X99000001 admissions: the same months (2024/25) under 3 period "
+        "names: 2024-25 = 40, 2024-25-YTD-Q4 = 42 (rolled up from months), R12-2025-Mar = 42 (rolled up from "
+        "months); a report shows one of them, by the name it asks for (give each span of months once)"
+    ) in out.stderr.splitlines()
+    # the data win for the name they give; the other names are the months' sum
+    assert rate_csv(catalogue, data, "--period", "2024-25").loc["adm", "numerator"] == 40
+
+
+def test_a_numerator_named_like_a_rate_is_still_a_count():
+    from ascbench.catalogue import parse_catalogue
+    from ascbench.catalogue.aggregation import aggregations
+
+    catalogue = parse_catalogue(
+        "metrics:\n  - {id: r, title: R, statistic: rate, numerator: reablement_rate_num, denominator: pop65}\n",
+        "m.yaml",
+    )
+    found = aggregations(catalogue, ["reablement_rate_num", "pop65", "reablement_rate"])
+    assert found["reablement_rate_num"].rule == "sum"  # counted by the catalogue
+    assert found["pop65"].rule == "last"
+    assert found["reablement_rate"].rule == "none"  # not counted: its name says it is a rate
+
+
+def test_a_population_carried_forward_with_a_new_figure_each_april_is_noticed():
+    from ascbench.engine.rollup import describe
+
+    rows = []
+    for area in ("A", "B"):
+        for i in range(24):
+            period = month(i % 12, 2024 + i // 12)
+            rows += [
+                (area, period, "adults", 12_000 + 100 * (i // 12)),  # a new estimate each April
+                (area, period, "admissions", 30 + (i * 7) % 11),  # a flow: rarely the same twice running
+                (area, period, "deaths_in_care", 1),  # a small count that repeats: not a stock
+            ]
+    frame = pd.DataFrame(rows, columns=["area_code", "period", "measure", "value"]).assign(file="f.csv")
+    notes, warnings = describe(frame)
+    assert len(notes) == 3
+    assert warnings == [
+        "measure 'adults' has the same value from one month to the next in 96% of its months: a stock or a "
+        "population repeated each month? It is summed over months (a count of events); declare "
+        "'measures: {adults: {aggregation: last}}' in the catalogue if it is a position at a date"
+    ]
