@@ -12,6 +12,8 @@ vectorised (a pandas Series in, a Series out) and documented in ``docs/importing
   ``508``.
 * :func:`cassr_table`: the shipped CASSR-to-GSS table (``ascbench/data/cassr_ons_codes.csv``),
   one lookup for the importers and ``cld``.
+* :func:`dfe_table`: the shipped DfE LA-number-to-GSS table (``ascbench/data/dfe_la_codes.csv``,
+  DfE's ``old_la_code`` and ``new_la_code``: Leicestershire is 855 there, 508 as a CASSR).
 * :func:`nhs_number`: ten digits, with spaces, dashes and an Excel float
   (``9.434765919E+09``) folded to the digits.
 * :func:`measure_name`: a measure name, trimmed and lower case (``Falls`` and ``falls`` are
@@ -76,6 +78,23 @@ def cassr_table():
     """CASSR (and region) code -> GSS code, name, council type, region: the shipped table
     (councils as at 2023, with the English regions). A copy each call."""
     return _cassr_table().copy()
+
+
+DFE_TABLE = Path(__file__).with_name("data") / "dfe_la_codes.csv"
+
+
+@lru_cache(maxsize=1)
+def _dfe_table():
+    t = pd.read_csv(DFE_TABLE, dtype=str, keep_default_na=False)
+    return t.assign(gss=gss_code(t["new_la_code"]), name=t["la_name"].str.strip())
+
+
+def dfe_table():
+    """DfE's three-digit LA numbers (``old_la_code``) -> GSS code (``new_la_code``), name,
+    region GSS code, dates of operation and termination, ``live`` or ``terminated``: the
+    shipped table (DfE's own list, see ``ascbench/data/PROVENANCE.md``). A number whose
+    council's GSS code changed has a row for each code. A copy each call."""
+    return _dfe_table().copy()
 
 
 def nhs_number(numbers):

@@ -3,6 +3,8 @@ output compared (observations, the 2A outcome table, quarters, quality, rejectio
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from ascbench.cld.duck_read import connect, read_extracts_duckdb
@@ -16,14 +18,18 @@ def _sorted(frame) -> pd.DataFrame:
     return frame.sort_values(list(frame.columns)).reset_index(drop=True)
 
 
-def assert_engines_agree(paths, period: str = "2025-26", options: Options = Options(), invalid: str = "map"):
-    """Both engines on ``paths``: equal outputs, or the same located error."""
+def assert_engines_agree(
+    paths, period: str = "2025-26", options: Options = Options(), invalid: str = "map", storage: str = "memory"
+):
+    """Both engines on ``paths``: equal outputs, or the same located error. ``storage``: the
+    DuckDB engine's database in memory (as for any small extract) or in a ``file`` (as for a
+    large one)."""
     try:
         reference = read_extracts(paths, invalid=invalid)
         expected = cld_run(reference, period, options=options) if len(reference.rows) else None
     except Exception as exc:  # noqa: BLE001 - the DuckDB engine must fail alike
         expected = exc
-    session = connect()
+    session = connect(size=sum(Path(p).stat().st_size for p in paths) if storage == "memory" else None)
     try:
         duck = read_extracts_duckdb(session, paths, invalid=invalid)
         seen = (duck.rejected, duck.quality, duck.summary(), duck.warnings)
@@ -42,7 +48,7 @@ def assert_engines_agree(paths, period: str = "2025-26", options: Options = Opti
     if expected is None:
         assert got is None
         return None
-    for name in ("observations", "outcomes_2a", "quarters"):
+    for name in ("observations", "outcomes_2a", "quarters", "data_quality", "waiting_times"):
         a, b = _sorted(getattr(expected, name)), _sorted(getattr(got, name))
         assert a.equals(b), f"{name} differ:\n{a.compare(b) if a.shape == b.shape else (a, b)}"
     return expected

@@ -1,14 +1,26 @@
 """Reading and validating CLD extracts with DuckDB, out of core: the rules of
 :mod:`ascbench.cld.read` (the reference) as SQL over the files read straight from CSV.
 
-Each file's header is checked in Python (the same located errors as the reference), then
-DuckDB reads the file as text, in parallel and spilling to disk. A row's line is its row
-number + 2 when the file has one physical line per row; a file that does not (blank lines,
-comment lines, text with line breaks inside quotes) or that DuckDB cannot read as CSV is read
-by the reference reader instead, so every message names the same line. The checks then run
-as SQL, each distinct date or code text parsed once: missing markers, dates, month-first
-files, LA codes, code lists, rejected rows (the first failing check of a row names it, as in
-the reference), the quality counts and the date rules.
+Each file's header is checked in Python (the same located errors as the reference); DuckDB
+then reads the file twice, in parallel, without keeping its text:
+
+1. **Dictionary pass**: the row count and, per column that repeats a few hundred values
+   (dates, coded fields, ``LA_Code``, gender, support reason, route, assessment type), its
+   distinct texts. Each distinct text is parsed, folded and checked once (:func:`_dictionaries`).
+   A file's month-first dates are found here, before any row is kept.
+2. **Row pass**: every cell looked up in the dictionaries, the row's first failing check
+   (``stage``) found, and the row appended to table ``checked_t`` in file order by a parallel
+   insert (``preserve_insertion_order`` on for this statement only): its position there gives
+   its line (a file has one physical line per row, else the reference reader reads it) and
+   its record number. Dates are stored as ``DATE``, coded fields as ``ENUM`` (one byte),
+   person identifiers as text; a rejected row keeps the text of the field that failed.
+
+The database is a file in the run's work folder (in memory for a small extract), so the rows
+are stored compressed and leave memory without being written again; view ``checked`` adds
+each row's line and record, view ``rows`` is the accepted rows as the reference's frame holds
+them. A file DuckDB cannot read as CSV, or one with blank or comment lines or line breaks
+inside quotes, is read by the reference reader and goes through the same two passes, so every
+message names the same line.
 """
 
 from __future__ import annotations
@@ -41,6 +53,19 @@ from ascbench.io.dataset import _header, read_csv
 WS = "' \t\n\r\x0b\x0c'"  # what Python's str.strip() takes off (the ASCII part)
 ALL = REQUIRED + [c for c in TEXT_FIELDS + DATE_FIELDS if c not in REQUIRED]
 REJECT_CODED = ("Event_Type", "Client_Type", "Service_Type", "Event_Outcome")
+# free-text columns that repeat a few values: looked up once per distinct text, stored as ENUM
+LOOKED_UP = ("LA_Code", "Gender", "Primary_Support_Reason", "Request_Route_of_Access", "Assessment_Type")
+IDENTIFIERS = ("NHS_Number", "LA_Person_Unique_Identifier")  # as many values as people: per row
+FOLDED = ("Request_Route_of_Access", "Assessment_Type")  # only ever compared folded: stored folded
+LISTS = {
+    "Event_Type": codes.EVENT_TYPES,
+    "Client_Type": list(codes.CLIENT_TYPES),
+    "Service_Type": codes.SERVICE_TYPES,
+    "Event_Outcome": codes.OUTCOMES + [INVALID],
+    "Service_Component": codes.COMPONENTS,
+    "Delivery_Mechanism": codes.MECHANISMS,
+    "Accommodation_Status": list(codes.SETTLED) + [INVALID],
+}
 
 
 def q(name: str) -> str:
@@ -56,11 +81,34 @@ def fold(x: str) -> str:
     return f"lower(trim(regexp_replace({x}, '\\s+', ' ', 'g')))"
 
 
+def strip(x: str) -> str:
+    """SQL: ``x`` trimmed as Python's ``str.strip()`` trims ASCII spaces; a cell that neither
+    starts nor ends with one (nearly all) is not passed through trim's slower character set."""
+    spaces = "(9, 10, 11, 12, 13, 32)"
+    return f"CASE WHEN ascii({x}) IN {spaces} OR ascii({x}[-1]) IN {spaces} THEN trim({x}, {WS}) ELSE {x} END"
+
+
+def missing_as_blank(x: str) -> str:
+    """SQL: a trimmed cell, ``''`` when it is a missing marker (``NULL``, ``NA``, ...)."""
+    markers = ", ".join(lit(m) for m in MISSING)
+    longest = max(len(m) for m in MISSING)
+    return f"CASE WHEN length({x}) <= {longest} AND lower({x}) IN ({markers}) THEN '' ELSE {x} END"
+
+
+def coded_values(column: str) -> list[str]:
+    """The canonical values a coded column can hold (with ``''`` and the invalid marker), in
+    text order so that an ENUM sorts as its text does."""
+    table = codes.lookup(LISTS[column])
+    values = {codes.CLIENT_TYPES[k] for k in table} if column == "Client_Type" else set(table.values())
+    return sorted(values | {"", INVALID})
+
+
 @dataclass
 class DuckExtract:
-    """The validated extract inside a DuckDB connection: table ``rows`` (accepted rows, typed,
-    with ``file``, ``submission``, ``line``, ``record``) and ``rejected``; the same summary,
-    warnings, quality and per-file counts as :class:`ascbench.cld.read.Extract`."""
+    """The validated extract inside a DuckDB connection: view ``checked`` (every row, typed,
+    with ``stage``, ``line`` and ``record``), view ``rows`` (accepted rows, with
+    ``submission``, ``line``, ``record``) and table ``rejected``; the same summary, warnings, quality and per-file counts as
+    :class:`ascbench.cld.read.Extract`."""
 
     con: object
     warnings: list[str] = field(default_factory=list)
@@ -69,7 +117,7 @@ class DuckExtract:
 
     @property
     def rows_count(self) -> int:
-        return int(self.con.execute("SELECT count(*) FROM rows").fetchone()[0])
+        return int(self.con.execute("SELECT count(*) FROM checked_t WHERE stage = 0").fetchall()[0][0])
 
     @property
     def rejected(self):
@@ -100,9 +148,20 @@ class DuckExtract:
         return f"{n:,} rows read, {total:,} rejected: " + "; ".join(f"{k:,} {reason}" for reason, k in by)
 
 
-def connect(memory_limit: str | None = None, temp_directory: str | Path | None = None, threads: int | None = None):
-    """A DuckDB connection for one run: a database file in ``temp_directory`` (removed with
-    it), so tables and intermediate results spill to disk past ``memory_limit``."""
+SMALL = 64 * 2**20  # extracts up to this size (bytes) are worked on in memory: no database file
+
+
+def connect(
+    memory_limit: str | None = None,
+    temp_directory: str | Path | None = None,
+    threads: int | None = None,
+    size: int | None = None,
+):
+    """A DuckDB connection for one run, with a work folder inside ``temp_directory`` (removed
+    with it) where intermediate results spill to disk past ``memory_limit``. The database is
+    a file in that folder, so that tables are stored compressed and leave memory without being
+    written again; extracts of a known ``size`` (bytes) up to :data:`SMALL` are worked on in
+    an in-memory database instead (the same SQL, without a file's commits)."""
     import tempfile
 
     import duckdb
@@ -111,12 +170,14 @@ def connect(memory_limit: str | None = None, temp_directory: str | Path | None =
     if base is not None:
         base.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="ascbench-cld-", dir=base))
-    con = duckdb.connect(":memory:", config={"preserve_insertion_order": True})
+    database = ":memory:" if size is not None and size <= SMALL else str(work / "cld.duckdb")
+    con = duckdb.connect(database, config={"preserve_insertion_order": False})
     con.execute(f"SET temp_directory = {lit(str(work / 'spill'))}")
     if memory_limit:
         try:
             con.execute(f"SET memory_limit = {lit(memory_limit)}")
         except Exception as exc:  # duckdb's own error: a limit it cannot read
+            con.close()
             raise AscbenchError(
                 f"memory limit {memory_limit!r} is not a size", field="--memory-limit", expected="e.g. 1GB or 800MB"
             ) from exc
@@ -168,8 +229,43 @@ def _physical_lines(path: Path) -> int:
     return n + (last != b"\n")
 
 
-def _load_file(con, path: Path, order: int, warnings: list[str]) -> None:
-    """Append the file's cells (trimmed text, ``''`` for a missing column) to table ``raw``."""
+def _no_person(path):
+    raise AscbenchError(
+        "neither NHS_Number nor LA_Person_Unique_Identifier is a column",
+        file=str(path),
+        line=1,
+        field="NHS_Number",
+        expected="a person identifier column",
+    )
+
+
+@dataclass
+class _Source:
+    """One file as DuckDB reads it: ``scan`` (cells as written, untrimmed; ``''`` for a
+    column the file lacks), ``numbered`` (the same with ``line``: only to name a line in an
+    error) and ``rows`` (the cells with ``line``, NULL where the row's position in the table
+    gives it, and ``_blank``, a row to skip)."""
+
+    sub: int
+    path: Path
+    scan: str
+    numbered: str
+    rows: str
+    frame: object = None  # the reference reader's frame, when it read the file
+
+    def register(self, con) -> None:
+        if self.frame is not None:
+            con.register(f"frame_{self.sub}", self.frame)
+
+    def unregister(self, con) -> None:
+        if self.frame is not None:
+            con.unregister(f"frame_{self.sub}")
+
+
+def _open(con, path: Path, sub: int, warnings: list[str]) -> _Source:
+    """The file's header checked (located errors as the reference) and its dictionary pass
+    (:func:`_seen`) run; DuckDB reads the file when it has one physical line per row, else
+    the reference reader does."""
     try:
         header = _header(_first_line(path), path, REQUIRED, False)[1]
     except UnicodeDecodeError:
@@ -187,115 +283,271 @@ def _load_file(con, path: Path, order: int, warnings: list[str]) -> None:
             )
         if "NHS_Number" not in header and "LA_Person_Unique_Identifier" not in header:
             _no_person(path)
-        ok = _load_with_duckdb(con, path, order, header)
-    if not ok:
-        frame = read_csv(path, tuple(REQUIRED), warnings, lower=False)
-        if "NHS_Number" not in frame.columns and "LA_Person_Unique_Identifier" not in frame.columns:
-            _no_person(path)
-        cells = pd.DataFrame({c: frame[c] if c in frame.columns else "" for c in ALL})
-        cells.insert(0, "line", frame["line"].astype("int64"))
-        cells.insert(0, "sub", order)
-        con.register("frame_in", cells)
-        con.execute(f"INSERT INTO raw SELECT sub, line, {', '.join(q(c) for c in ALL)} FROM frame_in")
-        con.unregister("frame_in")
-
-
-def _no_person(path):
-    raise AscbenchError(
-        "neither NHS_Number nor LA_Person_Unique_Identifier is a column",
-        file=str(path),
-        line=1,
-        field="NHS_Number",
-        expected="a person identifier column",
+        source = _csv_source(path, sub, header)
+        rows = _seen(con, source)
+        if rows >= 0 and rows == _physical_lines(path) - 1:
+            return source
+    frame = read_csv(path, tuple(REQUIRED), warnings, lower=False)
+    if "NHS_Number" not in frame.columns and "LA_Person_Unique_Identifier" not in frame.columns:
+        _no_person(path)
+    cells = pd.DataFrame({c: frame[c].astype(str) if c in frame.columns else "" for c in ALL})
+    cells.insert(0, "line", frame["line"].astype("int64"))
+    name = f"frame_{sub}"
+    columns = ", ".join(q(c) for c in ALL)
+    numbered = f"SELECT line, {columns} FROM {name}"
+    source = _Source(
+        sub, path, f"SELECT {columns} FROM {name}", numbered, numbered.replace(", ", ", false AS _blank, ", 1), cells
     )
+    _seen(con, source)
+    return source
 
 
-def _load_with_duckdb(con, path: Path, order: int, header: list[str]) -> bool:
-    """Read the file with DuckDB into ``raw``; False (nothing added) when the file is not one
-    physical line per row or DuckDB cannot read it, so the reference reader takes it."""
-    import duckdb
-
+def _csv_source(path: Path, sub: int, header: list[str]) -> _Source:
+    """DuckDB's reading of the file: every column as text, empty cells as ``''``."""
     names = [f"c{i}" for i in range(len(header))]
     columns = "{" + ", ".join(f"{lit(n)}: 'VARCHAR'" for n in names) + "}"
     given = dict(zip(header, names, strict=True))
-    cells = ", ".join(f"coalesce(trim({given[c]}, {WS}), '') AS {q(c)}" if c in given else f"'' AS {q(c)}" for c in ALL)
-    blank = " AND ".join(f"coalesce(trim({n}, {WS}), '') = ''" for n in names)
+    reader = f"""read_csv({lit(str(path))}, columns = {columns}, header = true, auto_detect = false, delim = ',',
+        quote = '"', escape = '"', strict_mode = true, null_padding = false, encoding = 'utf-8',
+        ignore_errors = false, force_not_null = [{", ".join(lit(n) for n in names)}])"""
+    cells = ", ".join(f"{given[c]} AS {q(c)}" if c in given else f"'' AS {q(c)}" for c in ALL)
+    # a blank row (every cell empty once trimmed) is skipped, as the reference reader skips it;
+    # a cell that starts with a character other than a space is not blank (no trimming), and
+    # a row's first such cell ends the test
+    blank = " ".join(
+        f"WHEN NOT ({n} = '' OR (ascii({n}) IN (9, 10, 11, 12, 13, 32) AND trim({n}, {WS}) = '')) THEN false"
+        for n in names
+    )
+    numbered = f"SELECT row_number() OVER () + 1 AS line, * FROM {reader}"
+    return _Source(
+        sub,
+        path,
+        f"SELECT {cells} FROM {reader}",
+        f"SELECT line, {cells} FROM ({numbered})",
+        f"SELECT NULL::BIGINT AS line, CASE {blank} ELSE true END AS _blank, {cells} FROM {reader}",
+    )
+
+
+SEEN = [*LOOKED_UP, *DATE_FIELDS, *CODED_FIELDS]  # the columns whose distinct texts are looked up
+
+
+def _create_seen(con) -> None:
+    columns = ", ".join(f"{q(c)} VARCHAR[]" for c in SEEN)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE seen (sub INTEGER, n BIGINT, {columns})")
+
+
+def _seen(con, source: _Source) -> int:
+    """The dictionary pass: a row of table ``seen`` holds the file's distinct texts of each
+    looked-up column; returns the rows read (-1 when DuckDB cannot read the file as CSV)."""
+    import duckdb
+
+    lists = ", ".join(f"list(DISTINCT {q(c)})" for c in SEEN)
+    con.execute(f"DELETE FROM seen WHERE sub = {source.sub}")
+    source.register(con)
     try:
-        con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE one AS SELECT * FROM read_csv({lit(str(path))}, columns = {columns},
-                header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', strict_mode = true,
-                null_padding = false, encoding = 'utf-8', ignore_errors = false)"""
-        )
-        rows = con.execute("SELECT count(*) FROM one").fetchone()[0]
+        con.execute(f"INSERT INTO seen SELECT {source.sub}, count(*), {lists} FROM ({source.scan})")
     except duckdb.Error:
-        return False
-    if _physical_lines(path) != rows + 1:
-        con.execute("DROP TABLE one")
-        return False
-    con.execute(f"INSERT INTO raw SELECT {order}, rowid + 2, {cells} FROM one WHERE NOT ({blank})")
-    con.execute("DROP TABLE one")
-    return True
+        if source.frame is not None:
+            raise
+        return -1
+    finally:
+        source.unregister(con)
+    return int(con.execute(f"SELECT n FROM seen WHERE sub = {source.sub}").fetchall()[0][0])
 
 
-def _date_dictionary(con) -> None:
-    """Every distinct date text once: ``dates(t, d, bad, us)``."""
-    union = " UNION ".join(f"SELECT DISTINCT {q(c)} AS t FROM raw" for c in DATE_FIELDS)
-    missing = ", ".join(lit(m) for m in MISSING)
+def _us_dates(values: str) -> str:
+    """SQL: the texts of ``values`` (a relation of ``t``) that can only be month-first dates."""
+    return f"""SELECT t FROM ({values}) WHERE coalesce(
+        TRY_CAST(regexp_extract(trim(t, {WS}), {lit(UK_DATE)}, 2) AS INT) > 12
+        AND TRY_CAST(regexp_extract(trim(t, {WS}), {lit(UK_DATE)}, 1) AS INT) <= 12, false)"""
+
+
+def _check_month_first(con, source: _Source) -> None:
+    """Refuse a file with a month-first date, naming its first line (column by column, as the
+    reference); only a file that has one is scanned for the line."""
+    for column in DATE_FIELDS:
+        us = _us_dates(f"SELECT unnest({q(column)}) AS t FROM seen WHERE sub = {source.sub}")
+        if not con.execute(f"SELECT count(*) FROM ({us})").fetchall()[0][0]:
+            continue
+        source.register(con)
+        try:
+            line, value = con.execute(
+                f"""SELECT line, trim({q(column)}, {WS}) FROM ({source.numbered})
+                    WHERE {q(column)} IN ({us}) ORDER BY line LIMIT 1"""
+            ).fetchall()[0]
+        finally:
+            source.unregister(con)
+        refuse_month_first(source.path, line, column, value)
+
+
+def _dictionaries(con) -> None:
+    """Every distinct text of the files once: ``dates(t, d, bad, w)`` (``w`` the text as
+    written, for a rejection), ``map_<field>(t, v, w)`` per coded field (``v`` the canonical
+    spelling, ``''`` for a blank, NULL outside the list) and ``text_<column>(t, v)`` per
+    looked-up free-text column; an ``ENUM`` type per column for the stored values."""
+
+    def distinct(columns) -> str:
+        return " UNION ".join(f"SELECT DISTINCT unnest({q(c)}) AS t FROM seen" for c in columns)
+
     con.execute(
-        f"""CREATE OR REPLACE TABLE dates AS
-        WITH t AS ({union}),
-        p AS (SELECT t, lower(t) IN ({missing}) AS missing,
-                     regexp_extract(t, {lit(ISO_DATE)}, ['y', 'm', 'd']) AS iso,
-                     regexp_extract(t, {lit(UK_DATE)}, ['d', 'm', 'y']) AS uk FROM t),
-        s AS (SELECT t, missing, uk,
+        f"""CREATE OR REPLACE TEMP TABLE dates AS
+        WITH t AS ({distinct(DATE_FIELDS)}),
+        p AS (SELECT t, trim(t, {WS}) AS c FROM t),
+        w AS (SELECT t, c, {missing_as_blank("c")} AS w, c = '' OR lower(c) IN ({", ".join(lit(m) for m in MISSING)}) AS missing,
+                     regexp_extract(c, {lit(ISO_DATE)}, ['y', 'm', 'd']) AS iso,
+                     regexp_extract(c, {lit(UK_DATE)}, ['d', 'm', 'y']) AS uk FROM p),
+        s AS (SELECT t, w, missing,
                      CASE WHEN iso.y <> '' THEN iso.y ELSE uk.y END AS y,
                      CASE WHEN iso.y <> '' THEN iso.m ELSE uk.m END AS m,
-                     CASE WHEN iso.y <> '' THEN iso.d ELSE uk.d END AS d FROM p)
-        SELECT t,
-               CASE WHEN y <> '' AND TRY_CAST(y AS INT) > 0
-                    THEN try_strptime(y || '-' || lpad(m, 2, '0') || '-' || lpad(d, 2, '0'), '%Y-%m-%d')::DATE END AS d,
-               coalesce(TRY_CAST(uk.m AS INT) > 12 AND TRY_CAST(uk.d AS INT) <= 12, false) AS us,
-               missing
+                     CASE WHEN iso.y <> '' THEN iso.d ELSE uk.d END AS d FROM w)
+        SELECT t, w, missing, CASE WHEN y <> '' AND TRY_CAST(y AS INT) > 0
+                    THEN try_strptime(y || '-' || lpad(m, 2, '0') || '-' || lpad(d, 2, '0'), '%Y-%m-%d')::DATE END AS d
         FROM s"""
     )
-    con.execute("UPDATE dates SET missing = missing OR t = ''")
-
-
-def _code_maps(con) -> None:
-    """Per coded field, every distinct text once: ``map_<field>(t, v)``, ``v`` the canonical
-    spelling, ``''`` for a blank and NULL for a value outside the list."""
-    lists = {
-        "Event_Type": codes.EVENT_TYPES,
-        "Client_Type": list(codes.CLIENT_TYPES),
-        "Service_Type": codes.SERVICE_TYPES,
-        "Event_Outcome": codes.OUTCOMES + [INVALID],
-        "Service_Component": codes.COMPONENTS,
-        "Delivery_Mechanism": codes.MECHANISMS,
-        "Accommodation_Status": list(codes.SETTLED) + [INVALID],
-    }
-    missing = ", ".join(lit(m) for m in MISSING)
+    con.execute("CREATE OR REPLACE TEMP TABLE dates AS SELECT t, w, d, NOT missing AND d IS NULL AS bad FROM dates")
     for column in CODED_FIELDS:
-        table = codes.lookup(lists[column])
+        table = codes.lookup(LISTS[column])
         if column == "Client_Type":  # Release 1 names mapped forward
             table = {k: codes.CLIENT_TYPES[k] for k in table}
-        values = ", ".join(f"({lit(k)}, {lit(v)})" for k, v in table.items())
+        pairs = ", ".join(f"({lit(k)}, {lit(v)})" for k, v in table.items())
+        type_ = q("cld_" + column)
+        con.execute(f"DROP TYPE IF EXISTS {type_}")
+        con.execute(f"CREATE TYPE {type_} AS ENUM ({', '.join(lit(v) for v in coded_values(column))})")
         con.execute(
-            f"""CREATE OR REPLACE TABLE {q("map_" + column)} AS
-            WITH t AS (SELECT DISTINCT {q(column)} AS t FROM raw), l(k, v) AS (VALUES {values})
-            SELECT t, CASE WHEN {fold("t")} = '' OR lower(t) IN ({missing}) THEN '' ELSE l.v END AS v
-            FROM t LEFT JOIN l ON l.k = {fold("t")}"""
+            f"""CREATE OR REPLACE TEMP TABLE {q("map_" + column)} AS
+            WITH t AS ({distinct([column])}), w AS (SELECT t, {missing_as_blank(f"trim(t, {WS})")} AS w FROM t),
+            l(k, v) AS (VALUES {pairs})
+            SELECT w.t, w.w, (CASE WHEN {fold("w.w")} = '' THEN '' ELSE l.v END)::{type_} AS v
+            FROM w LEFT JOIN l ON l.k = {fold("w.w")}"""
+        )
+    la = f"regexp_replace(upper(regexp_replace(w, '\\s+', '', 'g')), {lit(CASSR_NUMBER)}, '\\1')"
+    for column in LOOKED_UP:
+        type_ = q("cld_" + column)
+        value = la if column == "LA_Code" else fold("w") if column in FOLDED else "w"
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE {q("text_" + column)} AS
+            WITH t AS ({distinct([column])}), w AS (SELECT t, {missing_as_blank(f"trim(t, {WS})")} AS w FROM t)
+            SELECT t, {value} AS v FROM w"""
+        )
+        con.execute(f"DROP TYPE IF EXISTS {type_}")
+        con.execute(f"CREATE TYPE {type_} AS ENUM (SELECT DISTINCT v FROM {q('text_' + column)} ORDER BY v)")
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {q('text_' + column)} AS SELECT t, v::{type_} AS v FROM {q('text_' + column)}"
         )
 
 
-def _check_month_first(con, order: int, path: Path) -> None:
-    for column in DATE_FIELDS:
-        hit = con.execute(
-            f"""SELECT r.line, r.{q(column)} FROM raw r JOIN dates d ON d.t = r.{q(column)}
-                WHERE r.sub = ? AND d.us ORDER BY r.line LIMIT 1""",
-            [order],
-        ).fetchone()
-        if hit:
-            refuse_month_first(path, hit[0], column, hit[1])
+def _stages(invalid: str) -> list[tuple[str, str, str, str]]:
+    """The row checks in the reference's order: (condition, field, value, reason)."""
+    stages = [(f"{c}_bad", c, f"w_{c}", f"{c} is not a date (expected YYYY-MM-DD)") for c in DATE_FIELDS]
+    stages.append(("Event_Start_Date IS NULL", "Event_Start_Date", "w_Event_Start_Date", "Event_Start_Date is missing"))
+    stages.append(("no_person", "NHS_Number", "NHS_Number", "no NHS_Number and no LA_Person_Unique_Identifier"))
+    if invalid == "reject":
+        for c in REJECT_CODED:
+            reason = (
+                f"{c} is not one of " + ", ".join(codes.EVENT_TYPES if c == "Event_Type" else codes.CLIENT_TYPES)
+                if c in ("Event_Type", "Client_Type")
+                else f"{c} is not a CLD value"
+            )
+            stages.append((f"m_{c} IS NULL", c, f"w_{c}", reason))
+        stages.append(
+            (
+                "coalesce(m_Event_Type, 'Invalid and not mapped') = '' OR coalesce(m_Client_Type, 'Invalid and not mapped') = ''",
+                "Event_Type",
+                "coalesce(m_Event_Type::VARCHAR, 'Invalid and not mapped')",
+                "Event_Type or Client_Type is blank",
+            )
+        )
+        stages.append(
+            (
+                "coalesce(m_Event_Type, '') = 'Service' AND coalesce(m_Service_Type, 'x') = ''",
+                "Service_Type",
+                "coalesce(m_Service_Type::VARCHAR, 'Invalid and not mapped')",
+                "a service has no Service_Type",
+            )
+        )
+    return stages
+
+
+def _create_checked(con) -> None:
+    """Table ``checked_t``, filled file by file in file order (its ``rowid`` numbers the rows:
+    a row's line is its position after its file's first row, ``bases``), and view ``checked``
+    of its rows with their ``line`` and ``record`` (the position: file, then row)."""
+    typed = [
+        "sub INTEGER",
+        "line BIGINT",  # given only by the reference reader (a file with blank lines)
+        *(f"{q(c)} {q('cld_' + c)}" for c in LOOKED_UP),
+        *(f"{q(c)} VARCHAR" for c in IDENTIFIERS),
+        *(f"{q(c)} DATE" for c in DATE_FIELDS),
+        *(f"m_{c} {q('cld_' + c)}" for c in CODED_FIELDS),
+        "x VARCHAR[]",  # a row with a value outside its list: the values as written, by coded field
+        "stage TINYINT",  # -1 a blank row, 0 accepted, else the check that rejected it
+        "reject_value VARCHAR",
+    ]
+    con.execute(f"CREATE OR REPLACE TABLE checked_t ({', '.join(typed)})")
+    con.execute("CREATE OR REPLACE TABLE bases (sub INTEGER, base BIGINT)")
+    con.execute(
+        """CREATE OR REPLACE VIEW checked AS
+        SELECT t.* REPLACE (coalesce(t.line, t.rowid - b.base + 2) AS line), t.rowid AS record
+        FROM checked_t t JOIN bases b USING (sub) WHERE t.stage >= 0"""
+    )
+
+
+def _row_pass(con, source: _Source, invalid: str) -> None:
+    """Append the file's rows to ``checked``: cells looked up in the dictionaries, the first
+    failing check of each row (``stage``, 0 when accepted) and, for a rejected row, the text
+    of the failing field; for a value outside its list, the value (the quality's example)."""
+    joins, cols = [], []
+    for i, c in enumerate(DATE_FIELDS):
+        joins.append(f"JOIN dates d{i} ON d{i}.t = r.{q(c)}")
+        cols += [f"d{i}.d AS {q(c)}", f"d{i}.bad AS {q(c + '_bad')}", f"d{i}.w AS w_{c}"]
+    for i, c in enumerate(CODED_FIELDS):
+        joins.append(f"JOIN {q('map_' + c)} m{i} ON m{i}.t = r.{q(c)}")
+        cols += [f"m{i}.v AS m_{c}", f"m{i}.w AS w_{c}"]
+    for i, c in enumerate(LOOKED_UP):
+        joins.append(f"JOIN {q('text_' + c)} t{i} ON t{i}.t = r.{q(c)}")
+        cols.append(f"t{i}.v AS {q(c)}")
+    for c in IDENTIFIERS:
+        cols.append(f"{missing_as_blank(strip(f'r.{q(c)}'))} AS {q(c)}")
+    stages = _stages(invalid)
+    stage = (
+        "CASE WHEN _blank THEN -1 "
+        + " ".join(f"WHEN {cond} THEN {i + 1}" for i, (cond, *_r) in enumerate(stages))
+        + " ELSE 0 END"
+    )
+    value = "CASE stage " + " ".join(f"WHEN {i + 1} THEN {s[2]}" for i, s in enumerate(stages)) + " END"
+    # a trimmed identifier folds to '' only when it is '' (Python's and RE2's spaces are trimmed)
+    person = "(NHS_Number = '' AND LA_Person_Unique_Identifier = '') AS no_person"
+    kept = [
+        "sub",
+        "line",
+        *(q(c) for c in LOOKED_UP),
+        *(q(c) for c in IDENTIFIERS),
+        *(q(c) for c in DATE_FIELDS),
+        *(f"m_{c}" for c in CODED_FIELDS),
+        f"CASE WHEN {' OR '.join(f'm_{c} IS NULL' for c in CODED_FIELDS)} THEN "
+        f"[{', '.join(f'CASE WHEN m_{c} IS NULL THEN w_{c} END' for c in CODED_FIELDS)}] END",
+        "stage",
+        f"CASE WHEN stage > 0 THEN {value} END",
+    ]
+    base = con.execute("SELECT count(*) FROM checked_t").fetchall()[0][0]
+    con.execute(f"INSERT INTO bases VALUES ({source.sub}, {base})")
+    source.register(con)
+    try:
+        con.execute("SET preserve_insertion_order = true")  # rows stored in file order: rowid gives the line
+        # the dictionaries as the hash tables, the rows streaming past them (the planner cannot
+        # know the file's size and would otherwise build a table of the rows)
+        con.execute("SET disabled_optimizers = 'join_order,build_side_probe_side'")
+        con.execute(
+            f"""INSERT INTO checked_t
+            WITH r AS ({source.rows}),
+            c AS (SELECT {source.sub} AS sub, r.line, r._blank, {", ".join(cols)} FROM r {" ".join(joins)}),
+            s AS (SELECT *, {stage} AS stage FROM (SELECT *, {person} FROM c))
+            SELECT {", ".join(kept)} FROM s"""
+        )
+    finally:
+        con.execute("SET preserve_insertion_order = false")
+        con.execute("RESET disabled_optimizers")
+        source.unregister(con)
 
 
 def read_extracts_duckdb(con, paths, invalid: str = "map", max_rejected: float | None = None) -> DuckExtract:
@@ -305,169 +557,119 @@ def read_extracts_duckdb(con, paths, invalid: str = "map", max_rejected: float |
             f"invalid-value rule {invalid!r} is not known", field="--invalid-values", expected="map or reject"
         )
     warnings: list[str] = []
-    con.execute(
-        "CREATE OR REPLACE TABLE raw (sub INTEGER, line BIGINT, " + ", ".join(f"{q(c)} VARCHAR" for c in ALL) + ")"
-    )
-    for order, path in enumerate(paths):
-        _load_file(con, Path(path), order, warnings)
-        _date_dictionary(con)  # the dictionary of the files so far: month-first checked file by file
-        _check_month_first(con, order, Path(path))
+    for view in ("rows", "checked"):
+        con.execute(f"DROP VIEW IF EXISTS {view}")
+    con.execute("DROP TABLE IF EXISTS checked_t")
+    sources = []
+    _create_seen(con)
+    for sub, path in enumerate(paths):
+        source = _open(con, Path(path), sub, warnings)
+        _check_month_first(con, source)
+        sources.append(source)
     files = pd.DataFrame({"sub": range(len(paths)), "file": [str(p) for p in paths]})
     con.register("files_in", files)
-    con.execute("CREATE OR REPLACE TABLE files AS SELECT * FROM files_in")
+    con.execute("CREATE OR REPLACE TABLE files AS SELECT sub::INTEGER AS sub, file FROM files_in")
     con.unregister("files_in")
-    _code_maps(con)
-    _checked(con, invalid)
+    _dictionaries(con)
+    _create_checked(con)
+    for source in sources:
+        _row_pass(con, source, invalid)
+    con.execute("DROP TABLE seen")
+    _rejected(con, invalid)
+    _rows_view(con)
     extract = DuckExtract(con, warnings)
     extract.quality = _quality(con, invalid)
     extract.warnings += _warnings(con)
     extract.files = con.execute(
-        """SELECT f.file, count(c.sub)::BIGINT AS rows, coalesce(sum((c.stage > 0)::INT), 0)::BIGINT AS rejected
-           FROM files f LEFT JOIN checked c ON c.sub = f.sub GROUP BY f.sub, f.file ORDER BY f.sub"""
+        """SELECT f.file, coalesce(c.n, 0)::BIGINT AS rows, coalesce(c.rejected, 0)::BIGINT AS rejected
+           FROM files f LEFT JOIN (SELECT sub, count(*) AS n, count(*) FILTER (WHERE stage > 0) AS rejected
+                                   FROM checked GROUP BY sub) c USING (sub) ORDER BY f.sub"""
     ).df()
-    _accepted(con)
     if max_rejected is not None:
         check_rejections(extract, max_rejected)
     return extract
 
 
-def _stages(invalid: str) -> list[tuple[str, str, str, str]]:
-    """The row checks in the reference's order: (condition, field, value, reason)."""
-    stages = [(f"{c}_bad", c, f"raw_{c}", f"{c} is not a date (expected YYYY-MM-DD)") for c in DATE_FIELDS]
-    stages.append(
-        ("Event_Start_Date IS NULL", "Event_Start_Date", "raw_Event_Start_Date", "Event_Start_Date is missing")
-    )
-    stages.append(("no_person", "NHS_Number", "NHS_Number", "no NHS_Number and no LA_Person_Unique_Identifier"))
-    if invalid == "reject":
-        for c in REJECT_CODED:
-            reason = (
-                f"{c} is not one of " + ", ".join(codes.EVENT_TYPES if c == "Event_Type" else codes.CLIENT_TYPES)
-                if c in ("Event_Type", "Client_Type")
-                else f"{c} is not a CLD value"
-            )
-            stages.append((f"m_{c} IS NULL", c, f"raw_{c}", reason))
-        stages.append(
-            (
-                "coalesce(m_Event_Type, 'Invalid and not mapped') = '' OR coalesce(m_Client_Type, 'Invalid and not mapped') = ''",
-                "Event_Type",
-                "coalesce(m_Event_Type, 'Invalid and not mapped')",
-                "Event_Type or Client_Type is blank",
-            )
-        )
-        stages.append(
-            (
-                "coalesce(m_Event_Type, '') = 'Service' AND coalesce(m_Service_Type, 'x') = ''",
-                "Service_Type",
-                "coalesce(m_Service_Type, 'Invalid and not mapped')",
-                "a service has no Service_Type",
-            )
-        )
-    return stages
-
-
-def _checked(con, invalid: str) -> None:
-    """Table ``checked``: every row with its parsed dates, mapped codes and ``stage`` (0
-    accepted, else the number of the first check it failed, which names field and reason)."""
-    missing = ", ".join(lit(m) for m in MISSING)
-    text = {c: f"CASE WHEN lower(r.{q(c)}) IN ({missing}) THEN '' ELSE r.{q(c)} END" for c in REQUIRED + TEXT_FIELDS}
-    text["LA_Code"] = (
-        f"regexp_replace(upper(regexp_replace({text['LA_Code']}, '\\s+', '', 'g')), {lit(CASSR_NUMBER)}, '\\1')"
-    )
-    joins, cols = [], []
-    for i, c in enumerate(DATE_FIELDS):
-        joins.append(f"JOIN dates d{i} ON d{i}.t = r.{q(c)}")
-        written = text[c] if c in text else f"r.{q(c)}"
-        cols += [
-            f"d{i}.d AS {q(c)}",
-            f"(NOT d{i}.missing AND d{i}.d IS NULL) AS {q(c + '_bad')}",
-            f"{written} AS raw_{c}",
-        ]
-    for c in CODED_FIELDS:
-        joins.append(f"JOIN {q('map_' + c)} {q('m' + c)} ON {q('m' + c)}.t = r.{q(c)}")
-        cols += [f"{q('m' + c)}.v AS m_{c}", f"{text[c]} AS raw_{c}"]
-    plain = [c for c in REQUIRED + TEXT_FIELDS if c not in CODED_FIELDS]
-    cols += [f"{text[c]} AS {q(c)}" for c in plain]
-    nhs, la_id = text["NHS_Number"], text["LA_Person_Unique_Identifier"]
-    cols.append(f"({fold(nhs)} = '' AND {fold(la_id)} = '') AS no_person")
-    con.execute(
-        f"CREATE OR REPLACE TABLE cells AS SELECT r.sub, r.line, {', '.join(cols)} FROM raw r {' '.join(joins)}"
-    )
+def _rejected(con, invalid: str) -> None:
     stages = _stages(invalid)
-    stage = "CASE " + " ".join(f"WHEN {cond} THEN {i + 1}" for i, (cond, *_rest) in enumerate(stages)) + " ELSE 0 END"
-    con.execute(f"CREATE OR REPLACE TABLE checked AS SELECT *, {stage} AS stage FROM cells")
-    con.execute("DROP TABLE cells")
     field_ = "CASE stage " + " ".join(f"WHEN {i + 1} THEN {lit(s[1])}" for i, s in enumerate(stages)) + " END"
-    value = "CASE stage " + " ".join(f"WHEN {i + 1} THEN {s[2]}" for i, s in enumerate(stages)) + " END"
     reason = "CASE stage " + " ".join(f"WHEN {i + 1} THEN {lit(s[3])}" for i, s in enumerate(stages)) + " END"
     con.execute(
         f"""CREATE OR REPLACE TABLE rejected AS
-        SELECT c.sub, f.file, c.line, {field_} AS field, {value} AS value, {reason} AS reason
+        SELECT c.sub, f.file, c.line, {field_} AS field, c.reject_value AS value, {reason} AS reason
         FROM checked c JOIN files f USING (sub) WHERE stage > 0"""
+    )
+
+
+def _rows_view(con) -> None:
+    """View ``rows``: the accepted rows as the reference's frame holds them (coded values
+    outside their list as "Invalid and not mapped")."""
+    coded = ", ".join(f"coalesce(m_{c}, {lit(INVALID)}::{q('cld_' + c)}) AS {q(c)}" for c in CODED_FIELDS)
+    plain = ", ".join(q(c) for c in (*LOOKED_UP, *IDENTIFIERS, *DATE_FIELDS))
+    con.execute(
+        f"""CREATE OR REPLACE VIEW rows AS
+        SELECT {plain}, {coded}, sub AS submission, line, record FROM checked WHERE stage = 0"""
     )
 
 
 def _quality(con, invalid: str):
     """:attr:`Extract.quality`: per coded field the rows that had passed the checks before
     its own (the reference checks in turn), the invalid and blank values, the first invalid
-    value; then the date rules over the accepted rows."""
+    value; then the date rules over the accepted rows. One scan of ``checked``."""
     stages = _stages(invalid)
     stage_of = {s[1]: i + 1 for i, s in enumerate(stages) if s[0].startswith("m_")}
     after = len([s for s in stages if not s[0].startswith(("m_", "coalesce"))]) + 1
-    parts = []
-    for c in CODED_FIELDS:
+    aggregates, labels = [], []
+    for k, c in enumerate(CODED_FIELDS):
         point = stage_of.get(c, after + len(REJECT_CODED) if invalid == "reject" else after)
         ok = f"(stage = 0 OR stage >= {point})"
-        parts.append(
-            f"""SELECT {lit(c)} AS field, 'in the CLD list' AS "check", count(*) FILTER (WHERE {ok}) AS rows,
-                   count(*) FILTER (WHERE {ok} AND m_{c} IS NULL) AS invalid,
-                   count(*) FILTER (WHERE {ok} AND m_{c} = '') AS blank,
-                   coalesce(arg_min(trim(raw_{c}, {WS}), (sub, line)) FILTER (WHERE {ok} AND m_{c} IS NULL), '') AS example,
-                   {len(parts)} AS k
-                FROM checked"""
-        )
-    for field_, check, later, earlier in DATE_RULES:
+        aggregates += [
+            f"count(*) FILTER (WHERE {ok}) AS r{k}",
+            f"count(*) FILTER (WHERE {ok} AND m_{c} IS NULL) AS i{k}",
+            f"count(*) FILTER (WHERE {ok} AND m_{c} = '') AS b{k}",
+            f"coalesce(arg_min(x[{k + 1}], (sub, line)) FILTER (WHERE {ok} AND m_{c} IS NULL), '') AS e{k}",
+        ]
+        labels.append((c, "in the CLD list"))
+    for j, (field_, check, later, earlier) in enumerate(DATE_RULES, start=len(CODED_FIELDS)):
         broken = f"stage = 0 AND {q(later)} < {q(earlier)}"
-        parts.append(
-            f"""SELECT {lit(field_)}, {lit(check)}, count(*) FILTER (WHERE stage = 0),
-                   count(*) FILTER (WHERE {broken}), 0,
-                   coalesce('line ' || arg_min(line, (sub, line)) FILTER (WHERE {broken}), ''), {len(parts)}
-                FROM checked"""
-        )
-    frame = con.execute(" UNION ALL ".join(parts) + " ORDER BY k").df().drop(columns="k")
+        aggregates += [
+            f"count(*) FILTER (WHERE stage = 0) AS r{j}",
+            f"count(*) FILTER (WHERE {broken}) AS i{j}",
+            f"0 AS b{j}",
+            f"coalesce('line ' || arg_min(line, (sub, line)) FILTER (WHERE {broken}), '') AS e{j}",
+        ]
+        labels.append((field_, check))
+    values = con.execute(f"SELECT {', '.join(aggregates)} FROM checked").fetchall()[0]
+    frame = pd.DataFrame(
+        [(f, c, *values[4 * k : 4 * k + 4]) for k, (f, c) in enumerate(labels)],
+        columns=["field", "check", "rows", "invalid", "blank", "example"],
+    )
     for column in ("rows", "invalid", "blank"):
         frame[column] = frame[column].astype("int64")
     return frame
 
 
 def _warnings(con) -> list[str]:
+    """Per file and field, accepted rows whose value is outside its list (one scan)."""
+    fields = ("Service_Component", "Delivery_Mechanism", "Event_Type", "Service_Type")
+    aggregates = ", ".join(
+        f"count(*) FILTER (WHERE m_{c} IS NULL OR m_{c} = {lit(INVALID)}) AS n{k}, "
+        f"min(line) FILTER (WHERE m_{c} IS NULL OR m_{c} = {lit(INVALID)}) AS l{k}"
+        for k, c in enumerate(fields)
+    )
+    found = con.execute(
+        f"""SELECT f.file, c.* EXCLUDE (sub) FROM files f
+            JOIN (SELECT sub, {aggregates} FROM checked WHERE stage = 0 GROUP BY sub) c USING (sub) ORDER BY f.sub"""
+    ).fetchall()
     out = []
-    files = con.execute("SELECT sub, file FROM files ORDER BY sub").fetchall()
-    for sub, file in files:
-        for c in ("Service_Component", "Delivery_Mechanism", "Event_Type", "Service_Type"):
-            n, line = con.execute(
-                f"SELECT count(*), min(line) FROM checked WHERE sub = ? AND stage = 0 AND coalesce(m_{c}, ?) = ?",
-                [sub, INVALID, INVALID],
-            ).fetchone()
+    for file, *counts in found:
+        for k, c in enumerate(fields):
+            n, line = counts[2 * k], counts[2 * k + 1]
             if n:
                 out.append(
                     f"{file}: {n} rows have a {c} not in the code list (kept as '{INVALID}', as DHSC), e.g. line {line}"
                 )
     return out
-
-
-def _accepted(con) -> None:
-    """Table ``rows``: the accepted rows as the reference's frame holds them."""
-    coded = []
-    for c in CODED_FIELDS:
-        value = f"coalesce(m_{c}, {lit(INVALID)})"
-        coded.append(f"{value} AS {q(c)}")
-    plain = [c for c in REQUIRED + TEXT_FIELDS if c not in CODED_FIELDS]
-    con.execute(
-        f"""CREATE OR REPLACE TABLE rows AS
-        SELECT {", ".join(q(c) for c in plain)}, {", ".join(coded)}, {", ".join(q(c) for c in DATE_FIELDS)},
-               f.file, c.sub AS submission, c.line, (row_number() OVER (ORDER BY c.sub, c.line) - 1)::BIGINT AS record
-        FROM checked c JOIN files f USING (sub) WHERE stage = 0"""
-    )
 
 
 def memory_setting() -> str | None:

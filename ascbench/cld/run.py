@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ascbench.cld.areas import aggregate_counts, areas_file, council_areas
+from ascbench.cld.areas import Reading, aggregate_counts, aggregate_outcomes, areas_file, read_la_codes
 from ascbench.cld.measures import (
     Options,
     ascof_2a,
@@ -17,7 +18,6 @@ from ascbench.cld.measures import (
 )
 from ascbench.cld.prepare import person_details, stage0
 from ascbench.cld.views import data_quality, views_from_frames, waiting_times
-from ascbench.errors import AscbenchError
 from ascbench.periods import parse_period
 
 
@@ -42,6 +42,7 @@ class CldResult:
     warnings: list = field(default_factory=list)
     data_quality: object = None  # by council, quarter and field (ascbench.cld.views)
     waiting_times: object = None  # by council, quarter, measure and age band (ascbench.cld.views)
+    notes: list = field(default_factory=list)  # which council each LA_Code was read as
 
     @property
     def areas_file(self):
@@ -77,31 +78,56 @@ def council_counts(rows, start, end, options: Options = Options(), step=lambda n
 
 
 def cld_run(
-    extract, period: str, area: str | None = None, populations=None, options: Options = Options(), progress=None
+    extract,
+    period: str,
+    area: str | Sequence[str] | None = None,
+    populations=None,
+    options: Options = Options(),
+    progress=None,
+    la_codes: str = "auto",
 ) -> CldResult:
     """Run DHSC's method on the extract for ``period``, one council (``LA_Code``) at a time:
     each council's files are its own submissions.
 
-    ``area`` labels the rows of a one-council extract (default: the council's GSS code);
-    ``populations`` is an observations frame holding ``population.18-64`` and
-    ``population.65+`` (for 2B/2C); ``progress`` (optional) is called with the name of each
-    step as it starts."""
+    ``area`` names the council of a one-council extract by its area code (default: the
+    ``LA_Code`` read through the shipped code tables, :mod:`ascbench.cld.areas`), or gives
+    ``LA_CODE=AREA_CODE`` pairs; ``populations`` is an observations frame holding
+    ``population.18-64`` and ``population.65+`` (for 2B/2C); ``progress`` (optional) is
+    called with the name of each step as it starts; ``la_codes`` the code system of the
+    ``LA_Code`` values (``auto``: CASSR, else DfE; ``cassr``; ``dfe``)."""
     step = progress or (lambda name: None)
     p = parse_period(period)
     start, end = pd.Timestamp(p.start), pd.Timestamp(p.end)
     if hasattr(extract, "con"):  # the DuckDB engine's extract
         from ascbench.cld.duck_run import council_tables
 
-        las = [r[0] for r in extract.con.execute("SELECT DISTINCT LA_Code FROM rows ORDER BY 1").fetchall()]
-        check_area(las, area)
+        con = extract.con
+        las = [r[0] for r in con.execute("SELECT DISTINCT LA_Code::VARCHAR FROM rows ORDER BY 1").fetchall()]
+
+        def where(la):
+            found = con.execute(
+                """SELECT f.file, r.line FROM rows r JOIN files f ON f.sub = r.submission
+                   WHERE r.LA_Code::VARCHAR = ? ORDER BY r.submission, r.line LIMIT 1""",
+                [la],
+            ).fetchall()
+            return found[0] if found else (None, None)
+
+        reading = read_la_codes(las, area, where, la_codes)  # before any counting: an ambiguous code stops the run
         counts, outcomes, quarters = council_tables(extract, start, end, options, step)
-        files = [r[0] for r in extract.con.execute("SELECT DISTINCT file FROM rows").fetchall()]
-        result = assemble(counts, outcomes, quarters, extract.quality, p, area, populations, files)
+        files = [
+            r[0] for r in con.execute("SELECT file FROM files WHERE sub IN (SELECT submission FROM rows)").fetchall()
+        ]
+        result = assemble(counts, outcomes, quarters, extract.quality, p, reading, populations, files)
         step("data quality, waiting times")
-        return with_views(result, data_quality(extract.con, start, end), waiting_times(extract.con, start, end))
+        return with_views(result, data_quality(con, start, end), waiting_times(con, start, end))
     rows = extract.rows
     las = sorted(rows["LA_Code"].astype(str).unique())
-    check_area(las, area)
+
+    def first_row(la):
+        mine = rows[rows["LA_Code"].astype(str) == la]
+        return (str(mine["file"].iloc[0]), int(mine["line"].iloc[0])) if len(mine) else (None, None)
+
+    reading = read_la_codes(las, area, first_row, la_codes)
     counts, outcomes, quarters, dq, wt = [], [], [], [], []
     for la in las:
         step(f"{la}: submissions and unique events")
@@ -113,7 +139,7 @@ def cld_run(
         dq.append(v[0])
         wt.append(v[1])
     files = sorted(set(rows["file"]))
-    result = assemble(counts, outcomes, quarters, extract.quality, p, area, populations, files)
+    result = assemble(counts, outcomes, quarters, extract.quality, p, reading, populations, files)
     return with_views(result, pd.concat(dq, ignore_index=True), pd.concat(wt, ignore_index=True))
 
 
@@ -126,31 +152,14 @@ def with_views(result: CldResult, dq, wt) -> CldResult:
     return result
 
 
-def check_area(las, area):
-    if len(las) > 1 and area:
-        raise AscbenchError(
-            f"the extracts hold {len(las)} councils ({', '.join(las[:5])}); --area names one",
-            field="--area",
-            expected="extracts of one council, or no --area",
-        )
-
-
-def assemble(counts, outcomes, quarters, quality, p, area, populations, files) -> CldResult:
+def assemble(counts, outcomes, quarters, quality, p, reading: Reading, populations, files) -> CldResult:
     """The run's result from each council's counts (``LA_Code, measure, group, numerator,
     denominator`` records), 2A outcome tables and quarters: observations labelled by area
-    (:mod:`ascbench.cld.areas`), with region and England sums when there are several
-    councils. Both engines end here."""
-    las = sorted({c["LA_Code"] for c in counts} | {q["LA_Code"].iloc[0] for q in quarters if len(q)})
-    areas = council_areas(las)
-    warnings = []
-    if area:
-        areas["area_code"], areas["area_name"] = area, area
-    else:
-        for a in areas[~areas["found"]].itertuples():
-            warnings.append(
-                f"LA_Code {a.LA_Code} is not a CASSR code of ascbench/data/cassr_ons_codes.csv: its rows are labelled "
-                f"'{a.LA_Code}' (--area gives a code)"
-            )
+    (``reading``, :func:`ascbench.cld.areas.read_la_codes`), with region and England sums
+    when there are several councils. Both engines end here."""
+    areas = reading.areas
+    las = list(areas["LA_Code"])
+    warnings = list(reading.warnings)
     code_of = dict(zip(areas["LA_Code"], areas["area_code"], strict=True))
     rows = []
     for c in counts:
@@ -178,16 +187,17 @@ def assemble(counts, outcomes, quarters, quality, p, area, populations, files) -
     out["note"] = out["note"].fillna("").mask(out["status"] == "not available", TWO_D_NOTE)
     out = out[["area_code", "period", "measure", "value", "status", "source", "note"]]
     outcomes = pd.concat(outcomes, ignore_index=True) if outcomes else pd.DataFrame(columns=["LA_Code"])
-    outcomes = outcomes.assign(area_code=outcomes["LA_Code"].map(code_of), period=p.text)
-    cols = ["area_code", "period", "rule", "final_outcome", "counts_in", "clusters"]
-    outcomes = outcomes.reindex(columns=cols)
+    outcomes = outcomes.assign(area_code=outcomes["LA_Code"].map(code_of), note="")
+    cols = ["area_code", "period", "rule", "final_outcome", "counts_in", "clusters", "note"]
+    sums = aggregate_outcomes(outcomes.reindex(columns=cols[2:6] + ["area_code"]), areas)
+    outcomes = pd.concat([outcomes, sums], ignore_index=True).assign(period=p.text).reindex(columns=cols)
     q = pd.concat(quarters, ignore_index=True) if quarters else pd.DataFrame(columns=["LA_Code"])
     q = q.assign(
         area_code=q["LA_Code"].map(code_of),
         quarter_start=pd.to_datetime(q["quarter_start"]).dt.strftime("%Y-%m-%d"),
         quarter_end=pd.to_datetime(q["quarter_end"]).dt.strftime("%Y-%m-%d"),
     )[["area_code", "quarter_start", "quarter_end", "file"]]
-    return CldResult(out, outcomes, quality, q, areas, warnings)
+    return CldResult(out, outcomes, quality, q, areas, warnings, notes=list(reading.notes))
 
 
 TWO_D = ("ascof_2d.num", "ascof_2d.den")

@@ -31,6 +31,7 @@ outcome is read).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ascbench.cld import codes
@@ -75,39 +76,54 @@ def _quarter(date: str) -> str:
 def data_quality(con, start, end) -> pd.DataFrame:
     """Per council, financial quarter (of the event start, within [start, end]), module and
     field: rows the field applies to, valid, blank and invalid values, completeness and
-    validity (% of the rows)."""
+    validity (% of the rows). One scan of the rows: every field's counts are aggregates of
+    one group per council and quarter."""
     s, e = f"DATE '{pd.Timestamp(start).date()}'", f"DATE '{pd.Timestamp(end).date()}'"
-    parts = []
-    for module, field_, types, mandatory, kind in DQ_FIELDS:
+    aggregates, labels = [], []
+    for k, (module, field_, types, mandatory, kind) in enumerate(DQ_FIELDS):
         c = q(field_)
-        blank = {
-            "birth": f"{c} IS NULL",
-            "death": f"{c} IS NULL",
-            "date": f"{c} IS NULL",
-            "end": f"{c} IS NULL",
-        }.get(kind, f"coalesce({c}, '') = ''")
+        blank = f"{c} IS NULL" if kind in ("birth", "death", "date", "end") else f"({c} IS NULL OR {c} = '')"
+        plain = f"regexp_replace({c}, '[\\s\\-]', '', 'g')"
         invalid = {
             "coded": f"{c} = {lit(INVALID)}",
-            "nhs": f"NOT regexp_full_match(regexp_replace({c}, '[\\s\\-]', '', 'g'), '\\d{{10}}')",
+            # ten digits as they are need no folding (nearly every row)
+            "nhs": f"CASE WHEN regexp_full_match({c}, '\\d{{10}}') THEN false "
+            f"ELSE NOT regexp_full_match({plain}, '\\d{{10}}') END",
             "birth": f"{c} > Event_Start_Date",
             "death": f"{c} < Date_of_Birth",
             "end": f"{c} < Event_Start_Date",
-        }.get(kind, "false")
+        }.get(kind)
         applies = "true" if types is None else f"Event_Type IN ({', '.join(lit(t) for t in types)})"
-        status = "Mandatory" if mandatory else "Applicable but not mandatory"
-        parts.append(
-            f"""SELECT LA_Code, {_quarter("Event_Start_Date")} AS quarter_start, {lit(module)} AS module,
-                   {lit(field_ + (" (" + "/".join(types) + ")" if types and field_ == "Event_End_Date" else ""))} AS field,
-                   {lit(status)} AS status, count(*) AS rows,
-                   count(*) FILTER (WHERE NOT ({blank}) AND NOT coalesce({invalid}, false)) AS valid,
-                   count(*) FILTER (WHERE {blank}) AS blank,
-                   count(*) FILTER (WHERE NOT ({blank}) AND coalesce({invalid}, false)) AS invalid
-            FROM rows WHERE Event_Start_Date BETWEEN {s} AND {e} AND {applies}
-            GROUP BY LA_Code, quarter_start"""
-        )
-    frame = con.execute(" UNION ALL ".join(parts) + " ORDER BY LA_Code, quarter_start, module, field").df()
-    for column in ("rows", "valid", "blank", "invalid"):
-        frame[column] = frame[column].astype("int64")
+        aggregates += [  # rows, blank and invalid values (valid: the rest)
+            f"count(*) FILTER (WHERE {applies}) AS r{k}",
+            f"count(*) FILTER (WHERE {applies} AND {blank}) AS b{k}",
+            f"count(*) FILTER (WHERE {applies} AND NOT ({blank}) AND coalesce({invalid}, false)) AS i{k}"
+            if invalid
+            else f"0 AS i{k}",
+        ]
+        name = field_ + (" (" + "/".join(types) + ")" if types and field_ == "Event_End_Date" else "")
+        labels.append((module, name, "Mandatory" if mandatory else "Applicable but not mandatory"))
+    wide = con.execute(
+        f"""SELECT LA_Code::VARCHAR AS LA_Code, {_quarter("Event_Start_Date")} AS quarter_start, {", ".join(aggregates)}
+            FROM rows WHERE Event_Start_Date BETWEEN {s} AND {e} GROUP BY ALL"""
+    ).df()
+    n, k = len(wide), len(labels)  # one line per group and field, fields in turn (long from wide)
+    counts = {x: np.concatenate([wide[f"{x}{i}"].to_numpy(dtype="int64") for i in range(k)]) for x in "rbi"}
+    frame = pd.DataFrame(
+        {
+            "LA_Code": np.tile(wide["LA_Code"].to_numpy(dtype=object), k),
+            "quarter_start": np.tile(wide["quarter_start"].to_numpy(), k),
+            "module": np.repeat([m for m, _, _ in labels], n),
+            "field": np.repeat([f for _, f, _ in labels], n),
+            "status": np.repeat([st for _, _, st in labels], n),
+            "rows": counts["r"],
+            "valid": counts["r"] - counts["b"] - counts["i"],
+            "blank": counts["b"],
+            "invalid": counts["i"],
+        }
+    )
+    frame = frame[frame["rows"] > 0]  # a field with no rows in a quarter has no line
+    frame = frame.sort_values(["LA_Code", "quarter_start", "module", "field"], kind="stable").reset_index(drop=True)
     frame["completeness"] = (100 * (frame["rows"] - frame["blank"]) / frame["rows"]).round(1)
     frame["validity"] = (100 * frame["valid"] / frame["rows"]).round(1)
     return _quarter_labels(frame)
@@ -142,19 +158,25 @@ def waiting_times(con, start, end) -> pd.DataFrame:
     nfa = ", ".join(lit(o) for o in NFA_OR_HOSPITAL)
     progress = ", ".join(lit(o) for o in PROGRESS_TO_SERVICE)
     age = "floor(datediff('day', p.birth, e.Event_Start_Date) / 365.25)"
+    columns = "e.LA_Code, e.person, e.record, e.Event_Type, e.Event_Start_Date, e.Event_Outcome, e.Service_Type"
+    band = f"CASE WHEN {age} >= 65 THEN '65 and above' ELSE '25 to 64' END AS band"
+    adults = "FROM events e JOIN people p USING (LA_Code, person)"
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE wt_events AS
-        SELECT e.LA_Code, e.person, e.record, e.Event_Type, e.Event_Start_Date, e.Event_Outcome, e.Service_Type,
-               CASE WHEN {age} >= 65 THEN '65 and above' ELSE '25 to 64' END AS band
-        FROM events e JOIN people p USING (LA_Code, person)
-        WHERE {age} >= 25 AND (
-            (e.Event_Type = 'Request' AND e.Client_Type = 'Service user' AND e.Event_Outcome NOT IN ({nfa})
-             AND NOT EXISTS (SELECT 1 FROM events x WHERE x.LA_Code = e.LA_Code AND x.person = e.person
-                     AND x.Event_Type = 'Service' AND x.Event_Start_Date < e.Event_Start_Date
-                     AND ((x.Service_Type IN ({lts}) AND (x."end" IS NULL OR x."end" >= e.Event_Start_Date - INTERVAL 12 MONTH))
-                       OR (x.Service_Type IN ({short}) AND (x."end" IS NULL OR x."end" >= e.Event_Start_Date - INTERVAL 3 MONTH)))))
-            OR (e.Event_Type = 'Assessment' AND {fold("e.Assessment_Type")} IN ('short term assessment', 'long term assessment'))
-            OR (e.Event_Type = 'Service' AND e.Service_Type IN ({services})))"""
+        SELECT {columns}, {band} {adults}
+        WHERE {age} >= 25 AND e.Event_Type = 'Request' AND e.Client_Type = 'Service user'
+          AND e.Event_Outcome NOT IN ({nfa})
+          AND NOT EXISTS (SELECT 1 FROM events x WHERE x.LA_Code = e.LA_Code AND x.person = e.person
+                  AND x.Event_Type = 'Service' AND x.Event_Start_Date < e.Event_Start_Date
+                  AND ((x.Service_Type IN ({lts}) AND (x."end" IS NULL OR x."end" >= e.Event_Start_Date - INTERVAL 12 MONTH))
+                    OR (x.Service_Type IN ({short}) AND (x."end" IS NULL OR x."end" >= e.Event_Start_Date - INTERVAL 3 MONTH))))
+        UNION ALL
+        SELECT {columns}, {band} {adults}
+        WHERE {age} >= 25 AND e.Event_Type = 'Assessment'
+          AND {fold("e.Assessment_Type")} IN ('short term assessment', 'long term assessment')
+        UNION ALL
+        SELECT {columns}, {band} {adults}
+        WHERE {age} >= 25 AND e.Event_Type = 'Service' AND e.Service_Type IN ({services})"""
     )
     con.execute(
         """CREATE OR REPLACE TEMP TABLE wt_ordered AS
@@ -215,31 +237,17 @@ def views_from_frames(rows, events, people, start, end) -> tuple[pd.DataFrame, p
 
     con = duckdb.connect()
     try:
-        con.register("rows_f", rows)
-        con.execute("CREATE TABLE rows AS SELECT * FROM rows_f")
-        ev = events[
-            [
-                "LA_Code",
-                "person",
-                "record",
-                "Event_Type",
-                "Client_Type",
-                "Event_Start_Date",
-                "end",
-                "Event_Outcome",
-                "Service_Type",
-                "Assessment_Type",
-            ]
-        ]
-        con.register("events_f", ev)
-        con.execute("CREATE TABLE events AS SELECT * FROM events_f")
-        pe = people.reset_index()[["LA_Code", "person", "birth"]]
-        con.register("people_f", pe)
-        con.execute("CREATE TABLE people AS SELECT * FROM people_f")
-        for table in ("rows", "events", "people"):
-            for column in con.execute(f"DESCRIBE {table}").fetchall():
-                if column[1].startswith("TIMESTAMP"):
-                    con.execute(f'ALTER TABLE {table} ALTER "{column[0]}" TYPE DATE')
+        columns = ["LA_Code", "person", "record", "Event_Type", "Client_Type", "Event_Start_Date", "end"]
+        frames = {
+            "rows": rows,
+            "events": events[columns + ["Event_Outcome", "Service_Type", "Assessment_Type"]],
+            "people": people.reset_index()[["LA_Code", "person", "birth"]],
+        }
+        for name, frame in frames.items():  # datetimes read as dates, as the DuckDB engine stores them
+            con.register(f"{name}_f", frame)
+            dates = [q(c) for c in frame.columns if frame[c].dtype.kind == "M"]
+            replace = f" REPLACE ({', '.join(f'{c}::DATE AS {c}' for c in dates)})" if dates else ""
+            con.execute(f"CREATE VIEW {name} AS SELECT *{replace} FROM {name}_f")
         return data_quality(con, start, end), waiting_times(con, start, end)
     finally:
         con.close()

@@ -10,7 +10,20 @@ import click
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--period", required=True, help="Reporting period, e.g. 2025-26 or R12-2025-Dec.")
-@click.option("--area", default=None, help="Area code for the output rows (default: the extract's LA_Code).")
+@click.option(
+    "--area",
+    multiple=True,
+    help="The council's area (GSS) code for the output rows, or LA_CODE=GSS_CODE (repeatable) with several "
+    "councils (default: each LA_Code read as a CASSR code, else a DfE LA number).",
+)
+@click.option(
+    "--la-codes",
+    type=click.Choice(["auto", "cassr", "dfe"]),
+    default="auto",
+    show_default=True,
+    help="What LA_Code holds: auto reads a CASSR code, else a DfE LA number (a number that is both is refused); "
+    "cassr or dfe reads every code in that system.",
+)
 @click.option(
     "--population",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -88,6 +101,7 @@ def cld(
     files,
     period,
     area,
+    la_codes,
     population,
     out,
     person_key,
@@ -116,7 +130,7 @@ def cld(
     if engine == "duckdb":
         from ascbench.cld.duck_read import connect, memory_setting
 
-        session = connect(memory_limit or memory_setting(), temp_dir)
+        session = connect(memory_limit or memory_setting(), temp_dir, size=sum(f.stat().st_size for f in files))
     try:
         _run(locals(), session)
     finally:
@@ -170,9 +184,11 @@ def _run(a: dict, session) -> None:
         blank_component=a["blank_component"],
         carer_blank_component=a["carer_blank_component"],
     )
-    result = cld_run(extract, period, area, populations, options, progress=progress)
+    result = cld_run(extract, period, list(area), populations, options, progress=progress, la_codes=a["la_codes"])
     if progress:
         progress(None)
+    for note in result.notes:
+        click.echo(f"ascbench: cld: {note}", err=True)
     for w in result.warnings:
         warn(w)
     if len(files) > 1:
