@@ -50,4 +50,6 @@ def render_catalogue(metrics, fmt: str, width: int = 80) -> str:
         rows = frame.fillna("").astype(str).values.tolist()
         rows = [r[:-1] + [r[-1].replace(",", ", ")] for r in rows]  # tags wrap between tags
         return fit_table(rows, CATALOGUE_COLUMNS, width, weights=[2, 1, 6, 1, 1, 1, 1, 2, 2])
-    return render(frame, fmt)
+    text = render(frame, fmt)
+    assert isinstance(text, str)  # a text format, not bytes
+    return text

@@ -7,10 +7,14 @@ not Python's round-half-to-even. It is applied only here, when rendering.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 from decimal import ROUND_HALF_UP, Context, Decimal
 
 from ascbench.catalogue.model import SCALE_SUFFIX, SCALES
 from ascbench.io.cells import due_words
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs
 
 _WIDE = Context(prec=400)
 
@@ -25,7 +29,8 @@ def round_half_away(x: float, decimals: int = 0) -> float:
     return float(Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP, context=_WIDE))
 
 
-def is_missing(x) -> bool:
+def is_missing(x: object) -> TypeIs[None]:
+    """None or NaN: no figure. (To the type checker, a value that is not missing is not None.)"""
     return x is None or (isinstance(x, float) and math.isnan(x))
 
 

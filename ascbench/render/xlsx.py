@@ -372,7 +372,7 @@ def render_bytes(
         for c, value in enumerate(row):
             if is_missing(value) or (isinstance(value, str) and value == ""):
                 continue  # a true blank
-            if isinstance(value, numbers.Number) and not isinstance(value, (bool, np.bool_)):
+            if isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)):
                 name = names[c]
                 code = (
                     own
