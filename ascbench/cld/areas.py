@@ -274,7 +274,9 @@ def areas_file(areas: pd.DataFrame, with_aggregates: bool) -> pd.DataFrame:
     rows = areas[["area_code", "area_name", "area_type", "region"]].copy()
     if with_aggregates:
         regions = areas[areas["region_code"] != ""].drop_duplicates("region_code")
-        extra = [{"area_code": ENGLAND, "area_name": "England", "area_type": "national", "region": ""}]
+        extra: list[dict[str, object]] = [
+            {"area_code": ENGLAND, "area_name": "England", "area_type": "national", "region": ""}
+        ]
         extra += [
             {"area_code": r.region_code, "area_name": r.region, "area_type": "region", "region": r.region}
             for r in regions.itertuples()

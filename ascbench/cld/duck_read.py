@@ -28,6 +28,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -49,6 +50,9 @@ from ascbench.cld.read import (
 from ascbench.errors import AscbenchError
 from ascbench.identifiers import CASSR_NUMBER
 from ascbench.io.dataset import _header, read_csv
+
+if TYPE_CHECKING:
+    import duckdb
 
 WS = "' \t\n\r\x0b\x0c'"  # what Python's str.strip() takes off (the ASCII part)
 ALL = REQUIRED + [c for c in TEXT_FIELDS + DATE_FIELDS if c not in REQUIRED]
@@ -110,10 +114,10 @@ class DuckExtract:
     ``submission``, ``line``, ``record``) and table ``rejected``; the same summary, warnings, quality and per-file counts as
     :class:`ascbench.cld.read.Extract`."""
 
-    con: object
+    con: duckdb.DuckDBPyConnection
     warnings: list[str] = field(default_factory=list)
-    quality: object = None
-    files: object = None
+    quality: pd.DataFrame = field(default_factory=pd.DataFrame)
+    files: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def rows_count(self) -> int:

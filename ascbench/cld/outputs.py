@@ -59,7 +59,7 @@ def catalogue_text(observations: pd.DataFrame) -> str:
         words = [GROUPS.get(g, g) for g in groups]
         has_den = f"{name}.den" in measures
         rate = stem in ("ascof_2b", "ascof_2c")
-        metric = {
+        metric: dict[str, object] = {
             "id": re.sub(r"[^A-Z0-9]+", "_", name.upper()),
             "code": code + (f" ({', '.join(words)})" if words else ""),
             "title": (title + " per 100,000 population" if rate and has_den else title + (" (count)" if rate else ""))

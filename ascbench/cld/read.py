@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -37,6 +38,9 @@ from ascbench.cld import codes
 from ascbench.errors import AscbenchError
 from ascbench.identifiers import cassr_code
 from ascbench.io.dataset import read_csv
+
+if TYPE_CHECKING:
+    from ascbench.cld.duck_read import DuckExtract
 
 REQUIRED = ["LA_Code", "Event_Type", "Event_Start_Date", "Client_Type"]
 DATE_FIELDS = [
@@ -88,11 +92,11 @@ DATE_RULES = (
 
 @dataclass
 class Extract:
-    rows: object  # DataFrame of accepted rows, canonical values, datetime64 dates
-    rejected: object  # DataFrame: file, line, field, value, reason
+    rows: pd.DataFrame  # accepted rows, canonical values, datetime64 dates
+    rejected: pd.DataFrame  # file, line, field, value, reason
     warnings: list[str] = field(default_factory=list)
-    quality: object = None  # DataFrame: field, check, rows, invalid, blank, example (DHSC's DQ counts per field)
-    files: object = None  # DataFrame: file, rows (read), rejected
+    quality: pd.DataFrame = field(default_factory=pd.DataFrame)  # field, check, rows, invalid, blank, example
+    files: pd.DataFrame = field(default_factory=pd.DataFrame)  # file, rows (read), rejected
 
     def first_rejected(self, file: str):
         """The first rejected row of ``file`` (a row of :attr:`rejected`)."""
@@ -146,15 +150,20 @@ def refuse_month_first(path, line: int, column: str, value: str):
     )
 
 
-def check_rejections(extract: Extract, max_rejected: float | None = MAX_REJECTED) -> None:
+def check_rejections(extract: Extract | DuckExtract, max_rejected: float | None = MAX_REJECTED) -> None:
     """Fail on the first file with more than ``max_rejected`` (a share) of its rows rejected;
     a file with every row rejected always fails, and so do extracts with no row left. The
     error names the file and its first rejected row."""
-    for f in extract.files.itertuples():
-        n, rows = f.rejected, f.rows
+    files = extract.files
+    for name, n, rows in zip(
+        files["file"].astype(str).tolist(),
+        files["rejected"].astype(int).tolist(),
+        files["rows"].astype(int).tolist(),
+        strict=True,
+    ):
         if not n or (n < rows and (max_rejected is None or n <= max_rejected * rows)):
             continue
-        first = extract.first_rejected(f.file)
+        first = extract.first_rejected(name)
         if n == rows:
             what = f"{n:,} rows rejected of {rows:,}: every row, so the file gives nothing to count"
         else:
@@ -164,7 +173,7 @@ def check_rejections(extract: Extract, max_rejected: float | None = MAX_REJECTED
             )
         raise AscbenchError(
             f"{what}; the first: {first['reason']} (got '{first['value']}')",
-            file=f.file,
+            file=name,
             line=int(first["line"]),
             field=str(first["field"]),
             expected="CLD rows with a start date, a person identifier and dates as " + DATE_EXPECTED,
@@ -197,7 +206,11 @@ def read_extracts(paths, invalid: str = "map", max_rejected: float | None = None
         raise AscbenchError(
             f"invalid-value rule {invalid!r} is not known", field="--invalid-values", expected="map or reject"
         )
-    frames, rejected, warnings, quality, files = [], [], [], [], []
+    frames: list[pd.DataFrame] = []
+    rejected: list[pd.DataFrame] = []
+    warnings: list[str] = []
+    quality: list[pd.DataFrame] = []
+    files: list[dict] = []
     for order, path in enumerate(paths):
         frame = read_csv(Path(path), tuple(REQUIRED), warnings, lower=False)
         if "NHS_Number" not in frame.columns and "LA_Person_Unique_Identifier" not in frame.columns:

@@ -34,14 +34,18 @@ class CldResult:
     file supplied each quarter, the areas (councils, and their aggregates when there are
     several) and warnings about them."""
 
-    observations: object
-    outcomes_2a: object
-    quality: object
-    quarters: object
-    areas: object = None
+    observations: pd.DataFrame
+    outcomes_2a: pd.DataFrame
+    quality: pd.DataFrame
+    quarters: pd.DataFrame
+    areas: pd.DataFrame = field(default_factory=pd.DataFrame)
     warnings: list = field(default_factory=list)
-    data_quality: object = None  # by council, quarter and field (ascbench.cld.views)
-    waiting_times: object = None  # by council, quarter, measure and age band (ascbench.cld.views)
+    data_quality: pd.DataFrame = field(
+        default_factory=pd.DataFrame
+    )  # by council, quarter and field (ascbench.cld.views)
+    waiting_times: pd.DataFrame = field(
+        default_factory=pd.DataFrame
+    )  # by council, quarter, measure and age band (ascbench.cld.views)
     notes: list = field(default_factory=list)  # which council each LA_Code was read as
 
     @property

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from ascbench.cld.duck_read import DuckExtract
+    from ascbench.cld.read import Extract
 
 
 @click.command()
@@ -152,6 +157,7 @@ def _run(a: dict, session) -> None:
         a[k] for k in ("files", "period", "area", "population", "out", "invalid")
     )
     progress = a["progress"]
+    extract: Extract | DuckExtract
     if session is not None:
         from ascbench.cld.duck_read import read_extracts_duckdb
 

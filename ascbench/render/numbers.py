@@ -7,8 +7,8 @@ not Python's round-half-to-even. It is applied only here, when rendering.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 from decimal import ROUND_HALF_UP, Context, Decimal
+from typing import TYPE_CHECKING
 
 from ascbench.catalogue.model import SCALE_SUFFIX, SCALES
 from ascbench.io.cells import due_words
