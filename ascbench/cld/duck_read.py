@@ -34,6 +34,7 @@ import pandas as pd
 
 from ascbench.cld import codes
 from ascbench.cld.read import (
+    CODE_LISTS,
     CODED_FIELDS,
     DATE_FIELDS,
     DATE_RULES,
@@ -61,15 +62,7 @@ REJECT_CODED = ("Event_Type", "Client_Type", "Service_Type", "Event_Outcome")
 LOOKED_UP = ("LA_Code", "Gender", "Primary_Support_Reason", "Request_Route_of_Access", "Assessment_Type")
 IDENTIFIERS = ("NHS_Number", "LA_Person_Unique_Identifier")  # as many values as people: per row
 FOLDED = ("Request_Route_of_Access", "Assessment_Type")  # only ever compared folded: stored folded
-LISTS = {
-    "Event_Type": codes.EVENT_TYPES,
-    "Client_Type": list(codes.CLIENT_TYPES),
-    "Service_Type": codes.SERVICE_TYPES,
-    "Event_Outcome": codes.OUTCOMES + [INVALID],
-    "Service_Component": codes.COMPONENTS,
-    "Delivery_Mechanism": codes.MECHANISMS,
-    "Accommodation_Status": list(codes.SETTLED) + [INVALID],
-}
+LISTS = CODE_LISTS  # the valid values of each coded field (one definition: cld/read.py)
 
 
 def q(name: str) -> str:

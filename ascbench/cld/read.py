@@ -88,6 +88,16 @@ DATE_RULES = (
     ("Date_of_Birth", "birth on or before the event start", "Event_Start_Date", "Date_of_Birth"),
     ("Date_of_Death", "death on or after the birth", "Date_of_Death", "Date_of_Birth"),
 )
+# each coded field's valid values, in canonical spelling (both engines read them from here)
+CODE_LISTS = {
+    "Event_Type": codes.EVENT_TYPES,
+    "Client_Type": list(codes.CLIENT_TYPES),
+    "Service_Type": codes.SERVICE_TYPES,
+    "Event_Outcome": codes.OUTCOMES + [INVALID],
+    "Service_Component": codes.COMPONENTS,
+    "Delivery_Mechanism": codes.MECHANISMS,
+    "Accommodation_Status": list(codes.SETTLED) + [INVALID],
+}
 
 
 @dataclass
@@ -262,17 +272,8 @@ def read_extracts(paths, invalid: str = "map", max_rejected: float | None = None
             codes.fold_all(frame["LA_Person_Unique_Identifier"]) == ""
         )
         reject(no_person, "NHS_Number", "no NHS_Number and no LA_Person_Unique_Identifier")
-        lists = {
-            "Event_Type": codes.EVENT_TYPES,
-            "Client_Type": list(codes.CLIENT_TYPES),
-            "Service_Type": codes.SERVICE_TYPES,
-            "Event_Outcome": codes.OUTCOMES + [INVALID],
-            "Service_Component": codes.COMPONENTS,
-            "Delivery_Mechanism": codes.MECHANISMS,
-            "Accommodation_Status": list(codes.SETTLED) + [INVALID],
-        }
         for column in CODED_FIELDS:
-            mapped = codes.canonical(frame[column], lists[column])
+            mapped = codes.canonical(frame[column], CODE_LISTS[column])
             bad = mapped.isna()
             blank = mapped == ""
             quality.append(
@@ -292,7 +293,7 @@ def read_extracts(paths, invalid: str = "map", max_rejected: float | None = None
                 reject(
                     bad,
                     column,
-                    f"{column} is not one of " + ", ".join(lists[column])
+                    f"{column} is not one of " + ", ".join(CODE_LISTS[column])
                     if column in ("Event_Type", "Client_Type")
                     else f"{column} is not a CLD value",
                 )
