@@ -15,8 +15,8 @@ Targets (:func:`parse_target`):
 * ``value:X``: a value, in the metric's units;
 * ``group-median`` / ``neighbour-median``: the median of the comparison group (``--group``)
   or of the nearest neighbours, as the dashboard prints it;
-* ``top-quartile``: the best quartile of the group (quartile 4 for high-is-good, 1 for
-  low-is-good), with the area's own value moving the quartile bounds as it moves;
+* ``top-quartile``: the best quartile of the group (quartile 1: quartiles run by performance,
+  as ranks do), with the area's own value moving the quartile bounds as it moves;
 * ``rank:N``: rank N or better in the group.
 
 The gap is taken from the area's value in the period the target belongs to: the dashboard's

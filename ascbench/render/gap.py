@@ -5,7 +5,7 @@ metric's paragraph. CSV and JSON write the frame itself (:mod:`ascbench.render`)
 from __future__ import annotations
 
 from ascbench.errors import printable
-from ascbench.render.display import _ordinal
+from ascbench.render.display import _ordinal, quartile_words
 from ascbench.render.fit import fit_table, wrap_lines
 from ascbench.render.markup import markdown_cell, markdown_text
 from ascbench.render.numbers import fmt_count, fmt_number, fmt_value, is_missing
@@ -76,21 +76,25 @@ def change_text(row: dict) -> str:
 
 
 def at_target_text(row: dict) -> str:
-    """``77.1% (2,163 out of 2,805); 63rd of 146, quartile 3``."""
+    """``77.1% (2,163 out of 2,805); 63rd of 146, second quartile (better than the median)``."""
     if _missing(row.get("value_at_target")):
         return ""
     text = _value(row, row["value_at_target"])
     if row["statistic"] != "count":
         text += f" ({_counts(row, row['target_numerator'])})"
-    position = _position(row.get("rank_at_target"), row.get("rank_of"), row.get("quartile_at_target"))
+    position = _position(row)
     return text + (f"; {position}" if position else "")
 
 
-def _position(rank, of, quartile) -> str:
+def _position(row: dict) -> str:
+    """The rank and quartile the value at the target would have, the quartile in the words
+    every output uses (by performance where the metric has a polarity, as rank 1 is best)."""
+    rank, of = row.get("rank_at_target"), row.get("rank_of")
     if _missing(rank) or _missing(of):
         return ""
-    text = f"{_ordinal(int(rank))} of {int(of)}"
-    return text + (f", quartile {int(quartile)}" if not _missing(quartile) else "")
+    basis = "performance" if row.get("polarity") in ("high", "low") else "value"
+    words = quartile_words({"quartile": row.get("quartile_at_target"), "quartile_basis": basis})
+    return f"{_ordinal(int(rank))} of {int(of)}" + (f", {words}" if words else "")
 
 
 def significance_text(row: dict) -> str:
@@ -107,7 +111,7 @@ def gap_sentence(row: dict, with_subject: bool = True) -> str:
     "% of people who had no need for ongoing services following reablement (ASCOF 2A),
     Leicestershire, 2024/25: 73.7% (2,067 out of 2,805). Reaching England 24/25
     (77.1%) needs 96 more (2,163 out of 2,805, 77.1%), which would rank 63rd of 146,
-    quartile 3, not significantly different from England."
+    second quartile (better than the median), not significantly different from England."
     """
     target = row.get("target_label") or row.get("target")
     lead = ""
@@ -130,7 +134,7 @@ def gap_sentence(row: dict, with_subject: bool = True) -> str:
     text = f"Reaching {goal} needs {change_text(row)}"
     if row["statistic"] != "count":
         text += f" ({about}{_counts(row, row['target_numerator'])}, {_value(row, row['value_at_target'])})"
-    position = _position(row.get("rank_at_target"), row.get("rank_of"), row.get("quartile_at_target"))
+    position = _position(row)
     if position:
         text += f", which would rank {position}"
     words = SIGNIFICANCE.get(row.get("significance_at_target") or "")
