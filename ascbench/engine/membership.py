@@ -90,6 +90,20 @@ def declared_members(areas, groups, names) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True).drop_duplicates(ignore_index=True)
 
 
+def neighbours_of(areas, groups, focus: str | None, periods) -> tuple[str, ...]:
+    """The nearest neighbours of ``focus`` (its ``NN-<focus>`` group of groups.csv,
+    :func:`group_name`) as they existed in ``periods`` (:func:`members_in_periods`: an
+    abolished one counts as its successors, one not yet created as its predecessors), in the
+    order of their codes; none without such a group. The one reading of a council's
+    neighbours: ``rank``'s league, ``quadrant``, and the Report's (its neighbour group is
+    resolved by the same functions)."""
+    name = group_name(areas, "neighbours", focus) if focus else None
+    if name is None or groups is None or name not in set(groups["group_code"]):
+        return ()
+    members = members_in_periods(declared_members(areas, groups, [name]), areas, periods)
+    return tuple(sorted(set(members["area_code"].astype(str)) - {focus}))
+
+
 def lifetimes(areas) -> pd.DataFrame:
     """``area_code, start, stop``: the first and last day of each area's existence (the
     start of ``valid_from``, the end of ``valid_to``; open where empty)."""

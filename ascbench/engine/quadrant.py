@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ascbench.engine.membership import declared_members, members_in_periods
+from ascbench.engine.membership import neighbours_of
 from ascbench.engine.position import composite
 from ascbench.engine.ranking import league_of_group
 from ascbench.errors import AscbenchError
@@ -274,15 +274,6 @@ def composite_axis(league: pd.DataFrame, catalogue, theme: str = "overall") -> A
         decimals=0,
         unit="",
     )
-
-
-def neighbours_of(areas, groups, focus: str | None, periods) -> tuple[str, ...]:
-    """The nearest neighbours (``NN-<focus>`` of groups.csv) of ``focus`` as they existed in
-    ``periods`` (an abolished one counts as its successors), or none."""
-    if focus is None or groups is None or f"NN-{focus}" not in set(groups["group_code"]):
-        return ()
-    members = members_in_periods(declared_members(areas, groups, [f"NN-{focus}"]), areas, periods)
-    return tuple(sorted(set(members["area_code"].astype(str)) - {focus}))
 
 
 def quadrant_of_group(

@@ -135,7 +135,7 @@ def neighbour_context(values, metrics, areas, groups, group: str | None, focuses
     if group == "neighbours" or groups is None:
         return None
     listed = set(groups["group_code"])
-    having = [f for f in focuses if f"NN-{f}" in listed]
+    having = [f for f in focuses if group_name(areas, "neighbours", f) in listed]
     if not having:
         return None
     return comparison_group(values, metrics, areas, groups, "neighbours", having, end)

@@ -24,6 +24,7 @@ from ascbench.engine.funnel import funnel_points
 from ascbench.engine.headline import Headline, headline
 from ascbench.engine.ranking import GroupContext
 from ascbench.engine.trend import history
+from ascbench.engine.values import national_value
 from ascbench.periods import parse_period, period_frame
 
 SPC_MIN_POINTS = 15  # Making Data Count: an SPC chart from 15 points (NHSRplotthedots warns below 12)
@@ -65,15 +66,22 @@ class Report:
         return points.merge(limits, on=["metric_id", "area_code", "period"], how="left", validate="many_to_one")
 
     def neighbour_codes(self, area: str | None = None) -> list[str]:
-        """The area's nearest neighbours (its ``NN-<area>`` group of groups.csv), in the
-        order of their codes; empty without such a group."""
-        if self.neighbours is None:
+        """The area's nearest neighbours (its ``NN-<area>`` group of groups.csv) as they
+        existed in the benchmark periods, in the order of their codes; empty without such a
+        group. The run's neighbour group: its own group when it ranks among its neighbours
+        (``--group neighbours``). The same rule as
+        :func:`ascbench.engine.membership.neighbours_of` (``rank``'s and ``quadrant``'s),
+        read from the group the run already resolved."""
+        context = self.neighbours
+        if context is None and self.group is not None and self.group.name == "neighbours":
+            context = self.group
+        if context is None:
             return []
         area = area or self.areas[0]
-        groups = self.neighbours.focus.loc[self.neighbours.focus["area_code"] == area, "group"]
+        groups = context.focus.loc[context.focus["area_code"] == area, "group"]
         if groups.empty:
             return []
-        members = self.neighbours.members
+        members = context.members
         codes = members.loc[members["group"] == groups.iloc[0], "area_code"].astype(str)
         return sorted(set(codes) - {area})
 
@@ -170,12 +178,9 @@ class Report:
         return table.sort_values(["value_rank", "area_code"]).reset_index(drop=True)
 
     def national_value(self, metric_id: str, period: str) -> float | None:
-        """The national area's value of a metric in a period, if the data have it."""
-        if not self.national:
-            return None
-        v = self.values
-        hit = v[(v["metric_id"] == metric_id) & (v["area_code"] == self.national) & (v["period"] == period)]
-        return float(hit["value"].iloc[0]) if len(hit) and pd.notna(hit["value"].iloc[0]) else None
+        """The national area's value of a metric in a period, if the data have it
+        (:func:`ascbench.engine.values.national_value`)."""
+        return national_value(self.values, self.national, metric_id, period)
 
     def funnel(self, metric_id: str, area: str | None = None):
         """The funnel plot of an area's league table of ``metric_id`` (points and limit

@@ -239,3 +239,14 @@ def published_mismatch(values, metrics):
     low, high = rounded_range(values, metrics)
     outside = ~np.isnan(low) & ((published < low - half_unit) | (published > high + half_unit))
     return (both & (np.abs(values["value"] - values["published_value"]) > half_unit * (1 + 1e-9))) | outside
+
+
+def national_value(values, national: str | None, metric_id: str, period: str) -> float | None:
+    """The national area's value of a metric in a period (from :func:`metric_values`: the
+    value computed from its counts, else the published one), if the data have it. England's
+    line on every league chart, the dashboard's and ``rank --chart``'s."""
+    if not national:
+        return None
+    v = values
+    hit = v[(v["metric_id"] == metric_id) & (v["area_code"] == national) & (v["period"] == period)]
+    return float(hit["value"].iloc[0]) if len(hit) and pd.notna(hit["value"].iloc[0]) else None

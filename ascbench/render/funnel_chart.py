@@ -154,3 +154,21 @@ def dashboard_funnels(report) -> dict[str, str]:
             r.unit or "",
         )
     return funnels
+
+
+def rank_funnel(league) -> str:
+    """``rank --funnel``: the standalone funnel plot of one metric's league
+    (:class:`ascbench.engine.league.League`, built with its funnel)."""
+    m = league.metric
+    points, lines = league.funnel
+    return funnel_svg(
+        points,
+        lines,
+        league.focus,
+        f"{m.code} {m.title}",
+        parse_period(league.period).label,
+        "funnel",
+        m.decimals,
+        m.unit,
+        standalone=True,
+    )

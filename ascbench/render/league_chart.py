@@ -187,3 +187,22 @@ def dashboard_charts(report) -> dict[str, str]:
             neighbours=report.neighbour_codes(focus),
         )
     return charts
+
+
+def rank_chart(league) -> str:
+    """``rank --chart``: the standalone chart of one metric's league
+    (:class:`ascbench.engine.league.League`: its table, England's value in its period, the
+    council and its nearest neighbours marked)."""
+    m = league.metric
+    return league_svg(
+        league.table,
+        league.focus,
+        league.national,
+        f"{m.code} {m.title}",
+        parse_period(league.period).label,
+        "league",
+        m.decimals,
+        m.unit,
+        standalone=True,
+        neighbours=league.neighbours,
+    )
