@@ -4,11 +4,16 @@ metric's paragraph. CSV and JSON write the frame itself (:mod:`ascbench.render`)
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ascbench.errors import printable
 from ascbench.render.display import _ordinal, quartile_words
 from ascbench.render.fit import fit_table, wrap_lines
 from ascbench.render.markup import markdown_cell, markdown_text
 from ascbench.render.numbers import fmt_count, fmt_number, fmt_value, is_missing
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs
 
 SIGNIFICANCE = {
     "similar": "not significantly different from",
@@ -17,7 +22,7 @@ SIGNIFICANCE = {
 }
 
 
-def _missing(x) -> bool:
+def _missing(x: object) -> TypeIs[None]:
     """None, NaN, or pandas' NA (the frame's whole-number columns)."""
     return x is None or is_missing(x) or str(x) == "<NA>"
 
