@@ -46,6 +46,7 @@ COUNCIL_TYPES = ("county", "unitary", "metropolitan", "london", "council")
 SETTINGS_KEYS = {"title", "default_area", "default_period", "roles", "observations", "source", "notes", "publish"}
 DEFAULT_OBSERVATION_GLOBS = ("observations*.csv", "observations/*.csv")
 TABLES = ("areas.csv", "groups.csv")  # the data directory's other tables
+SETTINGS_FILE = "dataset.yaml"
 
 
 @dataclass
@@ -466,7 +467,7 @@ def _read_table(path: Path, columns, problems: Problems, warnings: list[str], **
 
 
 def read_settings(directory: Path, problems: Problems) -> dict:
-    path = directory / "dataset.yaml"
+    path = directory / SETTINGS_FILE
     if not path.exists():
         return {}
     try:
@@ -707,6 +708,8 @@ def _observation_patterns(settings: dict, problems: Problems) -> tuple[str, ...]
             why = f"'{pattern}' is an absolute path"
         elif ".." in Path(pattern).parts:
             why = f"'{pattern}' leads out of the data directory"
+        elif Path(pattern.strip()).name in ("", "."):
+            why = f"'{pattern}' names a directory, not files"
         if why:
             problems.add(AscbenchError(why, file=file, line=line, field="observations", expected=OBSERVATIONS_EXPECTED))
         else:
@@ -720,7 +723,7 @@ def _observation_files(directory: Path, settings: dict, problems: Problems, warn
     for pattern in _observation_patterns(settings, problems):
         try:
             found = sorted(directory.glob(pattern))
-        except (ValueError, NotImplementedError) as exc:  # a pattern pathlib cannot use
+        except (ValueError, NotImplementedError, IndexError) as exc:  # a pattern pathlib cannot use
             problems.add(
                 AscbenchError(
                     f"'{pattern}' is not a usable pattern ({exc})",
@@ -731,8 +734,9 @@ def _observation_files(directory: Path, settings: dict, problems: Problems, warn
                 )
             )
             continue
-        # the directory's own tables are never observations, even under observations: "*.csv"
-        matched = [path for path in found if path.is_file() and path.relative_to(directory).as_posix() not in TABLES]
+        # the directory's own tables and settings are never observations, even under "*.csv" or "*"
+        own = (*TABLES, SETTINGS_FILE)
+        matched = [path for path in found if path.is_file() and path.relative_to(directory).as_posix() not in own]
         if given and not matched:
             warnings.append(f"{settings.get('_file')}: observations: '{pattern}' matches no file")
         files.extend(path for path in matched if path not in files)
