@@ -77,7 +77,7 @@ CODED_FIELDS = (
     "Accommodation_Status",
 )
 INVALID_RULES = ("map", "reject")
-MISSING = ("", "null", "na", "n/a")  # cells that mean "no value", compared trimmed and case-folded
+MISSING = ("", "null", "na", "n/a", "nan")  # cells that mean "no value", compared trimmed and case-folded
 ISO_DATE = r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?$"  # y, m, d
 UK_DATE = r"^(\d{1,2})/(\d{1,2})/(\d{4})$"  # d, m, y
 DATE_EXPECTED = "YYYY-MM-DD, a SQL Server datetime or DD/MM/YYYY"
