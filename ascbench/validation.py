@@ -128,17 +128,23 @@ def check_counts(catalogue, dataset, problems: Problems) -> None:
         left_on=["denominator", "area_code", "period"],
         right_on=["measure", "area_code", "period"],
     )
+
+    def where(row) -> str:  # a roll-up of months has no line of its own: the measure's rule made it
+        if str(row["file"]):
+            return f"{row['file']}:{row['line']}: "
+        return f"{catalogue.path}:{catalogue.get(row['metric_id']).line}: "
+
     over = both[both["value"] > both["value_den"]]
     for _, row in over.head(50).iterrows():
         problems.warn(
-            f"{row['file']}:{row['line']}: {row['metric_id']}: numerator {row['value']:g} is above its denominator "
+            f"{where(row)}{row['metric_id']}: numerator {row['value']:g} is above its denominator "
             f"{row['value_den']:g} for {row['area_code']} {row['period']}; kept as given, no value is computed from "
             "these counts (the published value or its status is shown instead)"
         )
     zero = both[both["value_den"] == 0]
     for _, row in zero.head(20).iterrows():
         problems.warn(
-            f"{row['file']}:{row['line']}: {row['metric_id']}: zero denominator for {row['area_code']} "
+            f"{where(row)}{row['metric_id']}: zero denominator for {row['area_code']} "
             f"{row['period']}; the value is missing"
         )
 

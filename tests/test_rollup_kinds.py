@@ -112,21 +112,99 @@ def test_the_catalogue_declares_what_names_cannot_tell(tmp_path):
     assert r.loc["pct", "value"] == PCT[11] and r.loc["pct", "period"] == "2024-25"  # the year's last month
 
 
-def test_a_measures_section_declares_a_stock_with_a_name_that_says_nothing(tmp_path):
+def test_a_population_with_a_name_that_says_nothing_is_taken_at_the_period_end(tmp_path):
+    # people65 says nothing of what it is, but it is the rate's denominator and repeats month
+    # after month: a population carried forward, so a year is its last month, never 12 added up
     catalogue, data = tracker(tmp_path, TRACKER.replace("population.65+", "people65"), population="people65")
     out = validate(catalogue, data)
     assert out.exit_code == 0
     assert (
-        "warning: measure 'people65' has the same value from one month to the next in 100% of its months: a stock or a "
-        "population repeated each month? It is summed over months (a count of events); declare "
-        "'measures: {people65: {aggregation: last}}' in the catalogue if it is a position at a date"
+        "note: measure 'people65': taken at the last month of each quarter and year (a denominator whose value "
+        "repeats from one month to the next in 100% of its months (a population or a stock carried forward))"
     ) in out.stderr.splitlines()
+    assert not [w for w in out.stderr.splitlines() if w.startswith("warning") and "people65" in w]
+    r = rate_csv(catalogue, data, "--period", "2024-25")
+    assert (r.loc["adm", "numerator"], r.loc["adm", "denominator"]) == (42, POPULATION)
+    assert r.loc["adm", "value"] == pytest.approx(350.0)  # summed, 42 / 144,000 would be 29.2
+    # a declaration still wins: told it is a flow, it is summed as told
+    catalogue.write_text("measures:\n  people65: {aggregation: sum}\n" + TRACKER.replace("population.65+", "people65"))
     assert rate_csv(catalogue, data, "--period", "2024-25").loc["adm", "denominator"] == 12 * POPULATION
-    fixed = "measures:\n  people65: {aggregation: last}\n" + TRACKER.replace("population.65+", "people65")
-    catalogue.write_text(fixed)
-    warnings = [line for line in validate(catalogue, data).stderr.splitlines() if line.startswith("warning")]
-    assert not [w for w in warnings if "people65" in w]  # declared: no more warning about it
-    assert rate_csv(catalogue, data, "--period", "2024-25").loc["adm", "value"] == pytest.approx(350.0)
+
+
+STOCKS = """
+metrics:
+  - id: lts
+    title: People in long-term support at month end
+    statistic: count
+    value: ltc_clients
+  - id: dp
+    title: People with a direct payment
+    statistic: proportion
+    numerator: dp_people
+    denominator: dp_base
+    period_basis: snapshot
+  - id: dp_lts
+    title: "% of people in long-term support with a direct payment"
+    statistic: proportion
+    numerator: dp_lts_people
+    denominator: ltc_clients
+  - id: dols
+    title: DoLS applications completed
+    statistic: count
+    value: dols_done
+"""
+
+
+def test_a_count_titled_like_a_stock_or_a_snapshot_is_not_summed(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "areas.csv").write_text("area_code,area_name,area_type\nE08000025,Birmingham,metropolitan\n")
+    (data / "dataset.yaml").write_text("default_area: E08000025\n")
+    rows = ["area_code,period,measure,value"]
+    for i in range(6):  # April to September 2025: positions that move a little, events that add up
+        rows += [
+            f"E08000025,{month(i, 2025)},ltc_clients,{9000 + 37 * i}",
+            f"E08000025,{month(i, 2025)},dp_people,{2100 + 11 * i}",
+            f"E08000025,{month(i, 2025)},dp_base,{9000 + 37 * i}",
+            f"E08000025,{month(i, 2025)},dols_done,{300 + 17 * (i % 3)}",
+            f"E08000025,{month(i, 2025)},dp_lts_people,{2000 + 9 * i}",
+        ]
+    (data / "observations.csv").write_text("\n".join(rows) + "\n")
+    (tmp_path / "metrics.yaml").write_text(STOCKS)
+    r = rate_csv(tmp_path / "metrics.yaml", data, "--period", "2025-26-Q2")
+    assert r.loc["lts", "value"] == 9000 + 37 * 5  # September's position, not 27,444 (three month-ends)
+    assert (r.loc["dp", "numerator"], r.loc["dp", "denominator"]) == (2155, 9185)
+    assert r.loc["dols", "value"] == 300 + 317 + 334  # a flow: July to September summed
+    # part of a stock is a stock: 2,045 of 9,185 (22.3%), not three months of it (6,126) over one
+    assert (r.loc["dp_lts", "numerator"], r.loc["dp_lts", "denominator"]) == (2045, 9185)
+    lines = validate(tmp_path / "metrics.yaml", data).stderr.splitlines()
+    assert (
+        "note: measure 'ltc_clients': taken at the last month of each quarter and year "
+        "(the count of lts, titled like a stock (a position at a date))"
+    ) in lines
+    assert (
+        "note: measure 'dp_base': taken at the last month of each quarter and year "
+        "(a count of dp, whose period_basis is snapshot (a position at a date))"
+    ) in lines
+    assert (
+        "note: measure 'dp_lts_people': taken at the last month of each quarter and year "
+        "(the numerator of dp_lts, part of its denominator 'ltc_clients' (a position at a date))"
+    ) in lines
+
+
+def test_a_count_summed_by_default_that_barely_moves_is_a_warning(tmp_path):
+    from ascbench.engine.rollup import describe
+
+    rows = [("A", month(i), "clients", 5000 + 5 * i) for i in range(12)]
+    rows += [("A", month(i), "admissions", 30 + (i * 7) % 11) for i in range(12)]
+    frame = pd.DataFrame(rows, columns=["area_code", "period", "measure", "value"]).assign(file="f.csv")
+    notes, warnings = describe(frame)
+    assert len(notes) == 2
+    assert warnings == [
+        "measure 'clients' moves by 0.1% a month (the median change): a stock or a population repeated each "
+        "month? It is summed over months (a count of events); declare "
+        "'measures: {clients: {aggregation: last}}' in the catalogue if it is a position at a date"
+    ]
 
 
 def test_validate_names_the_rule_of_each_rolled_up_measure(tmp_path):

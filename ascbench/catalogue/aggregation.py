@@ -80,6 +80,9 @@ _PUBLISHED_WORDS = {
 }
 
 
+BY_DEFAULT = "a count of events, by default"
+
+
 @dataclass(frozen=True)
 class Aggregation:
     """The rule for one measure and why it applies."""
@@ -106,11 +109,25 @@ def by_name(measure: str, counted: bool = False) -> Aggregation:
         return Aggregation("none", "named like a published figure")
     if any(w in _STOCK_WORDS for w in words) or any(p in _STOCK_PAIRS for p in zip(words, words[1:], strict=False)):
         return Aggregation("last", "named like a stock (a position at a date)")
-    return Aggregation("sum", "a count of events, by default")
+    return Aggregation("sum", BY_DEFAULT)
+
+
+def stock_words(text: str) -> bool:
+    """Whether ``text`` (a measure's name or a count's title) reads like a stock or a
+    population: a position at a date, never summed over months."""
+    words = _words(text)
+    return (
+        any(_POPULATION.match(w) for w in words)
+        or any(w in _STOCK_WORDS for w in words)
+        or any(p in _STOCK_PAIRS for p in zip(words, words[1:], strict=False))
+    )
 
 
 def uses(catalogue) -> dict[str, list[Aggregation]]:
-    """The rules implied by how the catalogue uses each measure (not its name)."""
+    """The rules implied by how the catalogue uses each measure (not its name): a published
+    value or forecast is never rolled up; a rate's population, the counts of a metric whose
+    ``period_basis`` is ``snapshot`` and the count of a metric whose title reads like a stock
+    ("people in long-term support at month end") are positions at a date."""
     found: dict[str, list[Aggregation]] = {}
 
     def add(measure, rule, why):
@@ -127,6 +144,11 @@ def uses(catalogue) -> dict[str, list[Aggregation]]:
         for counted in (m.numerator, m.denominator, m.value if m.statistic == "count" else None):
             if counted:
                 found.setdefault(counted, []).append(by_name(counted, counted=True))
+        if getattr(m, "period_basis", None) == "snapshot":
+            for counted in (m.numerator, m.denominator, m.value if m.statistic == "count" else None):
+                add(counted, "last", f"a count of {m.id}, whose period_basis is snapshot (a position at a date)")
+        if m.statistic == "count" and stock_words(re.sub(r"\(.*?\)", " ", m.title or "")):
+            add(m.numerator or m.value, "last", f"the count of {m.id}, titled like a stock (a position at a date)")
         for c in m.comparators:
             if c.type == "target" and c.measure and m.statistic != "count" and not c.profile:
                 add(c.measure, "none", f"a target of {m.id} (a {m.statistic})")

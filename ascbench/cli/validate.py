@@ -62,7 +62,7 @@ def validate(catalogue_path, data_path, strict):
         (f"error: {e.one_line()}", f"{e.location.file}|{e.location.field}|{e.message}|{e.expected}")
         for e in problems.errors
     ]
-    notes = summarised([(f"note: {n}", n) for n in problems.notes])
+    notes = [f"note: {n}" for n in problems.notes]  # one per measure rolled up: each rule is named
     for line in notes + summarised(errors) + summarised([(f"warning: {w}", w) for w in problems.warnings]):
         click.echo(printable(line), err=True)
     n_err, n_warn = len(problems.errors), len(problems.warnings)

@@ -16,6 +16,11 @@ construction: their numerators and denominators are rolled up separately, each b
 rule, and divided afterwards by the engine. Snapshots (a position on a date, written
 ``2025-12-31``) are never rolled up. A derived period that the data already hold is left as
 given (the data win).
+
+Where the catalogue declares nothing, the data add two inferences to the catalogue's
+(:func:`rules_for`): a denominator carried forward month to month (the same value in most
+months: a population repeated each month) is a stock, and a proportion's numerator, summed
+only by default, whose denominator is a stock is a stock too.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from ascbench.catalogue.aggregation import Aggregation, aggregations
+from ascbench.catalogue.aggregation import BY_DEFAULT, Aggregation, aggregations
 from ascbench.periods import MONTHS, canonical, parse_period
 
 DERIVED = ("fq", "fytd", "fy", "term", "aytd", "ay", "rolling12")
@@ -90,12 +95,79 @@ def _monthly(observations):
     return monthly.assign(_m=_month_index(monthly["period"]).astype(int))
 
 
+def _month_pairs(monthly, measures):
+    """Per measure of ``measures``: ``(share, change, pairs, level)``: the share of
+    consecutive months of one area with the same value, the median relative change from one
+    month to the next, the number of such pairs and the median monthly value."""
+    rows = monthly[monthly["measure"].astype(str).isin(measures)][["measure", "area_code", "_m", "value"]]
+    rows = rows.assign(measure=rows["measure"].astype(str), area_code=rows["area_code"].astype(str))
+    rows = rows.sort_values(["measure", "area_code", "_m"])
+    same_series = (rows["measure"] == rows["measure"].shift()) & (rows["area_code"] == rows["area_code"].shift())
+    next_month = rows["_m"] == rows["_m"].shift() + 1
+    previous = rows["value"].shift()
+    pairs = rows.assign(
+        equal=rows["value"] == previous, change=(rows["value"] - previous).abs() / previous.abs().where(previous != 0)
+    )[same_series & next_month]
+    by = pairs.groupby("measure")
+    return pd.DataFrame(
+        {
+            "share": by["equal"].mean(),
+            "change": by["change"].median(),
+            "pairs": by.size(),
+            "level": rows.groupby("measure")["value"].median(),
+        }
+    ).dropna(subset=["pairs"])
+
+
+STEADY_SHARE, STEADY_LEVEL = 0.75, 50  # a flow of 50 or more events rarely repeats exactly
+
+
+def _carried_forward(monthly, catalogue, rules: dict[str, Aggregation]) -> dict[str, Aggregation]:
+    """A denominator summed by default whose monthly values mostly repeat (a population or a
+    caseload carried forward each month: the same figure all year, a new one each April) is
+    taken at the period's end: summing it would divide the numerators by 12 populations."""
+    denominators = {m.denominator for m in getattr(catalogue, "metrics", []) if m.denominator}
+    candidates = [m for m, a in rules.items() if a.rule == "sum" and not a.declared and m in denominators]
+    if not candidates:
+        return {}
+    found = _month_pairs(monthly, candidates)
+    steady = found[(found["share"] >= STEADY_SHARE) & (found["pairs"] >= 2) & (found["level"] >= STEADY_LEVEL)]
+    return {
+        m: Aggregation(
+            "last",
+            f"a denominator whose value repeats from one month to the next in {steady.loc[m, 'share']:.0%} of its "
+            "months (a population or a stock carried forward)",
+        )
+        for m in steady.index
+    }
+
+
 def rules_for(observations, catalogue=None) -> dict[str, Aggregation]:
-    """The roll-up rule of each measure that has monthly values (:func:`aggregations`)."""
+    """The roll-up rule of each measure that has monthly values (:func:`aggregations`; a
+    denominator carried forward month to month is a stock, :func:`_carried_forward`)."""
     monthly = _monthly(observations)
     if monthly is None:
         return {}
-    return aggregations(catalogue, sorted(str(m) for m in pd.unique(monthly["measure"])))
+    rules = aggregations(catalogue, sorted(str(m) for m in pd.unique(monthly["measure"])))
+    rules = {**rules, **_carried_forward(monthly, catalogue, rules)}
+    return {**rules, **_shares_of_stocks(catalogue, rules)}
+
+
+def _shares_of_stocks(catalogue, rules: dict[str, Aggregation]) -> dict[str, Aggregation]:
+    """A proportion's numerator is part of its denominator: where the denominator is a stock
+    (taken at the period's end) and nothing but the default says the numerator is a flow, it
+    is a stock too (people with a direct payment among those supported at the month's end),
+    never months of it summed over one month's denominator."""
+    out = {}
+    for m in getattr(catalogue, "metrics", []):
+        if m.statistic != "proportion" or not (m.numerator and m.denominator):
+            continue
+        num, den = rules.get(m.numerator), rules.get(m.denominator)
+        if num and den and den.rule == "last" and num.rule == "sum" and num.why == BY_DEFAULT:
+            out[m.numerator] = Aggregation(
+                "last", f"the numerator of {m.id}, part of its denominator '{m.denominator}' (a position at a date)"
+            )
+    return out
 
 
 SOURCE = {"sum": "the sum of its months", "last": "its last month's value (a stock)"}  # derived rows' source
@@ -174,33 +246,29 @@ RULE_WORDS = {
 def describe(observations, catalogue=None) -> tuple[list[str], list[str]]:
     """``(notes, warnings)`` about the roll-ups of the given (not derived) monthly rows: a note
     per measure naming its rule and why, and a warning for a measure summed by default whose
-    monthly values mostly repeat from one month to the next (a stock or a population carried
-    forward each month, which summing would multiply)."""
+    monthly values mostly repeat from one month to the next, or move by less than 1% a month
+    (a stock or a population carried forward each month, which summing would multiply)."""
     given = observations[observations["file"].astype(str) != ""] if "file" in observations.columns else observations
     monthly = _monthly(given)
     if monthly is None:
         return [], []
-    rules = aggregations(catalogue, sorted(str(m) for m in pd.unique(monthly["measure"])))
+    rules = rules_for(given, catalogue)
     notes = [f"measure '{m}': {RULE_WORDS[a.rule]} ({a.why})" for m, a in rules.items()]
     warnings = []
     default_sum = [m for m, a in rules.items() if a.rule == "sum" and not a.declared]
     if default_sum:
-        rows = monthly[monthly["measure"].astype(str).isin(default_sum)][["measure", "area_code", "_m", "value"]]
-        rows = rows.assign(measure=rows["measure"].astype(str), area_code=rows["area_code"].astype(str))
-        rows = rows.sort_values(["measure", "area_code", "_m"])
-        same_series = (rows["measure"] == rows["measure"].shift()) & (rows["area_code"] == rows["area_code"].shift())
-        next_month = rows["_m"] == rows["_m"].shift() + 1
-        pairs = rows.assign(equal=rows["value"] == rows["value"].shift())[same_series & next_month]
-        share = pairs.groupby("measure")["equal"].mean()
-        level = rows.groupby("measure")["value"].median()
-        # a flow rarely repeats exactly from one month to the next; a population or a stock
-        # carried forward does (the same figure all year, a new one each April)
-        steady = share[(share >= 0.75) & (pairs.groupby("measure").size() >= 2) & (level.reindex(share.index) >= 50)]
-        for measure in steady.index:
+        found = _month_pairs(monthly, default_sum)
+        found = found[(found["pairs"] >= 2) & (found["level"] >= STEADY_LEVEL)]
+        for measure, r in found.iterrows():
+            if r["share"] >= STEADY_SHARE:
+                seen = f"has the same value from one month to the next in {r['share']:.0%} of its months"
+            elif r["pairs"] >= 3 and r["change"] < 0.01:
+                seen = f"moves by {r['change']:.1%} a month (the median change)"
+            else:
+                continue
             warnings.append(
-                f"measure '{measure}' has the same value from one month to the next in {share[measure]:.0%} of its "
-                "months: a stock or a population repeated each month? It is summed over months (a count of "
-                f"events); declare 'measures: {{{measure}: {{aggregation: last}}}}' in the catalogue if it is a "
-                "position at a date"
+                f"measure '{measure}' {seen}: a stock or a population repeated each month? It is summed over "
+                f"months (a count of events); declare 'measures: {{{measure}: {{aggregation: last}}}}' in the "
+                "catalogue if it is a position at a date"
             )
     return notes, warnings
