@@ -357,3 +357,18 @@ def test_a_population_carried_forward_with_a_new_figure_each_april_is_noticed():
         "population repeated each month? It is summed over months (a count of events); declare "
         "'measures: {adults: {aggregation: last}}' in the catalogue if it is a position at a date"
     ]
+
+
+def test_a_forecast_scales_what_accumulates_and_keeps_a_stock_as_it_stands(tmp_path):
+    catalogue, data = tracker(tmp_path)
+    out = CliRunner().invoke(
+        cli,
+        ["forecast", "--catalogue", str(catalogue), "--data", str(data), "--period", "2024-25-Q2", "--format", "csv"],
+    )
+    assert out.exit_code == 0, out.stderr
+    f = pd.read_csv(io.StringIO(out.stdout)).set_index("metric_id")
+    # a caseload is a position: September's 5,025 stands for the year, never 5,025 x 12 / 6
+    assert f.loc["caseload", "value"] == CASELOAD[5] and f.loc["caseload", "straight_line"] == CASELOAD[5]
+    # admissions per the population: 21 by September per 12,000 (175 per 100,000) -> 350 by March
+    assert f.loc["adm", "value"] == pytest.approx(21 / POPULATION * 100_000)
+    assert f.loc["adm", "straight_line"] == pytest.approx(42 / POPULATION * 100_000)

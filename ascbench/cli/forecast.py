@@ -32,14 +32,19 @@ def forecast(catalogue_path, data_path, metrics, area, period, fmt, output, widt
     """Forecast the year end (straight line, and seasonal from last year's profile) and say
     whether the annual target is on track, at risk or off track."""
     from ascbench.engine import build_report
-    from ascbench.engine.forecast import LEFT_OUT_REASONS, forecasts, left_out
+    from ascbench.engine.forecast import LEFT_OUT_REASONS, forecasts, left_out, measure_rules
     from ascbench.render import render
 
     catalogue, dataset, ids = load(catalogue_path, data_path, metrics)
     report = build_report(catalogue, dataset, [area] if area else None, period, ids, group=None)
     results = report.results
     frame = forecasts(
-        results, report.values, dataset.observations, catalogue.metrics_frame(), catalogue.comparators_frame()
+        results,
+        report.values,
+        dataset.observations,
+        catalogue.metrics_frame(),
+        catalogue.comparators_frame(),
+        measure_rules(catalogue, dataset),
     )
     if fmt == "table":
         emit(_table(frame, catalogue, terminal_width(width)) if len(frame) else "", output)

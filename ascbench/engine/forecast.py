@@ -2,13 +2,19 @@
 
 For each current row whose period lies inside a financial or academic year:
 
-* **straight line**: a count scales by the months of the year over the months elapsed
-  (April-June 8 admissions -> 32 for the year); a proportion or rate is its year-to-date
-  value;
+* **straight line**: a figure that accumulates over the year - a count of events, or a rate
+  of events per a population (its numerator summed over months, its denominator a position at
+  a date) - scales by the months of the year over the months elapsed (April-June 8
+  admissions -> 32 for the year; 55 admissions per 100,000 by September -> 110); a level -
+  a proportion, a rate of one count per another, a stock (a caseload: its latest position) -
+  is its year-to-date value;
 * **seasonal** (when last year's same period and last year's whole year are in the data -
-  monthly data give both through the roll-ups): a count scales by last year's whole-year /
-  same-period ratio (last year's monthly profile); a proportion or rate adds last year's
-  change from the same period to the year end.
+  monthly data give both through the roll-ups): a figure that accumulates scales by last
+  year's whole-year / same-period ratio (last year's monthly profile); a level adds last
+  year's change from the same period to the year end.
+
+Which figures accumulate follows each measure's roll-up rule
+(:mod:`ascbench.catalogue.aggregation`, :func:`measure_rules`).
 
 The forecast is judged against the annual target - the first target comparator's measure for
 the whole year - with the metric's target rule: met or beaten is "on track", short by no more
@@ -86,11 +92,35 @@ def left_out(results, frame) -> dict[str, list[str]]:
     return {k: v for k, v in out.items() if v}
 
 
-def forecasts(results, values, observations, metrics, comparators):
+def measure_rules(catalogue, dataset) -> dict[str, str]:
+    """Each measure of ``catalogue``'s metrics by its roll-up rule (``sum``, ``last``,
+    ``none``): the catalogue's (declared or inferred), then the rule the data were rolled up
+    by (:attr:`Dataset.rollup_rules`, which may also read the months)."""
+    from ascbench.catalogue.aggregation import aggregations
+
+    names = {x for m in catalogue.metrics for x in (m.numerator, m.denominator, m.value) if x}
+    rules = {m: a.rule for m, a in aggregations(catalogue, sorted(names)).items()}
+    return {**rules, **getattr(dataset, "rollup_rules", {})}
+
+
+def accumulates(statistic: str, numerator, denominator, value, rules: dict[str, str]) -> bool:
+    """Whether a metric's figure grows with the months of its year: a count of events (not a
+    stock) or a rate of events per a population or other position at a date."""
+    if statistic == "count":
+        measure = numerator if isinstance(numerator, str) and numerator else value
+        return rules.get(measure, "sum") == "sum"
+    if statistic == "rate" and isinstance(numerator, str) and isinstance(denominator, str):
+        return rules.get(numerator, "sum") == "sum" and rules.get(denominator, "sum") == "last"
+    return False
+
+
+def forecasts(results, values, observations, metrics, comparators, rules: dict[str, str] | None = None):
     """One row per current row whose period lies inside a financial or academic year that is
     not over (module docstring); a row whose year is complete is its actual, not a forecast,
-    and is left out (:func:`left_out` says which and why)."""
+    and is left out (:func:`left_out` says which and why). ``rules``: each measure's roll-up
+    rule (:func:`measure_rules`; by default every count is a count of events)."""
     rows = []
+    rules = rules or {}
     meta = metrics.set_index("metric_id")
     keyed = values.set_index(["metric_id", "area_code", "period"])["value"]
     obs = observations.set_index(["area_code", "period", "measure"])["value"]
@@ -105,8 +135,8 @@ def forecasts(results, values, observations, metrics, comparators):
         elapsed = (p.end.year * 12 + p.end.month) - (year.start.year * 12 + year.start.month) + 1
         if elapsed >= 12:  # the whole year: an actual, nothing to forecast
             continue
-        statistic = meta.loc[r.metric_id, "statistic"]
-        count = statistic == "count"
+        m = meta.loc[r.metric_id]
+        count = accumulates(m["statistic"], m["numerator_measure"], m["denominator_measure"], m["value_measure"], rules)
         # the year to date ending with this period (a quarter or month alone is not enough)
         ytd = _ytd(p, year)
         so_far = r.value if p.start == year.start else keyed.get((r.metric_id, r.area_code, ytd), np.nan)
