@@ -108,7 +108,8 @@ def test_case(case, tmp_path):
 
 def _hostile_workbook(kind: str, path: Path) -> None:
     """Workbooks that must be refused with one located line: an XML entity bomb (.xlsx,
-    .ods), a truncated archive, a decompression bomb (200 MiB of zeros in 200 KB)."""
+    .ods), a truncated archive, a decompression bomb (200 MiB of zeros in 200 KB), a
+    password-protected workbook (a compound file, not a zip)."""
     import zipfile
 
     laughs = (
@@ -116,6 +117,9 @@ def _hostile_workbook(kind: str, path: Path) -> None:
         + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8))
         + "]>"
     )
+    if kind == "encrypted-xlsx":  # Excel's "Encrypt with password" writes a compound (OLE) file
+        path.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504 + b"EncryptionInfo" + b"\0" * 1522)
+        return
     if kind == "entity-bomb-ods":
         with zipfile.ZipFile(path, "w") as z:
             z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")

@@ -73,9 +73,26 @@ def check_archive(path: Path) -> None:
     except AscbenchError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, OSError, ValueError, KeyError) as exc:
+        if _starts_with(path, OLE_MAGIC):  # a compound file: Excel's password protection, or a .xls renamed
+            raise _refuse(
+                path,
+                "the workbook is password-protected (encrypted) or an old .xls file, not an .xlsx archive",
+                "an .xlsx or .ods workbook without a password to open it (save a copy without one)",
+            ) from None
         raise _refuse(path, f"the workbook is damaged or truncated ({type(exc).__name__}: {exc})") from None
     except NotImplementedError as exc:  # a compression method zipfile does not know
         raise _refuse(path, f"the workbook cannot be unpacked ({exc})") from None
+
+
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # the compound file an encrypted .xlsx or a .xls is
+
+
+def _starts_with(path: Path, magic: bytes) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(magic)) == magic
+    except OSError:
+        return False
 
 
 def _text(value) -> str:
