@@ -127,6 +127,12 @@ def test_an_area_name_two_councils_share_is_an_error_naming_both():
         in out.stderr
     )
     assert CliRunner().invoke(cli, ["rate", "--area", "leicestershire", "--format", "csv"]).exit_code == 0
+    # a name typed with other spacing or case is the same name, and as ambiguous
+    spaced = CliRunner().invoke(cli, ["rate", "--area", "north  YORKSHIRE "])
+    assert spaced.exit_code == 1
+    assert "names 2 areas: E06000065 (unitary, from 2023-24); E10000023 (county, to 2022-23)" in spaced.stderr
+    one = CliRunner().invoke(cli, ["rate", "--area", " Leicestershire", "--metric", "ASCOF_2B", "--format", "csv"])
+    assert one.exit_code == 0 and ",E10000018,Leicestershire," in one.stdout
 
 
 def test_lifetimes_in_areas_csv_are_checked(tmp_path):

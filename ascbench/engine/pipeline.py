@@ -173,23 +173,27 @@ ALL_AREAS = "all"
 
 
 def check_areas(dataset, areas: list[str]) -> list[str]:
-    """Area codes for the codes or names given (names case-insensitively). A name that
+    """Area codes for the codes or names given (names ignoring case and spacing). A name that
     several areas share (a council abolished and its successor of the same name) is an
     error that lists them with their lifetimes; an unknown one suggests the nearest code.
     ``all`` is kept as it is (:func:`every_area`)."""
     table = dataset.areas
     known = set(table["area_code"])
+
+    def folded(name: str) -> str:  # "North  Yorkshire ", "north yorkshire": one name
+        return " ".join(name.split()).casefold()
+
     by_name: dict[str, list[int]] = {}
-    for i, name in enumerate(table["area_name"].astype(str).str.lower()):
-        by_name.setdefault(name, []).append(i)
+    for i, name in enumerate(table["area_name"].astype(str)):
+        by_name.setdefault(folded(name), []).append(i)
     out = []
     for a in areas:
         if a in known or a.lower() == ALL_AREAS:
             out.append(ALL_AREAS if a.lower() == ALL_AREAS else a)
-        elif len(by_name.get(a.lower(), [])) == 1:
-            out.append(str(table["area_code"].iloc[by_name[a.lower()][0]]))
-        elif a.lower() in by_name:
-            rows = table.iloc[by_name[a.lower()]]
+        elif len(by_name.get(folded(a), [])) == 1:
+            out.append(str(table["area_code"].iloc[by_name[folded(a)][0]]))
+        elif folded(a) in by_name:
+            rows = table.iloc[by_name[folded(a)]]
             listed = "; ".join(f"{r.area_code} ({_lifetime(r)})" for r in rows.itertuples())
             raise AscbenchError(
                 f"'{a}' names {len(rows)} areas: {listed}",
