@@ -372,3 +372,21 @@ def test_a_forecast_scales_what_accumulates_and_keeps_a_stock_as_it_stands(tmp_p
     # admissions per the population: 21 by September per 12,000 (175 per 100,000) -> 350 by March
     assert f.loc["adm", "value"] == pytest.approx(21 / POPULATION * 100_000)
     assert f.loc["adm", "straight_line"] == pytest.approx(42 / POPULATION * 100_000)
+
+
+def test_a_part_year_rate_per_a_population_is_never_rated_against_a_whole_year(tmp_path):
+    catalogue, data = tracker(tmp_path)
+    rows = [r for r in (data / "observations.csv").read_text().splitlines() if not r.startswith("X92000000")]
+    rows += ["X92000000,2023-24,admissions,12000", "X92000000,2023-24,population.65+,3000000"]  # England: a year
+    (data / "observations.csv").write_text("\n".join(rows) + "\n")
+    quarter = rate_csv(catalogue, data, "--period", "2024-25-Q2")
+    # 11 admissions in July-September per 12,000 (91.7 per 100,000) against England's whole year
+    # (400) would be "better" by a quarter's length alone
+    assert quarter.loc["adm", "value"] == pytest.approx(sum(ADMISSIONS[3:6]) / POPULATION * 100_000)
+    assert quarter.loc["adm", "rating"] == "not compared"
+    assert quarter.loc["adm", "benchmark_basis"] == (
+        "not compared: 2023-24 covers 12 months and the value 3; a count or a rate of events per a population "
+        "grows with the months it covers, so only a period as long is compared"
+    )
+    year = rate_csv(catalogue, data, "--period", "2024-25")  # a year against a year: compared
+    assert year.loc["adm", "comparator_value"] == pytest.approx(400.0) and year.loc["adm", "rating"] == "better"

@@ -184,3 +184,14 @@ def refused_declarations(catalogue) -> list[tuple[str, str, str]]:
             if published:
                 out.append((measure, declared[measure][1], published[0].why))
     return out
+
+
+def accumulates(statistic: str, numerator, denominator, value, rules: dict[str, str]) -> bool:
+    """Whether a metric's figure grows with the months of its year: a count of events (not a
+    stock) or a rate of events per a population or other position at a date."""
+    if statistic == "count":
+        measure = numerator if isinstance(numerator, str) and numerator else value
+        return rules.get(measure, "sum") == "sum"
+    if statistic == "rate" and isinstance(numerator, str) and isinstance(denominator, str):
+        return rules.get(numerator, "sum") == "sum" and rules.get(denominator, "sum") == "last"
+    return False

@@ -32,7 +32,8 @@ def forecast(catalogue_path, data_path, metrics, area, period, fmt, output, widt
     """Forecast the year end (straight line, and seasonal from last year's profile) and say
     whether the annual target is on track, at risk or off track."""
     from ascbench.engine import build_report
-    from ascbench.engine.forecast import LEFT_OUT_REASONS, forecasts, left_out, measure_rules
+    from ascbench.engine.data import measure_rules
+    from ascbench.engine.forecast import LEFT_OUT_REASONS, forecasts, left_out
     from ascbench.render import render
 
     catalogue, dataset, ids = load(catalogue_path, data_path, metrics)

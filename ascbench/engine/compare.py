@@ -102,11 +102,16 @@ def resolve_comparators(
     group_values=None,
     own_roles=None,
     report_end=None,
+    accumulating=frozenset(),
 ):
     """Long frame: one row per current row (its ``metric_id, area_code``) x comparator with a
     resolved value, in the order of ``current`` and then of preference. Joined on keys, never
     on row positions. ``report_end``: no area comparator ends after the reporting date (a
-    year's forecast, rated as the current value, is compared with the data known then)."""
+    year's forecast, rated as the current value, is compared with the data known then).
+    ``accumulating``: the metrics whose figure grows with the months it covers (a count of
+    events, a rate of events per a population: :func:`ascbench.catalogue.aggregation.accumulates`),
+    whose area and baseline comparators must cover as many months (six months of admissions
+    per 100,000 are never rated against a whole year's)."""
     columns = [
         "area_code",
         *KEYS,
@@ -170,6 +175,7 @@ def resolve_comparators(
     # preference among candidates: latest end; the same length as the current period; the
     # area's own value before one computed from members; for 'containing' the shortest
     m["_same_len"] = like_for_like(m["c_months"], m["c_is_snapshot"], m["months"], m["is_snapshot"])
+    m["_unequal"] = m["type"].isin(["area", "baseline"]) & m["metric_id"].isin(list(accumulating)) & ~m["_same_len"]
     m["_length_pref"] = np.where(m["period_rule"] == "containing", -m["c_months"], m["c_months"])
     m["_basis_pref"] = m["c_basis"].map(BASIS_PREFERENCE).fillna(9)
     m = m.sort_values(
@@ -178,6 +184,7 @@ def resolve_comparators(
     )
     m = m.drop_duplicates([*ROW, "preference"], keep="first")
     m = _apply_profiles(m, observations)
+    m.loc[m["_unequal"], "c_value"] = np.nan  # only a period of another length: no value to compare
     resolved = m[
         [
             "area_code",
@@ -196,6 +203,9 @@ def resolve_comparators(
             "rating_limits_equal",
             "annual_target",
             "share",
+            "_unequal",
+            "c_months",
+            "months",
         ]
     ]
     # fixed values written in the catalogue
@@ -213,6 +223,8 @@ def resolve_comparators(
         c_n_members=np.nan,
         annual_target=np.nan,
         share=np.nan,
+        _unequal=False,
+        c_months=np.nan,
     )
     order = current[ROW].drop_duplicates().reset_index(drop=True).rename_axis("_order").reset_index()
     out = pd.concat([resolved, fixed[resolved.columns]], ignore_index=True).merge(order, on=ROW, how="left")
@@ -240,6 +252,18 @@ def resolve_comparators(
                 out.loc[profiled, "share"],
                 out.loc[profiled, "comparator_period"],
                 out.loc[profiled, "annual_target"],
+                strict=True,
+            )
+        ]
+    unequal = out["_unequal"].eq(True)
+    if unequal.any():
+        out.loc[unequal, "benchmark_basis"] = [
+            f"not compared: {p} covers {c:.0f} months and the value {n:.0f}; a count or a rate of events per a "
+            "population grows with the months it covers, so only a period as long is compared"
+            for p, c, n in zip(
+                out.loc[unequal, "comparator_period"],
+                out.loc[unequal, "c_months"],
+                out.loc[unequal, "months"],
                 strict=True,
             )
         ]

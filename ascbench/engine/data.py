@@ -8,6 +8,7 @@ import dataclasses
 
 import pandas as pd
 
+from ascbench.catalogue.aggregation import aggregations
 from ascbench.engine.rollup import rules_for, with_rollups
 from ascbench.io.dataset import Dataset, as_keys, load_dataset
 
@@ -43,3 +44,12 @@ def for_catalogue(dataset: Dataset, catalogue) -> Dataset:
     copy = dataclasses.replace(dataset, observations=observations)
     copy.rollup_rules = {m: a.rule for m, a in rules.items()}
     return copy
+
+
+def measure_rules(catalogue, dataset) -> dict[str, str]:
+    """Each measure of ``catalogue``'s metrics by its roll-up rule (``sum``, ``last``,
+    ``none``): the catalogue's (declared or inferred), then the rule the data were rolled up
+    by (:attr:`Dataset.rollup_rules`, which may also read the months)."""
+    names = {x for m in catalogue.metrics for x in (m.numerator, m.denominator, m.value) if x}
+    rules = {m: a.rule for m, a in aggregations(catalogue, sorted(names)).items()}
+    return {**rules, **getattr(dataset, "rollup_rules", {})}

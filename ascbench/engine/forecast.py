@@ -14,7 +14,7 @@ For each current row whose period lies inside a financial or academic year:
   year's change from the same period to the year end.
 
 Which figures accumulate follows each measure's roll-up rule
-(:mod:`ascbench.catalogue.aggregation`, :func:`measure_rules`).
+(:func:`ascbench.catalogue.aggregation.accumulates`, :func:`ascbench.engine.data.measure_rules`).
 
 The forecast is judged against the annual target - the first target comparator's measure for
 the whole year - with the metric's target rule: met or beaten is "on track", short by no more
@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ascbench.catalogue.aggregation import accumulates
 from ascbench.engine.rules import BETTER, SIMILAR, WORSE, judge
 from ascbench.periods import Period, attach_periods, parse_period, period_frame
 
@@ -92,33 +93,11 @@ def left_out(results, frame) -> dict[str, list[str]]:
     return {k: v for k, v in out.items() if v}
 
 
-def measure_rules(catalogue, dataset) -> dict[str, str]:
-    """Each measure of ``catalogue``'s metrics by its roll-up rule (``sum``, ``last``,
-    ``none``): the catalogue's (declared or inferred), then the rule the data were rolled up
-    by (:attr:`Dataset.rollup_rules`, which may also read the months)."""
-    from ascbench.catalogue.aggregation import aggregations
-
-    names = {x for m in catalogue.metrics for x in (m.numerator, m.denominator, m.value) if x}
-    rules = {m: a.rule for m, a in aggregations(catalogue, sorted(names)).items()}
-    return {**rules, **getattr(dataset, "rollup_rules", {})}
-
-
-def accumulates(statistic: str, numerator, denominator, value, rules: dict[str, str]) -> bool:
-    """Whether a metric's figure grows with the months of its year: a count of events (not a
-    stock) or a rate of events per a population or other position at a date."""
-    if statistic == "count":
-        measure = numerator if isinstance(numerator, str) and numerator else value
-        return rules.get(measure, "sum") == "sum"
-    if statistic == "rate" and isinstance(numerator, str) and isinstance(denominator, str):
-        return rules.get(numerator, "sum") == "sum" and rules.get(denominator, "sum") == "last"
-    return False
-
-
 def forecasts(results, values, observations, metrics, comparators, rules: dict[str, str] | None = None):
     """One row per current row whose period lies inside a financial or academic year that is
     not over (module docstring); a row whose year is complete is its actual, not a forecast,
     and is left out (:func:`left_out` says which and why). ``rules``: each measure's roll-up
-    rule (:func:`measure_rules`; by default every count is a count of events)."""
+    rule (:func:`ascbench.engine.data.measure_rules`; by default every count is a count of events)."""
     rows = []
     rules = rules or {}
     meta = metrics.set_index("metric_id")

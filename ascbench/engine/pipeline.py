@@ -13,8 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ascbench.catalogue.aggregation import accumulates
 from ascbench.engine.compare import area_roles, resolve_comparators
-from ascbench.engine.data import for_catalogue
+from ascbench.engine.data import for_catalogue, measure_rules
 from ascbench.engine.direction import attach_direction
 from ascbench.engine.forecast import attach_recorded_forecasts, rate_forecasts
 from ascbench.engine.groups import group_values
@@ -170,6 +171,14 @@ def default_area(dataset) -> str:
 
 
 ALL_AREAS = "all"
+
+
+def _accumulating(catalogue, dataset) -> frozenset:
+    """The metrics whose figure grows with the months it covers (compared like for like only)."""
+    rules = measure_rules(catalogue, dataset)
+    return frozenset(
+        m.id for m in catalogue.metrics if accumulates(m.statistic, m.numerator, m.denominator, m.value, rules)
+    )
 
 
 def check_areas(dataset, areas: list[str]) -> list[str]:
@@ -352,6 +361,7 @@ def build_report(
         groups,
         area_roles(dataset.areas),
         report_end=end,
+        accumulating=_accumulating(catalogue, dataset),
     )
     current, comparisons = decategorised(current), decategorised(comparisons)
     current = attach_direction(current, metrics)
