@@ -924,6 +924,7 @@ def load_dataset(directory: str | Path, problems: Problems | None = None, derive
                 AscbenchError(
                     f"role '{role}' names unknown area '{code}'",
                     file=settings.get("_file"),
+                    line=settings.get("_lines", {}).get("roles"),
                     field="roles",
                     expected="an area_code listed in areas.csv",
                 )
@@ -934,6 +935,7 @@ def load_dataset(directory: str | Path, problems: Problems | None = None, derive
             AscbenchError(
                 f"default_area '{default_area}' is not in areas.csv",
                 file=settings.get("_file"),
+                line=settings.get("_lines", {}).get("default_area"),
                 field="default_area",
                 expected="an area_code listed in areas.csv",
             )
@@ -943,6 +945,8 @@ def load_dataset(directory: str | Path, problems: Problems | None = None, derive
             settings["default_period"] = parse_period(str(settings["default_period"])).text
         except AscbenchError as exc:
             exc.location.file = settings.get("_file")
+            exc.location.line = settings.get("_lines", {}).get("default_period")
+            exc.location.field = "default_period"
             problems.add(exc)
     groups = read_groups(directory, known, problems, warnings)
     dataset = Dataset(str(directory), observations.reset_index(drop=True), areas, settings, warnings, groups)
