@@ -46,6 +46,7 @@ from ascbench.cld.read import (
     TEXT_FIELDS,
     UK_DATE,
     check_rejections,
+    no_person_column,
     refuse_month_first,
 )
 from ascbench.errors import AscbenchError
@@ -226,16 +227,6 @@ def _physical_lines(path: Path) -> int:
     return n + (last != b"\n")
 
 
-def _no_person(path):
-    raise AscbenchError(
-        "neither NHS_Number nor LA_Person_Unique_Identifier is a column",
-        file=str(path),
-        line=1,
-        field="NHS_Number",
-        expected="a person identifier column",
-    )
-
-
 @dataclass
 class _Source:
     """One file as DuckDB reads it: ``scan`` (cells as written, untrimmed; ``''`` for a
@@ -279,14 +270,14 @@ def _open(con, path: Path, sub: int, warnings: list[str]) -> _Source:
                 expected="a header with " + ", ".join(REQUIRED),
             )
         if "NHS_Number" not in header and "LA_Person_Unique_Identifier" not in header:
-            _no_person(path)
+            no_person_column(path)
         source = _csv_source(path, sub, header)
         rows = _seen(con, source)
         if rows >= 0 and rows == _physical_lines(path) - 1:
             return source
     frame = read_csv(path, tuple(REQUIRED), warnings, lower=False)
     if "NHS_Number" not in frame.columns and "LA_Person_Unique_Identifier" not in frame.columns:
-        _no_person(path)
+        no_person_column(path)
     cells = pd.DataFrame({c: frame[c].astype(str) if c in frame.columns else "" for c in ALL})
     cells.insert(0, "line", frame["line"].astype("int64"))
     name = f"frame_{sub}"

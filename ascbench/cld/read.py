@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import pandas as pd
 
@@ -160,6 +160,17 @@ def refuse_month_first(path, line: int, column: str, value: str):
     )
 
 
+def no_person_column(path) -> NoReturn:
+    """The error for an extract with neither person identifier (both engines)."""
+    raise AscbenchError(
+        "neither NHS_Number nor LA_Person_Unique_Identifier is a column",
+        file=str(path),
+        line=1,
+        field="NHS_Number",
+        expected="a person identifier column",
+    )
+
+
 def check_rejections(extract: Extract | DuckExtract, max_rejected: float | None = MAX_REJECTED) -> None:
     """Fail on the first file with more than ``max_rejected`` (a share) of its rows rejected;
     a file with every row rejected always fails, and so do extracts with no row left. The
@@ -224,13 +235,7 @@ def read_extracts(paths, invalid: str = "map", max_rejected: float | None = None
     for order, path in enumerate(paths):
         frame = read_csv(Path(path), tuple(REQUIRED), warnings, lower=False)
         if "NHS_Number" not in frame.columns and "LA_Person_Unique_Identifier" not in frame.columns:
-            raise AscbenchError(
-                "neither NHS_Number nor LA_Person_Unique_Identifier is a column",
-                file=str(path),
-                line=1,
-                field="NHS_Number",
-                expected="a person identifier column",
-            )
+            no_person_column(path)
         for column in TEXT_FIELDS + DATE_FIELDS:
             if column not in frame.columns:
                 frame[column] = ""

@@ -69,10 +69,9 @@ def quadrant(catalogue_path, data_path, x, y, theme, tags, split, group, area, p
     (--y a metric, or 'composite' for the composite theme rank), split at the mean of each;
     the quadrant better on both (better performance, lower spend) is the good-value one.
     """
-    from ascbench.engine.pipeline import check_areas, default_area
+    from ascbench.engine.pipeline import focus_area
     from ascbench.engine.quadrant import COMPOSITE, quadrant_of_group
     from ascbench.engine.values import metric_values
-    from ascbench.errors import AscbenchError
     from ascbench.render.frames import quadrant_text, stream
 
     composite = y.lower() == COMPOSITE
@@ -92,12 +91,7 @@ def quadrant(catalogue_path, data_path, x, y, theme, tags, split, group, area, p
     else:
         catalogue, dataset, ids = load(catalogue_path, data_path, [x, y])
         x, y, composite_ids = ids[0], ids[-1], []
-    try:
-        focus = check_areas(dataset, [area])[0] if area else default_area(dataset)
-    except AscbenchError:
-        if area:
-            raise
-        focus = None
+    focus = focus_area(dataset, area)
     metrics = catalogue.metrics_frame()
     values = metric_values(metrics[metrics["metric_id"].isin(ids)], dataset.observations)
     result = quadrant_of_group(

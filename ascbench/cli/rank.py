@@ -73,7 +73,7 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
     median absolute deviations. With --composite, --metric may be 'all'.
     """
     from ascbench.engine.league import build_league
-    from ascbench.engine.pipeline import check_areas, default_area
+    from ascbench.engine.pipeline import focus_area
     from ascbench.errors import AscbenchError
     from ascbench.render.league_table import league_output
 
@@ -85,12 +85,7 @@ def rank(catalogue_path, data_path, metric, period, group, area, theme, chart, f
     for path, field in ((chart, "--chart"), (funnel, "--funnel")):
         if path:
             check_chart(path, field)  # before the work: .svg or .png, never onto the catalogue or into the data
-    try:
-        focus = check_areas(dataset, [area])[0] if area else default_area(dataset)
-    except AscbenchError:
-        if area:
-            raise
-        focus = None
+    focus = focus_area(dataset, area)
     try:
         league = build_league(catalogue, dataset, ids, group, focus, period, theme, funnel=bool(funnel))
     except AscbenchError as exc:

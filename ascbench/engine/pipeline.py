@@ -170,6 +170,17 @@ def default_area(dataset) -> str:
     )
 
 
+def focus_area(dataset, area: str | None) -> str | None:
+    """The area a league or quadrant marks: the one given (checked: an unknown or ambiguous
+    name is an error), else the dataset's default, else none (every council, none marked)."""
+    if area:
+        return check_areas(dataset, [area])[0]
+    try:
+        return default_area(dataset)
+    except AscbenchError:
+        return None
+
+
 ALL_AREAS = "all"
 
 
