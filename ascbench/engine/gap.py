@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from ascbench import stats
+from ascbench.engine.membership import is_neighbour_group
 from ascbench.engine.position import positions
 from ascbench.errors import AscbenchError
 from ascbench.keys import decategorised
@@ -345,7 +346,7 @@ def _group_words(group) -> str:
         return "the group"
     if group == "all":
         return "all councils"
-    if group.startswith("NN-"):
+    if is_neighbour_group(group):
         return "the nearest neighbours"
     if ":" in group:
         kind, name = group.split(":", 1)

@@ -30,6 +30,11 @@ def _councils(areas):
     return areas[~areas["is_aggregate"]]
 
 
+def is_neighbour_group(name: str) -> bool:
+    """A council's nearest-neighbour group (``NN-<code>``, as :func:`group_name` names it)."""
+    return name.startswith("NN-")
+
+
 def group_name(areas, group: str, focus: str | None) -> str:
     """The group a focus area is ranked in: ``region`` -> ``region:<its region>``, ``type``
     -> ``type:<its type>``, ``neighbours`` -> ``NN-<focus>``; any other name as given."""
