@@ -142,3 +142,32 @@ def test_the_2a_outcome_table_has_region_and_england_sums(tmp_path, engine):
     assert england.sum() == 5
     assert "sum of 3 councils' CLD extracts in this run (England)" in set(t["note"])
     assert "sum of 1 council's CLD extracts in this run (Yorkshire and The Humber)" in set(t["note"])
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_each_councils_rows_name_its_own_extracts(tmp_path, engine):
+    """Three councils in two files (Lincolnshire in both): a council's observations name the
+    files its rows came from, never the other councils' files; the sums say what they add up;
+    a council none of whose files covers a whole quarter has no data, with a warning."""
+    first = write_rows(tmp_path / "a.csv", [_stmax("503", "1111111111"), _stmax("214", "3333333331")])
+    second = write_rows(tmp_path / "b.csv", [_stmax("503", "1111111112"), _stmax("855", "2222222221")])
+    out = CliRunner().invoke(
+        cli, ["cld", str(first), str(second), "--period", "2025-26", "--engine", engine, "--out", str(tmp_path / "o")]
+    )
+    assert out.exit_code == 0, out.stderr
+    obs = pd.read_csv(tmp_path / "o" / "observations-cld.csv", comment="#", keep_default_na=False)
+    source = obs.drop_duplicates("area_code").set_index("area_code")["source"]
+    assert source["E06000011"] == f"ascbench cld from {first}"  # East Riding: a.csv only
+    assert source["E10000018"] == f"ascbench cld from {second}"  # Leicestershire: b.csv only
+    assert source["E10000019"] == f"ascbench cld from {first}, {second}"  # Lincolnshire: both
+    assert source["E12000003"] == "ascbench cld: the sum of its councils' counts (2 extracts)"
+    # England and the East Midlands would sum a council with no data: not written (areas.py)
+    assert not {"E92000001", "E12000004"} & set(obs["area_code"])
+    assert obs.groupby("area_code")["source"].nunique().max() == 1
+    # Lincolnshire's two files each cover June only: DHSC's rule takes quarters from files that
+    # cover them whole, so nothing is counted - no data, not zero people, and said so
+    lincs = obs[(obs["area_code"] == "E10000019") & obs["measure"].str.startswith("ascof_2a")]
+    assert len(lincs) and lincs["value"].eq("").all() and lincs["status"].eq("not available").all()
+    assert "E10000019 (LA_Code 503): no file covers a whole quarter of the period" in out.stderr
+    east_riding = obs[(obs["area_code"] == "E06000011") & (obs["measure"] == "ascof_2a.den")]
+    assert east_riding["value"].tolist() == ["1"]

@@ -108,8 +108,10 @@ def stage0(rows, person_key_mode: str = "row", with_quarters: bool = False):
     periods, quarters = submission_periods(d)
     d = d[d["submission"].isin(periods.index)]  # a file that supplies no quarter is not used
     start, dod = d["Event_Start_Date"], d["Date_of_Death"]
-    d = d.assign(ref_start=d["submission"].map(periods["ref_start"]), ref_end=d["submission"].map(periods["ref_end"]))
-    stated = d["submission"].map(periods["stated"]).astype(bool)
+    # looked up by reindex, not map: pandas' map of an empty column onto dates raises
+    by_submission = periods.reindex(d["submission"].to_numpy())
+    d = d.assign(ref_start=by_submission["ref_start"].to_numpy(), ref_end=by_submission["ref_end"].to_numpy())
+    stated = pd.Series(by_submission["stated"].fillna(False).to_numpy(dtype=bool), index=d.index)
     service = d["Event_Type"] == "Service"
     keep_other = (
         ~service

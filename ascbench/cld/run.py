@@ -118,9 +118,13 @@ def cld_run(
 
         reading = read_la_codes(las, area, where, la_codes)  # before any counting: an ambiguous code stops the run
         counts, outcomes, quarters = council_tables(extract, start, end, options, step)
-        files = [
-            r[0] for r in con.execute("SELECT file FROM files WHERE sub IN (SELECT submission FROM rows)").fetchall()
-        ]
+        files = files_by_council(
+            con.execute(
+                """SELECT DISTINCT k.LA_Code, f.file
+                   FROM (SELECT DISTINCT submission, LA_Code::VARCHAR AS LA_Code FROM rows) k
+                   JOIN files f ON f.sub = k.submission"""
+            ).fetchall()
+        )
         result = assemble(counts, outcomes, quarters, extract.quality, p, reading, populations, files)
         step("data quality, waiting times")
         return with_views(result, data_quality(con, start, end), waiting_times(con, start, end))
@@ -142,7 +146,8 @@ def cld_run(
         quarters.append(q.assign(LA_Code=la))
         dq.append(v[0])
         wt.append(v[1])
-    files = sorted(set(rows["file"]))
+    pairs = rows[["LA_Code", "file"]].astype(str).drop_duplicates()
+    files = files_by_council(zip(pairs["LA_Code"], pairs["file"], strict=True))
     result = assemble(counts, outcomes, quarters, extract.quality, p, reading, populations, files)
     return with_views(result, pd.concat(dq, ignore_index=True), pd.concat(wt, ignore_index=True))
 
@@ -156,7 +161,17 @@ def with_views(result: CldResult, dq, wt) -> CldResult:
     return result
 
 
-def assemble(counts, outcomes, quarters, quality, p, reading: Reading, populations, files) -> CldResult:
+def files_by_council(pairs) -> dict[str, list[str]]:
+    """``{LA_Code: [file, ...]}`` from ``(LA_Code, file)`` pairs, each council's files sorted."""
+    out: dict[str, set[str]] = {}
+    for la, file in pairs:
+        out.setdefault(str(la), set()).add(str(file))
+    return {la: sorted(names) for la, names in out.items()}
+
+
+def assemble(
+    counts, outcomes, quarters, quality, p, reading: Reading, populations, files: dict[str, list[str]]
+) -> CldResult:
     """The run's result from each council's counts (``LA_Code, measure, group, numerator,
     denominator`` records), 2A outcome tables and quarters: observations labelled by area
     (``reading``, :func:`ascbench.cld.areas.read_la_codes`), with region and England sums
@@ -165,13 +180,26 @@ def assemble(counts, outcomes, quarters, quality, p, reading: Reading, populatio
     las = list(areas["LA_Code"])
     warnings = list(reading.warnings)
     code_of = dict(zip(areas["LA_Code"], areas["area_code"], strict=True))
+    q = pd.concat(quarters, ignore_index=True) if quarters else pd.DataFrame(columns=["LA_Code"])
+    # DHSC's rule takes each quarter from a file that covers it whole: a council none of whose
+    # files does so has nothing counted, which is no data, not zero people
+    uncovered = [la for la in las if la not in set(q["LA_Code"].astype(str))]
+    for la in uncovered:
+        names = ", ".join(files.get(la, [])) or "its files"
+        warnings.append(
+            f"{code_of[la]} (LA_Code {la}): no file covers a whole quarter of the period ({names}); "
+            "its measures are 'not available' and no region or England sum includes them (state "
+            "Reporting_Period_Start_Date and _End_Date, or send whole quarters)"
+        )
     rows = []
     for c in counts:
         code = code_of[c["LA_Code"]]
         base = c["measure"] + _suffix(c["group"])
-        rows.append((code, p.text, f"{base}.num", c["numerator"], ""))
+        gap = c["LA_Code"] in uncovered
+        num, den, status = (None, None, "not available") if gap else (c["numerator"], c["denominator"], "")
+        rows.append((code, p.text, f"{base}.num", num, status))
         if c["denominator"] is not None:
-            rows.append((code, p.text, f"{base}.den", c["denominator"], ""))
+            rows.append((code, p.text, f"{base}.den", den, status))
     for la in las:
         code = code_of[la]
         for measure, band in (("ascof_2b", "population.18-64"), ("ascof_2c", "population.65+")):
@@ -187,15 +215,20 @@ def assemble(counts, outcomes, quarters, quality, p, reading: Reading, populatio
     out = pd.concat([out, pd.DataFrame(na, columns=["area_code", "period", "measure", "value", "status"])])
     out = out.reset_index(drop=True)
     out["value"] = out["value"].astype("Int64")  # counts print as whole numbers
-    out["source"] = "ascbench cld from " + ", ".join(sorted(files))
-    out["note"] = out["note"].fillna("").mask(out["status"] == "not available", TWO_D_NOTE)
+    # each council's rows name its own extracts; a region's or England's sum says what it adds up
+    source_of = {code_of[la]: "ascbench cld from " + ", ".join(names) for la, names in files.items() if la in code_of}
+    every = sorted({name for names in files.values() for name in names})
+    summed = f"ascbench cld: the sum of its councils' counts ({len(every)} extract{'s' * (len(every) != 1)})"
+    out["source"] = out["area_code"].map(source_of).fillna(summed)
+    two_d = out["measure"].isin(TWO_D)
+    out["note"] = out["note"].fillna("").mask(out["status"].eq("not available") & two_d, TWO_D_NOTE)
+    out["note"] = out["note"].mask(out["status"].eq("not available") & ~two_d, NO_QUARTER_NOTE)
     out = out[["area_code", "period", "measure", "value", "status", "source", "note"]]
     outcomes = pd.concat(outcomes, ignore_index=True) if outcomes else pd.DataFrame(columns=["LA_Code"])
     outcomes = outcomes.assign(area_code=outcomes["LA_Code"].map(code_of), note="")
     cols = ["area_code", "period", "rule", "final_outcome", "counts_in", "clusters", "note"]
     sums = aggregate_outcomes(outcomes.reindex(columns=cols[2:6] + ["area_code"]), areas)
     outcomes = pd.concat([outcomes, sums], ignore_index=True).assign(period=p.text).reindex(columns=cols)
-    q = pd.concat(quarters, ignore_index=True) if quarters else pd.DataFrame(columns=["LA_Code"])
     q = q.assign(
         area_code=q["LA_Code"].map(code_of),
         quarter_start=pd.to_datetime(q["quarter_start"]).dt.strftime("%Y-%m-%d"),
@@ -206,6 +239,7 @@ def assemble(counts, outcomes, quarters, quality, p, reading: Reading, populatio
 
 TWO_D = ("ascof_2d.num", "ascof_2d.den")
 TWO_D_NOTE = "2D needs hospital discharge (SUS) data linked on NHS number"
+NO_QUARTER_NOTE = "no file of this council covers a whole quarter of the period (DHSC's rule), so nothing was counted"
 
 
 def _population(populations, area, period, measure):
