@@ -441,6 +441,15 @@ def strip_cells(series):
     return series.replace(changed) if changed else series
 
 
+def unknown_area(code: str, known) -> str:
+    """The message for an area code areas.csv does not list; where it is a listed code in
+    other case or with spaces (``e08000025``), that code is suggested. No nearest code
+    otherwise: codes one digit apart are different councils."""
+    wanted = str(code).strip().casefold()
+    same = sorted(str(k) for k in known if str(k).casefold() == wanted)
+    return f"unknown area code '{code}'" + (f"; did you mean '{same[0]}'?" if same else "")
+
+
 def report_rows(problems: Problems, path, frame, mask, field: str, message, expected: str, limit: int = 50) -> None:
     """One located problem per row of ``frame`` where ``mask`` holds (the first ``limit``,
     then a count of the rest); ``message`` is a text or a function of the row."""
@@ -650,7 +659,7 @@ def read_groups(directory: Path, known: set[str], problems: Problems, warnings: 
         groups,
         ~groups["member_code"].isin(known),
         "member_code",
-        lambda r: f"unknown area code '{r['member_code']}'",
+        lambda r: unknown_area(r["member_code"], known),
         "an area_code listed in areas.csv",
     )
     report_rows(
@@ -772,7 +781,7 @@ def read_observations(path: Path, known_areas: set[str], problems: Problems, war
         report(
             ~frame["area_code"].isin(known_areas),
             "area_code",
-            lambda r: f"unknown area code '{r['area_code']}'",
+            lambda r: unknown_area(r["area_code"], known_areas),
             "an area_code listed in areas.csv",
         )
 
