@@ -34,7 +34,7 @@ def person_keys(rows, mode: str = "row"):
     if mode == "linked":
         known = pd.DataFrame({"la_id": la_id, "nhs": nhs})
         known = known[(known["nhs"] != "") & ~known["la_id"].str.endswith("_")].drop_duplicates("la_id")
-        linked = la_id.map(known.set_index("la_id")["nhs"])
+        linked = la_id.map(known.set_index("la_id")["nhs"]).astype(key.dtype)  # text even when none is linked
         key = key.where(nhs != "", linked.fillna(key))
     return key
 
