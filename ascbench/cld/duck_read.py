@@ -51,7 +51,7 @@ from ascbench.cld.read import (
 )
 from ascbench.errors import AscbenchError
 from ascbench.identifiers import CASSR_NUMBER
-from ascbench.io.dataset import _header, read_csv
+from ascbench.io.dataset import _header, check_columns, read_csv
 
 if TYPE_CHECKING:
     import duckdb
@@ -255,20 +255,12 @@ def _open(con, path: Path, sub: int, warnings: list[str]) -> _Source:
     (:func:`_seen`) run; DuckDB reads the file when it has one physical line per row, else
     the reference reader does."""
     try:
-        header = _header(_first_line(path), path, REQUIRED, False)[1]
+        given_header, header = _header(_first_line(path), path, REQUIRED, False)
     except UnicodeDecodeError:
-        header = None  # not UTF-8: the reference reader reports or decodes it
+        given_header, header = [], None  # not UTF-8: the reference reader reports or decodes it
     ok = header is not None and b"\r" not in _first_line(path) and not any("\x00" in h for h in header)
     if ok:
-        missing = [c for c in REQUIRED if c not in header]
-        if missing:
-            raise AscbenchError(
-                f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
-                file=str(path),
-                line=1,
-                field=missing[0],
-                expected="a header with " + ", ".join(REQUIRED),
-            )
+        check_columns(path, given_header, header, REQUIRED)
         if "NHS_Number" not in header and "LA_Person_Unique_Identifier" not in header:
             no_person_column(path)
         source = _csv_source(path, sub, header)

@@ -166,6 +166,24 @@ def _header(data: bytes, path, required, lower: bool):
     return given_header, header
 
 
+def check_columns(path, given_header: list[str], columns: list[str], required) -> None:
+    """A located error naming the ``required`` columns missing from ``columns`` (and, when the
+    header is separated by semicolons or tabs, saying so); the one message of every reader."""
+    missing = [c for c in required if c not in columns]
+    if not missing:
+        return
+    first = given_header[0] if given_header else ""
+    separator = next((name for sep, name in ((";", "semicolons"), ("\t", "tabs")) if sep in first), None)
+    raise AscbenchError(
+        f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
+        + (f" (the header is separated by {separator}, not commas)" if separator else ""),
+        file=str(path),
+        line=1,
+        field=missing[0],
+        expected="a header with " + ", ".join(required),
+    )
+
+
 def _parse(data: bytes, path, given_header, header, categorical, fast):
     """The C parser's frame, or ``None`` when a ``fast`` (float) column holds text the parser
     cannot read as a number; a row that does not match the header is an error naming its line."""
@@ -265,17 +283,7 @@ def read_csv(
     frame.columns = [name for name in header if name]
     if fast:  # after the columns take their folded names ('Value' is 'value')
         _attach_cell_text(frame, data, header, fast)
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        separator = next((name for sep, name in ((";", "semicolons"), ("\t", "tabs")) if sep in given_header[0]), None)
-        raise AscbenchError(
-            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
-            + (f" (the header is separated by {separator}, not commas)" if separator else ""),
-            file=str(path),
-            line=1,
-            field=missing[0],
-            expected="a header with " + ", ".join(required),
-        )
+    check_columns(path, given_header, list(frame.columns), required)
     frame["line"] = _row_lines(data, len(frame))
     content = [c for c in frame.columns if c != "line"]
     for column in content:
